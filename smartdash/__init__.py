@@ -1,0 +1,3 @@
+"""smartdash: the continuation-plan committee's dashboard library."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+import sys
+
+from smartdash.cli import main
+
+sys.exit(main())

@@ -1,0 +1,57 @@
+"""smartdash's settings: config.toml at the repository root, overridden by the environment."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG_FILE = ROOT / "config.toml"
+DEMO_DIR = ROOT / "data" / "demo"
+ENV_DATABASE_URL = "SMARTDASH_DATABASE_URL"
+ENV_CONFIG_FILE = "SMARTDASH_CONFIG"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    language: str = "fr"
+    load_demo_when_empty: bool = True
+    import_max_file_mb: int = 50
+    import_max_rows: int = 500_000
+
+
+def _absolute_sqlite_url(url: str, base: Path) -> str:
+    """A relative SQLite path is taken relative to the config file's folder, not the working directory."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url == "sqlite://" or url.startswith("sqlite:////"):
+        return url
+    path = url[len(prefix) :]
+    if path.startswith(":memory:") or Path(path).is_absolute():
+        return url
+    return prefix + str((base / path).resolve())
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read config.toml (or $SMARTDASH_CONFIG) and apply environment overrides."""
+    path = path or Path(os.environ.get(ENV_CONFIG_FILE, CONFIG_FILE))
+    raw: dict = {}
+    if path.exists():
+        with path.open("rb") as fh:
+            raw = tomllib.load(fh)
+    database = raw.get("database", {})
+    app = raw.get("app", {})
+    importing = raw.get("import", {})
+    url = os.environ.get(ENV_DATABASE_URL) or database.get("url", "sqlite:///data/smartdash.db")
+    language = app.get("language", "fr")
+    if language not in ("fr", "en"):
+        raise ValueError(f"{path}: [app] language must be 'fr' or 'en', not {language!r}")
+    return Settings(
+        database_url=_absolute_sqlite_url(url, path.parent),
+        language=language,
+        load_demo_when_empty=bool(app.get("load_demo_when_empty", True)),
+        import_max_file_mb=int(importing.get("max_file_mb", 50)),
+        import_max_rows=int(importing.get("max_rows", 500_000)),
+    )

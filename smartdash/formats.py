@@ -1,0 +1,895 @@
+"""The documented file formats users import (and the demo data set uses).
+
+Each dataset has one format: French column headers (English aliases accepted), one row per
+record. Files come from French-locale spreadsheets: `;` separators, decimal commas, spaces or
+non-breaking spaces between thousands, `€` and `%` inside cells, dates as dd/mm/yyyy, UTF-8
+with or without BOM or Windows-1252, or `.xlsx` workbooks (first sheet).
+
+Parsing never raises on bad content: every problem is collected with its file, row, column,
+value and what was expected. docs/formats.md is generated from these specs and a test keeps it
+in sync.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+# --------------------------------------------------------------------------- problems
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file; `row` is the spreadsheet line number (header = 1)."""
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    expected: str
+
+    def line(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", ligne {self.row}"
+        if self.column:
+            where += f", colonne « {self.column} »"
+        got = f" : valeur « {self.value} »" if self.value not in (None, "") else ""
+        return f"{where}{got} — attendu : {self.expected}"
+
+
+class FileRefused(Exception):
+    """A file that cannot be loaded; nothing was written."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(p.line() for p in problems))
+        self.problems = problems
+
+
+# --------------------------------------------------------------------------- cell parsers
+
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
+_TRUE = {"oui", "o", "yes", "y", "vrai", "true", "1", "x"}
+_FALSE = {"non", "n", "no", "faux", "false", "0"}
+
+
+class CellError(ValueError):
+    """A cell whose content does not fit its column; the message says what was expected."""
+
+
+def parse_decimal(text: Any, *, places: int | None = None) -> Decimal:
+    """A French-locale number: `1 234 567,89 €`, `12,4 %`, `-3,5`, `1.234,5`; also `1234.5`."""
+    if isinstance(text, bool):
+        raise CellError("un nombre")
+    if isinstance(text, int | Decimal):
+        value = Decimal(text)
+    elif isinstance(text, float):  # xlsx numeric cell: its shortest repr is what the user typed
+        value = Decimal(repr(text))
+    else:
+        s = _SPACES.sub("", str(text)).replace("€", "").replace("%", "").replace("−", "-")
+        if s.startswith("(") and s.endswith(")"):  # accounting negative
+            s = "-" + s[1:-1]
+        if "," in s:
+            s = s.replace(".", "").replace(",", ".")
+        if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", s):
+            raise CellError("un nombre (ex. 1 234,56)")
+        value = Decimal(s)
+    if places is not None and value != value.quantize(Decimal(1).scaleb(-places)):
+        raise CellError(f"un nombre avec au plus {places} décimales")
+    return value
+
+
+def parse_int(text: Any) -> int:
+    try:
+        value = parse_decimal(text)
+    except CellError:
+        raise CellError("un nombre entier") from None
+    if value != value.to_integral_value():
+        raise CellError("un nombre entier")
+    return int(value)
+
+
+def parse_date(text: Any) -> dt.date:
+    """`dd/mm/yyyy` (French), also `dd/mm/yy`, `dd-mm-yyyy` and ISO `yyyy-mm-dd`; xlsx date cells."""
+    if isinstance(text, dt.datetime):
+        return text.date()
+    if isinstance(text, dt.date):
+        return text
+    s = str(text).strip()
+    for fmt in ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return dt.datetime.strptime(s, fmt).date()
+        except ValueError:
+            continue
+    raise CellError("une date jj/mm/aaaa")
+
+
+def parse_bool(text: Any) -> bool:
+    if isinstance(text, bool):
+        return text
+    s = str(text).strip().lower()
+    if s in _TRUE:
+        return True
+    if s in _FALSE:
+        return False
+    raise CellError("oui ou non")
+
+
+# --------------------------------------------------------------------------- dataset specs
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a file format. `choices` maps the words accepted in the file to stored codes."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    kind: str = "text"  # text | int | decimal | money | date | bool | choice
+    required: bool = True
+    choices: dict[str, str] | None = None
+    default: Any = None
+    help_fr: str = ""
+    max_length: int | None = None
+    minimum: Decimal | None = None
+
+    def parse(self, raw: Any) -> Any:
+        if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+            if self.required:
+                raise CellError("une valeur (colonne obligatoire)")
+            return self.default
+        if self.kind == "text":
+            value = str(raw).strip()
+            if isinstance(raw, float) and raw.is_integer():
+                value = str(int(raw))
+            if self.max_length and len(value) > self.max_length:
+                raise CellError(f"un texte d'au plus {self.max_length} caractères")
+            return value
+        if self.kind == "int":
+            value = parse_int(raw)
+        elif self.kind == "decimal":
+            value = parse_decimal(raw, places=4)
+        elif self.kind == "money":
+            value = parse_decimal(raw, places=2)
+        elif self.kind == "date":
+            value = parse_date(raw)
+        elif self.kind == "bool":
+            return parse_bool(raw)
+        elif self.kind == "choice":
+            key = str(raw).strip().lower()
+            assert self.choices is not None
+            if key not in self.choices:
+                raise CellError("une des valeurs : " + ", ".join(self.choice_words()))
+            return self.choices[key]
+        else:  # pragma: no cover - a spec error, not a user error
+            raise AssertionError(self.kind)
+        if self.minimum is not None and value < self.minimum:
+            raise CellError(f"une valeur supérieure ou égale à {self.minimum}")
+        return value
+
+    def choice_words(self) -> list[str]:
+        """The word written for each stored code: its first French word, else the code itself."""
+        assert self.choices is not None
+        codes = dict.fromkeys(self.choices.values())
+        return [next((k for k, v in self.choices.items() if v == code and k != code), code) for code in codes]
+
+    @property
+    def expected_fr(self) -> str:
+        return {
+            "text": "texte",
+            "int": "nombre entier",
+            "decimal": "nombre (virgule décimale)",
+            "money": "montant en euros (2 décimales au plus)",
+            "date": "date jj/mm/aaaa",
+            "bool": "oui / non",
+            "choice": "une des valeurs listées",
+        }[self.kind]
+
+
+def _choices(*pairs: tuple[str, str | Iterable[str]]) -> dict[str, str]:
+    """Stored code → accepted words (French first); the code itself is always accepted."""
+    out: dict[str, str] = {}
+    for code, words in pairs:
+        out[code] = code
+        for word in [words] if isinstance(words, str) else words:
+            out[word] = code
+    return out
+
+
+SCENARIO = _choices(
+    ("actual", ("reel", "réel", "réalisé", "realise")),
+    ("forecast", ("prevision", "prévision")),
+    ("plan", "plan"),
+)
+YES_NO = "oui / non"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A file format: its code (`--kind`), French name, columns and natural key."""
+
+    kind: str
+    title_fr: str
+    title_en: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    file_stem: str
+    description_fr: str = ""
+    checks: tuple[Callable[[dict], str | None], ...] = field(default=())
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def required_headers(self) -> set[str]:
+        return {c.name for c in self.columns if c.required}
+
+
+def _provenance() -> tuple[Column, ...]:
+    return (
+        Column(
+            "source",
+            ("source_document",),
+            required=False,
+            help_fr="document source et page, ou système d'origine",
+        ),
+        Column(
+            "synthetique",
+            ("synthetic",),
+            "bool",
+            required=False,
+            default=False,
+            help_fr="oui pour une valeur de démonstration générée",
+        ),
+    )
+
+
+def _fte_not_above_headcount(row: dict) -> str | None:
+    if row.get("etp") is not None and row.get("effectif") is not None and row["etp"] > row["effectif"]:
+        return "etp|un nombre d'ETP inférieur ou égal à l'effectif"
+    return None
+
+
+def _due_not_before_invoice(row: dict) -> str | None:
+    if row.get("date_echeance") and row.get("date_facture") and row["date_echeance"] < row["date_facture"]:
+        return "date_echeance|une échéance postérieure ou égale à la date de facture"
+    return None
+
+
+def _plan_needs_version(row: dict) -> str | None:
+    if row.get("scenario") == "plan" and not row.get("version_plan"):
+        return "version_plan|le code de la version du plan (obligatoire pour le scénario plan)"
+    if row.get("scenario") == "actual" and row.get("version_plan"):
+        return "version_plan|vide pour une valeur réelle"
+    return None
+
+
+def _amber_before_red(row: dict) -> str | None:
+    amber, red = row.get("seuil_orange"), row.get("seuil_rouge")
+    if amber is None or red is None:
+        return None
+    if row.get("mode_seuils") == "plan" and amber > red:
+        return "seuil_orange|un seuil orange inférieur ou égal au seuil rouge (écarts en %)"
+    return None
+
+
+ZERO = Decimal(0)
+
+DATASETS: dict[str, Dataset] = {}
+
+
+def _register(ds: Dataset) -> Dataset:
+    DATASETS[ds.kind] = ds
+    return ds
+
+
+ENTITIES = _register(
+    Dataset(
+        "entities",
+        "Entités",
+        "Entities",
+        (
+            Column("code", max_length=32),
+            Column("nom", ("name",), max_length=120),
+            Column(
+                "pays",
+                ("country",),
+                "choice",
+                choices=_choices(("FR", ("fr", "france")), ("BE", ("be", "belgique", "belgium"))),
+            ),
+            Column("forme_juridique", ("legal_form",), max_length=120),
+            Column(
+                "sous_plan",
+                ("under_plan",),
+                "bool",
+                required=False,
+                default=False,
+                help_fr="oui si l'entité est sous le plan de continuation",
+            ),
+            Column("ordre", ("order",), "int", required=False, default=0),
+        ),
+        key=("code",),
+        file_stem="entites",
+    )
+)
+
+OFFICES = _register(
+    Dataset(
+        "offices",
+        "Bureaux",
+        "Offices",
+        (
+            Column("code", max_length=32),
+            Column("nom", ("name",), max_length=120),
+            Column("region", ("région",), max_length=60),
+            Column("entite", ("entité", "entity"), help_fr="code d'une entité"),
+            Column("ordre", ("order",), "int", required=False, default=0),
+        ),
+        key=("code",),
+        file_stem="bureaux",
+    )
+)
+
+INDICATORS = _register(
+    Dataset(
+        "indicators",
+        "Catalogue des indicateurs",
+        "Indicator catalogue",
+        (
+            Column("code", max_length=40),
+            Column("libelle_fr", ("libellé_fr", "label_fr"), max_length=200),
+            Column("libelle_en", ("libellé_en", "label_en"), max_length=200),
+            Column(
+                "unite",
+                ("unité", "unit"),
+                "choice",
+                choices=_choices(
+                    ("EUR", ("eur", "€", "euros")),
+                    ("count", ("nombre", "nb")),
+                    ("FTE", ("etp", "fte")),
+                    ("percent", ("%", "pourcent", "pct")),
+                    ("ratio", "ratio"),
+                    ("days", ("jours", "j")),
+                    ("months", "mois"),
+                    ("year", ("année", "annee")),
+                    ("hours", ("heures", "h")),
+                ),
+            ),
+            Column(
+                "sens",
+                ("direction",),
+                "choice",
+                choices=_choices(("up", ("hausse", "haut")), ("down", ("baisse", "bas"))),
+                help_fr="hausse : plus haut est mieux ; baisse : plus bas est mieux",
+            ),
+            Column(
+                "frequence",
+                ("fréquence", "frequency"),
+                "choice",
+                choices=_choices(
+                    ("weekly", "hebdomadaire"),
+                    ("monthly", "mensuelle"),
+                    ("quarterly", "trimestrielle"),
+                    ("yearly", "annuelle"),
+                ),
+            ),
+            Column("responsable", ("owner",), required=False, max_length=120),
+            Column(
+                "mode_seuils",
+                ("threshold_mode",),
+                "choice",
+                required=False,
+                default="plan",
+                choices=_choices(("plan", "écart au plan"), ("absolute", ("absolu", "niveau"))),
+                help_fr="plan : seuils en % d'écart défavorable au plan ; absolu : niveaux de la valeur",
+            ),
+            Column("seuil_orange", ("amber_threshold",), "decimal", required=False),
+            Column("seuil_rouge", ("red_threshold",), "decimal", required=False),
+            Column(
+                "cle",
+                ("clé", "key"),
+                "bool",
+                required=False,
+                default=False,
+                help_fr="oui pour une tuile de la page d'accueil",
+            ),
+            Column("actif", ("active",), "bool", required=False, default=True),
+            Column("ordre", ("order",), "int", required=False, default=0),
+            Column("description", required=False),
+        ),
+        key=("code",),
+        file_stem="indicateurs",
+        checks=(_amber_before_red,),
+    )
+)
+
+PLAN_VERSIONS = _register(
+    Dataset(
+        "plan_versions",
+        "Versions du plan",
+        "Plan versions",
+        (
+            Column("code", max_length=40),
+            Column("nom", ("name",), max_length=200),
+            Column("adopte_le", ("adopté_le", "adopted_on"), "date", required=False),
+            Column("adopte_par", ("adopté_par", "adopted_by"), required=False, max_length=200),
+            Column(
+                "statut",
+                ("status",),
+                "choice",
+                choices=_choices(
+                    ("draft", "brouillon"),
+                    ("in_force", ("en vigueur", "en_vigueur")),
+                    ("superseded", ("remplacée", "remplacee")),
+                ),
+            ),
+            Column("note", required=False),
+            Column("synthetique", ("synthetic",), "bool", required=False, default=False),
+        ),
+        key=("code",),
+        file_stem="versions_plan",
+    )
+)
+
+OBSERVATIONS = _register(
+    Dataset(
+        "observations",
+        "Valeurs des indicateurs (réel, prévision, plan)",
+        "Indicator values (actual, forecast, plan)",
+        (
+            Column("indicateur", ("indicator",), help_fr="code d'un indicateur du catalogue"),
+            Column("entite", ("entité", "entity"), help_fr="code d'une entité"),
+            Column("bureau", ("office",), required=False, help_fr="code d'un bureau, vide pour l'entité entière"),
+            Column("fin_periode", ("fin_période", "period_end"), "date", help_fr="dernier jour de la période"),
+            Column("scenario", ("scénario",), "choice", choices=SCENARIO),
+            Column(
+                "version_plan",
+                ("plan_version",),
+                required=False,
+                help_fr="code de version, obligatoire pour le plan",
+            ),
+            Column("valeur", ("value",), "decimal", help_fr="dans l'unité de l'indicateur ; % en points (12,4)"),
+            *_provenance(),
+        ),
+        key=("indicateur", "entite", "bureau", "fin_periode", "scenario", "version_plan"),
+        file_stem="observations",
+        checks=(_plan_needs_version,),
+    )
+)
+
+INSTRUMENTS = _register(
+    Dataset(
+        "instruments",
+        "Instruments de financement",
+        "Funding instruments",
+        (
+            Column("code", max_length=40),
+            Column("libelle_fr", ("libellé_fr", "label_fr"), max_length=200),
+            Column("libelle_en", ("libellé_en", "label_en"), max_length=200),
+            Column(
+                "classe",
+                ("class", "equity_class"),
+                "choice",
+                choices=_choices(
+                    ("equity", ("fonds propres", "fonds_propres", "capitaux propres")),
+                    ("quasi_equity", ("quasi-fonds propres", "quasi_fonds_propres")),
+                    ("debt", ("dette",)),
+                    ("income", ("produit", "produit exceptionnel")),
+                    ("undecided", ("à décider", "a decider")),
+                ),
+            ),
+            Column(
+                "compte_1plus1",
+                ("counts_one_plus_one",),
+                "bool",
+                help_fr="oui si l'instrument compte pour la règle 1+1",
+            ),
+        ),
+        key=("code",),
+        file_stem="instruments",
+    )
+)
+
+FUNDING = _register(
+    Dataset(
+        "funding",
+        "Apports et levées de fonds",
+        "Funding contributions",
+        (
+            Column("code", max_length=60, help_fr="identifiant stable de l'apport"),
+            Column("version_plan", ("plan_version",), required=False, help_fr="version du plan qui le prévoit"),
+            Column("apporteur", ("contributor",), max_length=120),
+            Column(
+                "categorie_apporteur",
+                ("catégorie_apporteur", "contributor_class"),
+                "choice",
+                choices=_choices(
+                    ("smartbe", "smartbe"),
+                    ("members", ("sociétaires", "societaires", "membres")),
+                    ("partners", ("partenaires", "partenaires financiers")),
+                    ("group", ("groupe", "entité du groupe")),
+                ),
+            ),
+            Column("beneficiaire", ("bénéficiaire", "beneficiary"), help_fr="code d'une entité"),
+            Column("instrument", help_fr="code d'un instrument"),
+            Column("periode", ("période", "period"), required=False, max_length=20),
+            Column("date_prevue", ("date_prévue", "planned_date"), "date"),
+            Column("montant_prevu", ("montant_prévu", "planned_amount"), "money", minimum=ZERO),
+            Column(
+                "statut",
+                ("status",),
+                "choice",
+                choices=_choices(
+                    ("planned", ("prévu", "prevu")),
+                    ("committed", ("engagé", "engage")),
+                    ("received", ("reçu", "recu", "versé", "verse")),
+                    ("cancelled", ("annulé", "annule")),
+                ),
+            ),
+            Column("date_reception", ("date_réception", "received_date"), "date", required=False),
+            Column("montant_recu", ("montant_reçu", "received_amount"), "money", required=False, minimum=ZERO),
+            Column("condition", required=False),
+            Column(
+                "etat_condition",
+                ("état_condition", "condition_status"),
+                "choice",
+                required=False,
+                choices=_choices(
+                    ("pending", ("en attente", "en_attente")),
+                    ("met", ("remplie",)),
+                    ("not_met", ("non remplie", "non_remplie")),
+                ),
+            ),
+            Column("note", required=False),
+            *_provenance(),
+        ),
+        key=("code", "version_plan"),
+        file_stem="financements",
+    )
+)
+
+HEADCOUNT = _register(
+    Dataset(
+        "headcount",
+        "Effectifs",
+        "Headcount",
+        (
+            Column("entite", ("entité", "entity")),
+            Column("fin_periode", ("fin_période", "period_end"), "date"),
+            Column(
+                "population",
+                choices=_choices(
+                    ("staff", ("permanents", "équipe permanente", "salariés permanents")),
+                    ("members", ("entrepreneurs-salariés", "entrepreneurs_salaries", "membres salariés")),
+                ),
+                kind="choice",
+            ),
+            Column(
+                "scenario",
+                ("scénario",),
+                "choice",
+                required=False,
+                default="actual",
+                choices={k: v for k, v in SCENARIO.items() if v != "forecast"},
+            ),
+            Column("version_plan", ("plan_version",), required=False),
+            Column("effectif", ("headcount",), "int", minimum=ZERO),
+            Column(
+                "etp",
+                ("fte",),
+                "decimal",
+                required=False,
+                minimum=ZERO,
+                help_fr="heures payées ÷ 151,67 h par mois",
+            ),
+            Column("heures_payees", ("heures_payées", "hours_paid"), "decimal", required=False, minimum=ZERO),
+            Column("entrees", ("entrées", "entries"), "int", required=False, minimum=ZERO),
+            Column("sorties", ("exits",), "int", required=False, minimum=ZERO),
+            Column("departs_pse", ("départs_pse", "pse_departures"), "int", required=False, minimum=ZERO),
+            *_provenance(),
+        ),
+        key=("entite", "fin_periode", "population", "scenario", "version_plan"),
+        file_stem="effectifs",
+        checks=(_fte_not_above_headcount, _plan_needs_version),
+    )
+)
+
+MEMBERSHIP = _register(
+    Dataset(
+        "membership",
+        "Sociétariat par bureau",
+        "Membership per office",
+        (
+            Column("bureau", ("office",), help_fr="code d'un bureau"),
+            Column("fin_periode", ("fin_période", "period_end"), "date"),
+            Column("membres", ("members",), "int", minimum=ZERO),
+            Column("societaires", ("sociétaires", "shareholders"), "int", required=False, minimum=ZERO),
+            Column("conseillers", ("advisers",), "int", required=False, minimum=ZERO),
+            *_provenance(),
+        ),
+        key=("bureau", "fin_periode"),
+        file_stem="societariat",
+    )
+)
+
+RECEIVABLES = _register(
+    Dataset(
+        "receivables",
+        "Créances clients ouvertes",
+        "Open receivable items",
+        (
+            Column(
+                "date_situation",
+                ("as_of",),
+                "date",
+                help_fr="date de la situation (photo des créances ouvertes)",
+            ),
+            Column("entite", ("entité", "entity")),
+            Column("bureau", ("office",), required=False),
+            Column("client", max_length=200),
+            Column("facture", ("invoice", "invoice_no", "n° facture"), max_length=60),
+            Column("date_facture", ("invoice_date",), "date"),
+            Column("date_echeance", ("date_échéance", "due_date"), "date"),
+            Column("montant_du", ("montant_dû", "amount_open"), "money", help_fr="montant TTC restant dû"),
+            *_provenance(),
+        ),
+        key=("date_situation", "entite", "facture"),
+        file_stem="creances",
+        checks=(_due_not_before_invoice,),
+    )
+)
+
+MEETINGS = _register(
+    Dataset(
+        "meetings",
+        "Réunions du comité",
+        "Committee meetings",
+        (
+            Column("date", ("held_on",), "date"),
+            Column("date_situation", ("as_of",), "date", help_fr="date des chiffres présentés"),
+            Column("titre", ("title",), max_length=200),
+            Column(
+                "statut",
+                ("status",),
+                "choice",
+                choices=_choices(
+                    ("planned", ("prévue", "prevue")), ("held", ("tenue",)), ("closed", ("close", "clôturée"))
+                ),
+            ),
+            Column("participants", ("attendees",), required=False),
+            Column("synthetique", ("synthetic",), "bool", required=False, default=False),
+        ),
+        key=("date",),
+        file_stem="reunions",
+    )
+)
+
+SOURCE_FIGURES = _register(
+    Dataset(
+        "source_figures",
+        "Chiffres des documents sources",
+        "Figures from the source documents",
+        (
+            Column("code", max_length=60),
+            Column("document", max_length=200),
+            Column("emplacement", ("location",), max_length=200),
+            Column("libelle_fr", ("libellé_fr", "label_fr"), max_length=300),
+            Column("libelle_en", ("libellé_en", "label_en"), max_length=300),
+            Column("valeur", ("value",), "decimal"),
+            Column("unite", ("unité", "unit"), max_length=12),
+            Column("note", required=False),
+        ),
+        key=("code",),
+        file_stem="chiffres_sources",
+    )
+)
+
+# The order in which a full data set must be loaded (references first).
+LOAD_ORDER = (
+    "entities",
+    "offices",
+    "indicators",
+    "plan_versions",
+    "instruments",
+    "source_figures",
+    "observations",
+    "funding",
+    "headcount",
+    "membership",
+    "receivables",
+    "meetings",
+)
+
+
+# --------------------------------------------------------------------------- reading files
+
+
+def _normal_header(text: str) -> str:
+    return re.sub(r"[\s\-]+", "_", str(text or "").strip().lower().lstrip("\ufeff"))
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252 — what French spreadsheets write."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252")
+
+
+def read_table(name: str, data: bytes) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows of a CSV (`;`, `,` or tab separated) or an .xlsx workbook's first sheet."""
+    if name.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
+        return _read_xlsx(name, data)
+    text = decode(data)
+    first = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first.count)
+    rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    if not rows:
+        raise FileRefused([Problem(name, None, None, None, "un fichier non vide avec une ligne d'en-tête")])
+    return rows[0], rows[1:]
+
+
+def _read_xlsx(name: str, data: bytes) -> tuple[list[str], list[list[Any]]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        raise FileRefused(
+            [Problem(name, None, None, None, f"un classeur .xlsx lisible ({type(exc).__name__})")]
+        ) from None
+    sheet = workbook.worksheets[0]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    rows = [r for r in rows if any(c not in (None, "") for c in r)]
+    if not rows:
+        raise FileRefused([Problem(name, None, None, None, "une feuille non vide avec une ligne d'en-tête")])
+    return [str(c or "") for c in rows[0]], rows[1:]
+
+
+def header_map(dataset: Dataset, header: list[str]) -> dict[str, int]:
+    """Column name → position, accepting the English aliases."""
+    names = {_normal_header(c.name): c.name for c in dataset.columns}
+    for c in dataset.columns:
+        for alias in c.aliases:
+            names[_normal_header(alias)] = c.name
+    found: dict[str, int] = {}
+    for i, h in enumerate(header):
+        key = names.get(_normal_header(h))
+        if key and key not in found:
+            found[key] = i
+    return found
+
+
+def detect_dataset(header: list[str]) -> Dataset | None:
+    """The dataset whose required headers are all present, the one matching most columns."""
+    best: tuple[int, Dataset] | None = None
+    for ds in DATASETS.values():
+        found = header_map(ds, header)
+        if ds.required_headers <= found.keys():
+            score = len(found) * 100 - len(ds.columns)
+            if best is None or score > best[0]:
+                best = (score, ds)
+    return best[1] if best else None
+
+
+@dataclass
+class ParsedFile:
+    """The rows of a file parsed to Python values, with their spreadsheet line numbers."""
+
+    name: str
+    dataset: Dataset
+    rows: list[dict[str, Any]]
+    lines: list[int]
+    problems: list[Problem]
+
+
+def parse_file(name: str, data: bytes, kind: str | None = None) -> ParsedFile:
+    """Read and type-check a whole file; every problem is collected, nothing raises for bad cells."""
+    header, raw_rows = read_table(name, data)
+    if kind:
+        if kind not in DATASETS:
+            raise FileRefused([Problem(name, None, None, kind, "un type parmi : " + ", ".join(DATASETS))])
+        dataset = DATASETS[kind]
+    else:
+        dataset = detect_dataset(header)
+        if dataset is None:
+            raise FileRefused(
+                [
+                    Problem(
+                        name,
+                        1,
+                        None,
+                        "; ".join(map(str, header))[:200],
+                        "les en-têtes d'un des formats documentés (docs/formats.md), ou --kind",
+                    )
+                ]
+            )
+    positions = header_map(dataset, header)
+    missing = [c for c in dataset.columns if c.required and c.name not in positions]
+    if missing:
+        raise FileRefused([Problem(name, 1, c.name, None, f"la colonne obligatoire « {c.name} »") for c in missing])
+    problems: list[Problem] = []
+    rows: list[dict[str, Any]] = []
+    lines: list[int] = []
+    for line, raw in enumerate(raw_rows, start=2):
+        record: dict[str, Any] = {}
+        ok = True
+        for column in dataset.columns:
+            pos = positions.get(column.name)
+            cell = raw[pos] if pos is not None and pos < len(raw) else None
+            try:
+                record[column.name] = column.parse(cell)
+            except CellError as err:
+                problems.append(Problem(name, line, column.name, None if cell is None else str(cell), str(err)))
+                ok = False
+        if not ok:
+            continue
+        for check in dataset.checks:
+            message = check(record)
+            if message:
+                column_name, expected = message.split("|", 1)
+                problems.append(Problem(name, line, column_name, str(record.get(column_name) or ""), expected))
+                ok = False
+        if ok:
+            rows.append(record)
+            lines.append(line)
+    _check_duplicates(name, dataset, rows, lines, problems)
+    return ParsedFile(name, dataset, rows, lines, problems)
+
+
+def _check_duplicates(name: str, dataset: Dataset, rows: list[dict], lines: list[int], problems: list[Problem]) -> None:
+    seen: dict[tuple, int] = {}
+    for record, line in zip(rows, lines, strict=True):
+        key = tuple(record.get(k) for k in dataset.key)
+        if key in seen:
+            shown = " / ".join(str(v) for v in key if v not in (None, ""))
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    dataset.key[0],
+                    shown,
+                    f"une clé unique dans le fichier (déjà ligne {seen[key]})",
+                )
+            )
+        else:
+            seen[key] = line
+
+
+# --------------------------------------------------------------------------- writing files
+
+
+def format_cell(column: Column, value: Any) -> str:
+    """A value written the French-spreadsheet way, as the demo files and templates use."""
+    if value is None:
+        return ""
+    if column.kind in ("decimal", "money"):
+        text = format(Decimal(value).normalize(), "f") if column.kind == "decimal" else f"{Decimal(value):.2f}"
+        return text.replace(".", ",")
+    if column.kind == "date":
+        return value.strftime("%d/%m/%Y")
+    if column.kind == "bool":
+        return "oui" if value else "non"
+    if column.kind == "choice":
+        assert column.choices is not None
+        return dict(zip(dict.fromkeys(column.choices.values()), column.choice_words(), strict=True))[value]
+    return str(value)
+
+
+def write_csv(dataset: Dataset, records: Iterable[dict[str, Any]]) -> str:
+    """CSV text in the documented format: `;` separated, French headers and cells."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow([c.name for c in dataset.columns])
+    for record in records:
+        writer.writerow([format_cell(c, record.get(c.name)) for c in dataset.columns])
+    return out.getvalue()

@@ -1,0 +1,59 @@
+"""Setting up a store: schema migrations, and the demo data set on request or on first start."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, func, select
+
+from smartdash import models, schema
+from smartdash.db import session_scope
+
+
+@dataclass(frozen=True)
+class InitReport:
+    migrated: bool
+    revision: str
+    demo_rows_written: int | None  # None: the demo was not asked for
+
+    def line(self) -> str:
+        text = f"Schéma {'mis à jour' if self.migrated else 'déjà à jour'} (révision {self.revision})."
+        if self.demo_rows_written is not None:
+            text += (
+                f" Démonstration : {self.demo_rows_written} lignes écrites."
+                if self.demo_rows_written
+                else " Démonstration : déjà chargée, rien n'a changé."
+            )
+        return text
+
+
+def ensure_schema(engine: Engine) -> bool:
+    """Create or upgrade the schema; True when a migration ran."""
+    return schema.upgrade(engine)
+
+
+def is_empty(engine: Engine) -> bool:
+    """True when the store holds no entity yet (a fresh store)."""
+    with session_scope(engine) as session:
+        return session.scalar(select(func.count()).select_from(models.Entity)) == 0
+
+
+def init_store(engine: Engine, *, demo: bool = False) -> InitReport:
+    """Create or upgrade the schema and, with `demo`, load the demo data set. Running it twice changes nothing."""
+    migrated = ensure_schema(engine)
+    written = None
+    if demo:
+        from smartdash.demo import load_demo
+
+        written = sum(r.inserted + r.updated for r in load_demo(engine))
+    return InitReport(migrated, schema.current_revision(engine) or "", written)
+
+
+def ensure_store(engine: Engine, *, load_demo_when_empty: bool) -> bool:
+    """What the app does on start: upgrade the schema, and fill a fresh store with the demo data when configured.
+    Returns True when the demo data was loaded now."""
+    ensure_schema(engine)
+    if load_demo_when_empty and is_empty(engine):
+        init_store(engine, demo=True)
+        return True
+    return False
