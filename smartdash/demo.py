@@ -1218,7 +1218,7 @@ class DemoBuilder:
     # equity: plan paths and synthetic actuals ---------------------------------------
     def equity(self, funding: list[dict]) -> None:
         """Equity bridge per year: closing = opening + result + capital paid up − shares repaid."""
-        opening = {"SMARTFR": -6200000, "GRANDSENSEMBLE": -1350000, "ALTERNA": 180000}  # 31/12/2020, synthetic
+        opening = {"SMARTFR": -3200000, "GRANDSENSEMBLE": -900000, "ALTERNA": 180000}  # 31/12/2020, synthetic
         capital_2020 = {"SMARTFR": 2400000, "GRANDSENSEMBLE": 310000, "ALTERNA": 95000}
         plan_results = {
             "SMARTFR": [-1200000, -600000, -250000, 0, 150000, 250000, 300000, 300000, 350000, 350000, 400000],

@@ -411,7 +411,8 @@ def _existing(session: Session, target: Target, rows: list[dict]) -> dict[tuple,
     """Stored rows whose natural key appears in `rows`, keyed by natural key."""
     model = target.model
     compare = list(rows[0].keys()) if rows else []
-    columns = [model.id, *(getattr(model, c) for c in compare)]
+    extra = [model.load_id] if target.has_load_id else []  # kept in history: undo restores it
+    columns = [model.id, *extra, *(getattr(model, c) for c in compare)]
     first = target.key[0]
     values = sorted({r[first] for r in rows}, key=str)
     found: dict[tuple, dict] = {}
@@ -526,13 +527,11 @@ def check_limits(name: str, data: bytes, *, max_file_mb: int) -> None:
 
 
 def parse_checked(name: str, data: bytes, *, kind: str | None, max_file_mb: int, max_rows: int) -> ParsedFile:
-    """Parse a file after the size limits; refuses it with every problem found."""
+    """Parse a file after the size limits; cell problems stay in `problems`, reported with the references'."""
     check_limits(name, data, max_file_mb=max_file_mb)
     parsed = formats.parse_file(name, data, kind)
     if len(parsed.rows) + len({p.row for p in parsed.problems}) > max_rows:
         raise FileRefused([Problem(name, None, None, None, f"un fichier de {max_rows} lignes au plus")])
-    if parsed.problems:
-        raise FileRefused(parsed.problems)
     return parsed
 
 

@@ -1,0 +1,74 @@
+"""`python -m smartdash`: every command documented, init-db idempotent, imports refused cleanly."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from smartdash.cli import build_parser
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMANDS = ["init-db", "import", "demo-data", "formats"]
+
+
+def run(*args, url: str | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    if url:
+        env["SMARTDASH_DATABASE_URL"] = url
+    return subprocess.run([sys.executable, "-m", "smartdash", *args], cwd=ROOT, env=env, input=stdin,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_help_lists_every_command():
+    result = run("--help")
+    assert result.returncode == 0
+    for command in COMMANDS:
+        assert command in result.stdout
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        build_parser().parse_args([command, "--help"])
+    assert exit_.value.code == 0
+    assert "usage: python -m smartdash " + command in capsys.readouterr().out
+
+
+def test_init_db_twice_then_with_demo_twice(store):
+    first = run("init-db", url=store.url)
+    assert first.returncode == 0 and "déjà à jour" in first.stdout  # the fixture migrated it already
+    demo = run("init-db", "--demo", url=store.url)
+    assert demo.returncode == 0 and "lignes écrites" in demo.stdout
+    again = run("init-db", "--demo", url=store.url)
+    assert again.returncode == 0 and "rien n'a changé" in again.stdout
+
+
+def test_import_refuses_a_bad_file_with_one_line_per_problem_and_exit_1(store, tmp_path):
+    run("init-db", "--demo", url=store.url)
+    bad = tmp_path / "societariat.csv"
+    bad.write_text("bureau;fin_periode;membres\nGAND;31/12/2024;-3\nNULLEPART;31/12/2024;5\n", encoding="utf-8")
+    result = run("import", str(bad), url=store.url)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines[0] == "Refusé : 2 problème(s), rien n'a été enregistré."
+    assert lines[1].startswith("societariat.csv, ligne 2, colonne « membres » : valeur « -3 »")
+    assert lines[2].startswith("societariat.csv, ligne 3, colonne « bureau » : valeur « NULLEPART »")
+
+
+def test_import_loads_a_file_then_finds_it_unchanged(store, tmp_path):
+    run("init-db", "--demo", url=store.url)
+    good = tmp_path / "societariat.csv"
+    good.write_text("bureau;fin_periode;membres;conseillers\nGAND;30/06/2026;760;4\n", encoding="cp1252")
+    first = run("import", str(good), "--user", "directeur", url=store.url)
+    assert first.returncode == 0, first.stderr
+    assert "1 nouvelles lignes" in first.stdout
+    second = run("import", str(good), url=store.url)
+    assert second.returncode == 0 and "rien n'a changé" in second.stdout
+
+
+def test_import_of_a_missing_file_says_so(store):
+    result = run("import", "nowhere.csv", url=store.url)
+    assert result.returncode == 2 and "introuvable" in result.stderr
