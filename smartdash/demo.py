@@ -639,6 +639,36 @@ INDICATORS = [
         39,
         None,
     ),
+    (
+        "MEMBERS_GROSS_SALARY",
+        "Salaires bruts des entrepreneurs-salariés associés",
+        "Gross salaries of employee-associates",
+        "EUR",
+        "up",
+        "yearly",
+        "Ressources humaines",
+        "plan",
+        5,
+        10,
+        False,
+        40,
+        "Base de la règle statutaire : 2 % du salaire brut va au capital.",
+    ),
+    (
+        "SALES_TTC",
+        "Ventes facturées TTC",
+        "Invoiced sales incl. VAT",
+        "EUR",
+        "up",
+        "monthly",
+        "Recouvrement",
+        "plan",
+        5,
+        10,
+        False,
+        41,
+        "Base du DSO : créances clients ÷ ventes TTC de la période × jours de la période.",
+    ),
 ]
 
 INSTRUMENTS = [
@@ -667,6 +697,7 @@ class DemoBuilder:
     """Builds every demo file's records (column names as in the file formats)."""
 
     def __init__(self, seed: int = SEED):
+        self.seed = seed
         self.rng = random.Random(seed)
         self.files: dict[str, list[dict]] = {kind: [] for kind in formats.LOAD_ORDER}
 
@@ -700,18 +731,15 @@ class DemoBuilder:
         )
 
     def build(self) -> dict[str, list[dict]]:
-        self.reference()
-        self.plan_versions()
-        self.source_figures()
-        self.smartcoop_documents()
-        funding = self.funding()
-        self.equity(funding)
-        self.monthly_activity()
-        self.weekly_cash()
-        self.headcount()
-        self.membership()
-        self.receivables()
-        self.meetings()
+        steps = [
+            self.reference, self.plan_versions, self.source_figures, self.smartcoop_documents, self.funding,
+            self.equity, self.monthly_activity, self.weekly_cash, self.headcount, self.membership,
+            self.receivables, self.meetings, self.bases,
+        ]
+        for step in steps:
+            # one generator per step, so that adding a step never changes what the others generate
+            self.rng = random.Random(f"{self.seed}:{step.__name__}")
+            step()
         return self.files
 
     # reference ------------------------------------------------------------------
@@ -1216,7 +1244,7 @@ class DemoBuilder:
         return out
 
     # equity: plan paths and synthetic actuals ---------------------------------------
-    def equity(self, funding: list[dict]) -> None:
+    def equity(self) -> None:
         """Equity bridge per year: closing = opening + result + capital paid up − shares repaid."""
         opening = {"SMARTFR": -3200000, "GRANDSENSEMBLE": -900000, "ALTERNA": 180000}  # 31/12/2020, synthetic
         capital_2020 = {"SMARTFR": 2400000, "GRANDSENSEMBLE": 310000, "ALTERNA": 95000}
@@ -1275,6 +1303,7 @@ class DemoBuilder:
                         self.obs(code, entity, day, value, scenario="plan", version=version, source=source)
         for entity, series in actual_results.items():
             equity, capital = _d(opening[entity]), _d(capital_2020[entity])
+            funding = [r for r in self.files["funding"] if r["version_plan"] == PLAN_2021]
             paid = capital_by_year(entity, planned=False, version_rows=funding)
             self.obs("EQUITY", entity, dt.date(2020, 12, 31), equity)
             self.obs("SHARE_CAPITAL", entity, dt.date(2020, 12, 31), capital)
@@ -1355,6 +1384,19 @@ class DemoBuilder:
                         version=version,
                         source=f"{SYNTHETIC} — trajectoire de plan",
                     )
+
+    # bases of the 2 % rule and of the DSO ------------------------------------------------
+    def bases(self) -> None:
+        salaries = {"SMARTFR": 9800000, "GRANDSENSEMBLE": 3300000}
+        for entity, base in salaries.items():
+            for year in range(2021, DEMO_END.year):
+                value = _money(base * (1.045 ** (year - 2021)) * self.rng.uniform(0.96, 1.04))
+                self.obs("MEMBERS_GROSS_SALARY", entity, dt.date(year, 12, 31), value)
+        for day in month_ends(dt.date(2021, 1, 1), DEMO_END):
+            monthly = 193766363 / 12 * 1.21 * (1.02 ** (day.year - 2023))  # members' turnover + 21 % VAT
+            self.obs("SALES_TTC", "SMARTCOOP", day, _money(monthly * self.rng.uniform(0.85, 1.15)))
+        for year, value in ((2022, 33800), (2024, 36200), (2025, 37900)):
+            self.obs("REMINDERS_SENT", "SMARTCOOP", dt.date(year, 12, 31), value)
 
     # weekly cash -----------------------------------------------------------------------
     def weekly_cash(self) -> None:
