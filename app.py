@@ -2,11 +2,8 @@
 
 import streamlit as st
 
-from smartdash import i18n, ui
+from smartdash import ui
 
 st.set_page_config(page_title="smartdash", page_icon=":material/monitoring:", layout="wide")
 lang = ui.sidebar()
-pages = [
-    st.Page("pages/overview.py", title=i18n.t("nav_overview", lang), icon=":material/dashboard:", default=True),
-]
-st.navigation(pages).run()
+st.navigation(ui.navigation_pages(lang)).run()

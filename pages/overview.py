@@ -1,34 +1,50 @@
-"""Overview: the plan's headline figures, each with its as-of date and provenance."""
+"""Overview: one tile per key indicator and entity, and what needs the committee's attention."""
 
 import streamlit as st
 
-from smartdash import formatting, i18n, ui
+from smartdash import formatting, ui
+from smartdash.views import pick
 
-lang = ui.language()
-engine = ui.store_engine()
-st.title(i18n.t("overview_title", lang))
-st.caption(i18n.t("overview_intro", lang))
-
-figures = ui.headline_figures(engine, str(engine.url))
-if not figures:
-    st.info(i18n.t("empty_store", lang))
+f = ui.filters()
+lang = f.lang
+ui.page_header(pick(lang, "Vue d'ensemble du plan", "Plan overview"), f,
+               extra=pick(lang, "comparaison : ", "comparison: ") + ui.compare_label(f.compare, lang).lower())
+tiles, attention = ui.overview(f)
+if not tiles:
+    ui.empty_state(lang, "des valeurs d'indicateurs clés", "key indicator values")
     st.stop()
+ui.synthetic_notice(any(t.is_synthetic for t in tiles), lang)
 
-if any(f.is_synthetic for f in figures):
-    st.warning(i18n.t("demo_banner", lang), icon=":material/science:")
+st.subheader(pick(lang, "À surveiller", "Needs attention"))
+if attention:
+    for item in attention:
+        dot = ":red[:material/error:]" if item.severity == "red" else ":orange[:material/warning:]"
+        st.markdown(f"{dot} {ui.md_escape(item.message)}")
+else:
+    st.success(pick(lang, "Rien à signaler.", "Nothing to report."))
 
-columns = st.columns(3)
-for i, figure in enumerate(figures):
-    with columns[i % 3], st.container(border=True):
-        st.metric(
-            ui.figure_label(figure, lang),
-            formatting.value(figure.value, figure.unit, lang=lang, compact=True),
-            help=formatting.value(figure.value, figure.unit, lang=lang),
-        )
-        detail = ui.figure_detail(figure, lang)
-        if detail:
-            st.text(detail)
-        st.caption(ui.figure_caption(figure, lang))
+for entity_name in dict.fromkeys(t.entity_name for t in tiles):
+    st.subheader(entity_name)
+    entity_tiles = [t for t in tiles if t.entity_name == entity_name]
+    columns = st.columns(3)
+    for i, tile in enumerate(entity_tiles):
+        with columns[i % 3], st.container(border=True):
+            ui.status_badge(tile.status, lang)
+            st.metric(
+                f"{tile.label} {tile.trend}",
+                formatting.value(tile.value, tile.unit, lang=lang, compact=True),
+                delta=ui.signed(tile.change, tile.unit, lang) or None,
+                delta_color="normal" if tile.direction == "up" else "inverse",
+                delta_description=tile.compare_label,
+                chart_data=tile.spark or None,
+                help=formatting.value(tile.value, tile.unit, lang=lang) + (f" — {tile.source}" if tile.source else ""),
+            )
+            gap = ""
+            if tile.plan_value is not None:
+                gap = pick(lang, " · plan ", " · plan ") + formatting.value(tile.plan_value, tile.unit, lang=lang,
+                                                                            compact=True)
+            marker = pick(lang, " · démo / synthétique", " · demo / synthetic") if tile.is_synthetic else ""
+            st.caption(pick(lang, "au ", "as of ") + formatting.date_long(tile.period_end, lang=lang) + gap + marker)
 
-with st.expander(i18n.t("sources", lang)):
-    st.dataframe(ui.provenance_table(figures, lang), hide_index=True)
+ui.sources_expander(sorted({t.source for t in tiles if t.source}), lang,
+                    synthetic=any(t.is_synthetic for t in tiles))

@@ -1449,14 +1449,14 @@ class DemoBuilder:
                         source=SYNTHETIC,
                         synthetique=True,
                     )
-                if day.year == 2021 and day.month <= 6:
+                for version in (PLAN_2021, PLAN_2024) if day.year == 2021 and day.month <= 6 else ():
                     self.add(
                         "headcount",
                         entite=entity,
                         fin_periode=day,
                         population="staff",
                         scenario="plan",
-                        version_plan=PLAN_2021,
+                        version_plan=version,
                         effectif=staff[entity] - sum(pse_plan[entity][: day.month]),
                         etp=None,
                         heures_payees=None,

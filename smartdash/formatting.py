@@ -7,6 +7,7 @@ wraps in the middle.
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 from decimal import Decimal
 
 from babel.dates import format_date
@@ -20,12 +21,21 @@ def _locale(lang: str) -> str:
     return LOCALES.get(lang, "fr_FR")
 
 
+def _decimal(value) -> Decimal:
+    """Decimals stay exact; ints (also numpy's) convert exactly; floats only ever come from display code."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, numbers.Integral):
+        return Decimal(int(value))
+    return Decimal(repr(float(value)))
+
+
 def number(value: Decimal | int | None, *, lang: str = "fr", places: int = 0) -> str:
     """`20 077`, `2 297,5`."""
     if value is None:
         return "—"
     pattern = "#,##0" + ("." + "0" * places if places else "")
-    return format_decimal(Decimal(value), format=pattern, locale=_locale(lang))
+    return format_decimal(_decimal(value), format=pattern, locale=_locale(lang))
 
 
 def money(value: Decimal | int | None, *, lang: str = "fr", places: int = 0) -> str:
@@ -42,7 +52,7 @@ def money_compact(value: Decimal | int | None, *, lang: str = "fr") -> str:
     """`1,5 M€`, `250 k€`, `950 €`: for tiles and axis labels."""
     if value is None:
         return "—"
-    value = Decimal(value)
+    value = _decimal(value)
     for factor, suffix in ((Decimal(1_000_000), "M€"), (Decimal(1_000), "k€")):
         if abs(value) >= factor:
             scaled = value / factor
@@ -56,7 +66,7 @@ def percent(points: Decimal | int | None, *, lang: str = "fr", places: int = 1) 
     """A value in percentage points: 12.4 → `12,4 %`."""
     if points is None:
         return "—"
-    text = number(Decimal(points), lang=lang, places=places)
+    text = number(points, lang=lang, places=places)
     return f"{text}{NBSP}%" if lang == "fr" else f"{text}%"
 
 
@@ -70,6 +80,11 @@ def date_long(day: dt.date | None, *, lang: str = "fr") -> str:
     if day is None:
         return "—"
     return format_date(day, format="d MMMM y", locale=_locale(lang))
+
+
+def date_short(day: dt.date | None) -> str:
+    """`31/12/2025` (both languages: the committee's documents write dates this way)."""
+    return "—" if day is None else day.strftime("%d/%m/%Y")
 
 
 def value(v: Decimal | int | None, unit: str, *, lang: str = "fr", compact: bool = False) -> str:

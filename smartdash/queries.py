@@ -3,28 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from decimal import Decimal
 
 import pandas as pd
 from sqlalchemy import Integer, func, select
 from sqlalchemy.orm import Session
 
 from smartdash import models as m
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One figure as shown: its value in `unit`, as-of date and provenance."""
-
-    key: str
-    entity: str
-    value: Decimal
-    unit: str
-    as_of: dt.date
-    is_synthetic: bool
-    source: str | None
-    detail: Decimal | None = None
 
 
 def entities(*, session: Session) -> pd.DataFrame:
@@ -35,90 +19,197 @@ def entities(*, session: Session) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["code", "name", "country", "under_plan"])
 
 
-def latest_actual(*, session: Session, indicator: str, entity: str) -> Figure | None:
-    """The newest actual value of an indicator for a whole entity (no office), or None."""
-    row = session.execute(
-        select(m.Observation.value, m.Observation.period_end, m.Observation.is_synthetic, m.Observation.source,
-               m.Indicator.unit, m.Entity.name)
+def _frame(rows, columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+
+
+def plan_versions(*, session: Session) -> pd.DataFrame:
+    """Columns: code, name, status (draft / in_force / superseded), adopted_on, is_synthetic — newest first."""
+    rows = session.execute(
+        select(m.PlanVersion.code, m.PlanVersion.name, m.PlanVersion.status, m.PlanVersion.adopted_on,
+               m.PlanVersion.is_synthetic, m.PlanVersion.note)
+        .order_by(m.PlanVersion.adopted_on.desc().nulls_last(), m.PlanVersion.id.desc())
+    ).all()
+    return _frame(rows, ["code", "name", "status", "adopted_on", "is_synthetic", "note"])
+
+
+def version_in_force(*, session: Session) -> str | None:
+    """The code of the plan version in force, or None."""
+    return session.scalar(select(m.PlanVersion.code).where(m.PlanVersion.status == "in_force").limit(1))
+
+
+def indicators(*, session: Session, key_only: bool = False) -> pd.DataFrame:
+    """The active catalogue. Columns: code, label_fr, label_en, unit, direction, frequency, threshold_mode,
+    amber, red, is_key, owner, description."""
+    q = select(m.Indicator.code, m.Indicator.label_fr, m.Indicator.label_en, m.Indicator.unit, m.Indicator.direction,
+               m.Indicator.frequency, m.Indicator.threshold_mode, m.Indicator.amber_threshold,
+               m.Indicator.red_threshold, m.Indicator.is_key, m.Indicator.owner, m.Indicator.description
+               ).where(m.Indicator.active.is_(True)).order_by(m.Indicator.sort_order, m.Indicator.code)
+    if key_only:
+        q = q.where(m.Indicator.is_key.is_(True))
+    return _frame(session.execute(q).all(), ["code", "label_fr", "label_en", "unit", "direction", "frequency",
+                                             "threshold_mode", "amber", "red", "is_key", "owner", "description"])
+
+
+OBS_COLUMNS = ["indicator", "entity", "period_end", "value", "is_synthetic", "source"]
+
+
+def observations(*, session: Session, indicators: list[str], entities: list[str] | None = None,
+                 scenario: str = "actual", plan_version: str | None = None,
+                 until: dt.date | None = None) -> pd.DataFrame:
+    """Entity-level values (no office) of indicators in a scenario, oldest first.
+    Columns: indicator, entity (code), period_end, value (indicator's unit), is_synthetic, source.
+    Plan values are those of `plan_version`."""
+    q = (
+        select(m.Indicator.code, m.Entity.code, m.Observation.period_end, m.Observation.value,
+               m.Observation.is_synthetic, m.Observation.source)
         .join(m.Indicator, m.Indicator.id == m.Observation.indicator_id)
         .join(m.Entity, m.Entity.id == m.Observation.entity_id)
-        .where(m.Indicator.code == indicator, m.Entity.code == entity, m.Observation.scenario == "actual",
+        .where(m.Indicator.code.in_(indicators), m.Observation.scenario == scenario,
                m.Observation.office_id.is_(None))
-        .order_by(m.Observation.period_end.desc())
-        .limit(1)
-    ).first()
-    if row is None:
-        return None
-    value, day, synthetic, source, unit, name = row
-    return Figure(indicator, name, value, unit, day, synthetic, source)
+        .order_by(m.Entity.sort_order, m.Observation.period_end)
+    )
+    if entities is not None:
+        q = q.where(m.Entity.code.in_(entities))
+    if plan_version is not None:
+        q = q.join(m.PlanVersion, m.PlanVersion.id == m.Observation.plan_version_id).where(
+            m.PlanVersion.code == plan_version)
+    if until is not None:
+        q = q.where(m.Observation.period_end <= until)
+    return _frame(session.execute(q).all(), OBS_COLUMNS)
 
 
-def latest_headcount(*, session: Session, entity: str, population: str) -> Figure | None:
-    """The newest actual headcount of a population (staff or salaried members) of an entity, or None."""
-    row = session.execute(
-        select(m.Headcount.headcount, m.Headcount.period_end, m.Headcount.is_synthetic, m.Headcount.source,
-               m.Entity.name)
-        .join(m.Entity, m.Entity.id == m.Headcount.entity_id)
-        .where(m.Entity.code == entity, m.Headcount.population == population, m.Headcount.scenario == "actual")
-        .order_by(m.Headcount.period_end.desc())
-        .limit(1)
-    ).first()
-    if row is None:
-        return None
-    count, day, synthetic, source, name = row
-    return Figure(f"headcount_{population}", name, Decimal(count), "count", day, synthetic, source)
-
-
-def latest_receivables(*, session: Session, entity: str) -> Figure | None:
-    """Open receivables of an entity at its newest snapshot (€), with the past-due part as `detail`."""
-    ageing = m.ReceivableAgeing
-    entity_id = select(m.Entity.id).where(m.Entity.code == entity).scalar_subquery()
-    as_of = session.scalar(select(func.max(ageing.as_of)).where(ageing.entity_id == entity_id))
-    if as_of is None:
-        return None
+def contributions(*, session: Session, plan_version: str) -> pd.DataFrame:
+    """Funding lines of a plan version. Columns: code, contributor, contributor_class, beneficiary (code),
+    instrument, instrument_fr, instrument_en, equity_class, counts_one_plus_one, period_label, planned_date,
+    planned_amount (€), status, received_date, received_amount (€), condition, condition_status, note,
+    is_synthetic, source."""
+    f, i, e = m.FundingContribution, m.FundingInstrument, m.Entity
     rows = session.execute(
-        select(ageing.bucket, func.sum(ageing.amount), func.max(ageing.is_synthetic.cast(Integer)))
-        .where(ageing.entity_id == entity_id, ageing.as_of == as_of)
-        .group_by(ageing.bucket)
+        select(f.code, f.contributor, f.contributor_class, e.code, i.code, i.label_fr, i.label_en, i.equity_class,
+               i.counts_one_plus_one, f.period_label, f.planned_date, f.planned_amount, f.status, f.received_date,
+               f.received_amount, f.condition, f.condition_status, f.note, f.is_synthetic, f.source)
+        .join(i, i.id == f.instrument_id)
+        .join(e, e.id == f.beneficiary_id)
+        .join(m.PlanVersion, m.PlanVersion.id == f.plan_version_id)
+        .where(m.PlanVersion.code == plan_version)
+        .order_by(e.sort_order, f.planned_date, f.code)
     ).all()
-    total = sum((amount for _b, amount, _s in rows), Decimal(0))
-    overdue = sum((amount for bucket, amount, _s in rows if bucket != "not_due"), Decimal(0))
-    synthetic = any(bool(s) for _b, _a, s in rows)
-    name = session.scalar(select(m.Entity.name).where(m.Entity.code == entity))
-    source = "Pré-agrégat des créances ouvertes (table receivable_ageing)"
-    return Figure("receivables_open", name, total, "EUR", as_of, synthetic, source, detail=overdue)
+    return _frame(rows, ["code", "contributor", "contributor_class", "beneficiary", "instrument", "instrument_fr",
+                         "instrument_en", "equity_class", "counts_one_plus_one", "period_label", "planned_date",
+                         "planned_amount", "status", "received_date", "received_amount", "condition",
+                         "condition_status", "note", "is_synthetic", "source"])
 
 
-HEADLINES = (
-    ("equity", "EQUITY", "SMARTFR"),
-    ("equity", "EQUITY", "GRANDSENSEMBLE"),
-    ("quasi_equity", "QUASI_EQUITY", "GRANDSENSEMBLE"),
-    ("net_cash", "CASH_NET", "SMARTFR"),
-)
+def headcount(*, session: Session, entities: list[str] | None = None, scenario: str = "actual",
+              plan_version: str | None = None, until: dt.date | None = None) -> pd.DataFrame:
+    """Columns: entity, period_end, population (staff / members), headcount, fte, entries, exits,
+    pse_departures, is_synthetic, source — oldest first."""
+    h = m.Headcount
+    q = (select(m.Entity.code, h.period_end, h.population, h.headcount, h.fte, h.entries, h.exits, h.pse_departures,
+                h.is_synthetic, h.source)
+         .join(m.Entity, m.Entity.id == h.entity_id)
+         .where(h.scenario == scenario)
+         .order_by(m.Entity.sort_order, h.period_end))
+    if entities is not None:
+        q = q.where(m.Entity.code.in_(entities))
+    if plan_version is not None:
+        q = q.join(m.PlanVersion, m.PlanVersion.id == h.plan_version_id).where(m.PlanVersion.code == plan_version)
+    if until is not None:
+        q = q.where(h.period_end <= until)
+    return _frame(session.execute(q).all(), ["entity", "period_end", "population", "headcount", "fte", "entries",
+                                             "exits", "pse_departures", "is_synthetic", "source"])
 
 
-def headline_figures(*, session: Session) -> list[Figure]:
-    """The home page's figures: equity and quasi-equity side by side (never summed), net cash,
-    salaried members, open and past-due receivables. Missing figures are left out."""
-    figures: list[Figure] = []
-    for key, indicator, entity in HEADLINES:
-        figure = latest_actual(session=session, indicator=indicator, entity=entity)
-        if figure:
-            figures.append(Figure(key, figure.entity, figure.value, figure.unit, figure.as_of, figure.is_synthetic,
-                                  figure.source))
-    members = latest_headcount(session=session, entity="SMARTCOOP", population="members")
-    if members:
-        figures.append(Figure("salaried_members", members.entity, members.value, "count", members.as_of,
-                              members.is_synthetic, members.source))
-    receivables = latest_receivables(session=session, entity="SMARTCOOP")
-    if receivables:
-        figures.append(receivables)
-    return figures
+def membership(*, session: Session, until: dt.date | None = None) -> pd.DataFrame:
+    """Columns: office (code), office_name, region, entity, period_end, members, societaires, advisers,
+    is_synthetic, source — per office and period end."""
+    ms, o = m.Membership, m.Office
+    q = (select(o.code, o.name, o.region, m.Entity.code, ms.period_end, ms.members, ms.societaires, ms.advisers,
+                ms.is_synthetic, ms.source)
+         .join(o, o.id == ms.office_id).join(m.Entity, m.Entity.id == o.entity_id)
+         .order_by(ms.period_end, o.sort_order))
+    if until is not None:
+        q = q.where(ms.period_end <= until)
+    return _frame(session.execute(q).all(), ["office", "office_name", "region", "entity", "period_end", "members",
+                                             "societaires", "advisers", "is_synthetic", "source"])
 
 
-def synthetic_share(*, session: Session) -> Decimal:
-    """Share of observation rows flagged synthetic (0–1); 0 for an empty store."""
-    total, synthetic = session.execute(
-        select(func.count(), func.sum(m.Observation.is_synthetic.cast(Integer)))
-    ).one()
-    return Decimal(synthetic or 0) / Decimal(total) if total else Decimal(0)
+def ageing(*, session: Session, entity: str, until: dt.date | None = None, office: str | None = None) -> pd.DataFrame:
+    """Open receivables per snapshot and ageing bucket (pre-aggregated at load).
+    Columns: as_of, bucket, items, amount (€ incl. VAT), is_synthetic — oldest first."""
+    a = m.ReceivableAgeing
+    q = (select(a.as_of, a.bucket, func.sum(a.items), func.sum(a.amount), func.max(a.is_synthetic.cast(Integer)))
+         .join(m.Entity, m.Entity.id == a.entity_id)
+         .where(m.Entity.code == entity)
+         .group_by(a.as_of, a.bucket).order_by(a.as_of, a.bucket))
+    if until is not None:
+        q = q.where(a.as_of <= until)
+    if office is not None:
+        q = q.join(m.Office, m.Office.id == a.office_id).where(m.Office.code == office)
+    frame = _frame(session.execute(q).all(), ["as_of", "bucket", "items", "amount", "is_synthetic"])
+    frame["is_synthetic"] = frame["is_synthetic"].astype(bool)
+    return frame
+
+
+def ageing_by_office(*, session: Session, entity: str, as_of: dt.date) -> pd.DataFrame:
+    """One snapshot per office and bucket. Columns: office_name (empty: no office), bucket, items, amount (€)."""
+    a = m.ReceivableAgeing
+    rows = session.execute(
+        select(func.coalesce(m.Office.name, ""), a.bucket, a.items, a.amount)
+        .join(m.Entity, m.Entity.id == a.entity_id)
+        .outerjoin(m.Office, m.Office.id == a.office_id)
+        .where(m.Entity.code == entity, a.as_of == as_of)
+        .order_by(m.Office.sort_order, a.bucket)
+    ).all()
+    return _frame(rows, ["office_name", "bucket", "items", "amount"])
+
+
+def receivable_entities(*, session: Session) -> list[str]:
+    """Codes of the entities that have receivables snapshots."""
+    return list(session.scalars(
+        select(m.Entity.code).join(m.ReceivableAgeing, m.ReceivableAgeing.entity_id == m.Entity.id)
+        .group_by(m.Entity.code, m.Entity.sort_order).order_by(m.Entity.sort_order)
+    ))
+
+
+def largest_overdue_clients(*, session: Session, entity: str, as_of: dt.date, limit: int = 10) -> pd.DataFrame:
+    """The clients owing the most past due at a snapshot — the one place client names are read.
+    Columns: client, invoices, overdue (€ incl. VAT), oldest_due_date."""
+    r = m.ReceivableItem
+    rows = session.execute(
+        select(r.client, func.count(), func.sum(r.amount_open), func.min(r.due_date))
+        .join(m.Entity, m.Entity.id == r.entity_id)
+        .where(m.Entity.code == entity, r.as_of == as_of, r.due_date < as_of)
+        .group_by(r.client)
+        .order_by(func.sum(r.amount_open).desc(), r.client)
+        .limit(limit)
+    ).all()
+    return _frame(rows, ["client", "invoices", "overdue", "oldest_due_date"])
+
+
+def meetings(*, session: Session) -> pd.DataFrame:
+    """Columns: held_on, as_of, title, status, is_synthetic — oldest first."""
+    rows = session.execute(select(m.Meeting.held_on, m.Meeting.as_of, m.Meeting.title, m.Meeting.status,
+                                  m.Meeting.is_synthetic).order_by(m.Meeting.held_on)).all()
+    return _frame(rows, ["held_on", "as_of", "title", "status", "is_synthetic"])
+
+
+def source_figures(*, session: Session) -> pd.DataFrame:
+    """The documents' figures as printed. Columns: code, document, location, label_fr, label_en, value, unit, note."""
+    s = m.SourceFigure
+    rows = session.execute(select(s.code, s.document, s.location, s.label_fr, s.label_en, s.value, s.unit, s.note)
+                           .order_by(s.code)).all()
+    return _frame(rows, ["code", "document", "location", "label_fr", "label_en", "value", "unit", "note"])
+
+
+def latest_data_date(*, session: Session) -> dt.date | None:
+    """The newest date of any actual figure: the default as-of date."""
+    dates = [
+        session.scalar(select(func.max(m.Observation.period_end)).where(m.Observation.scenario == "actual")),
+        session.scalar(select(func.max(m.ReceivableAgeing.as_of))),
+        session.scalar(select(func.max(m.Headcount.period_end)).where(m.Headcount.scenario == "actual")),
+        session.scalar(select(func.max(m.Membership.period_end))),
+    ]
+    dates = [d for d in dates if d is not None]
+    return max(dates) if dates else None

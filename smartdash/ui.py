@@ -1,21 +1,44 @@
-"""What the pages share: the store's engine, the language, the sidebar, cached loaders.
+"""What the pages share: the store's engine, the sidebar filters, cached loaders, small display helpers.
 
-Imports streamlit but needs no running server: AppTest drives it in the tests.
+Imports streamlit but needs no running server: AppTest drives it in the tests. Every loader is cached
+with a ttl and keyed by the store's URL; `clear_caches()` is called after a data load.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
-from smartdash import formatting, i18n, queries
+from smartdash import charts, formatting, i18n, queries
 from smartdash.config import load_settings
 from smartdash.db import engine_for, session_scope
-from smartdash.queries import Figure
+from smartdash.metrics.funding import OnePlusOneDefinition
 from smartdash.store import ensure_store
+from smartdash.views import COMPARISONS, Filters, pick
+from smartdash.views import equity as equity_views
+from smartdash.views import funding as funding_views
+from smartdash.views import overview as overview_views
+from smartdash.views import people as people_views
+from smartdash.views import receivables as receivables_views
 
 LANG_KEY = "app_lang"
+ENTITY_KEY = "filter_entity"
+AS_OF_KEY = "filter_as_of"
+COMPARE_KEY = "filter_compare"
+VERSION_KEY = "filter_plan_version"
 CACHE_TTL = 300
+ALL = "__all__"
+
+STATUS_BADGE = {
+    "green": ("vert", "green", "green", ":material/check_circle:"),
+    "amber": ("orange", "amber", "orange", ":material/warning:"),
+    "red": ("rouge", "red", "red", ":material/error:"),
+}
+
+
+# --------------------------------------------------------------------------- store
 
 
 @st.cache_resource(show_spinner=False)
@@ -31,58 +54,283 @@ def store_engine():
     return _ready_engine(settings.database_url, settings.load_demo_when_empty)
 
 
+def clear_caches() -> None:
+    """After a data load: every page reads the store again."""
+    st.cache_data.clear()
+
+
+# --------------------------------------------------------------------------- cached loaders
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=8, show_spinner=False)
+def _reference(_engine, url: str) -> dict:
+    with session_scope(_engine) as s:
+        return {
+            "entities": queries.entities(session=s),
+            "versions": queries.plan_versions(session=s),
+            "in_force": queries.version_in_force(session=s),
+            "latest": queries.latest_data_date(session=s),
+            "receivable_entities": queries.receivable_entities(session=s),
+        }
+
+
+def reference() -> dict:
+    engine = store_engine()
+    return _reference(engine, str(engine.url))
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
+def _overview(_engine, url: str, filters: Filters):
+    with session_scope(_engine) as s:
+        tiles = overview_views.overview_tiles(session=s, filters=filters)
+        return tiles, overview_views.attention_items(session=s, filters=filters, tiles=tiles)
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
+def _equity(_engine, url: str, filters: Filters, entity: str, name: str):
+    with session_scope(_engine) as s:
+        return equity_views.equity_view(session=s, filters=filters, entity=entity, entity_name=name)
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
+def _funding(_engine, url: str, filters: Filters, definition: OnePlusOneDefinition):
+    with session_scope(_engine) as s:
+        return funding_views.funding_view(session=s, filters=filters, definition=definition)
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
+def _headcount(_engine, url: str, filters: Filters, entities: tuple[str, ...]):
+    with session_scope(_engine) as s:
+        return people_views.headcount_view(session=s, filters=filters, entities=list(entities))
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
+def _membership(_engine, url: str, filters: Filters):
+    with session_scope(_engine) as s:
+        return people_views.membership_view(session=s, filters=filters)
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
+def _receivables(_engine, url: str, entity: str, as_of: dt.date, lang: str):
+    with session_scope(_engine) as s:
+        return receivables_views.receivables_view(session=s, entity=entity, as_of=as_of, lang=lang)
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner=False)
+def _largest_overdue(_engine, url: str, entity: str, as_of: dt.date):
+    with session_scope(_engine) as s:
+        return queries.largest_overdue_clients(session=s, entity=entity, as_of=as_of)
+
+
+def overview(filters: Filters):
+    e = store_engine()
+    return _overview(e, str(e.url), filters)
+
+
+def equity(filters: Filters, entity: str, name: str):
+    e = store_engine()
+    return _equity(e, str(e.url), filters, entity, name)
+
+
+def funding(filters: Filters, definition: OnePlusOneDefinition):
+    e = store_engine()
+    return _funding(e, str(e.url), filters, definition)
+
+
+def headcount(filters: Filters, entities: list[str]):
+    e = store_engine()
+    return _headcount(e, str(e.url), filters, tuple(entities))
+
+
+def membership(filters: Filters):
+    e = store_engine()
+    return _membership(e, str(e.url), filters)
+
+
+def receivables(entity: str, as_of: dt.date, lang: str):
+    e = store_engine()
+    return _receivables(e, str(e.url), entity, as_of, lang)
+
+
+def largest_overdue_clients(entity: str, as_of: dt.date) -> pd.DataFrame:
+    """Client names: the one table the access-control layer will guard."""
+    e = store_engine()
+    return _largest_overdue(e, str(e.url), entity, as_of)
+
+
+# --------------------------------------------------------------------------- sidebar and filters
+
+
 def language() -> str:
     """The reader's language: the sidebar's choice, else config.toml's default."""
     return st.session_state.get(LANG_KEY) or load_settings().language
 
 
 def sidebar() -> str:
-    """The shared sidebar; returns the chosen language."""
-    default = load_settings().language
-    st.session_state.setdefault(LANG_KEY, default)
-    st.sidebar.radio(
-        i18n.t("language", language()),
-        options=list(i18n.LANGUAGES),
-        format_func=i18n.LANGUAGES.get,
-        key=LANG_KEY,
-        horizontal=True,
+    """The shared sidebar (language, entity, as-of date, comparison point, plan version); returns the language."""
+    st.session_state.setdefault(LANG_KEY, load_settings().language)
+    lang = language()
+    charts.use_language(lang)
+    ref = reference()
+    side = st.sidebar
+    entities = ref["entities"]
+    names = dict(zip(entities["code"], entities["name"], strict=True))
+    options = [ALL] + list(entities["code"])
+    st.session_state.setdefault(ENTITY_KEY, ALL)
+    if st.session_state[ENTITY_KEY] not in options:
+        st.session_state[ENTITY_KEY] = ALL
+    side.selectbox(pick(lang, "Entité", "Entity"), options, key=ENTITY_KEY,
+                   format_func=lambda c: pick(lang, "Toutes (sous plan)", "All (under the plan)") if c == ALL
+                   else names.get(c, c))
+    latest = ref["latest"] or dt.date.today()
+    st.session_state.setdefault(AS_OF_KEY, latest)
+    side.date_input(pick(lang, "Situation au", "As of"), key=AS_OF_KEY, format="DD/MM/YYYY",
+                    min_value=dt.date(2015, 1, 1), max_value=max(latest, dt.date.today()))
+    st.session_state.setdefault(COMPARE_KEY, "previous")
+    side.selectbox(pick(lang, "Comparer avec", "Compare with"), COMPARISONS, key=COMPARE_KEY,
+                   format_func=lambda c: compare_label(c, lang))
+    versions = ref["versions"]
+    codes = list(versions["code"])
+    if codes:
+        st.session_state.setdefault(VERSION_KEY, ref["in_force"] or codes[0])
+        if st.session_state[VERSION_KEY] not in codes:
+            st.session_state[VERSION_KEY] = ref["in_force"] or codes[0]
+        labels = dict(zip(versions["code"], versions["name"], strict=True))
+        status = dict(zip(versions["code"], versions["status"], strict=True))
+        side.selectbox(pick(lang, "Version du plan", "Plan version"), codes, key=VERSION_KEY,
+                       format_func=lambda c: labels[c] + (pick(lang, " — en vigueur", " — in force")
+                                                          if status[c] == "in_force" else ""))
+    side.divider()
+    side.radio(pick(lang, "Langue", "Language"), options=list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.get, key=LANG_KEY,
+               horizontal=True)
+    return lang
+
+
+def compare_label(code: str, lang: str) -> str:
+    return {
+        "previous": pick(lang, "Période précédente", "Previous period"),
+        "meeting": pick(lang, "Dernier comité", "Last committee meeting"),
+        "plan": pick(lang, "Plan", "Plan"),
+    }[code]
+
+
+def filters() -> Filters:
+    """The sidebar's current choices."""
+    entity = st.session_state.get(ENTITY_KEY, ALL)
+    as_of = st.session_state.get(AS_OF_KEY) or reference()["latest"] or dt.date.today()
+    return Filters(
+        entity=None if entity == ALL else entity,
+        as_of=as_of,
+        compare=st.session_state.get(COMPARE_KEY, "previous"),
+        plan_version=st.session_state.get(VERSION_KEY) or reference()["in_force"],
+        lang=language(),
     )
-    return language()
 
 
-@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
-def headline_figures(_engine, url: str) -> list[Figure]:
-    with session_scope(_engine) as session:
-        return queries.headline_figures(session=session)
+def entity_names() -> dict[str, str]:
+    entities = reference()["entities"]
+    return dict(zip(entities["code"], entities["name"], strict=True))
 
 
-def figure_label(figure: Figure, lang: str) -> str:
-    return f"{i18n.t(figure.key, lang)} — {figure.entity}"
+def plan_entities(f: Filters) -> list[tuple[str, str]]:
+    """(code, name) of the chosen entity, or of every entity under the plan."""
+    entities = reference()["entities"]
+    rows = entities[entities["code"] == f.entity] if f.entity else entities[entities["under_plan"].astype(bool)]
+    return list(zip(rows["code"], rows["name"], strict=True))
 
 
-def figure_caption(figure: Figure, lang: str) -> str:
-    """`au 31 décembre 2025 · démo / synthétique`."""
-    marker = i18n.t("synthetic_marker" if figure.is_synthetic else "document_marker", lang)
-    return f"{i18n.t('as_of', lang, date=formatting.date_long(figure.as_of, lang=lang))} · {marker}"
+# --------------------------------------------------------------------------- display helpers
 
 
-def figure_detail(figure: Figure, lang: str) -> str | None:
-    if figure.detail is None:
-        return None
-    amount = formatting.value(figure.detail, figure.unit, lang=lang, compact=True)
-    return f"{i18n.t('receivables_overdue', lang)} : {amount}"
+def page_header(title: str, f: Filters, *, extra: str = "") -> None:
+    """Title and the line every page starts with: as-of date, plan version, comparison."""
+    st.title(title)
+    parts = [pick(f.lang, "Situation au ", "As of ") + formatting.date_long(f.as_of, lang=f.lang)]
+    if f.plan_version:
+        parts.append(pick(f.lang, "plan : ", "plan: ") + f.plan_version)
+    if extra:
+        parts.append(extra)
+    st.caption(" · ".join(parts))
 
 
-def provenance_table(figures: list[Figure], lang: str) -> pd.DataFrame:
-    """One row per figure shown: what it is, its date, value, source and whether it is synthetic."""
-    return pd.DataFrame(
-        {
-            i18n.t("figure_col", lang): [figure_label(f, lang) for f in figures],
-            i18n.t("date_col", lang): [formatting.date_long(f.as_of, lang=lang) for f in figures],
-            i18n.t("value_col", lang): [formatting.value(f.value, f.unit, lang=lang) for f in figures],
-            i18n.t("source_col", lang): [f.source or "" for f in figures],
-            i18n.t("synthetic_col", lang): [
-                i18n.t("synthetic_marker", lang) if f.is_synthetic else "" for f in figures
-            ],
-        }
-    )
+def synthetic_notice(is_synthetic: bool, lang: str) -> None:
+    if is_synthetic:
+        st.warning(pick(lang, *i18n.DEMO_BANNER), icon=":material/science:")
+
+
+def status_badge(status: str | None, lang: str) -> None:
+    if status in STATUS_BADGE:
+        fr, en, colour, icon = STATUS_BADGE[status]
+        st.badge(pick(lang, fr, en), color=colour, icon=icon)
+    else:
+        st.badge(pick(lang, "sans plan", "no plan"), color="gray")
+
+
+def sources_expander(sources: list[str], lang: str, *, synthetic: bool) -> None:
+    """The "source" expander: the provenance of what the page shows."""
+    with st.expander(pick(lang, "Sources des chiffres affichés", "Sources of the figures shown"), icon=":material/description:"):
+        if synthetic:
+            st.markdown(pick(lang, "Certaines valeurs affichées sont **synthétiques** (démonstration).",
+                             "Some values shown are **synthetic** (demo)."))
+        st.dataframe(pd.DataFrame({pick(lang, "Source", "Source"): sources or ["—"]}), hide_index=True)
+
+
+def empty_state(lang: str, what_fr: str, what_en: str) -> None:
+    st.info(pick(lang, f"Aucune donnée pour ces filtres. Chargez {what_fr} (voir docs/formats.md) ou changez de "
+                       "filtres.", f"No data for these filters. Load {what_en} (see docs/formats.md) or change the "
+                                   "filters."), icon=":material/info:")
+
+
+def chart(c) -> None:
+    """Show an Altair chart with the smartdash theme (not Streamlit's)."""
+    st.altair_chart(c, theme=None, width="stretch")
+
+
+_MD_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:"
+
+
+def md_escape(text: str) -> str:
+    """Text from the data shown inertly inside markdown (no formatting, links or HTML)."""
+    return "".join("\\" + c if c in _MD_SPECIAL else c for c in str(text))
+
+
+def signed(value, unit: str, lang: str) -> str:
+    """A change with its sign: `+1,2 M€`, `-3,5 %`."""
+    if value is None:
+        return ""
+    text = formatting.value(value, unit, lang=lang, compact=True)
+    return text if text.startswith("-") else "+" + text
+
+
+def bridge_frame(bridge, labels: dict[str, str]) -> pd.DataFrame:
+    """The waterfall's rows: step label, signed amount (€), kind (level / up / down)."""
+    steps = bridge.steps()
+    return pd.DataFrame({
+        "step": [labels[code] for code, _a in steps],
+        "amount": [a for _c, a in steps],
+        "kind": ["level" if code in ("opening", "closing") else ("up" if a >= 0 else "down") for code, a in steps],
+    })
+
+
+PAGES = [
+    ("pages/overview.py", "Vue d'ensemble", "Overview", ":material/dashboard:"),
+    ("pages/equity.py", "Capitaux propres", "Equity", ":material/trending_up:"),
+    ("pages/funding.py", "Financement 1+1", "Funding 1+1", ":material/handshake:"),
+    ("pages/headcount.py", "Effectifs", "Headcount", ":material/groups:"),
+    ("pages/membership.py", "Sociétariat", "Membership", ":material/apartment:"),
+    ("pages/receivables.py", "Créances", "Receivables", ":material/receipt_long:"),
+]
+
+
+def page_titles(lang: str) -> list[str]:
+    """The navigation's page titles, in order, in the reader's language."""
+    return [pick(lang, fr, en) for _path, fr, en, _icon in PAGES]
+
+
+def navigation_pages(lang: str) -> list:
+    """The pages, titled in the reader's language; the overview is the home page."""
+    return [
+        st.Page(path, title=title, icon=icon, default=i == 0,
+                url_path=path.split("/")[1].removesuffix(".py") if i else None)
+        for i, ((path, _fr, _en, icon), title) in enumerate(zip(PAGES, page_titles(lang), strict=True))
+    ]

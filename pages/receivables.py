@@ -1,0 +1,67 @@
+"""Receivables: ageing at the as-of date, trend, DSO, overdue ratio, reminders, offices, largest overdue clients."""
+
+import streamlit as st
+
+from smartdash import charts, formatting, ui
+from smartdash.metrics.receivables import LEGAL_MAX_PAYMENT_DAYS
+from smartdash.views import pick
+from smartdash.views import receivables as rv
+
+f = ui.filters()
+lang = f.lang
+ui.page_header(pick(lang, "Créances clients", "Receivables"), f)
+available = ui.reference()["receivable_entities"]
+names = ui.entity_names()
+choices = [e for e in available if f.entity in (None, e)]
+if not choices:
+    ui.empty_state(lang, "des créances ouvertes (format creances)", "open receivables (receivables format)")
+    st.stop()
+entity = st.selectbox(pick(lang, "Entité", "Entity"), choices, format_func=names.get, key="receivables_entity") \
+    if len(choices) > 1 else choices[0]
+view = ui.receivables(entity, f.as_of, lang)
+if view.as_of is None:
+    ui.empty_state(lang, "des créances ouvertes à cette date", "open receivables at that date")
+    st.stop()
+ui.synthetic_notice(view.is_synthetic, lang)
+
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(pick(lang, "Encours ouvert", "Open"), formatting.money_compact(view.total, lang=lang),
+          help=formatting.money(view.total, lang=lang, places=2), border=True)
+c2.metric(pick(lang, "dont échu", "of which past due"), formatting.money_compact(view.overdue, lang=lang),
+          delta_description=pick(lang, "taux d'échu : ", "overdue ratio: ")
+          + (formatting.percent(view.overdue_ratio * 100, lang=lang) if view.overdue_ratio is not None else "—"),
+          border=True)
+c3.metric(pick(lang, "Échu à plus de 90 jours", "Over 90 days past due"),
+          formatting.percent(view.share_over_90 * 100, lang=lang) if view.share_over_90 is not None else "—",
+          border=True)
+c4.metric("DSO", formatting.value(view.dso_days, "days", lang=lang) if view.dso_days is not None else "—", border=True,
+          delta_description=pick(lang, f"référence légale : {LEGAL_MAX_PAYMENT_DAYS} j (L441-10)",
+                                 f"legal reference: {LEGAL_MAX_PAYMENT_DAYS} d (L441-10)"),
+          help=pick(lang, "Créances ÷ ventes TTC des 12 derniers mois × jours de la période.",
+                    "Receivables ÷ sales incl. VAT over the last 12 months × days in the period."))
+st.caption(pick(lang, f"{names[entity]} · situation du ", f"{names[entity]} · snapshot of ")
+           + formatting.date_long(view.as_of, lang=lang))
+
+order = list(view.buckets["label"])
+left, right = st.columns(2)
+with left:
+    ui.chart(charts.ageing_bars(view.buckets.assign(bucket=view.buckets["label"], value=view.buckets["amount"]),
+                                lang=lang, order=order,
+                                title=pick(lang, "Encours par ancienneté d'échéance (€ TTC)", "Open amount by age (€)")))
+with right:
+    ui.chart(charts.stacked_area(view.trend, x="as_of", colour="label", unit="EUR", lang=lang, order=order,
+                                 title=pick(lang, "Évolution de l'encours par ancienneté (€ TTC)",
+                                            "Open amount by age over time (€)")))
+if not view.by_office.empty:
+    ui.chart(charts.stacked_bars(view.by_office, category="office_name", colour="label", unit="EUR", lang=lang,
+                                 order=order, title=pick(lang, "Encours par bureau et ancienneté (€ TTC)",
+                                                         "Open amount per office and age (€)")))
+if not view.reminders.empty:
+    ui.chart(charts.bars_with_target(view.reminders, x="year", unit="count", lang=lang,
+                                     title=pick(lang, "Rappels de factures impayées envoyés (nombre)",
+                                                "Unpaid-invoice reminders sent (number)")))
+
+st.subheader(pick(lang, "Clients les plus en retard", "Largest overdue clients"))
+st.dataframe(rv.clients_table(ui.largest_overdue_clients(entity, view.as_of), view.as_of, lang), hide_index=True)
+ui.sources_expander([pick(lang, "Créances ouvertes chargées, agrégées par ancienneté au chargement",
+                          "Open items loaded, aggregated by age at load time")], lang, synthetic=view.is_synthetic)

@@ -1,0 +1,271 @@
+"""Altair chart builders and the one registered theme.
+
+Every builder is `fn(frame, …) -> alt.Chart`; none styles its chart (the theme does) and none calls
+`.configure_*`, so any chart can be layered. Plan and threshold lines are data-less layers. Values are
+exact Decimals in the store; they become floats here only to be drawn, and every tooltip shows the
+exact figure formatted by smartdash.formatting.
+
+The theme carries the number and date locale of the reader's language, set per script run with
+`use_language()` (each Streamlit session runs in its own thread).
+"""
+
+from __future__ import annotations
+
+import threading
+from decimal import Decimal
+
+import altair as alt
+import pandas as pd
+
+from smartdash import formatting
+
+# Okabe–Ito, a colour-blind-safe palette; red/amber/green are kept for status only.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999", "#000000"]
+STATUS_COLOURS = {"green": "#1B7F3B", "amber": "#D98E04", "red": "#C62828", None: "#9E9E9E"}
+PLAN_COLOUR = "#555555"
+# a sequential scale for ageing buckets: later is darker (not a status colour)
+AGEING_COLOURS = ["#9ECAE1", "#FDD49E", "#FDAE6B", "#F16913", "#A63603"]
+FONT = '"Source Sans 3", "Source Sans Pro", sans-serif'
+
+_FR_LOCALE = {
+    "number": {"decimal": ",", "thousands": "\u202f", "grouping": [3], "currency": ["", "\u00a0€"]},
+    "time": {
+        "dateTime": "%A %e %B %Y à %X", "date": "%d/%m/%Y", "time": "%H:%M:%S", "periods": ["", ""],
+        "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+        "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+        "months": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+                   "octobre", "novembre", "décembre"],
+        "shortMonths": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+                        "nov.", "déc."],
+    },
+}
+_EN_LOCALE = {
+    "number": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]},
+    "time": {
+        "dateTime": "%a %b %e %X %Y", "date": "%d/%m/%Y", "time": "%H:%M:%S", "periods": ["AM", "PM"],
+        "days": ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
+        "shortDays": ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
+        "months": ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                   "October", "November", "December"],
+        "shortMonths": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+    },
+}
+
+_local = threading.local()
+
+
+def use_language(lang: str) -> None:
+    """Number and date locale of the charts built and shown from now on in this thread."""
+    _local.lang = lang
+
+
+def current_language() -> str:
+    return getattr(_local, "lang", "fr")
+
+
+def theme_config() -> dict:
+    """The smartdash theme: fonts readable on a projector, light grid, the palette, the reader's locale."""
+    return {
+        "config": {
+            "locale": _EN_LOCALE if current_language() == "en" else _FR_LOCALE,
+            "font": FONT,
+            "background": "white",
+            "view": {"stroke": None, "continuousWidth": 640, "continuousHeight": 300},
+            "title": {"fontSize": 17, "fontWeight": 600, "anchor": "start", "color": "#1F2937", "offset": 12},
+            "axis": {"labelFontSize": 13, "titleFontSize": 13, "titleFontWeight": 500, "labelColor": "#374151",
+                     "titleColor": "#374151", "gridColor": "#E5E7EB", "domainColor": "#9CA3AF", "tickColor": "#9CA3AF"},
+            "legend": {"labelFontSize": 13, "titleFontSize": 13, "orient": "bottom", "symbolStrokeWidth": 3},
+            "range": {"category": PALETTE},
+            "mark": {"color": PALETTE[0]},
+            "line": {"strokeWidth": 3, "color": PALETTE[0]},
+            "point": {"size": 60, "filled": True},
+            "bar": {"cornerRadiusEnd": 2, "color": PALETTE[0]},
+            "area": {"color": PALETTE[0]},
+            "text": {"fontSize": 13},
+        }
+    }
+
+
+@alt.theme.register("smartdash", enable=True)
+def _smartdash_theme() -> alt.theme.ThemeConfig:
+    return alt.theme.ThemeConfig(theme_config())
+
+
+EURO_LABELS = (
+    "abs(datum.value) >= 1e6 ? format(datum.value / 1e6, ',.1~f') + ' M€' : "
+    "abs(datum.value) >= 1e3 ? format(datum.value / 1e3, ',.0f') + ' k€' : format(datum.value, ',.0f') + ' €'"
+)
+
+
+def value_axis(unit: str, title: str | None = None) -> alt.Axis:
+    """An axis labelled in the unit: `1,5 M€`, `12,4 %`, `2 297`."""
+    if unit == "EUR":
+        return alt.Axis(title=title, labelExpr=EURO_LABELS)
+    if unit == "percent":
+        return alt.Axis(title=title, labelExpr="format(datum.value, ',.1~f') + ' %'")
+    if unit == "ratio":
+        return alt.Axis(title=title, format=",.2f")
+    return alt.Axis(title=title, format=",.0f")
+
+
+def plot_frame(frame: pd.DataFrame, value: str, unit: str, lang: str) -> pd.DataFrame:
+    """A copy ready to draw: `value` as float (drawing only) and `value_label`, the exact value formatted."""
+    out = frame.copy()
+    out["value_label"] = [formatting.value(v, unit, lang=lang) for v in out[value]]
+    out[value] = [float(v) if v is not None and not pd.isna(v) else None for v in out[value]]
+    return out
+
+
+def _rule(y: float, label: str, colour: str, dash: list[int] | None = None) -> alt.LayerChart:
+    """A labelled horizontal reference line (a plan, a threshold, a legal line)."""
+    rule = alt.Chart().mark_rule(color=colour, strokeDash=dash or [6, 4], strokeWidth=2).encode(y=alt.datum(y))
+    text = alt.Chart().mark_text(align="left", dx=4, dy=-8, color=colour, fontSize=12).encode(
+        x=alt.value(0), y=alt.datum(y), text=alt.datum(label))
+    return rule + text
+
+
+def trajectory_chart(series: pd.DataFrame, *, unit: str, title: str, lang: str, y_title: str | None = None,
+                     rules: list[tuple[Decimal, str, str]] | None = None) -> alt.LayerChart:
+    """Lines over time, one per `series` (actual solid; plan dashed). Input columns: period_end, value,
+    series, dashed (bool). `rules`: (level, label, colour) reference lines such as 0 or half the capital."""
+    data = plot_frame(series, "value", unit, lang)
+    yearly = bool(len(data)) and all(d.month == 12 and d.day == 31 for d in data["period_end"])
+    data["period_end"] = pd.to_datetime(data["period_end"])
+    if yearly:  # year-end values read as "2025", not as a point just before 2026
+        data["year"] = data["period_end"].dt.year
+        x = alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0))
+    else:
+        x = alt.X("period_end:T", title=None, axis=alt.Axis(format="%Y", tickCount="year"))
+    base = alt.Chart(data).encode(
+        x=x,
+        y=alt.Y("value:Q", axis=value_axis(unit, y_title)),
+        color=alt.Color("series:N", title=None, sort=list(dict.fromkeys(data["series"]))),
+        strokeDash=alt.StrokeDash("dashed:N", legend=None, scale=alt.Scale(domain=[False, True],
+                                                                          range=[[1, 0], [7, 5]])),
+        tooltip=[alt.Tooltip("series:N", title=""), alt.Tooltip("period_end:T", title="", format="%d/%m/%Y"),
+                 alt.Tooltip("value_label:N", title="")],
+    )
+    chart = base.mark_line(point=alt.OverlayMarkDef(size=40)) if len(data) < 80 else base.mark_line()
+    for level, label, colour in rules or []:
+        chart = chart + _rule(float(level), label, colour)
+    return chart.properties(title=title)
+
+
+def waterfall_chart(steps: pd.DataFrame, *, title: str, lang: str) -> alt.LayerChart:
+    """An equity bridge: columns step (label), amount (signed €), kind (level / up / down)."""
+    rows, running = [], Decimal(0)
+    for step, amount, kind in zip(steps["step"], steps["amount"], steps["kind"], strict=True):
+        if kind == "level":
+            start, end, running = Decimal(0), amount, amount
+        else:
+            start, end = running, running + amount
+            running = end
+        rows.append({"step": step, "start": float(start), "end": float(end), "kind": kind,
+                     "label": formatting.money(amount, lang=lang)})
+    data = pd.DataFrame(rows)
+    colours = alt.Scale(domain=["level", "up", "down"], range=[PALETTE[0], PALETTE[2], PALETTE[5]])
+    bars = alt.Chart(data).mark_bar(size=48).encode(
+        x=alt.X("step:N", sort=list(data["step"]), title=None, axis=alt.Axis(labelAngle=0, labelLimit=160)),
+        y=alt.Y("start:Q", axis=value_axis("EUR")),
+        y2="end:Q",
+        color=alt.Color("kind:N", scale=colours, legend=None),
+        tooltip=[alt.Tooltip("step:N", title=""), alt.Tooltip("value_label:N", title="")],
+    )
+    labels = alt.Chart(data).mark_text(dy=-10, fontSize=13, fontWeight=600).encode(
+        x=alt.X("step:N", sort=list(data["step"])), y=alt.Y("max_end:Q"), text="label:N",
+    ).transform_calculate(max_end="max(datum.start, datum.end)")
+    zero = alt.Chart().mark_rule(color="#374151").encode(y=alt.datum(0))
+    return (bars + labels + zero).properties(title=title)
+
+
+def bars_with_target(frame: pd.DataFrame, *, x: str, unit: str, title: str, lang: str, target: Decimal | None = None,
+                     target_label: str = "", colour_by: str | None = None, x_title: str | None = None,
+                     sort: list | None = None) -> alt.LayerChart:
+    """Bars of `value` per `x` with an optional target line; `colour_by` a column of series names."""
+    data = plot_frame(frame, "value", unit, lang)
+    enc = {
+        "x": alt.X(f"{x}:O", title=x_title, sort=sort, axis=alt.Axis(labelAngle=0, labelLimit=200)),
+        "y": alt.Y("value:Q", axis=value_axis(unit)),
+        "tooltip": [alt.Tooltip(f"{x}:O", title=""), alt.Tooltip("value_label:N", title="")],
+    }
+    if colour_by:
+        series_order = list(dict.fromkeys(data[colour_by]))
+        enc["color"] = alt.Color(f"{colour_by}:N", title=None, sort=series_order)
+        enc["xOffset"] = alt.XOffset(f"{colour_by}:N", sort=series_order)
+        enc["tooltip"].insert(0, alt.Tooltip(f"{colour_by}:N", title=""))
+    chart = alt.Chart(data).mark_bar().encode(**enc)
+    if target is not None:
+        chart = chart + _rule(float(target), target_label, PLAN_COLOUR)
+    return chart.properties(title=title)
+
+
+def horizontal_bars(frame: pd.DataFrame, *, category: str, unit: str, title: str, lang: str,
+                    highlight: str | None = None, highlight_label: tuple[str, str] = ("", ""),
+                    reference: Decimal | None = None, reference_label: str = "") -> alt.LayerChart:
+    """Sorted horizontal bars of `value` per `category`; rows where the boolean column `highlight` is true
+    stand out (e.g. offices with far more members per adviser than the median)."""
+    data = plot_frame(frame, "value", unit, lang)
+    enc = {
+        "y": alt.Y(f"{category}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
+        "x": alt.X("value:Q", axis=value_axis(unit)),
+        "tooltip": [alt.Tooltip(f"{category}:N", title=""), alt.Tooltip("value_label:N", title="")],
+    }
+    if highlight:
+        data["flag"] = [highlight_label[1] if h else highlight_label[0] for h in data[highlight]]
+        enc["color"] = alt.Color("flag:N", title=None, scale=alt.Scale(
+            domain=[highlight_label[0], highlight_label[1]], range=[PALETTE[4], PALETTE[5]]))
+    bars = alt.Chart(data).mark_bar().encode(**enc)
+    text = alt.Chart(data).mark_text(align="left", dx=4).encode(
+        y=alt.Y(f"{category}:N", sort="-x"), x="value:Q", text="value_label:N")
+    chart = bars + text
+    if reference is not None:
+        chart = chart + alt.Chart().mark_rule(color=PLAN_COLOUR, strokeDash=[6, 4], strokeWidth=2).encode(
+            x=alt.datum(float(reference))) + alt.Chart().mark_text(
+            align="left", dx=4, dy=-6, color=PLAN_COLOUR, fontSize=12).encode(
+            x=alt.datum(float(reference)), y=alt.value(0), text=alt.datum(reference_label))
+    return chart.properties(title=title)
+
+
+def stacked_area(frame: pd.DataFrame, *, x: str, colour: str, unit: str, title: str, lang: str,
+                 order: list[str]) -> alt.Chart:
+    """Stacked areas of `value` over `x` (dates) per `colour`, stacked in `order`."""
+    data = plot_frame(frame, "value", unit, lang)
+    data[x] = pd.to_datetime(data[x])
+    data["order"] = [order.index(c) for c in data[colour]]
+    return alt.Chart(data).mark_area(opacity=0.85).encode(
+        x=alt.X(f"{x}:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
+        y=alt.Y("value:Q", stack=True, axis=value_axis(unit)),
+        color=alt.Color(f"{colour}:N", title=None, sort=order,
+                        scale=alt.Scale(domain=order, range=AGEING_COLOURS)),
+        order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip(f"{x}:T", title="", format="%d/%m/%Y"), alt.Tooltip(f"{colour}:N", title=""),
+                 alt.Tooltip("value_label:N", title="")],
+    ).properties(title=title)
+
+
+def ageing_bars(frame: pd.DataFrame, *, title: str, lang: str, order: list[str]) -> alt.Chart:
+    """Open amount per ageing bucket at one date: columns bucket (label), value (€)."""
+    data = plot_frame(frame, "value", "EUR", lang)
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X("bucket:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", axis=value_axis("EUR")),
+        color=alt.Color("bucket:N", sort=order, legend=None,
+                        scale=alt.Scale(domain=order, range=AGEING_COLOURS)),
+        tooltip=[alt.Tooltip("bucket:N", title=""), alt.Tooltip("value_label:N", title="")],
+    ).properties(title=title)
+
+
+def stacked_bars(frame: pd.DataFrame, *, category: str, colour: str, unit: str, title: str, lang: str,
+                 order: list[str]) -> alt.Chart:
+    """Bars of `value` per `category`, stacked by `colour` in `order` (e.g. open amount per office and age)."""
+    data = plot_frame(frame, "value", unit, lang)
+    data["order"] = [order.index(c) for c in data[colour]]
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X(f"{category}:N", title=None, sort=list(dict.fromkeys(data[category])),
+                axis=alt.Axis(labelAngle=0, labelLimit=200)),
+        y=alt.Y("value:Q", stack=True, axis=value_axis(unit)),
+        color=alt.Color(f"{colour}:N", title=None, sort=order, scale=alt.Scale(domain=order, range=AGEING_COLOURS)),
+        order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip(f"{category}:N", title=""), alt.Tooltip(f"{colour}:N", title=""),
+                 alt.Tooltip("value_label:N", title="")],
+    ).properties(title=title)

@@ -1,0 +1,133 @@
+"""Funding against the "1+1" rule: each euro SmartBe brings as an associate is matched by one euro from
+the cooperatives, their members and partners."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class OnePlusOneDefinition:
+    """Which contributions count. By default only instruments flagged "counts under 1+1" in the catalogue
+    (contributions as an associate: capital, shares, current accounts, participating funds); the committee
+    may also count SmartBe's claim waivers and intra-group claim waivers."""
+
+    include_claim_waivers: bool = False
+    include_group_waivers: bool = False
+
+    def counts(self, *, instrument_counts: bool, equity_class: str, contributor_class: str) -> bool:
+        if instrument_counts:
+            return True
+        if equity_class == "income":  # claim waivers: exceptional income, not a contribution as associate
+            return self.include_group_waivers if contributor_class == "group" else self.include_claim_waivers
+        return False
+
+    @property
+    def code(self) -> str:
+        return {(False, False): "strict", (True, True): "broad"}.get(
+            (self.include_claim_waivers, self.include_group_waivers),
+            "with_smartbe_waivers" if self.include_claim_waivers else "with_group_waivers",
+        )
+
+    def describe(self, lang: str = "fr") -> str:
+        if lang == "en":
+            text = "Definition: contributions as an associate (capital, shares, current accounts, participating funds)"
+            extra = [w for w, on in (("SmartBe's claim waivers", self.include_claim_waivers),
+                                     ("intra-group claim waivers", self.include_group_waivers)) if on]
+            return text + (" + " + " + ".join(extra) if extra else "; claim waivers excluded") + "."
+        text = "Définition : apports en tant qu'associé (capital, parts, comptes courants, fonds participatifs)"
+        extra = [w for w, on in (("abandons de créances de SmartBe", self.include_claim_waivers),
+                                 ("abandons de créances intra-groupe", self.include_group_waivers)) if on]
+        return text + (" + " + " + ".join(extra) if extra else " ; abandons de créances exclus") + "."
+
+
+def counted(contributions: pd.DataFrame, definition: OnePlusOneDefinition) -> pd.Series:
+    """Boolean mask of the contributions that count under `definition`."""
+    return pd.Series(
+        [
+            definition.counts(instrument_counts=bool(c), equity_class=e, contributor_class=k)
+            for c, e, k in zip(contributions["counts_one_plus_one"], contributions["equity_class"],
+                               contributions["contributor_class"], strict=True)
+        ],
+        index=contributions.index,
+        dtype=bool,
+    )
+
+
+def one_plus_one_coverage(contributions: pd.DataFrame, definition: OnePlusOneDefinition, *,
+                          basis: str = "planned", as_of: dt.date | None = None) -> pd.DataFrame:
+    """Coverage per beneficiary entity and in total.
+
+    Columns: entity, smartbe_eur (€), matched_eur (€), coverage (matched ÷ SmartBe, None when SmartBe
+    brings nothing), shortfall_eur (SmartBe − matched, ≥ 0). `basis` "planned" sums planned amounts of
+    lines not cancelled; "actual" sums amounts received on or before `as_of`. Input columns: beneficiary,
+    contributor_class, counts_one_plus_one, equity_class, status, planned_amount, received_amount,
+    received_date."""
+    frame = contributions[counted(contributions, definition)]
+    if basis == "planned":
+        frame = frame[frame["status"] != "cancelled"]
+        amounts = frame["planned_amount"]
+    else:
+        done = frame["received_amount"].notna()
+        if as_of is not None:
+            done &= frame["received_date"].map(lambda d: d is not None and d <= as_of)
+        frame = frame[done]
+        amounts = frame["received_amount"]
+    rows = []
+    for entity in list(dict.fromkeys(contributions["beneficiary"])) + ["__total__"]:
+        mask = frame["beneficiary"] == entity if entity != "__total__" else pd.Series(True, index=frame.index)
+        smartbe = sum(amounts[mask & (frame["contributor_class"] == "smartbe")], ZERO)
+        matched = sum(amounts[mask & (frame["contributor_class"] != "smartbe")], ZERO)
+        rows.append({
+            "entity": entity,
+            "smartbe_eur": smartbe,
+            "matched_eur": matched,
+            "coverage": (matched / smartbe) if smartbe else None,
+            "shortfall_eur": max(smartbe - matched, ZERO),
+        })
+    return pd.DataFrame(rows, columns=["entity", "smartbe_eur", "matched_eur", "coverage", "shortfall_eur"])
+
+
+def display_status(status: str, planned_date: dt.date, as_of: dt.date) -> str:
+    """planned / committed / received / cancelled as stored, or "late" when not received by its planned date."""
+    if status in ("planned", "committed") and planned_date < as_of:
+        return "late"
+    return status
+
+
+def cumulative_by_date(contributions: pd.DataFrame, definition: OnePlusOneDefinition, *, basis: str) -> pd.DataFrame:
+    """Cumulative SmartBe € and matched € over time, per beneficiary. Columns: entity, date, side
+    (smartbe / matched), cumulative_eur. Planned basis uses planned dates and amounts; actual basis
+    received dates and amounts."""
+    frame = contributions[counted(contributions, definition) & (contributions["status"] != "cancelled")]
+    date_col, amount_col = ("planned_date", "planned_amount") if basis == "planned" else ("received_date",
+                                                                                         "received_amount")
+    frame = frame[frame[amount_col].notna()]
+    rows = []
+    for (entity, is_smartbe), group in frame.groupby([frame["beneficiary"], frame["contributor_class"] == "smartbe"]):
+        running = ZERO
+        for date, amount in sorted(zip(group[date_col], group[amount_col], strict=True)):
+            running += amount
+            rows.append({"entity": entity, "date": date, "side": "smartbe" if is_smartbe else "matched",
+                         "cumulative_eur": running})
+    return pd.DataFrame(rows, columns=["entity", "date", "side", "cumulative_eur"])
+
+
+def member_subscriptions(received_by_year: dict[int, Decimal], gross_salary_by_year: dict[int, Decimal],
+                         rate: Decimal = Decimal("0.02")) -> pd.DataFrame:
+    """Member subscriptions against the statutory rule (2 % of the gross salary of the employee-associates).
+
+    Columns: year, expected_eur (= rate × gross salary), paid_up_eur, collection_rate (paid-up ÷ expected)."""
+    rows = []
+    for year in sorted(gross_salary_by_year):
+        expected = gross_salary_by_year[year] * rate
+        paid = received_by_year.get(year, ZERO)
+        rows.append({"year": year, "expected_eur": expected, "paid_up_eur": paid,
+                     "collection_rate": paid / expected if expected else None})
+    return pd.DataFrame(rows, columns=["year", "expected_eur", "paid_up_eur", "collection_rate"])

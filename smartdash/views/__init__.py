@@ -1,0 +1,25 @@
+"""What each page shows, assembled from queries and metrics: plain data, no streamlit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from smartdash.i18n import pick
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The shared sidebar's choices: entity code (None: every entity under the plan), as-of date,
+    comparison point (previous / meeting / plan), plan version code, language."""
+
+    entity: str | None
+    as_of: dt.date
+    compare: str
+    plan_version: str | None
+    lang: str = "fr"
+
+
+COMPARISONS = ("previous", "meeting", "plan")
+
+__all__ = ["COMPARISONS", "Filters", "pick"]

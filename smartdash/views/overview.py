@@ -1,0 +1,220 @@
+"""The overview: one tile per key indicator, and what needs the committee's attention."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from smartdash import formatting, queries
+from smartdash.metrics import status as st_
+from smartdash.metrics.equity import first_plan_year_positive
+from smartdash.metrics.funding import OnePlusOneDefinition, display_status, one_plus_one_coverage
+from smartdash.views import Filters, pick
+
+SPARK_POINTS = 12
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One key indicator for one entity at the as-of date."""
+
+    indicator: str
+    label: str
+    unit: str
+    entity: str
+    entity_name: str
+    value: Decimal | None
+    period_end: dt.date | None
+    compare_label: str
+    compare_value: Decimal | None
+    plan_value: Decimal | None
+    plan_version: str | None
+    status: str | None
+    trend: str
+    spark: list[float] = field(default_factory=list)
+    is_synthetic: bool = False
+    source: str | None = None
+    direction: str = "up"
+
+    @property
+    def change(self) -> Decimal | None:
+        """Change since the comparison point (indicator's unit)."""
+        if self.value is None or self.compare_value is None:
+            return None
+        return self.value - self.compare_value
+
+    @property
+    def gap(self) -> Decimal | None:
+        """Gap to plan = actual − plan (indicator's unit)."""
+        return None if self.value is None or self.plan_value is None else self.value - self.plan_value
+
+    @property
+    def gap_pct(self) -> Decimal | None:
+        return None if self.value is None or self.plan_value is None else st_.variance_pct(self.value, self.plan_value)
+
+
+@dataclass(frozen=True)
+class Attention:
+    """Something the committee must look at: severity red / amber, the message, the page to open."""
+
+    severity: str
+    message: str
+    page: str
+
+
+def tile_entities(*, session: Session, entity: str | None) -> list[tuple[str, str]]:
+    """(code, name) of the entities the tiles are for: the chosen one, else every entity under the plan."""
+    frame = queries.entities(session=session)
+    if entity:
+        frame = frame[frame["code"] == entity]
+    else:
+        frame = frame[frame["under_plan"].astype(bool)]
+    return list(zip(frame["code"], frame["name"], strict=True))
+
+
+def _value_at(series: pd.DataFrame, day: dt.date | None) -> pd.Series | None:
+    """The newest row of a series on or before `day`."""
+    if day is None or series.empty:
+        return None
+    before = series[series["period_end"] <= day]
+    return None if before.empty else before.iloc[-1]
+
+
+def last_meeting_as_of(*, session: Session, as_of: dt.date) -> dt.date | None:
+    """The as-of date of the figures shown at the last meeting held before `as_of`."""
+    frame = queries.meetings(session=session)
+    held = frame[(frame["held_on"] <= as_of) & (frame["status"] != "planned")]
+    return None if held.empty else held.iloc[-1]["as_of"]
+
+
+def overview_tiles(*, session: Session, filters: Filters) -> list[Tile]:
+    """A tile per (key indicator × entity): value at the as-of date, change since the comparison point,
+    gap to the plan version chosen, status from the indicator's thresholds, trend and sparkline."""
+    catalogue = queries.indicators(session=session, key_only=True)
+    ents = tile_entities(session=session, entity=filters.entity)
+    if catalogue.empty or not ents:
+        return []
+    codes, entity_codes = list(catalogue["code"]), [c for c, _n in ents]
+    actual = queries.observations(session=session, indicators=codes, entities=entity_codes, until=filters.as_of)
+    plan = (queries.observations(session=session, indicators=codes, entities=entity_codes, scenario="plan",
+                                 plan_version=filters.plan_version) if filters.plan_version else actual.iloc[0:0])
+    meeting_day = last_meeting_as_of(session=session, as_of=filters.as_of) if filters.compare == "meeting" else None
+    tiles = []
+    for entity, entity_name in ents:
+        for ind in catalogue.itertuples():
+            series = actual[(actual["indicator"] == ind.code) & (actual["entity"] == entity)]
+            plan_series = plan[(plan["indicator"] == ind.code) & (plan["entity"] == entity)]
+            if series.empty and plan_series.empty:
+                continue
+            row = _value_at(series, filters.as_of)
+            value = None if row is None else row["value"]
+            period_end = None if row is None else row["period_end"]
+            plan_row = plan_series[plan_series["period_end"] == period_end] if period_end else plan_series.iloc[0:0]
+            plan_value = None if plan_row.empty else plan_row.iloc[-1]["value"]
+            previous = series[series["period_end"] < period_end].iloc[-1] if period_end and (
+                series["period_end"] < period_end).any() else None
+            if filters.compare == "plan":
+                compare_label, compare_value = pick(filters.lang, "plan", "plan"), plan_value
+            elif filters.compare == "meeting":
+                past = _value_at(series, meeting_day)
+                compare_value = None if past is None else past["value"]
+                compare_label = pick(filters.lang, "dernier comité", "last meeting") + (
+                    f" ({formatting.date_long(meeting_day, lang=filters.lang)})" if meeting_day else "")
+            else:
+                compare_value = None if previous is None else previous["value"]
+                compare_label = pick(filters.lang, "période précédente", "previous period")
+            rule = st_.Thresholds(ind.direction, ind.threshold_mode, ind.amber, ind.red)
+            spark = [float(v) for v in series[series["period_end"] <= filters.as_of]["value"].tail(SPARK_POINTS)]
+            tiles.append(Tile(
+                indicator=ind.code, label=ind.label_en if filters.lang == "en" else ind.label_fr, unit=ind.unit,
+                entity=entity, entity_name=entity_name, value=value, period_end=period_end,
+                compare_label=compare_label, compare_value=compare_value, plan_value=plan_value,
+                plan_version=filters.plan_version, status=st_.rag_status(value, plan_value, rule),
+                trend=st_.trend_arrow(value, None if previous is None else previous["value"]), spark=spark,
+                is_synthetic=bool(row["is_synthetic"]) if row is not None else False,
+                source=None if row is None else row["source"], direction=ind.direction,
+            ))
+    return tiles
+
+
+def attention_items(*, session: Session, filters: Filters, tiles: list[Tile]) -> list[Attention]:
+    """Red indicators, late funding rounds, 1+1 coverage below 1, equity still negative past the year the
+    plan puts it back above zero, conditions not yet met."""
+    lang = filters.lang
+    items = [
+        Attention("red", pick(lang, f"{t.label} — {t.entity_name} : rouge ({_gap_text(t, lang)} par rapport au plan)",
+                              f"{t.label} — {t.entity_name}: red ({_gap_text(t, lang)} against plan)"), "overview")
+        for t in tiles if t.status == "red"
+    ]
+    if not filters.plan_version:
+        return items
+    lines = queries.contributions(session=session, plan_version=filters.plan_version)
+    if filters.entity:
+        lines = lines[lines["beneficiary"] == filters.entity]
+    names = dict(zip(*[queries.entities(session=session)[c] for c in ("code", "name")], strict=True))
+    for line in lines.itertuples():
+        if display_status(line.status, line.planned_date, filters.as_of) == "late":
+            items.append(Attention("red", pick(
+                lang,
+                f"Apport en retard : {line.contributor} → {names[line.beneficiary]}, "
+                f"{formatting.money(line.planned_amount, lang=lang)} prévu le "
+                f"{formatting.date_long(line.planned_date, lang=lang)}",
+                f"Late contribution: {line.contributor} → {names[line.beneficiary]}, "
+                f"{formatting.money(line.planned_amount, lang=lang)} due "
+                f"{formatting.date_long(line.planned_date, lang=lang)}",
+            ), "funding"))
+        if line.condition and line.condition_status == "pending":
+            items.append(Attention("amber", pick(
+                lang, f"Condition en attente : « {line.condition} » ({line.contributor}, "
+                      f"{formatting.money(line.planned_amount, lang=lang)})",
+                f"Condition pending: \"{line.condition}\" ({line.contributor}, "
+                f"{formatting.money(line.planned_amount, lang=lang)})"), "funding"))
+    definition = OnePlusOneDefinition()
+    if not lines.empty:
+        coverage = one_plus_one_coverage(lines, definition, basis="actual", as_of=filters.as_of)
+        for row in coverage.itertuples():
+            if row.entity != "__total__" and row.coverage is not None and row.coverage < 1:
+                ratio = formatting.ratio(row.coverage, lang=lang)
+                short = formatting.money(row.shortfall_eur, lang=lang)
+                items.append(Attention("red", pick(
+                    lang,
+                    f"Couverture 1+1 réalisée de {names[row.entity]} : {ratio} < 1 (manque {short} ; "
+                    f"{definition.describe(lang)[:-1].lower()}, version {filters.plan_version})",
+                    f"1+1 coverage achieved by {names[row.entity]}: {ratio} < 1 (short by {short}; "
+                    f"{definition.describe(lang)[:-1].lower()}, version {filters.plan_version})"), "funding"))
+    items.extend(_equity_still_negative(session=session, filters=filters, names=names))
+    return items
+
+
+def _equity_still_negative(*, session: Session, filters: Filters, names: dict[str, str]) -> list[Attention]:
+    ents = [c for c, _n in tile_entities(session=session, entity=filters.entity)]
+    plan = queries.observations(session=session, indicators=["EQUITY"], entities=ents, scenario="plan",
+                                plan_version=filters.plan_version)
+    actual = queries.observations(session=session, indicators=["EQUITY"], entities=ents, until=filters.as_of)
+    out = []
+    for entity in ents:
+        path = plan[plan["entity"] == entity]
+        year = first_plan_year_positive({d.year: v for d, v in zip(path["period_end"], path["value"], strict=True)})
+        last = actual[actual["entity"] == entity].tail(1)
+        if year is None or last.empty or filters.as_of <= dt.date(year, 12, 31):
+            continue
+        value = last.iloc[0]["value"]
+        if value < 0:
+            out.append(Attention("red", pick(
+                filters.lang,
+                f"Capitaux propres de {names[entity]} encore négatifs ({formatting.money_compact(value)}) alors "
+                f"que le plan les voulait positifs fin {year}",
+                f"{names[entity]}'s equity still negative ({formatting.money_compact(value, lang='en')}) although "
+                f"the plan had it positive by end {year}"), "equity"))
+    return out
+
+
+def _gap_text(tile: Tile, lang: str) -> str:
+    pct = tile.gap_pct
+    if pct is None:
+        return formatting.value(tile.gap, tile.unit, lang=lang, compact=True)
+    return formatting.percent(pct, lang=lang).replace("-", "−") if pct < 0 else "+" + formatting.percent(pct, lang=lang)

@@ -1,0 +1,192 @@
+"""Headcount per entity, membership per office."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from smartdash import formatting, queries
+from smartdash.metrics.people import attrition, members_per_adviser, stands_out, turnover
+from smartdash.views import Filters, pick
+
+AGE_BANDS = [("MEMBERS_AGE_U25", "< 25 ans", "< 25"), ("MEMBERS_AGE_26_45", "26–45 ans", "26–45"),
+             ("MEMBERS_AGE_46P", "> 46 ans", "> 46")]
+
+
+@dataclass(frozen=True)
+class HeadcountView:
+    series: pd.DataFrame  # period_end, population, headcount, fte (summed over the entities shown)
+    flows: pd.DataFrame  # year, population, entries, exits
+    pse: pd.DataFrame  # period_end, series (actual / plan), value
+    latest: pd.DataFrame  # population, headcount, fte, period_end
+    attrition: dict[str, Decimal | None]  # population → last 12 months
+    turnover: dict[str, Decimal | None]
+    is_synthetic: bool
+    sources: list[str]
+
+
+def headcount_view(*, session: Session, filters: Filters, entities: list[str]) -> HeadcountView:
+    """Headcount and FTE over time, entries and exits per year, job-protection-plan departures against plan,
+    attrition and turnover over the 12 months to the as-of date."""
+    frame = queries.headcount(session=session, entities=entities, until=filters.as_of)
+    plan = (queries.headcount(session=session, entities=entities, scenario="plan", plan_version=filters.plan_version)
+            if filters.plan_version else frame.iloc[0:0])
+    if frame.empty:
+        return HeadcountView(*(pd.DataFrame(),) * 4, {}, {}, False, [])
+    frame = frame.assign(fte=frame["fte"].map(lambda v: v if v is not None else Decimal(0)),
+                         entries=frame["entries"].fillna(0), exits=frame["exits"].fillna(0))
+    series = frame.groupby(["period_end", "population"], as_index=False).agg(
+        headcount=("headcount", "sum"), fte=("fte", "sum"))
+    frame["year"] = [d.year for d in frame["period_end"]]
+    flows = frame.groupby(["year", "population"], as_index=False).agg(
+        entries=("entries", "sum"), exits=("exits", "sum"))
+    staff = frame[frame["population"] == "staff"]
+    pse_actual = staff[staff["pse_departures"].notna()].groupby("period_end", as_index=False).agg(
+        value=("pse_departures", "sum"))
+    pse_plan = plan[(plan["population"] == "staff") & plan["pse_departures"].notna()].groupby(
+        "period_end", as_index=False).agg(value=("pse_departures", "sum"))
+    pse = pd.concat([pse_actual.assign(series="actual"), pse_plan.assign(series="plan")], ignore_index=True)
+    pse = pse[pse["period_end"].isin(set(pse_plan["period_end"]))] if not pse_plan.empty else pse.iloc[0:0]
+    last_day = series["period_end"].max()
+    latest = series[series["period_end"] == last_day].assign(period_end=last_day)
+    start = dt.date(last_day.year - 1, last_day.month, last_day.day) if not (
+        last_day.month == 2 and last_day.day == 29) else dt.date(last_day.year - 1, 2, 28)
+    att, turn = {}, {}
+    for population in ("staff", "members"):
+        part = frame[frame["population"] == population]
+        at_start = series[(series["population"] == population) & (series["period_end"] <= start)]
+        window = part[(part["period_end"] > start) & (part["period_end"] <= last_day)]
+        base = int(at_start.iloc[-1]["headcount"]) if not at_start.empty else 0
+        att[population] = attrition(int(window["exits"].sum()), base)
+        turn[population] = turnover(int(window["exits"].sum()), int(window["entries"].sum()), base)
+    return HeadcountView(series, flows, pse, latest, att, turn, bool(frame["is_synthetic"].any()),
+                         sorted({s for s in frame["source"] if s}))
+
+
+@dataclass(frozen=True)
+class MembershipView:
+    period_end: dt.date | None
+    offices: pd.DataFrame  # office_name, region, members, advisers, per_adviser, stands_out
+    regions: pd.DataFrame  # period_end, region, members
+    median_per_adviser: Decimal | None
+    total_members: int
+    societaires: Decimal | None
+    ages: pd.DataFrame  # band, value
+    ages_date: dt.date | None
+    is_synthetic: bool
+    sources: list[str]
+
+
+def membership_view(*, session: Session, filters: Filters) -> MembershipView:
+    """Members, advisers and members per adviser per office at the newest period end up to the as-of date;
+    the trend per region; the age profile."""
+    frame = queries.membership(session=session, until=filters.as_of)
+    if filters.entity:
+        frame = frame[frame["entity"] == filters.entity]
+    if frame.empty:
+        return MembershipView(None, pd.DataFrame(), pd.DataFrame(), None, 0, None, pd.DataFrame(), None, False, [])
+    day = frame["period_end"].max()
+    latest = frame[frame["period_end"] == day].copy()
+    advisers = [None if pd.isna(a) else int(a) for a in latest["advisers"]]
+    latest["advisers"] = pd.Series(advisers, index=latest.index, dtype=object)
+    latest["per_adviser"] = pd.Series(
+        [members_per_adviser(int(m), a) for m, a in zip(latest["members"], advisers, strict=True)],
+        index=latest.index, dtype=object)
+    ratios = [r for r in latest["per_adviser"] if r is not None]
+    median = Decimal(statistics.median(ratios)) if ratios else None
+    latest["stands_out"] = [stands_out(r, median) for r in latest["per_adviser"]]
+    regions = frame.groupby(["period_end", "region"], as_index=False).agg(members=("members", "sum"))
+    entity = frame["entity"].iloc[0]
+    obs = queries.observations(session=session, indicators=[c for c, _f, _e in AGE_BANDS] + ["SOCIETAIRES"],
+                               entities=[entity], until=filters.as_of)
+    ages_obs = obs[obs["indicator"] != "SOCIETAIRES"]
+    ages_date = ages_obs["period_end"].max() if not ages_obs.empty else None
+    labels = {c: (en if filters.lang == "en" else fr) for c, fr, en in AGE_BANDS}
+    order = [c for c, _f, _e in AGE_BANDS]
+    ages = ages_obs[ages_obs["period_end"] == ages_date].sort_values("indicator", key=lambda s: s.map(order.index))
+    ages = pd.DataFrame({"band": [labels[c] for c in ages["indicator"]], "value": list(ages["value"])})
+    soc = obs[obs["indicator"] == "SOCIETAIRES"]
+    return MembershipView(
+        period_end=day,
+        offices=latest[["office_name", "region", "members", "advisers", "per_adviser", "stands_out", "is_synthetic",
+                        "source"]].reset_index(drop=True),
+        regions=regions,
+        median_per_adviser=median,
+        total_members=int(latest["members"].sum()),
+        societaires=soc.iloc[-1]["value"] if not soc.empty else None,
+        ages=ages,
+        ages_date=ages_date,
+        is_synthetic=bool(latest["is_synthetic"].any()),
+        sources=sorted({s for s in latest["source"] if s}),
+    )
+
+
+def population_labels(lang: str) -> dict[str, str]:
+    return {"staff": pick(lang, "Équipe permanente", "Permanent staff"),
+            "members": pick(lang, "Entrepreneurs-salariés", "Salaried members")}
+
+
+def headcount_lines(view: HeadcountView, population: str, lang: str) -> pd.DataFrame:
+    """Headcount (solid) and FTE (dashed) of one population as trajectory series."""
+    part = view.series[view.series["population"] == population]
+    return pd.concat([
+        pd.DataFrame({"period_end": part["period_end"], "value": [Decimal(int(v)) for v in part["headcount"]],
+                      "series": pick(lang, "Effectif", "Headcount"), "dashed": False}),
+        pd.DataFrame({"period_end": part["period_end"], "value": list(part["fte"]), "series": pick(lang, "ETP", "FTE"),
+                      "dashed": True}),
+    ], ignore_index=True)
+
+
+def flows_frame(view: HeadcountView, lang: str) -> pd.DataFrame:
+    """Entries and exits per year and population. Columns: year, population, series, value."""
+    flows = view.flows.melt(id_vars=["year", "population"], value_vars=["entries", "exits"], var_name="flow")
+    words = {"entries": pick(lang, "entrées", "entries"), "exits": pick(lang, "sorties", "exits")}
+    return pd.DataFrame({
+        "year": flows["year"],
+        "population": flows["population"],
+        "series": [words[fl] for fl in flows["flow"]],
+        "value": [Decimal(int(v)) for v in flows["value"]],
+    })
+
+
+def pse_frame(view: HeadcountView, lang: str) -> pd.DataFrame:
+    """Job-protection-plan departures per month, actual and plan. Columns: month, series, value."""
+    return pd.DataFrame({
+        "month": [d.strftime("%m/%Y") for d in view.pse["period_end"]],
+        "series": [pick(lang, "réel", "actual") if s == "actual" else "plan" for s in view.pse["series"]],
+        "value": [Decimal(int(v)) for v in view.pse["value"]],
+    })
+
+
+def per_adviser_frame(view: MembershipView) -> pd.DataFrame:
+    """Offices with advisers: office, value (members per adviser), stands_out."""
+    rows = view.offices[view.offices["per_adviser"].notna()]
+    return pd.DataFrame({"office": rows["office_name"], "value": list(rows["per_adviser"]),
+                         "stands_out": list(rows["stands_out"])})
+
+
+def offices_table(view: MembershipView, lang: str) -> pd.DataFrame:
+    """The offices as the page lists them."""
+    o = view.offices
+    return pd.DataFrame({
+        pick(lang, "Bureau", "Office"): o["office_name"],
+        pick(lang, "Région", "Region"): o["region"],
+        pick(lang, "Membres", "Members"): [formatting.number(v, lang=lang) for v in o["members"]],
+        pick(lang, "Conseillers", "Advisers"): [formatting.number(v, lang=lang) if v is not None else "—"
+                                                for v in o["advisers"]],
+        pick(lang, "Membres par conseiller", "Members per adviser"): [
+            formatting.number(v, lang=lang) if v is not None else "—" for v in o["per_adviser"]],
+        pick(lang, "À surveiller", "Stands out"): ["⚠" if s else "" for s in o["stands_out"]],
+    })
+
+
+def regions_frame(view: MembershipView) -> pd.DataFrame:
+    """Members per region over time as trajectory series."""
+    r = view.regions
+    return pd.DataFrame({"period_end": r["period_end"], "value": [Decimal(int(v)) for v in r["members"]],
+                         "series": r["region"], "dashed": False})

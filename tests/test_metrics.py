@@ -1,0 +1,168 @@
+"""Every metric against a hand-computed expectation."""
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pandas as pd
+import pytest
+
+from smartdash.metrics import equity, funding, people, receivables
+from smartdash.metrics.status import Thresholds, rag_status, trend_arrow, variance_pct, worst
+
+UP, DOWN = Thresholds("up"), Thresholds("down")
+
+
+@pytest.mark.parametrize(("actual", "plan", "rule", "expected"), [
+    (D(100), D(100), UP, "green"),
+    (D(95), D(100), UP, "green"),       # exactly 5 % under: still green
+    (D("94.9"), D(100), UP, "amber"),
+    (D(90), D(100), UP, "amber"),       # exactly 10 % under: amber
+    (D("89.9"), D(100), UP, "red"),
+    (D(150), D(100), UP, "green"),      # better than plan
+    (D(110), D(100), DOWN, "amber"),    # lower is better: 10 % over is amber
+    (D(111), D(100), DOWN, "red"),
+    (D(-110), D(-100), UP, "amber"),    # negative plan: variance over |plan|
+    (D(-1), D(0), UP, "red"),           # break-even plan: any loss is red
+    (D(0), D(0), UP, "green"),
+    (D(5), None, UP, None),             # no plan: no status
+    (None, D(5), UP, None),
+])
+def test_rag_status_against_plan(actual, plan, rule, expected):
+    assert rag_status(actual, plan, rule) == expected
+
+
+def test_rag_status_absolute_levels():
+    coverage = Thresholds("up", "absolute", amber=D(1), red=D("0.8"))
+    assert [rag_status(D(v), None, coverage) for v in ("1.2", "1", "0.9", "0.8", "0.79")] == [
+        "green", "green", "amber", "amber", "red"]
+    dso = Thresholds("down", "absolute", amber=D(45), red=D(60))
+    assert [rag_status(D(v), None, dso) for v in (30, 45, 50, 60, 61)] == ["green", "green", "amber", "amber", "red"]
+
+
+def test_variance_trend_and_worst():
+    assert variance_pct(D(-110), D(-100)) == D(-10)
+    assert variance_pct(D(1), D(0)) is None
+    assert [trend_arrow(D(2), D(1)), trend_arrow(D(1), D(2)), trend_arrow(D(1), D(1)), trend_arrow(None, D(1))] == [
+        "↑", "↓", "→", "—"]
+    assert worst(["green", None, "amber"]) == "amber" and worst(["green", "red"]) == "red" and worst([None]) is None
+
+
+def test_equity_bridge_closes_exactly_and_shows_a_gap():
+    values = {"EQUITY": {2022: D("-4700000.00"), 2023: D("-4640000.50")}, "NET_RESULT": {2023: D("-610000")},
+              "CAPITAL_PAID_IN": {2023: D("700000.00")}, "SHARES_REPAID": {2023: D("30000.50")}}
+    bridge = equity.equity_bridge(values, 2023)
+    assert bridge.computed_closing == D("-4640000.50")  # -4 700 000 - 610 000 + 700 000 - 30 000,50
+    assert bridge.control == 0
+    values["EQUITY"][2023] = D("-4640000.00")
+    assert equity.equity_bridge(values, 2023).control == D("0.50")
+    assert equity.equity_bridge(values, 2022) is None  # no opening equity
+    assert [code for code, _a in bridge.steps()] == ["opening", "net_result", "capital_paid_in", "shares_repaid",
+                                                     "other", "closing"]
+    assert dict(bridge.steps())["shares_repaid"] == D("-30000.50")
+
+
+def test_year_equity_turns_positive_at_current_pace():
+    # -900 → -600 over 3 years: +100 a year; -600 needs 6 more years
+    assert equity.year_equity_turns_positive({2022: D(-900), 2023: D(-800), 2024: D(-700), 2025: D(-600)}) == 2031
+    assert equity.year_equity_turns_positive({2024: D(-100), 2025: D(-150)}) is None  # going the wrong way
+    assert equity.year_equity_turns_positive({2025: D(10)}) == 2025
+    assert equity.year_equity_turns_positive({2024: D(-100), 2025: D(-50)}) == 2026
+    assert equity.first_plan_year_positive({2028: D(-1), 2029: D(0), 2030: D(5)}) == 2029
+    assert equity.half_share_capital(D("3537262")) == D("1768631")
+
+
+def plan_tables() -> pd.DataFrame:
+    """The plan's financing tables (November 2021), typed in by hand from the document."""
+    rows = [  # beneficiary, class, instrument class, counts flag, amount
+        ("SMARTFR", "smartbe", "income", False, "3800000"),      # claim waiver
+        ("SMARTFR", "smartbe", "equity", True, "1000000"),       # capital 2022
+        ("SMARTFR", "smartbe", "equity", True, "500000"),        # capital 2023, conditional
+        ("SMARTFR", "members", "equity", True, "134000"),
+        ("SMARTFR", "members", "equity", True, "143000"),
+        ("SMARTFR", "members", "equity", True, "3400000"),
+        ("SMARTFR", "partners", "undecided", True, "1250000"),
+        ("GRANDSENSEMBLE", "smartbe", "quasi_equity", True, "1500000"),  # current account
+        ("GRANDSENSEMBLE", "members", "equity", True, "27000"),
+        ("GRANDSENSEMBLE", "members", "equity", True, "22000"),
+        ("GRANDSENSEMBLE", "members", "equity", True, "720000"),
+        ("GRANDSENSEMBLE", "group", "income", False, "650000"),  # SmartFr's waiver
+        ("GRANDSENSEMBLE", "partners", "quasi_equity", True, "250000"),
+    ]
+    return pd.DataFrame({
+        "beneficiary": [r[0] for r in rows], "contributor_class": [r[1] for r in rows],
+        "equity_class": [r[2] for r in rows], "counts_one_plus_one": [r[3] for r in rows],
+        "planned_amount": [D(r[4]) for r in rows], "status": "planned", "planned_date": dt.date(2023, 12, 31),
+        "received_amount": None, "received_date": None,
+    })
+
+
+def test_planned_coverage_of_the_plan_strict_definition():
+    cov = funding.one_plus_one_coverage(plan_tables(), funding.OnePlusOneDefinition()).set_index("entity")
+    assert cov.loc["SMARTFR", "smartbe_eur"] == D(1500000)
+    assert cov.loc["SMARTFR", "matched_eur"] == D(4927000)  # 3 677 000 + 1 250 000
+    assert cov.loc["GRANDSENSEMBLE", "matched_eur"] == D(1019000)  # 769 000 + 250 000
+    assert cov.loc["GRANDSENSEMBLE", "shortfall_eur"] == D(481000)
+    assert round(cov.loc["GRANDSENSEMBLE", "coverage"], 4) == D("0.6793")
+    assert cov.loc["__total__", "smartbe_eur"] == D(3000000)
+    assert cov.loc["__total__", "coverage"] == D("5946000") / D("3000000")
+
+
+def test_planned_coverage_of_the_plan_counting_every_waiver():
+    definition = funding.OnePlusOneDefinition(include_claim_waivers=True, include_group_waivers=True)
+    cov = funding.one_plus_one_coverage(plan_tables(), definition).set_index("entity")
+    assert cov.loc["SMARTFR", "smartbe_eur"] == D(5300000)  # the table's total: 1,5 M€ + 3,8 M€
+    assert cov.loc["SMARTFR", "shortfall_eur"] == D(373000)
+    assert cov.loc["GRANDSENSEMBLE", "matched_eur"] == D(1669000)  # + 650 k€ intra-group waiver
+    assert cov.loc["__total__", "coverage"] == D("6596000") / D("6800000")  # 0,97: the rule is not met
+    assert definition.code == "broad" and funding.OnePlusOneDefinition().code == "strict"
+    assert "abandons de créances exclus" in funding.OnePlusOneDefinition().describe("fr")
+    assert "intra-group" in definition.describe("en")
+
+
+def test_actual_coverage_counts_only_what_was_received_by_the_as_of_date():
+    lines = plan_tables()
+    lines.loc[1, ["received_amount", "received_date"]] = [D(1000000), dt.date(2022, 7, 1)]
+    lines.loc[3, ["received_amount", "received_date"]] = [D(120000), dt.date(2022, 1, 15)]
+    lines.loc[4, ["received_amount", "received_date"]] = [D(130000), dt.date(2023, 1, 15)]
+    cov = funding.one_plus_one_coverage(lines, funding.OnePlusOneDefinition(), basis="actual",
+                                        as_of=dt.date(2022, 12, 31)).set_index("entity")
+    assert cov.loc["SMARTFR", "smartbe_eur"] == D(1000000)
+    assert cov.loc["SMARTFR", "matched_eur"] == D(120000)
+    assert cov.loc["GRANDSENSEMBLE", "coverage"] is None  # SmartBe brought nothing there yet
+
+
+def test_a_contribution_is_late_after_its_planned_date():
+    day = dt.date(2023, 6, 30)
+    assert funding.display_status("planned", day, dt.date(2023, 6, 30)) == "planned"
+    assert funding.display_status("planned", day, dt.date(2023, 7, 1)) == "late"
+    assert funding.display_status("committed", day, dt.date(2024, 1, 1)) == "late"
+    assert funding.display_status("received", day, dt.date(2024, 1, 1)) == "received"
+
+
+def test_member_subscriptions_against_the_2_percent_rule():
+    frame = funding.member_subscriptions({2023: D(150000)}, {2023: D(10000000), 2024: D(5000000)})
+    assert list(frame["expected_eur"]) == [D(200000), D(100000)]
+    assert frame.loc[0, "collection_rate"] == D("0.75")
+    assert frame.loc[1, "paid_up_eur"] == 0
+
+
+def test_receivables_ratios_and_dso():
+    buckets = {"not_due": D(9213846), "d1_30": D(5000000), "d31_60": D(4000000), "d61_90": D(3000000),
+               "d90_plus": D(2500000)}
+    assert receivables.overdue_ratio(buckets) == D(14500000) / D(23713846)
+    assert receivables.share_over_90(buckets) == D(2500000) / D(23713846)
+    assert receivables.overdue_ratio({}) is None
+    assert receivables.dso(D(23713846), D(234457299), 365) == D(23713846) / D(234457299) * 365
+    assert receivables.dso(D(1), D(0), 365) is None
+    assert receivables.days_past_due(dt.date(2023, 12, 31), dt.date(2023, 11, 30)) == 31
+
+
+def test_people_ratios():
+    assert people.fte(D("1516.70")) == D(10)
+    assert people.fte(D("1820.04"), months=12) == D(1)
+    assert people.attrition(12, 48) == D("0.25")
+    assert people.turnover(12, 8, 40) == D("0.25")
+    assert people.attrition(1, 0) is None
+    assert people.members_per_adviser(1786, 2) == D(893)
+    assert people.members_per_adviser(169, None) is None
+    assert people.stands_out(D(893), D(227)) and not people.stands_out(D(300), D(227))

@@ -1,0 +1,88 @@
+"""What the pages show, assembled from the store: tiles, attention list, comparisons, per-page views."""
+
+import datetime as dt
+from decimal import Decimal
+
+from smartdash.db import session_scope
+from smartdash.demo import load_demo
+from smartdash.importing import import_files
+from smartdash.views import Filters, people, receivables
+from smartdash.views import overview as ov
+
+END = dt.date(2026, 11, 22)
+
+
+def tiles_for(engine, **kw):
+    f = Filters(**{"entity": "SMARTFR", "as_of": END, "compare": "previous", "plan_version": "PLAN-2024-06", **kw})
+    with session_scope(engine) as s:
+        tiles = ov.overview_tiles(session=s, filters=f)
+        return tiles, ov.attention_items(session=s, filters=f, tiles=tiles)
+
+
+def test_a_new_key_indicator_added_as_data_shows_as_a_tile_with_its_status(store):
+    load_demo(store.engine)
+    files = {
+        "indicateurs.csv": "code;libelle_fr;libelle_en;unite;sens;frequence;mode_seuils;seuil_orange;seuil_rouge;cle\n"
+                           "BACKLOG;Carnet de commandes;Order book;EUR;hausse;mensuelle;plan;5;10;oui\n",
+        "observations.csv": "indicateur;entite;fin_periode;scenario;version_plan;valeur\n"
+                            "BACKLOG;SMARTFR;31/10/2026;réel;;920 000\n"
+                            "BACKLOG;SMARTFR;31/10/2026;plan;PLAN-2024-06;1 000 000\n",
+    }
+    import_files(store.engine, [(n, t.encode()) for n, t in files.items()], loaded_by="test")
+    tiles, attention = tiles_for(store.engine)
+    tile = next(t for t in tiles if t.indicator == "BACKLOG")
+    assert (tile.label, tile.value, tile.plan_value) == ("Carnet de commandes", Decimal(920000), Decimal(1000000))
+    assert tile.gap_pct == Decimal(-8) and tile.status == "amber"  # 8 % under plan: between 5 and 10
+    assert not any("Carnet" in a.message for a in attention)  # amber is not red
+
+
+def test_tiles_compare_with_the_previous_period_the_last_meeting_or_the_plan(demo_store):
+    previous, _ = tiles_for(demo_store.engine)
+    meeting, _ = tiles_for(demo_store.engine, compare="meeting")
+    plan, _ = tiles_for(demo_store.engine, compare="plan")
+    cash = {name: next(t for t in tiles if t.indicator == "CASH_NET") for name, tiles in
+            (("previous", previous), ("meeting", meeting), ("plan", plan))}
+    assert cash["previous"].period_end == END and cash["previous"].compare_label == "période précédente"
+    # the last meeting before 22/11/2026 was held on 15/09/2026 on figures as of 31/08/2026
+    assert cash["meeting"].compare_label == "dernier comité (31 août 2026)"
+    assert cash["meeting"].compare_value != cash["previous"].compare_value
+    assert cash["plan"].compare_value is None and cash["plan"].status is None  # cash has no plan
+    equity = next(t for t in plan if t.indicator == "EQUITY")
+    assert equity.compare_value == equity.plan_value and equity.change == equity.gap
+
+
+def test_gap_to_plan_follows_the_chosen_plan_version(demo_store):
+    revised, _ = tiles_for(demo_store.engine, as_of=dt.date(2024, 12, 31))
+    original, _ = tiles_for(demo_store.engine, as_of=dt.date(2024, 12, 31), plan_version="PLAN-2021-11")
+    result = {name: next(t for t in tiles if t.indicator == "NET_RESULT") for name, tiles in
+              (("revised", revised), ("original", original))}
+    assert result["original"].plan_value == Decimal(0)  # break-even in 2024 as adopted in November 2021
+    assert result["revised"].plan_value == Decimal(-180000)  # the (synthetic) revision moved it to 2025
+    assert result["original"].status == "red"
+
+
+def test_attention_lists_late_rounds_pending_conditions_and_coverage(demo_store):
+    _, attention = tiles_for(demo_store.engine, entity=None)
+    messages = [a.message for a in attention]
+    assert "Apport en retard : SmartBe → SmartFr, 500\u202f000\u00a0€ prévu le 30 juin 2023" in messages
+    assert any(m.startswith("Condition en attente : « Bonne marche du plan de continuation »") for m in messages)
+    assert any(m.startswith("Couverture 1+1 réalisée de GrandsEnsemble") and "version PLAN-2024-06" in m
+               for m in messages)
+
+
+def test_membership_view_flags_the_office_with_most_members_per_adviser(demo_store):
+    with session_scope(demo_store.engine) as s:
+        view = people.membership_view(session=s, filters=Filters(None, dt.date(2023, 12, 31), "previous", None))
+    offices = view.offices.set_index("office_name")
+    assert view.total_members == 20077 and view.median_per_adviser == Decimal("227.1333333333333333333333333")
+    assert list(offices.index[offices["stands_out"]]) == ["Louvain-la-Neuve"]
+    assert list(view.ages["band"]) == ["< 25 ans", "26–45 ans", "> 46 ans"]
+
+
+def test_receivables_view_at_end_2023(demo_store):
+    with session_scope(demo_store.engine) as s:
+        view = receivables.receivables_view(session=s, entity="SMARTCOOP", as_of=dt.date(2024, 1, 15))
+    assert view.as_of == dt.date(2023, 12, 31)  # the newest snapshot on or before the as-of date
+    assert (view.total, view.overdue) == (Decimal("23713846.00"), Decimal("14500000.00"))
+    assert view.dso_period == (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    assert sum(view.buckets["amount"]) == view.total
