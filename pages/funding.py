@@ -35,9 +35,9 @@ for col, planned, actual in zip(columns, view.coverage_planned.itertuples(), vie
     with col, st.container(border=True):
         ratio = actual.coverage
         ui.status_badge(None if ratio is None else ("green" if ratio >= 1 else "red"), lang)
-        st.metric(pick(lang, f"Couverture réalisée — {names[planned.entity]}", f"Coverage achieved — "
-                       f"{names[planned.entity]}"), formatting.ratio(ratio, lang=lang),
-                  delta_description=pick(lang, "prévue : ", "planned: ") + formatting.ratio(planned.coverage, lang=lang))
+        st.metric(names[planned.entity], formatting.ratio(ratio, lang=lang),
+                  delta_description=pick(lang, "réalisée · prévue : ", "achieved · planned: ")
+                  + formatting.ratio(planned.coverage, lang=lang))
         st.caption(pick(lang, f"SmartBe {formatting.money_compact(actual.smartbe_eur, lang=lang)} · égalés "
                               f"{formatting.money_compact(actual.matched_eur, lang=lang)} · manque "
                               f"{formatting.money_compact(actual.shortfall_eur, lang=lang)} · au "
@@ -56,8 +56,10 @@ beneficiaries = list(dict.fromkeys(view.lines["beneficiary"]))
 for col, entity in zip(st.columns(len(beneficiaries)), beneficiaries, strict=True):
     with col:
         ui.chart(charts.trajectory_chart(fv.cumulative_frame(view, entity, lang), unit="EUR", lang=lang,
-                                         title=pick(lang, f"{names[entity]} : euros SmartBe et égalés, cumulés (€)",
-                                                    f"{names[entity]}: SmartBe and matched euros, cumulative (€)")))
+                                         title=pick(lang, f"{names[entity]} : cumul SmartBe et égalés (€)",
+                                                    f"{names[entity]}: SmartBe and matched, cumulative (€)")))
+st.caption(pick(lang, "Traits pleins : réalisé ; pointillés : prévu par la version du plan.",
+                "Solid: achieved; dashed: planned by the plan version."))
 
 st.subheader(pick(lang, "Apports et levées", "Contributions and rounds"))
 st.dataframe(fv.contributions_table(view, lang), hide_index=True)

@@ -24,7 +24,8 @@ if view.as_of is None:
     st.stop()
 ui.synthetic_notice(view.is_synthetic, lang)
 
-c1, c2, c3, c4 = st.columns(4)
+c1, c2 = st.columns(2)
+c3, c4 = st.columns(2)
 c1.metric(pick(lang, "Encours ouvert", "Open"), formatting.money_compact(view.total, lang=lang),
           help=formatting.money(view.total, lang=lang, places=2), border=True)
 c2.metric(pick(lang, "dont échu", "of which past due"), formatting.money_compact(view.overdue, lang=lang),
@@ -47,11 +48,10 @@ left, right = st.columns(2)
 with left:
     ui.chart(charts.ageing_bars(view.buckets.assign(bucket=view.buckets["label"], value=view.buckets["amount"]),
                                 lang=lang, order=order,
-                                title=pick(lang, "Encours par ancienneté d'échéance (€ TTC)", "Open amount by age (€)")))
+                                title=pick(lang, "Encours par ancienneté (€ TTC)", "Open amount by age (€)")))
 with right:
     ui.chart(charts.stacked_area(view.trend, x="as_of", colour="label", unit="EUR", lang=lang, order=order,
-                                 title=pick(lang, "Évolution de l'encours par ancienneté (€ TTC)",
-                                            "Open amount by age over time (€)")))
+                                 title=pick(lang, "Évolution de l'encours (€ TTC)", "Open amount over time (€)")))
 if not view.by_office.empty:
     ui.chart(charts.stacked_bars(view.by_office, category="office_name", colour="label", unit="EUR", lang=lang,
                                  order=order, title=pick(lang, "Encours par bureau et ancienneté (€ TTC)",

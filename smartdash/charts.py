@@ -262,7 +262,7 @@ def stacked_bars(frame: pd.DataFrame, *, category: str, colour: str, unit: str, 
     data["order"] = [order.index(c) for c in data[colour]]
     return alt.Chart(data).mark_bar().encode(
         x=alt.X(f"{category}:N", title=None, sort=list(dict.fromkeys(data[category])),
-                axis=alt.Axis(labelAngle=0, labelLimit=200)),
+                axis=alt.Axis(labelAngle=0 if data[category].nunique() <= 6 else -35, labelLimit=200)),
         y=alt.Y("value:Q", stack=True, axis=value_axis(unit)),
         color=alt.Color(f"{colour}:N", title=None, sort=order, scale=alt.Scale(domain=order, range=AGEING_COLOURS)),
         order=alt.Order("order:Q"),

@@ -91,13 +91,13 @@ def test_funding_page_coverage_and_definition_switch(demo):
     planned = one_plus_one_coverage(lines, OnePlusOneDefinition()).set_index("entity")
     assert planned.loc["GRANDSENSEMBLE", "coverage"] == Decimal(1019000) / Decimal(1500000)
     captions = {m.label: m for m in at.metric}
-    assert "prévue : 0,68" in str(captions["Couverture réalisée — GrandsEnsemble"].proto)
+    assert "prévue : 0,68" in str(captions["GrandsEnsemble"].proto)
     assert "abandons de créances exclus" in at.info[0].value
     at.toggle(key="funding_waivers").set_value(True).run()
     at.toggle(key="funding_group_waivers").set_value(True).run()
     assert not at.exception
     assert "abandons de créances de SmartBe + abandons de créances intra-groupe" in at.info[0].value
-    assert "prévue : 0,97" in str({m.label: m for m in at.metric}["Couverture réalisée — Total"].proto)
+    assert "prévue : 0,97" in str({m.label: m for m in at.metric}["Total"].proto)
     tables = [df.value for df in at.dataframe]
     discrepancies = next(t for t in tables if "Valeur A" in t.columns)
     assert list(discrepancies["Valeur A"]) == ["675\u202f000\u00a0€", "3\u202f600\u202f000\u00a0€"]

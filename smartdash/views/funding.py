@@ -123,19 +123,18 @@ def coverage_frame(view: FundingView, names: dict[str, str], lang: str) -> pd.Da
 
 
 def cumulative_frame(view: FundingView, entity: str, lang: str) -> pd.DataFrame:
-    """One beneficiary's cumulative SmartBe and matched euros as trajectory series (planned dashed)."""
+    """One beneficiary's cumulative SmartBe and matched euros: colour by side, planned dashed, achieved solid."""
     c = view.cumulative
     c = c[c["entity"] == entity] if not c.empty else c
     if c.empty:
         return pd.DataFrame(columns=["period_end", "value", "series", "dashed"])
     side = {"smartbe": "SmartBe", "matched": pick(lang, "égalés", "matched")}
-    basis = {"planned": pick(lang, "prévu", "planned"), "actual": pick(lang, "réel", "actual")}
     return pd.DataFrame({
         "period_end": c["date"],
         "value": c["cumulative_eur"],
-        "series": [f"{side[s]} ({basis[b]})" for s, b in zip(c["side"], c["basis"], strict=True)],
+        "series": [side[s] for s in c["side"]],
         "dashed": c["basis"] == "planned",
-    })
+    }).sort_values("series", key=lambda s: s != "SmartBe", kind="stable")
 
 
 def contributions_table(view: FundingView, lang: str) -> pd.DataFrame:
