@@ -25,36 +25,91 @@ def cmd_init_db(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_files(names: list[str]) -> list[tuple[str, bytes]] | None:
+    files = []
+    for name in names:
+        path = Path(name)
+        if not path.is_file():
+            print(f"{name} : fichier introuvable", file=sys.stderr)
+            return None
+        files.append((path.name, path.read_bytes()))
+    return files
+
+
+def _print_refusal(refused: FileRefused) -> int:
+    print(f"Refusé : {len(refused.problems)} problème(s), rien n'a été enregistré.", file=sys.stderr)
+    for problem in refused.problems:
+        print(problem.line(), file=sys.stderr)
+    return 1
+
+
 def cmd_import(args: argparse.Namespace) -> int:
-    from smartdash.importing import import_files
+    from smartdash.importing import import_files, preview_file
     from smartdash.store import ensure_schema
 
     settings = load_settings()
     engine = _engine()
     ensure_schema(engine)
-    files = []
-    for name in args.files:
-        path = Path(name)
-        if not path.is_file():
-            print(f"{name} : fichier introuvable", file=sys.stderr)
-            return 2
-        files.append((path.name, path.read_bytes()))
+    files = _read_files(args.files)
+    if files is None:
+        return 2
+    limits = {"kind": args.kind, "max_file_mb": settings.import_max_file_mb, "max_rows": settings.import_max_rows}
     try:
-        results = import_files(
-            engine,
-            files,
-            loaded_by=args.user or getpass.getuser(),
-            kind=args.kind,
-            max_file_mb=settings.import_max_file_mb,
-            max_rows=settings.import_max_rows,
-        )
+        if args.dry_run:
+            for name, data in files:
+                diff, preview = preview_file(engine, name, data, **limits)
+                print(f"{name} ({diff.dataset.kind}) : {len(diff.inserts)} nouvelles lignes, {len(diff.updates)} "
+                      f"modifiées, {diff.unchanged} identiques — rien n'a été écrit (--dry-run)")
+                for row in preview.itertuples():
+                    print(f"  {row.action} : {row.key}" + (f" — {row.change}" if row.change else ""))
+            return 0
+        results = import_files(engine, files, loaded_by=args.user or getpass.getuser(), **limits)
     except FileRefused as refused:
-        print(f"Refusé : {len(refused.problems)} problème(s), rien n'a été enregistré.", file=sys.stderr)
-        for problem in refused.problems:
-            print(problem.line(), file=sys.stderr)
-        return 1
+        return _print_refusal(refused)
     for result in results:
         print(result.line())
+    return 0
+
+
+def cmd_loads(args: argparse.Namespace) -> int:
+    from smartdash.db import session_scope
+    from smartdash.importing import load_history
+
+    with session_scope(_engine()) as session:
+        history = load_history(session=session, limit=args.limit)
+    for row in history.itertuples():
+        state = "annulé" if row.status == "undone" else "appliqué"
+        print(f"n° {row.id}\t{row.loaded_at:%d/%m/%Y %H:%M}\t{row.loaded_by}\t{row.kind}\t{row.file_name}\t"
+              f"+{row.rows_inserted} ~{row.rows_updated} ={row.rows_unchanged}\t{state}\t{row.checksum[:12]}")
+    return 0
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    from smartdash.importing import UndoRefused, undo_load
+
+    try:
+        count = undo_load(_engine(), args.load_id, undone_by=args.user or getpass.getuser())
+    except UndoRefused as refused:
+        print(f"Annulation refusée : {refused}", file=sys.stderr)
+        return 1
+    print(f"Chargement n° {args.load_id} annulé : {count} lignes rétablies ou retirées.")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from smartdash.importing import export_csv
+
+    text = export_csv(_engine(), args.kind)
+    Path(args.out).write_text(text, encoding="utf-8")
+    print(f"{args.out} : {text.count(chr(10)) - 1} lignes ({args.kind})")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    dataset = formats.DATASETS[args.kind]
+    data = formats.template_xlsx(dataset) if args.out.lower().endswith(".xlsx") else formats.template_csv(dataset)
+    Path(args.out).write_bytes(data)
+    print(args.out)
     return 0
 
 
@@ -98,7 +153,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FICHIER", help="fichier .csv ou .xlsx")
     p.add_argument("--kind", choices=sorted(formats.DATASETS), help="type de données, s'il n'est pas reconnu")
     p.add_argument("--user", help="nom enregistré comme auteur du chargement (par défaut : l'utilisateur système)")
+    p.add_argument("--dry-run", action="store_true", help="montre ce qui changerait, sans rien écrire")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("loads", help="liste les chargements (historique)",
+                       description="Liste les chargements, du plus récent au plus ancien : qui, quand, quel fichier, "
+                                   "empreinte SHA-256, lignes nouvelles / modifiées / identiques, état.")
+    p.add_argument("--limit", type=int, default=50, help="nombre de chargements affichés (50 par défaut)")
+    p.set_defaults(func=cmd_loads)
+
+    p = sub.add_parser("undo", help="annule un chargement",
+                       description="Annule un chargement en une transaction : les lignes ajoutées sont retirées, "
+                                   "les valeurs remplacées reviennent. Refusé si un chargement plus récent a modifié "
+                                   "les mêmes lignes.")
+    p.add_argument("load_id", type=int, metavar="N", help="numéro du chargement (voir « loads »)")
+    p.add_argument("--user", help="nom enregistré comme auteur de l'annulation")
+    p.set_defaults(func=cmd_undo)
+
+    p = sub.add_parser("export", help="exporte un jeu de données au format d'import",
+                       description="Écrit les lignes enregistrées d'un jeu de données dans un fichier CSV au format "
+                                   "documenté ; le recharger ne change rien.")
+    p.add_argument("kind", choices=sorted(formats.DATASETS), metavar="TYPE", help="type de données")
+    p.add_argument("--out", required=True, help="fichier CSV à écrire")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("template", help="écrit un modèle de fichier vide (CSV ou XLSX)",
+                       description="Écrit un modèle vide d'un format : CSV (en-têtes) ou XLSX (en-têtes et feuille "
+                                   "d'aide), selon l'extension de --out.")
+    p.add_argument("kind", choices=sorted(formats.DATASETS), metavar="TYPE", help="type de données")
+    p.add_argument("--out", required=True, help="fichier .csv ou .xlsx à écrire")
+    p.set_defaults(func=cmd_template)
 
     p = sub.add_parser(
         "demo-data",
@@ -123,4 +207,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except Exception as exc:  # a user reads a sentence, never a traceback
+        print(f"Erreur : {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 3

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import re
 from collections.abc import Callable, Iterable
@@ -54,9 +55,14 @@ class FileRefused(Exception):
 
 # --------------------------------------------------------------------------- cell parsers
 
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
+# what French spreadsheets put in a number cell besides the number: group separators, unit signs
+_NUMBER_NOISE = str.maketrans({" ": None, "\t": None, "\u00a0": None, "\u202f": None, "\u2009": None, "'": None,
+                               "€": None, "%": None, "−": "-"})
 _TRUE = {"oui", "o", "yes", "y", "vrai", "true", "1", "x"}
 _FALSE = {"non", "n", "no", "faux", "false", "0"}
+
+
+DATE_MIN, DATE_MAX = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
 
 
 class CellError(ValueError):
@@ -72,14 +78,18 @@ def parse_decimal(text: Any, *, places: int | None = None) -> Decimal:
     elif isinstance(text, float):  # xlsx numeric cell: its shortest repr is what the user typed
         value = Decimal(repr(text))
     else:
-        s = _SPACES.sub("", str(text)).replace("€", "").replace("%", "").replace("−", "-")
+        s = str(text).translate(_NUMBER_NOISE)
         if s.startswith("(") and s.endswith(")"):  # accounting negative
             s = "-" + s[1:-1]
         if "," in s:
             s = s.replace(".", "").replace(",", ".")
-        if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", s):
+        whole, _dot, fraction = (s[1:] if s[:1] in "+-" else s).partition(".")
+        if not (s.isascii() and (whole.isdigit() or (not whole and fraction)) and (not fraction or fraction.isdigit())):
             raise CellError("un nombre (ex. 1 234,56)")
         value = Decimal(s)
+        if places is not None and len(fraction) > places and fraction[places:].strip("0"):
+            raise CellError(f"un nombre avec au plus {places} décimales")
+        return value
     if places is not None and value != value.quantize(Decimal(1).scaleb(-places)):
         raise CellError(f"un nombre avec au plus {places} décimales")
     return value
@@ -101,7 +111,18 @@ def parse_date(text: Any) -> dt.date:
         return text.date()
     if isinstance(text, dt.date):
         return text
-    s = str(text).strip()
+    return _parse_date_text(str(text).strip())
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_date_text(s: str) -> dt.date:
+    """Dates repeat a lot in a file (as-of, due dates): each distinct text is parsed once."""
+    parts = s.split("/")
+    if len(parts) == 3 and len(parts[2]) == 4 and all(p.isdigit() for p in parts):  # the common case, fast
+        try:
+            return dt.date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError:
+            raise CellError("une date jj/mm/aaaa") from None
     for fmt in ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"):
         try:
             return dt.datetime.strptime(s, fmt).date()
@@ -139,7 +160,15 @@ class Column:
     minimum: Decimal | None = None
 
     def parse(self, raw: Any) -> Any:
-        if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+        if type(raw) is str:
+            raw = raw.strip()
+            if not raw:
+                raw = None
+            elif self.kind == "text":  # the most common cell, kept short
+                if self.max_length and len(raw) > self.max_length:
+                    raise CellError(f"un texte d'au plus {self.max_length} caractères")
+                return raw
+        if raw is None:
             if self.required:
                 raise CellError("une valeur (colonne obligatoire)")
             return self.default
@@ -158,6 +187,8 @@ class Column:
             value = parse_decimal(raw, places=2)
         elif self.kind == "date":
             value = parse_date(raw)
+            if not DATE_MIN <= value <= DATE_MAX:
+                raise CellError(f"une date entre {DATE_MIN:%d/%m/%Y} et {DATE_MAX:%d/%m/%Y}")
         elif self.kind == "bool":
             return parse_bool(raw)
         elif self.kind == "choice":
@@ -221,6 +252,7 @@ class Dataset:
     file_stem: str
     description_fr: str = ""
     checks: tuple[Callable[[dict], str | None], ...] = field(default=())
+    keep_raw: tuple[str, ...] = ()  # columns whose cell text is kept as `_raw_<column>` (unit checks)
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -267,6 +299,18 @@ def _plan_needs_version(row: dict) -> str | None:
     if row.get("scenario") == "actual" and row.get("version_plan"):
         return "version_plan|vide pour une valeur réelle"
     return None
+
+
+def _actual_not_in_future(column: str) -> Callable[[dict], str | None]:
+    """Actual figures are about the past: a date after today is a typing error (plan values may be future)."""
+
+    def check(row: dict) -> str | None:
+        day = row.get(column)
+        if day is not None and row.get("scenario", "actual") == "actual" and day > dt.date.today():
+            return f"{column}|une date passée pour une valeur réelle (au plus tard aujourd'hui)"
+        return None
+
+    return check
 
 
 def _amber_before_red(row: dict) -> str | None:
@@ -458,7 +502,8 @@ OBSERVATIONS = _register(
         ),
         key=("indicateur", "entite", "bureau", "fin_periode", "scenario", "version_plan"),
         file_stem="observations",
-        checks=(_plan_needs_version,),
+        checks=(_plan_needs_version, _actual_not_in_future("fin_periode")),
+        keep_raw=("valeur",),
     )
 )
 
@@ -595,7 +640,7 @@ HEADCOUNT = _register(
         ),
         key=("entite", "fin_periode", "population", "scenario", "version_plan"),
         file_stem="effectifs",
-        checks=(_fte_not_above_headcount, _plan_needs_version),
+        checks=(_fte_not_above_headcount, _plan_needs_version, _actual_not_in_future("fin_periode")),
     )
 )
 
@@ -614,6 +659,7 @@ MEMBERSHIP = _register(
         ),
         key=("bureau", "fin_periode"),
         file_stem="societariat",
+        checks=(_actual_not_in_future("fin_periode"),),
     )
 )
 
@@ -640,7 +686,7 @@ RECEIVABLES = _register(
         ),
         key=("date_situation", "entite", "facture"),
         file_stem="creances",
-        checks=(_due_not_before_invoice,),
+        checks=(_due_not_before_invoice, _actual_not_in_future("date_situation")),
     )
 )
 
@@ -792,9 +838,11 @@ class ParsedFile:
     problems: list[Problem]
 
 
-def parse_file(name: str, data: bytes, kind: str | None = None) -> ParsedFile:
+def parse_file(name: str, data: bytes, kind: str | None = None, *, max_rows: int | None = None) -> ParsedFile:
     """Read and type-check a whole file; every problem is collected, nothing raises for bad cells."""
     header, raw_rows = read_table(name, data)
+    if max_rows is not None and len(raw_rows) > max_rows:
+        raise FileRefused([Problem(name, None, None, f"{len(raw_rows)} lignes", f"un fichier de {max_rows} lignes au plus")])
     if kind:
         if kind not in DATASETS:
             raise FileRefused([Problem(name, None, None, kind, "un type parmi : " + ", ".join(DATASETS))])
@@ -820,16 +868,20 @@ def parse_file(name: str, data: bytes, kind: str | None = None) -> ParsedFile:
     problems: list[Problem] = []
     rows: list[dict[str, Any]] = []
     lines: list[int] = []
+    # resolved once per file: the loop below runs for every cell of files of hundreds of thousands of rows
+    plan = [(c.name, positions.get(c.name), c.parse, c.name in dataset.keep_raw) for c in dataset.columns]
     for line, raw in enumerate(raw_rows, start=2):
         record: dict[str, Any] = {}
         ok = True
-        for column in dataset.columns:
-            pos = positions.get(column.name)
-            cell = raw[pos] if pos is not None and pos < len(raw) else None
+        width = len(raw)
+        for column_name, pos, parse, keep_raw in plan:
+            cell = raw[pos] if pos is not None and pos < width else None
+            if keep_raw:
+                record["_raw_" + column_name] = cell
             try:
-                record[column.name] = column.parse(cell)
+                record[column_name] = parse(cell)
             except CellError as err:
-                problems.append(Problem(name, line, column.name, None if cell is None else str(cell), str(err)))
+                problems.append(Problem(name, line, column_name, None if cell is None else str(cell), str(err)))
                 ok = False
         if not ok:
             continue
@@ -892,4 +944,31 @@ def write_csv(dataset: Dataset, records: Iterable[dict[str, Any]]) -> str:
     writer.writerow([c.name for c in dataset.columns])
     for record in records:
         writer.writerow([format_cell(c, record.get(c.name)) for c in dataset.columns])
+    return out.getvalue()
+
+
+def template_csv(dataset: Dataset) -> bytes:
+    """An empty file of the format: the header row, UTF-8 with BOM so that spreadsheets read the accents."""
+    return ("\ufeff" + ";".join(c.name for c in dataset.columns) + "\n").encode("utf-8")
+
+
+def template_xlsx(dataset: Dataset) -> bytes:
+    """A workbook: the header row on the first sheet, and an "Aide" sheet describing every column."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = dataset.file_stem[:31]
+    sheet.append([c.name for c in dataset.columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    help_sheet = workbook.create_sheet("Aide")
+    help_sheet.append(["colonne", "obligatoire", "type", "valeurs, remarques"])
+    for c in dataset.columns:
+        notes = " / ".join(c.choice_words()) if c.kind == "choice" else ""
+        help_sheet.append([c.name, "oui" if c.required else "non", c.expected_fr,
+                           " ; ".join(x for x in (notes, c.help_fr) if x)])
+    out = io.BytesIO()
+    workbook.save(out)
     return out.getvalue()

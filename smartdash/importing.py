@@ -1,9 +1,11 @@
-"""File → validated rows → one transaction.
+"""File → validated rows → one transaction; and back: the store's rows as a file, history, undo.
 
-A file is parsed and checked whole (types, references, duplicates, sense) before anything is
-written; any problem refuses the whole file. Rows are upserted on their natural key: loading the
-same file again changes nothing, a corrected value replaces the stored one and the replaced row
-is kept in `load_change` (history, and what undo restores).
+A file is parsed and checked whole (types, references, units, duplicates, sense) before anything is
+written; any problem refuses the whole file. Rows are upserted on their natural key: loading the same
+file again changes nothing, a corrected value replaces the stored one and the replaced row is kept in
+`load_change` — the history, and what undo restores.
+
+How a dataset's columns map to a table is declared once (`TARGETS`), and serves import, export and undo.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, case, delete, func, insert, select, update
+import pandas as pd
+from sqlalchemy import Date, Engine, case, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from smartdash import formats, models
@@ -25,46 +28,61 @@ from smartdash.db import session_scope
 from smartdash.formats import Dataset, FileRefused, ParsedFile, Problem
 
 CHUNK = 500
+REF_EXPECTED = {
+    models.Entity: "le code d'une entité connue",
+    models.Office: "le code d'un bureau connu",
+    models.Indicator: "le code d'un indicateur du catalogue",
+    models.PlanVersion: "le code d'une version du plan connue",
+    models.FundingInstrument: "le code d'un instrument connu",
+}
 
 
-# --------------------------------------------------------------------------- references
+# --------------------------------------------------------------------------- mapping
+
+
+@dataclass(frozen=True)
+class Field:
+    """A file column stored in a model attribute; `ref` when the file holds the code of another table's row."""
+
+    column: str
+    attr: str
+    ref: type | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    """How a dataset's rows become rows of one table."""
+
+    model: type
+    fields: tuple[Field, ...]
+    key: tuple[str, ...]  # model attributes
+    check: Callable[[Lookups, dict, dict], None] | None = None  # (lookups, file record, row) → RefError
+    after: Callable[[Session, list[dict]], None] | None = None
+
+    @property
+    def has_load_id(self) -> bool:
+        return hasattr(self.model, "load_id")
 
 
 class Lookups:
-    """Code → id maps of the reference tables, read once per load."""
+    """Code ↔ id maps of the reference tables, read once per load."""
 
     def __init__(self, session: Session):
         self.session = session
-        self._cache: dict[str, dict[str, Any]] = {}
+        self._codes: dict[type, dict[str, int]] = {}
 
-    def _map(self, model) -> dict[str, Any]:
-        name = model.__tablename__
-        if name not in self._cache:
-            if model is models.Office:
-                rows = self.session.execute(select(model.code, model.id, model.entity_id)).all()
-                self._cache[name] = {code: (oid, eid) for code, oid, eid in rows}
-            else:
-                rows = self.session.execute(select(model.code, model.id)).all()
-                self._cache[name] = dict(rows)
-        return self._cache[name]
+    def ids(self, model: type) -> dict[str, int]:
+        if model not in self._codes:
+            self._codes[model] = dict(self.session.execute(select(model.code, model.id)).all())
+        return self._codes[model]
 
-    def forget(self, model) -> None:
-        self._cache.pop(model.__tablename__, None)
+    def codes(self, model: type) -> dict[int, str]:
+        return {i: c for c, i in self.ids(model).items()}
 
-    def entity(self, code):
-        return self._map(models.Entity).get(code)  # noqa: E704
-
-    def office(self, code):
-        return self._map(models.Office).get(code)  # noqa: E704
-
-    def indicator(self, code):
-        return self._map(models.Indicator).get(code)  # noqa: E704
-
-    def plan_version(self, code):
-        return self._map(models.PlanVersion).get(code)  # noqa: E704
-
-    def instrument(self, code):
-        return self._map(models.FundingInstrument).get(code)  # noqa: E704
+    def office_entity(self) -> dict[int, int]:
+        if not hasattr(self, "_office_entity"):
+            self._office_entity = dict(self.session.execute(select(models.Office.id, models.Office.entity_id)).all())
+        return self._office_entity
 
 
 class RefError(Exception):
@@ -74,211 +92,55 @@ class RefError(Exception):
         self.expected = expected
 
 
-def _require(value, column: str, what: str):
-    if value is None:
-        raise RefError(column, what)
-    return value
+def _row_maker(target: Target, lookups: Lookups) -> Callable[[dict], dict]:
+    """A function turning a file record into a table row, with the reference maps resolved once."""
+    plan = [(f.column, f.attr, lookups.ids(f.ref) if f.ref is not None else None, f.ref) for f in target.fields]
+
+    def make(record: dict) -> dict:
+        row = {}
+        for column, attr, ids, ref in plan:
+            value = record.get(column)
+            if ids is not None and value is not None:
+                value = ids.get(value)
+                if value is None:
+                    raise RefError(column, REF_EXPECTED[ref])
+            row[attr] = value
+        if "is_synthetic" in row:
+            row["is_synthetic"] = bool(row["is_synthetic"])
+        if target.check:
+            target.check(lookups, record, row)
+        return row
+
+    return make
 
 
-def _office_of(lk: Lookups, row: dict, entity_id: int | None = None) -> int | None:
-    code = row.get("bureau")
-    if not code:
-        return None
-    office = _require(lk.office(code), "bureau", "le code d'un bureau connu")
-    if entity_id is not None and office[1] != entity_id:
+def _office_of_entity(lookups: Lookups, record: dict, row: dict) -> None:
+    if row.get("office_id") is not None and lookups.office_entity()[row["office_id"]] != row["entity_id"]:
         raise RefError("bureau", "un bureau de l'entité indiquée")
-    return office[0]
 
 
-def _version_of(lk: Lookups, row: dict) -> int | None:
-    code = row.get("version_plan")
-    return _require(lk.plan_version(code), "version_plan", "le code d'une version du plan connue") if code else None
+def _observation_check(lookups: Lookups, record: dict, row: dict) -> None:
+    _office_of_entity(lookups, record, row)
+    raw = str(record.get("_raw_valeur") or "")
+    units = getattr(lookups, "_units", None)
+    if units is None:
+        units = dict(lookups.session.execute(select(models.Indicator.id, models.Indicator.unit)).all())
+        lookups._units = units
+    unit = units[row["indicator_id"]]
+    if "€" in raw and unit != "EUR":
+        raise RefError("valeur", f"une valeur sans « € » : l'indicateur est en {unit}")
+    if "%" in raw and unit != "percent":
+        raise RefError("valeur", f"une valeur sans « % » : l'indicateur est en {unit}")
 
 
-def _entity_of(lk: Lookups, row: dict, column: str = "entite") -> int:
-    return _require(lk.entity(row[column]), column, "le code d'une entité connue")
+def _provenance() -> tuple[Field, ...]:
+    return (Field("source", "source"), Field("synthetique", "is_synthetic"))
 
 
-def _provenance(row: dict) -> dict:
-    return {"source": row.get("source"), "is_synthetic": bool(row.get("synthetique"))}
+ENT, OFF, IND, VER, INS = models.Entity, models.Office, models.Indicator, models.PlanVersion, models.FundingInstrument
 
 
-# --------------------------------------------------------------------------- targets
-
-
-@dataclass(frozen=True)
-class Target:
-    """How a dataset's rows become rows of one table."""
-
-    model: type
-    key: tuple[str, ...]
-    to_row: Callable[[Lookups, dict], dict]
-    has_load_id: bool = True
-    after: Callable[[Session, list[dict]], None] | None = None
-
-
-def _entity_row(lk, r):
-    return {
-        "code": r["code"],
-        "name": r["nom"],
-        "country": r["pays"],
-        "legal_form": r["forme_juridique"],
-        "under_plan": r["sous_plan"],
-        "sort_order": r["ordre"],
-    }
-
-
-def _office_row(lk, r):
-    return {
-        "code": r["code"],
-        "name": r["nom"],
-        "region": r["region"],
-        "entity_id": _entity_of(lk, r),
-        "sort_order": r["ordre"],
-    }
-
-
-def _indicator_row(lk, r):
-    return {
-        "code": r["code"],
-        "label_fr": r["libelle_fr"],
-        "label_en": r["libelle_en"],
-        "unit": r["unite"],
-        "direction": r["sens"],
-        "frequency": r["frequence"],
-        "owner": r["responsable"],
-        "threshold_mode": r["mode_seuils"],
-        "amber_threshold": r["seuil_orange"],
-        "red_threshold": r["seuil_rouge"],
-        "is_key": r["cle"],
-        "active": r["actif"],
-        "sort_order": r["ordre"],
-        "description": r["description"],
-    }
-
-
-def _plan_version_row(lk, r):
-    return {
-        "code": r["code"],
-        "name": r["nom"],
-        "adopted_on": r["adopte_le"],
-        "adopted_by": r["adopte_par"],
-        "status": r["statut"],
-        "note": r["note"],
-        "is_synthetic": r["synthetique"],
-    }
-
-
-def _observation_row(lk, r):
-    entity_id = _entity_of(lk, r)
-    return {
-        "indicator_id": _require(lk.indicator(r["indicateur"]), "indicateur", "le code d'un indicateur du catalogue"),
-        "entity_id": entity_id,
-        "office_id": _office_of(lk, r, entity_id),
-        "period_end": r["fin_periode"],
-        "scenario": r["scenario"],
-        "plan_version_id": _version_of(lk, r),
-        "value": r["valeur"],
-        **_provenance(r),
-    }
-
-
-def _instrument_row(lk, r):
-    return {
-        "code": r["code"],
-        "label_fr": r["libelle_fr"],
-        "label_en": r["libelle_en"],
-        "equity_class": r["classe"],
-        "counts_one_plus_one": r["compte_1plus1"],
-    }
-
-
-def _funding_row(lk, r):
-    return {
-        "code": r["code"],
-        "plan_version_id": _version_of(lk, r),
-        "contributor": r["apporteur"],
-        "contributor_class": r["categorie_apporteur"],
-        "beneficiary_id": _entity_of(lk, r, "beneficiaire"),
-        "instrument_id": _require(lk.instrument(r["instrument"]), "instrument", "le code d'un instrument connu"),
-        "period_label": r["periode"],
-        "planned_date": r["date_prevue"],
-        "planned_amount": r["montant_prevu"],
-        "status": r["statut"],
-        "received_date": r["date_reception"],
-        "received_amount": r["montant_recu"],
-        "condition": r["condition"],
-        "condition_status": r["etat_condition"],
-        "note": r["note"],
-        **_provenance(r),
-    }
-
-
-def _headcount_row(lk, r):
-    return {
-        "entity_id": _entity_of(lk, r),
-        "period_end": r["fin_periode"],
-        "population": r["population"],
-        "scenario": r["scenario"],
-        "plan_version_id": _version_of(lk, r),
-        "headcount": r["effectif"],
-        "fte": r["etp"],
-        "hours_paid": r["heures_payees"],
-        "entries": r["entrees"],
-        "exits": r["sorties"],
-        "pse_departures": r["departs_pse"],
-        **_provenance(r),
-    }
-
-
-def _membership_row(lk, r):
-    return {
-        "office_id": _office_of(lk, r),
-        "period_end": r["fin_periode"],
-        "members": r["membres"],
-        "societaires": r["societaires"],
-        "advisers": r["conseillers"],
-        **_provenance(r),
-    }
-
-
-def _receivable_row(lk, r):
-    entity_id = _entity_of(lk, r)
-    return {
-        "as_of": r["date_situation"],
-        "entity_id": entity_id,
-        "office_id": _office_of(lk, r, entity_id),
-        "client": r["client"],
-        "invoice_no": r["facture"],
-        "invoice_date": r["date_facture"],
-        "due_date": r["date_echeance"],
-        "amount_open": r["montant_du"],
-        **_provenance(r),
-    }
-
-
-def _meeting_row(lk, r):
-    return {
-        "held_on": r["date"],
-        "as_of": r["date_situation"],
-        "title": r["titre"],
-        "status": r["statut"],
-        "attendees": r["participants"],
-        "is_synthetic": r["synthetique"],
-    }
-
-
-def _source_figure_row(lk, r):
-    return {
-        "code": r["code"],
-        "document": r["document"],
-        "location": r["emplacement"],
-        "label_fr": r["libelle_fr"],
-        "label_en": r["libelle_en"],
-        "value": r["valeur"],
-        "unit": r["unite"],
-        "note": r["note"],
-    }
+# --------------------------------------------------------------------------- receivables ageing
 
 
 def ageing_bucket(days_past_due: int) -> str:
@@ -298,19 +160,11 @@ def refresh_ageing(session: Session, snapshots: Iterable[tuple[int, dt.date]]) -
     """Recompute the pre-aggregated ageing of the given (entity, as-of) receivables snapshots."""
     item = models.ReceivableItem
     for entity_id, as_of in sorted(set(snapshots)):
-        session.execute(
-            delete(models.ReceivableAgeing).where(
-                models.ReceivableAgeing.entity_id == entity_id, models.ReceivableAgeing.as_of == as_of
-            )
-        )
+        session.execute(delete(models.ReceivableAgeing).where(
+            models.ReceivableAgeing.entity_id == entity_id, models.ReceivableAgeing.as_of == as_of))
         grouped = session.execute(
-            select(
-                item.office_id,
-                item.due_date,
-                func.count(),
-                func.sum(item.amount_open),
-                func.max(case((item.is_synthetic, 1), else_=0)),
-            )
+            select(item.office_id, item.due_date, func.count(), func.sum(item.amount_open),
+                   func.max(case((item.is_synthetic, 1), else_=0)))
             .where(item.entity_id == entity_id, item.as_of == as_of)
             .group_by(item.office_id, item.due_date)
         ).all()
@@ -321,21 +175,11 @@ def refresh_ageing(session: Session, snapshots: Iterable[tuple[int, dt.date]]) -
             acc[1] += amount
             acc[2] = acc[2] or bool(synthetic)
         if buckets:
-            session.execute(
-                insert(models.ReceivableAgeing),
-                [
-                    {
-                        "entity_id": entity_id,
-                        "as_of": as_of,
-                        "office_id": office_id,
-                        "bucket": bucket,
-                        "items": n,
-                        "amount": amount,
-                        "is_synthetic": synthetic,
-                    }
-                    for (office_id, bucket), (n, amount, synthetic) in buckets.items()
-                ],
-            )
+            session.execute(insert(models.ReceivableAgeing), [
+                {"entity_id": entity_id, "as_of": as_of, "office_id": office_id, "bucket": bucket,
+                 "items": n, "amount": amount, "is_synthetic": synthetic}
+                for (office_id, bucket), (n, amount, synthetic) in buckets.items()
+            ])
 
 
 def _after_receivables(session: Session, rows: list[dict]) -> None:
@@ -343,28 +187,59 @@ def _after_receivables(session: Session, rows: list[dict]) -> None:
 
 
 TARGETS: dict[str, Target] = {
-    "entities": Target(models.Entity, ("code",), _entity_row, has_load_id=False),
-    "offices": Target(models.Office, ("code",), _office_row, has_load_id=False),
-    "indicators": Target(models.Indicator, ("code",), _indicator_row, has_load_id=False),
-    "plan_versions": Target(models.PlanVersion, ("code",), _plan_version_row, has_load_id=False),
-    "instruments": Target(models.FundingInstrument, ("code",), _instrument_row, has_load_id=False),
-    "source_figures": Target(models.SourceFigure, ("code",), _source_figure_row),
-    "observations": Target(
-        models.Observation,
+    "entities": Target(ENT, (Field("code", "code"), Field("nom", "name"), Field("pays", "country"),
+                           Field("forme_juridique", "legal_form"), Field("sous_plan", "under_plan"),
+                           Field("ordre", "sort_order")), ("code",)),
+    "offices": Target(OFF, (Field("code", "code"), Field("nom", "name"), Field("region", "region"),
+                          Field("entite", "entity_id", ENT), Field("ordre", "sort_order")), ("code",)),
+    "indicators": Target(IND, (
+        Field("code", "code"), Field("libelle_fr", "label_fr"), Field("libelle_en", "label_en"), Field("unite", "unit"),
+        Field("sens", "direction"), Field("frequence", "frequency"), Field("responsable", "owner"),
+        Field("mode_seuils", "threshold_mode"), Field("seuil_orange", "amber_threshold"),
+        Field("seuil_rouge", "red_threshold"), Field("cle", "is_key"), Field("actif", "active"),
+        Field("ordre", "sort_order"), Field("description", "description")), ("code",)),
+    "plan_versions": Target(VER, (
+        Field("code", "code"), Field("nom", "name"), Field("adopte_le", "adopted_on"), Field("adopte_par", "adopted_by"),
+        Field("statut", "status"), Field("note", "note"), Field("synthetique", "is_synthetic")), ("code",)),
+    "instruments": Target(INS, (
+        Field("code", "code"), Field("libelle_fr", "label_fr"), Field("libelle_en", "label_en"),
+        Field("classe", "equity_class"), Field("compte_1plus1", "counts_one_plus_one")), ("code",)),
+    "source_figures": Target(models.SourceFigure, (
+        Field("code", "code"), Field("document", "document"), Field("emplacement", "location"),
+        Field("libelle_fr", "label_fr"), Field("libelle_en", "label_en"), Field("valeur", "value"),
+        Field("unite", "unit"), Field("note", "note")), ("code",)),
+    "observations": Target(models.Observation, (
+        Field("indicateur", "indicator_id", IND), Field("entite", "entity_id", ENT), Field("bureau", "office_id", OFF),
+        Field("fin_periode", "period_end"), Field("scenario", "scenario"), Field("version_plan", "plan_version_id", VER),
+        Field("valeur", "value"), *_provenance()),
         ("indicator_id", "entity_id", "office_id", "period_end", "scenario", "plan_version_id"),
-        _observation_row,
-    ),
-    "funding": Target(models.FundingContribution, ("code", "plan_version_id"), _funding_row),
-    "headcount": Target(
-        models.Headcount,
-        ("entity_id", "period_end", "population", "scenario", "plan_version_id"),
-        _headcount_row,
-    ),
-    "membership": Target(models.Membership, ("office_id", "period_end"), _membership_row),
-    "receivables": Target(
-        models.ReceivableItem, ("as_of", "entity_id", "invoice_no"), _receivable_row, after=_after_receivables
-    ),
-    "meetings": Target(models.Meeting, ("held_on",), _meeting_row, has_load_id=False),
+        check=_observation_check),
+    "funding": Target(models.FundingContribution, (
+        Field("code", "code"), Field("version_plan", "plan_version_id", VER), Field("apporteur", "contributor"),
+        Field("categorie_apporteur", "contributor_class"), Field("beneficiaire", "beneficiary_id", ENT),
+        Field("instrument", "instrument_id", INS), Field("periode", "period_label"), Field("date_prevue", "planned_date"),
+        Field("montant_prevu", "planned_amount"), Field("statut", "status"), Field("date_reception", "received_date"),
+        Field("montant_recu", "received_amount"), Field("condition", "condition"),
+        Field("etat_condition", "condition_status"), Field("note", "note"), *_provenance()),
+        ("code", "plan_version_id")),
+    "headcount": Target(models.Headcount, (
+        Field("entite", "entity_id", ENT), Field("fin_periode", "period_end"), Field("population", "population"),
+        Field("scenario", "scenario"), Field("version_plan", "plan_version_id", VER), Field("effectif", "headcount"),
+        Field("etp", "fte"), Field("heures_payees", "hours_paid"), Field("entrees", "entries"),
+        Field("sorties", "exits"), Field("departs_pse", "pse_departures"), *_provenance()),
+        ("entity_id", "period_end", "population", "scenario", "plan_version_id")),
+    "membership": Target(models.Membership, (
+        Field("bureau", "office_id", OFF), Field("fin_periode", "period_end"), Field("membres", "members"),
+        Field("societaires", "societaires"), Field("conseillers", "advisers"), *_provenance()),
+        ("office_id", "period_end")),
+    "receivables": Target(models.ReceivableItem, (
+        Field("date_situation", "as_of"), Field("entite", "entity_id", ENT), Field("bureau", "office_id", OFF),
+        Field("client", "client"), Field("facture", "invoice_no"), Field("date_facture", "invoice_date"),
+        Field("date_echeance", "due_date"), Field("montant_du", "amount_open"), *_provenance()),
+        ("as_of", "entity_id", "invoice_no"), check=_office_of_entity, after=_after_receivables),
+    "meetings": Target(models.Meeting, (
+        Field("date", "held_on"), Field("date_situation", "as_of"), Field("titre", "title"), Field("statut", "status"),
+        Field("participants", "attendees"), Field("synthetique", "is_synthetic")), ("held_on",)),
 }
 
 
@@ -384,6 +259,29 @@ class Diff:
     def changes_anything(self) -> bool:
         return bool(self.inserts or self.updates)
 
+    def preview(self, lookups: Lookups, limit: int = 500) -> pd.DataFrame:
+        """Rows new and changed, as the reader knows them (codes, not ids). Columns: action, key, change."""
+        target = TARGETS[self.dataset.kind]
+        by_attr = {f.attr: f for f in target.fields}
+
+        def shown(attr: str, value: Any) -> str:
+            ref = by_attr[attr].ref if attr in by_attr else None
+            if ref is not None and value is not None:
+                value = lookups.codes(ref).get(value, value)
+            if isinstance(value, dt.date):
+                return value.strftime("%d/%m/%Y")
+            return "" if value is None else str(value)
+
+        def key(row: dict) -> str:
+            return " / ".join(shown(a, row[a]) for a in target.key if row.get(a) is not None)
+
+        rows = [{"action": "nouveau", "key": key(r), "change": ""} for r in self.inserts[:limit]]
+        for stored, new in self.updates[:limit]:
+            changes = [f"{by_attr[a].column} : {shown(a, stored[a])} → {shown(a, v)}"
+                       for a, v in new.items() if not _same(stored[a], v)]
+            rows.append({"action": "modifié", "key": key(new), "change": " ; ".join(changes)})
+        return pd.DataFrame(rows, columns=["action", "key", "change"])
+
 
 @dataclass(frozen=True)
 class LoadResult:
@@ -397,10 +295,8 @@ class LoadResult:
     def line(self) -> str:
         if self.load_id is None:
             return f"{self.file_name} ({self.kind}) : déjà à jour, rien n'a changé ({self.unchanged} lignes identiques)"
-        return (
-            f"{self.file_name} ({self.kind}) : chargé (n° {self.load_id}) — {self.inserted} nouvelles lignes, "
-            f"{self.updated} modifiées, {self.unchanged} identiques"
-        )
+        return (f"{self.file_name} ({self.kind}) : chargé (n° {self.load_id}) — {self.inserted} nouvelles lignes, "
+                f"{self.updated} modifiées, {self.unchanged} identiques")
 
 
 def _key_of(row: dict, key: Sequence[str]) -> tuple:
@@ -410,17 +306,19 @@ def _key_of(row: dict, key: Sequence[str]) -> tuple:
 def _existing(session: Session, target: Target, rows: list[dict]) -> dict[tuple, dict]:
     """Stored rows whose natural key appears in `rows`, keyed by natural key."""
     model = target.model
-    compare = list(rows[0].keys()) if rows else []
+    attrs = [f.attr for f in target.fields]
     extra = [model.load_id] if target.has_load_id else []  # kept in history: undo restores it
-    columns = [model.id, *extra, *(getattr(model, c) for c in compare)]
+    columns = [model.id, *extra, *(getattr(model, a) for a in attrs)]
     first = target.key[0]
     values = sorted({r[first] for r in rows}, key=str)
+    wanted = {_key_of(r, target.key) for r in rows}
     found: dict[tuple, dict] = {}
     for start in range(0, len(values), CHUNK):
-        chunk = values[start : start + CHUNK]
+        chunk = values[start:start + CHUNK]
         for rec in session.execute(select(*columns).where(getattr(model, first).in_(chunk))).mappings():
-            rec = dict(rec)
-            found[_key_of(rec, target.key)] = rec
+            key = _key_of(rec, target.key)
+            if key in wanted:
+                found[key] = dict(rec)
     return found
 
 
@@ -436,15 +334,17 @@ def compute_diff(session: Session, parsed: ParsedFile) -> Diff:
     lookups = Lookups(session)
     problems = list(parsed.problems)
     rows: list[dict] = []
+    make = _row_maker(target, lookups)
     for record, line in zip(parsed.rows, parsed.lines, strict=True):
         try:
-            rows.append(target.to_row(lookups, record))
+            rows.append(make(record))
         except RefError as err:
-            problems.append(Problem(parsed.name, line, err.column, str(record.get(err.column) or ""), err.expected))
+            value = record.get(f"_raw_{err.column}", record.get(err.column))
+            problems.append(Problem(parsed.name, line, err.column, "" if value is None else str(value), err.expected))
     if problems:
-        raise FileRefused(problems)
+        raise FileRefused(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
     diff = Diff(parsed.dataset)
-    existing = _existing(session, target, rows)
+    existing = _existing(session, target, rows) if rows else {}
     for row in rows:
         stored = existing.get(_key_of(row, target.key))
         if stored is None:
@@ -465,42 +365,33 @@ def _json_value(value: Any) -> Any:
 
 
 def apply_diff(session: Session, diff: Diff, *, file_name: str, checksum: str, loaded_by: str) -> LoadResult:
-    """Write a diff in the caller's transaction and record the load."""
+    """Write a diff in the caller's transaction and record the load with what it inserted and replaced."""
     kind = diff.dataset.kind
     if not diff.changes_anything:
         return LoadResult(file_name, kind, None, 0, 0, diff.unchanged)
     target = TARGETS[kind]
-    load = models.DataLoad(
-        kind=kind,
-        file_name=file_name[:255],
-        checksum=checksum,
-        loaded_by=loaded_by,
-        loaded_at=dt.datetime.now(dt.UTC),
-        rows_inserted=len(diff.inserts),
-        rows_updated=len(diff.updates),
-        rows_unchanged=diff.unchanged,
-        status="applied",
-    )
+    load = models.DataLoad(kind=kind, file_name=file_name[:255], checksum=checksum, loaded_by=loaded_by,
+                           loaded_at=dt.datetime.now(dt.UTC), rows_inserted=len(diff.inserts),
+                           rows_updated=len(diff.updates), rows_unchanged=diff.unchanged, status="applied")
     session.add(load)
     session.flush()
     stamp = {"load_id": load.id} if target.has_load_id else {}
+    table = target.model.__tablename__
+    changes = []
     if diff.inserts:
-        session.execute(insert(target.model), [{**row, **stamp} for row in diff.inserts])
+        # Core executemany on the session's connection: no ORM bookkeeping for rows nobody reads back
+        session.connection().execute(insert(target.model.__table__), [{**row, **stamp} for row in diff.inserts])
+        if not target.has_load_id:  # fact rows carry their load_id: undo finds what a load inserted by it
+            inserted = _existing(session, target, diff.inserts)
+            changes += [{"load_id": load.id, "table_name": table, "row_id": r["id"], "action": "insert",
+                         "before": None} for r in inserted.values()]
     if diff.updates:
         session.execute(update(target.model), [{**row, **stamp, "id": stored["id"]} for stored, row in diff.updates])
-        session.execute(
-            insert(models.LoadChange),
-            [
-                {
-                    "load_id": load.id,
-                    "table_name": target.model.__tablename__,
-                    "row_id": stored["id"],
-                    "action": "update",
-                    "before": json.dumps({k: _json_value(v) for k, v in stored.items()}, ensure_ascii=False),
-                }
-                for stored, _ in diff.updates
-            ],
-        )
+        changes += [{"load_id": load.id, "table_name": table, "row_id": stored["id"], "action": "update",
+                     "before": json.dumps({k: _json_value(v) for k, v in stored.items()}, ensure_ascii=False)}
+                    for stored, _ in diff.updates]
+    if changes:
+        session.execute(insert(models.LoadChange.__table__), changes)
     if target.after:
         target.after(session, [row for row in diff.inserts] + [row for _, row in diff.updates])
     return LoadResult(file_name, kind, load.id, len(diff.inserts), len(diff.updates), diff.unchanged)
@@ -513,26 +404,23 @@ def checksum_of(data: bytes) -> str:
 def check_limits(name: str, data: bytes, *, max_file_mb: int) -> None:
     if len(data) > max_file_mb * 1024 * 1024:
         size = len(data) / 1024 / 1024
-        raise FileRefused(
-            [
-                Problem(
-                    name,
-                    None,
-                    None,
-                    f"{size:.1f} Mo".replace(".", ","),
-                    f"un fichier de {max_file_mb} Mo au plus",
-                )
-            ]
-        )
+        raise FileRefused([Problem(name, None, None, f"{size:.1f} Mo".replace(".", ","),
+                                   f"un fichier de {max_file_mb} Mo au plus")])
 
 
 def parse_checked(name: str, data: bytes, *, kind: str | None, max_file_mb: int, max_rows: int) -> ParsedFile:
     """Parse a file after the size limits; cell problems stay in `problems`, reported with the references'."""
     check_limits(name, data, max_file_mb=max_file_mb)
-    parsed = formats.parse_file(name, data, kind)
-    if len(parsed.rows) + len({p.row for p in parsed.problems}) > max_rows:
-        raise FileRefused([Problem(name, None, None, None, f"un fichier de {max_rows} lignes au plus")])
+    parsed = formats.parse_file(name, data, kind, max_rows=max_rows)
     return parsed
+
+
+def preview_file(engine: Engine, name: str, data: bytes, *, kind: str | None = None, max_file_mb: int = 50,
+                 max_rows: int = 500_000) -> tuple[Diff, pd.DataFrame]:
+    """What loading a file would do, without writing anything (FileRefused lists every problem)."""
+    with session_scope(engine) as session:
+        diff = compute_diff(session, parse_checked(name, data, kind=kind, max_file_mb=max_file_mb, max_rows=max_rows))
+        return diff, diff.preview(Lookups(session))
 
 
 def import_files(
@@ -554,4 +442,113 @@ def import_files(
     return results
 
 
-__all__ = ["FileRefused", "LoadResult", "import_files", "compute_diff", "apply_diff", "ageing_bucket"]
+# --------------------------------------------------------------------------- history and undo
+
+
+class UndoRefused(Exception):
+    """A load that cannot be undone (already undone, or a later load changed the same rows)."""
+
+
+def load_history(*, session: Session, limit: int = 200) -> pd.DataFrame:
+    """Every load, newest first. Columns: id, loaded_at, loaded_by, file_name, kind, checksum, rows_inserted,
+    rows_updated, rows_unchanged, status, undone_at, undone_by."""
+    d = models.DataLoad
+    rows = session.execute(
+        select(d.id, d.loaded_at, d.loaded_by, d.file_name, d.kind, d.checksum, d.rows_inserted, d.rows_updated,
+               d.rows_unchanged, d.status, d.undone_at, d.undone_by).order_by(d.id.desc()).limit(limit)
+    ).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=["id", "loaded_at", "loaded_by", "file_name", "kind",
+                                                            "checksum", "rows_inserted", "rows_updated",
+                                                            "rows_unchanged", "status", "undone_at", "undone_by"])
+
+
+def _restore_value(column, value):
+    if value is None:
+        return None
+    if isinstance(column.type, Date):
+        return dt.date.fromisoformat(value)
+    if isinstance(column.type, models.Fixed):
+        return Decimal(value)
+    return value
+
+
+def undo_load(engine: Engine, load_id: int, *, undone_by: str) -> int:
+    """Undo a load in one transaction: rows it inserted are deleted, rows it replaced get their previous
+    values back. Refused while a later load that is still applied changed the same rows. Returns the
+    number of rows restored or deleted."""
+    with session_scope(engine) as session:
+        load = session.get(models.DataLoad, load_id)
+        if load is None:
+            raise UndoRefused(f"chargement n° {load_id} introuvable")
+        if load.status != "applied":
+            raise UndoRefused(f"le chargement n° {load_id} est déjà annulé")
+        target = TARGETS[load.kind]
+        model, table = target.model, target.model.__tablename__
+        mine = session.execute(select(models.LoadChange.row_id, models.LoadChange.action, models.LoadChange.before)
+                               .where(models.LoadChange.load_id == load_id)).all()
+        updated = {r for r, action, _b in mine if action == "update"}
+        if target.has_load_id:
+            inserted = [i for i in session.scalars(select(model.id).where(model.load_id == load_id)) if i not in updated]
+        else:
+            inserted = [r for r, action, _b in mine if action == "insert"]
+        mine_ids = updated | set(inserted)
+        later_changes = session.execute(
+            select(models.DataLoad.id, models.LoadChange.row_id, models.LoadChange.before)
+            .join(models.LoadChange, models.LoadChange.load_id == models.DataLoad.id)
+            .where(models.DataLoad.id > load_id, models.DataLoad.status == "applied",
+                   models.LoadChange.table_name == table)
+        ).all()
+        later = sorted({later_id for later_id, row_id, before in later_changes
+                        if row_id in mine_ids or (before and json.loads(before).get("load_id") == load_id)})
+        if later:
+            raise UndoRefused("des chargements plus récents ont modifié les mêmes lignes : annulez d'abord "
+                              + ", ".join(f"n° {i}" for i in later))
+        row_ids = sorted(mine_ids)
+        touched: list[dict] = []
+        if target.after:
+            for start in range(0, len(row_ids), CHUNK):
+                touched += [dict(r) for r in session.execute(select(model.entity_id, model.as_of).distinct().where(
+                    model.id.in_(row_ids[start:start + CHUNK]))).mappings()]
+        for start in range(0, len(inserted), CHUNK):
+            session.execute(delete(model).where(model.id.in_(inserted[start:start + CHUNK])))
+        restores = []
+        for row_id, action, before in mine:
+            if action == "update":
+                values = json.loads(before)
+                restores.append({k: _restore_value(model.__table__.c[k], v) for k, v in values.items()} | {"id": row_id})
+        if restores:
+            session.execute(update(model), restores)
+        if target.after:
+            target.after(session, touched)
+        load.status, load.undone_at, load.undone_by = "undone", dt.datetime.now(dt.UTC), undone_by
+        return len(inserted) + len(restores)
+
+
+# --------------------------------------------------------------------------- export
+
+
+def export_records(*, session: Session, kind: str) -> list[dict]:
+    """The stored rows of a dataset as file records (codes, not ids), in natural-key order: what write_csv
+    turns into a file that loads back to the same rows."""
+    target = TARGETS[kind]
+    lookups = Lookups(session)
+    codes = {f.ref: lookups.codes(f.ref) for f in target.fields if f.ref is not None}
+    model = target.model
+    rows = session.execute(select(*(getattr(model, f.attr) for f in target.fields)).order_by(model.id)).all()
+    records = []
+    for row in rows:
+        record = {}
+        for f, value in zip(target.fields, row, strict=True):
+            record[f.column] = codes[f.ref].get(value) if f.ref is not None and value is not None else value
+        records.append(record)
+    return records
+
+
+def export_csv(engine: Engine, kind: str) -> str:
+    """A dataset as CSV in the documented format."""
+    with session_scope(engine) as session:
+        return formats.write_csv(formats.DATASETS[kind], export_records(session=session, kind=kind))
+
+
+__all__ = ["FileRefused", "LoadResult", "UndoRefused", "import_files", "preview_file", "undo_load", "export_csv",
+           "compute_diff", "apply_diff", "ageing_bucket", "load_history", "export_records"]

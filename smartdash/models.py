@@ -66,8 +66,11 @@ class Fixed(TypeDecorator):
             return None
         if isinstance(value, float):
             raise TypeError("exact quantities are never floats: pass a Decimal, an int or a str")
-        scaled = Decimal(value).scaleb(self.scale).quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
-        return int(scaled)
+        scaled = Decimal(value).scaleb(self.scale)
+        whole = int(scaled)
+        if whole != scaled:  # more decimals than the column keeps: round half to even
+            whole = int(scaled.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+        return whole
 
     def process_result_value(self, value, dialect):
         if value is None:

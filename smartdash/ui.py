@@ -319,6 +319,7 @@ PAGES = [
     ("pages/headcount.py", "Effectifs", "Headcount", ":material/groups:"),
     ("pages/membership.py", "Sociétariat", "Membership", ":material/apartment:"),
     ("pages/receivables.py", "Créances", "Receivables", ":material/receipt_long:"),
+    ("pages/data.py", "Chargement des données", "Data loading", ":material/upload_file:"),
 ]
 
 
@@ -334,3 +335,78 @@ def navigation_pages(lang: str) -> list:
                 url_path=path.split("/")[1].removesuffix(".py") if i else None)
         for i, ((path, _fr, _en, icon), title) in enumerate(zip(PAGES, page_titles(lang), strict=True))
     ]
+
+
+# --------------------------------------------------------------------------- data loading
+
+
+WEB_USER = "interface web"  # until accounts exist, loads made from the page are recorded under this name
+
+
+def preview_upload(name: str, data: bytes, kind: str | None):
+    """(diff, preview frame) of an uploaded file, or raises FileRefused; writes nothing."""
+    from smartdash.importing import preview_file
+
+    settings = load_settings()
+    return preview_file(store_engine(), name, data, kind=kind, max_file_mb=settings.import_max_file_mb,
+                        max_rows=settings.import_max_rows)
+
+
+def import_upload(name: str, data: bytes, kind: str | None):
+    """Load an uploaded file in one transaction, then make every page read the store again."""
+    from smartdash.importing import import_files
+
+    settings = load_settings()
+    [result] = import_files(store_engine(), [(name, data)], loaded_by=WEB_USER, kind=kind,
+                            max_file_mb=settings.import_max_file_mb, max_rows=settings.import_max_rows)
+    clear_caches()
+    return result
+
+
+def undo(load_id: int) -> int:
+    from smartdash.importing import undo_load
+
+    count = undo_load(store_engine(), load_id, undone_by=WEB_USER)
+    clear_caches()
+    return count
+
+
+def load_history() -> pd.DataFrame:
+    from smartdash.importing import load_history as history
+
+    with session_scope(store_engine()) as s:
+        return history(session=s)
+
+
+def export_dataset(kind: str) -> bytes:
+    from smartdash.importing import export_csv
+
+    return ("\ufeff" + export_csv(store_engine(), kind)).encode("utf-8")
+
+
+def problems_table(problems, lang: str) -> pd.DataFrame:
+    """Every problem of a refused file: file, row, column, value, expected."""
+    return pd.DataFrame({
+        pick(lang, "Fichier", "File"): [p.file for p in problems],
+        pick(lang, "Ligne", "Row"): [p.row if p.row is not None else "" for p in problems],
+        pick(lang, "Colonne", "Column"): [p.column or "" for p in problems],
+        pick(lang, "Valeur lue", "Value read"): [p.value or "" for p in problems],
+        pick(lang, "Attendu", "Expected"): [p.expected for p in problems],
+    })
+
+
+def history_table(history: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return pd.DataFrame({
+        "n°": history["id"],
+        pick(lang, "Quand", "When"): [formatting.date_short(d) + d.strftime(" %H:%M") for d in history["loaded_at"]],
+        pick(lang, "Qui", "Who"): history["loaded_by"],
+        pick(lang, "Fichier", "File"): history["file_name"],
+        pick(lang, "Type", "Kind"): history["kind"],
+        pick(lang, "Nouvelles", "New"): history["rows_inserted"],
+        pick(lang, "Modifiées", "Changed"): history["rows_updated"],
+        pick(lang, "Identiques", "Unchanged"): history["rows_unchanged"],
+        pick(lang, "État", "State"): [pick(lang, "annulé", "undone") if s == "undone" else pick(lang, "appliqué",
+                                                                                                  "applied")
+                                      for s in history["status"]],
+        "SHA-256": [c[:12] for c in history["checksum"]],
+    })

@@ -10,7 +10,7 @@ import pytest
 from smartdash.cli import build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = ["init-db", "import", "demo-data", "formats"]
+COMMANDS = ["init-db", "import", "loads", "undo", "export", "template", "demo-data", "formats"]
 
 
 def run(*args, url: str | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
@@ -72,3 +72,33 @@ def test_import_loads_a_file_then_finds_it_unchanged(store, tmp_path):
 def test_import_of_a_missing_file_says_so(store):
     result = run("import", "nowhere.csv", url=store.url)
     assert result.returncode == 2 and "introuvable" in result.stderr
+
+
+def test_dry_run_then_load_then_list_then_undo(store, tmp_path):
+    run("init-db", "--demo", url=store.url)
+    good = tmp_path / "societariat.csv"
+    good.write_text("bureau;fin_periode;membres;conseillers\nGAND;31/12/2023;741;5\n", encoding="utf-8")
+    dry = run("import", str(good), "--dry-run", url=store.url)
+    assert dry.returncode == 0, dry.stderr
+    assert "0 nouvelles lignes, 1 modifiées" in dry.stdout and "conseillers : 4 → 5" in dry.stdout
+    assert "rien n'a été écrit" in dry.stdout
+    loaded = run("import", str(good), "--user", "directeur", url=store.url)
+    load_id = int(loaded.stdout.split("n° ")[1].split(")")[0])
+    listing = run("loads", url=store.url)
+    assert listing.stdout.splitlines()[0].startswith(f"n° {load_id}\t") and "directeur" in listing.stdout
+    undone = run("undo", str(load_id), url=store.url)
+    assert undone.returncode == 0 and f"Chargement n° {load_id} annulé" in undone.stdout
+    again = run("undo", str(load_id), url=store.url)
+    assert again.returncode == 1 and "déjà annulé" in again.stderr
+
+
+def test_export_and_template_write_loadable_files(store, tmp_path):
+    run("init-db", "--demo", url=store.url)
+    out = tmp_path / "bureaux.csv"
+    assert run("export", "offices", "--out", str(out), url=store.url).returncode == 0
+    assert out.read_text(encoding="utf-8").splitlines()[1] == "ANVERS;Anvers;Flandre;SMARTCOOP;1"
+    again = run("import", str(out), url=store.url)
+    assert "rien n'a changé" in again.stdout
+    template = tmp_path / "modele.xlsx"
+    assert run("template", "headcount", "--out", str(template)).returncode == 0
+    assert template.read_bytes()[:2] == b"PK"
