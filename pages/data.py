@@ -7,6 +7,8 @@ from smartdash.formats import FileRefused
 from smartdash.importing import UndoRefused
 from smartdash.views import pick
 
+ui.ensure_app_frame()
+
 lang = ui.language()
 st.title(pick(lang, "Chargement des données", "Data loading"))
 st.caption(pick(lang, "Un fichier est validé en entier avant tout enregistrement, puis chargé en une seule transaction : "

@@ -7,6 +7,8 @@ from smartdash.metrics.funding import OnePlusOneDefinition
 from smartdash.views import funding as fv
 from smartdash.views import pick
 
+ui.ensure_app_frame()
+
 f = ui.filters()
 lang = f.lang
 ui.page_header(pick(lang, "Financement et règle du 1+1", "Funding and the 1+1 rule"), f)

@@ -5,6 +5,8 @@ import streamlit as st
 from smartdash import charts, formatting, ui
 from smartdash.views import people, pick
 
+ui.ensure_app_frame()
+
 f = ui.filters()
 lang = f.lang
 ui.page_header(pick(lang, "Sociétariat par bureau", "Membership per office"), f)

@@ -5,6 +5,8 @@ import streamlit as st
 from smartdash import formatting, ui
 from smartdash.views import pick
 
+ui.ensure_app_frame()
+
 f = ui.filters()
 lang = f.lang
 ui.page_header(pick(lang, "Vue d'ensemble du plan", "Plan overview"), f,

@@ -7,6 +7,8 @@ from smartdash.metrics.receivables import LEGAL_MAX_PAYMENT_DAYS
 from smartdash.views import pick
 from smartdash.views import receivables as rv
 
+ui.ensure_app_frame()
+
 f = ui.filters()
 lang = f.lang
 ui.page_header(pick(lang, "Créances clients", "Receivables"), f)

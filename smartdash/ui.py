@@ -48,6 +48,19 @@ def _ready_engine(url: str, load_demo_when_empty: bool):
     return engine
 
 
+def ensure_app_frame() -> None:
+    """Run the page inside app.py's frame (sidebar, navigation and, later, the login gate).
+
+    A page opened by its URL before any visitor has run app.py is routed by Streamlit's legacy discovery
+    of pages/, which runs the page file alone. st.navigation turns that routing off for the whole server
+    the first time app.py runs; this does the same and runs the request again, through app.py."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def store_engine():
     """The configured store, migrated, with the demo data on a fresh store when config.toml asks for it."""
     settings = load_settings()

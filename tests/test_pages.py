@@ -141,3 +141,12 @@ def test_every_page_on_an_empty_store_says_what_to_load(page, store, app_env, mo
     at = open_page(page)
     assert not at.metric
     assert "Aucune donnée" in at.info[0].value
+
+
+def test_a_page_opened_by_its_url_on_a_fresh_server_still_runs_inside_app_py(demo):
+    """Before any visitor ran app.py, Streamlit routes pages/ the legacy way and would run the page alone."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("pages/data.py").run()  # the first run of this server: no st.navigation seen yet
+    assert not at.exception
+    assert at.title[0].value == "Chargement des données"
+    assert at.sidebar.selectbox(key="filter_entity")  # app.py's sidebar ran, so its gate and filters apply
