@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import numbers
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -56,8 +56,11 @@ def money_compact(value: Decimal | int | None, *, lang: str = "fr") -> str:
     for factor, suffix in ((Decimal(1_000_000), "M€"), (Decimal(1_000), "k€")):
         if abs(value) >= factor:
             scaled = value / factor
-            places = 1 if abs(scaled) < 100 and scaled != scaled.to_integral_value() else 0
-            text = number(scaled.quantize(Decimal(1).scaleb(-places)), lang=lang, places=places)
+            # 1,25 M€ keeps the figure a document printed; 23,7 M€ is enough for larger amounts
+            places = 2 if abs(scaled) < 10 else 1 if abs(scaled) < 100 else 0
+            scaled = scaled.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP).normalize()
+            places = max(0, -scaled.as_tuple().exponent)
+            text = number(scaled, lang=lang, places=places)
             return f"{text}{NBSP}{suffix}"
     return money(value, lang=lang)
 

@@ -254,10 +254,11 @@ class Diff:
     inserts: list[dict] = field(default_factory=list)
     updates: list[tuple[dict, dict]] = field(default_factory=list)  # (stored row incl. id, new row)
     unchanged: int = 0
+    new_versions: list[str] = field(default_factory=list)  # plan versions the load creates (as drafts)
 
     @property
     def changes_anything(self) -> bool:
-        return bool(self.inserts or self.updates)
+        return bool(self.inserts or self.updates or self.new_versions)
 
     def preview(self, lookups: Lookups, limit: int = 500) -> pd.DataFrame:
         """Rows new and changed, as the reader knows them (codes, not ids). Columns: action, key, change."""
@@ -328,10 +329,30 @@ def _same(a: Any, b: Any) -> bool:
     return a == b
 
 
-def compute_diff(session: Session, parsed: ParsedFile) -> Diff:
+def _new_versions(session: Session, parsed: ParsedFile, lookups: Lookups, *, create: bool) -> list[str]:
+    """Plan values name their version: a version code the store does not know yet is a new draft version
+    (importing plan values creates or fills a version, never another version's values)."""
+    if not any(c.name == "version_plan" for c in parsed.dataset.columns):
+        return []
+    known = lookups.ids(models.PlanVersion)
+    new = sorted({r["version_plan"] for r in parsed.rows if r.get("version_plan") and r["version_plan"] not in known})
+    for i, code in enumerate(new, start=1):
+        if create:
+            version = models.PlanVersion(code=code, name=code, status="draft", is_synthetic=False,
+                                         note=f"Créée par le chargement de {parsed.name}")
+            session.add(version)
+            session.flush()
+            known[code] = version.id
+        else:  # a preview writes nothing: a placeholder id stands for the version the load would create
+            known[code] = -i
+    return new
+
+
+def compute_diff(session: Session, parsed: ParsedFile, *, create_versions: bool = False) -> Diff:
     """Resolve references and compare with the store; raises FileRefused with every problem found."""
     target = TARGETS[parsed.dataset.kind]
     lookups = Lookups(session)
+    new_versions = _new_versions(session, parsed, lookups, create=create_versions) if not parsed.problems else []
     problems = list(parsed.problems)
     rows: list[dict] = []
     make = _row_maker(target, lookups)
@@ -343,7 +364,7 @@ def compute_diff(session: Session, parsed: ParsedFile) -> Diff:
             problems.append(Problem(parsed.name, line, err.column, "" if value is None else str(value), err.expected))
     if problems:
         raise FileRefused(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
-    diff = Diff(parsed.dataset)
+    diff = Diff(parsed.dataset, new_versions=new_versions)
     existing = _existing(session, target, rows) if rows else {}
     for row in rows:
         stored = existing.get(_key_of(row, target.key))
@@ -437,9 +458,19 @@ def import_files(
     with session_scope(engine) as session:
         for name, data in files:
             parsed = parse_checked(name, data, kind=kind, max_file_mb=max_file_mb, max_rows=max_rows)
-            diff = compute_diff(session, parsed)
+            diff = compute_diff(session, parsed, create_versions=True)
             results.append(apply_diff(session, diff, file_name=name, checksum=checksum_of(data), loaded_by=loaded_by))
+            _check_versions_in_force(session, name)
     return results
+
+
+def _check_versions_in_force(session: Session, name: str) -> None:
+    """Exactly one plan version is in force once any version has been adopted (drafts aside)."""
+    statuses = list(session.scalars(select(models.PlanVersion.status)))
+    in_force = statuses.count("in_force")
+    if in_force > 1 or (in_force == 0 and "superseded" in statuses):
+        raise FileRefused([Problem(name, None, "statut", f"{in_force} version(s) en vigueur",
+                                   "exactement une version du plan en vigueur (passez l'ancienne à « remplacée »)")])
 
 
 # --------------------------------------------------------------------------- history and undo

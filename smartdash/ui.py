@@ -22,6 +22,7 @@ from smartdash.views import funding as funding_views
 from smartdash.views import overview as overview_views
 from smartdash.views import people as people_views
 from smartdash.views import receivables as receivables_views
+from smartdash.views import versions as versions_views
 
 LANG_KEY = "app_lang"
 ENTITY_KEY = "filter_entity"
@@ -29,6 +30,7 @@ AS_OF_KEY = "filter_as_of"
 COMPARE_KEY = "filter_compare"
 VERSION_KEY = "filter_plan_version"
 CACHE_TTL = 300
+APP_FRAME_KEY = "app_frame_seen"  # this session has run app.py's frame at least once
 ALL = "__all__"
 
 STATUS_BADGE = {
@@ -56,7 +58,7 @@ def ensure_app_frame() -> None:
     the first time app.py runs; this does the same and runs the request again, through app.py."""
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
+    if PagesManager.uses_pages_directory and not st.session_state.get(APP_FRAME_KEY):
         PagesManager.uses_pages_directory = False
         st.rerun()
 
@@ -135,6 +137,17 @@ def _largest_overdue(_engine, url: str, entity: str, as_of: dt.date):
         return queries.largest_overdue_clients(session=s, entity=entity, as_of=as_of)
 
 
+@st.cache_data(ttl=CACHE_TTL, max_entries=8, show_spinner=False)
+def _versions(_engine, url: str):
+    with session_scope(_engine) as s:
+        return versions_views.versions_view(session=s)
+
+
+def versions():
+    e = store_engine()
+    return _versions(e, str(e.url))
+
+
 def overview(filters: Filters):
     e = store_engine()
     return _overview(e, str(e.url), filters)
@@ -181,6 +194,7 @@ def language() -> str:
 
 def sidebar() -> str:
     """The shared sidebar (language, entity, as-of date, comparison point, plan version); returns the language."""
+    st.session_state[APP_FRAME_KEY] = True
     st.session_state.setdefault(LANG_KEY, load_settings().language)
     lang = language()
     charts.use_language(lang)
@@ -332,6 +346,7 @@ PAGES = [
     ("pages/headcount.py", "Effectifs", "Headcount", ":material/groups:"),
     ("pages/membership.py", "Sociétariat", "Membership", ":material/apartment:"),
     ("pages/receivables.py", "Créances", "Receivables", ":material/receipt_long:"),
+    ("pages/versions.py", "Versions du plan", "Plan versions", ":material/history:"),
     ("pages/data.py", "Chargement des données", "Data loading", ":material/upload_file:"),
 ]
 

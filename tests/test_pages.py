@@ -35,9 +35,9 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 def test_navigation_pins_the_page_list_and_titles():
     assert ui.page_titles("fr") == ["Vue d'ensemble", "Capitaux propres", "Financement 1+1", "Effectifs",
-                                        "Sociétariat", "Créances", "Chargement des données"]
+                                        "Sociétariat", "Créances", "Versions du plan", "Chargement des données"]
     assert ui.page_titles("en") == ["Overview", "Equity", "Funding 1+1", "Headcount",
-                                                            "Membership", "Receivables", "Data loading"]
+                                                            "Membership", "Receivables", "Plan versions", "Data loading"]
     # every file in pages/ is in the navigation, so no legacy discovery can add another
     assert sorted(path for path, *_ in ui.PAGES) == sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
 
@@ -80,7 +80,7 @@ def test_equity_page_shows_the_bridge_closing_and_quasi_equity_apart(demo):
         view = equity_views.equity_view(session=s, filters=f, entity="GRANDSENSEMBLE", entity_name="GrandsEnsemble")
     values = [m.value for m in at.metric if m.label == "Quasi-fonds propres (à part)"]
     assert values == ["—", formatting.money_compact(view.latest_quasi_equity), "—"]  # SmartFr, GrandsEnsemble, Alterna
-    assert values[1] == "1,8\u00a0M€"
+    assert values[1] == "1,75\u00a0M€"
     assert [s.value for s in at.success][:3] == ["Contrôle (comptabilisé − calculé) : 0,00\u00a0€"] * 3
 
 

@@ -1,0 +1,47 @@
+"""Plan versions: the plan as adopted, its revisions, and how far the targets have moved."""
+
+import streamlit as st
+
+from smartdash import formatting, ui
+from smartdash.views import pick
+from smartdash.views import versions as vv
+
+ui.ensure_app_frame()
+
+lang = ui.language()
+st.title(pick(lang, "Versions du plan", "Plan versions"))
+st.caption(pick(lang, "Les pages comparent le réel à la version choisie dans la barre latérale (par défaut, celle en "
+                      "vigueur). Un chargement de valeurs de plan crée ou complète une version, sans toucher aux autres.",
+                "Pages compare actuals with the version chosen in the sidebar (by default, the one in force). Loading "
+                "plan values creates or fills a version and never touches the others."))
+view = ui.versions()
+if view.versions.empty:
+    ui.empty_state(lang, "des versions du plan (format versions_plan)", "plan versions (plan_versions format)")
+    st.stop()
+
+status = {"draft": pick(lang, "brouillon", "draft"), "in_force": pick(lang, "en vigueur", "in force"),
+          "superseded": pick(lang, "remplacée", "superseded")}
+for row in view.versions.itertuples():
+    with st.container(border=True):
+        st.markdown(f"**{ui.md_escape(row.name)}** — `{ui.md_escape(row.code)}`")
+        adopted = formatting.date_long(row.adopted_on, lang=lang) if row.adopted_on else pick(lang, "date non précisée",
+                                                                                              "date not given")
+        st.caption(f"{status[row.status]} · {pick(lang, 'adoptée le', 'adopted on')} {adopted} · "
+                   f"{row.adopted_by or '—'}" + (pick(lang, " · démo / synthétique", " · demo / synthetic")
+                                                 if row.is_synthetic else ""))
+        if row.note:
+            st.text(row.note)
+
+if not view.milestones.empty:
+    st.subheader(pick(lang, "Jalons par version", "Milestones per version"))
+    st.dataframe(vv.milestones_table(view, lang), hide_index=True)
+st.subheader(pick(lang, "Apports dont le montant ou la date a changé", "Contributions whose amount or date changed"))
+if view.funding_drift.empty:
+    st.info(pick(lang, "Aucun changement.", "No change."))
+else:
+    st.dataframe(vv.funding_drift_table(view, ui.entity_names(), lang), hide_index=True)
+st.subheader(pick(lang, "Cibles modifiées d'une version à l'autre", "Targets changed from one version to the next"))
+if view.target_drift.empty:
+    st.info(pick(lang, "Aucune cible n'a changé.", "No target changed."))
+else:
+    st.dataframe(vv.drift_table(view, lang), hide_index=True)
