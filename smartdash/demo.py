@@ -669,6 +669,36 @@ INDICATORS = [
         41,
         "Base du DSO : créances clients ÷ ventes TTC de la période × jours de la période.",
     ),
+    (
+        "CREDIT_LINES",
+        "Lignes de crédit accordées",
+        "Agreed credit lines",
+        "EUR",
+        "up",
+        "monthly",
+        "Trésorerie",
+        "plan",
+        5,
+        10,
+        False,
+        42,
+        "Comptent dans l'actif disponible du test de cessation des paiements (L631-1).",
+    ),
+    (
+        "DEBTS_DUE",
+        "Dettes exigibles (hors dettes gelées par le plan)",
+        "Debts due (excluding debts frozen by the plan)",
+        "EUR",
+        "down",
+        "monthly",
+        "Trésorerie",
+        "plan",
+        5,
+        10,
+        False,
+        43,
+        "Passif exigible du test de cessation des paiements (L631-1).",
+    ),
 ]
 
 INSTRUMENTS = [
@@ -734,7 +764,7 @@ class DemoBuilder:
         steps = [
             self.reference, self.plan_versions, self.source_figures, self.smartcoop_documents, self.funding,
             self.equity, self.monthly_activity, self.weekly_cash, self.headcount, self.membership,
-            self.receivables, self.meetings, self.bases,
+            self.receivables, self.meetings, self.bases, self.plan_execution,
         ]
         for step in steps:
             # one generator per step, so that adding a step never changes what the others generate
@@ -1590,6 +1620,43 @@ class DemoBuilder:
                     source=SYNTHETIC,
                     synthetique=True,
                 )
+
+    # plan execution: creditors' instalments and liquidity -------------------------------------
+    def plan_execution(self) -> None:
+        """A plausible, synthetic creditor schedule (the plan document gives none) and the liquidity test's
+        inputs. Instalments fall on the plan's anniversary (15 November) from 2022: 2, 3, 5, 5, 5, 10, 10, 15,
+        20, 25 % — from the 3rd at least 5 %, from the 6th at least 10 % (L626-18)."""
+        source = f"{SYNTHETIC} — échéancier fictif"
+        claims = [  # code, entity, creditor, class, admitted, option
+            ("SFR-URSSAF", "SMARTFR", "URSSAF Île-de-France", "social et fiscal", 1200000, "delay"),
+            ("SFR-DGFIP", "SMARTFR", "DGFiP", "social et fiscal", 380000, "delay"),
+            ("SFR-BANQUE", "SMARTFR", "Banque coopérative", "bancaire", 800000, "delay"),
+            ("SFR-FOURNISSEURS", "SMARTFR", "Fournisseurs divers", "fournisseurs", 450000, "write_off"),
+            ("SFR-SMARTCOOP", "SMARTFR", "SmartCoop", "groupe", 2100000, "delay"),
+            ("GE-URSSAF", "GRANDSENSEMBLE", "URSSAF Auvergne-Rhône-Alpes", "social et fiscal", 300000, "delay"),
+            ("GE-FOURNISSEURS", "GRANDSENSEMBLE", "Fournisseurs divers", "fournisseurs", 150000, "delay"),
+        ]
+        schedule = [2, 3, 5, 5, 5, 10, 10, 15, 20, 25]
+        for code, entity, creditor, cls, admitted, option in claims:
+            self.add("creditor_claims", code=code, entite=entity, creancier=creditor, categorie=cls,
+                     montant_admis=_money(admitted), option=option, source=source, synthetique=True)
+            pcts = [60] if option == "write_off" else schedule  # a 40 % remission paid in one go
+            for seq, pct in enumerate(pcts, start=1):
+                due = dt.date(2021 + seq, 11, 15)
+                amount = _money(_d(admitted) * _d(pct) / 100)
+                paid, paid_on = _money(0), None
+                if due <= DEMO_END:
+                    paid, paid_on = amount, due - dt.timedelta(days=self.rng.randint(0, 10))
+                    if code == "SFR-BANQUE" and seq == 4:  # paid three weeks late in 2025
+                        paid_on = due + dt.timedelta(days=21)
+                    if code == "SFR-URSSAF" and seq == 5:  # the November 2026 instalment: only half paid so far
+                        paid, paid_on = _money(amount / 2), due - dt.timedelta(days=2)
+                self.add("instalments", creance=code, rang=seq, date_echeance=due, pct_creance=_d(pct),
+                         montant_du=amount, montant_paye=paid, paye_le=paid_on, source=source, synthetique=True)
+        for entity, lines, debts in (("SMARTFR", 500000, 1500000), ("GRANDSENSEMBLE", 150000, 420000)):
+            for day in month_ends(dt.date(2021, 1, 1), DEMO_END):
+                self.obs("CREDIT_LINES", entity, day, lines if day.year >= 2022 else lines // 2)
+                self.obs("DEBTS_DUE", entity, day, _money(debts * self.rng.uniform(0.85, 1.15)))
 
     # meetings ---------------------------------------------------------------------------
     def meetings(self) -> None:

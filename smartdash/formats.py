@@ -598,6 +598,49 @@ FUNDING = _register(
     )
 )
 
+CLAIMS = _register(
+    Dataset(
+        "creditor_claims",
+        "Créances admises au plan",
+        "Claims admitted in the plan",
+        (
+            Column("code", max_length=60, help_fr="identifiant stable de la créance"),
+            Column("entite", ("entité", "entity"), help_fr="code de l'entité débitrice"),
+            Column("creancier", ("créancier", "creditor"), max_length=200),
+            Column("categorie", ("catégorie", "creditor_class"), max_length=60,
+                   help_fr="ex. social et fiscal, bancaire, fournisseurs, groupe"),
+            Column("montant_admis", ("admitted_amount",), "money", minimum=ZERO),
+            Column("option", kind="choice", choices=_choices(("write_off", ("remise", "abandon")),
+                                                             ("delay", ("délais", "delais"))),
+                   help_fr="option choisie par le créancier : remise partielle ou délais"),
+            *_provenance(),
+        ),
+        key=("code",),
+        file_stem="creances_admises",
+    )
+)
+
+INSTALMENTS = _register(
+    Dataset(
+        "instalments",
+        "Échéancier du plan",
+        "Plan instalments",
+        (
+            Column("creance", ("créance", "claim"), help_fr="code d'une créance admise"),
+            Column("rang", ("seq", "rank"), "int", minimum=Decimal(1), help_fr="1 pour le premier dividende annuel"),
+            Column("date_echeance", ("date_échéance", "due_date"), "date"),
+            Column("pct_creance", ("pct_of_claim",), "decimal", minimum=ZERO, help_fr="% de la créance admise (5 ou 5 %)"),
+            Column("montant_du", ("montant_dû", "amount_due"), "money", minimum=ZERO),
+            Column("montant_paye", ("montant_payé", "amount_paid"), "money", required=False, default=Decimal(0),
+                   minimum=ZERO),
+            Column("paye_le", ("payé_le", "paid_on"), "date", required=False),
+            *_provenance(),
+        ),
+        key=("creance", "rang"),
+        file_stem="echeancier",
+    )
+)
+
 HEADCOUNT = _register(
     Dataset(
         "headcount",
@@ -745,6 +788,8 @@ LOAD_ORDER = (
     "source_figures",
     "observations",
     "funding",
+    "creditor_claims",
+    "instalments",
     "headcount",
     "membership",
     "receivables",

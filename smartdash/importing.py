@@ -34,6 +34,7 @@ REF_EXPECTED = {
     models.Indicator: "le code d'un indicateur du catalogue",
     models.PlanVersion: "le code d'une version du plan connue",
     models.FundingInstrument: "le code d'un instrument connu",
+    models.CreditorClaim: "le code d'une créance admise connue",
 }
 
 
@@ -222,6 +223,14 @@ TARGETS: dict[str, Target] = {
         Field("montant_recu", "received_amount"), Field("condition", "condition"),
         Field("etat_condition", "condition_status"), Field("note", "note"), *_provenance()),
         ("code", "plan_version_id")),
+    "creditor_claims": Target(models.CreditorClaim, (
+        Field("code", "code"), Field("entite", "entity_id", ENT), Field("creancier", "creditor"),
+        Field("categorie", "creditor_class"), Field("montant_admis", "admitted_amount"), Field("option", "option"),
+        *_provenance()), ("code",)),
+    "instalments": Target(models.Instalment, (
+        Field("creance", "claim_id", models.CreditorClaim), Field("rang", "seq"), Field("date_echeance", "due_date"),
+        Field("pct_creance", "pct_of_claim"), Field("montant_du", "amount_due"), Field("montant_paye", "amount_paid"),
+        Field("paye_le", "paid_on"), *_provenance()), ("claim_id", "seq")),
     "headcount": Target(models.Headcount, (
         Field("entite", "entity_id", ENT), Field("fin_periode", "period_end"), Field("population", "population"),
         Field("scenario", "scenario"), Field("version_plan", "plan_version_id", VER), Field("effectif", "headcount"),

@@ -349,6 +349,7 @@ class CreditorClaim(ProvenanceMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
     entity_id: Mapped[int] = mapped_column(ForeignKey("entity.id"))
     creditor: Mapped[str] = mapped_column(String(200))
     creditor_class: Mapped[str] = mapped_column(String(60))

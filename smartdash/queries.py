@@ -213,3 +213,18 @@ def latest_data_date(*, session: Session) -> dt.date | None:
     ]
     dates = [d for d in dates if d is not None]
     return max(dates) if dates else None
+
+
+def instalments(*, session: Session, entities: list[str] | None = None) -> pd.DataFrame:
+    """The plan's instalment schedule. Columns: entity, claim, creditor, creditor_class, admitted (€), option,
+    seq, due_date, pct_of_claim (%), amount_due (€), amount_paid (€), paid_on, is_synthetic, source."""
+    c, i = m.CreditorClaim, m.Instalment
+    q = (select(m.Entity.code, c.code, c.creditor, c.creditor_class, c.admitted_amount, c.option, i.seq, i.due_date,
+                i.pct_of_claim, i.amount_due, i.amount_paid, i.paid_on, i.is_synthetic, i.source)
+         .join(c, c.id == i.claim_id).join(m.Entity, m.Entity.id == c.entity_id)
+         .order_by(m.Entity.sort_order, i.due_date, c.code))
+    if entities is not None:
+        q = q.where(m.Entity.code.in_(entities))
+    return _frame(session.execute(q).all(), ["entity", "claim", "creditor", "creditor_class", "admitted", "option",
+                                             "seq", "due_date", "pct_of_claim", "amount_due", "amount_paid",
+                                             "paid_on", "is_synthetic", "source"])

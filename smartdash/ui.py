@@ -18,6 +18,7 @@ from smartdash.metrics.funding import OnePlusOneDefinition
 from smartdash.store import ensure_store
 from smartdash.views import COMPARISONS, Filters, pick
 from smartdash.views import equity as equity_views
+from smartdash.views import execution as execution_views
 from smartdash.views import funding as funding_views
 from smartdash.views import overview as overview_views
 from smartdash.views import people as people_views
@@ -146,6 +147,21 @@ def _versions(_engine, url: str):
 def versions():
     e = store_engine()
     return _versions(e, str(e.url))
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
+def _execution(_engine, url: str, filters: Filters, entity: str, name: str):
+    with session_scope(_engine) as s:
+        original = versions_views.ordered_versions(session=s)
+        adopted = original.iloc[0]["adopted_on"] if not original.empty else None
+        return execution_views.execution_view(session=s, filters=filters, entity=entity, entity_name=name,
+                                              plan_adopted_on=adopted if adopted is not None and not pd.isna(adopted)
+                                              else None)
+
+
+def execution(filters: Filters, entity: str, name: str):
+    e = store_engine()
+    return _execution(e, str(e.url), filters, entity, name)
 
 
 def overview(filters: Filters):
@@ -346,6 +362,7 @@ PAGES = [
     ("pages/headcount.py", "Effectifs", "Headcount", ":material/groups:"),
     ("pages/membership.py", "Sociétariat", "Membership", ":material/apartment:"),
     ("pages/receivables.py", "Créances", "Receivables", ":material/receipt_long:"),
+    ("pages/execution.py", "Exécution du plan", "Plan execution", ":material/gavel:"),
     ("pages/versions.py", "Versions du plan", "Plan versions", ":material/history:"),
     ("pages/data.py", "Chargement des données", "Data loading", ":material/upload_file:"),
 ]

@@ -187,7 +187,39 @@ def attention_items(*, session: Session, filters: Filters, tiles: list[Tile]) ->
                     f"1+1 coverage achieved by {names[row.entity]}: {ratio} < 1 (short by {short}; "
                     f"{definition.describe(lang)[:-1].lower()}, version {filters.plan_version})"), "funding"))
     items.extend(_equity_still_negative(session=session, filters=filters, names=names))
+    items.extend(_execution_alerts(session=session, filters=filters))
     return items
+
+
+def _execution_alerts(*, session: Session, filters: Filters) -> list[Attention]:
+    """A missed or late instalment, a failed cessation-of-payments test or a capital below its legal floor is red
+    whatever else is green; an instalment below the L626-18 minimum is amber."""
+    from smartdash.views.execution import execution_view
+
+    lang, out = filters.lang, []
+    for entity, name in tile_entities(session=session, entity=filters.entity):
+        view = execution_view(session=session, filters=filters, entity=entity, entity_name=name, plan_adopted_on=None)
+        for row in view.late.itertuples():
+            unpaid = formatting.money(row.amount_due - row.amount_paid, lang=lang)
+            out.append(Attention("red", pick(
+                lang, f"Échéance du plan en retard : {name} → {row.creditor}, {unpaid} impayés depuis le "
+                      f"{formatting.date_long(row.due_date, lang=lang)} ({row.days_late} jours)",
+                f"Late plan instalment: {name} → {row.creditor}, {unpaid} unpaid since "
+                f"{formatting.date_long(row.due_date, lang=lang)} ({row.days_late} days)"), "execution"))
+        if view.latest_cessation is not None and view.latest_cessation < 1:
+            out.append(Attention("red", pick(
+                lang, f"Test de cessation des paiements de {name} sous 1 ({formatting.ratio(view.latest_cessation)})",
+                f"{name}'s cessation-of-payments test below 1 ({formatting.ratio(view.latest_cessation, lang=lang)})"),
+                "execution"))
+        for line in view.legal:
+            if line.status == "red" and line.article.startswith("loi"):
+                out.append(Attention("red", f"{name} : {line.label} ({line.value})", "execution"))
+        breaches = view.schedule[view.schedule["breaks_l626"].astype(bool)] if not view.schedule.empty else []
+        if len(breaches):
+            out.append(Attention("amber", pick(
+                lang, f"{name} : {len(breaches)} échéance(s) sous le minimum de L626-18",
+                f"{name}: {len(breaches)} instalment(s) below the L626-18 minimum"), "execution"))
+    return out
 
 
 def _equity_still_negative(*, session: Session, filters: Filters, names: dict[str, str]) -> list[Attention]:

@@ -1,0 +1,192 @@
+"""Plan execution: instalments to creditors, liquidity and the legal lines, per entity."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from smartdash import formatting, queries
+from smartdash.metrics import execution as ex
+from smartdash.views import Filters, pick
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class LegalLine:
+    label: str
+    article: str
+    binds: bool
+    value: str
+    status: str | None  # green / red, or None for an informative line
+
+
+@dataclass(frozen=True)
+class ExecutionView:
+    entity: str
+    entity_name: str
+    schedule: pd.DataFrame  # creditor, seq, due_date, pct_of_claim, amount_due, amount_paid, paid_on, status,
+    #                         days_late, l626_minimum, breaks_l626, is_synthetic
+    due_to_date: Decimal
+    paid_to_date: Decimal
+    execution_rate: Decimal | None
+    debt_left: Decimal
+    due_this_year: Decimal
+    late: pd.DataFrame  # the late instalments
+    by_year: pd.DataFrame  # year, series (due / paid), value
+    cash: pd.DataFrame  # period_end, value, series, dashed — own cash and members' cash
+    cessation: pd.DataFrame  # period_end, value (ratio)
+    latest_cessation: Decimal | None
+    runway: Decimal | None
+    own_cash: Decimal | None
+    members_cash: Decimal | None
+    cash_date: dt.date | None
+    legal: list[LegalLine]
+    equity: Decimal | None
+    quasi_equity: Decimal | None
+    is_synthetic: bool
+
+
+def _latest(frame: pd.DataFrame, code: str, day: dt.date | None = None):
+    part = frame[frame["indicator"] == code]
+    if day is not None:
+        part = part[part["period_end"] <= day]
+    return None if part.empty else part.iloc[-1]
+
+
+def execution_view(*, session: Session, filters: Filters, entity: str, entity_name: str,
+                   plan_adopted_on: dt.date | None) -> ExecutionView:
+    """Everything the plan-execution page shows for one entity at the as-of date."""
+    lang, as_of = filters.lang, filters.as_of
+    plan = queries.instalments(session=session, entities=[entity])
+    states = [ex.instalment_state(due_date=d, amount_due=a, amount_paid=p if (o is not None and o <= as_of) else ZERO,
+                                  paid_on=o, as_of=as_of)
+              for d, a, p, o in zip(plan["due_date"], plan["amount_due"], plan["amount_paid"], plan["paid_on"],
+                                    strict=True)]
+    plan = plan.assign(
+        amount_paid=[p if (o is not None and o <= as_of) else ZERO for p, o in zip(plan["amount_paid"], plan["paid_on"],
+                                                                                    strict=True)],
+        status=[s.status for s in states], days_late=[s.days_late for s in states],
+        l626_minimum=[ex.l626_18_minimum(int(q)) for q in plan["seq"]],
+        breaks_l626=[ex.breaks_l626_18(int(q), p) for q, p in zip(plan["seq"], plan["pct_of_claim"], strict=True)],
+    )
+    due_rows = plan[(plan["due_date"] <= as_of).astype(bool)]
+    due_to_date = sum(due_rows["amount_due"], ZERO)
+    paid_to_date = sum(due_rows["amount_paid"], ZERO)
+    by_year = []
+    for year, part in plan.groupby(plan["due_date"].map(lambda d: d.year)):
+        by_year += [{"year": year, "series": pick(lang, "dû", "due"), "value": sum(part["amount_due"], ZERO)},
+                    {"year": year, "series": pick(lang, "payé", "paid"), "value": sum(part["amount_paid"], ZERO)}]
+    obs = queries.observations(session=session, entities=[entity], until=as_of,
+                               indicators=["CASH_NET", "CASH_MEMBERS", "CREDIT_LINES", "DEBTS_DUE", "EQUITY",
+                                           "QUASI_EQUITY", "SHARE_CAPITAL"])
+    net = obs[obs["indicator"] == "CASH_NET"].set_index("period_end")["value"]
+    members = obs[obs["indicator"] == "CASH_MEMBERS"].set_index("period_end")["value"]
+    common = [d for d in net.index if d in members.index]
+    own = pd.Series([ex.own_cash(net[d], members[d]) for d in common], index=common, dtype=object)
+    cash = pd.concat([
+        pd.DataFrame({"period_end": common, "value": list(own), "series": pick(lang, "trésorerie propre",
+                                                                                "own cash"), "dashed": False}),
+        pd.DataFrame({"period_end": common, "value": [members[d] for d in common],
+                      "series": pick(lang, "argent des activités des membres", "members' activities' money"),
+                      "dashed": True}),
+    ], ignore_index=True)
+    cessation = []
+    lines = obs[obs["indicator"] == "CREDIT_LINES"].set_index("period_end")["value"]
+    for day, debts in obs[obs["indicator"] == "DEBTS_DUE"].set_index("period_end")["value"].items():
+        cash_days = [d for d in common if d <= day]
+        if cash_days and day in lines.index:
+            cessation.append({"period_end": day, "value": ex.cessation_ratio(own[cash_days[-1]], lines[day], debts)})
+    cessation = pd.DataFrame(cessation, columns=["period_end", "value"])
+    runway = None
+    if common:
+        last = common[-1]
+        earlier = [d for d in common if d <= last - dt.timedelta(days=91)]
+        runway = ex.runway_months(own[last], own[earlier[-1]]) if earlier else None
+    capital = obs[obs["indicator"] == "SHARE_CAPITAL"]
+    equity, quasi = _latest(obs, "EQUITY"), _latest(obs, "QUASI_EQUITY")
+    legal = _legal_lines(lang, capital=list(capital["value"]), equity=None if equity is None else equity["value"],
+                         ratio=cessation["value"].iloc[-1] if not cessation.empty else None,
+                         breaches=int(plan["breaks_l626"].sum()), plan_adopted_on=plan_adopted_on)
+    year_rows = plan[plan["due_date"].map(lambda d: d.year == as_of.year).astype(bool)]
+    return ExecutionView(
+        entity=entity, entity_name=entity_name, schedule=plan, due_to_date=due_to_date, paid_to_date=paid_to_date,
+        execution_rate=ex.execution_rate(list(due_rows["amount_due"]), list(due_rows["amount_paid"])),
+        debt_left=sum(plan["amount_due"], ZERO) - sum(plan["amount_paid"], ZERO),
+        due_this_year=sum(year_rows["amount_due"], ZERO),
+        late=plan[(plan["status"] == "late").astype(bool)],
+        by_year=pd.DataFrame(by_year, columns=["year", "series", "value"]),
+        cash=cash, cessation=cessation,
+        latest_cessation=cessation["value"].iloc[-1] if not cessation.empty else None,
+        runway=runway, own_cash=own[common[-1]] if common else None,
+        members_cash=members[common[-1]] if common else None, cash_date=common[-1] if common else None,
+        legal=legal, equity=None if equity is None else equity["value"],
+        quasi_equity=None if quasi is None else quasi["value"],
+        is_synthetic=bool(plan["is_synthetic"].any() or obs["is_synthetic"].any()),
+    )
+
+
+def _legal_lines(lang: str, *, capital: list[Decimal], equity: Decimal | None, ratio: Decimal | None, breaches: int,
+                 plan_adopted_on: dt.date | None) -> list[LegalLine]:
+    lines = []
+    if ratio is not None:
+        lines.append(LegalLine(pick(lang, "Test de cessation des paiements ≥ 1", "Cessation-of-payments test ≥ 1"),
+                               "L631-1", True, formatting.ratio(ratio, lang=lang), "green" if ratio >= 1 else "red"))
+    lines.append(LegalLine(pick(lang, "Dividendes : ≥ 5 % dès la 3e échéance, ≥ 10 % dès la 6e",
+                                "Instalments: ≥ 5 % from the 3rd, ≥ 10 % from the 6th"), "L626-18", True,
+                           pick(lang, f"{breaches} écart(s)", f"{breaches} breach(es)"), "red" if breaches else "green"))
+    if capital:
+        floor = ex.capital_floor(capital)
+        lines.append(LegalLine(pick(lang, "Capital variable ≥ ¼ du plus haut atteint", "Variable capital ≥ ¼ of its peak"),
+                               pick(lang, "loi du 10/09/1947, art. 13", "law of 10/09/1947, art. 13"), True,
+                               f"{formatting.money_compact(capital[-1], lang=lang)} / "
+                               f"{formatting.money_compact(floor, lang=lang)}",
+                               "green" if capital[-1] >= floor else "red"))
+        half = capital[-1] / 2
+        lines.append(LegalLine(pick(lang, "Capitaux propres ≥ ½ capital social — informatif sous plan (L626-3)",
+                                    "Equity ≥ ½ share capital — informative under a plan (L626-3)"),
+                               "L225-248 / L223-42", False,
+                               f"{formatting.money_compact(equity, lang=lang)} / {formatting.money_compact(half, lang=lang)}",
+                               None))
+    end = ex.plan_end(plan_adopted_on) if plan_adopted_on else None
+    lines.append(LegalLine(pick(lang, "Durée du plan : 10 ans au plus", "Plan length: 10 years at most"), "L626-12", True,
+                           formatting.date_long(end, lang=lang) if end else
+                           pick(lang, "date d'adoption à renseigner (plan de novembre 2021 : novembre 2031)",
+                                "adoption date to record (plan of November 2021: November 2031)"), None))
+    return lines
+
+
+STATUS_LABELS = {"paid": ("payé", "paid"), "paid_late": ("payé en retard", "paid late"), "late": ("en retard", "late"),
+                 "upcoming": ("à venir", "upcoming")}
+
+
+def schedule_table(view: ExecutionView, lang: str) -> pd.DataFrame:
+    s = view.schedule
+    en = lang == "en"
+    return pd.DataFrame({
+        pick(lang, "Créancier", "Creditor"): s["creditor"],
+        pick(lang, "Rang", "No."): s["seq"],
+        pick(lang, "Échéance", "Due"): [formatting.date_short(d) for d in s["due_date"]],
+        pick(lang, "% de la créance", "% of claim"): [formatting.percent(p, lang=lang, places=0) for p in s["pct_of_claim"]],
+        pick(lang, "Dû", "Due amount"): [formatting.money(a, lang=lang) for a in s["amount_due"]],
+        pick(lang, "Payé", "Paid"): [formatting.money(a, lang=lang) for a in s["amount_paid"]],
+        pick(lang, "État", "State"): [STATUS_LABELS[x][en] for x in s["status"]],
+        pick(lang, "Jours de retard", "Days late"): s["days_late"],
+        "L626-18": ["✗" if b else "✓" for b in s["breaks_l626"]],
+    })
+
+
+def legal_table(view: ExecutionView, lang: str) -> pd.DataFrame:
+    marks = {"green": "✓", "red": "✗", None: "—"}
+    return pd.DataFrame({
+        pick(lang, "Ligne", "Line"): [line.label for line in view.legal],
+        pick(lang, "Article", "Article"): [line.article for line in view.legal],
+        pick(lang, "Contraignante", "Binding"): [pick(lang, "oui", "yes") if line.binds else pick(lang, "non", "no")
+                                                 for line in view.legal],
+        pick(lang, "Valeur", "Value"): [line.value for line in view.legal],
+        pick(lang, "Respectée", "Met"): [marks[line.status] for line in view.legal],
+    })
