@@ -86,3 +86,4 @@ for tab, view in zip(st.tabs([v.entity_name for v in views]), views, strict=True
                   formatting.money_compact(view.quasi_equity, lang=lang), border=True)
         st.subheader(pick(lang, "Échéancier", "Schedule"))
         st.dataframe(xv.schedule_table(view, lang), hide_index=True)
+        ui.sources_expander(view.sources, lang, synthetic=view.is_synthetic)

@@ -33,7 +33,7 @@ for entity_name in dict.fromkeys(t.entity_name for t in tiles):
         with columns[i % 3], st.container(border=True):
             ui.status_badge(tile.status, lang)
             st.metric(
-                f"{tile.label} {tile.trend}",
+                tile.label if tile.trend == "—" else f"{tile.label} {tile.trend}",
                 formatting.value(tile.value, tile.unit, lang=lang, compact=True),
                 delta=ui.signed(tile.change, tile.unit, lang) or None,
                 delta_color="normal" if tile.direction == "up" else "inverse",

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from smartdash import formatting, queries, ui
 from smartdash.db import session_scope
+from smartdash.importing import import_files
 from smartdash.metrics.funding import OnePlusOneDefinition, one_plus_one_coverage
 from smartdash.views import Filters
 from smartdash.views import equity as equity_views
@@ -152,3 +153,20 @@ def test_a_page_opened_by_its_url_on_a_fresh_server_still_runs_inside_app_py(dem
     assert not at.exception
     assert at.title[0].value == "Chargement des données"
     assert at.sidebar.selectbox(key="filter_entity")  # app.py's sidebar ran, so its gate and filters apply
+
+
+def test_the_home_page_shows_a_figure_read_from_the_store(store, app_env):
+    """A store holding one key indicator only: what the overview shows can only come from it."""
+    files = {
+        "entites.csv": "code;nom;pays;forme_juridique;sous_plan\nCOOP;Coopérative test;FR;Scop;oui\n",
+        "indicateurs.csv": "code;libelle_fr;libelle_en;unite;sens;frequence;cle\n"
+                           "MARGIN;Marge brute;Gross margin;EUR;hausse;mensuelle;oui\n",
+        "observations.csv": "indicateur;entite;fin_periode;scenario;valeur;source\n"
+                            "MARGIN;COOP;31/10/2026;réel;1 234 567;Comptabilité octobre\n",
+    }
+    import_files(store.engine, [(n, t.encode()) for n, t in files.items()], loaded_by="test")
+    app_env(store.url)
+    at = open_page()
+    assert [(m.label, m.value) for m in at.metric] == [("Marge brute", "1,23\u00a0M€")]
+    assert "au 31 octobre 2026" in at.caption[-1].value
+    assert not at.warning  # nothing synthetic is shown, so no demo banner

@@ -49,6 +49,7 @@ class ExecutionView:
     equity: Decimal | None
     quasi_equity: Decimal | None
     is_synthetic: bool
+    sources: list[str]
 
 
 def _latest(frame: pd.DataFrame, code: str, day: dt.date | None = None):
@@ -127,6 +128,7 @@ def execution_view(*, session: Session, filters: Filters, entity: str, entity_na
         legal=legal, equity=None if equity is None else equity["value"],
         quasi_equity=None if quasi is None else quasi["value"],
         is_synthetic=bool(plan["is_synthetic"].any() or obs["is_synthetic"].any()),
+        sources=sorted({x for x in list(plan["source"]) + list(obs["source"]) if x}),
     )
 
 
