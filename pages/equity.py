@@ -3,6 +3,7 @@
 import streamlit as st
 
 from smartdash import charts, formatting, ui
+from smartdash.views import equity as equity_views
 from smartdash.views import pick
 
 ui.ensure_app_frame()
@@ -65,7 +66,7 @@ for tab, (code, name) in zip(tabs, entities, strict=True):
                           "shares_repaid": pick(lang, "Parts remb.", "Shares repaid"),
                           "other": pick(lang, "Autres", "Other"), "closing": pick(lang, "Clôture", "Closing")}
                 ui.chart(charts.waterfall_chart(
-                    ui.bridge_frame(bridge, labels), lang=lang,
+                    equity_views.bridge_frame(bridge, labels), lang=lang,
                     title=pick(lang, f"Pont des capitaux propres {chosen} (€)", f"Equity bridge {chosen} (€)")))
                 control = bridge.control
                 text = pick(lang, "Contrôle (comptabilisé − calculé) : ", "Control (booked − computed): ")
@@ -81,3 +82,4 @@ for tab, (code, name) in zip(tabs, entities, strict=True):
                                   f"break-even (plan: from {target_year})"),
                 title=pick(lang, "Résultat net contre l'équilibre (€)", "Net result against break-even (€)")))
         ui.sources_expander(view.sources, lang, synthetic=view.is_synthetic)
+ui.page_workbook("capitaux_propres")

@@ -79,11 +79,12 @@ for tab, view in zip(st.tabs([v.entity_name for v in views]), views, strict=True
                 lang, "Trésorerie propre et argent des membres (€), jamais additionnés",
                 "Own cash and members' money (€), never added together")))
         st.subheader(pick(lang, "Lignes légales", "Legal lines"))
-        st.dataframe(xv.legal_table(view, lang), hide_index=True)
+        ui.table(xv.legal_table(view, lang), pick(lang, f"Lignes légales {view.entity_name}", f"Legal lines {view.entity_name}"))
         c1, c2 = st.columns(2)
         c1.metric(pick(lang, "Capitaux propres", "Equity"), formatting.money_compact(view.equity, lang=lang), border=True)
         c2.metric(pick(lang, "Quasi-fonds propres (à part)", "Quasi-equity (apart)"),
                   formatting.money_compact(view.quasi_equity, lang=lang), border=True)
         st.subheader(pick(lang, "Échéancier", "Schedule"))
-        st.dataframe(xv.schedule_table(view, lang), hide_index=True)
+        ui.table(xv.schedule_table(view, lang), pick(lang, f"Échéancier {view.entity_name}", f"Schedule {view.entity_name}"))
         ui.sources_expander(view.sources, lang, synthetic=view.is_synthetic)
+ui.page_workbook("execution_du_plan")

@@ -64,7 +64,7 @@ st.caption(pick(lang, "Traits pleins : réalisé ; pointillés : prévu par la v
                 "Solid: achieved; dashed: planned by the plan version."))
 
 st.subheader(pick(lang, "Apports et levées", "Contributions and rounds"))
-st.dataframe(fv.contributions_table(view, lang), hide_index=True)
+ui.table(fv.contributions_table(view, lang), pick(lang, "Apports", "Contributions"))
 
 conditional = view.lines[view.lines["condition"].notna()]
 for line in conditional.itertuples():
@@ -89,7 +89,8 @@ if view.subscriptions:
 
 if not view.discrepancies.empty:
     st.subheader(pick(lang, "Incohérences du plan", "Inconsistencies in the plan"))
-    st.dataframe(fv.discrepancies_table(view, lang), hide_index=True)
+    ui.table(fv.discrepancies_table(view, lang), pick(lang, "Incohérences du plan", "Plan inconsistencies"))
 
 ui.sources_expander(sorted({s for s in view.lines["source"] if s}), lang,
                     synthetic=bool(view.lines["is_synthetic"].any()))
+ui.page_workbook("financement")

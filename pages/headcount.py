@@ -50,3 +50,4 @@ if not view.pse.empty:
                                      title=pick(lang, "Départs du plan de sauvegarde de l'emploi, réel et plan",
                                                 "Job-protection-plan departures, actual and plan")))
 ui.sources_expander(view.sources, lang, synthetic=view.is_synthetic)
+ui.page_workbook("effectifs")

@@ -28,7 +28,7 @@ ui.chart(charts.horizontal_bars(
     highlight_label=(pick(lang, "dans la norme", "typical"), pick(lang, "≥ 2 × la médiane", "≥ 2 × the median")),
     reference=view.median_per_adviser, reference_label=pick(lang, "médiane", "median"),
     title=pick(lang, "Membres par conseiller, par bureau", "Members per adviser, per office")))
-st.dataframe(people.offices_table(view, lang), hide_index=True)
+ui.table(people.offices_table(view, lang), pick(lang, "Bureaux", "Offices"))
 
 left, right = st.columns(2)
 with left:
@@ -40,3 +40,4 @@ with right:
                                          title=pick(lang, "Membres par âge (personnes)", "Members by age (people)")))
         st.caption(pick(lang, "au ", "as of ") + formatting.date_long(view.ages_date, lang=lang))
 ui.sources_expander(view.sources, lang, synthetic=view.is_synthetic)
+ui.page_workbook("societariat")

@@ -50,3 +50,4 @@ for entity_name in dict.fromkeys(t.entity_name for t in tiles):
 
 ui.sources_expander(sorted({t.source for t in tiles if t.source}), lang,
                     synthetic=any(t.is_synthetic for t in tiles))
+ui.page_workbook("vue_ensemble")

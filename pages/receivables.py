@@ -64,6 +64,8 @@ if not view.reminders.empty:
                                                 "Unpaid-invoice reminders sent (number)")))
 
 st.subheader(pick(lang, "Clients les plus en retard", "Largest overdue clients"))
-st.dataframe(rv.clients_table(ui.largest_overdue_clients(entity, view.as_of), view.as_of, lang), hide_index=True)
+ui.table(rv.clients_table(ui.largest_overdue_clients(entity, view.as_of), view.as_of, lang),
+         pick(lang, "Clients les plus en retard", "Largest overdue clients"))
 ui.sources_expander([pick(lang, "Créances ouvertes chargées, agrégées par ancienneté au chargement",
                           "Open items loaded, aggregated by age at load time")], lang, synthetic=view.is_synthetic)
+ui.page_workbook("creances")

@@ -9,6 +9,7 @@ from smartdash.views import versions as vv
 ui.ensure_app_frame()
 
 lang = ui.language()
+ui.start_page()
 st.title(pick(lang, "Versions du plan", "Plan versions"))
 st.caption(pick(lang, "Les pages comparent le réel à la version choisie dans la barre latérale (par défaut, celle en "
                       "vigueur). Un chargement de valeurs de plan crée ou complète une version, sans toucher aux autres.",
@@ -34,14 +35,15 @@ for row in view.versions.itertuples():
 
 if not view.milestones.empty:
     st.subheader(pick(lang, "Jalons par version", "Milestones per version"))
-    st.dataframe(vv.milestones_table(view, lang), hide_index=True)
+    ui.table(vv.milestones_table(view, lang), pick(lang, "Jalons", "Milestones"))
 st.subheader(pick(lang, "Apports dont le montant ou la date a changé", "Contributions whose amount or date changed"))
 if view.funding_drift.empty:
     st.info(pick(lang, "Aucun changement.", "No change."))
 else:
-    st.dataframe(vv.funding_drift_table(view, ui.entity_names(), lang), hide_index=True)
+    ui.table(vv.funding_drift_table(view, ui.entity_names(), lang), pick(lang, "Apports modifiés", "Changed contributions"))
 st.subheader(pick(lang, "Cibles modifiées d'une version à l'autre", "Targets changed from one version to the next"))
 if view.target_drift.empty:
     st.info(pick(lang, "Aucune cible n'a changé.", "No target changed."))
 else:
-    st.dataframe(vv.drift_table(view, lang), hide_index=True)
+    ui.table(vv.drift_table(view, lang), pick(lang, "Cibles modifiées", "Changed targets"))
+ui.page_workbook("versions_du_plan")

@@ -97,11 +97,38 @@ def cmd_undo(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.kind == "slides":
+        return _export_slides(args)
     from smartdash.importing import export_csv
 
     text = export_csv(_engine(), args.kind)
     Path(args.out).write_text(text, encoding="utf-8")
     print(f"{args.out} : {text.count(chr(10)) - 1} lignes ({args.kind})")
+    return 0
+
+
+def _export_slides(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from smartdash.db import session_scope
+    from smartdash.export.slides import build_deck
+    from smartdash.queries import latest_data_date, version_in_force
+    from smartdash.views import Filters
+
+    settings = load_settings()
+    engine = _engine()
+    with session_scope(engine) as session:
+        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else latest_data_date(session=session)
+        version = args.plan_version or version_in_force(session=session)
+    if as_of is None:
+        print("La base ne contient aucune donnée : rien à présenter.", file=sys.stderr)
+        return 1
+    lang = args.lang or settings.language
+    data, info = build_deck(engine, filters=Filters(args.entity, as_of, "meeting", version, lang),
+                            template=settings.export_template)
+    Path(args.out).write_bytes(data)
+    print(f"{args.out} : {len(info.titles)} diapositives, chiffres au {as_of:%d/%m/%Y}"
+          + (" (contient des données de démonstration)" if info.synthetic else ""))
     return 0
 
 
@@ -170,11 +197,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", help="nom enregistré comme auteur de l'annulation")
     p.set_defaults(func=cmd_undo)
 
-    p = sub.add_parser("export", help="exporte un jeu de données au format d'import",
-                       description="Écrit les lignes enregistrées d'un jeu de données dans un fichier CSV au format "
-                                   "documenté ; le recharger ne change rien.")
-    p.add_argument("kind", choices=sorted(formats.DATASETS), metavar="TYPE", help="type de données")
-    p.add_argument("--out", required=True, help="fichier CSV à écrire")
+    p = sub.add_parser("export", help="exporte le dossier du comité (slides) ou un jeu de données",
+                       description="« export slides --out dossier.pptx » écrit le dossier du comité (PowerPoint, "
+                                   "graphiques natifs) ; « export TYPE --out fichier.csv » écrit les lignes d'un jeu de "
+                                   "données au format d'import (le recharger ne change rien).")
+    p.add_argument("kind", choices=["slides", *sorted(formats.DATASETS)], metavar="slides|TYPE",
+                   help="slides, ou un type de données : " + ", ".join(sorted(formats.DATASETS)))
+    p.add_argument("--out", required=True, help="fichier à écrire (.pptx pour slides, .csv sinon)")
+    p.add_argument("--as-of", help="slides : date des chiffres AAAA-MM-JJ (par défaut : la plus récente)")
+    p.add_argument("--lang", choices=["fr", "en"], help="slides : langue (par défaut : celle de config.toml)")
+    p.add_argument("--entity", help="slides : code d'une entité (par défaut : toutes celles sous plan)")
+    p.add_argument("--plan-version", help="slides : version du plan (par défaut : celle en vigueur)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("template", help="écrit un modèle de fichier vide (CSV ou XLSX)",

@@ -21,6 +21,7 @@ class Settings:
     load_demo_when_empty: bool = True
     import_max_file_mb: int = 50
     import_max_rows: int = 500_000
+    export_template: Path | None = None
 
 
 def _absolute_sqlite_url(url: str, base: Path) -> str:
@@ -44,6 +45,8 @@ def load_settings(path: Path | None = None) -> Settings:
     database = raw.get("database", {})
     app = raw.get("app", {})
     importing = raw.get("import", {})
+    export = raw.get("export", {})
+    template = export.get("template") or None
     url = os.environ.get(ENV_DATABASE_URL) or database.get("url", "sqlite:///data/smartdash.db")
     language = app.get("language", "fr")
     if language not in ("fr", "en"):
@@ -54,4 +57,5 @@ def load_settings(path: Path | None = None) -> Settings:
         load_demo_when_empty=bool(app.get("load_demo_when_empty", True)),
         import_max_file_mb=int(importing.get("max_file_mb", 50)),
         import_max_rows=int(importing.get("max_rows", 500_000)),
+        export_template=(path.parent / template).resolve() if template else None,
     )

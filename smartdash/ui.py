@@ -7,6 +7,9 @@ with a ttl and keyed by the store's URL; `clear_caches()` is called after a data
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
+import threading
 
 import pandas as pd
 import streamlit as st
@@ -287,6 +290,7 @@ def plan_entities(f: Filters) -> list[tuple[str, str]]:
 
 def page_header(title: str, f: Filters, *, extra: str = "") -> None:
     """Title and the line every page starts with: as-of date, plan version, comparison."""
+    start_page()
     st.title(title)
     parts = [pick(f.lang, "Situation au ", "As of ") + formatting.date_long(f.as_of, lang=f.lang)]
     if f.plan_version:
@@ -324,9 +328,73 @@ def empty_state(lang: str, what_fr: str, what_en: str) -> None:
                                    "filters."), icon=":material/info:")
 
 
+_tables = threading.local()
+
+
+def _key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+
+
+def _next_element() -> int:
+    """A counter of the charts and tables of this script run: stable across reruns of the same page."""
+    _tables.count = getattr(_tables, "count", 0) + 1
+    return _tables.count
+
+
 def chart(c) -> None:
-    """Show an Altair chart with the smartdash theme (not Streamlit's)."""
+    """Show an Altair chart with the smartdash theme (not Streamlit's), and offer it as PNG and SVG exactly as
+    shown (rendered offline, only when asked for)."""
+    from smartdash.export.images import chart_png, chart_svg
+
     st.altair_chart(c, theme=None, width="stretch")
+    lang = language()
+    title = getattr(c, "title", None)
+    title = title if isinstance(title, str) and title else "graphique"
+    name = re.sub(r"[^\w-]+", "_", title.lower()).strip("_")[:60] or "graphique"
+    key = _key(f"{title}#{_next_element()}")  # the same chart title can recur, in tabs
+    left, right, _rest = st.columns([1, 1, 6])
+    left.download_button("PNG", lambda: chart_png(c, lang=lang), file_name=f"{name}.png", mime="image/png",
+                         key=f"png_{key}", on_click="ignore", type="tertiary", icon=":material/image:")
+    right.download_button("SVG", lambda: chart_svg(c, lang=lang), file_name=f"{name}.svg", mime="image/svg+xml",
+                          key=f"svg_{key}", on_click="ignore", type="tertiary", icon=":material/draw:")
+
+
+def table(frame: pd.DataFrame, name: str, **kwargs) -> None:
+    """Show a table, offer it as CSV and XLSX (French headers, formulas neutralised), and keep it for the page's
+    workbook."""
+    from smartdash.export.tables import csv_bytes, xlsx_bytes
+
+    st.dataframe(frame, hide_index=True, **kwargs)
+    if not hasattr(_tables, "shown"):
+        _tables.shown = {}
+    _tables.shown[name] = frame
+    slug = re.sub(r"[^\w-]+", "_", name.lower()).strip("_")[:60]
+    left, right, _rest = st.columns([1, 1, 6])
+    left.download_button("CSV", lambda: csv_bytes(frame), file_name=f"{slug}.csv", mime="text/csv",
+                         key=f"csv_{_key(name)}_{_next_element()}", on_click="ignore", type="tertiary",
+                         icon=":material/table:")
+    right.download_button("XLSX", lambda: xlsx_bytes({name: frame}), file_name=f"{slug}.xlsx",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          key=f"xlsx_{_key(name)}_{_next_element()}", on_click="ignore", type="tertiary",
+                          icon=":material/grid_on:")
+
+
+def start_page() -> None:
+    """A page that does not use page_header starts its table list (and element counter) here."""
+    _tables.shown, _tables.count = {}, 0
+
+
+def page_workbook(page: str) -> None:
+    """One XLSX with a sheet per table the page showed."""
+    from smartdash.export.tables import xlsx_bytes
+
+    shown = dict(getattr(_tables, "shown", {}))
+    _tables.shown = {}
+    if shown:
+        st.download_button(pick(language(), "Toutes les tables de la page (XLSX)", "Every table on this page (XLSX)"),
+                           lambda: xlsx_bytes(shown), file_name=f"{page}.xlsx", on_click="ignore",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           key=f"workbook_{page}", icon=":material/download:")
 
 
 _MD_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:"
@@ -345,16 +413,6 @@ def signed(value, unit: str, lang: str) -> str:
     return text if text.startswith("-") else "+" + text
 
 
-def bridge_frame(bridge, labels: dict[str, str]) -> pd.DataFrame:
-    """The waterfall's rows: step label, signed amount (€), kind (level / up / down)."""
-    steps = bridge.steps()
-    return pd.DataFrame({
-        "step": [labels[code] for code, _a in steps],
-        "amount": [a for _c, a in steps],
-        "kind": ["level" if code in ("opening", "closing") else ("up" if a >= 0 else "down") for code, a in steps],
-    })
-
-
 PAGES = [
     ("pages/overview.py", "Vue d'ensemble", "Overview", ":material/dashboard:"),
     ("pages/equity.py", "Capitaux propres", "Equity", ":material/trending_up:"),
@@ -364,6 +422,7 @@ PAGES = [
     ("pages/receivables.py", "Créances", "Receivables", ":material/receipt_long:"),
     ("pages/execution.py", "Exécution du plan", "Plan execution", ":material/gavel:"),
     ("pages/versions.py", "Versions du plan", "Plan versions", ":material/history:"),
+    ("pages/export.py", "Dossier du comité", "Board pack", ":material/slideshow:"),
     ("pages/data.py", "Chargement des données", "Data loading", ":material/upload_file:"),
 ]
 
@@ -455,3 +514,13 @@ def history_table(history: pd.DataFrame, lang: str) -> pd.DataFrame:
                                       for s in history["status"]],
         "SHA-256": [c[:12] for c in history["checksum"]],
     })
+
+
+def build_deck(filters: Filters, lang: str, progress):
+    """The board pack for the sidebar's filters, in `lang` (not cached: a deck is built when asked for)."""
+    from dataclasses import replace
+
+    from smartdash.export.slides import build_deck as build
+
+    return build(store_engine(), filters=replace(filters, lang=lang), template=load_settings().export_template,
+                 progress=progress)

@@ -37,10 +37,10 @@ def metrics(at: AppTest) -> dict[str, str]:
 def test_navigation_pins_the_page_list_and_titles():
     assert ui.page_titles("fr") == ["Vue d'ensemble", "Capitaux propres", "Financement 1+1", "Effectifs",
                                         "Sociétariat", "Créances", "Exécution du plan", "Versions du plan",
-                                      "Chargement des données"]
+                                      "Dossier du comité", "Chargement des données"]
     assert ui.page_titles("en") == ["Overview", "Equity", "Funding 1+1", "Headcount",
                                                             "Membership", "Receivables", "Plan execution",
-                                      "Plan versions", "Data loading"]
+                                      "Plan versions", "Board pack", "Data loading"]
     # every file in pages/ is in the navigation, so no legacy discovery can add another
     assert sorted(path for path, *_ in ui.PAGES) == sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
 

@@ -104,3 +104,13 @@ def equity_view(*, session: Session, filters: Filters, entity: str, entity_name:
         sources=sorted({s for s in shown["source"] if s}),
         values=values,
     )
+
+
+def bridge_frame(bridge: Bridge, labels: dict[str, str]) -> pd.DataFrame:
+    """The waterfall's rows: step label, signed amount (€), kind (level / up / down)."""
+    steps = bridge.steps()
+    return pd.DataFrame({
+        "step": [labels[code] for code, _a in steps],
+        "amount": [a for _c, a in steps],
+        "kind": ["level" if code in ("opening", "closing") else ("up" if a >= 0 else "down") for code, a in steps],
+    })

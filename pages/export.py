@@ -1,0 +1,40 @@
+"""The board pack: the committee's PowerPoint deck, built from the same figures as the pages."""
+
+import streamlit as st
+
+from smartdash import formatting, ui
+from smartdash.views import pick
+
+ui.ensure_app_frame()
+
+f = ui.filters()
+lang = f.lang
+ui.page_header(pick(lang, "Dossier du comité", "Board pack"), f)
+st.markdown(pick(
+    lang,
+    "Un diaporama 16:9 prêt à présenter : page de titre, ordre du jour, synthèse des indicateurs avec leur statut, "
+    "points d'attention, capitaux propres et pont, règle du 1+1 (avec sa définition), exécution du plan, effectifs, "
+    "sociétariat, créances, et une annexe des sources. Les graphiques sont natifs (modifiables dans PowerPoint). "
+    "Le dossier reprend les filtres de la barre latérale : entité, date des chiffres, version du plan, langue.",
+    "A 16:9 deck ready to present: title, agenda, key indicators with their status, what needs attention, equity and "
+    "its bridge, the 1+1 rule (with its definition), plan execution, headcount, membership, receivables, and an "
+    "appendix of sources. Charts are native (editable in PowerPoint). The deck follows the sidebar filters: entity, "
+    "as-of date, plan version, language."))
+deck_lang = st.segmented_control(pick(lang, "Langue du dossier", "Deck language"), ["fr", "en"], default=lang,
+                                 key="export_lang", format_func={"fr": "Français", "en": "English"}.get)
+if st.button(pick(lang, "Préparer le dossier", "Build the deck"), type="primary", key="export_build"):
+    bar = st.progress(0.0, text=pick(lang, "Préparation…", "Building…"))
+    data, info = ui.build_deck(f, deck_lang or lang, lambda share, step: bar.progress(share, text=step))
+    bar.empty()
+    st.session_state["export_deck"] = (data, len(info.titles), info.synthetic, f.as_of, deck_lang or lang)
+if "export_deck" in st.session_state:
+    data, count, synthetic, as_of, deck_language = st.session_state["export_deck"]
+    st.success(pick(lang, f"{count} diapositives, chiffres au {formatting.date_long(as_of, lang=lang)}.",
+                    f"{count} slides, figures as of {formatting.date_long(as_of, lang=lang)}."))
+    if synthetic:
+        st.warning(pick(lang, "Le dossier contient des données de démonstration ; il le dit en annexe.",
+                        "The deck contains demo data; its appendix says so."), icon=":material/science:")
+    st.download_button(pick(lang, "Télécharger le dossier (PPTX)", "Download the deck (PPTX)"), data,
+                       file_name=f"comite_{as_of:%Y-%m-%d}_{deck_language}.pptx", key="export_download",
+                       mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                       icon=":material/download:", on_click="ignore")

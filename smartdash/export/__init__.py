@@ -1,0 +1,1 @@
+"""Exports: the board pack (PowerPoint), chart images, spreadsheets. Nothing here reaches the network."""

@@ -1,0 +1,438 @@
+"""The board pack: a 16:9 PowerPoint deck built from the same smartdash views as the pages.
+
+Charts are native PowerPoint charts (editable, their data inside) in the dashboard's colours; the equity
+bridge, which has no native equivalent, is an image rendered offline by vl-convert.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
+from pptx.enum.text import PP_ALIGN
+from pptx.util import Emu, Inches, Pt
+from sqlalchemy import Engine
+
+from smartdash import charts, formatting, queries
+from smartdash.db import session_scope
+from smartdash.export.images import chart_png
+from smartdash.metrics.funding import OnePlusOneDefinition
+from smartdash.views import Filters, pick
+from smartdash.views import equity as equity_views
+from smartdash.views import execution as execution_views
+from smartdash.views import funding as funding_views
+from smartdash.views import overview as overview_views
+from smartdash.views import people as people_views
+from smartdash.views import receivables as receivables_views
+from smartdash.views import versions as versions_views
+
+WIDTH, HEIGHT = Emu(12192000), Emu(6858000)  # 16:9, PowerPoint's own widescreen size
+MARGIN = Inches(0.5)
+BODY_TOP = Inches(1.5)
+EURO_FORMAT = '#,##0\u00a0"€"'
+MILLION_FORMAT = '#,##0.0,,\u00a0"M€"'  # the two commas scale by a million; separators follow the viewer's locale
+THOUSAND_FORMAT = '#,##0,\u00a0"k€"'
+
+
+def euro_format(values) -> str:
+    """The axis format for amounts of this size: M€, k€ or €."""
+    top = max((abs(float(v)) for v in values if v is not None), default=0)
+    return MILLION_FORMAT if top >= 2_000_000 else THOUSAND_FORMAT if top >= 20_000 else EURO_FORMAT
+RAG = {"green": "1B7F3B", "amber": "D98E04", "red": "C62828", None: "9E9E9E"}
+INK = RGBColor(0x1F, 0x29, 0x37)
+GREY = RGBColor(0x6B, 0x72, 0x80)
+
+
+def _rgb(hex_colour: str) -> RGBColor:
+    return RGBColor.from_string(hex_colour.lstrip("#").upper())
+
+
+@dataclass
+class DeckInfo:
+    """What the deck says about itself; tests and the page read it back."""
+
+    titles: list[str] = field(default_factory=list)
+    synthetic: bool = False
+    sources: set[str] = field(default_factory=set)
+
+
+class Deck:
+    """A presentation with smartdash's layout helpers."""
+
+    def __init__(self, template: Path | None, lang: str, footer: str):
+        self.prs = Presentation(str(template)) if template else Presentation()
+        if not template:
+            self.prs.slide_width, self.prs.slide_height = WIDTH, HEIGHT
+        self.lang = lang
+        self.footer = footer
+        self.info = DeckInfo()
+
+    def _layout(self, names: tuple[str, ...], index: int):
+        for layout in self.prs.slide_layouts:
+            if layout.name in names:
+                return layout
+        return self.prs.slide_layouts[min(index, len(self.prs.slide_layouts) - 1)]
+
+    def slide(self, title: str, subtitle: str | None = None):
+        slide = self.prs.slides.add_slide(self._layout(("Title Only", "Titre seul"), 5))
+        if slide.shapes.title is not None:
+            slide.shapes.title.text = title
+            frame = slide.shapes.title.text_frame
+            for p in frame.paragraphs:
+                for r in p.runs:
+                    r.font.size, r.font.bold, r.font.color.rgb = Pt(30), True, INK
+            slide.shapes.title.left, slide.shapes.title.top = MARGIN, Inches(0.25)
+            slide.shapes.title.width, slide.shapes.title.height = self.width - 2 * MARGIN, Inches(0.9)
+            frame.paragraphs[0].alignment = PP_ALIGN.LEFT
+        if subtitle:
+            self.text(slide, subtitle, MARGIN, Inches(1.05), self.width - 2 * MARGIN, Inches(0.4), size=14, colour=GREY)
+        self.text(slide, self.footer, MARGIN, self.height - Inches(0.45), self.width - 2 * MARGIN, Inches(0.3),
+                  size=11, colour=GREY)
+        self.info.titles.append(title)
+        return slide
+
+    @property
+    def width(self) -> Emu:
+        return self.prs.slide_width
+
+    @property
+    def height(self) -> Emu:
+        return self.prs.slide_height
+
+    def text(self, slide, text: str, left, top, width, height, *, size: int = 16, bold: bool = False,
+             colour: RGBColor = INK) -> None:
+        box = slide.shapes.add_textbox(left, top, width, height)
+        frame = box.text_frame
+        frame.word_wrap = True
+        for i, line in enumerate(text.split("\n")):
+            p = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+            run = p.add_run()
+            run.text = line
+            run.font.size, run.font.bold, run.font.color.rgb = Pt(size), bold, colour
+
+    def bullets(self, slide, items: list[tuple[str, str | None]], top, *, size: int = 16) -> None:
+        """Lines with a coloured dot: (text, status colour)."""
+        box = slide.shapes.add_textbox(MARGIN, top, self.width - 2 * MARGIN, self.height - top - Inches(0.7))
+        frame = box.text_frame
+        frame.word_wrap = True
+        for i, (line, status) in enumerate(items):
+            p = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+            p.space_after = Pt(8)
+            dot = p.add_run()
+            dot.text = "● "
+            dot.font.size, dot.font.color.rgb = Pt(size), _rgb(RAG.get(status, RAG[None]))
+            run = p.add_run()
+            run.text = line
+            run.font.size, run.font.color.rgb = Pt(size), INK
+
+    def chart(self, slide, kind, categories: list, series: list[tuple[str, list, str]], *, number_format: str,
+              top=BODY_TOP, left=None, width=None, height=None, legend: bool = True):
+        """A native chart: series are (name, values, colour hex); values are exact numbers (None for a gap)."""
+        data = CategoryChartData(number_format=number_format)
+        data.categories = categories
+        for name, values, _colour in series:
+            data.add_series(name, [None if v is None else float(v) for v in values])
+        left = MARGIN if left is None else left
+        width = (self.width - 2 * MARGIN) if width is None else width
+        height = (self.height - top - Inches(0.7)) if height is None else height
+        chart = slide.shapes.add_chart(kind, left, top, width, height, data).chart
+        chart.font.size = Pt(14)
+        chart.has_title = False
+        chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW  # below negative values too
+        chart.has_legend = legend and len(series) > 1
+        if chart.has_legend:
+            chart.legend.position, chart.legend.include_in_layout = XL_LEGEND_POSITION.BOTTOM, False
+        axis = chart.value_axis
+        axis.tick_labels.number_format, axis.tick_labels.number_format_is_linked = number_format, False
+        axis.has_major_gridlines = True
+        axis.major_gridlines.format.line.color.rgb = RGBColor(0xE5, 0xE7, 0xEB)
+        for plot_series, (_name, _values, colour) in zip(chart.plots[0].series, series, strict=True):
+            if kind in (XL_CHART_TYPE.LINE, XL_CHART_TYPE.LINE_MARKERS):
+                plot_series.format.line.color.rgb = _rgb(colour)
+                plot_series.format.line.width = Pt(3)
+                plot_series.smooth = False
+            else:
+                plot_series.format.fill.solid()
+                plot_series.format.fill.fore_color.rgb = _rgb(colour)
+        return chart
+
+    def table(self, slide, header: list[str], rows: list[list[str]], *, top=BODY_TOP, widths: list[float] | None = None,
+              fills: dict[tuple[int, int], str] | None = None, size: int = 13) -> None:
+        shape = slide.shapes.add_table(len(rows) + 1, len(header), MARGIN, top, self.width - 2 * MARGIN,
+                                       Inches(0.4) * (len(rows) + 1))
+        table = shape.table
+        if widths:
+            total = sum(widths)
+            for i, w in enumerate(widths):
+                table.columns[i].width = int((self.width - 2 * MARGIN) * w / total)
+        for c, text in enumerate(header):
+            table.cell(0, c).text = text
+        for r, row in enumerate(rows, start=1):
+            for c, text in enumerate(row):
+                cell = table.cell(r, c)
+                cell.text = text
+                if fills and (r - 1, c) in fills:
+                    cell.fill.solid()
+                    cell.fill.fore_color.rgb = _rgb(fills[(r - 1, c)])
+                    cell.text_frame.paragraphs[0].runs[0].font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+        for r in range(len(rows) + 1):
+            for c in range(len(header)):
+                for p in table.cell(r, c).text_frame.paragraphs:
+                    for run in p.runs:
+                        run.font.size = Pt(size)
+
+    def picture(self, slide, png: bytes, *, top=BODY_TOP) -> None:
+        height = self.height - top - Inches(0.7)
+        slide.shapes.add_picture(io.BytesIO(png), MARGIN, top, height=height)
+
+    def save(self) -> bytes:
+        out = io.BytesIO()
+        self.prs.save(out)
+        return out.getvalue()
+
+
+def _money(v, lang):
+    return formatting.money(v, lang=lang)
+
+
+def _meeting_date(session, as_of: dt.date) -> dt.date | None:
+    meetings = queries.meetings(session=session)
+    upcoming = meetings[meetings["held_on"] >= as_of]
+    return None if upcoming.empty else upcoming.iloc[0]["held_on"]
+
+
+def build_deck(engine: Engine, *, filters: Filters, template: Path | None = None, notes: list[str] | None = None,
+               progress: Callable[[float, str], None] | None = None) -> tuple[bytes, DeckInfo]:
+    """The committee's deck at `filters.as_of`, in `filters.lang`, for one entity or all entities under the plan.
+    `notes` are the committee's notes for the meeting (a slide when there are any). `progress(share, step)` is
+    called as sections are built."""
+    lang = filters.lang
+    report = progress or (lambda _share, _step: None)
+    with session_scope(engine) as s:
+        meeting = _meeting_date(s, filters.as_of)
+        footer = pick(lang, f"smartdash · chiffres au {formatting.date_long(filters.as_of, lang=lang)} · "
+                            f"plan : {filters.plan_version} · Confidentiel — réservé au comité",
+                      f"smartdash · figures as of {formatting.date_long(filters.as_of, lang=lang)} · "
+                      f"plan: {filters.plan_version} · Confidential — committee only")
+        deck = Deck(template, lang, footer)
+        info = deck.info
+        entities = overview_views.tile_entities(session=s, entity=filters.entity)
+
+        # title and agenda
+        report(0.05, pick(lang, "Titre", "Title"))
+        slide = deck.slide(pick(lang, "Comité de suivi du plan de continuation", "Continuation plan committee"))
+        deck.text(slide, pick(
+            lang,
+            f"Réunion du {formatting.date_long(meeting, lang=lang) if meeting else '—'}\n"
+            f"Chiffres au {formatting.date_long(filters.as_of, lang=lang)} · version du plan {filters.plan_version}\n"
+            f"Entités : {', '.join(n for _c, n in entities)}\n\nConfidentiel — réservé aux membres du comité",
+            f"Meeting of {formatting.date_long(meeting, lang=lang) if meeting else '—'}\n"
+            f"Figures as of {formatting.date_long(filters.as_of, lang=lang)} · plan version {filters.plan_version}\n"
+            f"Entities: {', '.join(n for _c, n in entities)}\n\nConfidential — committee members only"),
+            MARGIN, Inches(2.2), deck.width - 2 * MARGIN, Inches(3), size=22)
+        agenda = [pick(lang, "Synthèse et points d'attention", "Summary and what needs attention"),
+                  pick(lang, "Capitaux propres", "Equity"), pick(lang, "Financement et règle du 1+1", "Funding and 1+1"),
+                  pick(lang, "Exécution du plan", "Plan execution"), pick(lang, "Effectifs", "Headcount"),
+                  pick(lang, "Sociétariat", "Membership"), pick(lang, "Créances", "Receivables"),
+                  pick(lang, "Annexe : sources", "Appendix: sources")]
+        slide = deck.slide(pick(lang, "Ordre du jour", "Agenda"))
+        deck.bullets(slide, [(f"{i}. {a}", None) for i, a in enumerate(agenda, start=1)], Inches(1.5), size=22)
+
+        # summary tiles and attention
+        report(0.15, pick(lang, "Synthèse", "Summary"))
+        tiles = overview_views.overview_tiles(session=s, filters=filters)
+        attention = overview_views.attention_items(session=s, filters=filters, tiles=tiles)
+        info.synthetic |= any(t.is_synthetic for t in tiles)
+        info.sources |= {t.source for t in tiles if t.source}
+        slide = deck.slide(pick(lang, "Synthèse des indicateurs clés", "Key indicators"),
+                           pick(lang, f"Écart au plan {filters.plan_version} ; seuils : orange au-delà de 5 %, rouge "
+                                      "au-delà de 10 % dans le sens défavorable",
+                                f"Gap to plan {filters.plan_version}; thresholds: amber beyond 5 %, red beyond 10 % "
+                                "in the unfavourable direction"))
+        status_words = {"green": pick(lang, "vert", "green"), "amber": pick(lang, "orange", "amber"),
+                        "red": pick(lang, "rouge", "red"), None: pick(lang, "sans plan", "no plan")}
+        rows, fills = [], {}
+        for i, t in enumerate(tiles[:14]):
+            rows.append([t.label, t.entity_name, formatting.value(t.value, t.unit, lang=lang, compact=True),
+                         formatting.value(t.plan_value, t.unit, lang=lang, compact=True) if t.plan_value is not None
+                         else "—", formatting.date_short(t.period_end), f"{status_words[t.status]} {t.trend}"])
+            fills[(i, 5)] = RAG[t.status]
+        deck.table(slide, [pick(lang, "Indicateur", "Indicator"), pick(lang, "Entité", "Entity"),
+                           pick(lang, "Valeur", "Value"), "Plan", pick(lang, "Au", "As of"), pick(lang, "Statut", "Status")],
+                   rows, fills=fills, widths=[3, 2, 1.4, 1.4, 1.3, 1.4], size=12, top=Inches(1.55))
+        slide = deck.slide(pick(lang, "Points d'attention", "What needs attention"),
+                           pick(lang, "Exceptions seulement : ce qui est rouge ou orange", "Exceptions only"))
+        deck.bullets(slide, [(a.message, a.severity) for a in attention[:10]] or
+                     [(pick(lang, "Rien à signaler.", "Nothing to report."), "green")], Inches(1.6), size=15)
+
+        # equity
+        report(0.3, pick(lang, "Capitaux propres", "Equity"))
+        for code, name in entities:
+            view = equity_views.equity_view(session=s, filters=filters, entity=code, entity_name=name)
+            if view.trajectory.empty:
+                continue
+            info.synthetic |= view.is_synthetic
+            info.sources |= set(view.sources)
+            years = sorted({d.year for d in view.trajectory["period_end"]})
+            series = []
+            for (label, part), colour in zip(view.trajectory.groupby("series", sort=False), charts.PALETTE, strict=False):
+                by_year = {d.year: v for d, v in zip(part["period_end"], part["value"], strict=True)}
+                series.append((label, [by_year.get(y) for y in years], colour))
+            slide = deck.slide(pick(lang, f"Capitaux propres — {name} (€)", f"Equity — {name} (€)"), pick(
+                lang, f"Réel contre le plan ; équilibre visé : {view.break_even_year or '—'} ; capitaux propres "
+                      f"positifs prévus : {view.plan_positive_year or 'au-delà du plan'}",
+                f"Actual against plan; break-even target: {view.break_even_year or '—'}; equity positive planned: "
+                f"{view.plan_positive_year or 'beyond the plan'}"))
+            deck.chart(slide, XL_CHART_TYPE.LINE_MARKERS, [str(y) for y in years], series,
+                       number_format=euro_format(v for _n, values, _c in series for v in values))
+        code, name = entities[0] if entities else (None, None)
+        if code:
+            view = equity_views.equity_view(session=s, filters=filters, entity=code, entity_name=name)
+            if view.bridge_years:
+                year = view.bridge_years[-1]
+                bridge = view.bridge(year)
+                labels = {"opening": pick(lang, "Ouverture", "Opening"), "net_result": pick(lang, "Résultat", "Result"),
+                          "capital_paid_in": pick(lang, "Capital", "Capital"),
+                          "shares_repaid": pick(lang, "Parts remb.", "Shares repaid"),
+                          "other": pick(lang, "Autres", "Other"), "closing": pick(lang, "Clôture", "Closing")}
+                png = chart_png(charts.waterfall_chart(equity_views.bridge_frame(bridge, labels), lang=lang,
+                                                       title="").properties(width=1100, height=420), lang=lang)
+                slide = deck.slide(pick(lang, f"Pont des capitaux propres {year} — {name} (€)",
+                                        f"Equity bridge {year} — {name} (€)"),
+                                   pick(lang, f"Contrôle (comptabilisé − calculé) : {_money(bridge.control, lang)}",
+                                        f"Control (booked − computed): {_money(bridge.control, lang)}"))
+                deck.picture(slide, png, top=Inches(1.6))
+
+        # funding
+        report(0.5, pick(lang, "Financement", "Funding"))
+        definition = OnePlusOneDefinition()
+        fview = funding_views.funding_view(session=s, filters=filters, definition=definition)
+        if not fview.lines.empty:
+            info.synthetic |= bool(fview.lines["is_synthetic"].any())
+            info.sources |= {x for x in fview.lines["source"] if x}
+            names = fview.names | {"__total__": pick(lang, "Total", "Total")}
+            cats = [names[e] for e in fview.coverage_planned["entity"]]
+            slide = deck.slide(pick(lang, "Règle du 1+1 : couverture prévue et réalisée", "1+1 rule: coverage"),
+                               definition.describe(lang) + pick(lang, f" Version du plan : {filters.plan_version}.",
+                                                                f" Plan version: {filters.plan_version}."))
+            deck.chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, cats, [
+                (pick(lang, "prévue", "planned"), list(fview.coverage_planned["coverage"]), charts.PALETTE[0]),
+                (pick(lang, "réalisée", "achieved"), list(fview.coverage_actual["coverage"]), charts.PALETTE[1]),
+            ], number_format="0.00", top=Inches(1.8))
+
+        # execution
+        report(0.6, pick(lang, "Exécution du plan", "Plan execution"))
+        due, paid, late_lines = {}, {}, []
+        for code, name in entities:
+            xview = execution_views.execution_view(session=s, filters=filters, entity=code, entity_name=name,
+                                                   plan_adopted_on=None)
+            info.synthetic |= xview.is_synthetic
+            info.sources |= set(xview.sources)
+            for row in xview.by_year.itertuples():
+                target = due if row.series == pick(lang, "dû", "due") else paid
+                target[row.year] = target.get(row.year, Decimal(0)) + row.value
+            late_lines += [(f"{name} → {r.creditor} : {r.days_late} j" if lang != "en" else
+                            f"{name} → {r.creditor}: {r.days_late} d", "red") for r in xview.late.itertuples()]
+        if due:
+            years = sorted(due)
+            slide = deck.slide(pick(lang, "Exécution du plan : échéances dues et payées (€)",
+                                    "Plan execution: instalments due and paid (€)"),
+                               pick(lang, "Une échéance manquée ou en retard est rouge quoi qu'il arrive ailleurs. ",
+                                    "A missed or late instalment is red whatever else is green. ")
+                               + (pick(lang, "En retard : ", "Late: ") + " ; ".join(t for t, _s in late_lines)
+                                  if late_lines else pick(lang, "Aucun retard.", "Nothing late.")))
+            deck.chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, [str(y) for y in years], [
+                (pick(lang, "dû", "due"), [due[y] for y in years], charts.PALETTE[0]),
+                (pick(lang, "payé", "paid"), [paid.get(y, Decimal(0)) for y in years], charts.PALETTE[1]),
+            ], number_format=euro_format(due.values()), top=Inches(1.8))
+
+        # headcount
+        report(0.7, pick(lang, "Effectifs", "Headcount"))
+        hview = people_views.headcount_view(session=s, filters=filters, entities=[c for c, _n in entities])
+        if not hview.series.empty:
+            info.synthetic |= hview.is_synthetic
+            series = hview.series.sort_values("period_end")
+            months = sorted(set(series["period_end"]))[-24:]
+            labels = people_views.population_labels(lang)
+            slide = deck.slide(pick(lang, "Effectifs (personnes), 24 derniers mois", "Headcount (people), last 24 months"),
+                               pick(lang, "Entités : ", "Entities: ") + ", ".join(n for _c, n in entities))
+            half = (deck.width - 2 * MARGIN) // 2
+            for i, (population, colour) in enumerate((("members", charts.PALETTE[0]), ("staff", charts.PALETTE[1]))):
+                values = [int(series[(series["population"] == population) & (series["period_end"] == d)]["headcount"].sum())
+                          for d in months]
+                chart = deck.chart(slide, XL_CHART_TYPE.LINE, [d.strftime("%m/%Y") for d in months],
+                                   [(labels[population], values, colour)], number_format="#,##0",
+                                   left=MARGIN + i * half, width=half - Inches(0.2), legend=False)
+                chart.has_title = True
+                chart.chart_title.text_frame.text = labels[population]
+
+        # membership
+        report(0.8, pick(lang, "Sociétariat", "Membership"))
+        mview = people_views.membership_view(session=s, filters=Filters(None, filters.as_of, filters.compare,
+                                                                          filters.plan_version, lang))
+        if not mview.offices.empty:
+            info.synthetic |= mview.is_synthetic
+            info.sources |= set(mview.sources)
+            rows = mview.offices[mview.offices["per_adviser"].notna()].sort_values("per_adviser", ascending=False)
+            slide = deck.slide(pick(lang, "Membres par conseiller, par bureau", "Members per adviser, per office"),
+                               pick(lang, f"Au {formatting.date_long(mview.period_end, lang=lang)} ; médiane "
+                                          f"{formatting.number(mview.median_per_adviser, lang=lang)}",
+                                    f"As of {formatting.date_long(mview.period_end, lang=lang)}; median "
+                                    f"{formatting.number(mview.median_per_adviser, lang=lang)}"))
+            deck.chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, list(rows["office_name"]),
+                       [(pick(lang, "membres par conseiller", "members per adviser"), list(rows["per_adviser"]),
+                         charts.PALETTE[0])], number_format="#,##0", legend=False)
+
+        # receivables
+        report(0.9, pick(lang, "Créances", "Receivables"))
+        for code in queries.receivable_entities(session=s):
+            if filters.entity and code != filters.entity:
+                continue
+            rview = receivables_views.receivables_view(session=s, entity=code, as_of=filters.as_of, lang=lang)
+            if rview.as_of is None:
+                continue
+            info.synthetic |= rview.is_synthetic
+            entity_name = queries.entities(session=s).set_index("code").loc[code, "name"]
+            slide = deck.slide(pick(lang, f"Créances par ancienneté — {entity_name} (€ TTC)",
+                                    f"Receivables by age — {entity_name} (€)"), pick(
+                lang, f"Situation du {formatting.date_long(rview.as_of, lang=lang)} · encours "
+                      f"{formatting.money_compact(rview.total, lang=lang)} · échu "
+                      f"{formatting.percent(rview.overdue_ratio * 100, lang=lang)} · DSO "
+                      f"{formatting.value(rview.dso_days, 'days', lang=lang)}",
+                f"Snapshot of {formatting.date_long(rview.as_of, lang=lang)} · open "
+                f"{formatting.money_compact(rview.total, lang=lang)} · past due "
+                f"{formatting.percent(rview.overdue_ratio * 100, lang=lang)} · DSO "
+                f"{formatting.value(rview.dso_days, 'days', lang=lang)}"))
+            deck.chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, list(rview.buckets["label"]),
+                       [(pick(lang, "encours", "open"), list(rview.buckets["amount"]), charts.AGEING_COLOURS[3])],
+                       number_format=euro_format(rview.buckets["amount"]), legend=False, top=Inches(1.6))
+
+        # the committee's notes, when there are any (the committee-workflow issue provides them)
+        if notes:
+            slide = deck.slide(pick(lang, "Notes et décisions du comité", "Committee notes and decisions"))
+            deck.bullets(slide, [(n, None) for n in notes], Inches(1.5))
+
+        # appendix
+        report(0.97, pick(lang, "Annexe", "Appendix"))
+        versions = versions_views.ordered_versions(session=s)
+        slide = deck.slide(pick(lang, "Annexe : sources des chiffres", "Appendix: sources of the figures"))
+        lines = [(src, None) for src in sorted(info.sources)][:14]
+        lines += [(pick(lang, f"Versions du plan : {', '.join(versions['code'])}",
+                        f"Plan versions: {', '.join(versions['code'])}"), None)]
+        if info.synthetic:
+            lines.insert(0, (pick(lang, "Données de démonstration : une partie des chiffres est synthétique (générée) ; "
+                                        "les autres viennent du plan de novembre 2021 et du rapport annuel 2023 de "
+                                        "SmartCoop.",
+                                  "Demo data: part of the figures are synthetic (generated); the others come from the "
+                                  "November 2021 plan and SmartCoop's 2023 annual report."), "amber"))
+        deck.bullets(slide, lines, Inches(1.5), size=13)
+    report(1.0, pick(lang, "Terminé", "Done"))
+    return deck.save(), info

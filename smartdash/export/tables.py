@@ -1,0 +1,62 @@
+"""Tables as CSV and XLSX, French headers as shown, with formula injection neutralised."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+# a formatted number such as "-4 756 589 €", "-3,5 %", "-573 k€" is data, not a formula
+_FORMATTED_NUMBER = re.compile(r"^-\d[\d\u00a0\u202f ]*(,\d+)?(\u00a0?(€|%|M€|k€|j|d))?$")
+
+
+def neutralise(value):
+    """A text cell a spreadsheet could run as a formula is prefixed with an apostrophe (OWASP's advice)."""
+    if isinstance(value, str) and value.startswith(DANGEROUS) and not _FORMATTED_NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def _safe(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = [neutralise(v) for v in out[column]]
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV the French-spreadsheet way: `;` separated, UTF-8 with BOM (accents read right in a spreadsheet)."""
+    return _safe(frame).to_csv(sep=";", index=False).encode("utf-8-sig")
+
+
+def xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
+    """A workbook with a sheet per table; headers in bold, columns sized to their content."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    used: set[str] = set()
+    for name, frame in sheets.items():
+        title = re.sub(r"[\[\]:*?/\\]", " ", name)[:31] or "Feuille"
+        while title in used:
+            title = title[:28] + f" {len(used)}"
+        used.add(title)
+        sheet = workbook.create_sheet(title)
+        safe = _safe(frame)
+        sheet.append([str(c) for c in safe.columns])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in safe.itertuples(index=False):
+            sheet.append([None if (not isinstance(v, str) and pd.isna(v)) else
+                          (v if isinstance(v, int | float | str) else str(v)) for v in row])
+        for column in sheet.columns:
+            width = max(len(str(c.value or "")) for c in column)
+            sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,164 @@
+"""The board pack and the chart and table exports."""
+
+import datetime as dt
+import io
+import os
+import re
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE
+from streamlit.testing.v1 import AppTest
+
+from smartdash import charts, queries
+from smartdash.db import session_scope
+from smartdash.export.images import chart_png, chart_svg
+from smartdash.export.slides import build_deck
+from smartdash.export.tables import csv_bytes, neutralise, xlsx_bytes
+from smartdash.metrics.funding import OnePlusOneDefinition, one_plus_one_coverage
+from smartdash.views import Filters
+
+ROOT = Path(__file__).resolve().parent.parent
+END = dt.date(2026, 11, 22)
+FR_TITLES = ["Comité de suivi du plan de continuation", "Ordre du jour", "Synthèse des indicateurs clés",
+             "Points d'attention", "Capitaux propres — SmartFr (€)", "Capitaux propres — GrandsEnsemble (€)",
+             "Capitaux propres — Alterna (€)", "Pont des capitaux propres 2025 — SmartFr (€)",
+             "Règle du 1+1 : couverture prévue et réalisée", "Exécution du plan : échéances dues et payées (€)",
+             "Effectifs (personnes), 24 derniers mois", "Membres par conseiller, par bureau",
+             "Créances par ancienneté — SmartCoop (€ TTC)", "Annexe : sources des chiffres"]
+
+
+@pytest.fixture(scope="module")
+def decks(demo_store):
+    out = {}
+    for lang in ("fr", "en"):
+        data, info = build_deck(demo_store.engine, filters=Filters(None, END, "previous", "PLAN-2024-06", lang))
+        out[lang] = (Presentation(io.BytesIO(data)), info)
+    return out
+
+
+def slide_title(slide) -> str:
+    return slide.shapes.title.text
+
+
+def charts_of(slide):
+    return [shape.chart for shape in slide.shapes if shape.has_chart]
+
+
+def test_the_deck_has_its_sections_in_order(decks):
+    prs, info = decks["fr"]
+    assert [slide_title(s) for s in prs.slides] == FR_TITLES == info.titles
+    assert (prs.slide_width, prs.slide_height) == (12192000, 6858000)  # 13,333 × 7,5 in: 16:9
+    assert info.synthetic
+    appendix = " ".join(shape.text_frame.text for shape in prs.slides[-1].shapes if shape.has_text_frame)
+    assert "Données de démonstration" in appendix
+    cover = " ".join(shape.text_frame.text for shape in prs.slides[0].shapes if shape.has_text_frame)
+    assert "Confidentiel" in cover and "Chiffres au 22 novembre 2026" in cover
+
+
+def test_the_deck_in_english_has_english_titles(decks):
+    prs, _info = decks["en"]
+    titles = [slide_title(s) for s in prs.slides]
+    assert titles[:4] == ["Continuation plan committee", "Agenda", "Key indicators", "What needs attention"]
+    assert "Equity — SmartFr (€)" in titles and "Appendix: sources of the figures" in titles
+
+
+def test_charts_are_native_with_the_stores_figures(decks, demo_store):
+    prs, _info = decks["fr"]
+    by_title = {slide_title(s): s for s in prs.slides}
+    [equity] = charts_of(by_title["Capitaux propres — SmartFr (€)"])
+    assert equity.chart_type == XL_CHART_TYPE.LINE_MARKERS
+    actual = next(s for s in equity.plots[0].series if s.name == "Réel")
+    with session_scope(demo_store.engine) as s:
+        stored = queries.observations(session=s, indicators=["EQUITY"], entities=["SMARTFR"], until=END)
+        lines = queries.contributions(session=s, plan_version="PLAN-2024-06")
+    years = list(equity.plots[0].categories)
+    shown = {int(y): v for y, v in zip(years, actual.values, strict=True) if v is not None}
+    assert shown == {d.year: float(v) for d, v in zip(stored["period_end"], stored["value"], strict=True)}
+    [coverage] = charts_of(by_title["Règle du 1+1 : couverture prévue et réalisée"])
+    assert coverage.chart_type == XL_CHART_TYPE.COLUMN_CLUSTERED
+    planned = one_plus_one_coverage(lines, OnePlusOneDefinition())
+    assert list(coverage.plots[0].series[0].values) == pytest.approx([float(v) for v in planned["coverage"]])
+    [members] = charts_of(by_title["Membres par conseiller, par bureau"])
+    assert members.chart_type == XL_CHART_TYPE.BAR_CLUSTERED
+    pictures = [sh for sh in by_title["Pont des capitaux propres 2025 — SmartFr (€)"].shapes if sh.shape_type == 13]
+    assert len(pictures) == 1  # the waterfall, which PowerPoint cannot draw natively, is an image
+
+
+def test_the_summary_table_colours_each_status(decks):
+    prs, _info = decks["fr"]
+    slide = next(s for s in prs.slides if slide_title(s) == "Synthèse des indicateurs clés")
+    table = next(sh.table for sh in slide.shapes if sh.has_table)
+    statuses = [table.cell(r, 5).text for r in range(1, len(table.rows))]
+    assert any(t.startswith("rouge") for t in statuses) and any(t.startswith("vert") for t in statuses)
+    red = next(r for r in range(1, len(table.rows)) if table.cell(r, 5).text.startswith("rouge"))
+    assert str(table.cell(red, 5).fill.fore_color.rgb) == "C62828"
+
+
+def test_export_slides_from_the_command_line(demo_store, tmp_path):
+    out = tmp_path / "deck.pptx"
+    env = dict(os.environ, SMARTDASH_DATABASE_URL=demo_store.url)
+    result = subprocess.run([sys.executable, "-m", "smartdash", "export", "slides", "--out", str(out), "--as-of",
+                             "2023-12-31", "--lang", "en", "--entity", "SMARTFR"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    titles = [slide_title(s) for s in Presentation(str(out)).slides]
+    assert titles[0] == "Continuation plan committee" and "Equity — SmartFr (€)" in titles
+    assert "Equity — Alterna (€)" not in titles
+
+
+def test_a_replacement_template_is_used(demo_store, tmp_path):
+    template = tmp_path / "org.pptx"
+    Presentation().save(str(template))  # 4:3, python-pptx's own master
+    data, info = build_deck(demo_store.engine, filters=Filters("SMARTFR", END, "previous", "PLAN-2024-06"),
+                            template=template)
+    prs = Presentation(io.BytesIO(data))
+    assert prs.slide_width == 9144000 and len(prs.slides) == len(info.titles)
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("+33 1 23", "'+33 1 23"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("-2+3", "'-2+3"), ("-4\u202f756\u202f589\u00a0€", "-4\u202f756\u202f589\u00a0€"), ("-3,5\u00a0%", "-3,5\u00a0%"),
+    ("SmartFr", "SmartFr"), (12, 12),
+])
+def test_formula_injection_is_neutralised(cell, expected):
+    assert neutralise(cell) == expected
+
+
+def test_csv_and_xlsx_exports_are_inert_and_french():
+    frame = pd.DataFrame({"Client": ["=cmd|' /C calc'!A0", "Atelier Lys"], "Montant échu": ["1\u202f000,00\u00a0€",
+                                                                                            "-50,00\u00a0€"]})
+    text = csv_bytes(frame).decode("utf-8-sig")
+    assert text.splitlines() == ["Client;Montant échu", "'=cmd|' /C calc'!A0;1\u202f000,00\u00a0€",
+                                 "Atelier Lys;-50,00\u00a0€"]
+    sheet = load_workbook(io.BytesIO(xlsx_bytes({"Clients": frame}))).active
+    assert sheet["A2"].value == "'=cmd|' /C calc'!A0" and sheet["A2"].data_type == "s"
+    assert sheet.title == "Clients" and sheet["B1"].value == "Montant échu"
+
+
+def test_a_chart_exports_as_png_and_svg_with_french_numbers():
+    frame = pd.DataFrame({"period_end": [dt.date(2024, 12, 31), dt.date(2025, 12, 31)],
+                          "value": [Decimal("-4756589"), Decimal("1500000")], "series": "Réel", "dashed": False})
+    chart = charts.trajectory_chart(frame, unit="EUR", title="Capitaux propres (€)", lang="fr")
+    png = chart_png(chart, lang="fr")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = chart_svg(chart, lang="fr")
+    labels = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert svg.lstrip().startswith("<svg") and "−5 M€" in labels and "1 M€" in labels and "0 €" in labels
+
+
+def test_the_export_page_builds_the_deck_with_progress(demo_store, app_env):
+    app_env(demo_store.url)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("pages/export.py").run()
+    assert not at.exception
+    at.button(key="export_build").click().run()
+    assert not at.exception
+    assert at.success[0].value == "14 diapositives, chiffres au 22 novembre 2026."
+    assert "démonstration" in at.warning[-1].value
