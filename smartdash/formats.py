@@ -16,7 +16,9 @@ import csv
 import datetime as dt
 import functools
 import io
+import operator
 import re
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -222,6 +224,61 @@ class Column:
         }[self.kind]
 
 
+def fast_parser(column: Column) -> Callable[[Any], Any]:
+    """`column.parse` with a fast path for the commonest cell of its kind (a non-empty string); any other cell,
+    and every error message, goes through `column.parse`."""
+    slow = column.parse
+    if column.kind == "text" and not column.max_length:
+        def text(raw):
+            if type(raw) is str:
+                value = raw.strip()
+                if value:
+                    return value
+            return slow(raw)
+        return text
+    if column.kind == "text":
+        limit = column.max_length
+
+        def bounded_text(raw):
+            if type(raw) is str:
+                value = raw.strip()
+                if value and len(value) <= limit:
+                    return value
+            return slow(raw)
+        return bounded_text
+    if column.kind == "date":
+        def date(raw):
+            if type(raw) is str:
+                value = _in_range_date(raw.strip())
+                if value is not None:
+                    return value
+            return slow(raw)
+        return date
+    if column.kind in ("money", "decimal") and column.minimum is None:
+        places = 2 if column.kind == "money" else 4
+
+        def number(raw):
+            if type(raw) is str and raw:
+                s = raw.translate(_NUMBER_NOISE).replace(".", "").replace(",", ".") if "," in raw else \
+                    raw.translate(_NUMBER_NOISE)
+                whole, _dot, fraction = (s[1:] if s[:1] in "+-" else s).partition(".")
+                if whole.isdigit() and whole.isascii() and (not fraction or (fraction.isdigit() and
+                                                                             len(fraction) <= places)):
+                    return Decimal(s)
+            return slow(raw)
+        return number
+    return slow
+
+
+@functools.lru_cache(maxsize=8192)
+def _in_range_date(text: str) -> dt.date | None:
+    try:
+        value = _parse_date_text(text)
+    except CellError:
+        return None
+    return value if DATE_MIN <= value <= DATE_MAX else None
+
+
 def _choices(*pairs: tuple[str, str | Iterable[str]]) -> dict[str, str]:
     """Stored code → accepted words (French first); the code itself is always accepted."""
     out: dict[str, str] = {}
@@ -301,12 +358,23 @@ def _plan_needs_version(row: dict) -> str | None:
     return None
 
 
+def _today() -> dt.date:
+    """Today, read once a second at most (the checks run once per row)."""
+    now = time.monotonic()
+    if now - _TODAY[0] > 1:
+        _TODAY[:] = [now, dt.date.today()]
+    return _TODAY[1]
+
+
+_TODAY: list = [float("-inf"), None]
+
+
 def _actual_not_in_future(column: str) -> Callable[[dict], str | None]:
     """Actual figures are about the past: a date after today is a typing error (plan values may be future)."""
 
     def check(row: dict) -> str | None:
         day = row.get(column)
-        if day is not None and row.get("scenario", "actual") == "actual" and day > dt.date.today():
+        if day is not None and day > _today() and row.get("scenario", "actual") == "actual":
             return f"{column}|une date passée pour une valeur réelle (au plus tard aujourd'hui)"
         return None
 
@@ -821,8 +889,8 @@ def read_table(name: str, data: bytes) -> tuple[list[str], list[list[Any]]]:
     text = decode(data)
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count)
-    rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    rows = [r for r in rows if any(r) and any(cell.strip() for cell in r)]
     if not rows:
         raise FileRefused([Problem(name, None, None, None, "un fichier non vide avec une ligne d'en-tête")])
     return rows[0], rows[1:]
@@ -914,20 +982,30 @@ def parse_file(name: str, data: bytes, kind: str | None = None, *, max_rows: int
     rows: list[dict[str, Any]] = []
     lines: list[int] = []
     # resolved once per file: the loop below runs for every cell of files of hundreds of thousands of rows
-    plan = [(c.name, positions.get(c.name), c.parse, c.name in dataset.keep_raw) for c in dataset.columns]
+    plan = [(c.name, positions.get(c.name), fast_parser(c), c.name in dataset.keep_raw) for c in dataset.columns]
+    names = [column_name for column_name, *_rest in plan]
+    full_width = max((pos for _n, pos, _p, _k in plan if pos is not None), default=-1) + 1
+    cells_plan = [(pos, parse) for _n, pos, parse, _k in plan]
+    raw_plan = [(column_name, pos) for column_name, pos, _p, keep in plan if keep]
     for line, raw in enumerate(raw_rows, start=2):
-        record: dict[str, Any] = {}
-        ok = True
         width = len(raw)
-        for column_name, pos, parse, keep_raw in plan:
-            cell = raw[pos] if pos is not None and pos < width else None
-            if keep_raw:
-                record["_raw_" + column_name] = cell
-            try:
-                record[column_name] = parse(cell)
-            except CellError as err:
-                problems.append(Problem(name, line, column_name, None if cell is None else str(cell), str(err)))
-                ok = False
+        try:  # the common case, a row of good cells, in one pass
+            if width < full_width:
+                raise CellError("short row")
+            record = dict(zip(names, [parse(raw[pos]) if pos is not None else parse(None)
+                                      for pos, parse in cells_plan], strict=True))
+            ok = True
+        except CellError:  # cell by cell, to report every problem of the row
+            record, ok = {}, True
+            for column_name, pos, parse, _keep in plan:
+                cell = raw[pos] if pos is not None and pos < width else None
+                try:
+                    record[column_name] = parse(cell)
+                except CellError as err:
+                    problems.append(Problem(name, line, column_name, None if cell is None else str(cell), str(err)))
+                    ok = False
+        for column_name, pos in raw_plan:
+            record["_raw_" + column_name] = raw[pos] if pos is not None and pos < width else None
         if not ok:
             continue
         for check in dataset.checks:
@@ -945,8 +1023,9 @@ def parse_file(name: str, data: bytes, kind: str | None = None, *, max_rows: int
 
 def _check_duplicates(name: str, dataset: Dataset, rows: list[dict], lines: list[int], problems: list[Problem]) -> None:
     seen: dict[tuple, int] = {}
+    key_of = operator.itemgetter(*dataset.key) if len(dataset.key) > 1 else (lambda r: (r[dataset.key[0]],))
     for record, line in zip(rows, lines, strict=True):
-        key = tuple(record.get(k) for k in dataset.key)
+        key = key_of(record)
         if key in seen:
             shown = " / ".join(str(v) for v in key if v not in (None, ""))
             problems.append(

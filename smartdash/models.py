@@ -64,9 +64,11 @@ class Fixed(TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
-        if isinstance(value, float):
-            raise TypeError("exact quantities are never floats: pass a Decimal, an int or a str")
-        scaled = Decimal(value).scaleb(self.scale)
+        if type(value) is not Decimal:
+            if isinstance(value, float):
+                raise TypeError("exact quantities are never floats: pass a Decimal, an int or a str")
+            value = Decimal(value)
+        scaled = value.scaleb(self.scale)
         whole = int(scaled)
         if whole != scaled:  # more decimals than the column keeps: round half to even
             whole = int(scaled.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
