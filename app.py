@@ -1,9 +1,10 @@
-"""smartdash's entry point: page config, navigation, shared sidebar. Nothing else."""
+"""smartdash's entry point: page config, login gate, navigation, shared sidebar. Nothing else."""
 
 import streamlit as st
 
 from smartdash import ui
 
 st.set_page_config(page_title="smartdash", page_icon=":material/monitoring:", layout="wide")
+user = ui.login_gate()
 lang = ui.sidebar()
-st.navigation(ui.navigation_pages(lang)).run()
+st.navigation(ui.navigation_pages(lang, user)).run()

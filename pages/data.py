@@ -8,6 +8,7 @@ from smartdash.importing import UndoRefused
 from smartdash.views import pick
 
 ui.ensure_app_frame()
+ui.require_page("import")
 
 lang = ui.language()
 st.title(pick(lang, "Chargement des données", "Data loading"))

@@ -64,8 +64,12 @@ if not view.reminders.empty:
                                                 "Unpaid-invoice reminders sent (number)")))
 
 st.subheader(pick(lang, "Clients les plus en retard", "Largest overdue clients"))
-ui.table(rv.clients_table(ui.largest_overdue_clients(entity, view.as_of), view.as_of, lang),
-         pick(lang, "Clients les plus en retard", "Largest overdue clients"))
+if ui.current_user().can("see_clients"):
+    ui.table(rv.clients_table(ui.largest_overdue_clients(entity, view.as_of), view.as_of, lang),
+             pick(lang, "Clients les plus en retard", "Largest overdue clients"))
+else:
+    st.info(pick(lang, "Les noms des clients sont réservés à la direction et aux administrateurs.",
+                 "Client names are for directors and administrators only."), icon=":material/lock:")
 ui.sources_expander([pick(lang, "Créances ouvertes chargées, agrégées par ancienneté au chargement",
                           "Open items loaded, aggregated by age at load time")], lang, synthetic=view.is_synthetic)
 ui.page_workbook("creances")

@@ -132,6 +132,49 @@ def _export_slides(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stdin_password(args: argparse.Namespace) -> str | None:
+    if not args.password_stdin:
+        return None
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    from smartdash import auth
+    from smartdash.db import session_scope
+    from smartdash.store import ensure_schema
+
+    engine = _engine()
+    ensure_schema(engine)
+    by = f"{getpass.getuser()} (ligne de commande)"
+    try:
+        if args.users_command in ("add", "set-password"):
+            password = _stdin_password(args)
+            if password is None:
+                print("Mot de passe attendu sur l'entrée standard : --password-stdin", file=sys.stderr)
+                return 2
+            if args.users_command == "add":
+                auth.add_user(engine, args.login, args.role, password, by=by)
+                print(f"Compte « {args.login} » créé ({args.role}).")
+            else:
+                auth.set_password(engine, args.login, password, by=by)
+                print(f"Mot de passe de « {args.login} » changé.")
+        elif args.users_command == "set-role":
+            auth.set_role(engine, args.login, args.role, by=by)
+            print(f"« {args.login} » : rôle {args.role}.")
+        elif args.users_command == "disable":
+            auth.disable_user(engine, args.login, by=by)
+            print(f"Compte « {args.login} » désactivé.")
+        else:
+            with session_scope(engine) as session:
+                users = auth.list_users(session=session)
+            for row in users.itertuples():
+                print(f"{row.login}\t{row.role}\t{'actif' if row.active else 'désactivé'}")
+    except auth.AccountError as err:
+        print(f"Refusé, attendu : {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_template(args: argparse.Namespace) -> int:
     dataset = formats.DATASETS[args.kind]
     data = formats.template_xlsx(dataset) if args.out.lower().endswith(".xlsx") else formats.template_csv(dataset)
@@ -216,6 +259,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("kind", choices=sorted(formats.DATASETS), metavar="TYPE", help="type de données")
     p.add_argument("--out", required=True, help="fichier .csv ou .xlsx à écrire")
     p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("users", help="gère les comptes (ajout, liste, rôle, mot de passe, désactivation)",
+                       description="Comptes locaux. Les mots de passe sont lus sur l'entrée standard "
+                                   "(--password-stdin), jamais en argument, jamais affichés.")
+    users = p.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    u = users.add_parser("add", help="crée un compte", description="Crée un compte local.")
+    u.add_argument("login")
+    u.add_argument("--role", required=True, choices=["viewer", "editor", "admin"])
+    u.add_argument("--password-stdin", action="store_true", help="lit le mot de passe sur l'entrée standard")
+    users.add_parser("list", help="liste les comptes", description="Liste les comptes, leur rôle et leur état.")
+    u = users.add_parser("disable", help="désactive un compte", description="Désactive un compte (il est conservé).")
+    u.add_argument("login")
+    u = users.add_parser("set-password", help="change un mot de passe", description="Change le mot de passe.")
+    u.add_argument("login")
+    u.add_argument("--password-stdin", action="store_true", help="lit le mot de passe sur l'entrée standard")
+    u = users.add_parser("set-role", help="change le rôle d'un compte", description="Change le rôle d'un compte.")
+    u.add_argument("login")
+    u.add_argument("--role", required=True, choices=["viewer", "editor", "admin"])
+    p.set_defaults(func=cmd_users)
 
     p = sub.add_parser(
         "demo-data",

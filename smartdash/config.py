@@ -22,6 +22,10 @@ class Settings:
     import_max_file_mb: int = 50
     import_max_rows: int = 500_000
     export_template: Path | None = None
+    max_failed_logins: int = 5
+    lock_minutes: int = 15
+    idle_minutes: int = 30
+    sso_roles: dict | None = None
 
 
 def _absolute_sqlite_url(url: str, base: Path) -> str:
@@ -46,6 +50,7 @@ def load_settings(path: Path | None = None) -> Settings:
     app = raw.get("app", {})
     importing = raw.get("import", {})
     export = raw.get("export", {})
+    auth = raw.get("auth", {})
     template = export.get("template") or None
     url = os.environ.get(ENV_DATABASE_URL) or database.get("url", "sqlite:///data/smartdash.db")
     language = app.get("language", "fr")
@@ -58,4 +63,8 @@ def load_settings(path: Path | None = None) -> Settings:
         import_max_file_mb=int(importing.get("max_file_mb", 50)),
         import_max_rows=int(importing.get("max_rows", 500_000)),
         export_template=(path.parent / template).resolve() if template else None,
+        max_failed_logins=int(auth.get("max_failed_logins", 5)),
+        lock_minutes=int(auth.get("lock_minutes", 15)),
+        idle_minutes=int(auth.get("idle_minutes", 30)),
+        sso_roles={str(k).lower(): v for k, v in auth.get("sso_roles", {}).items()},
     )

@@ -443,3 +443,37 @@ Index(
     ReceivableAgeing.bucket,
     unique=True,
 )
+
+
+ROLES = ("viewer", "editor", "admin")
+
+
+class User(Base):
+    """A local account; the password is stored only as an argon2 hash."""
+
+    __tablename__ = "app_user"
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="ck_user_role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(120), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))  # None: single sign-on only
+    role: Mapped[str] = mapped_column(String(8))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    def __repr__(self) -> str:
+        return f"<User {self.login} {self.role}>"
+
+
+class AuditEvent(Base):
+    """Who did what, when: logins, failed logins, lockouts, loads, undos, exports, changes to users and data."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    login: Mapped[str | None] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    detail: Mapped[str | None] = mapped_column(Text)

@@ -14,7 +14,7 @@ import threading
 import pandas as pd
 import streamlit as st
 
-from smartdash import charts, formatting, i18n, queries
+from smartdash import actions, charts, formatting, i18n, queries
 from smartdash.config import load_settings
 from smartdash.db import engine_for, session_scope
 from smartdash.metrics.funding import OnePlusOneDefinition
@@ -55,7 +55,7 @@ def _ready_engine(url: str, load_demo_when_empty: bool):
 
 
 def ensure_app_frame() -> None:
-    """Run the page inside app.py's frame (sidebar, navigation and, later, the login gate).
+    """Run the page inside app.py's frame (sidebar, navigation, login gate), and never without a logged-in user.
 
     A page opened by its URL before any visitor has run app.py is routed by Streamlit's legacy discovery
     of pages/, which runs the page file alone. st.navigation turns that routing off for the whole server
@@ -65,6 +65,138 @@ def ensure_app_frame() -> None:
     if PagesManager.uses_pages_directory and not st.session_state.get(APP_FRAME_KEY):
         PagesManager.uses_pages_directory = False
         st.rerun()
+    login_gate()  # every page checks the login itself too: no figure without a user, however it was reached
+
+
+AUTH_KEY = "auth_login"
+SEEN_KEY = "auth_last_seen"
+
+
+def current_user():
+    """The logged-in user of this session (re-read from the store), or None."""
+    from smartdash import auth
+
+    login = st.session_state.get(AUTH_KEY)
+    if not login:
+        return None
+    if st.session_state.get("auth_sso"):
+        return auth.CurrentUser(login, st.session_state["auth_sso"])
+    return auth.active_user(store_engine(), login)
+
+
+def logout() -> None:
+    for key in (AUTH_KEY, SEEN_KEY, "auth_sso"):
+        st.session_state.pop(key, None)
+
+
+def _local_visitor() -> bool:
+    """A visitor on this machine: no remote address, and a localhost Host header (not through a proxy)."""
+    host = (st.context.headers.get("Host") or "").split(":")[0]
+    return st.context.ip_address is None and host in ("localhost", "127.0.0.1", "[::1]")
+
+
+def login_gate():
+    """The user, or the login form (or the first-admin form) and a stop: no figure is shown before a login."""
+    from smartdash import auth
+
+    settings = load_settings()
+    engine = store_engine()
+    lang = language()
+    now = dt.datetime.now(dt.UTC)
+    seen = st.session_state.get(SEEN_KEY)
+    if st.session_state.get(AUTH_KEY) and seen and now - seen > dt.timedelta(minutes=settings.idle_minutes):
+        auth.record(engine, st.session_state[AUTH_KEY], "session_expired")
+        logout()
+        st.session_state["auth_expired"] = True
+    user = current_user()
+    if user is None and st.session_state.get(AUTH_KEY):
+        logout()  # the account was disabled since the last page
+    if user is None and _sso_configured() and getattr(st.user, "is_logged_in", False):
+        user = auth.sso_user(engine, st.user.get("email"), settings.sso_roles)
+        if user:
+            st.session_state[AUTH_KEY], st.session_state["auth_sso"] = user.login, user.role
+    if user is not None:
+        st.session_state[SEEN_KEY] = now
+        return user
+
+    def login_page() -> None:
+        st.title("smartdash")
+        if st.session_state.pop("auth_expired", False):
+            st.info(pick(lang, "Session expirée après inactivité : reconnectez-vous.",
+                         "Session expired after inactivity: please log in again."))
+        if not auth.has_users(engine):
+            _first_admin_form(engine, lang)
+        else:
+            _login_form(engine, lang, settings)
+
+    # the only page before a login, with no menu: not even the names of the other pages are shown
+    st.navigation([st.Page(login_page, title=pick(lang, "Connexion", "Log in"), url_path="connexion")],
+                  position="hidden").run()
+    st.stop()
+
+
+def _sso_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def _login_form(engine, lang: str, settings) -> None:
+    from smartdash import auth
+
+    with st.form("login"):
+        st.subheader(pick(lang, "Connexion", "Log in"))
+        login = st.text_input(pick(lang, "Identifiant", "Login"), key="login_username")
+        password = st.text_input(pick(lang, "Mot de passe", "Password"), type="password", key="login_password")
+        submitted = st.form_submit_button(pick(lang, "Se connecter", "Log in"), type="primary")
+    if submitted:
+        user = auth.authenticate(engine, login, password, max_failed=settings.max_failed_logins,
+                                 lock_minutes=settings.lock_minutes)
+        if user is None:
+            st.error(pick(lang, auth.LOGIN_FAILED, "Wrong login or password, or account locked."))
+        else:
+            st.session_state[AUTH_KEY], st.session_state[SEEN_KEY] = user.login, dt.datetime.now(dt.UTC)
+            st.rerun()
+    if _sso_configured():
+        st.button(pick(lang, "Se connecter avec l'authentification unique", "Log in with single sign-on"),
+                  on_click=st.login, key="login_sso")
+
+
+def _first_admin_form(engine, lang: str) -> None:
+    from smartdash import auth
+
+    if not _local_visitor():
+        st.warning(pick(lang, "Aucun compte n'existe encore. Créez l'administrateur sur le serveur : "
+                              "`python -m smartdash users add LOGIN --role admin --password-stdin`.",
+                        "No account exists yet. Create the administrator on the server: "
+                        "`python -m smartdash users add LOGIN --role admin --password-stdin`."))
+        return
+    with st.form("first_admin"):
+        st.subheader(pick(lang, "Premier démarrage : créez le compte administrateur",
+                          "First start: create the administrator account"))
+        login = st.text_input(pick(lang, "Identifiant", "Login"), key="first_admin_login")
+        password = st.text_input(pick(lang, "Mot de passe (12 caractères au moins)", "Password (12 characters or more)"),
+                                 type="password", key="first_admin_password")
+        submitted = st.form_submit_button(pick(lang, "Créer le compte", "Create the account"), type="primary")
+    if submitted:
+        try:
+            auth.create_first_admin(engine, login, password)
+        except auth.AccountError as err:
+            st.error(pick(lang, "Refusé, attendu : ", "Refused, expected: ") + str(err))
+        else:
+            st.session_state[AUTH_KEY], st.session_state[SEEN_KEY] = login.strip(), dt.datetime.now(dt.UTC)
+            st.rerun()
+
+
+def require_page(permission: str):
+    """The user, if their role may use this page; otherwise a clear refusal and a stop (nothing of its data)."""
+    user = current_user()
+    if user is None or not user.can(permission):
+        st.error(pick(language(), "Votre rôle ne donne pas accès à cette page.",
+                      "Your role does not give access to this page."), icon=":material/lock:")
+        st.stop()
+    return user
 
 
 def store_engine():
@@ -198,7 +330,10 @@ def receivables(entity: str, as_of: dt.date, lang: str):
 
 
 def largest_overdue_clients(entity: str, as_of: dt.date) -> pd.DataFrame:
-    """Client names: the one table the access-control layer will guard."""
+    """Client names: checked against the user's role before the (cached) read."""
+    from smartdash.auth import require
+
+    require(current_user(), "see_clients")
     e = store_engine()
     return _largest_overdue(e, str(e.url), entity, as_of)
 
@@ -247,6 +382,17 @@ def sidebar() -> str:
                        format_func=lambda c: labels[c] + (pick(lang, " — en vigueur", " — in force")
                                                           if status[c] == "in_force" else ""))
     side.divider()
+    user = current_user()
+    if user is not None:
+        role = {"viewer": pick(lang, "membre du comité", "committee member"), "editor": pick(lang, "direction", "director"),
+                "admin": pick(lang, "administrateur", "administrator")}[user.role]
+        side.caption(f"{user.login} · {role}")
+        if side.button(pick(lang, "Se déconnecter", "Log out"), key="logout"):
+            from smartdash import auth
+
+            auth.record(store_engine(), user.login, "logout")
+            logout()
+            st.rerun()
     side.radio(pick(lang, "Langue", "Language"), options=list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.get, key=LANG_KEY,
                horizontal=True)
     return lang
@@ -370,10 +516,16 @@ def table(frame: pd.DataFrame, name: str, **kwargs) -> None:
     _tables.shown[name] = frame
     slug = re.sub(r"[^\w-]+", "_", name.lower()).strip("_")[:60]
     left, right, _rest = st.columns([1, 1, 6])
-    left.download_button("CSV", lambda: csv_bytes(frame), file_name=f"{slug}.csv", mime="text/csv",
+    def audited(make, kind):
+        def data():
+            actions.record_export(current_user(), store_engine(), kind, {"table": name})
+            return make()
+        return data
+
+    left.download_button("CSV", audited(lambda: csv_bytes(frame), "csv"), file_name=f"{slug}.csv", mime="text/csv",
                          key=f"csv_{_key(name)}_{_next_element()}", on_click="ignore", type="tertiary",
                          icon=":material/table:")
-    right.download_button("XLSX", lambda: xlsx_bytes({name: frame}), file_name=f"{slug}.xlsx",
+    right.download_button("XLSX", audited(lambda: xlsx_bytes({name: frame}), "xlsx"), file_name=f"{slug}.xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key=f"xlsx_{_key(name)}_{_next_element()}", on_click="ignore", type="tertiary",
                           icon=":material/grid_on:")
@@ -424,6 +576,7 @@ PAGES = [
     ("pages/versions.py", "Versions du plan", "Plan versions", ":material/history:"),
     ("pages/export.py", "Dossier du comité", "Board pack", ":material/slideshow:"),
     ("pages/data.py", "Chargement des données", "Data loading", ":material/upload_file:"),
+    ("pages/admin.py", "Administration", "Administration", ":material/admin_panel_settings:"),
 ]
 
 
@@ -432,11 +585,25 @@ def page_titles(lang: str) -> list[str]:
     return [pick(lang, fr, en) for _path, fr, en, _icon in PAGES]
 
 
-def navigation_pages(lang: str) -> list:
-    """The pages, titled in the reader's language; the overview is the home page."""
+PAGE_PERMISSION = {"pages/data.py": "import", "pages/admin.py": "users"}
+
+
+def may_open(path: str, user) -> bool:
+    return user is None or path not in PAGE_PERMISSION or user.can(PAGE_PERMISSION[path])
+
+
+def visible_page_titles(lang: str, user) -> list[str]:
+    """The menu as this user sees it: pages their role may not use are not listed."""
+    return [title for (path, *_rest), title in zip(PAGES, page_titles(lang), strict=True) if may_open(path, user)]
+
+
+def navigation_pages(lang: str, user=None) -> list:
+    """Every page, titled in the reader's language; the overview is the home page. Pages the user's role may not
+    use are hidden from the menu, and say so when opened by their address."""
     return [
         st.Page(path, title=title, icon=icon, default=i == 0,
-                url_path=path.split("/")[1].removesuffix(".py") if i else None)
+                url_path=path.split("/")[1].removesuffix(".py") if i else None,
+                visibility="visible" if may_open(path, user) else "hidden")
         for i, ((path, _fr, _en, icon), title) in enumerate(zip(PAGES, page_titles(lang), strict=True))
     ]
 
@@ -444,7 +611,6 @@ def navigation_pages(lang: str) -> list:
 # --------------------------------------------------------------------------- data loading
 
 
-WEB_USER = "interface web"  # until accounts exist, loads made from the page are recorded under this name
 
 
 def preview_upload(name: str, data: bytes, kind: str | None):
@@ -458,19 +624,16 @@ def preview_upload(name: str, data: bytes, kind: str | None):
 
 def import_upload(name: str, data: bytes, kind: str | None):
     """Load an uploaded file in one transaction, then make every page read the store again."""
-    from smartdash.importing import import_files
 
     settings = load_settings()
-    [result] = import_files(store_engine(), [(name, data)], loaded_by=WEB_USER, kind=kind,
-                            max_file_mb=settings.import_max_file_mb, max_rows=settings.import_max_rows)
+    [result] = actions.import_files(current_user(), store_engine(), [(name, data)], kind=kind,
+                                    max_file_mb=settings.import_max_file_mb, max_rows=settings.import_max_rows)
     clear_caches()
     return result
 
 
 def undo(load_id: int) -> int:
-    from smartdash.importing import undo_load
-
-    count = undo_load(store_engine(), load_id, undone_by=WEB_USER)
+    count = actions.undo_load(current_user(), store_engine(), load_id)
     clear_caches()
     return count
 
@@ -522,5 +685,35 @@ def build_deck(filters: Filters, lang: str, progress):
 
     from smartdash.export.slides import build_deck as build
 
+    actions.record_export(current_user(), store_engine(), "slides", {"as_of": filters.as_of, "lang": lang})
     return build(store_engine(), filters=replace(filters, lang=lang), template=load_settings().export_template,
                  progress=progress)
+
+
+# --------------------------------------------------------------------------- administration
+
+
+def admin_action(name: str, *args) -> None:
+    """A user-management action, guarded in smartdash.actions."""
+    getattr(actions, name)(current_user(), store_engine(), *args)
+
+
+def users_table(lang: str) -> pd.DataFrame:
+    users = actions.list_users(current_user(), store_engine())
+    return pd.DataFrame({
+        pick(lang, "Identifiant", "Login"): users["login"],
+        pick(lang, "Rôle", "Role"): users["role"],
+        pick(lang, "Actif", "Active"): [pick(lang, "oui", "yes") if a else pick(lang, "non", "no") for a in users["active"]],
+        pick(lang, "Verrouillé jusqu'à", "Locked until"): [
+            "" if pd.isna(t) or t is None else pd.Timestamp(t).strftime("%d/%m/%Y %H:%M") for t in users["locked_until"]],
+    })
+
+
+def audit_table(lang: str) -> pd.DataFrame:
+    log = actions.audit_log(current_user(), store_engine())
+    return pd.DataFrame({
+        pick(lang, "Quand (UTC)", "When (UTC)"): [pd.Timestamp(t).strftime("%d/%m/%Y %H:%M:%S") for t in log["at"]],
+        pick(lang, "Qui", "Who"): log["login"].fillna(""),
+        pick(lang, "Action", "Action"): log["action"],
+        pick(lang, "Détail", "Detail"): log["detail"].fillna(""),
+    })

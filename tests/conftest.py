@@ -120,11 +120,43 @@ def demo_store(request, tmp_path_factory) -> Iterator[Store]:
         yield s
 
 
+PASSWORD = "un mot de passe de test"
+ROLES = ("viewer", "editor", "admin")
+
+
+def ensure_users(url: str) -> None:
+    """One account per role (login = role name) in the store at `url`."""
+    from smartdash import auth
+    from smartdash.db import engine_for
+
+    engine = engine_for(url)
+    for role in ROLES:
+        try:
+            auth.add_user(engine, role, role, PASSWORD, by="test")
+        except auth.AccountError:
+            pass  # already there
+
+
+def login(at, role: str = "admin"):
+    """Open the AppTest session as the account of `role` (created by app_env)."""
+    import datetime as dt
+
+    at.session_state["auth_login"] = role
+    at.session_state["auth_last_seen"] = dt.datetime.now(dt.UTC)
+    return at
+
+
 @pytest.fixture
 def app_env(monkeypatch):
-    """Point the app at a store: sets SMARTDASH_DATABASE_URL for the duration of a test."""
+    """Point the app at a store (SMARTDASH_DATABASE_URL for the duration of a test) holding one account per
+    role; `login(at, role)` then opens a session as one of them."""
 
     def point(url: str) -> None:
         monkeypatch.setenv("SMARTDASH_DATABASE_URL", url)
+        from smartdash.db import engine_for
+        from smartdash.store import ensure_schema
+
+        ensure_schema(engine_for(url))
+        ensure_users(url)
 
     return point

@@ -13,6 +13,7 @@ from smartdash.metrics import execution as ex
 from smartdash.views import Filters
 from smartdash.views import execution as xv
 from smartdash.views import overview as ov
+from tests.conftest import login
 
 ROOT = Path(__file__).resolve().parent.parent
 END = dt.date(2026, 11, 22)
@@ -85,7 +86,7 @@ def test_a_late_instalment_turns_the_overview_red(demo_store):
 
 def test_the_execution_page_shows_the_late_instalment_and_the_legal_lines(demo_store, app_env):
     app_env(demo_store.url)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)).run()
     at.switch_page("pages/execution.py").run()
     assert not at.exception
     assert [t.label for t in at.tabs] == ["SmartFr", "GrandsEnsemble", "Alterna"]

@@ -23,6 +23,7 @@ from smartdash.export.slides import build_deck
 from smartdash.export.tables import csv_bytes, neutralise, xlsx_bytes
 from smartdash.metrics.funding import OnePlusOneDefinition, one_plus_one_coverage
 from smartdash.views import Filters
+from tests.conftest import login
 
 ROOT = Path(__file__).resolve().parent.parent
 END = dt.date(2026, 11, 22)
@@ -155,7 +156,7 @@ def test_a_chart_exports_as_png_and_svg_with_french_numbers():
 
 def test_the_export_page_builds_the_deck_with_progress(demo_store, app_env):
     app_env(demo_store.url)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)).run()
     at.switch_page("pages/export.py").run()
     assert not at.exception
     at.button(key="export_build").click().run()

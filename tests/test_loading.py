@@ -17,6 +17,7 @@ from smartdash.db import session_scope
 from smartdash.demo import demo_file_name, load_demo
 from smartdash.formats import FileRefused
 from smartdash.importing import UndoRefused, export_csv, import_files, preview_file, undo_load
+from tests.conftest import login
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = ["observation", "funding_contribution", "headcount", "membership", "receivable_item", "receivable_ageing",
@@ -208,7 +209,7 @@ def test_templates_read_back_as_their_dataset():
 
 def test_the_data_page_refuses_a_bad_file_then_previews_loads_and_undoes_a_good_one(demo, app_env):
     app_env(demo.url)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)).run()
     at.switch_page("pages/data.py").run()
     at.file_uploader(key="data_upload").upload("semaine.csv", b"bureau;fin_periode;membres\nGAND;31/12/2024;-1\n",
                                                "text/csv").run()
@@ -224,7 +225,7 @@ def test_the_data_page_refuses_a_bad_file_then_previews_loads_and_undoes_a_good_
     assert not at.exception
     assert "chargé (n°" in at.success[0].value
     history = next(df.value for df in at.dataframe if "SHA-256" in df.value.columns)
-    assert history.iloc[0]["Fichier"] == "semaine.csv" and history.iloc[0]["Qui"] == "interface web"
+    assert history.iloc[0]["Fichier"] == "semaine.csv" and history.iloc[0]["Qui"] == "admin"
     at.button(key="data_undo").click().run()
     assert "annulé" in at.success[-1].value
     with session_scope(demo.engine) as s:

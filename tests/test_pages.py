@@ -13,6 +13,7 @@ from smartdash.importing import import_files
 from smartdash.metrics.funding import OnePlusOneDefinition, one_plus_one_coverage
 from smartdash.views import Filters
 from smartdash.views import equity as equity_views
+from tests.conftest import login
 
 ROOT = Path(__file__).resolve().parent.parent
 END_2023 = dt.date(2023, 12, 31)
@@ -20,7 +21,7 @@ DEMO_END = dt.date(2026, 11, 22)
 
 
 def open_page(page: str | None = None, **state) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60))
     for key, value in state.items():
         at.session_state[key] = value
     at.run()
@@ -37,10 +38,12 @@ def metrics(at: AppTest) -> dict[str, str]:
 def test_navigation_pins_the_page_list_and_titles():
     assert ui.page_titles("fr") == ["Vue d'ensemble", "Capitaux propres", "Financement 1+1", "Effectifs",
                                         "Sociétariat", "Créances", "Exécution du plan", "Versions du plan",
-                                      "Dossier du comité", "Chargement des données"]
+                                      "Dossier du comité", "Chargement des données",
+                                      "Administration"]
     assert ui.page_titles("en") == ["Overview", "Equity", "Funding 1+1", "Headcount",
                                                             "Membership", "Receivables", "Plan execution",
-                                      "Plan versions", "Board pack", "Data loading"]
+                                      "Plan versions", "Board pack", "Data loading",
+                                      "Administration"]
     # every file in pages/ is in the navigation, so no legacy discovery can add another
     assert sorted(path for path, *_ in ui.PAGES) == sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
 
@@ -148,7 +151,7 @@ def test_every_page_on_an_empty_store_says_what_to_load(page, store, app_env, mo
 
 def test_a_page_opened_by_its_url_on_a_fresh_server_still_runs_inside_app_py(demo):
     """Before any visitor ran app.py, Streamlit routes pages/ the legacy way and would run the page alone."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60))
     at.switch_page("pages/data.py").run()  # the first run of this server: no st.navigation seen yet
     assert not at.exception
     assert at.title[0].value == "Chargement des données"
@@ -168,5 +171,5 @@ def test_the_home_page_shows_a_figure_read_from_the_store(store, app_env):
     app_env(store.url)
     at = open_page()
     assert [(m.label, m.value) for m in at.metric] == [("Marge brute", "1,23\u00a0M€")]
-    assert "au 31 octobre 2026" in at.caption[-1].value
+    assert any("au 31 octobre 2026" in c.value for c in at.caption)
     assert not at.warning  # nothing synthetic is shown, so no demo banner

@@ -2,9 +2,11 @@
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
 
 from smartdash import models as m
 from smartdash.db import session_scope
@@ -12,6 +14,7 @@ from smartdash.demo import load_demo
 from smartdash.formats import FileRefused
 from smartdash.importing import import_files, preview_file
 from smartdash.views import versions as vv
+from tests.conftest import login
 
 
 @pytest.fixture
@@ -84,12 +87,9 @@ def test_the_drift_reports_changed_targets_with_both_values_and_the_version_that
 
 
 def test_the_versions_page_lists_versions_and_drift(demo_store, app_env):
-    from pathlib import Path
-
-    from streamlit.testing.v1 import AppTest
 
     app_env(demo_store.url)
-    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=60).run()
+    at = login(AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=60)).run()
     at.switch_page("pages/versions.py").run()
     assert not at.exception
     funding = at.dataframe[1].value

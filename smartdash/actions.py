@@ -1,0 +1,78 @@
+"""The guarded API: every action a page offers, checked against the user's role and written to the audit log.
+
+Pages call these, never the unguarded functions behind them; the command line, run by whoever holds the
+machine, calls the unguarded ones and audits under the system user.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from smartdash import auth, importing, queries
+from smartdash.auth import CurrentUser, require
+from smartdash.db import session_scope
+
+
+def import_files(user: CurrentUser | None, engine: Engine, files: Sequence[tuple[str, bytes]], **limits):
+    require(user, "import")
+    results = importing.import_files(engine, files, loaded_by=user.login, **limits)
+    for result in results:
+        auth.record(engine, user.login, "import", {"file": result.file_name, "load": result.load_id,
+                                                   "inserted": result.inserted, "updated": result.updated})
+    return results
+
+
+def undo_load(user: CurrentUser | None, engine: Engine, load_id: int) -> int:
+    require(user, "undo")
+    count = importing.undo_load(engine, load_id, undone_by=user.login)
+    auth.record(engine, user.login, "undo", {"load": load_id, "rows": count})
+    return count
+
+
+def largest_overdue_clients(user: CurrentUser | None, engine: Engine, entity: str, as_of: dt.date) -> pd.DataFrame:
+    """Client names are confidential: viewers may not read them."""
+    require(user, "see_clients")
+    with session_scope(engine) as session:
+        return queries.largest_overdue_clients(session=session, entity=entity, as_of=as_of)
+
+
+def add_user(user: CurrentUser | None, engine: Engine, login: str, role: str, password: str | None) -> None:
+    require(user, "users")
+    auth.add_user(engine, login, role, password, by=user.login)
+
+
+def set_password(user: CurrentUser | None, engine: Engine, login: str, password: str) -> None:
+    if user is None or user.login != login:  # anyone may change their own password
+        require(user, "users")
+    auth.set_password(engine, login, password, by=user.login)
+
+
+def set_role(user: CurrentUser | None, engine: Engine, login: str, role: str) -> None:
+    require(user, "users")
+    auth.set_role(engine, login, role, by=user.login)
+
+
+def disable_user(user: CurrentUser | None, engine: Engine, login: str) -> None:
+    require(user, "users")
+    auth.disable_user(engine, login, by=user.login)
+
+
+def list_users(user: CurrentUser | None, engine: Engine) -> pd.DataFrame:
+    require(user, "users")
+    with session_scope(engine) as session:
+        return auth.list_users(session=session)
+
+
+def audit_log(user: CurrentUser | None, engine: Engine) -> pd.DataFrame:
+    require(user, "audit")
+    with session_scope(engine) as session:
+        return auth.audit_log(session=session)
+
+
+def record_export(user: CurrentUser | None, engine: Engine, what: str, detail: dict | None = None) -> None:
+    require(user, "export")
+    auth.record(engine, user.login, "export", {"what": what, **(detail or {})})

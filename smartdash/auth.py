@@ -1,0 +1,217 @@
+"""Who may see and change what: local accounts, roles, login with lockout, and the audit log.
+
+Passwords are hashed with argon2 (argon2-cffi) and never stored, logged or shown in clear. Every guard lives
+here, on the server side: a page that hides a button is a convenience, `require()` is the rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+import pandas as pd
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from smartdash import models
+from smartdash.db import session_scope
+
+ROLES = models.ROLES
+PERMISSIONS: dict[str, set[str]] = {
+    # committee member: every page, no client names
+    "viewer": {"view", "export"},
+    # director: loads figures, undoes loads, sees client names, writes notes
+    "editor": {"view", "export", "import", "undo", "see_clients", "notes"},
+    # administrator: everything, including users, the indicator catalogue and settings
+    "admin": {"view", "export", "import", "undo", "see_clients", "notes", "users", "catalogue", "audit"},
+}
+LOGIN_FAILED = "Identifiant ou mot de passe incorrect, ou compte verrouillé."
+_hasher = PasswordHasher()
+
+
+class PermissionDenied(Exception):
+    """The user's role does not allow this."""
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    login: str
+    role: str
+
+    def can(self, permission: str) -> bool:
+        return permission in PERMISSIONS.get(self.role, set())
+
+
+def require(user: CurrentUser | None, permission: str) -> CurrentUser:
+    """The user, if their role allows `permission`; PermissionDenied otherwise (and for no user at all)."""
+    if user is None or not user.can(permission):
+        raise PermissionDenied(f"rôle « {user.role if user else 'aucun'} » : action « {permission} » non autorisée")
+    return user
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    """SQLite gives naive datetimes back; every datetime here is UTC."""
+    return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
+
+
+# --------------------------------------------------------------------------- audit
+
+
+def audit(session: Session, login: str | None, action: str, detail: dict | str | None = None) -> None:
+    """Record an event in the caller's transaction."""
+    text = json.dumps(detail, ensure_ascii=False, default=str) if isinstance(detail, dict) else detail
+    session.add(models.AuditEvent(at=_now(), login=login, action=action, detail=text))
+
+
+def record(engine: Engine, login: str | None, action: str, detail: dict | str | None = None) -> None:
+    """Record an event in a transaction of its own."""
+    with session_scope(engine) as session:
+        audit(session, login, action, detail)
+
+
+def audit_log(*, session: Session, limit: int = 1000) -> pd.DataFrame:
+    """The newest events first. Columns: at, login, action, detail."""
+    e = models.AuditEvent
+    rows = session.execute(select(e.at, e.login, e.action, e.detail).order_by(e.id.desc()).limit(limit)).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=["at", "login", "action", "detail"])
+
+
+# --------------------------------------------------------------------------- accounts
+
+
+class AccountError(ValueError):
+    """A user-management request that cannot be done (unknown login, weak password, …)."""
+
+
+def _check_password(password: str) -> None:
+    if len(password) < 12:
+        raise AccountError("un mot de passe d'au moins 12 caractères")
+
+
+def has_users(engine: Engine) -> bool:
+    with session_scope(engine) as session:
+        return bool(session.scalar(select(func.count()).select_from(models.User)))
+
+
+def add_user(engine: Engine, login: str, role: str, password: str | None, *, by: str | None) -> None:
+    """Create an account (password None: single sign-on only)."""
+    login = login.strip()
+    if not login or len(login) > 120:
+        raise AccountError("un identifiant de 1 à 120 caractères")
+    if role not in ROLES:
+        raise AccountError("un rôle parmi : " + ", ".join(ROLES))
+    if password is not None:
+        _check_password(password)
+    with session_scope(engine) as session:
+        if session.scalar(select(models.User).where(models.User.login == login)):
+            raise AccountError(f"un identifiant libre (« {login} » existe déjà)")
+        session.add(models.User(login=login, role=role, active=True, failed_attempts=0, created_at=_now(),
+                                password_hash=_hasher.hash(password) if password is not None else None))
+        audit(session, by, "user_added", {"login": login, "role": role})
+
+
+def create_first_admin(engine: Engine, login: str, password: str) -> None:
+    """The first account, an admin, while the store has none (refused once any account exists)."""
+    with session_scope(engine) as session:
+        if session.scalar(select(func.count()).select_from(models.User)):
+            raise AccountError("aucun compte existant (le premier administrateur est déjà créé)")
+    add_user(engine, login, "admin", password, by=login)
+
+
+def _user(session: Session, login: str) -> models.User:
+    user = session.scalar(select(models.User).where(models.User.login == login))
+    if user is None:
+        raise AccountError(f"un identifiant existant (« {login} » inconnu)")
+    return user
+
+
+def set_password(engine: Engine, login: str, password: str, *, by: str | None) -> None:
+    _check_password(password)
+    with session_scope(engine) as session:
+        user = _user(session, login)
+        user.password_hash, user.failed_attempts, user.locked_until = _hasher.hash(password), 0, None
+        audit(session, by, "password_set", {"login": login})
+
+
+def set_role(engine: Engine, login: str, role: str, *, by: str | None) -> None:
+    if role not in ROLES:
+        raise AccountError("un rôle parmi : " + ", ".join(ROLES))
+    with session_scope(engine) as session:
+        user = _user(session, login)
+        user.role = role
+        audit(session, by, "role_set", {"login": login, "role": role})
+
+
+def disable_user(engine: Engine, login: str, *, by: str | None) -> None:
+    with session_scope(engine) as session:
+        _user(session, login).active = False
+        audit(session, by, "user_disabled", {"login": login})
+
+
+def list_users(*, session: Session) -> pd.DataFrame:
+    """Columns: login, role, active, locked_until, created_at (never any password material)."""
+    u = models.User
+    rows = session.execute(select(u.login, u.role, u.active, u.locked_until, u.created_at).order_by(u.login)).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=["login", "role", "active", "locked_until", "created_at"])
+
+
+def active_user(engine: Engine, login: str) -> CurrentUser | None:
+    """The account behind a session, re-read on every page run: a disabled account is logged out at once."""
+    with session_scope(engine) as session:
+        user = session.scalar(select(models.User).where(models.User.login == login))
+        return CurrentUser(user.login, user.role) if user is not None and user.active else None
+
+
+# --------------------------------------------------------------------------- login
+
+
+def authenticate(engine: Engine, login: str, password: str, *, max_failed: int = 5, lock_minutes: int = 15,
+                 now: dt.datetime | None = None) -> CurrentUser | None:
+    """The user if login and password match an active, unlocked account; None otherwise, with the same
+    answer whatever went wrong (unknown login, wrong password, disabled or locked account). After `max_failed`
+    failures in a row the account is locked for `lock_minutes`, in the store: a new session does not reset it."""
+    now = now or _now()
+    login = (login or "").strip()
+    with session_scope(engine) as session:
+        user = session.scalar(select(models.User).where(models.User.login == login)) if login else None
+        if user is None or not user.active or user.password_hash is None:
+            _hasher.hash("timing: an unknown login costs what a known one does")
+            audit(session, login or None, "login_failed", "compte inconnu ou inactif")
+            return None
+        locked = _aware(user.locked_until)
+        if locked is not None and locked > now:
+            audit(session, login, "login_refused_locked", {"until": locked.isoformat()})
+            return None
+        try:
+            _hasher.verify(user.password_hash, password or "")
+        except (VerificationError, InvalidHashError):
+            user.failed_attempts += 1
+            audit(session, login, "login_failed", {"attempt": user.failed_attempts})
+            if user.failed_attempts >= max_failed:
+                user.locked_until, user.failed_attempts = now + dt.timedelta(minutes=lock_minutes), 0
+                audit(session, login, "lockout", {"minutes": lock_minutes})
+            return None
+        user.failed_attempts, user.locked_until = 0, None
+        if _hasher.check_needs_rehash(user.password_hash):
+            user.password_hash = _hasher.hash(password)
+        audit(session, login, "login")
+        return CurrentUser(user.login, user.role)
+
+
+def sso_user(engine: Engine, email: str | None, roles: dict[str, str]) -> CurrentUser | None:
+    """A user signed in by single sign-on: the role configured for their e-mail address, else no access."""
+    if not email:
+        return None
+    role = roles.get(email.lower())
+    if role not in ROLES:
+        record(engine, email, "login_failed", "sso : adresse sans rôle")
+        return None
+    record(engine, email, "login", "sso")
+    return CurrentUser(email.lower(), role)

@@ -1,0 +1,228 @@
+"""Who may see and change what: login before any figure, lockout kept in the store, roles enforced in smartdash,
+the audit log, and inert user text."""
+
+import csv
+import datetime as dt
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from streamlit.testing.v1 import AppTest
+
+from smartdash import actions, auth, ui
+from smartdash import models as m
+from smartdash.auth import CurrentUser, PermissionDenied
+from smartdash.db import session_scope
+from smartdash.demo import load_demo
+from tests.conftest import PASSWORD, login
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = [None] + [path.split("/")[1].removesuffix(".py") for path, *_ in ui.PAGES[1:]]
+VIEWER, EDITOR = CurrentUser("viewer", "viewer"), CurrentUser("editor", "editor")
+
+
+def fresh_app(page: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if page:
+        at.switch_page(f"pages/{page}.py")
+    return at.run()
+
+
+def shows_no_figure(at: AppTest) -> bool:
+    return not at.metric and not at.dataframe and not at.get("arrow_vega_lite_chart") and not at.tabs
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_page_shows_a_figure_before_login(demo_store, app_env, page):
+    app_env(demo_store.url)
+    at = fresh_app(page)
+    assert not at.exception
+    assert shows_no_figure(at)
+    assert at.text_input(key="login_username") and at.text_input(key="login_password")
+    assert len(at.button) == 1  # the form's one submit button
+
+
+def submit_login(at: AppTest, login_name: str, password: str) -> AppTest:
+    at.text_input(key="login_username").input(login_name)
+    at.text_input(key="login_password").input(password)
+    return at.button[0].click().run()
+
+
+def test_a_wrong_password_shows_no_figure_and_the_same_message_as_an_unknown_login(demo_store, app_env):
+    app_env(demo_store.url)
+    wrong = submit_login(fresh_app(), "viewer", "pas le bon mot de passe")
+    unknown = submit_login(fresh_app(), "personne", "pas le bon mot de passe")
+    assert shows_no_figure(wrong) and shows_no_figure(unknown)
+    assert wrong.error[0].value == unknown.error[0].value == auth.LOGIN_FAILED
+    good = submit_login(fresh_app(), "viewer", PASSWORD)
+    assert not good.exception and good.metric  # logged in: the overview's tiles
+
+
+def test_lockout_after_five_failures_survives_a_new_session(store, app_env):
+    app_env(store.url)
+    for _ in range(5):
+        submit_login(fresh_app(), "editor", "mauvais mot de passe")
+    locked = submit_login(fresh_app(), "editor", PASSWORD)  # a fresh session, the right password: still locked
+    assert shows_no_figure(locked) and locked.error[0].value == auth.LOGIN_FAILED
+    with session_scope(store.engine) as s:
+        until = s.scalar(select(m.User.locked_until).where(m.User.login == "editor"))
+        actions_seen = s.scalars(select(m.AuditEvent.action).where(m.AuditEvent.login == "editor")).all()
+    assert until is not None
+    assert actions_seen.count("login_failed") == 5 and "lockout" in actions_seen and "login_refused_locked" in actions_seen
+    later = auth._aware(until) + dt.timedelta(seconds=1)
+    assert auth.authenticate(store.engine, "editor", PASSWORD, now=later) == CurrentUser("editor", "editor")
+
+
+def test_passwords_are_stored_as_argon2_hashes_only(store):
+    auth.add_user(store.engine, "claire", "viewer", "un très long mot de passe", by="test")
+    with session_scope(store.engine) as s:
+        stored = s.scalar(select(m.User.password_hash).where(m.User.login == "claire"))
+        audit = " ".join(s.scalars(select(m.AuditEvent.detail)).all())
+    assert stored.startswith("$argon2id$") and "un très long mot de passe" not in stored + audit
+    with pytest.raises(auth.AccountError, match="12 caractères"):
+        auth.add_user(store.engine, "court", "viewer", "court", by="test")
+
+
+def test_sessions_expire_after_the_idle_time(demo_store, app_env):
+    app_env(demo_store.url)
+    at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "viewer")
+    at.session_state["auth_last_seen"] = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=31)
+    at.run()
+    assert shows_no_figure(at) and "Session expirée" in at.info[0].value
+
+
+def test_a_disabled_account_is_logged_out_at_its_next_page(store, app_env):
+    load_demo(store.engine)
+    app_env(store.url)
+    at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "editor").run()
+    assert at.metric
+    auth.disable_user(store.engine, "editor", by="test")
+    at.run()
+    assert shows_no_figure(at) and at.text_input(key="login_username")
+
+
+def test_a_viewer_cannot_use_the_data_or_admin_pages_nor_see_client_names(demo_store, app_env):
+    app_env(demo_store.url)
+    titles = ui.visible_page_titles("fr", VIEWER)
+    assert "Chargement des données" not in titles and "Administration" not in titles and "Créances" in titles
+    assert "Chargement des données" in ui.visible_page_titles("fr", EDITOR)
+    for page in ("data", "admin"):
+        at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "viewer")
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception
+        assert at.error[0].value == "Votre rôle ne donne pas accès à cette page."
+        assert not at.get("file_uploader") and not at.dataframe
+    at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "viewer")
+    at.session_state["filter_as_of"] = dt.date(2023, 12, 31)
+    at.switch_page("pages/receivables.py").run()
+    assert not at.exception
+    assert not any("Client" in df.value.columns for df in at.dataframe)  # the clients table is not there
+    assert "réservés à la direction" in at.info[-1].value
+    editor = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "editor")
+    editor.session_state["filter_as_of"] = dt.date(2023, 12, 31)
+    editor.switch_page("pages/receivables.py").run()
+    assert list(editor.dataframe[0].value.columns)[0] == "Client"
+
+
+def test_the_smartdash_api_refuses_a_viewer_and_changes_nothing(store):
+    load_demo(store.engine)
+    with session_scope(store.engine) as s:
+        loads = s.scalar(select(func.count()).select_from(m.DataLoad))
+        load_id = s.scalar(select(func.max(m.DataLoad.id)))
+    data = b"bureau;fin_periode;membres\nGAND;30/06/2026;760\n"
+    with pytest.raises(PermissionDenied):
+        actions.import_files(VIEWER, store.engine, [("s.csv", data)])
+    with pytest.raises(PermissionDenied):
+        actions.undo_load(VIEWER, store.engine, load_id)
+    with pytest.raises(PermissionDenied):
+        actions.add_user(VIEWER, store.engine, "mallory", "admin", "un mot de passe assez long")
+    with pytest.raises(PermissionDenied):
+        actions.largest_overdue_clients(VIEWER, store.engine, "SMARTCOOP", dt.date(2023, 12, 31))
+    with pytest.raises(PermissionDenied):
+        actions.add_user(EDITOR, store.engine, "mallory", "admin", "un mot de passe assez long")
+    with pytest.raises(PermissionDenied):
+        actions.import_files(None, store.engine, [("s.csv", data)])
+    with session_scope(store.engine) as s:
+        assert s.scalar(select(func.count()).select_from(m.DataLoad)) == loads
+        assert s.scalar(select(func.count()).select_from(m.User)) == 0
+    assert len(actions.largest_overdue_clients(EDITOR, store.engine, "SMARTCOOP", dt.date(2023, 12, 31))) == 10
+
+
+def test_actions_are_written_to_the_audit_log(store):
+    load_demo(store.engine)
+    admin = CurrentUser("admin", "admin")
+    [result] = actions.import_files(EDITOR, store.engine, [("s.csv", b"bureau;fin_periode;membres\nGAND;30/06/2026;760\n")])
+    actions.undo_load(EDITOR, store.engine, result.load_id)
+    actions.add_user(admin, store.engine, "denis", "viewer", "un mot de passe assez long")
+    actions.disable_user(admin, store.engine, "denis")
+    actions.record_export(VIEWER, store.engine, "slides", {"as_of": "2026-11-22"})
+    log = actions.audit_log(admin, store.engine)
+    assert list(log["action"])[:5] == ["export", "user_disabled", "user_added", "undo", "import"]
+    assert list(log["login"])[:5] == ["viewer", "admin", "admin", "editor", "editor"]
+    with pytest.raises(PermissionDenied):
+        actions.audit_log(EDITOR, store.engine)
+
+
+HOSTILE = ["'; DROP TABLE entity; --", "<script>alert('x')</script>", "**gras** [lien](http://evil.example)",
+           "=HYPERLINK(\"http://evil.example\")"]
+
+
+def test_hostile_text_is_stored_and_shown_as_inert_text(store, app_env):
+    load_demo(store.engine)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(["code", "version_plan", "apporteur", "categorie_apporteur", "beneficiaire", "instrument",
+                     "periode", "date_prevue", "montant_prevu", "statut"])
+    for i, text in enumerate(HOSTILE):
+        writer.writerow([f"X-{i}", "PLAN-2024-06", text, "partenaires", "SMARTFR", "UNDECIDED", "2024", "31/12/2024",
+                         "1 000", "prévu"])
+    data = out.getvalue().encode()
+    actions.import_files(EDITOR, store.engine, [("financements.csv", data)])
+    with session_scope(store.engine) as s:
+        stored = s.scalars(select(m.FundingContribution.contributor).where(m.FundingContribution.code.like("X-%"))
+                           .order_by(m.FundingContribution.code)).all()
+        assert s.scalar(select(func.count()).select_from(m.Entity)) == 5  # the store is intact
+    assert stored == HOSTILE
+    app_env(store.url)
+    at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "viewer").run()
+    assert not at.exception
+    shown = [md.value for md in at.markdown if "Apport en retard" in md.value]
+    for text in HOSTILE:
+        assert any(ui.md_escape(text) in line for line in shown)  # escaped: no link, no bold, no HTML
+    assert not any("<script>" in line for line in shown)
+    failed = auth.authenticate(store.engine, "' OR '1'='1", "' OR '1'='1")
+    assert failed is None
+
+
+def test_first_admin_is_offered_only_on_this_machine_and_only_once(store, app_env):
+    app_env_url = store.url
+    os.environ["SMARTDASH_DATABASE_URL"] = app_env_url
+    try:
+        at = fresh_app()  # AppTest has no localhost Host header: treated as a remote visitor
+        assert "Aucun compte n'existe encore" in at.warning[0].value and shows_no_figure(at)
+    finally:
+        del os.environ["SMARTDASH_DATABASE_URL"]
+    auth.create_first_admin(store.engine, "alice", "un mot de passe assez long")
+    with pytest.raises(auth.AccountError, match="déjà créé"):
+        auth.create_first_admin(store.engine, "mallory", "un mot de passe assez long")
+
+
+def test_users_from_the_command_line(store):
+    env = dict(os.environ, SMARTDASH_DATABASE_URL=store.url)
+
+    def run(*args, stdin=None):
+        return subprocess.run([sys.executable, "-m", "smartdash", "users", *args], cwd=ROOT, env=env, input=stdin,
+                              capture_output=True, text=True, timeout=60)
+
+    added = run("add", "bea", "--role", "editor", "--password-stdin", stdin="un mot de passe assez long\n")
+    assert added.returncode == 0 and "un mot de passe" not in added.stdout + added.stderr
+    assert run("add", "bea", "--role", "viewer", "--password-stdin", stdin="x" * 20 + "\n").returncode == 1
+    assert run("set-password", "bea", "--password-stdin", stdin="un autre mot de passe long\n").returncode == 0
+    assert auth.authenticate(store.engine, "bea", "un autre mot de passe long") == CurrentUser("bea", "editor")
+    assert run("disable", "bea").returncode == 0
+    assert run("list").stdout.strip() == "bea\teditor\tdésactivé"
+    assert auth.authenticate(store.engine, "bea", "un autre mot de passe long") is None
