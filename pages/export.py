@@ -20,6 +20,17 @@ st.markdown(pick(
     "its bridge, the 1+1 rule (with its definition), plan execution, headcount, membership, receivables, and an "
     "appendix of sources. Charts are native (editable in PowerPoint). The deck follows the sidebar filters: entity, "
     "as-of date, plan version, language."))
+meetings = ui.committee_read("meetings")
+choices = [None, *[int(i) for i in meetings["id"]]]
+titles = {int(r.id): f"{formatting.date_long(r.held_on, lang=lang)} — {pick(lang, 'chiffres au', 'figures as of')} "
+                     f"{formatting.date_long(r.as_of, lang=lang)}" for r in meetings.itertuples()}
+meeting = st.selectbox(pick(lang, "Pour la réunion", "For the meeting"), choices, key="export_meeting",
+                       format_func=lambda i: pick(lang, "— date de la barre latérale —", "— the sidebar's date —")
+                       if i is None else titles[i])
+if meeting is not None:  # the deck for a meeting uses that meeting's as-of date
+    from dataclasses import replace
+
+    f = replace(f, as_of=meetings.set_index("id").loc[meeting, "as_of"])
 deck_lang = st.segmented_control(pick(lang, "Langue du dossier", "Deck language"), ["fr", "en"], default=lang,
                                  key="export_lang", format_func={"fr": "Français", "en": "English"}.get)
 if st.button(pick(lang, "Préparer le dossier", "Build the deck"), type="primary", key="export_build"):

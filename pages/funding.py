@@ -5,7 +5,7 @@ import streamlit as st
 from smartdash import charts, formatting, ui
 from smartdash.metrics.funding import OnePlusOneDefinition
 from smartdash.views import funding as fv
-from smartdash.views import pick
+from smartdash.views import pick, sources_of
 
 ui.ensure_app_frame()
 
@@ -91,6 +91,6 @@ if not view.discrepancies.empty:
     st.subheader(pick(lang, "Incohérences du plan", "Inconsistencies in the plan"))
     ui.table(fv.discrepancies_table(view, lang), pick(lang, "Incohérences du plan", "Plan inconsistencies"))
 
-ui.sources_expander(sorted({s for s in view.lines["source"] if s}), lang,
+ui.sources_expander(sources_of(view.lines["source"]), lang,
                     synthetic=bool(view.lines["is_synthetic"].any()))
 ui.page_workbook("financement")

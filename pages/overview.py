@@ -3,7 +3,7 @@
 import streamlit as st
 
 from smartdash import formatting, ui
-from smartdash.views import pick
+from smartdash.views import pick, sources_of
 
 ui.ensure_app_frame()
 
@@ -24,6 +24,16 @@ if attention:
         st.markdown(f"{dot} {ui.md_escape(item.message)}")
 else:
     st.success(pick(lang, "Rien à signaler.", "Nothing to report."))
+
+actions = ui.committee_read("decisions", open_only=True)
+if not actions.empty:
+    st.subheader(pick(lang, "Actions ouvertes du comité", "The committee's open actions"))
+    for row in actions.itertuples():
+        late = row.due_date is not None and row.due_date < f.as_of
+        mark = ":red[:material/schedule:]" if late else ":blue[:material/task_alt:]"
+        due = formatting.date_long(row.due_date, lang=lang) if row.due_date else "—"
+        st.markdown(f"{mark} {ui.md_escape(row.text)} — {ui.md_escape(row.owner)}, "
+                    + pick(lang, "échéance ", "due ") + due)
 
 for entity_name in dict.fromkeys(t.entity_name for t in tiles):
     st.subheader(entity_name)
@@ -48,6 +58,6 @@ for entity_name in dict.fromkeys(t.entity_name for t in tiles):
             marker = pick(lang, " · démo / synthétique", " · demo / synthetic") if tile.is_synthetic else ""
             st.caption(pick(lang, "au ", "as of ") + formatting.date_long(tile.period_end, lang=lang) + gap + marker)
 
-ui.sources_expander(sorted({t.source for t in tiles if t.source}), lang,
+ui.sources_expander(sources_of([t.source for t in tiles]), lang,
                     synthetic=any(t.is_synthetic for t in tiles))
 ui.page_workbook("vue_ensemble")

@@ -477,3 +477,60 @@ class AuditEvent(Base):
     login: Mapped[str | None] = mapped_column(String(120))
     action: Mapped[str] = mapped_column(String(40), index=True)
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+DECISION_STATUSES = ("open", "done", "cancelled")
+
+
+class MeetingNote(Base):
+    """The committee's comment on an indicator (or on the meeting) — stored as plain text, shown inert."""
+
+    __tablename__ = "meeting_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    indicator_id: Mapped[int | None] = mapped_column(ForeignKey("indicator.id"))
+    entity_id: Mapped[int | None] = mapped_column(ForeignKey("entity.id"))
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Decision(Base):
+    """A decision or action of a meeting, with its owner and due date; open until closed."""
+
+    __tablename__ = "decision"
+    __table_args__ = (CheckConstraint(_in("status", DECISION_STATUSES), name="ck_decision_status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    indicator_id: Mapped[int | None] = mapped_column(ForeignKey("indicator.id"))
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(120))
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    closed_by: Mapped[str | None] = mapped_column(String(120))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class MeetingSnapshot(Base):
+    """What a closed meeting was shown, kept as presented: later corrections never change it."""
+
+    __tablename__ = "meeting_snapshot"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    indicator_code: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(12))
+    entity_code: Mapped[str] = mapped_column(String(32))
+    entity_name: Mapped[str] = mapped_column(String(120))
+    period_end: Mapped[dt.date | None] = mapped_column(Date)
+    value: Mapped[Decimal | None] = mapped_column(Fixed(4))
+    plan_value: Mapped[Decimal | None] = mapped_column(Fixed(4))
+    plan_version: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str | None] = mapped_column(String(8))
+    taken_by: Mapped[str] = mapped_column(String(120))
+    taken_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -43,9 +43,11 @@ def init_store(engine: Engine, *, demo: bool = False) -> InitReport:
     migrated = ensure_schema(engine)
     written = None
     if demo:
-        from smartdash.demo import load_demo
+        from smartdash.committee import freeze_latest_closed_meeting
+        from smartdash.demo import DEMO_USER, load_demo
 
         written = sum(r.inserted + r.updated for r in load_demo(engine))
+        written += freeze_latest_closed_meeting(engine, by=DEMO_USER)
     return InitReport(migrated, schema.current_revision(engine) or "", written)
 
 

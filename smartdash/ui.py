@@ -573,6 +573,8 @@ PAGES = [
     ("pages/membership.py", "Sociétariat", "Membership", ":material/apartment:"),
     ("pages/receivables.py", "Créances", "Receivables", ":material/receipt_long:"),
     ("pages/execution.py", "Exécution du plan", "Plan execution", ":material/gavel:"),
+    ("pages/committee.py", "Réunions et décisions", "Meetings and decisions", ":material/groups_2:"),
+    ("pages/catalogue.py", "Catalogue des indicateurs", "Indicator catalogue", ":material/tune:"),
     ("pages/versions.py", "Versions du plan", "Plan versions", ":material/history:"),
     ("pages/export.py", "Dossier du comité", "Board pack", ":material/slideshow:"),
     ("pages/data.py", "Chargement des données", "Data loading", ":material/upload_file:"),
@@ -585,7 +587,7 @@ def page_titles(lang: str) -> list[str]:
     return [pick(lang, fr, en) for _path, fr, en, _icon in PAGES]
 
 
-PAGE_PERMISSION = {"pages/data.py": "import", "pages/admin.py": "users"}
+PAGE_PERMISSION = {"pages/data.py": "import", "pages/admin.py": "users", "pages/catalogue.py": "catalogue"}
 
 
 def may_open(path: str, user) -> bool:
@@ -716,4 +718,61 @@ def audit_table(lang: str) -> pd.DataFrame:
         pick(lang, "Qui", "Who"): log["login"].fillna(""),
         pick(lang, "Action", "Action"): log["action"],
         pick(lang, "Détail", "Detail"): log["detail"].fillna(""),
+    })
+
+
+# --------------------------------------------------------------------------- the committee
+
+
+def committee_call(name: str, *args, **kwargs):
+    """A committee change, guarded in smartdash.committee; every page reads the store again afterwards."""
+    from smartdash import committee
+
+    result = getattr(committee, name)(current_user(), store_engine(), *args, **kwargs)
+    clear_caches()
+    return result
+
+
+def committee_read(name: str, **kwargs):
+    from smartdash import committee
+
+    with session_scope(store_engine()) as s:
+        return getattr(committee, name)(session=s, **kwargs)
+
+
+def indicator_codes() -> list[str]:
+    e = store_engine()
+    with session_scope(e) as s:
+        return list(queries.indicators(session=s)["code"])
+
+
+def decisions_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    today = dt.date.today()
+    states = {"open": pick(lang, "ouverte", "open"), "done": pick(lang, "faite", "done"),
+              "cancelled": pick(lang, "abandonnée", "cancelled")}
+    return pd.DataFrame({
+        pick(lang, "Réunion", "Meeting"): [formatting.date_short(d) for d in frame["meeting"]],
+        pick(lang, "Décision", "Decision"): frame["text"],
+        pick(lang, "Responsable", "Owner"): frame["owner"],
+        pick(lang, "Échéance", "Due"): [formatting.date_short(d) if d else "—" for d in frame["due_date"]],
+        pick(lang, "État", "State"): [states[s] + (pick(lang, " (en retard)", " (late)") if s == "open" and d
+                                                   and d < today else "")
+                                      for s, d in zip(frame["status"], frame["due_date"], strict=True)],
+        pick(lang, "Saisie par", "By"): frame["created_by"],
+    })
+
+
+def frozen_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    def shown(v, u):
+        return formatting.value(v, u, lang=lang) if v is not None else "—"
+
+    return pd.DataFrame({
+        pick(lang, "Indicateur", "Indicator"): frame["label"],
+        pick(lang, "Entité", "Entity"): frame["entity"],
+        pick(lang, "Au", "As of"): [formatting.date_short(d) for d in frame["period_end"]],
+        pick(lang, "Présenté", "Presented"): [shown(v, u) for v, u in zip(frame["presented"], frame["unit"], strict=True)],
+        pick(lang, "Corrigé depuis", "Corrected since"): [shown(v, u) for v, u in zip(frame["corrected"], frame["unit"],
+                                                                                        strict=True)],
+        pick(lang, "Différence", "Difference"): ["" if d is None or d == 0 else shown(d, u)
+                                                 for d, u in zip(frame["difference"], frame["unit"], strict=True)],
     })

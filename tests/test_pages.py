@@ -37,12 +37,14 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 def test_navigation_pins_the_page_list_and_titles():
     assert ui.page_titles("fr") == ["Vue d'ensemble", "Capitaux propres", "Financement 1+1", "Effectifs",
-                                        "Sociétariat", "Créances", "Exécution du plan", "Versions du plan",
+                                        "Sociétariat", "Créances", "Exécution du plan", "Réunions et décisions",
+                                      "Catalogue des indicateurs", "Versions du plan",
                                       "Dossier du comité", "Chargement des données",
                                       "Administration"]
     assert ui.page_titles("en") == ["Overview", "Equity", "Funding 1+1", "Headcount",
                                                             "Membership", "Receivables", "Plan execution",
-                                      "Plan versions", "Board pack", "Data loading",
+                                      "Meetings and decisions", "Indicator catalogue", "Plan versions", "Board pack",
+                                      "Data loading",
                                       "Administration"]
     # every file in pages/ is in the navigation, so no legacy discovery can add another
     assert sorted(path for path, *_ in ui.PAGES) == sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))

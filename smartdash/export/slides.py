@@ -25,7 +25,7 @@ from smartdash import charts, formatting, queries
 from smartdash.db import session_scope
 from smartdash.export.images import chart_png
 from smartdash.metrics.funding import OnePlusOneDefinition
-from smartdash.views import Filters, pick
+from smartdash.views import Filters, pick, sources_of
 from smartdash.views import equity as equity_views
 from smartdash.views import execution as execution_views
 from smartdash.views import funding as funding_views
@@ -209,10 +209,30 @@ def _meeting_date(session, as_of: dt.date) -> dt.date | None:
     return None if upcoming.empty else upcoming.iloc[0]["held_on"]
 
 
-def build_deck(engine: Engine, *, filters: Filters, template: Path | None = None, notes: list[str] | None = None,
+def _meeting_notes(session, as_of: dt.date, lang: str) -> list[tuple[str, str | None]]:
+    """The notes of the meeting these figures are for, then every open action (late ones in red)."""
+    from smartdash import committee
+
+    lines: list[tuple[str, str | None]] = []
+    meeting_id = committee.meeting_for(session=session, as_of=as_of)
+    if meeting_id is not None:
+        for note in committee.notes(session=session, meeting_id=meeting_id).itertuples():
+            about = " — ".join(x for x in (note.indicator, note.entity) if x)
+            lines.append(((f"{about} : " if about else "") + note.text, None))
+    for d in committee.decisions(session=session, open_only=True).itertuples():
+        due = formatting.date_short(d.due_date) if d.due_date else "—"
+        late = d.due_date is not None and d.due_date < as_of
+        lines.append((pick(lang, f"Action : {d.text} — {d.owner}, échéance {due}",
+                           f"Action: {d.text} — {d.owner}, due {due}"), "red" if late else "amber"))
+    return lines
+
+
+def build_deck(engine: Engine, *, filters: Filters, template: Path | None = None,
+               notes: list[tuple[str, str | None]] | None = None,
                progress: Callable[[float, str], None] | None = None) -> tuple[bytes, DeckInfo]:
     """The committee's deck at `filters.as_of`, in `filters.lang`, for one entity or all entities under the plan.
-    `notes` are the committee's notes for the meeting (a slide when there are any). `progress(share, step)` is
+    `notes` (text, status colour) default to the notes of the meeting for these figures and the open actions.
+    `progress(share, step)` is
     called as sections are built."""
     lang = filters.lang
     report = progress or (lambda _share, _step: None)
@@ -251,7 +271,7 @@ def build_deck(engine: Engine, *, filters: Filters, template: Path | None = None
         tiles = overview_views.overview_tiles(session=s, filters=filters)
         attention = overview_views.attention_items(session=s, filters=filters, tiles=tiles)
         info.synthetic |= any(t.is_synthetic for t in tiles)
-        info.sources |= {t.source for t in tiles if t.source}
+        info.sources |= set(sources_of([t.source for t in tiles]))
         slide = deck.slide(pick(lang, "Synthèse des indicateurs clés", "Key indicators"),
                            pick(lang, f"Écart au plan {filters.plan_version} ; seuils : orange au-delà de 5 %, rouge "
                                       "au-delà de 10 % dans le sens défavorable",
@@ -317,7 +337,7 @@ def build_deck(engine: Engine, *, filters: Filters, template: Path | None = None
         fview = funding_views.funding_view(session=s, filters=filters, definition=definition)
         if not fview.lines.empty:
             info.synthetic |= bool(fview.lines["is_synthetic"].any())
-            info.sources |= {x for x in fview.lines["source"] if x}
+            info.sources |= set(sources_of(fview.lines["source"]))
             names = fview.names | {"__total__": pick(lang, "Total", "Total")}
             cats = [names[e] for e in fview.coverage_planned["entity"]]
             slide = deck.slide(pick(lang, "Règle du 1+1 : couverture prévue et réalisée", "1+1 rule: coverage"),
@@ -415,10 +435,12 @@ def build_deck(engine: Engine, *, filters: Filters, template: Path | None = None
                        [(pick(lang, "encours", "open"), list(rview.buckets["amount"]), charts.AGEING_COLOURS[3])],
                        number_format=euro_format(rview.buckets["amount"]), legend=False, top=Inches(1.6))
 
-        # the committee's notes, when there are any (the committee-workflow issue provides them)
+        # the committee's notes and open actions for the meeting these figures are for
+        if notes is None:
+            notes = _meeting_notes(s, filters.as_of, lang)
         if notes:
             slide = deck.slide(pick(lang, "Notes et décisions du comité", "Committee notes and decisions"))
-            deck.bullets(slide, [(n, None) for n in notes], Inches(1.5))
+            deck.bullets(slide, notes, Inches(1.5), size=15)
 
         # appendix
         report(0.97, pick(lang, "Annexe", "Appendix"))

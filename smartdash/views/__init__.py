@@ -22,4 +22,9 @@ class Filters:
 
 COMPARISONS = ("previous", "meeting", "plan")
 
-__all__ = ["COMPARISONS", "Filters", "pick"]
+
+def sources_of(*columns) -> list[str]:
+    """The distinct source texts of one or more columns, sorted; missing values (None, NaN) left out."""
+    return sorted({value for column in columns for value in column if isinstance(value, str) and value})
+
+__all__ = ["COMPARISONS", "Filters", "pick", "sources_of"]

@@ -16,7 +16,7 @@ from smartdash.metrics.equity import (
     half_share_capital,
     year_equity_turns_positive,
 )
-from smartdash.views import Filters, pick
+from smartdash.views import Filters, pick, sources_of
 
 BRIDGE_CODES = ["EQUITY", "NET_RESULT", "CAPITAL_PAID_IN", "SHARES_REPAID", "OTHER_EQUITY_MOVEMENTS"]
 
@@ -101,7 +101,7 @@ def equity_view(*, session: Session, filters: Filters, entity: str, entity_name:
         pace_positive_year=year_equity_turns_positive(equity),
         break_even_year=next((y for y in sorted(plan_result) if plan_result[y] >= 0), None),
         is_synthetic=bool(shown["is_synthetic"].any()),
-        sources=sorted({s for s in shown["source"] if s}),
+        sources=sources_of(shown["source"]),
         values=values,
     )
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from smartdash import formatting, queries
 from smartdash.metrics import execution as ex
-from smartdash.views import Filters, pick
+from smartdash.views import Filters, pick, sources_of
 
 ZERO = Decimal(0)
 
@@ -128,7 +128,7 @@ def execution_view(*, session: Session, filters: Filters, entity: str, entity_na
         legal=legal, equity=None if equity is None else equity["value"],
         quasi_equity=None if quasi is None else quasi["value"],
         is_synthetic=bool(plan["is_synthetic"].any() or obs["is_synthetic"].any()),
-        sources=sorted({x for x in list(plan["source"]) + list(obs["source"]) if x}),
+        sources=sources_of(plan["source"], obs["source"]),
     )
 
 

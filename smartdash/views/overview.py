@@ -136,7 +136,8 @@ def overview_tiles(*, session: Session, filters: Filters) -> list[Tile]:
                 plan_version=filters.plan_version, status=st_.rag_status(value, plan_value, rule),
                 trend=st_.trend_arrow(value, None if previous is None else previous["value"]), spark=spark,
                 is_synthetic=bool(row["is_synthetic"]) if row is not None else False,
-                source=None if row is None else row["source"], direction=ind.direction,
+                source=row["source"] if row is not None and isinstance(row["source"], str) else None,
+                direction=ind.direction,
             ))
     return tiles
 

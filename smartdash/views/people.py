@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from smartdash import formatting, queries
 from smartdash.metrics.people import attrition, members_per_adviser, stands_out, turnover
-from smartdash.views import Filters, pick
+from smartdash.views import Filters, pick, sources_of
 
 AGE_BANDS = [("MEMBERS_AGE_U25", "< 25 ans", "< 25"), ("MEMBERS_AGE_26_45", "26–45 ans", "26–45"),
              ("MEMBERS_AGE_46P", "> 46 ans", "> 46")]
@@ -65,7 +65,7 @@ def headcount_view(*, session: Session, filters: Filters, entities: list[str]) -
         att[population] = attrition(int(window["exits"].sum()), base)
         turn[population] = turnover(int(window["exits"].sum()), int(window["entries"].sum()), base)
     return HeadcountView(series, flows, pse, latest, att, turn, bool(frame["is_synthetic"].any()),
-                         sorted({s for s in frame["source"] if s}))
+                         sources_of(frame["source"]))
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ def membership_view(*, session: Session, filters: Filters) -> MembershipView:
         ages=ages,
         ages_date=ages_date,
         is_synthetic=bool(latest["is_synthetic"].any()),
-        sources=sorted({s for s in latest["source"] if s}),
+        sources=sources_of(latest["source"]),
     )
 
 

@@ -1,0 +1,139 @@
+"""The committee's own indicators, meetings, notes, decisions, and the freeze of what a closed meeting was shown."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from smartdash import committee, ui
+from smartdash import models as m
+from smartdash.auth import CurrentUser, PermissionDenied
+from smartdash.db import session_scope
+from smartdash.demo import load_demo
+from smartdash.export.slides import build_deck
+from smartdash.importing import import_files
+from smartdash.views import Filters
+from tests.conftest import login
+
+ROOT = Path(__file__).resolve().parent.parent
+ADMIN, EDITOR, VIEWER = CurrentUser("admin", "admin"), CurrentUser("editor", "editor"), CurrentUser("viewer", "viewer")
+END = dt.date(2026, 11, 22)
+
+
+@pytest.fixture
+def demo(store):
+    load_demo(store.engine)
+    return store
+
+
+def test_a_new_indicator_added_through_the_catalogue_shows_on_the_overview_with_its_status(demo, app_env):
+    record = {"code": "MEMBERS_PAID", "libelle_fr": "Sociétaires à jour de souscription",
+              "libelle_en": "Members up to date", "unite": "percent", "sens": "up", "frequence": "monthly",
+              "responsable": "Vie coopérative", "mode_seuils": "absolute", "seuil_orange": Decimal(80),
+              "seuil_rouge": Decimal(60), "cle": True, "actif": True, "ordre": 0, "description": None}
+    with pytest.raises(PermissionDenied):
+        committee.save_indicator(EDITOR, demo.engine, record)
+    committee.save_indicator(ADMIN, demo.engine, record)
+    data = ("indicateur;entite;fin_periode;scenario;valeur\n"
+            "MEMBERS_PAID;SMARTFR;31/10/2026;réel;72,5 %\n").encode()
+    import_files(demo.engine, [("obs.csv", data)], loaded_by="editor")
+    app_env(demo.url)
+    at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "viewer")
+    at.session_state["filter_entity"] = "SMARTFR"
+    at.run()
+    assert not at.exception
+    tile = next(mt for mt in at.metric if mt.label.startswith("Sociétaires à jour de souscription"))
+    assert tile.value == "72,5\u00a0%"
+    badges = [md.value for md in at.markdown if "-badge[" in md.value]
+    assert ":orange-badge[:material/warning: orange]" in badges  # 72,5 % is between the 60 and 80 levels
+    # retiring it hides it but keeps its history
+    committee.save_indicator(ADMIN, demo.engine, record | {"actif": False})
+    ui.clear_caches()  # what the catalogue page does after a change
+    at.run()
+    assert not any(mt.label.startswith("Sociétaires à jour") for mt in at.metric)
+    with session_scope(demo.engine) as s:
+        assert s.scalar(select(m.Observation.value).join(m.Indicator).where(m.Indicator.code == "MEMBERS_PAID")) == \
+            Decimal("72.5")
+
+
+def test_plan_values_typed_in_go_to_their_version_only(demo):
+    committee.save_plan_values(ADMIN, demo.engine, indicator="TURNOVER", version="PLAN-2026-DRAFT",
+                               values=[("SMARTFR", dt.date(2027, 1, 31), Decimal("9000000"))])
+    with session_scope(demo.engine) as s:
+        version = s.scalar(select(m.PlanVersion).where(m.PlanVersion.code == "PLAN-2026-DRAFT"))
+        assert version.status == "draft"
+    with pytest.raises(PermissionDenied):
+        committee.save_plan_values(VIEWER, demo.engine, indicator="TURNOVER", version="PLAN-2024-06", values=[])
+
+
+def test_a_correction_after_a_closed_meeting_leaves_its_snapshot_and_shows_the_difference(demo):
+    meeting_id = committee.add_meeting(EDITOR, demo.engine, held_on=dt.date(2026, 11, 20),
+                                       as_of=dt.date(2026, 10, 31), title="Comité de novembre")
+    frozen = committee.close_meeting(EDITOR, demo.engine, meeting_id)
+    assert frozen == 15  # 5 key indicators × 3 entities under the plan
+    with session_scope(demo.engine) as s:
+        before = s.scalars(select(m.MeetingSnapshot.value).where(m.MeetingSnapshot.meeting_id == meeting_id)
+                           .order_by(m.MeetingSnapshot.id)).all()
+        presented = committee.presented_and_corrected(session=s, meeting_id=meeting_id)
+    row = presented[(presented["label"] == "Chiffre d'affaires HT") & (presented["entity"] == "SmartFr")].iloc[0]
+    assert row["difference"] == 0
+    correction = f"indicateur;entite;fin_periode;scenario;valeur\nTURNOVER;SMARTFR;31/10/2026;réel;{row['presented'] + 1000}\n"
+    import_files(demo.engine, [("correction.csv", correction.replace(".", ",").encode())], loaded_by="editor")
+    with session_scope(demo.engine) as s:
+        after = s.scalars(select(m.MeetingSnapshot.value).where(m.MeetingSnapshot.meeting_id == meeting_id)
+                          .order_by(m.MeetingSnapshot.id)).all()
+        presented = committee.presented_and_corrected(session=s, meeting_id=meeting_id)
+    assert after == before  # the snapshot is as presented
+    row = presented[(presented["label"] == "Chiffre d'affaires HT") & (presented["entity"] == "SmartFr")].iloc[0]
+    assert row["corrected"] - row["presented"] == row["difference"] == Decimal(1000)
+    with pytest.raises(committee.CommitteeError, match="non close"):
+        committee.close_meeting(EDITOR, demo.engine, meeting_id)
+    with pytest.raises(committee.CommitteeError, match="figées"):
+        committee.add_note(EDITOR, demo.engine, meeting_id, "Trop tard")
+
+
+def test_notes_and_open_actions_flow_into_the_deck_and_the_overview(demo, app_env):
+    meeting_id = committee.add_meeting(EDITOR, demo.engine, held_on=dt.date(2026, 12, 10), as_of=END,
+                                       title="Comité de décembre")
+    committee.add_note(EDITOR, demo.engine, meeting_id, "Le retard URSSAF est régularisé fin novembre.",
+                       indicator="CASH_NET", entity="SMARTFR")
+    committee.add_decision(EDITOR, demo.engine, meeting_id, "Relancer SmartBe sur la tranche conditionnelle",
+                           owner="Présidente", due_date=dt.date(2026, 11, 30))
+    with pytest.raises(PermissionDenied):
+        committee.add_note(VIEWER, demo.engine, meeting_id, "Une note")
+    data, info = build_deck(demo.engine, filters=Filters(None, END, "previous", "PLAN-2024-06"))
+    assert "Notes et décisions du comité" in info.titles
+    slide = Presentation(io.BytesIO(data)).slides[info.titles.index("Notes et décisions du comité")]
+    text = " ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+    assert "Le retard URSSAF est régularisé fin novembre." in text
+    assert "Action : Relancer SmartBe sur la tranche conditionnelle — Présidente, échéance 30/11/2026" in text
+    app_env(demo.url)
+    at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "viewer").run()
+    assert any("Relancer SmartBe" in md.value for md in at.markdown)
+    with session_scope(demo.engine) as s:
+        decision_id = int(committee.decisions(session=s, open_only=True).iloc[0]["id"])
+    committee.close_decision(EDITOR, demo.engine, decision_id)
+    ui.clear_caches()
+    at.run()
+    assert not any("Relancer SmartBe" in md.value for md in at.markdown)  # closed: off the overview
+
+
+def test_the_meetings_page_lets_an_editor_close_a_meeting_and_a_viewer_only_read(demo, app_env):
+    app_env(demo.url)
+    meeting_id = committee.add_meeting(EDITOR, demo.engine, held_on=dt.date(2026, 12, 10), as_of=END,
+                                       title="Comité de décembre")
+    viewer = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "viewer")
+    viewer.session_state["committee_meeting"] = meeting_id
+    viewer.switch_page("pages/committee.py").run()
+    assert not viewer.exception and not viewer.get("form")
+    editor = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "editor")
+    editor.session_state["committee_meeting"] = meeting_id
+    editor.switch_page("pages/committee.py").run()
+    editor.button(key="committee_close_meeting").click().run()
+    assert not editor.exception
+    assert editor.success[0].value == "Réunion close : 15 chiffres figés."
