@@ -53,14 +53,15 @@ for tab, view in zip(st.tabs([v.entity_name for v in views]), views, strict=True
                               "présenté comme celui de la coopérative.",
                         "Own cash = net cash − money of members' activities, never presented as the cooperative's."))
         for row in view.late.itertuples():
-            st.error(pick(lang, f"Échéance en retard : {row.creditor}, rang {row.seq}, due le "
+            st.error(ui.md_escape(pick(lang, f"Échéance en retard : {row.creditor}, rang {row.seq}, due le "
                                 f"{formatting.date_long(row.due_date, lang=lang)} — "
                                 f"{formatting.money(row.amount_due - row.amount_paid, lang=lang)} impayés, "
                                 f"{row.days_late} jours de retard.",
                           f"Late instalment: {row.creditor}, no. {row.seq}, due "
                           f"{formatting.date_long(row.due_date, lang=lang)} — "
                           f"{formatting.money(row.amount_due - row.amount_paid, lang=lang)} unpaid, "
-                          f"{row.days_late} days late."), icon=":material/error:")
+                          f"{row.days_late} days late.")),
+                     icon=":material/error:")
         left, right = st.columns(2)
         with left:
             if not view.by_year.empty:

@@ -70,11 +70,11 @@ conditional = view.lines[view.lines["condition"].notna()]
 for line in conditional.itertuples():
     state = {"pending": pick(lang, "en attente", "pending"), "met": pick(lang, "remplie", "met"),
              "not_met": pick(lang, "non remplie", "not met")}.get(line.condition_status, "—")
-    st.warning(pick(lang, f"Tranche conditionnelle {line.contributor} → {names[line.beneficiary]} "
+    st.warning(ui.md_escape(pick(lang, f"Tranche conditionnelle {line.contributor} → {names[line.beneficiary]} "
                           f"({formatting.money(line.planned_amount, lang=lang)}) : condition « {line.condition} » — "
                           f"{state}.",
                     f"Conditional tranche {line.contributor} → {names[line.beneficiary]} "
-                    f"({formatting.money(line.planned_amount, lang=lang)}): condition \"{line.condition}\" — {state}."),
+                    f"({formatting.money(line.planned_amount, lang=lang)}): condition \"{line.condition}\" — {state}.")),
                icon=":material/hourglass:")
 
 if view.subscriptions:

@@ -36,14 +36,14 @@ if not actions.empty:
                     + pick(lang, "échéance ", "due ") + due)
 
 for entity_name in dict.fromkeys(t.entity_name for t in tiles):
-    st.subheader(entity_name)
+    st.subheader(ui.md_escape(entity_name))
     entity_tiles = [t for t in tiles if t.entity_name == entity_name]
     columns = st.columns(3)
     for i, tile in enumerate(entity_tiles):
         with columns[i % 3], st.container(border=True):
             ui.status_badge(tile.status, lang)
             st.metric(
-                tile.label if tile.trend == "—" else f"{tile.label} {tile.trend}",
+                ui.md_escape(tile.label) if tile.trend == "—" else f"{ui.md_escape(tile.label)} {tile.trend}",
                 formatting.value(tile.value, tile.unit, lang=lang, compact=True),
                 delta=ui.signed(tile.change, tile.unit, lang) or None,
                 delta_color="normal" if tile.direction == "up" else "inverse",

@@ -137,3 +137,21 @@ def test_the_meetings_page_lets_an_editor_close_a_meeting_and_a_viewer_only_read
     editor.button(key="committee_close_meeting").click().run()
     assert not editor.exception
     assert editor.success[0].value == "Réunion close : 15 chiffres figés."
+
+
+def test_a_hostile_indicator_label_is_shown_as_inert_text(demo, app_env):
+    label = "**gras** <b>gras</b> [lien](http://evil.example)"
+    record = {"code": "HOSTILE", "libelle_fr": label, "libelle_en": label, "unite": "count", "sens": "up",
+              "frequence": "monthly", "responsable": None, "mode_seuils": "plan", "seuil_orange": Decimal(5),
+              "seuil_rouge": Decimal(10), "cle": True, "actif": True, "ordre": 0, "description": None}
+    committee.save_indicator(ADMIN, demo.engine, record)
+    import_files(demo.engine, [("o.csv", b"indicateur;entite;fin_periode;scenario;valeur\nHOSTILE;SMARTFR;31/10/2026;reel;3\n")],
+                 loaded_by="editor")
+    app_env(demo.url)
+    at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "viewer")
+    at.session_state["filter_entity"] = "SMARTFR"
+    at.run()
+    assert not at.exception
+    assert ui.md_escape(label) in [mt.label for mt in at.metric]
+    with session_scope(demo.engine) as s:
+        assert s.scalar(select(m.Indicator.label_fr).where(m.Indicator.code == "HOSTILE")) == label

@@ -346,6 +346,7 @@ def build_deck(engine: Engine, *, filters: Filters, template: Path | None = None
             deck.chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, cats, [
                 (pick(lang, "prévue", "planned"), list(fview.coverage_planned["coverage"]), charts.PALETTE[0]),
                 (pick(lang, "réalisée", "achieved"), list(fview.coverage_actual["coverage"]), charts.PALETTE[1]),
+                (pick(lang, "règle : 1,0", "rule: 1.0"), [1] * len(cats), "9E9E9E"),
             ], number_format="0.00", top=Inches(1.8))
 
         # execution
