@@ -7,4 +7,4 @@ from smartdash import ui
 st.set_page_config(page_title="smartdash", page_icon=":material/monitoring:", layout="wide")
 user = ui.login_gate()
 lang = ui.sidebar()
-st.navigation(ui.navigation_pages(lang, user)).run()
+st.navigation(ui.navigation_pages(lang, user), expanded=True).run()

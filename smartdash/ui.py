@@ -516,9 +516,11 @@ def table(frame: pd.DataFrame, name: str, **kwargs) -> None:
     _tables.shown[name] = frame
     slug = re.sub(r"[^\w-]+", "_", name.lower()).strip("_")[:60]
     left, right, _rest = st.columns([1, 1, 6])
+    user, engine = current_user(), store_engine()  # the callable runs later, on a thread with no session
+
     def audited(make, kind):
         def data():
-            actions.record_export(current_user(), store_engine(), kind, {"table": name})
+            actions.record_export(user, engine, kind, {"table": name})
             return make()
         return data
 
@@ -599,15 +601,25 @@ def visible_page_titles(lang: str, user) -> list[str]:
     return [title for (path, *_rest), title in zip(PAGES, page_titles(lang), strict=True) if may_open(path, user)]
 
 
-def navigation_pages(lang: str, user=None) -> list:
-    """Every page, titled in the reader's language; the overview is the home page. Pages the user's role may not
-    use are hidden from the menu, and say so when opened by their address."""
-    return [
-        st.Page(path, title=title, icon=icon, default=i == 0,
-                url_path=path.split("/")[1].removesuffix(".py") if i else None,
-                visibility="visible" if may_open(path, user) else "hidden")
+SECTIONS = [  # the menu's groups, in order, with the pages (by file) they hold
+    (("Le plan", "The plan"), ("overview", "equity", "funding", "execution", "versions")),
+    (("L'activité", "Activity"), ("headcount", "membership", "receivables")),
+    (("Le comité", "The committee"), ("committee", "catalogue", "export")),
+    (("Les données", "Data"), ("data", "admin")),
+]
+
+
+def navigation_pages(lang: str, user=None) -> dict:
+    """Every page in its menu section, titled in the reader's language; the overview is the home page. Pages the
+    user's role may not use are hidden from the menu, and say so when opened by their address."""
+    pages = {
+        path.split("/")[1].removesuffix(".py"): st.Page(
+            path, title=title, icon=icon, default=i == 0,
+            url_path=path.split("/")[1].removesuffix(".py") if i else None,
+            visibility="visible" if may_open(path, user) else "hidden")
         for i, ((path, _fr, _en, icon), title) in enumerate(zip(PAGES, page_titles(lang), strict=True))
-    ]
+    }
+    return {pick(lang, *label): [pages[name] for name in names] for label, names in SECTIONS}
 
 
 # --------------------------------------------------------------------------- data loading

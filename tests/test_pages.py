@@ -46,6 +46,8 @@ def test_navigation_pins_the_page_list_and_titles():
                                       "Meetings and decisions", "Indicator catalogue", "Plan versions", "Board pack",
                                       "Data loading",
                                       "Administration"]
+    sectioned = [name for _label, names in ui.SECTIONS for name in names]
+    assert sorted(sectioned) == sorted(path.split("/")[1].removesuffix(".py") for path, *_ in ui.PAGES)
     # every file in pages/ is in the navigation, so no legacy discovery can add another
     assert sorted(path for path, *_ in ui.PAGES) == sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
 
