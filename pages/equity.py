@@ -51,9 +51,9 @@ for tab, (code, name) in zip(tabs, entities, strict=True):
             rules.append((view.half_capital, pick(
                 lang, "½ capital social (L225-248 / L223-42) — informatif sous plan (L626-3)",
                 "½ share capital (L225-248 / L223-42) — informative under a plan (L626-3)"), "#7B5EA7"))
-        ui.chart(charts.trajectory_chart(
+        ui.plot("trajectory_chart",
             view.trajectory, unit="EUR", lang=lang, rules=rules,
-            title=pick(lang, f"Capitaux propres de {name}, réel et plan (€)", f"{name} equity, actual and plan (€)")))
+            title=pick(lang, f"Capitaux propres de {name}, réel et plan (€)", f"{name} equity, actual and plan (€)"))
 
         left, right = st.columns(2)
         with left:
@@ -65,9 +65,9 @@ for tab, (code, name) in zip(tabs, entities, strict=True):
                           "capital_paid_in": pick(lang, "Capital", "Capital"),
                           "shares_repaid": pick(lang, "Parts remb.", "Shares repaid"),
                           "other": pick(lang, "Autres", "Other"), "closing": pick(lang, "Clôture", "Closing")}
-                ui.chart(charts.waterfall_chart(
+                ui.plot("waterfall_chart",
                     equity_views.bridge_frame(bridge, labels), lang=lang,
-                    title=pick(lang, f"Pont des capitaux propres {chosen} (€)", f"Equity bridge {chosen} (€)")))
+                    title=pick(lang, f"Pont des capitaux propres {chosen} (€)", f"Equity bridge {chosen} (€)"))
                 control = bridge.control
                 text = pick(lang, "Contrôle (comptabilisé − calculé) : ", "Control (booked − computed): ")
                 text += formatting.money(control, lang=lang, places=2) if control is not None else "—"
@@ -76,10 +76,10 @@ for tab, (code, name) in zip(tabs, entities, strict=True):
                                 "Claim waivers received enter through the result (exceptional income)."))
         with right:
             target_year = view.break_even_year
-            ui.chart(charts.bars_with_target(
+            ui.plot("bars_with_target",
                 view.results, x="year", unit="EUR", lang=lang, colour_by="series", target=0,
                 target_label=pick(lang, f"équilibre (plan : dès {target_year})",
                                   f"break-even (plan: from {target_year})"),
-                title=pick(lang, "Résultat net contre l'équilibre (€)", "Net result against break-even (€)")))
+                title=pick(lang, "Résultat net contre l'équilibre (€)", "Net result against break-even (€)"))
         ui.sources_expander(view.sources, lang, synthetic=view.is_synthetic)
 ui.page_workbook("capitaux_propres")

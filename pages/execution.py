@@ -65,20 +65,20 @@ for tab, view in zip(st.tabs([v.entity_name for v in views]), views, strict=True
         left, right = st.columns(2)
         with left:
             if not view.by_year.empty:
-                ui.chart(charts.bars_with_target(view.by_year, x="year", unit="EUR", lang=lang, colour_by="series",
+                ui.plot("bars_with_target", view.by_year, x="year", unit="EUR", lang=lang, colour_by="series",
                                                  title=pick(lang, "Échéances dues et payées par année (€)",
-                                                            "Instalments due and paid per year (€)")))
+                                                            "Instalments due and paid per year (€)"))
         with right:
             if not view.cessation.empty:
-                ui.chart(charts.trajectory_chart(
+                ui.plot("trajectory_chart",
                     view.cessation.assign(series=pick(lang, "ratio", "ratio"), dashed=False), unit="ratio", lang=lang,
                     rules=[(1, pick(lang, "1,0 : en deçà, cessation des paiements", "1.0: below, cessation"),
                             charts.STATUS_COLOURS["red"])],
-                    title=pick(lang, "Test de cessation des paiements (ratio)", "Cessation-of-payments test (ratio)")))
+                    title=pick(lang, "Test de cessation des paiements (ratio)", "Cessation-of-payments test (ratio)"))
         if not view.cash.empty:
-            ui.chart(charts.trajectory_chart(view.cash, unit="EUR", lang=lang, title=pick(
+            ui.plot("trajectory_chart", view.cash, unit="EUR", lang=lang, title=pick(
                 lang, "Trésorerie propre et argent des membres (€), jamais additionnés",
-                "Own cash and members' money (€), never added together")))
+                "Own cash and members' money (€), never added together"))
         st.subheader(pick(lang, "Lignes légales", "Legal lines"))
         ui.table(xv.legal_table(view, lang), pick(lang, f"Lignes légales {view.entity_name}", f"Legal lines {view.entity_name}"))
         c1, c2 = st.columns(2)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from smartdash import charts, formatting, ui
+from smartdash import formatting, ui
 from smartdash.metrics.funding import OnePlusOneDefinition
 from smartdash.views import funding as fv
 from smartdash.views import pick, sources_of
@@ -50,16 +50,16 @@ for col, planned, actual in zip(columns, view.coverage_planned.itertuples(), vie
                         f"{formatting.date_long(f.as_of, lang=lang)}"))
 
 ratios = fv.coverage_frame(view, names, lang)
-ui.chart(charts.bars_with_target(ratios, x="entity", unit="ratio", lang=lang, colour_by="series", target=1,
+ui.plot("bars_with_target", ratios, x="entity", unit="ratio", lang=lang, colour_by="series", target=1,
                                  target_label=pick(lang, "1,0 : règle respectée", "1.0: rule met"),
                                  title=pick(lang, "Couverture 1+1, prévue et réalisée (ratio)",
-                                            "1+1 coverage, planned and achieved (ratio)")))
+                                            "1+1 coverage, planned and achieved (ratio)"))
 beneficiaries = list(dict.fromkeys(view.lines["beneficiary"]))
 for col, entity in zip(st.columns(len(beneficiaries)), beneficiaries, strict=True):
     with col:
-        ui.chart(charts.trajectory_chart(fv.cumulative_frame(view, entity, lang), unit="EUR", lang=lang,
+        ui.plot("trajectory_chart", fv.cumulative_frame(view, entity, lang), unit="EUR", lang=lang,
                                          title=pick(lang, f"{names[entity]} : cumul SmartBe et égalés (€)",
-                                                    f"{names[entity]}: SmartBe and matched, cumulative (€)")))
+                                                    f"{names[entity]}: SmartBe and matched, cumulative (€)"))
 st.caption(pick(lang, "Traits pleins : réalisé ; pointillés : prévu par la version du plan.",
                 "Solid: achieved; dashed: planned by the plan version."))
 
@@ -82,10 +82,10 @@ if view.subscriptions:
     st.caption(pick(lang, "Attendu = 2 % du salaire brut des entrepreneurs-salariés associés ; taux de collecte = "
                           "libéré ÷ attendu.", "Expected = 2 % of the gross salary of employee-associates; collection "
                           "rate = paid up ÷ expected."))
-    ui.chart(charts.bars_with_target(fv.subscriptions_frame(view, names, lang), x="year", unit="percent", lang=lang,
+    ui.plot("bars_with_target", fv.subscriptions_frame(view, names, lang), x="year", unit="percent", lang=lang,
                                      colour_by="series", target=100, target_label="100 %",
                                      title=pick(lang, "Taux de collecte des souscriptions (%)",
-                                                "Subscription collection rate (%)")))
+                                                "Subscription collection rate (%)"))
 
 if not view.discrepancies.empty:
     st.subheader(pick(lang, "Incohérences du plan", "Inconsistencies in the plan"))

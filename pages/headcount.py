@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from smartdash import charts, formatting, ui
+from smartdash import formatting, ui
 from smartdash.views import people, pick
 
 ui.ensure_app_frame()
@@ -36,18 +36,18 @@ for col, (population, label) in zip(columns, populations.items(), strict=True):
                    + (formatting.percent(turn * 100, lang=lang) if turn is not None else "—"))
 
 for population, label in populations.items():
-    ui.chart(charts.trajectory_chart(people.headcount_lines(view, population, lang), unit="count", lang=lang, title=pick(
-        lang, f"{label} : effectif et ETP (personnes)", f"{label}: headcount and FTE (people)")))
+    ui.plot("trajectory_chart", people.headcount_lines(view, population, lang), unit="count", lang=lang, title=pick(
+        lang, f"{label} : effectif et ETP (personnes)", f"{label}: headcount and FTE (people)"))
 flows = people.flows_frame(view, lang)
 for col, (population, label) in zip(st.columns(2), populations.items(), strict=True):
     with col:
-        ui.chart(charts.bars_with_target(flows[flows["population"] == population], x="year", unit="count", lang=lang,
+        ui.plot("bars_with_target", flows[flows["population"] == population], x="year", unit="count", lang=lang,
                                          colour_by="series", title=pick(lang, f"{label} : entrées et sorties par année",
-                                                                        f"{label}: entries and exits per year")))
+                                                                        f"{label}: entries and exits per year"))
 if not view.pse.empty:
-    ui.chart(charts.bars_with_target(people.pse_frame(view, lang), x="month", unit="count", lang=lang,
+    ui.plot("bars_with_target", people.pse_frame(view, lang), x="month", unit="count", lang=lang,
                                      colour_by="series",
                                      title=pick(lang, "Départs du plan de sauvegarde de l'emploi, réel et plan",
-                                                "Job-protection-plan departures, actual and plan")))
+                                                "Job-protection-plan departures, actual and plan"))
 ui.sources_expander(view.sources, lang, synthetic=view.is_synthetic)
 ui.page_workbook("effectifs")

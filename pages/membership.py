@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from smartdash import charts, formatting, ui
+from smartdash import formatting, ui
 from smartdash.views import people, pick
 
 ui.ensure_app_frame()
@@ -23,21 +23,21 @@ c3.metric(pick(lang, "Membres par conseiller (médiane)", "Members per adviser (
           formatting.number(view.median_per_adviser, lang=lang), border=True)
 st.caption(pick(lang, "au ", "as of ") + formatting.date_long(view.period_end, lang=lang))
 
-ui.chart(charts.horizontal_bars(
+ui.plot("horizontal_bars",
     people.per_adviser_frame(view), category="office", unit="count", lang=lang, highlight="stands_out",
     highlight_label=(pick(lang, "dans la norme", "typical"), pick(lang, "≥ 2 × la médiane", "≥ 2 × the median")),
     reference=view.median_per_adviser, reference_label=pick(lang, "médiane", "median"),
-    title=pick(lang, "Membres par conseiller, par bureau", "Members per adviser, per office")))
+    title=pick(lang, "Membres par conseiller, par bureau", "Members per adviser, per office"))
 ui.table(people.offices_table(view, lang), pick(lang, "Bureaux", "Offices"))
 
 left, right = st.columns(2)
 with left:
-    ui.chart(charts.trajectory_chart(people.regions_frame(view), unit="count", lang=lang,
-                                     title=pick(lang, "Membres par région (personnes)", "Members per region (people)")))
+    ui.plot("trajectory_chart", people.regions_frame(view), unit="count", lang=lang,
+                                     title=pick(lang, "Membres par région (personnes)", "Members per region (people)"))
 with right:
     if not view.ages.empty:
-        ui.chart(charts.bars_with_target(view.ages, x="band", unit="count", lang=lang, sort=list(view.ages["band"]),
-                                         title=pick(lang, "Membres par âge (personnes)", "Members by age (people)")))
+        ui.plot("bars_with_target", view.ages, x="band", unit="count", lang=lang, sort=list(view.ages["band"]),
+                                         title=pick(lang, "Membres par âge (personnes)", "Members by age (people)"))
         st.caption(pick(lang, "au ", "as of ") + formatting.date_long(view.ages_date, lang=lang))
 ui.sources_expander(view.sources, lang, synthetic=view.is_synthetic)
 ui.page_workbook("societariat")

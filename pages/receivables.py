@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from smartdash import charts, formatting, ui
+from smartdash import formatting, ui
 from smartdash.metrics.receivables import LEGAL_MAX_PAYMENT_DAYS
 from smartdash.views import pick
 from smartdash.views import receivables as rv
@@ -48,20 +48,20 @@ st.caption(pick(lang, f"{names[entity]} · situation du ", f"{names[entity]} · 
 order = list(view.buckets["label"])
 left, right = st.columns(2)
 with left:
-    ui.chart(charts.ageing_bars(view.buckets.assign(bucket=view.buckets["label"], value=view.buckets["amount"]),
+    ui.plot("ageing_bars", view.buckets.assign(bucket=view.buckets["label"], value=view.buckets["amount"]),
                                 lang=lang, order=order,
-                                title=pick(lang, "Encours par ancienneté (€ TTC)", "Open amount by age (€)")))
+                                title=pick(lang, "Encours par ancienneté (€ TTC)", "Open amount by age (€)"))
 with right:
-    ui.chart(charts.stacked_area(view.trend, x="as_of", colour="label", unit="EUR", lang=lang, order=order,
-                                 title=pick(lang, "Évolution de l'encours (€ TTC)", "Open amount over time (€)")))
+    ui.plot("stacked_area", view.trend, x="as_of", colour="label", unit="EUR", lang=lang, order=order,
+                                 title=pick(lang, "Évolution de l'encours (€ TTC)", "Open amount over time (€)"))
 if not view.by_office.empty:
-    ui.chart(charts.stacked_bars(view.by_office, category="office_name", colour="label", unit="EUR", lang=lang,
+    ui.plot("stacked_bars", view.by_office, category="office_name", colour="label", unit="EUR", lang=lang,
                                  order=order, title=pick(lang, "Encours par bureau et ancienneté (€ TTC)",
-                                                         "Open amount per office and age (€)")))
+                                                         "Open amount per office and age (€)"))
 if not view.reminders.empty:
-    ui.chart(charts.bars_with_target(view.reminders, x="year", unit="count", lang=lang,
+    ui.plot("bars_with_target", view.reminders, x="year", unit="count", lang=lang,
                                      title=pick(lang, "Rappels de factures impayées envoyés (nombre)",
-                                                "Unpaid-invoice reminders sent (number)")))
+                                                "Unpaid-invoice reminders sent (number)"))
 
 st.subheader(pick(lang, "Clients les plus en retard", "Largest overdue clients"))
 if ui.current_user().can("see_clients"):

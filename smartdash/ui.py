@@ -487,21 +487,34 @@ def _next_element() -> int:
     return _tables.count
 
 
+@st.cache_data(ttl=CACHE_TTL, max_entries=512, show_spinner=False)
+def _chart_spec(builder: str, lang: str, args: tuple, kwargs: dict) -> dict:
+    """A chart's Vega-Lite spec, built once per input: Altair's objects cost tens of milliseconds a chart."""
+    charts.use_language(lang)
+    return getattr(charts, builder)(*args, **kwargs).to_dict(validate=False)
+
+
+def plot(builder: str, *args, **kwargs) -> None:
+    """Draw `charts.<builder>(*args, **kwargs)` (its spec cached), with its PNG and SVG downloads."""
+    chart(_chart_spec(builder, language(), args, kwargs))
+
+
 def chart(c) -> None:
-    """Show an Altair chart with the smartdash theme (not Streamlit's), and offer it as PNG and SVG exactly as
-    shown (rendered offline, only when asked for)."""
+    """Show a chart (an Altair chart or its spec) with the smartdash theme (not Streamlit's), and offer it as PNG
+    and SVG exactly as shown (rendered offline, only when asked for)."""
     from smartdash.export.images import chart_png, chart_svg
 
-    st.altair_chart(c, theme=None, width="stretch")
+    spec = c if isinstance(c, dict) else c.to_dict(validate=False)
+    st.vega_lite_chart(spec=spec, theme=None, width="stretch")
     lang = language()
-    title = getattr(c, "title", None)
+    title = spec.get("title")
     title = title if isinstance(title, str) and title else "graphique"
     name = re.sub(r"[^\w-]+", "_", title.lower()).strip("_")[:60] or "graphique"
     key = _key(f"{title}#{_next_element()}")  # the same chart title can recur, in tabs
     left, right, _rest = st.columns([1, 1, 6])
-    left.download_button("PNG", lambda: chart_png(c, lang=lang), file_name=f"{name}.png", mime="image/png",
+    left.download_button("PNG", lambda: chart_png(spec, lang=lang), file_name=f"{name}.png", mime="image/png",
                          key=f"png_{key}", on_click="ignore", type="tertiary", icon=":material/image:")
-    right.download_button("SVG", lambda: chart_svg(c, lang=lang), file_name=f"{name}.svg", mime="image/svg+xml",
+    right.download_button("SVG", lambda: chart_svg(spec, lang=lang), file_name=f"{name}.svg", mime="image/svg+xml",
                           key=f"svg_{key}", on_click="ignore", type="tertiary", icon=":material/draw:")
 
 

@@ -155,6 +155,16 @@ def test_download_a_table_as_csv(page, tmp_path):
     assert len(text.splitlines()) == 11
 
 
+def test_download_a_chart_as_png(page, tmp_path):
+    open_page(page, "Capitaux propres")
+    with page.expect_download() as download:
+        page.get_by_test_id("stDownloadButton").filter(has_text="PNG").first.click()
+    path = tmp_path / "chart.png"
+    download.value.save_as(path)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert download.value.suggested_filename == "capitaux_propres_de_smartfr_réel_et_plan.png"
+
+
 def test_screenshots_at_tablet_width(server, page):
     page.set_viewport_size({"width": 1024, "height": 1366})
     open_page(page, "Vue d'ensemble")
