@@ -28,6 +28,12 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 OTHER_PAGES = ["Capitaux propres", "Financement 1+1", "Créances", "Exécution du plan", "Sociétariat", "Effectifs"]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used (from /proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss_mib(pid: int) -> float:
     """VmHWM of a process and its children (the server may fork none; read them all the same)."""
     total = 0
@@ -100,9 +106,10 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.5)
-        start = time.perf_counter()
+        cpu_before, start = cpu_seconds(server.pid), time.perf_counter()
         results = asyncio.run(drive(url, args.sessions))
         wall = time.perf_counter() - start
+        server_cpu = cpu_seconds(server.pid) - cpu_before
         rss = peak_rss_mib(server.pid)
     finally:
         server.terminate()
@@ -118,7 +125,8 @@ def main() -> None:
     for r in results:
         if r[0] is None:
             print(f"  failed: {r[1]}")
-    print(f"  server peak RSS (VmHWM): {rss:.0f} MiB")
+    print(f"  server peak RSS (VmHWM): {rss:.0f} MiB; server CPU during the run: {server_cpu:.1f} s of {wall:.1f} s "
+          f"wall on {os.cpu_count()} cores (the rest is the {args.sessions} browser tabs)")
 
 
 if __name__ == "__main__":
