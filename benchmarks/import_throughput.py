@@ -49,7 +49,8 @@ def fresh_engine(url: str | None):
         name = f"bench_{uuid.uuid4().hex[:8]}"
         admin = make_engine(url, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            # DDL names an object, it takes no bound parameter: a generated name, quoted by the dialect
+            conn.execute(text("CREATE DATABASE " + conn.dialect.identifier_preparer.quote(name)))
         engine = make_engine(url.rsplit("/", 1)[0] + "/" + name)
     schema.upgrade(engine)
     reference = [(demo_file_name(k), (DEMO_DIR / demo_file_name(k)).read_bytes())
@@ -89,9 +90,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--postgres", help="server URL, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--only-sqlite", action="store_true", help="skip PostgreSQL even with --postgres")
+    parser.add_argument("--only-postgres", action="store_true", help="skip SQLite")
     args = parser.parse_args()
-    measure(None, args.rows)
-    if args.postgres:
+    if not args.only_postgres:
+        measure(None, args.rows)
+    if args.postgres and not args.only_sqlite:
         measure(args.postgres, args.rows)
 
 

@@ -85,11 +85,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--scale", action="store_true", help="grow the store with the reduced scale set first")
+    parser.add_argument("--full", action="store_true", help="grow it with run.py's full scale set (5,2 M rows)")
     args = parser.parse_args()
     from run import add_scale, new_store
 
     store_url, engine = new_store(None)
-    if args.scale:
+    if args.full:
+        add_scale(engine, years=10, indicators=60, items_per_week=10_000, weeks_of_receivables=520)
+    elif args.scale:
         add_scale(engine, years=2, indicators=10, items_per_week=1000, weeks_of_receivables=8)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -57,7 +57,8 @@ notes = ui.committee_read("notes", meeting_id=meeting_id)
 st.subheader(pick(lang, "Notes", "Notes"))
 for note in notes.itertuples():
     about = " — ".join(x for x in (note.indicator, note.entity) if x)
-    st.text(f"{note.author} · {note.created_at:%d/%m/%Y %H:%M}" + (f" · {about}" if about else ""))
+    byline = f"{note.author} · {note.created_at:%d/%m/%Y %H:%M}" + (f" · {about}" if about else "")
+    st.text(byline)
     st.text(note.text)  # plain text: no markdown, no HTML
 if user.can("notes") and meeting["status"] != "closed":
     with st.form("committee_new_note", clear_on_submit=True):

@@ -61,12 +61,12 @@ def pg_database() -> Iterator[str]:
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            conn.execute(text("CREATE DATABASE " + conn.dialect.identifier_preparer.quote(name)))
     except Exception as exc:  # the run was selected: failing to reach the server is a failure
         pytest.fail(f"PostgreSQL run selected but the server at {server.render_as_string()} is unreachable: {exc}")
     yield server.set(database=name).render_as_string(hide_password=False)
     with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text("DROP DATABASE IF EXISTS " + conn.dialect.identifier_preparer.quote(name) + " WITH (FORCE)"))
     admin.dispose()
 
 
@@ -91,7 +91,7 @@ def _new_store(backend: str, request: pytest.FixtureRequest, tmp_path_factory) -
     name = f"t_{uuid.uuid4().hex[:10]}"
     base = make_engine(database)
     with base.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{name}"'))
+        conn.execute(text("CREATE SCHEMA " + conn.dialect.identifier_preparer.quote(name)))
     url = make_url(database).update_query_dict({"options": f"-csearch_path={name}"}).render_as_string(
         hide_password=False
     )
@@ -100,7 +100,7 @@ def _new_store(backend: str, request: pytest.FixtureRequest, tmp_path_factory) -
     yield Store(backend, url, engine)
     engine.dispose()
     with base.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+        conn.execute(text("DROP SCHEMA " + conn.dialect.identifier_preparer.quote(name) + " CASCADE"))
     base.dispose()
 
 
