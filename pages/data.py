@@ -39,6 +39,11 @@ if upload is not None:
         c1.metric(pick(lang, "Nouvelles lignes", "New rows"), len(diff.inserts), border=True)
         c2.metric(pick(lang, "Lignes modifiées", "Changed rows"), len(diff.updates), border=True)
         c3.metric(pick(lang, "Lignes identiques", "Unchanged rows"), diff.unchanged, border=True)
+        if diff.deletes:
+            st.warning(pick(lang, f"{len(diff.deletes)} créance(s) de la même situation ne figurent plus dans le "
+                                  "fichier : elles seront retirées (le fichier est la situation complète à sa date).",
+                            f"{len(diff.deletes)} item(s) of the same snapshot are no longer in the file: they will "
+                            "be removed (the file is the whole snapshot at its date)."), icon=":material/delete:")
         if diff.changes_anything:
             st.dataframe(preview, hide_index=True, column_config={
                 "action": pick(lang, "Action", "Action"), "key": pick(lang, "Ligne", "Row"),

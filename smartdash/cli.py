@@ -59,7 +59,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             for name, data in files:
                 diff, preview = preview_file(engine, name, data, **limits)
                 print(f"{name} ({diff.dataset.kind}) : {len(diff.inserts)} nouvelles lignes, {len(diff.updates)} "
-                      f"modifiées, {diff.unchanged} identiques — rien n'a été écrit (--dry-run)")
+                      f"modifiées, {diff.unchanged} identiques, {len(diff.deletes)} retirées — rien n'a été écrit "
+                      "(--dry-run)")
                 for row in preview.itertuples():
                     print(f"  {row.action} : {row.key}" + (f" — {row.change}" if row.change else ""))
             return 0
@@ -80,7 +81,8 @@ def cmd_loads(args: argparse.Namespace) -> int:
     for row in history.itertuples():
         state = "annulé" if row.status == "undone" else "appliqué"
         print(f"n° {row.id}\t{row.loaded_at:%d/%m/%Y %H:%M}\t{row.loaded_by}\t{row.kind}\t{row.file_name}\t"
-              f"+{row.rows_inserted} ~{row.rows_updated} ={row.rows_unchanged}\t{state}\t{row.checksum[:12]}")
+              f"+{row.rows_inserted} ~{row.rows_updated} ={row.rows_unchanged} -{row.rows_deleted}\t{state}\t"
+              f"{row.checksum[:12]}")
     return 0
 
 

@@ -42,6 +42,7 @@ def formats_markdown() -> str:
         out += [
             f"## {ds.title_fr} — `{kind}`",
             "",
+            *([ds.description_fr, ""] if ds.description_fr else []),
             f"Fichier de démonstration : `data/demo/{ds.file_stem}.csv`. Clé (une ligne par valeur de) : "
             + ", ".join(f"`{k}`" for k in ds.key)
             + ".",

@@ -797,6 +797,9 @@ RECEIVABLES = _register(
         ),
         key=("date_situation", "entite", "facture"),
         file_stem="creances",
+        description_fr="Un fichier est la situation complète d'une entité à sa date : les créances de cette entité "
+                       "et de cette date déjà enregistrées mais absentes du fichier (payées depuis) sont retirées. "
+                       "L'aperçu les annonce ; l'annulation du chargement les rétablit.",
         checks=(_due_not_before_invoice, _actual_not_in_future("date_situation")),
     )
 )

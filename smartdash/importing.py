@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import Date, Engine, case, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from smartdash import formats, models
@@ -59,6 +60,9 @@ class Target:
     key: tuple[str, ...]  # model attributes
     check: Callable[[Lookups, dict, dict], None] | None = None  # (lookups, file record, row) → RefError
     after: Callable[[Session, list[dict]], None] | None = None
+    # a file of this dataset is the whole of each snapshot it names: stored rows of those snapshots that the
+    # file no longer lists are removed (an invoice paid since is no longer open)
+    snapshot: tuple[str, ...] | None = None
 
     @property
     def has_load_id(self) -> bool:
@@ -250,7 +254,8 @@ TARGETS: dict[str, Target] = {
         Field("date_situation", "as_of"), Field("entite", "entity_id", ENT), Field("bureau", "office_id", OFF),
         Field("client", "client"), Field("facture", "invoice_no"), Field("date_facture", "invoice_date"),
         Field("date_echeance", "due_date"), Field("montant_du", "amount_open"), *_provenance()),
-        ("as_of", "entity_id", "invoice_no"), check=_office_of_entity, after=_after_receivables),
+        ("as_of", "entity_id", "invoice_no"), check=_office_of_entity, after=_after_receivables,
+        snapshot=("entity_id", "as_of")),
     "meetings": Target(models.Meeting, (
         Field("date", "held_on"), Field("date_situation", "as_of"), Field("titre", "title"), Field("statut", "status"),
         Field("participants", "attendees"), Field("synthetique", "is_synthetic")), ("held_on",)),
@@ -269,10 +274,11 @@ class Diff:
     updates: list[tuple[dict, dict]] = field(default_factory=list)  # (stored row incl. id, new row)
     unchanged: int = 0
     new_versions: list[str] = field(default_factory=list)  # plan versions the load creates (as drafts)
+    deletes: list[dict] = field(default_factory=list)  # stored rows of the file's snapshots it no longer lists
 
     @property
     def changes_anything(self) -> bool:
-        return bool(self.inserts or self.updates or self.new_versions)
+        return bool(self.inserts or self.updates or self.new_versions or self.deletes)
 
     def preview(self, lookups: Lookups, limit: int = 500) -> pd.DataFrame:
         """Rows new and changed, as the reader knows them (codes, not ids). Columns: action, key, change."""
@@ -295,6 +301,7 @@ class Diff:
             changes = [f"{by_attr[a].column} : {shown(a, stored[a])} → {shown(a, v)}"
                        for a, v in new.items() if not _same(stored[a], v)]
             rows.append({"action": "modifié", "key": key(new), "change": " ; ".join(changes)})
+        rows += [{"action": "retiré", "key": key(r), "change": "absent du fichier"} for r in self.deletes[:limit]]
         return pd.DataFrame(rows, columns=["action", "key", "change"])
 
 
@@ -306,12 +313,14 @@ class LoadResult:
     inserted: int
     updated: int
     unchanged: int
+    deleted: int = 0
 
     def line(self) -> str:
         if self.load_id is None:
             return f"{self.file_name} ({self.kind}) : déjà à jour, rien n'a changé ({self.unchanged} lignes identiques)"
         return (f"{self.file_name} ({self.kind}) : chargé (n° {self.load_id}) — {self.inserted} nouvelles lignes, "
-                f"{self.updated} modifiées, {self.unchanged} identiques")
+                f"{self.updated} modifiées, {self.unchanged} identiques"
+                + (f", {self.deleted} retirées" if self.deleted else ""))
 
 
 def _key_of(row: dict, key: Sequence[str]) -> tuple:
@@ -337,6 +346,20 @@ def _existing(session: Session, target: Target, rows: list[dict]) -> dict[tuple,
             if key in wanted:
                 found[key] = dict(rec)
     return found
+
+
+def _absent_from_snapshots(session: Session, target: Target, rows: list[dict]) -> list[dict]:
+    """Stored rows of the snapshots the file names that the file no longer lists (full stored rows)."""
+    model = target.model
+    keys = {_key_of(r, target.key) for r in rows}
+    columns = [model.id, model.load_id, *(getattr(model, f.attr) for f in target.fields)]
+    absent = []
+    for snapshot in sorted({_key_of(r, target.snapshot) for r in rows}, key=str):
+        where = [getattr(model, attr) == value for attr, value in zip(target.snapshot, snapshot, strict=True)]
+        for rec in session.execute(select(*columns).where(*where)).mappings():
+            if _key_of(rec, target.key) not in keys:
+                absent.append(dict(rec))
+    return absent
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -381,6 +404,8 @@ def compute_diff(session: Session, parsed: ParsedFile, *, create_versions: bool 
     if problems:
         raise FileRefused(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
     diff = Diff(parsed.dataset, new_versions=new_versions)
+    if target.snapshot and rows:
+        diff.deletes = _absent_from_snapshots(session, target, rows)
     existing = _existing(session, target, rows) if rows else {}
     if not existing:  # nothing stored under these keys: every row is new
         diff.inserts = rows
@@ -412,7 +437,8 @@ def apply_diff(session: Session, diff: Diff, *, file_name: str, checksum: str, l
     target = TARGETS[kind]
     load = models.DataLoad(kind=kind, file_name=file_name[:255], checksum=checksum, loaded_by=loaded_by,
                            loaded_at=dt.datetime.now(dt.UTC), rows_inserted=len(diff.inserts),
-                           rows_updated=len(diff.updates), rows_unchanged=diff.unchanged, status="applied")
+                           rows_updated=len(diff.updates), rows_unchanged=diff.unchanged,
+                           rows_deleted=len(diff.deletes), status="applied")
     session.add(load)
     session.flush()
     stamp = {"load_id": load.id} if target.has_load_id else {}
@@ -432,11 +458,19 @@ def apply_diff(session: Session, diff: Diff, *, file_name: str, checksum: str, l
         changes += [{"load_id": load.id, "table_name": table, "row_id": stored["id"], "action": "update",
                      "before": json.dumps({k: _json_value(v) for k, v in stored.items()}, ensure_ascii=False)}
                     for stored, _ in diff.updates]
+    if diff.deletes:
+        ids = [row["id"] for row in diff.deletes]
+        for start in range(0, len(ids), CHUNK):
+            session.execute(delete(target.model).where(target.model.id.in_(ids[start:start + CHUNK])))
+        changes += [{"load_id": load.id, "table_name": table, "row_id": row["id"], "action": "delete",
+                     "before": json.dumps({k: _json_value(v) for k, v in row.items()}, ensure_ascii=False)}
+                    for row in diff.deletes]
     if changes:
         session.execute(insert(models.LoadChange.__table__), changes)
     if target.after:
-        target.after(session, [row for row in diff.inserts] + [row for _, row in diff.updates])
-    return LoadResult(file_name, kind, load.id, len(diff.inserts), len(diff.updates), diff.unchanged)
+        target.after(session, [row for row in diff.inserts] + [row for _, row in diff.updates] + diff.deletes)
+    return LoadResult(file_name, kind, load.id, len(diff.inserts), len(diff.updates), diff.unchanged,
+                      len(diff.deletes))
 
 
 def bulk_insert(connection, table, rows: list[dict]) -> None:
@@ -525,15 +559,16 @@ class UndoRefused(Exception):
 
 def load_history(*, session: Session, limit: int = 200) -> pd.DataFrame:
     """Every load, newest first. Columns: id, loaded_at, loaded_by, file_name, kind, checksum, rows_inserted,
-    rows_updated, rows_unchanged, status, undone_at, undone_by."""
+    rows_updated, rows_unchanged, rows_deleted, status, undone_at, undone_by."""
     d = models.DataLoad
     rows = session.execute(
         select(d.id, d.loaded_at, d.loaded_by, d.file_name, d.kind, d.checksum, d.rows_inserted, d.rows_updated,
-               d.rows_unchanged, d.status, d.undone_at, d.undone_by).order_by(d.id.desc()).limit(limit)
+               d.rows_unchanged, d.rows_deleted, d.status, d.undone_at, d.undone_by).order_by(d.id.desc()).limit(limit)
     ).all()
     return pd.DataFrame([tuple(r) for r in rows], columns=["id", "loaded_at", "loaded_by", "file_name", "kind",
                                                             "checksum", "rows_inserted", "rows_updated",
-                                                            "rows_unchanged", "status", "undone_at", "undone_by"])
+                                                            "rows_unchanged", "rows_deleted", "status", "undone_at",
+                                                            "undone_by"])
 
 
 def _restore_value(column, value):
@@ -560,7 +595,7 @@ def undo_load(engine: Engine, load_id: int, *, undone_by: str) -> int:
         model, table = target.model, target.model.__tablename__
         mine = session.execute(select(models.LoadChange.row_id, models.LoadChange.action, models.LoadChange.before)
                                .where(models.LoadChange.load_id == load_id)).all()
-        updated = {r for r, action, _b in mine if action == "update"}
+        updated = {r for r, action, _b in mine if action in ("update", "delete")}
         if target.has_load_id:
             inserted = [i for i in session.scalars(select(model.id).where(model.load_id == load_id)) if i not in updated]
         else:
@@ -585,17 +620,26 @@ def undo_load(engine: Engine, load_id: int, *, undone_by: str) -> int:
                     model.id.in_(row_ids[start:start + CHUNK]))).mappings()]
         for start in range(0, len(inserted), CHUNK):
             session.execute(delete(model).where(model.id.in_(inserted[start:start + CHUNK])))
-        restores = []
+        restores, removed = [], []
         for row_id, action, before in mine:
-            if action == "update":
+            if action in ("update", "delete"):
                 values = json.loads(before)
-                restores.append({k: _restore_value(model.__table__.c[k], v) for k, v in values.items()} | {"id": row_id})
+                row = {k: _restore_value(model.__table__.c[k], v) for k, v in values.items()} | {"id": row_id}
+                (restores if action == "update" else removed).append(row)
         if restores:
             session.execute(update(model), restores)
+        if removed:
+            try:
+                with session.begin_nested():
+                    session.execute(insert(model.__table__), removed)
+            except IntegrityError:
+                raise UndoRefused("une ligne retirée par ce chargement a été rechargée depuis : annulez d'abord le "
+                                  "chargement plus récent") from None
+            touched += [{"entity_id": r["entity_id"], "as_of": r["as_of"]} for r in removed if "as_of" in r]
         if target.after:
             target.after(session, touched)
         load.status, load.undone_at, load.undone_by = "undone", dt.datetime.now(dt.UTC), undone_by
-        return len(inserted) + len(restores)
+        return len(inserted) + len(restores) + len(removed)
 
 
 # --------------------------------------------------------------------------- export

@@ -112,6 +112,7 @@ class DataLoad(Base):
     rows_inserted: Mapped[int] = mapped_column(Integer, default=0)
     rows_updated: Mapped[int] = mapped_column(Integer, default=0)
     rows_unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    rows_deleted: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(12), default="applied")
     undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     undone_by: Mapped[str | None] = mapped_column(String(120))
@@ -121,7 +122,7 @@ class LoadChange(Base):
     """What a load changed, row by row: the history of corrected values, and what undo restores."""
 
     __tablename__ = "load_change"
-    __table_args__ = (CheckConstraint("action IN ('insert', 'update')", name="ck_load_change_action"),)
+    __table_args__ = (CheckConstraint("action IN ('insert', 'update', 'delete')", name="ck_load_change_action"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     load_id: Mapped[int] = mapped_column(ForeignKey("data_load.id"), index=True)

@@ -699,6 +699,7 @@ def history_table(history: pd.DataFrame, lang: str) -> pd.DataFrame:
         pick(lang, "Nouvelles", "New"): history["rows_inserted"],
         pick(lang, "Modifiées", "Changed"): history["rows_updated"],
         pick(lang, "Identiques", "Unchanged"): history["rows_unchanged"],
+        pick(lang, "Retirées", "Removed"): history["rows_deleted"],
         pick(lang, "État", "State"): [pick(lang, "annulé", "undone") if s == "undone" else pick(lang, "appliqué",
                                                                                                   "applied")
                                       for s in history["status"]],

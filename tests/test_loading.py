@@ -190,11 +190,11 @@ def test_undo_is_refused_while_a_later_load_changed_the_same_rows(demo):
 def test_undoing_a_receivables_load_restores_the_ageing(demo):
     before = snapshot(demo.engine)
     items = ("date_situation;entite;bureau;client;facture;date_facture;date_echeance;montant_du\n"
-             "31/12/2023;SMARTCOOP;GAND;Nouveau client;F-NEW-1;01/10/2023;31/10/2023;1 000,00\n")
+             "15/01/2024;SMARTCOOP;GAND;Nouveau client;F-NEW-1;01/10/2023;31/10/2023;1 000,00\n")
     [result] = load(demo.engine, "creances.csv", items)
     with session_scope(demo.engine) as s:
-        total = s.scalar(select(func.sum(m.ReceivableAgeing.amount)).where(m.ReceivableAgeing.as_of == dt.date(2023, 12, 31)))
-    assert total == Decimal("23714846.00")
+        total = s.scalar(select(func.sum(m.ReceivableAgeing.amount)).where(m.ReceivableAgeing.as_of == dt.date(2024, 1, 15)))
+    assert total == Decimal("1000.00")
     undo_load(demo.engine, result.load_id, undone_by="test")
     assert snapshot(demo.engine) == before
 
@@ -231,3 +231,31 @@ def test_the_data_page_refuses_a_bad_file_then_previews_loads_and_undoes_a_good_
     with session_scope(demo.engine) as s:
         assert s.scalar(select(func.count()).select_from(m.Membership)
                         .where(m.Membership.period_end == dt.date(2026, 6, 30))) == 0
+
+
+def test_a_receivables_file_is_the_whole_snapshot_and_undo_brings_removed_items_back(demo):
+    before = snapshot(demo.engine)
+    head = "date_situation;entite;bureau;client;facture;date_facture;date_echeance;montant_du\n"
+    first = (head + "31/03/2026;SMARTCOOP;GAND;Atelier A;R-1;01/01/2026;31/01/2026;1 000,00\n"
+                    "31/03/2026;SMARTCOOP;GAND;Atelier B;R-2;01/02/2026;28/02/2026;2 500,00\n")
+    [a] = load(demo.engine, "creances-mars.csv", first)
+    # the same date again: R-2 has been paid, so it is no longer in the export
+    second = head + "31/03/2026;SMARTCOOP;GAND;Atelier A;R-1;01/01/2026;31/01/2026;1 000,00\n"
+    diff, preview = preview_file(demo.engine, "creances-mars-bis.csv", second.encode())
+    assert [r["invoice_no"] for r in diff.deletes] == ["R-2"]
+    assert list(preview["action"]) == ["retiré"] and preview["key"].iloc[0] == "31/03/2026 / SMARTCOOP / R-2"
+    [b] = load(demo.engine, "creances-mars-bis.csv", second)
+    assert (b.inserted, b.updated, b.unchanged, b.deleted) == (0, 0, 1, 1)
+    with session_scope(demo.engine) as s:
+        open_items = s.scalars(select(m.ReceivableItem.invoice_no).where(m.ReceivableItem.as_of == dt.date(2026, 3, 31))
+                               .where(m.ReceivableItem.invoice_no.like("R-%"))).all()
+        aged = s.scalar(select(func.sum(m.ReceivableAgeing.amount)).where(m.ReceivableAgeing.as_of == dt.date(2026, 3, 31)))
+    assert open_items == ["R-1"] and aged == Decimal("1000.00")
+    with pytest.raises(UndoRefused, match=f"n° {b.load_id}"):  # the later load touched the first one's rows
+        undo_load(demo.engine, a.load_id, undone_by="test")
+    undo_load(demo.engine, b.load_id, undone_by="test")
+    with session_scope(demo.engine) as s:
+        aged = s.scalar(select(func.sum(m.ReceivableAgeing.amount)).where(m.ReceivableAgeing.as_of == dt.date(2026, 3, 31)))
+    assert aged == Decimal("3500.00")  # R-2 is back
+    undo_load(demo.engine, a.load_id, undone_by="test")
+    assert snapshot(demo.engine) == before
