@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -103,9 +104,11 @@ def _row_maker(target: Target, lookups: Lookups) -> Callable[[dict], dict]:
     refs = [(f.column, f.attr, lookups.ids(f.ref), REF_EXPECTED[f.ref]) for f in target.fields if f.ref is not None]
     synthetic = any(f.attr == "is_synthetic" for f in target.fields)
     check = target.check
+    plain_attrs = [attr for _column, attr in plain]
+    plain_values = operator.itemgetter(*[column for column, _attr in plain])  # parsed records hold every column
 
     def make(record: dict) -> dict:
-        row = {attr: record.get(column) for column, attr in plain}
+        row = dict(zip(plain_attrs, plain_values(record), strict=True))
         for column, attr, ids, expected in refs:
             code = record.get(column)
             if code is None:
@@ -351,15 +354,17 @@ def _existing(session: Session, target: Target, rows: list[dict]) -> dict[tuple,
 def _absent_from_snapshots(session: Session, target: Target, rows: list[dict]) -> list[dict]:
     """Stored rows of the snapshots the file names that the file no longer lists (full stored rows)."""
     model = target.model
-    keys = {_key_of(r, target.key) for r in rows}
     columns = [model.id, model.load_id, *(getattr(model, f.attr) for f in target.fields)]
-    absent = []
-    for snapshot in sorted({_key_of(r, target.snapshot) for r in rows}, key=str):
+    snapshot_of = operator.itemgetter(*target.snapshot)
+    snapshots = {snapshot_of(r) for r in rows}
+    stored = []
+    for snapshot in sorted(snapshots, key=str):
         where = [getattr(model, attr) == value for attr, value in zip(target.snapshot, snapshot, strict=True)]
-        for rec in session.execute(select(*columns).where(*where)).mappings():
-            if _key_of(rec, target.key) not in keys:
-                absent.append(dict(rec))
-    return absent
+        stored += [dict(rec) for rec in session.execute(select(*columns).where(*where)).mappings()]
+    if not stored:  # new snapshots: nothing to compare, no key to build
+        return []
+    keys = {_key_of(r, target.key) for r in rows}
+    return [rec for rec in stored if _key_of(rec, target.key) not in keys]
 
 
 def _same(a: Any, b: Any) -> bool:
