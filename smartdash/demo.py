@@ -23,6 +23,8 @@ from sqlalchemy import Engine
 from smartdash import formats
 from smartdash.config import DEMO_DIR
 from smartdash.importing import LoadResult, import_files
+from smartdash.metrics import people
+from smartdash.metrics.people import FULL_TIME_MONTH_HOURS
 
 SEED = 42
 DEMO_END = dt.date(2026, 11, 22)  # a Sunday: the last week of the demo data
@@ -35,7 +37,6 @@ PLAN_2021 = "PLAN-2021-11"
 PLAN_2024 = "PLAN-2024-06"
 
 CENT = Decimal("0.01")
-FTE_MONTH_HOURS = Decimal("151.67")
 
 
 def _d(value) -> Decimal:
@@ -1461,8 +1462,8 @@ class DemoBuilder:
                     ("staff", s, s_entries, s_exits, pse, 0.93),
                     ("members", m, m_entries, m_exits, 0, 0.11),
                 ):
-                    hours = _money(count * FTE_MONTH_HOURS * _d(full_time_share * self.rng.uniform(0.95, 1.05)))
-                    fte = (hours / FTE_MONTH_HOURS).quantize(CENT)
+                    hours = _money(count * FULL_TIME_MONTH_HOURS * _d(full_time_share * self.rng.uniform(0.95, 1.05)))
+                    fte = people.fte(hours).quantize(CENT)
                     self.add(
                         "headcount",
                         entite=entity,

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from smartdash import formats, models
 from smartdash.db import session_scope
 from smartdash.formats import Dataset, FileRefused, ParsedFile, Problem
+from smartdash.metrics.receivables import ageing_bucket, days_past_due
 
 CHUNK = 500
 REF_EXPECTED = {
@@ -156,19 +157,6 @@ ENT, OFF, IND, VER, INS = models.Entity, models.Office, models.Indicator, models
 # --------------------------------------------------------------------------- receivables ageing
 
 
-def ageing_bucket(days_past_due: int) -> str:
-    """The ageing bucket of an open item `days_past_due` days after its due date (≤ 0: not yet due)."""
-    if days_past_due <= 0:
-        return "not_due"
-    if days_past_due <= 30:
-        return "d1_30"
-    if days_past_due <= 60:
-        return "d31_60"
-    if days_past_due <= 90:
-        return "d61_90"
-    return "d90_plus"
-
-
 def refresh_ageing(session: Session, snapshots: Iterable[tuple[int, dt.date]]) -> None:
     """Recompute the pre-aggregated ageing of the given (entity, as-of) receivables snapshots."""
     item = models.ReceivableItem
@@ -183,7 +171,7 @@ def refresh_ageing(session: Session, snapshots: Iterable[tuple[int, dt.date]]) -
         ).all()
         buckets: dict[tuple, list] = defaultdict(lambda: [0, Decimal(0), False])
         for office_id, due_date, count, amount, synthetic in grouped:
-            acc = buckets[(office_id, ageing_bucket((as_of - due_date).days))]
+            acc = buckets[(office_id, ageing_bucket(days_past_due(as_of, due_date)))]
             acc[0] += count
             acc[1] += amount
             acc[2] = acc[2] or bool(synthetic)
@@ -674,4 +662,4 @@ def export_csv(engine: Engine, kind: str) -> str:
 
 
 __all__ = ["FileRefused", "LoadResult", "UndoRefused", "import_files", "preview_file", "undo_load", "export_csv",
-           "compute_diff", "apply_diff", "ageing_bucket", "load_history", "export_records"]
+           "compute_diff", "apply_diff", "load_history", "export_records"]

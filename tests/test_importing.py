@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from smartdash import models as m
 from smartdash.db import session_scope
 from smartdash.formats import FileRefused
-from smartdash.importing import ageing_bucket, import_files
+from smartdash.importing import import_files
+from smartdash.metrics.receivables import ageing_bucket
 
 ENTITIES = (
     "code;nom;pays;forme_juridique;sous_plan\nSMARTFR;SmartFr;FR;Coopérative;oui\nSMARTCOOP;SmartCoop;BE;Coop;non\n"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -93,7 +92,3 @@ def first_plan_year_positive(plan_by_year: dict[int, Decimal]) -> int | None:
 def half_share_capital(share_capital: Decimal | None) -> Decimal | None:
     """Half of the share capital (L225-248 / L223-42): informative only while under a plan (L626-3)."""
     return None if share_capital is None else share_capital / 2
-
-
-def year_end(year: int) -> dt.date:
-    return dt.date(year, 12, 31)

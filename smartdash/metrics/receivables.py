@@ -15,6 +15,19 @@ def days_past_due(as_of: dt.date, due_date: dt.date) -> int:
     return (as_of - due_date).days
 
 
+def ageing_bucket(days: int) -> str:
+    """The bucket of an open item `days` past its due date: not yet due (≤ 0), 1–30, 31–60, 61–90, > 90."""
+    if days <= 0:
+        return "not_due"
+    if days <= 30:
+        return "d1_30"
+    if days <= 60:
+        return "d31_60"
+    if days <= 90:
+        return "d61_90"
+    return "d90_plus"
+
+
 def overdue_ratio(by_bucket: dict[str, Decimal]) -> Decimal | None:
     """Overdue ratio = past-due open amount ÷ total open amount (0–1); None with nothing open."""
     total = sum(by_bucket.values(), ZERO)

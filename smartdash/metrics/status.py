@@ -19,13 +19,8 @@ class Thresholds:
     red: Decimal | None = Decimal(10)
 
 
-def variance(actual: Decimal, plan: Decimal) -> Decimal:
-    """Variance (€ or the indicator's unit) = actual − plan."""
-    return actual - plan
-
-
 def variance_pct(actual: Decimal, plan: Decimal) -> Decimal | None:
-    """Variance % = (actual − plan) ÷ |plan| × 100; None when the plan is 0."""
+    """Variance % = (actual − plan) ÷ |plan| × 100 (variance = actual − plan); None when the plan is 0."""
     if plan == 0:
         return None
     return (actual - plan) / abs(plan) * 100

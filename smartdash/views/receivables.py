@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from smartdash import formatting, queries
-from smartdash.metrics.receivables import BUCKETS, dso, overdue_ratio, share_over_90
+from smartdash.metrics.receivables import BUCKETS, days_past_due, dso, overdue_ratio, share_over_90
 from smartdash.views import pick
 
 BUCKET_LABELS = {
@@ -88,5 +88,5 @@ def clients_table(frame: pd.DataFrame, as_of: dt.date, lang: str) -> pd.DataFram
         pick(lang, "Montant échu", "Past due"): [formatting.money(v, lang=lang, places=2) for v in frame["overdue"]],
         pick(lang, "Plus ancienne échéance", "Oldest due date"): [formatting.date_long(d, lang=lang)
                                                                    for d in frame["oldest_due_date"]],
-        pick(lang, "Jours de retard", "Days past due"): [(as_of - d).days for d in frame["oldest_due_date"]],
+        pick(lang, "Jours de retard", "Days past due"): [days_past_due(as_of, d) for d in frame["oldest_due_date"]],
     })
