@@ -16,7 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from smartdash import models
+from smartdash import models, queries
 from smartdash.db import session_scope
 
 ROLES = models.ROLES
@@ -80,7 +80,7 @@ def audit_log(*, session: Session, limit: int = 1000) -> pd.DataFrame:
     """The newest events first. Columns: at, login, action, detail."""
     e = models.AuditEvent
     rows = session.execute(select(e.at, e.login, e.action, e.detail).order_by(e.id.desc()).limit(limit)).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=["at", "login", "action", "detail"])
+    return queries.frame(rows, ["at", "login", "action", "detail"])
 
 
 # --------------------------------------------------------------------------- accounts
@@ -159,7 +159,7 @@ def list_users(*, session: Session) -> pd.DataFrame:
     """Columns: login, role, active, locked_until, created_at (never any password material)."""
     u = models.User
     rows = session.execute(select(u.login, u.role, u.active, u.locked_until, u.created_at).order_by(u.login)).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=["login", "role", "active", "locked_until", "created_at"])
+    return queries.frame(rows, ["login", "role", "active", "locked_until", "created_at"])
 
 
 def active_user(engine: Engine, login: str) -> CurrentUser | None:

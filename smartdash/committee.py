@@ -46,11 +46,7 @@ def _id_of(session: Session, model, code: str | None) -> int | None:
 
 def meetings(*, session: Session) -> pd.DataFrame:
     """Columns: id, held_on, as_of, title, status, attendees, is_synthetic — newest first."""
-    m = models.Meeting
-    rows = session.execute(select(m.id, m.held_on, m.as_of, m.title, m.status, m.attendees, m.is_synthetic)
-                           .order_by(m.held_on.desc())).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=["id", "held_on", "as_of", "title", "status", "attendees",
-                                                           "is_synthetic"])
+    return queries.meetings(session=session, newest_first=True)
 
 
 def notes(*, session: Session, meeting_id: int) -> pd.DataFrame:
@@ -62,7 +58,7 @@ def notes(*, session: Session, meeting_id: int) -> pd.DataFrame:
         .outerjoin(models.Entity, models.Entity.id == n.entity_id)
         .where(n.meeting_id == meeting_id).order_by(n.id)
     ).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=["indicator", "entity", "text", "author", "created_at"])
+    return queries.frame(rows, ["indicator", "entity", "text", "author", "created_at"])
 
 
 def decisions(*, session: Session, meeting_id: int | None = None, open_only: bool = False) -> pd.DataFrame:
@@ -74,9 +70,8 @@ def decisions(*, session: Session, meeting_id: int | None = None, open_only: boo
         q = q.where(d.meeting_id == meeting_id)
     if open_only:
         q = q.where(d.status == "open")
-    return pd.DataFrame([tuple(r) for r in session.execute(q).all()],
-                        columns=["id", "meeting", "text", "owner", "due_date", "status", "created_by", "created_at",
-                                 "closed_by"])
+    return queries.frame(session.execute(q).all(), ["id", "meeting", "text", "owner", "due_date", "status",
+                                                    "created_by", "created_at", "closed_by"])
 
 
 def meeting_for(*, session: Session, as_of: dt.date) -> int | None:

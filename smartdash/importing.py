@@ -25,7 +25,7 @@ from sqlalchemy import Date, Engine, case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from smartdash import formats, models
+from smartdash import formats, models, queries
 from smartdash.db import session_scope
 from smartdash.formats import Dataset, FileRefused, ParsedFile, Problem
 from smartdash.metrics.receivables import ageing_bucket, days_past_due
@@ -558,10 +558,8 @@ def load_history(*, session: Session, limit: int = 200) -> pd.DataFrame:
         select(d.id, d.loaded_at, d.loaded_by, d.file_name, d.kind, d.checksum, d.rows_inserted, d.rows_updated,
                d.rows_unchanged, d.rows_deleted, d.status, d.undone_at, d.undone_by).order_by(d.id.desc()).limit(limit)
     ).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=["id", "loaded_at", "loaded_by", "file_name", "kind",
-                                                            "checksum", "rows_inserted", "rows_updated",
-                                                            "rows_unchanged", "rows_deleted", "status", "undone_at",
-                                                            "undone_by"])
+    return queries.frame(rows, ["id", "loaded_at", "loaded_by", "file_name", "kind", "checksum", "rows_inserted",
+                                "rows_updated", "rows_unchanged", "rows_deleted", "status", "undone_at", "undone_by"])
 
 
 def _restore_value(column, value):

@@ -19,7 +19,8 @@ def entities(*, session: Session) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["code", "name", "country", "under_plan"])
 
 
-def _frame(rows, columns: list[str]) -> pd.DataFrame:
+def frame(rows, columns: list[str]) -> pd.DataFrame:
+    """SQL result rows as a DataFrame with these column names."""
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
 
@@ -30,7 +31,7 @@ def plan_versions(*, session: Session) -> pd.DataFrame:
                m.PlanVersion.is_synthetic, m.PlanVersion.note)
         .order_by(m.PlanVersion.adopted_on.desc().nulls_last(), m.PlanVersion.id.desc())
     ).all()
-    return _frame(rows, ["code", "name", "status", "adopted_on", "is_synthetic", "note"])
+    return frame(rows, ["code", "name", "status", "adopted_on", "is_synthetic", "note"])
 
 
 def version_in_force(*, session: Session) -> str | None:
@@ -47,7 +48,7 @@ def indicators(*, session: Session, key_only: bool = False) -> pd.DataFrame:
                ).where(m.Indicator.active.is_(True)).order_by(m.Indicator.sort_order, m.Indicator.code)
     if key_only:
         q = q.where(m.Indicator.is_key.is_(True))
-    return _frame(session.execute(q).all(), ["code", "label_fr", "label_en", "unit", "direction", "frequency",
+    return frame(session.execute(q).all(), ["code", "label_fr", "label_en", "unit", "direction", "frequency",
                                              "threshold_mode", "amber", "red", "is_key", "owner", "description"])
 
 
@@ -76,7 +77,7 @@ def observations(*, session: Session, indicators: list[str], entities: list[str]
             m.PlanVersion.code == plan_version)
     if until is not None:
         q = q.where(m.Observation.period_end <= until)
-    return _frame(session.execute(q).all(), OBS_COLUMNS)
+    return frame(session.execute(q).all(), OBS_COLUMNS)
 
 
 def contributions(*, session: Session, plan_version: str) -> pd.DataFrame:
@@ -95,7 +96,7 @@ def contributions(*, session: Session, plan_version: str) -> pd.DataFrame:
         .where(m.PlanVersion.code == plan_version)
         .order_by(e.sort_order, f.planned_date, f.code)
     ).all()
-    return _frame(rows, ["code", "contributor", "contributor_class", "beneficiary", "instrument", "instrument_fr",
+    return frame(rows, ["code", "contributor", "contributor_class", "beneficiary", "instrument", "instrument_fr",
                          "instrument_en", "equity_class", "counts_one_plus_one", "period_label", "planned_date",
                          "planned_amount", "status", "received_date", "received_amount", "condition",
                          "condition_status", "note", "is_synthetic", "source"])
@@ -117,7 +118,7 @@ def headcount(*, session: Session, entities: list[str] | None = None, scenario: 
         q = q.join(m.PlanVersion, m.PlanVersion.id == h.plan_version_id).where(m.PlanVersion.code == plan_version)
     if until is not None:
         q = q.where(h.period_end <= until)
-    return _frame(session.execute(q).all(), ["entity", "period_end", "population", "headcount", "fte", "entries",
+    return frame(session.execute(q).all(), ["entity", "period_end", "population", "headcount", "fte", "entries",
                                              "exits", "pse_departures", "is_synthetic", "source"])
 
 
@@ -131,7 +132,7 @@ def membership(*, session: Session, until: dt.date | None = None) -> pd.DataFram
          .order_by(ms.period_end, o.sort_order))
     if until is not None:
         q = q.where(ms.period_end <= until)
-    return _frame(session.execute(q).all(), ["office", "office_name", "region", "entity", "period_end", "members",
+    return frame(session.execute(q).all(), ["office", "office_name", "region", "entity", "period_end", "members",
                                              "societaires", "advisers", "is_synthetic", "source"])
 
 
@@ -147,9 +148,9 @@ def ageing(*, session: Session, entity: str, until: dt.date | None = None, offic
         q = q.where(a.as_of <= until)
     if office is not None:
         q = q.join(m.Office, m.Office.id == a.office_id).where(m.Office.code == office)
-    frame = _frame(session.execute(q).all(), ["as_of", "bucket", "items", "amount", "is_synthetic"])
-    frame["is_synthetic"] = frame["is_synthetic"].astype(bool)
-    return frame
+    result = frame(session.execute(q).all(), ["as_of", "bucket", "items", "amount", "is_synthetic"])
+    result["is_synthetic"] = result["is_synthetic"].astype(bool)
+    return result
 
 
 def ageing_by_office(*, session: Session, entity: str, as_of: dt.date) -> pd.DataFrame:
@@ -162,7 +163,7 @@ def ageing_by_office(*, session: Session, entity: str, as_of: dt.date) -> pd.Dat
         .where(m.Entity.code == entity, a.as_of == as_of)
         .order_by(m.Office.sort_order, a.bucket)
     ).all()
-    return _frame(rows, ["office_name", "bucket", "items", "amount"])
+    return frame(rows, ["office_name", "bucket", "items", "amount"])
 
 
 def receivable_entities(*, session: Session) -> list[str]:
@@ -185,14 +186,15 @@ def largest_overdue_clients(*, session: Session, entity: str, as_of: dt.date, li
         .order_by(func.sum(r.amount_open).desc(), r.client)
         .limit(limit)
     ).all()
-    return _frame(rows, ["client", "invoices", "overdue", "oldest_due_date"])
+    return frame(rows, ["client", "invoices", "overdue", "oldest_due_date"])
 
 
-def meetings(*, session: Session) -> pd.DataFrame:
-    """Columns: held_on, as_of, title, status, is_synthetic — oldest first."""
-    rows = session.execute(select(m.Meeting.held_on, m.Meeting.as_of, m.Meeting.title, m.Meeting.status,
-                                  m.Meeting.is_synthetic).order_by(m.Meeting.held_on)).all()
-    return _frame(rows, ["held_on", "as_of", "title", "status", "is_synthetic"])
+def meetings(*, session: Session, newest_first: bool = False) -> pd.DataFrame:
+    """Columns: id, held_on, as_of, title, status, attendees, is_synthetic — oldest first unless asked otherwise."""
+    mt = m.Meeting
+    rows = session.execute(select(mt.id, mt.held_on, mt.as_of, mt.title, mt.status, mt.attendees, mt.is_synthetic)
+                           .order_by(mt.held_on.desc() if newest_first else mt.held_on)).all()
+    return frame(rows, ["id", "held_on", "as_of", "title", "status", "attendees", "is_synthetic"])
 
 
 def source_figures(*, session: Session) -> pd.DataFrame:
@@ -200,7 +202,7 @@ def source_figures(*, session: Session) -> pd.DataFrame:
     s = m.SourceFigure
     rows = session.execute(select(s.code, s.document, s.location, s.label_fr, s.label_en, s.value, s.unit, s.note)
                            .order_by(s.code)).all()
-    return _frame(rows, ["code", "document", "location", "label_fr", "label_en", "value", "unit", "note"])
+    return frame(rows, ["code", "document", "location", "label_fr", "label_en", "value", "unit", "note"])
 
 
 def latest_data_date(*, session: Session) -> dt.date | None:
@@ -225,6 +227,6 @@ def instalments(*, session: Session, entities: list[str] | None = None) -> pd.Da
          .order_by(m.Entity.sort_order, i.due_date, c.code))
     if entities is not None:
         q = q.where(m.Entity.code.in_(entities))
-    return _frame(session.execute(q).all(), ["entity", "claim", "creditor", "creditor_class", "admitted", "option",
+    return frame(session.execute(q).all(), ["entity", "claim", "creditor", "creditor_class", "admitted", "option",
                                              "seq", "due_date", "pct_of_claim", "amount_due", "amount_paid",
                                              "paid_on", "is_synthetic", "source"])

@@ -27,8 +27,7 @@ def ordered_versions(*, session: Session) -> pd.DataFrame:
     v = m.PlanVersion
     rows = session.execute(select(v.code, v.name, v.status, v.adopted_on, v.adopted_by, v.note, v.is_synthetic)
                            .order_by((v.status == "draft"), v.adopted_on.is_not(None), v.adopted_on, v.id)).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=["code", "name", "status", "adopted_on", "adopted_by", "note",
-                                                           "is_synthetic"])
+    return queries.frame(rows, ["code", "name", "status", "adopted_on", "adopted_by", "note", "is_synthetic"])
 
 
 def _plan_values(session: Session, version: str) -> pd.DataFrame:
@@ -39,8 +38,8 @@ def _plan_values(session: Session, version: str) -> pd.DataFrame:
         .join(m.PlanVersion, m.PlanVersion.id == o.plan_version_id)
         .where(m.PlanVersion.code == version, o.office_id.is_(None))
     ).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=["indicator", "label_fr", "label_en", "unit", "entity",
-                                                           "entity_name", "period_end", "value"])
+    return queries.frame(rows, ["indicator", "label_fr", "label_en", "unit", "entity", "entity_name", "period_end",
+                                "value"])
 
 
 def target_drift(*, session: Session, versions: list[str]) -> pd.DataFrame:
