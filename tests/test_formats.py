@@ -159,3 +159,36 @@ def test_written_csv_reads_back_to_the_same_records():
 def test_docs_formats_md_is_generated_from_the_specs():
     committed = (ROOT / "docs" / "formats.md").read_text(encoding="utf-8")
     assert committed == formats_markdown(), "run: python -m smartdash formats > docs/formats.md"
+
+
+TRICKY_CELLS = [
+    "1 234 567,89 €", "1\u00a0234,5", "12,4 %", "-3,5", "−3,5", "+7", "(1 000)", "1.234,56", "1234.5", "0", "-0",
+    "12,345", "12,34567", "12,30000", "1,2,3", "abc", "", "  ", " 42 ", "1e5", "NaN", "1_000", "٣", "-1",
+    "01/02/2024", "31/02/2024", "1/2/24", "2024-02-01", "01/01/1989", "oui", "Non", "x", "réel", "plan", "autre",
+    "ANVERS", " GAND ", "a" * 61, "a" * 60,
+]
+
+
+@pytest.mark.parametrize("dataset_kind", sorted(formats.DATASETS))
+def test_bulk_column_parsing_gives_what_each_cell_parses_to(dataset_kind):
+    """parse_cells takes shortcuts for CSV columns (distinct cells once, C-level passes for text and numbers):
+    on every column of every format, for cells of every shape, it gives the value or the message of Column.parse."""
+
+    def one_by_one(column, cells):
+        out = []
+        for cell in cells:
+            try:
+                out.append(column.parse(cell))
+            except formats.CellError as err:
+                out.append(("refused", str(err)))
+        return out
+
+    def shown(values):
+        return [("refused", v.expected) if isinstance(v, formats.Refused) else v for v in values]
+
+    for column in formats.DATASETS[dataset_kind].columns:
+        unique = TRICKY_CELLS + [f"{i},5" for i in range(200)] + [f"F{i}" for i in range(200)]  # the bulk passes
+        repeated = TRICKY_CELLS * 5  # the distinct-cells pass
+        mixed = [*TRICKY_CELLS, None, 3, 2.5]  # workbook cells: one by one
+        for cells in (unique, repeated, mixed):
+            assert shown(formats.parse_cells(column, cells)) == one_by_one(column, cells), (column.name, cells[:3])
