@@ -915,7 +915,7 @@ def read_table(name: str, data: bytes) -> tuple[list[str], list[list[Any]]]:
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count)
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    rows = [r for r in rows if any(r) and any(cell.strip() for cell in r)]
+    rows = [r for r in rows if any(map(str.strip, r))]  # blank lines and lines of empty cells are no rows
     if not rows:
         raise FileRefused([Problem(name, None, None, None, "un fichier non vide avec une ligne d'en-tête")])
     return rows[0], rows[1:]
@@ -967,13 +967,20 @@ def detect_dataset(header: list[str]) -> Dataset | None:
 
 @dataclass
 class ParsedFile:
-    """The rows of a file parsed to Python values, with their spreadsheet line numbers."""
+    """A file parsed to Python values, column by column (every column of the format, and `_raw_<column>` cell texts
+    where kept), with the spreadsheet line number of each row. Rows with a problem are left out."""
 
     name: str
     dataset: Dataset
-    rows: list[dict[str, Any]]
+    columns: dict[str, list]
     lines: list[int]
     problems: list[Problem]
+
+    @functools.cached_property
+    def rows(self) -> list[dict[str, Any]]:
+        """The records as dicts, built when asked for (a bulk load reads the columns)."""
+        names = list(self.columns)
+        return list(map(dict, map(zip, itertools.repeat(names), zip(*self.columns.values(), strict=True))))
 
 
 def parse_file(name: str, data: bytes, kind: str | None = None, *, max_rows: int | None = None) -> ParsedFile:
@@ -1033,15 +1040,15 @@ def parse_file(name: str, data: bytes, kind: str | None = None, *, max_rows: int
     by_name = dict(zip(names, columns, strict=True))
     for check in dataset.checks:
         problems += _check_rows(name, check, by_name)
-    rows = list(map(dict, map(zip, itertools.repeat(names), zip(*columns, strict=True))))
     lines = list(range(2, count + 2))
     if problems:  # rows with a problem are left out: the file is refused, the rest is still checked
         refused_rows = {p.row for p in problems}
         kept = [i for i, line in enumerate(lines) if line not in refused_rows]
-        rows, lines = [rows[i] for i in kept], [lines[i] for i in kept]
+        lines = [lines[i] for i in kept]
+        by_name = {column_name: [values[i] for i in kept] for column_name, values in by_name.items()}
         problems.sort(key=lambda p: p.row or 0)  # row by row, the columns of a row in the file's order
-    _check_duplicates(name, dataset, rows, lines, problems)
-    return ParsedFile(name, dataset, rows, lines, problems)
+    _check_duplicates(name, dataset, by_name, lines, problems)
+    return ParsedFile(name, dataset, by_name, lines, problems)
 
 
 def _check_rows(name: str, check: RowCheck, by_name: dict[str, list]) -> list[Problem]:
@@ -1064,9 +1071,9 @@ def _check_rows(name: str, check: RowCheck, by_name: dict[str, list]) -> list[Pr
     return problems
 
 
-def _check_duplicates(name: str, dataset: Dataset, rows: list[dict], lines: list[int], problems: list[Problem]) -> None:
-    key_of = operator.itemgetter(*dataset.key) if len(dataset.key) > 1 else (lambda r: (r[dataset.key[0]],))
-    keys = list(map(key_of, rows))
+def _check_duplicates(name: str, dataset: Dataset, columns: dict[str, list], lines: list[int],
+                      problems: list[Problem]) -> None:
+    keys = list(zip(*(columns[k] for k in dataset.key), strict=True))
     if len(set(keys)) == len(keys):
         return
     seen: dict[tuple, int] = {}

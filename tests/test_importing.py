@@ -1,6 +1,7 @@
 """The loader: one transaction per file, idempotent upserts, history of corrected values."""
 
 import datetime as dt
+import gc
 import json
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ from sqlalchemy import func, select
 from smartdash import models as m
 from smartdash.db import session_scope
 from smartdash.formats import FileRefused
-from smartdash.importing import import_files
+from smartdash.importing import collector_paused, import_files
 from smartdash.metrics.receivables import ageing_bucket
 
 ENTITIES = (
@@ -146,3 +147,23 @@ def test_receivables_are_pre_aggregated_by_ageing_bucket_at_load(store):
         ("d90_plus", 1, Decimal("400.00")), ("not_due", 1, Decimal("100.00")),
     ]
     assert sum(a for *_x, a in rows) == total == Decimal("1000.75")
+
+
+def test_the_garbage_collector_is_paused_during_loads_and_restored_as_it_was():
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():  # a second load at the same time (another session)
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the first load still runs
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
+        raise RuntimeError("a refused file")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # disabled before: left disabled
+    finally:
+        gc.enable()

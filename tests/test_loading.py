@@ -72,6 +72,8 @@ BAD_INPUTS = [
      [(2, "etp")], "inférieur ou égal"),
     ("due before invoice", "date_situation;entite;client;facture;date_facture;date_echeance;montant_du\n"
      "31/01/2024;SMARTCOOP;A;X1;15/01/2024;01/01/2024;10\n", {}, [(2, "date_echeance")], "postérieure"),
+    ("office of another entity", "date_situation;entite;bureau;client;facture;date_facture;date_echeance;montant_du\n"
+     "31/01/2024;SMARTFR;GAND;A;X1;01/01/2024;31/01/2024;10\n", {}, [(2, "bureau")], "bureau de l'entité indiquée"),
     ("too many rows", "bureau;fin_periode;membres\nGAND;31/12/2024;3\nGAND;30/06/2024;3\n", {"max_rows": 1},
      [(None, None)], "1 lignes au plus"),
     ("too big", "bureau;fin_periode;membres\nGAND;31/12/2024;3\n", {"max_file_mb": 0}, [(None, None)], "Mo au plus"),
@@ -97,6 +99,22 @@ def test_every_problem_of_a_file_is_reported_at_once(reference):
     with pytest.raises(FileRefused) as refused:
         load(reference.engine, "effectifs.csv", text)
     assert [(p.row, p.column) for p in refused.value.problems] == [(2, "effectif"), (3, "entite"), (4, "etp")]
+
+
+def test_rules_run_once_per_combination_still_name_every_row(reference):
+    """Rules are evaluated once per distinct combination of the cells they read: every row with that combination
+    is still reported, and a row whose code is unknown is reported for the code only."""
+    head = "date_situation;entite;bureau;client;facture;date_facture;date_echeance;montant_du\n"
+    text = head + ("31/01/2024;SMARTCOOP;GAND;A;X1;01/01/2024;31/01/2024;10\n"
+                   "31/01/2024;SMARTFR;GAND;A;X2;01/01/2024;31/01/2024;10\n"
+                   "31/01/2024;SMARTCOOP;GAND;A;X3;15/01/2024;01/01/2024;10\n"
+                   "31/01/2024;SMARTFR;GAND;B;X4;01/01/2024;31/01/2024;12\n"
+                   "31/01/2024;NOWHERE;GAND;B;X5;01/01/2024;31/01/2024;12\n"
+                   "31/01/2024;SMARTCOOP;GAND;A;X6;15/01/2024;01/01/2024;10\n")
+    with pytest.raises(FileRefused) as refused:
+        load(reference.engine, "creances.csv", text)
+    assert [(p.row, p.column) for p in refused.value.problems] == [
+        (3, "bureau"), (4, "date_echeance"), (5, "bureau"), (6, "entite"), (7, "date_echeance")]
 
 
 def french_spreadsheet(text: str) -> bytes:
