@@ -523,6 +523,7 @@ def bulk_insert(connection, table, rows: list[dict], constants: dict | None = No
 def bind_values(type_, dialect, values: list) -> list:
     """A column's values as its type's bind processor gives them: by the type's own `bind_many` where it has one,
     each distinct value once where values repeat (dates, codes, flags), else value by value."""
+    type_ = type_.dialect_impl(dialect)  # the dialect's own type (SQLite's DATE writes its text, not the driver)
     processor = type_.bind_processor(dialect)
     if processor is None:
         return values

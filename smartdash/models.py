@@ -85,7 +85,7 @@ class Fixed(TypeDecorator):
             bound = whole if whole == scaled else None
         if bound is None:
             bound = [self.process_bind_param(v, dialect) for v in values]
-        impl = self.impl_instance.bind_processor(dialect)
+        impl = self.impl_instance.dialect_impl(dialect).bind_processor(dialect)
         return bound if impl is None else list(map(impl, bound))
 
     def process_result_value(self, value, dialect):

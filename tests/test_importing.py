@@ -167,3 +167,31 @@ def test_the_garbage_collector_is_paused_during_loads_and_restored_as_it_was():
         assert not gc.isenabled()  # disabled before: left disabled
     finally:
         gc.enable()
+
+
+def test_bulk_insert_stores_what_sqlalchemy_insert_stores(store):
+    """bulk_insert binds columns in bulk (distinct values once, money by C-level passes): the stored values are the
+    ones SQLAlchemy's own executemany stores, read back raw from the driver."""
+    from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Integer, MetaData, String, Table, insert
+
+    from smartdash.importing import bulk_insert
+    from smartdash.models import Fixed
+
+    metadata = MetaData()
+    tables = [Table(name, metadata, Column("id", Integer, primary_key=True), Column("day", Date),
+                    Column("at", DateTime), Column("amount", Fixed(2)), Column("rate", Fixed(4)),
+                    Column("flag", Boolean), Column("n", BigInteger), Column("label", String(20)))
+              for name in ("bulk_a", "bulk_b")]
+    days = [dt.date(2024, 1, 31), dt.date(2024, 2, 29), None]
+    rows = [{"day": days[i % 3], "at": dt.datetime(2024, 3, 1, 12, 30, i % 7),
+             "amount": [Decimal("1234.5"), Decimal(i), Decimal("0.005"), None, 7][i % 5],
+             "rate": Decimal(i) / 8, "flag": bool(i % 2), "n": i % 3, "label": f"L{i % 4}"} for i in range(60)]
+    with store.engine.begin() as conn:
+        metadata.create_all(conn)
+        conn.execute(insert(tables[0]), [dict(r) for r in rows])
+        bulk_insert(conn, tables[1], [dict(r) for r in rows])
+        stored = [conn.exec_driver_sql("SELECT day, at, amount, rate, flag, n, label FROM bulk_a ORDER BY id").all(),
+                  conn.exec_driver_sql("SELECT day, at, amount, rate, flag, n, label FROM bulk_b ORDER BY id").all()]
+        metadata.drop_all(conn)
+    assert stored[1] == stored[0]
+    assert [r[2] for r in stored[1][:5]] == [123450, 100, 0, None, 700]  # cents; 0,005 → 0 (half to even)
