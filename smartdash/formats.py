@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 # --------------------------------------------------------------------------- problems
 
@@ -907,7 +907,25 @@ def decode(data: bytes) -> str:
         return data.decode("cp1252")
 
 
-def read_table(name: str, data: bytes) -> tuple[list[str], list[list[Any]]]:
+class Table(NamedTuple):
+    """A file's header and rows, with each row's spreadsheet line number (blank lines are skipped, not renumbered)."""
+
+    header: list[str]
+    rows: list[list[Any]]
+    lines: list[int]
+
+
+def _table(name: str, rows: list[list[Any]], blank: Callable[[list], bool] | None, what: str) -> Table:
+    numbered = list(range(1, len(rows) + 1))
+    if blank is not None:
+        kept = [i for i, row in enumerate(rows) if not blank(row)]
+        rows, numbered = [rows[i] for i in kept], [numbered[i] for i in kept]
+    if not rows:
+        raise FileRefused([Problem(name, None, None, None, what)])
+    return Table(rows[0], rows[1:], numbered[1:])
+
+
+def read_table(name: str, data: bytes) -> Table:
     """Header and rows of a CSV (`;`, `,` or tab separated) or an .xlsx workbook's first sheet."""
     if name.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
         return _read_xlsx(name, data)
@@ -915,13 +933,12 @@ def read_table(name: str, data: bytes) -> tuple[list[str], list[list[Any]]]:
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count)
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    rows = [r for r in rows if any(map(str.strip, r))]  # blank lines and lines of empty cells are no rows
-    if not rows:
-        raise FileRefused([Problem(name, None, None, None, "un fichier non vide avec une ligne d'en-tête")])
-    return rows[0], rows[1:]
+    any_blank = not (all(rows) and all(map(str.strip, map(operator.itemgetter(0), rows))))  # a first cell filled
+    return _table(name, rows, (lambda row: not any(map(str.strip, row))) if any_blank else None,
+                  "un fichier non vide avec une ligne d'en-tête")
 
 
-def _read_xlsx(name: str, data: bytes) -> tuple[list[str], list[list[Any]]]:
+def _read_xlsx(name: str, data: bytes) -> Table:
     from openpyxl import load_workbook
 
     try:
@@ -933,10 +950,9 @@ def _read_xlsx(name: str, data: bytes) -> tuple[list[str], list[list[Any]]]:
     sheet = workbook.worksheets[0]
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     workbook.close()
-    rows = [r for r in rows if any(c not in (None, "") for c in r)]
-    if not rows:
-        raise FileRefused([Problem(name, None, None, None, "une feuille non vide avec une ligne d'en-tête")])
-    return [str(c or "") for c in rows[0]], rows[1:]
+    table = _table(name, rows, lambda row: all(c in (None, "") for c in row),
+                   "une feuille non vide avec une ligne d'en-tête")
+    return Table([str(c or "") for c in table.header], table.rows, table.lines)
 
 
 def header_map(dataset: Dataset, header: list[str]) -> dict[str, int]:
@@ -985,7 +1001,7 @@ class ParsedFile:
 
 def parse_file(name: str, data: bytes, kind: str | None = None, *, max_rows: int | None = None) -> ParsedFile:
     """Read and type-check a whole file; every problem is collected, nothing raises for bad cells."""
-    header, raw_rows = read_table(name, data)
+    header, raw_rows, line_of = read_table(name, data)
     if max_rows is not None and len(raw_rows) > max_rows:
         raise FileRefused([Problem(name, None, None, f"{len(raw_rows)} lignes", f"un fichier de {max_rows} lignes au plus")])
     if kind:
@@ -1031,16 +1047,18 @@ def parse_file(name: str, data: bytes, kind: str | None = None, *, max_rows: int
         if column.name in dataset.keep_raw:
             names.append("_raw_" + column.name)
             columns.append(cells)
+    del raw_rows  # the cells live on in the columns: the row lists' memory serves what follows
     problems: list[Problem] = []
     for column_name, (values, cells) in refused.items():
         for i, value in enumerate(values):
             if type(value) is Refused:
                 cell = cells[i]
-                problems.append(Problem(name, i + 2, column_name, None if cell is None else str(cell), value.expected))
+                problems.append(Problem(name, line_of[i], column_name, None if cell is None else str(cell),
+                                        value.expected))
     by_name = dict(zip(names, columns, strict=True))
     for check in dataset.checks:
-        problems += _check_rows(name, check, by_name)
-    lines = list(range(2, count + 2))
+        problems += _check_rows(name, check, by_name, line_of)
+    lines = line_of
     if problems:  # rows with a problem are left out: the file is refused, the rest is still checked
         refused_rows = {p.row for p in problems}
         kept = [i for i, line in enumerate(lines) if line not in refused_rows]
@@ -1051,7 +1069,7 @@ def parse_file(name: str, data: bytes, kind: str | None = None, *, max_rows: int
     return ParsedFile(name, dataset, by_name, lines, problems)
 
 
-def _check_rows(name: str, check: RowCheck, by_name: dict[str, list]) -> list[Problem]:
+def _check_rows(name: str, check: RowCheck, by_name: dict[str, list], line_of: list[int]) -> list[Problem]:
     """The rows failing a rule, the rule run once per distinct combination of the cells it reads."""
     read = [c for c in check.columns if c in by_name]
     failing: dict[tuple, tuple[str, str]] = {}
@@ -1067,7 +1085,8 @@ def _check_rows(name: str, check: RowCheck, by_name: dict[str, list]) -> list[Pr
         for i, combo in enumerate(zip(*(by_name[c] for c in read), strict=True)):
             if combo in failing:
                 column_name, expected = failing[combo]
-                problems.append(Problem(name, i + 2, column_name, str(by_name[column_name][i] or ""), expected))
+                problems.append(Problem(name, line_of[i], column_name, str(by_name[column_name][i] or ""),
+                                        expected))
     return problems
 
 

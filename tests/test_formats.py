@@ -192,3 +192,11 @@ def test_bulk_column_parsing_gives_what_each_cell_parses_to(dataset_kind):
         mixed = [*TRICKY_CELLS, None, 3, 2.5]  # workbook cells: one by one
         for cells in (unique, repeated, mixed):
             assert shown(formats.parse_cells(column, cells)) == one_by_one(column, cells), (column.name, cells[:3])
+
+
+def test_blank_lines_are_no_rows_but_a_row_with_an_empty_first_cell_is_one():
+    head = "bureau;fin_periode;membres\n"
+    parsed = formats.parse_file("m.csv", (head + "GAND;31/12/2023;741\n\n;;\n \t; ;\nMONS;31/12/2023;12\n").encode())
+    assert [r["bureau"] for r in parsed.rows] == ["GAND", "MONS"] and parsed.lines == [2, 6] and not parsed.problems
+    parsed = formats.parse_file("m.csv", (head + "GAND;31/12/2023;741\n\n;31/12/2023;12\n").encode())
+    assert [(p.row, p.column) for p in parsed.problems] == [(4, "bureau")]  # the spreadsheet's line, blank included
