@@ -13,6 +13,7 @@ import argparse
 import datetime as dt
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -222,7 +223,10 @@ def run(label: str, server_url: str | None, args) -> dict:
                str(50_000 if args.quick else 200_000), "--only-postgres" if server_url else "--only-sqlite"]
     if server_url:
         command += ["--postgres", server_url]
-    print(subprocess.run(command, capture_output=True, text=True, check=True).stdout, end="")
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    print(output, end="")
+    found = re.search(r"import rows/s: median (\d+), slowest run (\d+)", output)
+    worst["import_median"], worst["import_slowest"] = (int(found[1]), int(found[2])) if found else (0, 0)
     seconds, slides = deck_time(demo, as_of)
     print(f"deck: {slides} slides in {seconds:.2f} s")
     worst["deck"] = seconds
@@ -242,7 +246,9 @@ def main() -> None:
         summary.append(f"{label}: worst warm {worst['warm']:.3f} s (target ≤ {TARGETS['warm']}), worst cold "
                        f"{worst['cold']:.3f} s (≤ {TARGETS['cold']}), worst scale÷demo warm "
                        f"{worst['scale_over_demo']:.2f} (≤ {TARGETS['scale_over_demo']}), worst page÷view "
-                       f"{worst['page_over_view']:.1f}, deck {worst['deck']:.2f} s (≤ {TARGETS['deck']})")
+                       f"{worst['page_over_view']:.1f}, import {worst['import_median']} rows/s median, "
+                       f"{worst['import_slowest']} slowest run (≥ {TARGETS['import']}), deck {worst['deck']:.2f} s "
+                       f"(≤ {TARGETS['deck']})")
     print("\nSUMMARY " + " | ".join(summary))
 
 
