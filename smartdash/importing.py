@@ -513,11 +513,25 @@ def bulk_insert(connection, table, rows: list[dict], constants: dict | None = No
     for name in names:
         values = [constants[name]] * len(rows) if name in constants else list(map(operator.itemgetter(name), rows))
         columns[name] = bind_values(table.c[name].type, dialect, values)
+    if dialect.driver == "psycopg":  # PostgreSQL: COPY, the server's bulk path, in the same transaction
+        _copy_rows(connection, table, names, list(zip(*columns.values(), strict=True)))
+        return
     if compiled.positional:
         params = list(zip(*(columns[key] for key in compiled.positiontup), strict=True))
     else:
         params = list(map(dict, map(zip, itertools.repeat(names), zip(*columns.values(), strict=True))))
     connection.exec_driver_sql(str(compiled), params)
+
+
+def _copy_rows(connection, table, names: list[str], rows: list[tuple]) -> None:
+    """COPY … FROM STDIN through psycopg, the statement composed by psycopg.sql from the table's own names."""
+    from psycopg import sql
+
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, names)))
+    with connection.connection.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def bind_values(type_, dialect, values: list) -> list:
