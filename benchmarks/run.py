@@ -243,11 +243,12 @@ def main() -> None:
         results["PostgreSQL"] = run("PostgreSQL", args.postgres, args)
     summary = []
     for label, worst in results.items():
+        import_target = f"≥ {TARGETS['import']}" if label == "SQLite" else "no target on PostgreSQL"
         summary.append(f"{label}: worst warm {worst['warm']:.3f} s (target ≤ {TARGETS['warm']}), worst cold "
                        f"{worst['cold']:.3f} s (≤ {TARGETS['cold']}), worst scale÷demo warm "
                        f"{worst['scale_over_demo']:.2f} (≤ {TARGETS['scale_over_demo']}), worst page÷view "
                        f"{worst['page_over_view']:.1f}, import {worst['import_median']} rows/s median, "
-                       f"{worst['import_slowest']} slowest run (≥ {TARGETS['import']}), deck {worst['deck']:.2f} s "
+                       f"{worst['import_slowest']} slowest run ({import_target}), deck {worst['deck']:.2f} s "
                        f"(≤ {TARGETS['deck']})")
     print("\nSUMMARY " + " | ".join(summary))
 
