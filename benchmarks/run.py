@@ -43,7 +43,7 @@ from smartdash.views import receivables as receivables_views  # noqa: E402
 from smartdash.views import versions as versions_views  # noqa: E402
 
 PASSWORD = "mot de passe du banc d'essai"
-PAGES = ["overview", "equity", "funding", "headcount", "membership", "receivables", "execution", "versions"]
+PAGES = ["overview", "equity", "funding", "headcount", "membership", "receivables", "execution", "versions", "data"]
 TARGETS = {"warm": 0.25, "cold": 1.5, "scale_over_demo": 2.0, "import": 50_000, "deck": 5.0}
 
 

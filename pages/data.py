@@ -1,9 +1,12 @@
 """Loading the week's figures: upload, validation, preview, confirm; history and undo; templates and exports."""
 
+from functools import partial
+
 import streamlit as st
 
 from smartdash import formats, ui
 from smartdash.formats import FileRefused
+from smartdash.formatting import number
 from smartdash.importing import UndoRefused
 from smartdash.views import pick
 
@@ -19,9 +22,37 @@ st.caption(pick(lang, "Un fichier est validé en entier avant tout enregistremen
                 "nothing. Loading the same file again changes nothing; a corrected value replaces the old one, which "
                 "stays in the history."))
 
+
+
+def confirm(name: str, data: bytes, kind: str | None) -> None:
+    """Load the previewed file before the page runs again (so it is not parsed a second time), then offer a fresh
+    uploader: the preview of a file just loaded would be stale."""
+    try:
+        result = ui.import_upload(name, data, kind)
+    except FileRefused as refused:  # the store changed since the preview
+        st.session_state["data_refused"] = refused.problems
+        return
+    st.session_state["data_loaded"] = result.line()
+    if result.load_id is not None:
+        st.session_state["data_undo_id"] = result.load_id  # what one undoes next is what one just loaded
+    st.session_state["data_upload_round"] = st.session_state.get("data_upload_round", 0) + 1
+
+
+def show_refused(problems: list) -> None:
+    st.error(pick(lang, f"Refusé : {number(len(problems))} problème(s), rien n'a été enregistré.",
+                  f"Refused: {number(len(problems), lang='en')} problem(s), nothing was written."),
+             icon=":material/block:")
+    st.dataframe(ui.problems_table(problems, lang), hide_index=True)
+
+
+if "data_loaded" in st.session_state:
+    st.success(st.session_state.pop("data_loaded"), icon=":material/check_circle:")
+if "data_refused" in st.session_state:
+    show_refused(st.session_state.pop("data_refused"))
+
 kinds = [None, *formats.LOAD_ORDER]
 upload = st.file_uploader(pick(lang, "Fichier CSV ou XLSX", "CSV or XLSX file"), type=["csv", "txt", "xlsx"],
-                          key="data_upload")
+                          key=f"data_upload_{st.session_state.get('data_upload_round', 0)}")
 kind = st.selectbox(pick(lang, "Type de données", "Dataset"), kinds, key="data_kind",
                     format_func=lambda k: pick(lang, "Reconnu d'après les en-têtes", "Recognised from the headers")
                     if k is None else pick(lang, formats.DATASETS[k].title_fr, formats.DATASETS[k].title_en))
@@ -30,29 +61,25 @@ if upload is not None:
     try:
         diff, preview = ui.preview_upload(upload.name, data, kind)
     except FileRefused as refused:
-        st.error(pick(lang, f"Refusé : {len(refused.problems)} problème(s), rien n'a été enregistré.",
-                      f"Refused: {len(refused.problems)} problem(s), nothing was written."), icon=":material/block:")
-        st.dataframe(ui.problems_table(refused.problems, lang), hide_index=True)
+        show_refused(refused.problems)
     else:
         st.subheader(pick(lang, "Aperçu", "Preview") + f" — {diff.dataset.title_fr if lang != 'en' else diff.dataset.title_en}")
         c1, c2, c3 = st.columns(3)
-        c1.metric(pick(lang, "Nouvelles lignes", "New rows"), len(diff.inserts), border=True)
-        c2.metric(pick(lang, "Lignes modifiées", "Changed rows"), len(diff.updates), border=True)
-        c3.metric(pick(lang, "Lignes identiques", "Unchanged rows"), diff.unchanged, border=True)
+        c1.metric(pick(lang, "Nouvelles lignes", "New rows"), number(len(diff.inserts), lang=lang), border=True)
+        c2.metric(pick(lang, "Lignes modifiées", "Changed rows"), number(len(diff.updates), lang=lang), border=True)
+        c3.metric(pick(lang, "Lignes identiques", "Unchanged rows"), number(diff.unchanged, lang=lang), border=True)
         if diff.deletes:
-            st.warning(pick(lang, f"{len(diff.deletes)} créance(s) de la même situation ne figurent plus dans le "
+            removed = number(len(diff.deletes), lang=lang)
+            st.warning(pick(lang, f"{removed} créance(s) de la même situation ne figurent plus dans le "
                                   "fichier : elles seront retirées (le fichier est la situation complète à sa date).",
-                            f"{len(diff.deletes)} item(s) of the same snapshot are no longer in the file: they will "
+                            f"{removed} item(s) of the same snapshot are no longer in the file: they will "
                             "be removed (the file is the whole snapshot at its date)."), icon=":material/delete:")
         if diff.changes_anything:
             st.dataframe(preview, hide_index=True, column_config={
                 "action": pick(lang, "Action", "Action"), "key": pick(lang, "Ligne", "Row"),
                 "change": pick(lang, "Ancienne → nouvelle valeur", "Old → new value")})
-            if st.button(pick(lang, "Charger ce fichier", "Load this file"), type="primary", key="data_confirm"):
-                result = ui.import_upload(upload.name, data, kind)
-                st.success(result.line(), icon=":material/check_circle:")
-                if result.load_id is not None:
-                    st.session_state["data_undo_id"] = result.load_id  # what one undoes next is what one just loaded
+            st.button(pick(lang, "Charger ce fichier", "Load this file"), type="primary", key="data_confirm",
+                      on_click=confirm, args=(upload.name, data, kind))
         else:
             st.info(pick(lang, "Ce fichier est déjà chargé : rien ne changerait.",
                          "This file is already loaded: nothing would change."))
@@ -88,10 +115,11 @@ with st.expander(pick(lang, "Modèles de fichiers et exports", "File templates a
         ds = formats.DATASETS[k]
         c1, c2, c3, c4 = st.columns([3, 1, 1, 1])
         c1.write(pick(lang, ds.title_fr, ds.title_en))
-        c2.download_button("CSV", formats.template_csv(ds), file_name=f"modele_{ds.file_stem}.csv", mime="text/csv",
-                           key=f"data_template_csv_{k}", on_click="ignore")
-        c3.download_button("XLSX", formats.template_xlsx(ds), file_name=f"modele_{ds.file_stem}.xlsx",
+        # files are made when asked for, not at every run of the page
+        c2.download_button("CSV", partial(formats.template_csv, ds), file_name=f"modele_{ds.file_stem}.csv",
+                           mime="text/csv", key=f"data_template_csv_{k}", on_click="ignore")
+        c3.download_button("XLSX", partial(formats.template_xlsx, ds), file_name=f"modele_{ds.file_stem}.xlsx",
                            key=f"data_template_xlsx_{k}", on_click="ignore",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        c4.download_button(pick(lang, "Export", "Export"), ui.export_dataset(k), file_name=f"{ds.file_stem}.csv",
+        c4.download_button(pick(lang, "Export", "Export"), ui.dataset_export(k), file_name=f"{ds.file_stem}.csv",
                            mime="text/csv", key=f"data_export_{k}", on_click="ignore")

@@ -1057,7 +1057,7 @@ def parse_file(name: str, data: bytes, kind: str | None = None, *, max_rows: int
                                         value.expected))
     by_name = dict(zip(names, columns, strict=True))
     for check in dataset.checks:
-        problems += _check_rows(name, check, by_name, line_of)
+        problems += _check_rows(name, check, by_name, line_of, dataset)
     lines = line_of
     if problems:  # rows with a problem are left out: the file is refused, the rest is still checked
         refused_rows = {p.row for p in problems}
@@ -1069,7 +1069,8 @@ def parse_file(name: str, data: bytes, kind: str | None = None, *, max_rows: int
     return ParsedFile(name, dataset, by_name, lines, problems)
 
 
-def _check_rows(name: str, check: RowCheck, by_name: dict[str, list], line_of: list[int]) -> list[Problem]:
+def _check_rows(name: str, check: RowCheck, by_name: dict[str, list], line_of: list[int],
+                dataset: Dataset) -> list[Problem]:
     """The rows failing a rule, the rule run once per distinct combination of the cells it reads."""
     read = [c for c in check.columns if c in by_name]
     failing: dict[tuple, tuple[str, str]] = {}
@@ -1085,8 +1086,8 @@ def _check_rows(name: str, check: RowCheck, by_name: dict[str, list], line_of: l
         for i, combo in enumerate(zip(*(by_name[c] for c in read), strict=True)):
             if combo in failing:
                 column_name, expected = failing[combo]
-                problems.append(Problem(name, line_of[i], column_name, str(by_name[column_name][i] or ""),
-                                        expected))
+                shown = format_cell(dataset.column(column_name), by_name[column_name][i])  # as the user wrote it
+                problems.append(Problem(name, line_of[i], column_name, shown, expected))
     return problems
 
 

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from smartdash import formats, models, queries
 from smartdash.db import session_scope
 from smartdash.formats import Dataset, FileRefused, ParsedFile, Problem
+from smartdash.formatting import number
 from smartdash.metrics.receivables import ageing_bucket, days_past_due
 
 CHUNK = 500
@@ -348,11 +349,12 @@ class LoadResult:
     deleted: int = 0
 
     def line(self) -> str:
+        what = f"{self.file_name} ({formats.DATASETS[self.kind].title_fr.lower()})"
         if self.load_id is None:
-            return f"{self.file_name} ({self.kind}) : déjà à jour, rien n'a changé ({self.unchanged} lignes identiques)"
-        return (f"{self.file_name} ({self.kind}) : chargé (n° {self.load_id}) — {self.inserted} nouvelles lignes, "
-                f"{self.updated} modifiées, {self.unchanged} identiques"
-                + (f", {self.deleted} retirées" if self.deleted else ""))
+            return f"{what} : déjà à jour, rien n'a changé ({number(self.unchanged)} lignes identiques)"
+        return (f"{what} : chargé (n° {self.load_id}) — {number(self.inserted)} nouvelles lignes, "
+                f"{number(self.updated)} modifiées, {number(self.unchanged)} identiques"
+                + (f", {number(self.deleted)} retirées" if self.deleted else ""))
 
 
 def _key_of(row: dict, key: Sequence[str]) -> tuple:

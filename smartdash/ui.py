@@ -10,11 +10,12 @@ import datetime as dt
 import hashlib
 import re
 import threading
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
-from smartdash import actions, charts, formatting, i18n, queries
+from smartdash import actions, charts, formats, formatting, i18n, queries
 from smartdash.config import load_settings
 from smartdash.db import engine_for, session_scope
 from smartdash.metrics.funding import OnePlusOneDefinition
@@ -672,10 +673,18 @@ def load_history() -> pd.DataFrame:
         return history(session=s)
 
 
-def export_dataset(kind: str) -> bytes:
+def dataset_export(kind: str) -> Callable[[], bytes]:
+    """A download's data, made when the user asks for it (a dataset may hold millions of rows): the dataset in its
+    import format, UTF-8 with BOM for French spreadsheets; the export is recorded in the audit log."""
     from smartdash.importing import export_csv
 
-    return ("\ufeff" + export_csv(store_engine(), kind)).encode("utf-8")
+    user, engine = current_user(), store_engine()  # the callable runs later, on a thread with no session
+
+    def data() -> bytes:
+        actions.record_export(user, engine, "csv", {"dataset": kind})
+        return ("\ufeff" + export_csv(engine, kind)).encode("utf-8")
+
+    return data
 
 
 def problems_table(problems, lang: str) -> pd.DataFrame:
@@ -695,11 +704,12 @@ def history_table(history: pd.DataFrame, lang: str) -> pd.DataFrame:
         pick(lang, "Quand", "When"): [formatting.date_short(d) + d.strftime(" %H:%M") for d in history["loaded_at"]],
         pick(lang, "Qui", "Who"): history["loaded_by"],
         pick(lang, "Fichier", "File"): history["file_name"],
-        pick(lang, "Type", "Kind"): history["kind"],
-        pick(lang, "Nouvelles", "New"): history["rows_inserted"],
-        pick(lang, "Modifiées", "Changed"): history["rows_updated"],
-        pick(lang, "Identiques", "Unchanged"): history["rows_unchanged"],
-        pick(lang, "Retirées", "Removed"): history["rows_deleted"],
+        pick(lang, "Type", "Kind"): [pick(lang, formats.DATASETS[k].title_fr, formats.DATASETS[k].title_en)
+                                     if k in formats.DATASETS else k for k in history["kind"]],
+        **{label: [formatting.number(n, lang=lang) for n in history[column]] for label, column in (
+            (pick(lang, "Nouvelles", "New"), "rows_inserted"), (pick(lang, "Modifiées", "Changed"), "rows_updated"),
+            (pick(lang, "Identiques", "Unchanged"), "rows_unchanged"), (pick(lang, "Retirées", "Removed"),
+                                                                       "rows_deleted"))},
         pick(lang, "État", "State"): [pick(lang, "annulé", "undone") if s == "undone" else pick(lang, "appliqué",
                                                                                                   "applied")
                                       for s in history["status"]],

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 
-from smartdash import ui
+from smartdash import formats, ui
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parent.parent
@@ -163,6 +163,26 @@ def test_download_a_chart_as_png(page, tmp_path):
     download.value.save_as(path)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert download.value.suggested_filename == "capitaux_propres_de_smartfr_réel_et_plan.png"
+
+
+def test_download_a_dataset_export_and_a_template(page, tmp_path):
+    """The data page makes these files only when asked for: the download must still deliver them."""
+    open_page(page, "Chargement des données")
+    page.get_by_text("Modèles de fichiers et exports").click()
+    downloads = page.get_by_test_id("stDownloadButton")
+    with page.expect_download() as download:
+        downloads.filter(has_text="Export").nth(formats.LOAD_ORDER.index("membership")).click()
+    path = tmp_path / "societariat.csv"
+    download.value.save_as(path)
+    rows = path.read_bytes().decode("utf-8-sig").splitlines()
+    assert download.value.suggested_filename == "societariat.csv"
+    assert rows[0].startswith("bureau;fin_periode;membres") and len(rows) == 51  # the demo's 50 rows
+    with page.expect_download() as download:
+        downloads.filter(has_text="XLSX").nth(formats.LOAD_ORDER.index("receivables")).click()
+    path = tmp_path / "modele.xlsx"
+    download.value.save_as(path)
+    header, rows, _lines = formats.read_table("modele.xlsx", path.read_bytes())
+    assert header[:3] == ["date_situation", "entite", "bureau"] and rows == []
 
 
 def test_screenshots_at_tablet_width(server, page):

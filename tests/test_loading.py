@@ -229,19 +229,24 @@ def test_the_data_page_refuses_a_bad_file_then_previews_loads_and_undoes_a_good_
     app_env(demo.url)
     at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)).run()
     at.switch_page("pages/data.py").run()
-    at.file_uploader(key="data_upload").upload("semaine.csv", b"bureau;fin_periode;membres\nGAND;31/12/2024;-1\n",
-                                               "text/csv").run()
+    at.file_uploader(key="data_upload_0").upload("semaine.csv", b"bureau;fin_periode;membres\nGAND;31/12/2024;-1\n",
+                                                 "text/csv").run()
     assert not at.exception
     assert at.error[0].value == "Refusé : 1 problème(s), rien n'a été enregistré."
     problems = at.dataframe[0].value
     assert list(problems.iloc[0]) == ["semaine.csv", 2, "membres", "-1", "une valeur supérieure ou égale à 0"]
 
-    at.file_uploader(key="data_upload").upload("semaine.csv", b"bureau;fin_periode;membres\nGAND;30/06/2026;760\n",
-                                               "text/csv").run()
+    rows = "".join(f"B{i:04d};30/06/2026;{i}\n" for i in range(1200))  # offices unknown: a refused file first
+    at.file_uploader(key="data_upload_0").upload("gros.csv", b"bureau;fin_periode;membres\n" + rows.encode(),
+                                                 "text/csv").run()
+    assert at.error[0].value == "Refusé : 1\u202f200 problème(s), rien n'a été enregistré."
+    at.file_uploader(key="data_upload_0").upload("semaine.csv", b"bureau;fin_periode;membres\nGAND;30/06/2026;760\n",
+                                                 "text/csv").run()
     assert [mt.value for mt in at.metric] == ["1", "0", "0"]
     at.button(key="data_confirm").click().run()
     assert not at.exception
-    assert "chargé (n°" in at.success[0].value
+    assert "chargé (n°" in at.success[0].value and "(sociétariat par bureau)" in at.success[0].value
+    assert not at.metric and at.file_uploader(key="data_upload_1").value is None  # the preview is gone: loaded
     history = next(df.value for df in at.dataframe if "SHA-256" in df.value.columns)
     assert history.iloc[0]["Fichier"] == "semaine.csv" and history.iloc[0]["Qui"] == "admin"
     at.button(key="data_undo").click().run()
