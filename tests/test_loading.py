@@ -115,6 +115,7 @@ def test_rules_run_once_per_combination_still_name_every_row(reference):
         load(reference.engine, "creances.csv", text)
     assert [(p.row, p.column) for p in refused.value.problems] == [
         (3, "bureau"), (4, "date_echeance"), (5, "bureau"), (6, "entite"), (7, "date_echeance")]
+    assert refused.value.problems[1].value == "01/01/2024"  # as the spreadsheet shows it, not 2024-01-01
 
 
 def french_spreadsheet(text: str) -> bytes:
