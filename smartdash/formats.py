@@ -1069,25 +1069,32 @@ def parse_file(name: str, data: bytes, kind: str | None = None, *, max_rows: int
     return ParsedFile(name, dataset, by_name, lines, problems)
 
 
+def failing_rows(columns: list[list], test: Callable[[tuple], Any], skip: set[int] | frozenset = frozenset()
+                 ) -> list[tuple[int, Any]]:
+    """(row index, what `test` said) for each row whose cells in `columns` fail it: `test` gets a combination of
+    cells and returns None when it holds; it runs once per distinct combination (rows in `skip` aside)."""
+    combos = zip(*columns, strict=True)
+    distinct = {combo for i, combo in enumerate(combos) if i not in skip} if skip else set(combos)
+    failing = {combo: said for combo in distinct if (said := test(combo)) is not None}
+    if not failing:
+        return []
+    return [(i, failing[combo]) for i, combo in enumerate(zip(*columns, strict=True))
+            if combo in failing and i not in skip]
+
+
 def _check_rows(name: str, check: RowCheck, by_name: dict[str, list], line_of: list[int],
                 dataset: Dataset) -> list[Problem]:
-    """The rows failing a rule, the rule run once per distinct combination of the cells it reads."""
+    """The rows failing a rule (a row with a refused cell among those it reads is reported for that cell only)."""
     read = [c for c in check.columns if c in by_name]
-    failing: dict[tuple, tuple[str, str]] = {}
-    for combo in set(zip(*(by_name[c] for c in read), strict=True)):
-        if Refused in set(map(type, combo)):  # a refused cell is reported already
-            continue
-        message = check.test(dict(zip(read, combo, strict=True)))
-        if message:
-            column_name, expected = message.split("|", 1)
-            failing[combo] = (column_name, expected)
+
+    def test(combo: tuple) -> str | None:
+        return None if Refused in set(map(type, combo)) else check.test(dict(zip(read, combo, strict=True)))
+
     problems = []
-    if failing:
-        for i, combo in enumerate(zip(*(by_name[c] for c in read), strict=True)):
-            if combo in failing:
-                column_name, expected = failing[combo]
-                shown = format_cell(dataset.column(column_name), by_name[column_name][i])  # as the user wrote it
-                problems.append(Problem(name, line_of[i], column_name, shown, expected))
+    for i, message in failing_rows([by_name[c] for c in read], test):
+        column_name, expected = message.split("|", 1)
+        shown = format_cell(dataset.column(column_name), by_name[column_name][i])  # as the user wrote it
+        problems.append(Problem(name, line_of[i], column_name, shown, expected))
     return problems
 
 

@@ -169,23 +169,20 @@ def table_rows(target: Target, lookups: Lookups, parsed: ParsedFile) -> tuple[li
 
 def _failing_check(check: StoreCheck, lookups: Lookups, parsed: ParsedFile, by_attr: dict[str, list],
                    skip: set[int]) -> list[Problem]:
-    read = [by_attr[r] if r in by_attr else parsed.columns[r] for r in check.reads]
-    combos = zip(*read, strict=True)
-    distinct = {combo for i, combo in enumerate(combos) if i not in skip} if skip else set(combos)
-    failing: dict[tuple, RefError] = {}
-    for combo in distinct:
+    def test(combo: tuple) -> RefError | None:
         try:
             check.test(lookups, dict(zip(check.reads, combo, strict=True)))
         except RefError as err:
-            failing[combo] = err
+            return err
+        return None
+
+    read = [by_attr[r] if r in by_attr else parsed.columns[r] for r in check.reads]
     problems = []
-    for i, combo in enumerate(zip(*read, strict=True)) if failing else ():
-        err = failing.get(combo)
-        if err is not None and i not in skip:
-            shown = parsed.columns.get(f"_raw_{err.column}", parsed.columns.get(err.column))
-            value = None if shown is None else shown[i]
-            problems.append(Problem(parsed.name, parsed.lines[i], err.column, "" if value is None else str(value),
-                                    err.expected))
+    for i, err in formats.failing_rows(read, test, skip):
+        shown = parsed.columns.get(f"_raw_{err.column}", parsed.columns.get(err.column))
+        value = None if shown is None else shown[i]
+        problems.append(Problem(parsed.name, parsed.lines[i], err.column, "" if value is None else str(value),
+                                err.expected))
     return problems
 
 
