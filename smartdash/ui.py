@@ -512,10 +512,11 @@ def chart(c) -> None:
     title = title if isinstance(title, str) and title else "graphique"
     name = re.sub(r"[^\w-]+", "_", title.lower()).strip("_")[:60] or "graphique"
     key = _key(f"{title}#{_next_element()}")  # the same chart title can recur, in tabs
-    left, right, _rest = st.columns([1, 1, 6])
-    left.download_button("PNG", lambda: chart_png(spec, lang=lang), file_name=f"{name}.png", mime="image/png",
+    # a row of buttons as wide as their labels: columns cut them to "P…" under a half-width chart
+    row = st.container(horizontal=True, gap="small")
+    row.download_button("PNG", lambda: chart_png(spec, lang=lang), file_name=f"{name}.png", mime="image/png",
                          key=f"png_{key}", on_click="ignore", type="tertiary", icon=":material/image:")
-    right.download_button("SVG", lambda: chart_svg(spec, lang=lang), file_name=f"{name}.svg", mime="image/svg+xml",
+    row.download_button("SVG", lambda: chart_svg(spec, lang=lang), file_name=f"{name}.svg", mime="image/svg+xml",
                           key=f"svg_{key}", on_click="ignore", type="tertiary", icon=":material/draw:")
 
 
@@ -529,7 +530,7 @@ def table(frame: pd.DataFrame, name: str, **kwargs) -> None:
         _tables.shown = {}
     _tables.shown[name] = frame
     slug = re.sub(r"[^\w-]+", "_", name.lower()).strip("_")[:60]
-    left, right, _rest = st.columns([1, 1, 6])
+    row = st.container(horizontal=True, gap="small")  # buttons as wide as their labels
     user, engine = current_user(), store_engine()  # the callable runs later, on a thread with no session
 
     def audited(make, kind):
@@ -538,10 +539,10 @@ def table(frame: pd.DataFrame, name: str, **kwargs) -> None:
             return make()
         return data
 
-    left.download_button("CSV", audited(lambda: csv_bytes(frame), "csv"), file_name=f"{slug}.csv", mime="text/csv",
+    row.download_button("CSV", audited(lambda: csv_bytes(frame), "csv"), file_name=f"{slug}.csv", mime="text/csv",
                          key=f"csv_{_key(name)}_{_next_element()}", on_click="ignore", type="tertiary",
                          icon=":material/table:")
-    right.download_button("XLSX", audited(lambda: xlsx_bytes({name: frame}), "xlsx"), file_name=f"{slug}.xlsx",
+    row.download_button("XLSX", audited(lambda: xlsx_bytes({name: frame}), "xlsx"), file_name=f"{slug}.xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key=f"xlsx_{_key(name)}_{_next_element()}", on_click="ignore", type="tertiary",
                           icon=":material/grid_on:")
