@@ -507,7 +507,6 @@ def bulk_insert(connection, table, rows: list[dict], constants: dict | None = No
     dialect = connection.dialect
     constants = {k: v for k, v in (constants or {}).items() if k not in rows[0]}
     names = [*rows[0], *constants]
-    compiled = insert(table).compile(dialect=dialect, column_keys=names)
     columns = {}
     for name in names:
         values = [constants[name]] * len(rows) if name in constants else list(map(operator.itemgetter(name), rows))
@@ -515,6 +514,7 @@ def bulk_insert(connection, table, rows: list[dict], constants: dict | None = No
     if dialect.driver == "psycopg":  # PostgreSQL: COPY, the server's bulk path, in the same transaction
         _copy_rows(connection, table, names, list(zip(*columns.values(), strict=True)))
         return
+    compiled = insert(table).compile(dialect=dialect, column_keys=names)
     if compiled.positional:
         params = list(zip(*(columns[key] for key in compiled.positiontup), strict=True))
     else:
