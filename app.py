@@ -1,8 +1,7 @@
 """smartdash's entry point: page config, login gate, navigation, shared sidebar. Nothing else."""
 
-import streamlit as st
-
 from smartdash import ui
+from smartdash.inert import st
 
 st.set_page_config(page_title="smartdash", page_icon=":material/monitoring:", layout="wide")
 user = ui.login_gate()

@@ -1,8 +1,7 @@
 """Administration: accounts and roles, and the audit log."""
 
-import streamlit as st
-
 from smartdash import auth, ui
+from smartdash.inert import Md, st
 from smartdash.views import pick
 
 ui.ensure_app_frame()
@@ -19,7 +18,7 @@ roles = {"viewer": pick(lang, "membre du comité (lecture, sans noms de clients)
 st.subheader(pick(lang, "Comptes", "Accounts"))
 ui.table(ui.users_table(lang), pick(lang, "Comptes", "Accounts"))
 with st.form("admin_add_user", clear_on_submit=True):
-    st.markdown(pick(lang, "**Nouveau compte**", "**New account**"))
+    st.markdown(Md(pick(lang, "**Nouveau compte**", "**New account**")))
     c1, c2, c3 = st.columns(3)
     login = c1.text_input(pick(lang, "Identifiant", "Login"), key="admin_new_login")
     role = c2.selectbox(pick(lang, "Rôle", "Role"), list(roles), format_func=roles.get, key="admin_new_role")
@@ -33,7 +32,7 @@ with st.form("admin_add_user", clear_on_submit=True):
             st.error(pick(lang, "Refusé, attendu : ", "Refused, expected: ") + str(err))
 
 with st.form("admin_change_user"):
-    st.markdown(pick(lang, "**Modifier un compte**", "**Change an account**"))
+    st.markdown(Md(pick(lang, "**Modifier un compte**", "**Change an account**")))
     logins = list(ui.users_table(lang).iloc[:, 0])
     c1, c2, c3 = st.columns(3)
     target = c1.selectbox(pick(lang, "Compte", "Account"), logins, key="admin_target")

@@ -3,10 +3,10 @@
 from decimal import Decimal
 
 import pandas as pd
-import streamlit as st
 
 from smartdash import formats, ui
 from smartdash.formats import FileRefused
+from smartdash.inert import st
 from smartdash.views import pick
 
 ui.ensure_app_frame()

@@ -2,10 +2,9 @@
 
 import datetime as dt
 
-import streamlit as st
-
 from smartdash import formatting, ui
 from smartdash.committee import CommitteeError
+from smartdash.inert import st
 from smartdash.views import pick
 
 ui.ensure_app_frame()

@@ -2,12 +2,11 @@
 
 from functools import partial
 
-import streamlit as st
-
 from smartdash import formats, ui
 from smartdash.formats import FileRefused
 from smartdash.formatting import number
 from smartdash.importing import UndoRefused
+from smartdash.inert import st
 from smartdash.views import pick
 
 ui.ensure_app_frame()

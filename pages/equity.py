@@ -1,8 +1,7 @@
 """Equity trajectory: actual against the plan's path, the bridge of a year, break-even, the pace."""
 
-import streamlit as st
-
 from smartdash import charts, formatting, ui
+from smartdash.inert import st
 from smartdash.views import equity as equity_views
 from smartdash.views import pick
 

@@ -1,8 +1,7 @@
 """Plan execution: instalments to creditors, liquidity, and the legal lines that can end the plan."""
 
-import streamlit as st
-
 from smartdash import charts, formatting, ui
+from smartdash.inert import st
 from smartdash.views import execution as xv
 from smartdash.views import pick
 
@@ -53,14 +52,14 @@ for tab, view in zip(st.tabs([v.entity_name for v in views]), views, strict=True
                               "présenté comme celui de la coopérative.",
                         "Own cash = net cash − money of members' activities, never presented as the cooperative's."))
         for row in view.late.itertuples():
-            st.error(ui.md_escape(pick(lang, f"Échéance en retard : {row.creditor}, rang {row.seq}, due le "
+            st.error(pick(lang, f"Échéance en retard : {row.creditor}, rang {row.seq}, due le "
                                 f"{formatting.date_long(row.due_date, lang=lang)} — "
                                 f"{formatting.money(row.amount_due - row.amount_paid, lang=lang)} impayés, "
                                 f"{row.days_late} jours de retard.",
                           f"Late instalment: {row.creditor}, no. {row.seq}, due "
                           f"{formatting.date_long(row.due_date, lang=lang)} — "
                           f"{formatting.money(row.amount_due - row.amount_paid, lang=lang)} unpaid, "
-                          f"{row.days_late} days late.")),
+                          f"{row.days_late} days late."),
                      icon=":material/error:")
         left, right = st.columns(2)
         with left:

@@ -1,8 +1,7 @@
 """The board pack: the committee's PowerPoint deck, built from the same figures as the pages."""
 
-import streamlit as st
-
 from smartdash import formatting, ui
+from smartdash.inert import st
 from smartdash.views import pick
 
 ui.ensure_app_frame()

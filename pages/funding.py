@@ -1,8 +1,7 @@
 """Funding against the 1+1 rule: every contribution and round, coverage planned and actual, the 2 % rule."""
 
-import streamlit as st
-
 from smartdash import formatting, ui
+from smartdash.inert import st
 from smartdash.metrics.funding import OnePlusOneDefinition
 from smartdash.views import funding as fv
 from smartdash.views import pick, sources_of
@@ -70,11 +69,11 @@ conditional = view.lines[view.lines["condition"].notna()]
 for line in conditional.itertuples():
     state = {"pending": pick(lang, "en attente", "pending"), "met": pick(lang, "remplie", "met"),
              "not_met": pick(lang, "non remplie", "not met")}.get(line.condition_status, "—")
-    st.warning(ui.md_escape(pick(lang, f"Tranche conditionnelle {line.contributor} → {names[line.beneficiary]} "
+    st.warning(pick(lang, f"Tranche conditionnelle {line.contributor} → {names[line.beneficiary]} "
                           f"({formatting.money(line.planned_amount, lang=lang)}) : condition « {line.condition} » — "
                           f"{state}.",
                     f"Conditional tranche {line.contributor} → {names[line.beneficiary]} "
-                    f"({formatting.money(line.planned_amount, lang=lang)}): condition \"{line.condition}\" — {state}.")),
+                    f"({formatting.money(line.planned_amount, lang=lang)}): condition \"{line.condition}\" — {state}."),
                icon=":material/hourglass:")
 
 if view.subscriptions:

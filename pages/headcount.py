@@ -1,8 +1,7 @@
 """Headcount: staff and salaried members, headcount and FTE, entries and exits, job-protection-plan departures."""
 
-import streamlit as st
-
 from smartdash import formatting, ui
+from smartdash.inert import st
 from smartdash.views import people, pick
 
 ui.ensure_app_frame()

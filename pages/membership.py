@@ -1,8 +1,7 @@
 """Membership per office: members, advisers, members per adviser; trend per region; age profile."""
 
-import streamlit as st
-
 from smartdash import formatting, ui
+from smartdash.inert import st
 from smartdash.views import people, pick
 
 ui.ensure_app_frame()

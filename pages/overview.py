@@ -1,8 +1,7 @@
 """Overview: one tile per key indicator and entity, and what needs the committee's attention."""
 
-import streamlit as st
-
 from smartdash import formatting, ui
+from smartdash.inert import md, st
 from smartdash.views import pick, sources_of
 
 ui.ensure_app_frame()
@@ -21,7 +20,7 @@ st.subheader(pick(lang, "À surveiller", "Needs attention"))
 if attention:
     for item in attention:
         dot = ":red[:material/error:]" if item.severity == "red" else ":orange[:material/warning:]"
-        st.markdown(f"{dot} {ui.md_escape(item.message)}")
+        st.markdown(md(dot + " {}", item.message))
 else:
     st.success(pick(lang, "Rien à signaler.", "Nothing to report."))
 
@@ -32,18 +31,17 @@ if not actions.empty:
         late = row.due_date is not None and row.due_date < f.as_of
         mark = ":red[:material/schedule:]" if late else ":blue[:material/task_alt:]"
         due = formatting.date_long(row.due_date, lang=lang) if row.due_date else "—"
-        st.markdown(f"{mark} {ui.md_escape(row.text)} — {ui.md_escape(row.owner)}, "
-                    + pick(lang, "échéance ", "due ") + due)
+        st.markdown(md(mark + " {} — {}, {}", row.text, row.owner, pick(lang, "échéance ", "due ") + due))
 
 for entity_name in dict.fromkeys(t.entity_name for t in tiles):
-    st.subheader(ui.md_escape(entity_name))
+    st.subheader(entity_name)
     entity_tiles = [t for t in tiles if t.entity_name == entity_name]
     columns = st.columns(3)
     for i, tile in enumerate(entity_tiles):
         with columns[i % 3], st.container(border=True):
             ui.status_badge(tile.status, lang)
             st.metric(
-                ui.md_escape(tile.label) if tile.trend == "—" else f"{ui.md_escape(tile.label)} {tile.trend}",
+                tile.label if tile.trend == "—" else f"{tile.label} {tile.trend}",
                 formatting.value(tile.value, tile.unit, lang=lang, compact=True),
                 delta=ui.signed(tile.change, tile.unit, lang) or None,
                 delta_color="normal" if tile.direction == "up" else "inverse",

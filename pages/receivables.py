@@ -1,8 +1,7 @@
 """Receivables: ageing at the as-of date, trend, DSO, overdue ratio, reminders, offices, largest overdue clients."""
 
-import streamlit as st
-
 from smartdash import formatting, ui
+from smartdash.inert import st
 from smartdash.metrics.receivables import LEGAL_MAX_PAYMENT_DAYS
 from smartdash.views import pick
 from smartdash.views import receivables as rv

@@ -1,8 +1,7 @@
 """Plan versions: the plan as adopted, its revisions, and how far the targets have moved."""
 
-import streamlit as st
-
 from smartdash import formatting, ui
+from smartdash.inert import md, st
 from smartdash.views import pick
 from smartdash.views import versions as vv
 
@@ -24,7 +23,7 @@ status = {"draft": pick(lang, "brouillon", "draft"), "in_force": pick(lang, "en 
           "superseded": pick(lang, "remplacée", "superseded")}
 for row in view.versions.itertuples():
     with st.container(border=True):
-        st.markdown(f"**{ui.md_escape(row.name)}** — `{ui.md_escape(row.code)}`")
+        st.markdown(md("**{}** — `{}`", row.name, row.code))
         adopted = formatting.date_long(row.adopted_on, lang=lang) if row.adopted_on else pick(lang, "date non précisée",
                                                                                               "date not given")
         st.caption(f"{status[row.status]} · {pick(lang, 'adoptée le', 'adopted on')} {adopted} · "

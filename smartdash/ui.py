@@ -13,11 +13,11 @@ import threading
 from collections.abc import Callable
 
 import pandas as pd
-import streamlit as st
 
 from smartdash import actions, charts, formats, formatting, i18n, queries
 from smartdash.config import load_settings
 from smartdash.db import engine_for, session_scope
+from smartdash.inert import Md, st
 from smartdash.metrics.funding import OnePlusOneDefinition
 from smartdash.store import ensure_store
 from smartdash.views import COMPARISONS, Filters, pick
@@ -168,10 +168,10 @@ def _first_admin_form(engine, lang: str) -> None:
     from smartdash import auth
 
     if not _local_visitor():
-        st.warning(pick(lang, "Aucun compte n'existe encore. Créez l'administrateur sur le serveur : "
+        st.warning(Md(pick(lang, "Aucun compte n'existe encore. Créez l'administrateur sur le serveur : "
                               "`python -m smartdash users add LOGIN --role admin --password-stdin`.",
                         "No account exists yet. Create the administrator on the server: "
-                        "`python -m smartdash users add LOGIN --role admin --password-stdin`."))
+                        "`python -m smartdash users add LOGIN --role admin --password-stdin`.")))
         return
     with st.form("first_admin"):
         st.subheader(pick(lang, "Premier démarrage : créez le compte administrateur",
@@ -464,8 +464,8 @@ def sources_expander(sources: list[str], lang: str, *, synthetic: bool) -> None:
     """The "source" expander: the provenance of what the page shows."""
     with st.expander(pick(lang, "Sources des chiffres affichés", "Sources of the figures shown"), icon=":material/description:"):
         if synthetic:
-            st.markdown(pick(lang, "Certaines valeurs affichées sont **synthétiques** (démonstration).",
-                             "Some values shown are **synthetic** (demo)."))
+            st.markdown(Md(pick(lang, "Certaines valeurs affichées sont **synthétiques** (démonstration).",
+                                "Some values shown are **synthetic** (demo).")))
         st.dataframe(pd.DataFrame({pick(lang, "Source", "Source"): sources or ["—"]}), hide_index=True)
 
 
@@ -564,14 +564,6 @@ def page_workbook(page: str) -> None:
                            lambda: xlsx_bytes(shown), file_name=f"{page}.xlsx", on_click="ignore",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            key=f"workbook_{page}", icon=":material/download:")
-
-
-_MD_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:"
-
-
-def md_escape(text: str) -> str:
-    """Text from the data shown inertly inside markdown (no formatting, links or HTML)."""
-    return "".join("\\" + c if c in _MD_SPECIAL else c for c in str(text))
 
 
 def signed(value, unit: str, lang: str) -> str:

@@ -17,6 +17,7 @@ from smartdash.db import session_scope
 from smartdash.demo import load_demo
 from smartdash.export.slides import build_deck
 from smartdash.importing import import_files
+from smartdash.inert import escape
 from smartdash.views import Filters
 from tests.conftest import login
 
@@ -152,6 +153,6 @@ def test_a_hostile_indicator_label_is_shown_as_inert_text(demo, app_env):
     at.session_state["filter_entity"] = "SMARTFR"
     at.run()
     assert not at.exception
-    assert ui.md_escape(label) in [mt.label for mt in at.metric]
+    assert escape(label) in [mt.label for mt in at.metric]
     with session_scope(demo.engine) as s:
         assert s.scalar(select(m.Indicator.label_fr).where(m.Indicator.code == "HOSTILE")) == label

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from smartdash import queries, ui
+from smartdash import queries
 from smartdash.db import session_scope
+from smartdash.inert import escape
 from smartdash.metrics import execution as ex
 from smartdash.views import Filters
 from smartdash.views import execution as xv
@@ -90,7 +91,7 @@ def test_the_execution_page_shows_the_late_instalment_and_the_legal_lines(demo_s
     at.switch_page("pages/execution.py").run()
     assert not at.exception
     assert [t.label for t in at.tabs] == ["SmartFr", "GrandsEnsemble", "Alterna"]
-    assert at.error[0].value.startswith(ui.md_escape("Échéance en retard : URSSAF Île-de-France, rang 5"))
+    assert at.error[0].value.startswith(escape("Échéance en retard : URSSAF Île-de-France, rang 5"))
     legal = at.dataframe[0].value
     assert list(legal["Article"]) == ["L631-1", "L626-18", "loi du 10/09/1947, art. 13", "L225-248 / L223-42",
                                       "L626-12"]

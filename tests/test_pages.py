@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from smartdash import formatting, queries, ui
 from smartdash.db import session_scope
 from smartdash.importing import import_files
+from smartdash.inert import escape
 from smartdash.metrics.funding import OnePlusOneDefinition, one_plus_one_coverage
 from smartdash.views import Filters
 from smartdash.views import equity as equity_views
@@ -69,7 +70,7 @@ def test_overview_shows_status_tiles_and_what_needs_attention(demo):
     assert len(badges) == len(at.metric)  # one status per tile
     assert ":red-badge[:material/error: rouge]" in badges
     texts = [m.value for m in at.markdown]
-    late = ui.md_escape("Apport en retard : SmartBe → SmartFr, 500\u202f000\u00a0€ prévu le 30 juin 2023")
+    late = escape("Apport en retard : SmartBe → SmartFr, 500\u202f000\u00a0€ prévu le 30 juin 2023")
     assert any(late in t for t in texts)
     assert any("Condition en attente" in t for t in texts)
     assert "Données de démonstration" in at.warning[0].value

@@ -1,0 +1,76 @@
+"""End to end: hostile names in the store reach a real browser as text — no outside image fetched, no link."""
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from smartdash import schema, ui
+from smartdash.db import make_engine
+from tests.test_e2e import CHROMIUM_ARGS, PASSWORD, ensure_chromium, free_port
+from tests.test_inert import make_hostile_store
+
+pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory):
+    db = tmp_path_factory.mktemp("e2e_inert") / "smartdash.db"
+    url = f"sqlite:///{db}"
+    engine = make_engine(url)
+    schema.upgrade(engine)
+    make_hostile_store(engine)
+    engine.dispose()
+    env = dict(os.environ, SMARTDASH_DATABASE_URL=url)
+    subprocess.run([sys.executable, "-m", "smartdash", "users", "add", "admin", "--role", "admin", "--password-stdin"],
+                   cwd=ROOT, env=env, input=PASSWORD + "\n", text=True, check=True, capture_output=True, timeout=60)
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                                "--server.headless", "true"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.STDOUT)
+    base = f"http://localhost:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).status == 200:
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail("the smartdash server did not start within 60 s")
+    yield base
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def test_hostile_names_are_text_in_the_browser(hostile_server):
+    from playwright.sync_api import sync_playwright
+
+    outside = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=ensure_chromium(), args=CHROMIUM_ARGS)
+        tab = browser.new_context(viewport={"width": 1280, "height": 2000}).new_page()
+        tab.set_default_timeout(60_000)
+        tab.on("request", lambda request: outside.append(request.url) if "evil.example" in request.url else None)
+        tab.goto(hostile_server)
+        tab.get_by_label("Identifiant").fill("admin")
+        tab.get_by_label("Mot de passe").fill(PASSWORD)
+        tab.get_by_role("button", name="Se connecter").click()
+        tab.get_by_role("heading", name="Vue d'ensemble du plan").wait_for()
+        shown_as_text = 0
+        for title in ui.page_titles("fr"):
+            tab.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
+            tab.get_by_role("heading", level=1).first.wait_for()
+            tab.wait_for_timeout(1500)
+            main = tab.get_by_test_id("stMain")
+            assert main.locator("img[src*='evil.example'], a[href*='evil.example']").count() == 0, title
+            shown_as_text += "[Reconnectez-vous ici](http://evil.example/login)" in main.inner_text().replace("\u2060", "")
+        browser.close()
+    assert outside == []  # no viewer's browser asked the outside host for anything
+    assert shown_as_text >= 3  # the names are there, as the text they are
