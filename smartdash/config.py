@@ -12,6 +12,20 @@ CONFIG_FILE = ROOT / "config.toml"
 DEMO_DIR = ROOT / "data" / "demo"
 ENV_DATABASE_URL = "SMARTDASH_DATABASE_URL"
 ENV_CONFIG_FILE = "SMARTDASH_CONFIG"
+MAIL_SECURITY = ("none", "starttls", "ssl")
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """The SMTP server the digest and the alerts go through. The password is not a setting: see
+    smartdash.mail.smtp_password (environment or .streamlit/secrets.toml, never config.toml)."""
+
+    host: str
+    port: int
+    security: str
+    sender: str
+    username: str | None = None
+    secrets_file: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -26,6 +40,8 @@ class Settings:
     lock_minutes: int = 15
     idle_minutes: int = 30
     sso_roles: dict | None = None
+    mail: MailSettings | None = None  # None: no [mail] host, nothing can be sent
+    app_url: str = "http://localhost:8501"
 
 
 def _absolute_sqlite_url(url: str, base: Path) -> str:
@@ -57,6 +73,8 @@ def load_settings(path: Path | None = None) -> Settings:
     if language not in ("fr", "en"):
         raise ValueError(f"{path}: [app] language must be 'fr' or 'en', not {language!r}")
     return Settings(
+        mail=_mail_settings(raw.get("mail", {}), path),
+        app_url=str(raw.get("mail", {}).get("app_url") or "http://localhost:8501").rstrip("/"),
         database_url=_absolute_sqlite_url(url, path.parent),
         language=language,
         load_demo_when_empty=bool(app.get("load_demo_when_empty", True)),
@@ -68,3 +86,17 @@ def load_settings(path: Path | None = None) -> Settings:
         idle_minutes=int(auth.get("idle_minutes", 30)),
         sso_roles={str(k).lower(): v for k, v in auth.get("sso_roles", {}).items()},
     )
+
+
+def _mail_settings(mail: dict, path: Path) -> MailSettings | None:
+    if not str(mail.get("host") or "").strip():
+        return None
+    security = str(mail.get("security", "starttls")).lower()
+    if security not in MAIL_SECURITY:
+        raise ValueError(f"{path}: [mail] security must be one of {', '.join(MAIL_SECURITY)}, not {security!r}")
+    if not str(mail.get("sender") or "").strip():
+        raise ValueError(f"{path}: [mail] sender is required when [mail] host is set")
+    return MailSettings(host=str(mail["host"]).strip(), port=int(mail.get("port") or {"ssl": 465, "none": 25}.get(
+        security, 587)), security=security, sender=str(mail["sender"]).strip(),
+        username=str(mail.get("username") or "").strip() or None,
+        secrets_file=path.parent / ".streamlit" / "secrets.toml")

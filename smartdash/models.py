@@ -477,6 +477,7 @@ class User(Base):
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    email: Mapped[str | None] = mapped_column(String(254))  # where the digest and the alerts go
 
     def __repr__(self) -> str:
         return f"<User {self.login} {self.role}>"
@@ -549,3 +550,91 @@ class MeetingSnapshot(Base):
     status: Mapped[str | None] = mapped_column(String(8))
     taken_by: Mapped[str] = mapped_column(String(120))
     taken_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+# --------------------------------------------------------------------------- e-mail: subscriptions, alerts, deliveries
+
+MAIL_KINDS = ("digest", "alert")
+DELIVERY_STATUSES = ("pending", "sent", "failed")
+
+
+class Subscription(Base):
+    """What an account receives by e-mail: the weekly digest, the alerts or both, in which language. Its entities
+    are in subscription_entity; none listed means every entity under the plan."""
+
+    __tablename__ = "subscription"
+    __table_args__ = (CheckConstraint("lang IN ('fr', 'en')", name="ck_subscription_lang"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), unique=True)
+    digest: Mapped[bool] = mapped_column(Boolean, default=True)
+    alerts: Mapped[bool] = mapped_column(Boolean, default=True)
+    lang: Mapped[str] = mapped_column(String(2), default="fr")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str | None] = mapped_column(String(120))
+
+
+class SubscriptionEntity(Base):
+    __tablename__ = "subscription_entity"
+
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscription.id"), primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entity.id"), primary_key=True)
+
+
+class AlertState(Base):
+    """The state of a watched condition at the last alerts run (an indicator's colour, an instalment late or not…):
+    what the next run compares with."""
+
+    __tablename__ = "alert_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    entity_code: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(12))
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Alert(Base):
+    """A condition that changed for the worse, raised once; each subscriber's copy is a mail_delivery row."""
+
+    __tablename__ = "alert"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    entity_code: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(12))
+    previous_state: Mapped[str | None] = mapped_column(String(12))
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    raised_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    page: Mapped[str] = mapped_column(String(40))
+    message_fr: Mapped[str] = mapped_column(Text)
+    message_en: Mapped[str] = mapped_column(Text)
+
+
+class MailDelivery(Base):
+    """One e-mail owed to one account — a week's digest or an alert — sent, or failed and retried at the next run.
+    Never the content: what was sent is rebuilt from the store."""
+
+    __tablename__ = "mail_delivery"
+    __table_args__ = (
+        CheckConstraint(_in("kind", MAIL_KINDS), name="ck_mail_delivery_kind"),
+        CheckConstraint(_in("status", DELIVERY_STATUSES), name="ck_mail_delivery_status"),
+        CheckConstraint("(kind = 'digest') = (period IS NOT NULL) AND (kind = 'alert') = (alert_id IS NOT NULL)",
+                        name="ck_mail_delivery_target"),
+        # NULL never equals NULL: a digest row (alert_id NULL) and an alert row (period NULL) never collide
+        Index("uq_mail_delivery_digest", "user_id", "period", unique=True),
+        Index("uq_mail_delivery_alert", "user_id", "alert_id", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    period: Mapped[str | None] = mapped_column(String(10))  # the digest's ISO week, e.g. 2026-W48
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alert.id"))
+    status: Mapped[str] = mapped_column(String(8))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
