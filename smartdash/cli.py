@@ -200,6 +200,146 @@ def cmd_formats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _system_user() -> str:
+    return f"{getpass.getuser()} (ligne de commande)"
+
+
+def _as_of(text: str | None):
+    import datetime as dt
+
+    return dt.date.fromisoformat(text) if text else dt.date.today()
+
+
+def cmd_subscriptions(args: argparse.Namespace) -> int:
+    from smartdash import subscriptions
+    from smartdash.db import session_scope
+    from smartdash.store import ensure_schema
+
+    engine = _engine()
+    ensure_schema(engine)
+    try:
+        if args.subscriptions_command == "add":
+            subscriptions.subscribe(engine, args.login, what=args.what, entities=args.entity or [],
+                                    lang=args.lang or load_settings().language, email=args.email, by=_system_user())
+            print(f"Abonnement de « {args.login} » enregistré ({args.what}).")
+        elif args.subscriptions_command == "remove":
+            removed = subscriptions.unsubscribe(engine, args.login, by=_system_user())
+            print(f"Abonnement de « {args.login} » " + ("retiré." if removed else "absent : rien à retirer."))
+        else:
+            with session_scope(engine) as session:
+                subs = subscriptions.subscribers(session=session)
+            for s in subs:
+                what = "both" if s.digest and s.alerts else "digest" if s.digest else "alerts"
+                print(f"{s.login}\t{s.email or '(sans adresse)'}\t{s.role}\t{what}\t{s.lang}\t"
+                      f"{','.join(s.entities) or 'entités sous plan'}" + ("" if s.active else "\tcompte désactivé"))
+    except subscriptions.SubscriptionError as err:
+        print(f"Refusé, attendu : {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _mail_settings_or_refuse(settings) -> bool:
+    from smartdash.mail import not_configured_message
+
+    if settings.mail is None:
+        print(not_configured_message(), file=sys.stderr)
+        return False
+    return True
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    from smartdash import digest
+    from smartdash.store import ensure_schema
+
+    settings = load_settings()
+    if args.send and not _mail_settings_or_refuse(settings):
+        return 2
+    engine = _engine()
+    ensure_schema(engine)
+    as_of = _as_of(args.as_of)
+    if args.out:
+        for path in digest.write_digests(engine, as_of=as_of, settings=settings, out=Path(args.out), login=args.login):
+            print(f"{path} : récapitulatif au {as_of:%d/%m/%Y}")
+        return 0
+    report = digest.send_digests(engine, as_of=as_of, settings=settings, by=_system_user(), login=args.login)
+    for login in report.sent:
+        print(f"{login} : récapitulatif envoyé (semaine {digest.week_of(as_of)})")
+    for login, reason in report.skipped:
+        print(f"{login} : non envoyé — {reason}")
+    for login, error in report.failed:
+        print(f"{login} : échec de l'envoi — {error} (nouvel essai au prochain passage)", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    from smartdash import alerts
+    from smartdash.store import ensure_schema
+
+    settings = load_settings()
+    if args.send and not _mail_settings_or_refuse(settings):
+        return 2
+    engine = _engine()
+    ensure_schema(engine)
+    report = alerts.run_alerts(engine, as_of=_as_of(args.as_of), settings=settings, by=_system_user(), send=args.send)
+    if report.baseline:
+        print("Premier passage : les états trouvés sont enregistrés comme point de départ"
+              + ("" if args.send else " (au premier passage avec --send)") + " ; aucune alerte n'est levée.")
+    for c in report.raised:
+        print(f"Alerte{'' if args.send else ' (à lever)'} : {c.message_fr}")
+    if not report.baseline and not report.raised:
+        print("Rien de nouveau depuis le dernier passage.")
+    if not args.send:
+        print(f"Aperçu : rien n'a été enregistré ni envoyé ({report.pending} envoi(s) en attente). Ajoutez --send.")
+    for login, count in report.sent:
+        print(f"{login} : {count} alerte(s) envoyée(s)")
+    for login, error in report.failed:
+        print(f"{login} : échec de l'envoi — {error} (nouvel essai au prochain passage)", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+def _add_mail_commands(sub) -> None:
+    """subscriptions, digest, alerts: the e-mail side, meant for cron or a systemd timer."""
+    p = sub.add_parser("subscriptions", help="gère les abonnements par courriel (récapitulatif, alertes)",
+                       description="Abonnements d'un compte au récapitulatif hebdomadaire et aux alertes, par entité "
+                                   "et par langue. Un compte a besoin d'une adresse électronique (--email).")
+    subs = p.add_subparsers(dest="subscriptions_command", required=True, metavar="ACTION")
+    a = subs.add_parser("add", help="crée ou remplace l'abonnement d'un compte",
+                        description="Crée ou remplace l'abonnement d'un compte.")
+    a.add_argument("login")
+    a.add_argument("--email", help="adresse électronique du compte (enregistrée sur le compte)")
+    a.add_argument("--what", choices=["digest", "alerts", "both"], default="both",
+                   help="récapitulatif, alertes ou les deux (par défaut : both)")
+    a.add_argument("--entity", action="append", metavar="CODE",
+                   help="code d'une entité suivie (répétable ; par défaut : toutes celles sous plan)")
+    a.add_argument("--lang", choices=["fr", "en"], help="langue des courriels (par défaut : celle de config.toml)")
+    subs.add_parser("list", help="liste les abonnements", description="Liste les abonnements.")
+    r = subs.add_parser("remove", help="retire l'abonnement d'un compte", description="Retire un abonnement.")
+    r.add_argument("login")
+    p.set_defaults(func=cmd_subscriptions)
+
+    p = sub.add_parser("digest", help="récapitulatif hebdomadaire : l'envoie (--send) ou l'écrit (--out)",
+                       description="Le récapitulatif de la semaine, un par abonné : indicateurs clés et statut, "
+                                   "évolution sur une semaine et depuis le dernier comité, points d'attention, actions "
+                                   "ouvertes, derniers chargements. --send l'envoie (une fois par abonné et par "
+                                   "semaine ; un envoi échoué est retenté au passage suivant) ; --out l'écrit dans un "
+                                   "fichier (.html, ou .txt pour le texte seul), un par abonné.")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--send", action="store_true", help="envoie par courriel (section [mail] de config.toml)")
+    what.add_argument("--out", metavar="FICHIER", help="écrit le récapitulatif dans ce fichier, sans rien envoyer")
+    p.add_argument("--as-of", help="date des chiffres AAAA-MM-JJ (par défaut : aujourd'hui)")
+    p.add_argument("--login", help="seulement l'abonné de ce compte")
+    p.set_defaults(func=cmd_digest)
+
+    p = sub.add_parser("alerts", help="alertes : ce qui s'est dégradé depuis le dernier passage",
+                       description="Cherche ce qui s'est dégradé depuis le dernier passage (indicateur qui franchit "
+                                   "son seuil, échéance du plan en retard, apport 1+1 en retard, test de cessation des "
+                                   "paiements sous 1) et l'envoie une seule fois aux abonnés. Sans --send : aperçu, "
+                                   "rien n'est enregistré.")
+    p.add_argument("--send", action="store_true", help="enregistre et envoie (section [mail] de config.toml)")
+    p.add_argument("--as-of", help="date de la situation AAAA-MM-JJ (par défaut : aujourd'hui)")
+    p.set_defaults(func=cmd_alerts)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m smartdash",
@@ -299,6 +439,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Affiche, en Markdown, les colonnes de chaque format de fichier importable.",
     )
     p.set_defaults(func=cmd_formats)
+    _add_mail_commands(sub)
     return parser
 
 

@@ -1,0 +1,247 @@
+"""Alerts: what changed for the worse since the last run — a key indicator crossing its threshold (to amber or
+red), a plan instalment becoming late, a 1+1 funding round overdue, the cessation-des-paiements test under 1 —
+e-mailed once to each subscriber who follows the entity.
+
+Each run stores the state of every watched condition (alert_state); an alert is raised when a state is worse than
+the stored one, and stored with one delivery per subscriber (mail_delivery). Running twice raises nothing new; a
+failed delivery stays "failed" and is tried again at the next run. The first run of a store only records the
+states it finds (nothing changed "since the last run" when there was none): what is already red is in the digest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from smartdash import auth, charts, formatting, models, queries
+from smartdash.config import Settings
+from smartdash.db import session_scope
+from smartdash.mail import build_message, send_all
+from smartdash.metrics.funding import display_status
+from smartdash.metrics.status import AMBER, GREEN, RED
+from smartdash.subscriptions import Subscriber, covered_entities, subscribers
+from smartdash.views import Filters, pick
+from smartdash.views import execution as execution_views
+from smartdash.views import overview as overview_views
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+OK, LATE, BELOW = "ok", "late", "below_1"
+RANK = {None: 0, OK: 0, GREEN: 0, AMBER: 1, RED: 2, LATE: 2, BELOW: 2}
+SEVERITY = {AMBER: AMBER, RED: RED, LATE: RED, BELOW: RED}
+PAGE_PATHS = {"overview": "", "funding": "funding", "execution": "execution"}
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A watched condition's state now, with what an alert about it would say in each language."""
+
+    key: str
+    kind: str  # indicator / instalment / funding / cessation
+    entity: str
+    state: str
+    page: str
+    message_fr: str
+    message_en: str
+
+
+def _indicator_conditions(session: Session, code: str, name: str, as_of: dt.date, version: str | None):
+    """One condition per key indicator with a status: its colour against the catalogue's thresholds."""
+    now = {lang: overview_views.overview_tiles(session=session, filters=Filters(code, as_of, "previous", version, lang))
+           for lang in ("fr", "en")}
+    english = {t.indicator: t for t in now["en"]}
+    for tile in now["fr"]:
+        if tile.status is None:
+            continue
+        en = english[tile.indicator]
+        plan_fr = formatting.value(tile.plan_value, tile.unit, compact=True)
+        plan_en = formatting.value(tile.plan_value, tile.unit, lang="en", compact=True)
+        yield Condition(
+            f"indicator:{code}:{tile.indicator}", "indicator", code, tile.status, "overview",
+            f"{tile.label} — {name} : {formatting.value(tile.value, tile.unit, compact=True)} au "
+            f"{formatting.date_long(tile.period_end)} (plan {plan_fr})",
+            f"{en.label} — {name}: {formatting.value(tile.value, tile.unit, lang='en', compact=True)} as of "
+            f"{formatting.date_long(tile.period_end, lang='en')} (plan {plan_en})")
+
+
+def _execution_conditions(session: Session, code: str, name: str, as_of: dt.date, version: str | None):
+    """Late instalments (one condition each) and the cessation-des-paiements test, from the execution view."""
+    view = execution_views.execution_view(session=session, filters=Filters(code, as_of, "previous", version),
+                                          entity=code, entity_name=name, plan_adopted_on=None)
+    for row in view.late.itertuples():
+        unpaid = row.amount_due - row.amount_paid
+        yield Condition(
+            f"instalment:{code}:{row.claim}:{row.seq}", "instalment", code, LATE, "execution",
+            f"Échéance du plan en retard : {name} → {row.creditor}, {formatting.money(unpaid)} impayés depuis le "
+            f"{formatting.date_long(row.due_date)}",
+            f"Late plan instalment: {name} → {row.creditor}, {formatting.money(unpaid, lang='en')} unpaid since "
+            f"{formatting.date_long(row.due_date, lang='en')}")
+    if view.latest_cessation is not None:
+        ratio = view.latest_cessation
+        yield Condition(
+            f"cessation:{code}", "cessation", code, BELOW if ratio < 1 else OK, "execution",
+            f"Test de cessation des paiements de {name} sous 1 ({formatting.ratio(ratio)})",
+            f"{name}'s cessation-of-payments test below 1 ({formatting.ratio(ratio, lang='en')})")
+
+
+def _funding_conditions(session: Session, as_of: dt.date, version: str | None, names: dict[str, str]):
+    """Funding rounds of the plan in force not received by their planned date (the 1+1 tranches)."""
+    if not version:
+        return
+    lines = queries.contributions(session=session, plan_version=version)
+    for line in lines.itertuples():
+        if line.beneficiary not in names:
+            continue
+        state = LATE if display_status(line.status, line.planned_date, as_of) == "late" else OK
+        name = names[line.beneficiary]
+        yield Condition(
+            f"funding:{version}:{line.code}", "funding", line.beneficiary, state, "funding",
+            f"Apport en retard : {line.contributor} → {name}, {formatting.money(line.planned_amount)} prévu le "
+            f"{formatting.date_long(line.planned_date)}",
+            f"Late contribution: {line.contributor} → {name}, {formatting.money(line.planned_amount, lang='en')} "
+            f"due {formatting.date_long(line.planned_date, lang='en')}")
+
+
+def conditions(*, session: Session, as_of: dt.date) -> list[Condition]:
+    """Every watched condition of every entity at `as_of`, against the plan version in force."""
+    version = queries.version_in_force(session=session)
+    entities = queries.entities(session=session)
+    names = dict(zip(entities["code"], entities["name"], strict=True))
+    found: list[Condition] = []
+    for code, name in names.items():
+        found += _indicator_conditions(session, code, name, as_of, version)
+        found += _execution_conditions(session, code, name, as_of, version)
+    found += _funding_conditions(session, as_of, version, names)
+    return found
+
+
+def is_worse(state: str, before: str | None) -> bool:
+    """An alert is raised when a condition reaches amber or worse from a better state (or from no state)."""
+    return RANK.get(state, 0) > RANK.get(before, 0)
+
+
+# --------------------------------------------------------------------------- one run
+
+
+@dataclass
+class AlertsReport:
+    baseline: bool = False  # the first run: states recorded, nothing raised
+    raised: list[Condition] = field(default_factory=list)
+    sent: list[tuple[str, int]] = field(default_factory=list)  # (login, alerts in the e-mail)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (login, error)
+    pending: int = 0  # deliveries waiting (preview only)
+
+
+def _follows(session: Session, subscriber: Subscriber, entity: str) -> bool:
+    return entity in {code for code, _name in covered_entities(session=session, subscriber=subscriber)}
+
+
+def evaluate(*, session: Session, as_of: dt.date) -> tuple[list[Condition], list[Condition], bool]:
+    """(every condition now, those worse than at the last run, whether this is the store's first run)."""
+    now = conditions(session=session, as_of=as_of)
+    stored = dict(session.execute(select(models.AlertState.key, models.AlertState.state)).all())
+    first = not stored
+    return now, [] if first else [c for c in now if is_worse(c.state, stored.get(c.key))], first
+
+
+def record(session: Session, *, now: list[Condition], raised: list[Condition], as_of: dt.date) -> None:
+    """Store every state seen (conditions no longer found are back to ok), the alerts raised, and one pending
+    delivery per alert and per subscriber following its entity."""
+    stamp = dt.datetime.now(dt.UTC)
+    states = {s.key: s for s in session.scalars(select(models.AlertState))}
+    before = {key: row.state for key, row in states.items()}
+    seen = {c.key: c for c in now}
+    for key, row in states.items():
+        if key not in seen and row.state != OK:
+            row.state, row.as_of, row.updated_at = OK, as_of, stamp
+    for c in now:
+        row = states.get(c.key)
+        if row is None:
+            session.add(models.AlertState(key=c.key, entity_code=c.entity, state=c.state, as_of=as_of, updated_at=stamp))
+        elif row.state != c.state:
+            row.state, row.as_of, row.updated_at = c.state, as_of, stamp
+    followers = [s for s in subscribers(session=session) if s.alerts]
+    for c in raised:
+        alert = models.Alert(key=c.key, kind=c.kind, entity_code=c.entity, state=c.state,
+                             previous_state=before.get(c.key), as_of=as_of,
+                             raised_at=stamp, page=c.page, message_fr=c.message_fr, message_en=c.message_en)
+        session.add(alert)
+        session.flush()
+        for sub in followers:
+            if _follows(session, sub, c.entity):
+                session.add(models.MailDelivery(kind="alert", user_id=sub.user_id, alert_id=alert.id, status="pending",
+                                                attempts=0, created_at=stamp))
+
+
+def _owed(session: Session) -> dict[int, list[tuple[models.MailDelivery, models.Alert]]]:
+    """Alert deliveries not sent yet (new or failed before), per account."""
+    d, a = models.MailDelivery, models.Alert
+    owed: dict[int, list] = {}
+    for delivery, alert in session.execute(select(d, a).join(a, a.id == d.alert_id)
+                                           .where(d.kind == "alert", d.status != "sent").order_by(a.id)).all():
+        owed.setdefault(delivery.user_id, []).append((delivery, alert))
+    return owed
+
+
+def _message(env: Environment, settings: Settings, sub: Subscriber, alerts: list[models.Alert]):
+    lang = sub.lang
+    items = [(charts.STATUS_COLOURS[SEVERITY.get(a.state, RED)],
+              a.message_en if lang == "en" else a.message_fr, _state_word(a.state, lang),
+              f"{settings.app_url}/{PAGE_PATHS.get(a.page, a.page)}".rstrip("/")) for a in alerts]
+    if len(alerts) == 1:
+        subject = pick(lang, "smartdash — alerte : ", "smartdash — alert: ") + items[0][1]
+    else:
+        subject = pick(lang, f"smartdash — {len(alerts)} alertes", f"smartdash — {len(alerts)} alerts")
+    context = {"t": lambda fr, en: pick(lang, fr, en), "lang": lang, "subject": subject, "items": items,
+               "app_url": settings.app_url, "subscription_url": f"{settings.app_url}/subscriptions"}
+    return build_message(sender=settings.mail.sender, to=sub.email, to_name=sub.login, subject=subject[:200],
+                         text=env.get_template("alerts.txt").render(**context),
+                         html=env.get_template("alerts.html").render(**context))
+
+
+def _state_word(state: str, lang: str) -> str:
+    return {AMBER: pick(lang, "passe à l'orange", "turned amber"), RED: pick(lang, "passe au rouge", "turned red"),
+            LATE: pick(lang, "en retard", "late"), BELOW: pick(lang, "sous 1", "below 1")}.get(state, state)
+
+
+def run_alerts(engine: Engine, *, as_of: dt.date, settings: Settings, by: str, send: bool) -> AlertsReport:
+    """Find what got worse since the last run. Without `send`, only say what would be raised and owed (nothing is
+    written). With `send`: store states and alerts, then e-mail every subscriber what they are owed (these alerts
+    and any whose delivery failed before), one e-mail each, and record every sending in the audit log."""
+    report = AlertsReport()
+    with session_scope(engine) as session:
+        now, raised, report.baseline = evaluate(session=session, as_of=as_of)
+        report.raised = raised
+        if not send:
+            report.pending = sum(len(v) for v in _owed(session).values())
+            return report
+        record(session, now=now, raised=raised, as_of=as_of)
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    with session_scope(engine) as session:
+        people = {s.user_id: s for s in subscribers(session=session)}
+        todo = []
+        for user_id, owed in _owed(session).items():
+            sub = people.get(user_id)
+            if sub is None or not sub.alerts or not sub.reachable:
+                continue  # unsubscribed or disabled since: kept owed, sent if they come back
+            todo.append((sub, [d.id for d, _a in owed], _message(env, settings, sub, [a for _d, a in owed])))
+    errors = send_all(settings.mail, [message for _sub, _ids, message in todo])
+    stamp = dt.datetime.now(dt.UTC)
+    with session_scope(engine) as session:
+        for (sub, ids, _msg), error in zip(todo, errors, strict=True):
+            for delivery in session.scalars(select(models.MailDelivery).where(models.MailDelivery.id.in_(ids))):
+                delivery.attempts += 1
+                delivery.status, delivery.last_error = ("sent", None) if error is None else ("failed", error)
+                delivery.sent_at = stamp if error is None else None
+            auth.audit(session, by, "mail_sent" if error is None else "mail_failed",
+                       {"to": sub.login, "what": "alerts", "alerts": len(ids), **({"error": error} if error else {})})
+            if error is None:
+                report.sent.append((sub.login, len(ids)))
+            else:
+                report.failed.append((sub.login, error))
+    return report
