@@ -7,12 +7,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+import pandas as pd
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from smartdash import auth, models, queries
 from smartdash.auth import CurrentUser, require
 from smartdash.db import session_scope
+from smartdash.i18n import pick
 
 LANGUAGES = ("fr", "en")
 WHAT = {"digest": (True, False), "alerts": (False, True), "both": (True, True)}
@@ -190,3 +192,49 @@ def read_all(user: CurrentUser | None, engine: Engine) -> list[Subscriber]:
     require(user, "users")
     with session_scope(engine) as session:
         return subscribers(session=session)
+
+
+def failed_deliveries(*, session: Session) -> list[tuple[str, str, str, int, str]]:
+    """Deliveries that failed and wait for the next run: (login, what, week or alert, attempts, server's answer)."""
+    d, u = models.MailDelivery, models.User
+    rows = session.execute(select(u.login, d.kind, d.period, d.alert_id, d.attempts, d.last_error)
+                           .join(u, u.id == d.user_id).where(d.status == "failed").order_by(d.id.desc())).all()
+    return [(login, kind, period or f"alerte n° {alert_id}", attempts, error or "")
+            for login, kind, period, alert_id, attempts, error in rows]
+
+
+def read_failures(user: CurrentUser | None, engine: Engine) -> list[tuple[str, str, str, int, str]]:
+    require(user, "users")
+    with session_scope(engine) as session:
+        return failed_deliveries(session=session)
+
+
+def what_of(subscriber: Subscriber | None) -> str:
+    """digest / alerts / both, or none."""
+    if subscriber is None:
+        return "none"
+    return "both" if subscriber.digest and subscriber.alerts else "digest" if subscriber.digest else "alerts"
+
+
+WHAT_LABELS = {"both": ("récapitulatif et alertes", "digest and alerts"), "digest": ("récapitulatif hebdomadaire",
+               "weekly digest"), "alerts": ("alertes", "alerts"), "none": ("rien", "nothing")}
+
+
+def subscriptions_table(subs: list[Subscriber], lang: str, names: dict[str, str]) -> pd.DataFrame:
+    """The subscriptions as the administration page lists them, headers in the reader's language."""
+    return pd.DataFrame({
+        pick(lang, "Compte", "Account"): [s.login for s in subs],
+        pick(lang, "Adresse", "Address"): [s.email or "—" for s in subs],
+        pick(lang, "Rôle", "Role"): [s.role for s in subs],
+        pick(lang, "Reçoit", "Receives"): [pick(lang, *WHAT_LABELS[what_of(s)]) for s in subs],
+        pick(lang, "Entités", "Entities"): [", ".join(names.get(c, c) for c in s.entities)
+                                            or pick(lang, "sous plan", "under the plan") for s in subs],
+        pick(lang, "Langue", "Language"): [s.lang for s in subs],
+        pick(lang, "Actif", "Active"): [pick(lang, "oui", "yes") if s.active else pick(lang, "non", "no") for s in subs],
+    })
+
+
+def failures_table(rows: list[tuple[str, str, str, int, str]], lang: str) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=[pick(lang, "Compte", "Account"), pick(lang, "Quoi", "What"),
+                                       pick(lang, "Semaine ou alerte", "Week or alert"),
+                                       pick(lang, "Essais", "Attempts"), pick(lang, "Réponse du serveur", "Server's answer")])

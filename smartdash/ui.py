@@ -586,6 +586,7 @@ PAGES = [
     ("pages/catalogue.py", "Catalogue des indicateurs", "Indicator catalogue", ":material/tune:"),
     ("pages/versions.py", "Versions du plan", "Plan versions", ":material/history:"),
     ("pages/export.py", "Dossier du comité", "Board pack", ":material/slideshow:"),
+    ("pages/subscriptions.py", "Mes abonnements", "My subscriptions", ":material/mail:"),
     ("pages/data.py", "Chargement des données", "Data loading", ":material/upload_file:"),
     ("pages/admin.py", "Administration", "Administration", ":material/admin_panel_settings:"),
 ]
@@ -611,7 +612,7 @@ def visible_page_titles(lang: str, user) -> list[str]:
 SECTIONS = [  # the menu's groups, in order, with the pages (by file) they hold
     (("Le plan", "The plan"), ("overview", "equity", "funding", "execution", "versions")),
     (("L'activité", "Activity"), ("headcount", "membership", "receivables")),
-    (("Le comité", "The committee"), ("committee", "catalogue", "export")),
+    (("Le comité", "The committee"), ("committee", "catalogue", "export", "subscriptions")),
     (("Les données", "Data"), ("data", "admin")),
 ]
 

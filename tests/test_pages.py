@@ -40,12 +40,12 @@ def test_navigation_pins_the_page_list_and_titles():
     assert ui.page_titles("fr") == ["Vue d'ensemble", "Capitaux propres", "Financement 1+1", "Effectifs",
                                         "Sociétariat", "Créances", "Exécution du plan", "Réunions et décisions",
                                       "Catalogue des indicateurs", "Versions du plan",
-                                      "Dossier du comité", "Chargement des données",
+                                      "Dossier du comité", "Mes abonnements", "Chargement des données",
                                       "Administration"]
     assert ui.page_titles("en") == ["Overview", "Equity", "Funding 1+1", "Headcount",
                                                             "Membership", "Receivables", "Plan execution",
                                       "Meetings and decisions", "Indicator catalogue", "Plan versions", "Board pack",
-                                      "Data loading",
+                                      "My subscriptions", "Data loading",
                                       "Administration"]
     sectioned = [name for _label, names in ui.SECTIONS for name in names]
     assert sorted(sectioned) == sorted(path.split("/")[1].removesuffix(".py") for path, *_ in ui.PAGES)
