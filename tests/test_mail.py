@@ -314,3 +314,35 @@ def test_the_command_line_manages_subscriptions_and_never_shows_the_password(sto
         stored += [str(v) for row in s.execute(select(models.MailDelivery.last_error)).all() for v in row]
     for text in outputs + stored + [raw.decode("utf-8", "replace") for _r, _m, raw in box.messages]:
         assert SMTP_PASSWORD not in text and "not the password" not in text
+
+
+def test_the_digest_says_what_turned_red_this_week_and_the_change_in_a_week(store, tmp_path):
+    from smartdash.importing import import_files
+
+    load_demo(store.engine)
+    # the committee gives Alterna's net cash a plan: met on 15/11/2026 (green), 450 000 € on 22/11 (22 % short: red)
+    data = ("indicateur;entite;fin_periode;scenario;version_plan;valeur\n"
+            "CASH_NET;ALTERNA;15/11/2026;plan;PLAN-2024-06;348081,83\nCASH_NET;ALTERNA;22/11/2026;plan;PLAN-2024-06;450000\n")
+    import_files(store.engine, [("plan_tresorerie.csv", data.encode())], loaded_by="controleur")
+    account(store.engine, "suivi", "viewer", what="digest", entities=["ALTERNA"])
+    settings = load_settings(write_config(tmp_path / "config.toml", store.url, None))
+
+    [path] = digest.write_digests(store.engine, as_of=MONDAY, settings=settings, out=tmp_path / "digest.txt")
+
+    text = path.read_text(encoding="utf-8")
+    changed = text.split("CE QUI A CHANGÉ CETTE SEMAINE\n")[1].split("\n\n")[0]
+    assert changed == "- [rouge] Trésorerie nette — Alterna : 348\u00a0k€ (était vert)"
+    # 348 081,83 € on 15/11, 348 115,43 € on 22/11; the last meeting looked at 31/08/2026
+    assert ("- [rouge] Trésorerie nette : 348\u00a0k€ (au 22/11/2026 ; plan 450\u00a0k€) · en 1 semaine +34\u00a0€ · "
+            "depuis le comité −27,5\u00a0k€") in text
+    assert "- [rouge] Capitaux propres : 80\u00a0k€ (au 31/12/2025 ; plan 115\u00a0k€) · en 1 semaine —" in text
+    assert "· controleur · Valeurs des indicateurs (réel, prévision, plan) (plan_tresorerie.csv)" in text
+
+
+@pytest.mark.parametrize("command", ["subscriptions", "digest", "alerts"])
+def test_every_mail_command_has_help(command, capsys):
+    from smartdash.cli import build_parser
+
+    with pytest.raises(SystemExit) as exit_:
+        build_parser().parse_args([command, "--help"])
+    assert exit_.value.code == 0 and "usage: python -m smartdash " + command in capsys.readouterr().out
