@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from smartdash import auth, charts, formatting, models, queries
 from smartdash.config import Settings
 from smartdash.db import session_scope
-from smartdash.mail import build_message, send_all
+from smartdash.mail import MailNotConfigured, build_message, not_configured_message, send_all
 from smartdash.metrics.funding import display_status
 from smartdash.metrics.status import AMBER, GREEN, RED
 from smartdash.subscriptions import Subscriber, covered_entities, subscribers
@@ -212,6 +212,8 @@ def run_alerts(engine: Engine, *, as_of: dt.date, settings: Settings, by: str, s
     """Find what got worse since the last run. Without `send`, only say what would be raised and owed (nothing is
     written). With `send`: store states and alerts, then e-mail every subscriber what they are owed (these alerts
     and any whose delivery failed before), one e-mail each, and record every sending in the audit log."""
+    if send and settings.mail is None:
+        raise MailNotConfigured(not_configured_message())
     report = AlertsReport()
     with session_scope(engine) as session:
         now, raised, report.baseline = evaluate(session=session, as_of=as_of)

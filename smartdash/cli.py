@@ -258,10 +258,16 @@ def cmd_digest(args: argparse.Namespace) -> int:
     ensure_schema(engine)
     as_of = _as_of(args.as_of)
     if args.out:
-        for path in digest.write_digests(engine, as_of=as_of, settings=settings, out=Path(args.out), login=args.login):
-            print(f"{path} : récapitulatif au {as_of:%d/%m/%Y}")
-        return 0
+        written = digest.write_digests(engine, as_of=as_of, settings=settings, out=Path(args.out), login=args.login)
+        for path, login in written:
+            print(f"{path} : récapitulatif au {as_of:%d/%m/%Y} de « {login} »" + (
+                " (personne n'est abonné : vue d'un membre du comité, entités sous plan)" if login == "aperçu" else ""))
+        if not written:
+            print(f"« {args.login} » n'est pas abonné au récapitulatif : rien n'a été écrit.", file=sys.stderr)
+        return 0 if written else 1
     report = digest.send_digests(engine, as_of=as_of, settings=settings, by=_system_user(), login=args.login)
+    if not (report.sent or report.skipped or report.failed):
+        print("Personne n'est abonné au récapitulatif : rien n'a été envoyé.")
     for login in report.sent:
         print(f"{login} : récapitulatif envoyé (semaine {digest.week_of(as_of)})")
     for login, reason in report.skipped:

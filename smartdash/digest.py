@@ -26,7 +26,7 @@ from smartdash.config import Settings
 from smartdash.db import session_scope
 from smartdash.export.images import chart_png
 from smartdash.importing import load_history
-from smartdash.mail import InlineImage, build_message, new_cid, send_all
+from smartdash.mail import InlineImage, MailNotConfigured, build_message, new_cid, not_configured_message, send_all
 from smartdash.metrics.status import AMBER, GREEN, RED
 from smartdash.subscriptions import Subscriber, covered_entities, subscribers
 from smartdash.views import Filters, pick
@@ -229,7 +229,7 @@ def _loads(session: Session, as_of: dt.date, lang: str) -> tuple[list[tuple[str,
     history = load_history(session=session, limit=200)
     history = history[history["status"] == "applied"]
     end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
-    when = [auth._aware(t) for t in history["loaded_at"]]
+    when = [t.replace(tzinfo=dt.UTC) if t.tzinfo is None else t for t in history["loaded_at"]]  # SQLite: naive UTC
     in_week = [i for i, t in enumerate(when) if end - dt.timedelta(days=7) <= t < end]
     before = [i for i, t in enumerate(when) if t < end][:1]
     rows = []
@@ -344,7 +344,7 @@ def write_digests(engine: Engine, *, as_of: dt.date, settings: Settings, out: Pa
     for digest in digests:
         path = out if len(digests) == 1 else out.with_name(f"{out.stem}-{_safe(digest.subscriber.login)}{out.suffix}")
         path.write_text(digest.text if out.suffix.lower() == ".txt" else digest.html_file, encoding="utf-8")
-        written.append(path)
+        written.append((path, digest.subscriber.login))
     return written
 
 
@@ -369,6 +369,8 @@ def send_digests(engine: Engine, *, as_of: dt.date, settings: Settings, by: str,
     """E-mail each subscriber their digest for the week of `as_of`, once: a subscriber already served this week is
     skipped, one whose delivery failed is tried again. Each sending and each failure goes to the audit log (who,
     what, when — not the content)."""
+    if settings.mail is None:
+        raise MailNotConfigured(not_configured_message())
     period, report, todo = week_of(as_of), SendReport(), []
     with session_scope(engine) as session:
         builder = DigestBuilder(session, as_of=as_of, app_url=settings.app_url)

@@ -278,6 +278,7 @@ def test_without_mail_settings_send_refuses_and_out_still_writes(store, tmp_path
     out = tmp_path / "digest.html"
     written = cli("digest", "--out", str(out), "--as-of", "2026-11-23", config=config)
     assert written.returncode == 0, written.stderr
+    assert "(personne n'est abonné : vue d'un membre du comité, entités sous plan)" in written.stdout
     assert "La semaine du plan — situation au 23 novembre 2026" in out.read_text(encoding="utf-8")
 
 
@@ -327,9 +328,10 @@ def test_the_digest_says_what_turned_red_this_week_and_the_change_in_a_week(stor
     account(store.engine, "suivi", "viewer", what="digest", entities=["ALTERNA"])
     settings = load_settings(write_config(tmp_path / "config.toml", store.url, None))
 
-    [path] = digest.write_digests(store.engine, as_of=MONDAY, settings=settings, out=tmp_path / "digest.txt")
+    [(path, who)] = digest.write_digests(store.engine, as_of=MONDAY, settings=settings, out=tmp_path / "digest.txt")
 
     text = path.read_text(encoding="utf-8")
+    assert who == "suivi"
     changed = text.split("CE QUI A CHANGÉ CETTE SEMAINE\n")[1].split("\n\n")[0]
     assert changed == "- [rouge] Trésorerie nette — Alterna : 348\u00a0k€ (était vert)"
     # 348 081,83 € on 15/11, 348 115,43 € on 22/11; the last meeting looked at 31/08/2026
