@@ -111,6 +111,7 @@ def test_every_page_shows_its_key_figures(page):
         "Catalogue des indicateurs": ("Catalogue des indicateurs", "Valeurs de plan"),
         "Versions du plan": ("Versions du plan", "Jalons par version"),
         "Dossier du comité": ("Dossier du comité", "Préparer le dossier"),
+        "Mes abonnements": ("Mes abonnements", "Langue des courriels"),
         "Chargement des données": ("Chargement des données", "Historique des chargements"),
         "Administration": ("Administration", "Journal d'audit"),
     }
