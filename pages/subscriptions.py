@@ -51,7 +51,6 @@ if mine is None:
 else:
     followed = ", ".join(names.get(c, c) for c in mine.entities) or pick(lang, "toutes les entités sous plan",
                                                                          "every entity under the plan")
-    followed, email = ui.md_escape(followed), ui.md_escape(email or "")
     st.info(pick(lang, f"Vous recevez : {labels[subscriptions.what_of(mine)]}, pour {followed}, à {email}.",
                  f"You receive: {labels[subscriptions.what_of(mine)]}, for {followed}, at {email}."),
             icon=":material/mark_email_read:")
