@@ -72,6 +72,7 @@ class Line:
     plan: str
     trend: str
     synthetic: bool
+    source: str
 
     @property
     def turned(self) -> int:
@@ -135,7 +136,7 @@ def _lines(now: list[overview_views.Tile], week: list[overview_views.Tile], lang
             period=formatting.date_short(tile.period_end),
             week_change=week_change, meeting_change=_signed(tile.change, tile.unit, lang),
             plan=formatting.value(tile.plan_value, tile.unit, lang=lang, compact=True) if tile.plan_value is not None
-            else "—", trend=tile.trend, synthetic=tile.is_synthetic))
+            else "—", trend=tile.trend, synthetic=tile.is_synthetic, source=tile.source or ""))
     return lines
 
 

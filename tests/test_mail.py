@@ -150,6 +150,10 @@ def test_the_digest_reaches_each_subscriber_with_their_entities_language_and_rol
     assert "Échéance du plan en retard : SmartFr → URSSAF Île-de-France, 30\u202f000\u00a0€" in fr_text
     assert "GrandsEnsemble's cessation-of-payments test below 1 (0.76)" in en_text
     assert "https://smartdash.test.example" in fr_html
+    # each synthetic figure carries its mark on its own line, as on the pages, in both parts
+    synthetic_lines = [line for line in fr_text.splitlines() if line.startswith("- [") and "démo / synthétique" in line]
+    assert synthetic_lines and fr_html.count("démo / synthétique") >= len(synthetic_lines)
+    assert any("demo / synthetic" in line for line in en_text.splitlines() if line.startswith("- ["))
 
     # client names: the director reads the largest past-due clients, the viewer none at all
     clients = all_clients(store.engine)
