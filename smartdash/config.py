@@ -26,6 +26,13 @@ class Settings:
     lock_minutes: int = 15
     idle_minutes: int = 30
     sso_roles: dict | None = None
+    fec_max_file_mb: int = 1024
+    payment_term_days: int = 60
+    payment_terms: dict | None = None  # entity code → days, where it differs from payment_term_days
+
+    def payment_term(self, entity: str) -> int:
+        """Days from an invoice (piece) date to its due date for an entity's open items read from its books."""
+        return int((self.payment_terms or {}).get(entity, self.payment_term_days))
 
 
 def _absolute_sqlite_url(url: str, base: Path) -> str:
@@ -51,6 +58,7 @@ def load_settings(path: Path | None = None) -> Settings:
     importing = raw.get("import", {})
     export = raw.get("export", {})
     auth = raw.get("auth", {})
+    receivables = raw.get("receivables", {})
     template = export.get("template") or None
     url = os.environ.get(ENV_DATABASE_URL) or database.get("url", "sqlite:///data/smartdash.db")
     language = app.get("language", "fr")
@@ -67,4 +75,7 @@ def load_settings(path: Path | None = None) -> Settings:
         lock_minutes=int(auth.get("lock_minutes", 15)),
         idle_minutes=int(auth.get("idle_minutes", 30)),
         sso_roles={str(k).lower(): v for k, v in auth.get("sso_roles", {}).items()},
+        fec_max_file_mb=int(importing.get("fec_max_file_mb", 1024)),
+        payment_term_days=int(receivables.get("payment_term_days", 60)),
+        payment_terms={str(k): int(v) for k, v in receivables.get("payment_terms", {}).items()},
     )
