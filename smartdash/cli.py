@@ -25,14 +25,17 @@ def cmd_init_db(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_files(names: list[str]) -> list[tuple[str, bytes]] | None:
+def _read_files(names: list[str]) -> list[tuple[str, bytes | Path]] | None:
+    from smartdash.fec import recognised as recognised_ledger
+
     files = []
     for name in names:
         path = Path(name)
         if not path.is_file():
             print(f"{name} : fichier introuvable", file=sys.stderr)
             return None
-        files.append((path.name, path.read_bytes()))
+        # a ledger export (FEC) may be large: it is read from its file, as a stream
+        files.append((path.name, path if recognised_ledger(path) else path.read_bytes()))
     return files
 
 

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import hashlib
 import io
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import BinaryIO
 
 import pandas as pd
 from sqlalchemy import Engine, func, select
@@ -32,8 +35,6 @@ from smartdash.importing import (
     Diff,
     LoadResult,
     Lookups,
-    check_limits,
-    checksum_of,
     collector_paused,
     compute_diff,
     record_load,
@@ -62,24 +63,49 @@ LEDGER_BALANCES = Dataset(
     ("entite", "date_situation", "compte"), "balance")
 
 
-def recognised(data: bytes) -> bool:
+# a file's content, or the path of a file on disk (read as a stream, never whole in memory)
+Source = bytes | os.PathLike
+
+
+def _open(source: Source) -> BinaryIO:
+    return io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")  # closed by the callers
+
+
+def recognised(source: Source) -> bool:
     """True when the file's first line is an FEC header (it starts with `JournalCode` and a tab or `|`)."""
-    first = data[:4096].removeprefix(BOM).lstrip()[:12].lower()
-    return first in (b"journalcode\t", b"journalcode|")
+    if isinstance(source, bytes):
+        start = source[:4096]
+    elif isinstance(source, os.PathLike) and os.path.isfile(source):
+        with open(source, "rb") as f:
+            start = f.read(4096)
+    else:
+        return False
+    return start.removeprefix(BOM).lstrip()[:12].lower() in (b"journalcode\t", b"journalcode|")
 
 
-def _encoding(data: bytes) -> str:
-    """UTF-8 when the whole file decodes as UTF-8 (checked by chunks, nothing kept), else ISO-8859-1."""
+def _size(source: Source) -> int:
+    return len(source) if isinstance(source, bytes) else os.path.getsize(source)
+
+
+def encoding_and_checksum(source: Source) -> tuple[str, str]:
+    """One pass over the file by chunks: UTF-8 when all of it decodes as UTF-8, else ISO-8859-1; and its SHA-256."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    view = memoryview(data)
-    step = 1 << 20
-    try:
-        for start in range(0, len(data), step):
-            decoder.decode(view[start:start + step])
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return "iso-8859-1"
-    return "utf-8"
+    digest = hashlib.sha256()
+    utf8 = True
+    with _open(source) as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+    return ("utf-8" if utf8 else "iso-8859-1"), digest.hexdigest()
 
 
 def _euros(cents: int) -> Decimal:
@@ -101,6 +127,7 @@ class Ledger:
     encoding: str
     signed: bool  # the Montant / Sens form
     separator: str
+    checksum: str = ""  # SHA-256 of the file
     lines: int = 0
     entries: int = 0
     total_debit: int = 0  # cents
@@ -180,16 +207,21 @@ def _cents(raw: bytes) -> int | None:
     return -cents if negative else cents
 
 
-def read_ledger(name: str, data: bytes, *, as_of: dt.date | None, receivable: Callable[[bytes], bool]) -> Ledger:
+def read_ledger(name: str, source: Source, *, as_of: dt.date | None, receivable: Callable[[bytes], bool]) -> Ledger:
     """Check and aggregate an FEC in one pass over its lines. `as_of` closes the period (entry dates after it, or
     more than 24 months before it, are refused); None: the last entry date. `receivable(account)` says whether
     an account's unlettered lines are open customer items. FileRefused lists the problems (line, column)."""
+    encoding, checksum = encoding_and_checksum(source)
+    with _open(source) as stream:
+        ledger = _read(name, stream, encoding, as_of, receivable)
+    ledger.checksum = checksum
+    return ledger
+
+
+def _read(name: str, stream: BinaryIO, encoding: str, as_of: dt.date | None, receivable: Callable[[bytes], bool]
+          ) -> Ledger:
     problems = _Problems(name)
-    encoding = _encoding(data)
-    stream = io.BytesIO(data)
-    if data.startswith(BOM):
-        stream.seek(len(BOM))
-    header_line = stream.readline().rstrip(b"\r\n")
+    header_line = stream.readline().removeprefix(BOM).rstrip(b"\r\n")
     separator = b"\t" if header_line.count(b"\t") >= header_line.count(b"|") else b"|"
     header = [h.strip().decode(encoding, errors="replace") for h in header_line.split(separator)]
     trailing = len(header) == 19 and header[-1] == ""  # some software ends every line with a separator
@@ -465,6 +497,7 @@ class LedgerDiff:
 
     parts: list[Diff]
     summary: LedgerSummary
+    checksum: str
     dataset: Dataset = FEC
     new_versions: list[str] = field(default_factory=list)
 
@@ -506,6 +539,9 @@ class LedgerLoadResult(LoadResult):
                 + (f", {number(self.deleted)} retirées" if self.deleted else ""))
 
 
+_CHOOSE = "l'entité choisie (« Entité de ce FEC » sur la page de chargement, --entity CODE en ligne de commande)"
+
+
 def _entity(session: Session, name: str, code: str | None) -> tuple[str, dt.date | None]:
     """The entity (by `code`, else by the SIREN in the file name) and the closing date the name gives."""
     found = FILE_NAME.search(name)
@@ -527,11 +563,11 @@ def _entity(session: Session, name: str, code: str | None) -> tuple[str, dt.date
         return row.code, as_of
     if siren is None:
         raise FileRefused([Problem(name, None, None, None, "un nom {SIREN}FEC{AAAAMMJJ}.txt dont le SIREN est celui "
-                                                           "d'une entité, ou l'entité choisie (--entity CODE)")])
+                                                           f"d'une entité, ou {_CHOOSE}")])
     found_code = session.scalar(select(e.code).where(e.siren == siren))
     if found_code is None:
         raise FileRefused([Problem(name, None, None, siren, "le SIREN d'une entité (colonne siren du fichier des "
-                                                            "entités), ou l'entité choisie (--entity CODE)")])
+                                                            f"entités), ou {_CHOOSE}")])
     return found_code, as_of
 
 
@@ -540,11 +576,14 @@ def _parsed(name: str, dataset: Dataset, records: list[dict], columns: tuple[str
     return ParsedFile(name, dataset, data, [None] * len(records), [])
 
 
-def ledger_diff(session: Session, name: str, data: bytes, *, entity: str | None = None) -> LedgerDiff:
+def ledger_diff(session: Session, name: str, data: Source, *, entity: str | None = None) -> LedgerDiff:
     """Check and read an FEC, derive its figures and compare them with the store (FileRefused lists every
     problem; nothing is written)."""
     settings = load_settings()
-    check_limits(name, data, max_file_mb=settings.fec_max_file_mb)
+    size = _size(data)
+    if size > settings.fec_max_file_mb * 1024 * 1024:
+        raise FileRefused([Problem(name, None, None, f"{size / 1024 / 1024:.1f} Mo".replace(".", ","),
+                                   f"un fichier de {settings.fec_max_file_mb} Mo au plus")])
     entity_code, as_of = _entity(session, name, entity)
     mapping = Mapping(rules(session=session))
     receivable_cache: dict[bytes, bool] = {}
@@ -580,7 +619,7 @@ def ledger_diff(session: Session, name: str, data: bytes, *, entity: str | None 
     summary = LedgerSummary(entity_code, as_of, ledger.lines, ledger.entries, ledger.total_debit, ledger.total_credit,
                             len(balances), len(items), sum(_cents_of(i["montant_du"]) for i in items), term, figures,
                             "Montant / Sens" if ledger.signed else "Debit / Credit")
-    return LedgerDiff(parts, summary)
+    return LedgerDiff(parts, summary, ledger.checksum)
 
 
 def _cents_of(amount: Decimal) -> int:
@@ -605,7 +644,7 @@ def _open_items(ledger: Ledger, entity: str, as_of: dt.date, term: int, source: 
     return rows
 
 
-def preview_fec(engine: Engine, name: str, data: bytes, *, entity: str | None = None
+def preview_fec(engine: Engine, name: str, data: Source, *, entity: str | None = None
                 ) -> tuple[LedgerDiff, pd.DataFrame]:
     """What loading an FEC would do (rows new, changed, removed), without writing anything."""
     with collector_paused(), session_scope(engine) as session:
@@ -613,14 +652,14 @@ def preview_fec(engine: Engine, name: str, data: bytes, *, entity: str | None = 
         return diff, diff.preview(Lookups(session))
 
 
-def load_fec(session: Session, name: str, data: bytes, *, loaded_by: str, entity: str | None = None
+def load_fec(session: Session, name: str, data: Source, *, loaded_by: str, entity: str | None = None
              ) -> LedgerLoadResult:
     """Load an FEC's figures in the caller's transaction as one load of its three parts (undone together)."""
     diff = ledger_diff(session, name, data, entity=entity)
     counts = (len(diff.inserts), len(diff.updates), diff.unchanged, len(diff.deletes))
     if not diff.changes_anything:
         return LedgerLoadResult(name, "fec", None, 0, 0, diff.unchanged, summary=diff.summary)
-    load = record_load(session, "fec", diff.parts, file_name=name, checksum=checksum_of(data), loaded_by=loaded_by)
+    load = record_load(session, "fec", diff.parts, file_name=name, checksum=diff.checksum, loaded_by=loaded_by)
     for part in diff.parts:
         write_diff(session, part, load)
     return LedgerLoadResult(name, "fec", load.id, *counts, summary=diff.summary)

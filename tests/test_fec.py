@@ -389,7 +389,10 @@ def test_the_command_line_imports_an_fec_with_its_entity(reference, tmp_path, mo
     assert observed(reference.engine, "EQUITY") is None
     assert cli.main(["import", str(path), "--entity", "SMARTFR", "--user", "compta"]) == 0
     assert "chargé (n° " in capsys.readouterr().out
-    assert observed(reference.engine, "EQUITY")[0] == EXPECTED["EQUITY"]
+    value, _source, load_id = observed(reference.engine, "EQUITY")
+    assert value == EXPECTED["EQUITY"]
+    with session_scope(reference.engine) as s:  # read from its file as a stream, hashed as a whole
+        assert s.get(m.DataLoad, load_id).checksum == hashlib.sha256(path.read_bytes()).hexdigest()
     path.write_bytes(fec_bytes(BOOK).replace(b"20231210|411000", b"20231210|411000|", 1))  # a 19th field
     assert cli.main(["import", str(path), "--entity", "SMARTFR"]) == 1
     assert "ligne" in capsys.readouterr().err
