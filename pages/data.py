@@ -50,7 +50,7 @@ if "data_refused" in st.session_state:
     show_refused(st.session_state.pop("data_refused"))
 
 kinds = [None, *formats.LOAD_ORDER]
-upload = st.file_uploader(pick(lang, "Fichier CSV ou XLSX", "CSV or XLSX file"), type=["csv", "txt", "xlsx"],
+upload = st.file_uploader(pick(lang, "Fichier CSV, XLSX ou FEC", "CSV, XLSX or FEC file"), type=["csv", "txt", "xlsx"],
                           key=f"data_upload_{st.session_state.get('data_upload_round', 0)}")
 kind = st.selectbox(pick(lang, "Type de données", "Dataset"), kinds, key="data_kind",
                     format_func=lambda k: pick(lang, "Reconnu d'après les en-têtes", "Recognised from the headers")

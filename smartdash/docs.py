@@ -132,7 +132,7 @@ def fec_markdown() -> list[str]:
         "Gardée dans la base, modifiable par un administrateur (page **Catalogue des indicateurs**, ou",
         "`python -m smartdash fec-mapping list|set|remove|reset`). Une règle associe un indicateur (en euros)",
         "et un préfixe de comptes ; un compte compte sous le plus long préfixe de l'indicateur qui le couvre.",
-        "*Solde net* : les soldes des comptes s'additionnent ; *soldes de ce sens seulement* : un compte ne",
+        "*Solde net* : les soldes des comptes s'additionnent ; *ce sens seulement* : un compte ne",
         "compte que si son propre solde est de ce sens (une banque à découvert est une dette, pas de la",
         "trésorerie) ; *exclu* : les comptes du préfixe ne comptent pas. Le sens positif dit comment le solde",
         "se lit (crédit : crédit − débit). Défaut, d'après le plan comptable général :",

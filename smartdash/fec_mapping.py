@@ -29,7 +29,7 @@ from smartdash.db import session_scope
 
 EQUITY, QUASI_EQUITY, RECEIVABLES = "EQUITY", "QUASI_EQUITY", "TRADE_RECEIVABLES"
 SIDE_WORDS = {"credit": ("crédit", "credit"), "debit": ("débit", "debit")}
-RULE_WORDS = {"net": ("solde net", "net balance"), "side": ("soldes de ce sens seulement", "balances on this side only"),
+RULE_WORDS = {"net": ("solde net", "net balance"), "side": ("ce sens seulement", "this side only"),
               "exclude": ("exclu", "excluded")}
 MEASURE_WORDS = {"balance": ("solde à la date", "balance at the date"),
                  "monthly": ("mouvements du mois", "movements of the month")}
