@@ -61,6 +61,17 @@ def fresh_store(url: str | None) -> str:
     return store
 
 
+def drop_store(server: str | None, store: str) -> None:
+    """The PostgreSQL database a run created is dropped (a SQLite store is a file in a temporary folder)."""
+    if server is None:
+        return
+    admin = make_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        name = store.rsplit("/", 1)[1]
+        conn.execute(text("DROP DATABASE IF EXISTS " + conn.dialect.identifier_preparer.quote(name) + " WITH (FORCE)"))
+    admin.dispose()
+
+
 def run(store: str, path: Path, *extra: str) -> tuple[float, float, str]:
     """`python -m smartdash import` in its own process: wall seconds, peak RSS in MiB, what it printed."""
     env = dict(os.environ, SMARTDASH_DATABASE_URL=store)
@@ -92,8 +103,11 @@ def main() -> None:
     label = "PostgreSQL" if args.postgres else "SQLite"
     for i in range(args.repeat):
         store = fresh_store(args.postgres)
-        dry, dry_rss, _ = run(store, path, "--dry-run")
-        seconds, rss, output = run(store, path)
+        try:
+            dry, dry_rss, _ = run(store, path, "--dry-run")
+            seconds, rss, output = run(store, path)
+        finally:
+            drop_store(args.postgres, store)
         print(f"run {i + 1} ({label}): import {seconds:.1f} s, peak RSS {rss:.0f} MiB "
               f"(preview --dry-run: {dry:.1f} s, {dry_rss:.0f} MiB) — target ≤ 20 s, ≤ 500 MiB")
         print("  " + output.splitlines()[-1][:300])
