@@ -122,6 +122,5 @@ if st.button(pick(lang, "Enregistrer la correspondance", "Save the mapping"), ke
         count = ui.save_fec_mapping(edited_mapping)
         st.success(pick(lang, f"Correspondance enregistrée : {count} règles.", f"Mapping saved: {count} rules."))
     except fec_mapping.MappingError as err:
-        st.error(pick(lang, "Refusé, attendu :", "Refused, expected:") + "\n\n" + "\n".join(
-            f"- {line}" for line in str(err).splitlines()))
+        st.error("\n\n".join([pick(lang, "Refusé, attendu :", "Refused, expected:"), *str(err).splitlines()]))
 ui.page_workbook("catalogue")
