@@ -51,7 +51,6 @@ BOM = codecs.BOM_UTF8
 MAX_PROBLEMS = 500
 FILE_NAME = re.compile(r"(\d{9})FEC(\d{8})", re.IGNORECASE)
 _DEBIT_SENSE, _CREDIT_SENSE = {b"D", b"d", b"+1"}, {b"C", b"c", b"-1"}
-_UNSEEN = object()
 LONGEST_YEAR_MONTHS = 24  # a first financial year may run beyond 12 months, never beyond 24
 
 FEC = Dataset("fec", "Écritures comptables (FEC)", "Ledger export (FEC)", (), ("entite", "date_situation"), "fec")
@@ -242,7 +241,8 @@ def _read(name: str, stream: BinaryIO, encoding: str, as_of: dt.date | None, rec
     low = high = None
     if as_of is not None:
         low, high = _period_start(as_of).strftime("%Y%m%d").encode(), as_of.strftime("%Y%m%d").encode()
-    entry_months: dict[bytes, bytes | str] = {}  # EcritureDate → yyyymm, or why it is refused
+    entry_months: dict[bytes, bytes] = {}  # EcritureDate → yyyymm
+    refused_dates: dict[bytes, str] = {}  # EcritureDate → why it is refused
     first_line_of: dict[bytes, int] = {}  # EcritureDate → the first line it is on (period checks after the pass)
     valid_dates: set[bytes] = set()
     amounts: dict[bytes, int] = {}
@@ -255,6 +255,8 @@ def _read(name: str, stream: BinaryIO, encoding: str, as_of: dt.date | None, rec
     run_sum = run_line = 0
     entries = total_d = total_c = lines = 0
     a1_name, a2_name = ("Montant", "Sens") if signed else ("Debit", "Credit")
+    amounts_get, months_get, movements_get, receivable_get = (amounts.get, entry_months.get, movements.get,
+                                                              is_receivable.get)
 
     for line_no, raw in enumerate(stream, start=2):
         line = raw.rstrip(b"\r\n")
@@ -279,9 +281,11 @@ def _read(name: str, stream: BinaryIO, encoding: str, as_of: dt.date | None, rec
                     problems.add(line_no, expected[i], "", "une valeur (champ obligatoire de l'article A47 A-1)")
             ok = False
         # amounts
-        d = amounts.get(a1)
+        d = amounts_get(a1)
         if d is None:
-            d = _cents(a1)
+            digits = a1[:-3] + a1[-2:]
+            # the common shape, 1234,56, read at once; any other through _cents
+            d = int(digits) if a1[-3:-2] == b"," and digits.isdigit() else _cents(a1)
             if d is not None and len(amounts) < 200_000:  # amounts repeat (zero, VAT, wages): parsed once each
                 amounts[a1] = d
         if d is None and a1:
@@ -295,9 +299,10 @@ def _read(name: str, stream: BinaryIO, encoding: str, as_of: dt.date | None, rec
                     problems.add(line_no, "Sens", a2, "D (débit) ou C (crédit)", encoding)
                 d = None
         else:
-            c = amounts.get(a2)
+            c = amounts_get(a2)
             if c is None:
-                c = _cents(a2)
+                digits = a2[:-3] + a2[-2:]
+                c = int(digits) if a2[-3:-2] == b"," and digits.isdigit() else _cents(a2)
                 if c is not None and len(amounts) < 200_000:
                     amounts[a2] = c
             if c is None and a2:
@@ -321,13 +326,13 @@ def _read(name: str, stream: BinaryIO, encoding: str, as_of: dt.date | None, rec
             total_d += d
             total_c += c
         # dates: each distinct text checked once
-        month = entry_months.get(edate, _UNSEEN)
-        if month is _UNSEEN:
-            month = _cache_month(entry_months, first_line_of, edate, line_no, low, high)
-        if type(month) is str:  # why the date is refused
-            if edate:
-                problems.add(line_no, "EcritureDate", edate, month, encoding)
-            ok = False
+        month = months_get(edate)
+        if month is None:
+            month = _entry_month(entry_months, refused_dates, first_line_of, edate, line_no, low, high)
+            if month is None:
+                if edate:
+                    problems.add(line_no, "EcritureDate", edate, refused_dates[edate], encoding)
+                ok = False
         if pdate not in valid_dates or vdate not in valid_dates or (dlet and dlet not in valid_dates):
             for column, value in (("PieceDate", pdate), ("ValidDate", vdate), ("DateLet", dlet)):
                 if value and value not in valid_dates:
@@ -340,7 +345,7 @@ def _read(name: str, stream: BinaryIO, encoding: str, as_of: dt.date | None, rec
             refused = True
             continue  # a refused file is not aggregated further, only checked
         key = (account, month)
-        acc = movements.get(key)
+        acc = movements_get(key)
         if acc is None:
             movements[key] = [d, c]
             if account not in labels:
@@ -348,7 +353,7 @@ def _read(name: str, stream: BinaryIO, encoding: str, as_of: dt.date | None, rec
         else:
             acc[0] += d
             acc[1] += c
-        rec = is_receivable.get(account)
+        rec = receivable_get(account)
         if rec is None:
             rec = is_receivable[account] = receivable(account)
         if rec and not let.strip():
@@ -367,7 +372,7 @@ def _read(name: str, stream: BinaryIO, encoding: str, as_of: dt.date | None, rec
             problems.add(first_line, "EcritureNum", b"%s / %s" % (journal, num),
                          f"une écriture équilibrée (débits = crédits) ; écart débit − crédit : {_cents_text(gap)}",
                          encoding)
-    dates = sorted(d for d, m in entry_months.items() if type(m) is bytes)
+    dates = sorted(entry_months)
     if lines == 0:
         problems.add(None, None, None, "au moins une ligne d'écriture après l'en-tête")
     elif dates and as_of is None:  # the period closes on the last entry date
@@ -382,19 +387,22 @@ def _read(name: str, stream: BinaryIO, encoding: str, as_of: dt.date | None, rec
     return ledger
 
 
-def _cache_month(cache: dict[bytes, bytes | str], first_line_of: dict[bytes, int], raw: bytes, line_no: int,
-                 low: bytes | None, high: bytes | None) -> bytes | str:
-    """A distinct EcritureDate's month (yyyymm), or why it is refused: not a date, or outside the period."""
-    if _date(raw) is None:
-        month = "une date AAAAMMJJ"
-    elif low is not None and not low <= raw <= high:
-        closing = _date(high)
-        month = f"une date de l'exercice clos le {closing:%d/%m/%Y} (du {_period_start(closing):%d/%m/%Y} au plus tôt)"
-    else:
-        month = raw[:6]
-    cache[raw] = month
+def _entry_month(months: dict[bytes, bytes], refused: dict[bytes, str], first_line_of: dict[bytes, int], raw: bytes,
+                 line_no: int, low: bytes | None, high: bytes | None) -> bytes | None:
+    """A distinct EcritureDate's month (yyyymm), kept in `months`; None when it is not a date or is outside the
+    period (why, kept in `refused`)."""
+    if raw in refused:
+        return None
     first_line_of[raw] = line_no
-    return month
+    if _date(raw) is None:
+        refused[raw] = "une date AAAAMMJJ"
+        return None
+    if low is not None and not low <= raw <= high:
+        closing = _date(high)
+        refused[raw] = f"une date de l'exercice clos le {closing:%d/%m/%Y} (du {_period_start(closing):%d/%m/%Y} au plus tôt)"
+        return None
+    months[raw] = raw[:6]
+    return months[raw]
 
 
 # --------------------------------------------------------------------------- deriving
