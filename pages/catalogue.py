@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from smartdash import formats, ui
+from smartdash import fec_mapping, formats, ui
 from smartdash.formats import FileRefused
 from smartdash.inert import st
 from smartdash.views import pick
@@ -97,4 +97,30 @@ if codes and versions:
             st.success(result.line())
         except FileRefused as refused:
             st.dataframe(ui.problems_table(refused.problems, lang), hide_index=True)
+
+st.subheader(pick(lang, "Correspondance des comptes (FEC)", "Account mapping (FEC)"))
+st.caption(pick(lang, "Les comptes qui font chaque indicateur dérivé d'un FEC (par défaut : plan comptable général). Un "
+                      "compte compte sous le plus long préfixe de l'indicateur qui le couvre ; les quasi-fonds propres "
+                      "ne sont jamais additionnés aux capitaux propres. Détails : docs/formats.md.",
+                "Which accounts make each indicator derived from an FEC (default: the French chart of accounts). An "
+                "account counts under the indicator's longest prefix covering it; quasi-equity is never added to "
+                "equity. Details: docs/formats.md."))
+words = {**fec_mapping.SIDE_WORDS, **fec_mapping.RULE_WORDS, **fec_mapping.MEASURE_WORDS}
+edited_mapping = st.data_editor(
+    ui.fec_mapping_frame(), num_rows="dynamic", hide_index=True, key="catalogue_fec_mapping", column_config={
+        "indicator": st.column_config.SelectboxColumn(pick(lang, "Indicateur", "Indicator"), options=codes,
+                                                      required=True),
+        "prefix": st.column_config.TextColumn(pick(lang, "Comptes (préfixe)", "Accounts (prefix)"), required=True),
+        **{column: st.column_config.SelectboxColumn(label, options=list(choices), required=True, default=default,
+                                                    format_func=lambda code: pick(lang, *words[code]))
+           for column, label, choices, default in (
+               ("side", pick(lang, "Sens positif", "Positive side"), fec_mapping.SIDE_WORDS, "credit"),
+               ("rule", pick(lang, "Règle", "Rule"), fec_mapping.RULE_WORDS, "net"),
+               ("measure", pick(lang, "Mesure", "Measure"), fec_mapping.MEASURE_WORDS, "balance"))}})
+if st.button(pick(lang, "Enregistrer la correspondance", "Save the mapping"), key="catalogue_fec_mapping_save"):
+    try:
+        count = ui.save_fec_mapping(edited_mapping)
+        st.success(pick(lang, f"Correspondance enregistrée : {count} règles.", f"Mapping saved: {count} rules."))
+    except fec_mapping.MappingError as err:
+        st.error("\n\n".join([pick(lang, "Refusé, attendu :", "Refused, expected:"), *str(err).splitlines()]))
 ui.page_workbook("catalogue")

@@ -23,11 +23,11 @@ st.caption(pick(lang, "Un fichier est validé en entier avant tout enregistremen
 
 
 
-def confirm(name: str, data: bytes, kind: str | None) -> None:
+def confirm(name: str, data: bytes, kind: str | None, entity: str | None = None) -> None:
     """Load the previewed file before the page runs again (so it is not parsed a second time), then offer a fresh
     uploader: the preview of a file just loaded would be stale."""
     try:
-        result = ui.import_upload(name, data, kind)
+        result = ui.import_upload(name, data, kind, entity)
     except FileRefused as refused:  # the store changed since the preview
         st.session_state["data_refused"] = refused.problems
         return
@@ -50,15 +50,22 @@ if "data_refused" in st.session_state:
     show_refused(st.session_state.pop("data_refused"))
 
 kinds = [None, *formats.LOAD_ORDER]
-upload = st.file_uploader(pick(lang, "Fichier CSV ou XLSX", "CSV or XLSX file"), type=["csv", "txt", "xlsx"],
+upload = st.file_uploader(pick(lang, "Fichier CSV, XLSX ou FEC", "CSV, XLSX or FEC file"), type=["csv", "txt", "xlsx"],
                           key=f"data_upload_{st.session_state.get('data_upload_round', 0)}")
 kind = st.selectbox(pick(lang, "Type de données", "Dataset"), kinds, key="data_kind",
                     format_func=lambda k: pick(lang, "Reconnu d'après les en-têtes", "Recognised from the headers")
                     if k is None else pick(lang, formats.DATASETS[k].title_fr, formats.DATASETS[k].title_en))
+fec_entity = None
+if upload is not None and ui.is_fec(upload.getvalue()):  # a ledger export: its entity when its name has no SIREN
+    entities = list(ui.reference()["entities"]["code"])
+    fec_entity = st.selectbox(pick(lang, "Entité de ce FEC", "Entity of this FEC"), [None, *entities],
+                              key="data_fec_entity", format_func=lambda c: pick(
+                                  lang, "D'après le SIREN du nom de fichier", "From the SIREN in the file name")
+                              if c is None else c)
 if upload is not None:
     data = upload.getvalue()
     try:
-        diff, preview = ui.preview_upload(upload.name, data, kind)
+        diff, preview = ui.preview_upload(upload.name, data, kind, fec_entity)
     except FileRefused as refused:
         show_refused(refused.problems)
     else:
@@ -67,6 +74,8 @@ if upload is not None:
         c1.metric(pick(lang, "Nouvelles lignes", "New rows"), number(len(diff.inserts), lang=lang), border=True)
         c2.metric(pick(lang, "Lignes modifiées", "Changed rows"), number(len(diff.updates), lang=lang), border=True)
         c3.metric(pick(lang, "Lignes identiques", "Unchanged rows"), number(diff.unchanged, lang=lang), border=True)
+        if hasattr(diff, "summary"):  # a ledger export: what it holds and gives
+            st.caption(diff.summary.line(lang))
         if diff.deletes:
             removed = number(len(diff.deletes), lang=lang)
             st.warning(pick(lang, f"{removed} créance(s) de la même situation ne figurent plus dans le "
@@ -78,7 +87,7 @@ if upload is not None:
                 "action": pick(lang, "Action", "Action"), "key": pick(lang, "Ligne", "Row"),
                 "change": pick(lang, "Ancienne → nouvelle valeur", "Old → new value")})
             st.button(pick(lang, "Charger ce fichier", "Load this file"), type="primary", key="data_confirm",
-                      on_click=confirm, args=(upload.name, data, kind))
+                      on_click=confirm, args=(upload.name, data, kind, fec_entity))
         else:
             st.info(pick(lang, "Ce fichier est déjà chargé : rien ne changerait.",
                          "This file is already loaded: nothing would change."))
@@ -105,6 +114,27 @@ else:
                                 f"Load {chosen} undone: {count} rows restored or removed."))
             except UndoRefused as refused:
                 st.error(pick(lang, "Annulation refusée : ", "Undo refused: ") + str(refused))
+
+ui.start_page()  # the tables below get stable download keys
+st.subheader(pick(lang, "Écritures comptables (FEC)", "Ledger exports (FEC)"))
+st.caption(pick(lang, "Un FEC chargé donne la balance des comptes, les indicateurs de la correspondance des comptes "
+                      "(Catalogue) et les créances clients non lettrées. Quand un autre fichier a donné le même "
+                      "indicateur pour la même entité et la même date, les deux valeurs sont rapprochées ici.",
+                "A loaded FEC gives the trial balance, the indicators of the account mapping (Catalogue) and the "
+                "unlettered customer items. Where another file gave the same indicator for the same entity and date, "
+                "both values are set side by side here."))
+reconciliation = ui.fec_reconciliation_table(lang)
+if reconciliation.empty:
+    st.info(pick(lang, "Aucune valeur d'un FEC à rapprocher d'un autre fichier.",
+                 "No value from an FEC to reconcile with another file."))
+else:
+    ui.table(reconciliation, pick(lang, "Rapprochement FEC", "FEC reconciliation"))
+ledgers = ui.fec_ledger_dates()
+if not ledgers.empty:
+    snapshots = list(zip(ledgers["entity"], ledgers["as_of"], strict=True))
+    entity, as_of = st.selectbox(pick(lang, "Balance des comptes", "Trial balance"), snapshots, key="data_fec_balance",
+                                 format_func=lambda s: f"{s[0]} — {s[1]:%d/%m/%Y}")
+    ui.table(ui.fec_trial_balance_table(entity, as_of, lang), pick(lang, "Balance des comptes", "Trial balance"))
 
 with st.expander(pick(lang, "Modèles de fichiers et exports", "File templates and exports"),
                  icon=":material/download:"):

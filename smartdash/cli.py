@@ -25,14 +25,17 @@ def cmd_init_db(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_files(names: list[str]) -> list[tuple[str, bytes]] | None:
+def _read_files(names: list[str]) -> list[tuple[str, bytes | Path]] | None:
+    from smartdash.fec import recognised as recognised_ledger
+
     files = []
     for name in names:
         path = Path(name)
         if not path.is_file():
             print(f"{name} : fichier introuvable", file=sys.stderr)
             return None
-        files.append((path.name, path.read_bytes()))
+        # a ledger export (FEC) may be large: it is read from its file, as a stream
+        files.append((path.name, path if recognised_ledger(path) else path.read_bytes()))
     return files
 
 
@@ -53,11 +56,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     files = _read_files(args.files)
     if files is None:
         return 2
-    limits = {"kind": args.kind, "max_file_mb": settings.import_max_file_mb, "max_rows": settings.import_max_rows}
+    limits = {"kind": args.kind, "max_file_mb": settings.import_max_file_mb, "max_rows": settings.import_max_rows,
+              "entity": args.entity}
     try:
         if args.dry_run:
             for name, data in files:
                 diff, preview = preview_file(engine, name, data, **limits)
+                if hasattr(diff, "summary"):  # a ledger export (FEC): what it holds and gives
+                    print(f"{name} : {diff.summary.line()}")
                 print(f"{name} ({diff.dataset.kind}) : {len(diff.inserts)} nouvelles lignes, {len(diff.updates)} "
                       f"modifiées, {diff.unchanged} identiques, {len(diff.deletes)} retirées — rien n'a été écrit "
                       "(--dry-run)")
@@ -182,6 +188,37 @@ def cmd_template(args: argparse.Namespace) -> int:
     data = formats.template_xlsx(dataset) if args.out.lower().endswith(".xlsx") else formats.template_csv(dataset)
     Path(args.out).write_bytes(data)
     print(args.out)
+    return 0
+
+
+def cmd_fec_mapping(args: argparse.Namespace) -> int:
+    from smartdash import fec_mapping
+    from smartdash.db import session_scope
+    from smartdash.store import ensure_schema
+
+    engine = _engine()
+    ensure_schema(engine)
+    with session_scope(engine) as session:
+        current = fec_mapping.rules(session=session)
+    if args.mapping_command == "list":
+        for r in current:
+            print(f"{r.indicator}\t{r.prefix}\t{r.side}\t{r.rule}\t{r.measure}")
+        return 0
+    if args.mapping_command == "reset":
+        new = list(fec_mapping.PCG_DEFAULT)
+    else:
+        new = [r for r in current if (r.indicator, r.prefix) != (args.indicator.upper(), args.prefix)]
+        if args.mapping_command == "set":
+            new.append(fec_mapping.Rule(args.indicator.upper(), args.prefix, args.side, args.rule, args.measure))
+        elif len(new) == len(current):
+            print(f"Aucune règle {args.indicator} / {args.prefix} : rien n'a changé.", file=sys.stderr)
+            return 1
+    try:
+        count = fec_mapping.replace_rules(engine, new, by=f"{getpass.getuser()} (ligne de commande)")
+    except fec_mapping.MappingError as err:
+        print(f"Refusé, attendu :\n{err}", file=sys.stderr)
+        return 1
+    print(f"Correspondance des comptes enregistrée : {count} règles.")
     return 0
 
 
@@ -372,6 +409,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", choices=sorted(formats.DATASETS), help="type de données, s'il n'est pas reconnu")
     p.add_argument("--user", help="nom enregistré comme auteur du chargement (par défaut : l'utilisateur système)")
     p.add_argument("--dry-run", action="store_true", help="montre ce qui changerait, sans rien écrire")
+    p.add_argument("--entity", metavar="CODE", help="FEC (écritures comptables) : l'entité, si le SIREN du nom de "
+                                                  "fichier {SIREN}FEC{AAAAMMJJ}.txt n'est pas celui d'une entité")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("loads", help="liste les chargements (historique)",
@@ -426,6 +465,30 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("login")
     u.add_argument("--role", required=True, choices=["viewer", "editor", "admin"])
     p.set_defaults(func=cmd_users)
+
+    p = sub.add_parser("fec-mapping", help="correspondance des comptes (FEC) → indicateurs : liste, modifie",
+                       description="Les comptes qui font chaque indicateur dérivé d'un FEC (plan comptable général par "
+                                   "défaut). Un compte compte sous le plus long préfixe de l'indicateur qui le couvre.")
+    mapping = p.add_subparsers(dest="mapping_command", required=True, metavar="ACTION")
+    mapping.add_parser("list", help="affiche la correspondance", description="Affiche la correspondance en vigueur.")
+    u = mapping.add_parser("set", help="ajoute ou remplace une règle", description="Ajoute ou remplace la règle d'un "
+                                                                                 "indicateur pour un préfixe de comptes.")
+    u.add_argument("indicator", metavar="INDICATEUR")
+    u.add_argument("prefix", metavar="PREFIXE", help="début des numéros de compte, ex. 411")
+    u.add_argument("--side", choices=["credit", "debit"], default="credit",
+                   help="sens compté positif (credit : crédit − débit) ; par défaut credit")
+    u.add_argument("--rule", choices=["net", "side", "exclude"], default="net",
+                   help="net : soldes additionnés ; side : comptes dont le solde est de ce sens seulement ; "
+                        "exclude : comptes exclus")
+    u.add_argument("--measure", choices=["balance", "monthly"], default="balance",
+                   help="balance : solde à la date ; monthly : mouvements de chaque mois")
+    u = mapping.add_parser("remove", help="retire une règle", description="Retire la règle d'un indicateur pour un "
+                                                                          "préfixe de comptes.")
+    u.add_argument("indicator", metavar="INDICATEUR")
+    u.add_argument("prefix", metavar="PREFIXE")
+    mapping.add_parser("reset", help="revient au plan comptable général par défaut",
+                       description="Remplace la correspondance par celle du plan comptable général (défaut).")
+    p.set_defaults(func=cmd_fec_mapping)
 
     p = sub.add_parser(
         "demo-data",

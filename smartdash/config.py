@@ -42,6 +42,13 @@ class Settings:
     sso_roles: dict | None = None
     mail: MailSettings | None = None  # None: no [mail] host, nothing can be sent
     app_url: str = "http://localhost:8501"
+    fec_max_file_mb: int = 1024
+    payment_term_days: int = 60
+    payment_terms: dict | None = None  # entity code → days, where it differs from payment_term_days
+
+    def payment_term(self, entity: str) -> int:
+        """Days from an invoice (piece) date to its due date for an entity's open items read from its books."""
+        return int((self.payment_terms or {}).get(entity, self.payment_term_days))
 
 
 def _absolute_sqlite_url(url: str, base: Path) -> str:
@@ -67,6 +74,7 @@ def load_settings(path: Path | None = None) -> Settings:
     importing = raw.get("import", {})
     export = raw.get("export", {})
     auth = raw.get("auth", {})
+    receivables = raw.get("receivables", {})
     template = export.get("template") or None
     url = os.environ.get(ENV_DATABASE_URL) or database.get("url", "sqlite:///data/smartdash.db")
     language = app.get("language", "fr")
@@ -85,6 +93,9 @@ def load_settings(path: Path | None = None) -> Settings:
         lock_minutes=int(auth.get("lock_minutes", 15)),
         idle_minutes=int(auth.get("idle_minutes", 30)),
         sso_roles={str(k).lower(): v for k, v in auth.get("sso_roles", {}).items()},
+        fec_max_file_mb=int(importing.get("fec_max_file_mb", 1024)),
+        payment_term_days=int(receivables.get("payment_term_days", 60)),
+        payment_terms={str(k): int(v) for k, v in receivables.get("payment_terms", {}).items()},
     )
 
 

@@ -412,6 +412,23 @@ DUE_NOT_BEFORE_INVOICE = RowCheck(("date_echeance", "date_facture"), _due_not_be
 PLAN_NEEDS_VERSION = RowCheck(("scenario", "version_plan"), _plan_needs_version)
 AMBER_BEFORE_RED = RowCheck(("seuil_orange", "seuil_rouge", "mode_seuils"), _amber_before_red)
 
+
+def siren_is_valid(text: str) -> bool:
+    """A SIREN: 9 digits whose Luhn checksum is right."""
+    if len(text) != 9 or not (text.isascii() and text.isdigit()):
+        return False
+    digits = [int(c) * (2 if i % 2 else 1) for i, c in enumerate(text)]
+    return sum(d - 9 if d > 9 else d for d in digits) % 10 == 0
+
+
+def _siren_valid(row: dict) -> str | None:
+    if row.get("siren") and not siren_is_valid(row["siren"]):
+        return "siren|un SIREN de 9 chiffres dont la clé de contrôle (Luhn) est juste"
+    return None
+
+
+SIREN_VALID = RowCheck(("siren",), _siren_valid)
+
 ZERO = Decimal(0)
 
 DATASETS: dict[str, Dataset] = {}
@@ -446,9 +463,13 @@ ENTITIES = _register(
                 help_fr="oui si l'entité est sous le plan de continuation",
             ),
             Column("ordre", ("order",), "int", required=False, default=0),
+            Column("siren", (), required=False, max_length=9,
+                   help_fr="9 chiffres (clé de contrôle vérifiée) ; un FEC nommé {SIREN}FEC{AAAAMMJJ}.txt est "
+                           "reconnu comme celui de l'entité ; sans cette colonne, le SIREN est effacé"),
         ),
         key=("code",),
         file_stem="entites",
+        checks=(SIREN_VALID,),
     )
 )
 

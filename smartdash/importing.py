@@ -229,7 +229,7 @@ def _after_receivables(session: Session, rows: list[dict]) -> None:
 TARGETS: dict[str, Target] = {
     "entities": Target(ENT, (Field("code", "code"), Field("nom", "name"), Field("pays", "country"),
                            Field("forme_juridique", "legal_form"), Field("sous_plan", "under_plan"),
-                           Field("ordre", "sort_order")), ("code",)),
+                           Field("ordre", "sort_order"), Field("siren", "siren")), ("code",)),
     "offices": Target(OFF, (Field("code", "code"), Field("nom", "name"), Field("region", "region"),
                           Field("entite", "entity_id", ENT), Field("ordre", "sort_order")), ("code",)),
     "indicators": Target(IND, (
@@ -289,7 +289,15 @@ TARGETS: dict[str, Target] = {
     "meetings": Target(models.Meeting, (
         Field("date", "held_on"), Field("date_situation", "as_of"), Field("titre", "title"), Field("statut", "status"),
         Field("participants", "attendees"), Field("synthetique", "is_synthetic")), ("held_on",)),
+    # the trial balance read from a ledger export (smartdash.fec): the whole of its entity and date
+    "ledger_balances": Target(models.LedgerBalance, (
+        Field("date_situation", "as_of"), Field("entite", "entity_id", ENT), Field("compte", "account"),
+        Field("libelle", "label"), Field("debit", "debit"), Field("credit", "credit"), *_provenance()),
+        ("entity_id", "as_of", "account"), snapshot=("entity_id", "as_of")),
 }
+
+# loads that write several tables under one load (one file, one history line, one undo): their parts' datasets
+LOAD_PARTS: dict[str, tuple[str, ...]] = {"fec": ("ledger_balances", "observations", "receivables")}
 
 
 # --------------------------------------------------------------------------- diff and apply
@@ -460,13 +468,28 @@ def apply_diff(session: Session, diff: Diff, *, file_name: str, checksum: str, l
     kind = diff.dataset.kind
     if not diff.changes_anything:
         return LoadResult(file_name, kind, None, 0, 0, diff.unchanged)
-    target = TARGETS[kind]
+    load = record_load(session, kind, [diff], file_name=file_name, checksum=checksum, loaded_by=loaded_by)
+    write_diff(session, diff, load)
+    return LoadResult(file_name, kind, load.id, len(diff.inserts), len(diff.updates), diff.unchanged,
+                      len(diff.deletes))
+
+
+def record_load(session: Session, kind: str, diffs: Sequence[Diff], *, file_name: str, checksum: str,
+                loaded_by: str) -> models.DataLoad:
+    """The load's line in the history (file, SHA-256, who, when, rows), for one diff or the parts of one file."""
     load = models.DataLoad(kind=kind, file_name=file_name[:255], checksum=checksum, loaded_by=loaded_by,
-                           loaded_at=dt.datetime.now(dt.UTC), rows_inserted=len(diff.inserts),
-                           rows_updated=len(diff.updates), rows_unchanged=diff.unchanged,
-                           rows_deleted=len(diff.deletes), status="applied")
+                           loaded_at=dt.datetime.now(dt.UTC), rows_inserted=sum(len(d.inserts) for d in diffs),
+                           rows_updated=sum(len(d.updates) for d in diffs),
+                           rows_unchanged=sum(d.unchanged for d in diffs),
+                           rows_deleted=sum(len(d.deletes) for d in diffs), status="applied")
     session.add(load)
     session.flush()
+    return load
+
+
+def write_diff(session: Session, diff: Diff, load: models.DataLoad) -> None:
+    """Write a diff under a recorded load: rows stamped with it, what they replaced kept in `load_change`."""
+    target = TARGETS[diff.dataset.kind]
     stamp = {"load_id": load.id} if target.has_load_id else {}
     table = target.model.__tablename__
     changes = []
@@ -493,8 +516,6 @@ def apply_diff(session: Session, diff: Diff, *, file_name: str, checksum: str, l
         session.execute(insert(models.LoadChange.__table__), changes)
     if target.after:
         target.after(session, [row for row in diff.inserts] + [row for _, row in diff.updates] + diff.deletes)
-    return LoadResult(file_name, kind, load.id, len(diff.inserts), len(diff.updates), diff.unchanged,
-                      len(diff.deletes))
 
 
 def bulk_insert(connection, table, rows: list[dict], constants: dict | None = None) -> None:
@@ -598,8 +619,13 @@ def collector_paused() -> Iterator[None]:
 
 
 def preview_file(engine: Engine, name: str, data: bytes, *, kind: str | None = None, max_file_mb: int = 50,
-                 max_rows: int = 500_000) -> tuple[Diff, pd.DataFrame]:
-    """What loading a file would do, without writing anything (FileRefused lists every problem)."""
+                 max_rows: int = 500_000, entity: str | None = None) -> tuple[Diff, pd.DataFrame]:
+    """What loading a file would do, without writing anything (FileRefused lists every problem). A ledger
+    export (FEC) is recognised by its header; `entity` names its entity when its file name does not."""
+    from smartdash import fec
+
+    if fec.recognised(data):
+        return fec.preview_fec(engine, name, data, entity=entity)
     with collector_paused(), session_scope(engine) as session:
         diff = compute_diff(session, parse_checked(name, data, kind=kind, max_file_mb=max_file_mb, max_rows=max_rows))
         return diff, diff.preview(Lookups(session))
@@ -613,11 +639,18 @@ def import_files(
     kind: str | None = None,
     max_file_mb: int = 50,
     max_rows: int = 500_000,
+    entity: str | None = None,
 ) -> list[LoadResult]:
-    """Load files in one transaction: all of them or, on any problem, none (FileRefused lists them)."""
+    """Load files in one transaction: all of them or, on any problem, none (FileRefused lists them). A ledger
+    export (FEC), recognised by its header, loads the figures derived from it (`entity`: see preview_file)."""
+    from smartdash import fec
+
     results: list[LoadResult] = []
     with collector_paused(), session_scope(engine) as session:
         for name, data in files:
+            if fec.recognised(data):
+                results.append(fec.load_fec(session, name, data, loaded_by=loaded_by, entity=entity))
+                continue
             parsed = parse_checked(name, data, kind=kind, max_file_mb=max_file_mb, max_rows=max_rows)
             diff = compute_diff(session, parsed, create_versions=True)
             results.append(apply_diff(session, diff, file_name=name, checksum=checksum_of(data), loaded_by=loaded_by))
@@ -673,55 +706,60 @@ def undo_load(engine: Engine, load_id: int, *, undone_by: str) -> int:
             raise UndoRefused(f"chargement n° {load_id} introuvable")
         if load.status != "applied":
             raise UndoRefused(f"le chargement n° {load_id} est déjà annulé")
-        target = TARGETS[load.kind]
-        model, table = target.model, target.model.__tablename__
-        mine = session.execute(select(models.LoadChange.row_id, models.LoadChange.action, models.LoadChange.before)
-                               .where(models.LoadChange.load_id == load_id)).all()
-        updated = {r for r, action, _b in mine if action in ("update", "delete")}
-        if target.has_load_id:
-            inserted = [i for i in session.scalars(select(model.id).where(model.load_id == load_id)) if i not in updated]
-        else:
-            inserted = [r for r, action, _b in mine if action == "insert"]
-        mine_ids = updated | set(inserted)
-        later_changes = session.execute(
-            select(models.DataLoad.id, models.LoadChange.row_id, models.LoadChange.before)
-            .join(models.LoadChange, models.LoadChange.load_id == models.DataLoad.id)
-            .where(models.DataLoad.id > load_id, models.DataLoad.status == "applied",
-                   models.LoadChange.table_name == table)
-        ).all()
-        later = sorted({later_id for later_id, row_id, before in later_changes
-                        if row_id in mine_ids or (before and json.loads(before).get("load_id") == load_id)})
-        if later:
-            raise UndoRefused("des chargements plus récents ont modifié les mêmes lignes : annulez d'abord "
-                              + ", ".join(f"n° {i}" for i in later))
-        row_ids = sorted(mine_ids)
-        touched: list[dict] = []
-        if target.after:
-            for start in range(0, len(row_ids), CHUNK):
-                touched += [dict(r) for r in session.execute(select(model.entity_id, model.as_of).distinct().where(
-                    model.id.in_(row_ids[start:start + CHUNK]))).mappings()]
-        for start in range(0, len(inserted), CHUNK):
-            session.execute(delete(model).where(model.id.in_(inserted[start:start + CHUNK])))
-        restores, removed = [], []
-        for row_id, action, before in mine:
-            if action in ("update", "delete"):
-                values = json.loads(before)
-                row = {k: _restore_value(model.__table__.c[k], v) for k, v in values.items()} | {"id": row_id}
-                (restores if action == "update" else removed).append(row)
-        if restores:
-            session.execute(update(model), restores)
-        if removed:
-            try:
-                with session.begin_nested():
-                    session.execute(insert(model.__table__), removed)
-            except IntegrityError:
-                raise UndoRefused("une ligne retirée par ce chargement a été rechargée depuis : annulez d'abord le "
-                                  "chargement plus récent") from None
-            touched += [{"entity_id": r["entity_id"], "as_of": r["as_of"]} for r in removed if "as_of" in r]
-        if target.after:
-            target.after(session, touched)
+        count = sum(_undo_part(session, load_id, TARGETS[kind]) for kind in LOAD_PARTS.get(load.kind, (load.kind,)))
         load.status, load.undone_at, load.undone_by = "undone", dt.datetime.now(dt.UTC), undone_by
-        return len(inserted) + len(restores) + len(removed)
+        return count
+
+
+def _undo_part(session: Session, load_id: int, target: Target) -> int:
+    """Undo what a load did to one table (the caller's transaction rolls every part back on refusal)."""
+    model, table = target.model, target.model.__tablename__
+    mine = session.execute(select(models.LoadChange.row_id, models.LoadChange.action, models.LoadChange.before)
+                           .where(models.LoadChange.load_id == load_id, models.LoadChange.table_name == table)).all()
+    updated = {r for r, action, _b in mine if action in ("update", "delete")}
+    if target.has_load_id:
+        inserted = [i for i in session.scalars(select(model.id).where(model.load_id == load_id)) if i not in updated]
+    else:
+        inserted = [r for r, action, _b in mine if action == "insert"]
+    mine_ids = updated | set(inserted)
+    later_changes = session.execute(
+        select(models.DataLoad.id, models.LoadChange.row_id, models.LoadChange.before)
+        .join(models.LoadChange, models.LoadChange.load_id == models.DataLoad.id)
+        .where(models.DataLoad.id > load_id, models.DataLoad.status == "applied",
+               models.LoadChange.table_name == table)
+    ).all()
+    later = sorted({later_id for later_id, row_id, before in later_changes
+                    if row_id in mine_ids or (before and json.loads(before).get("load_id") == load_id)})
+    if later:
+        raise UndoRefused("des chargements plus récents ont modifié les mêmes lignes : annulez d'abord "
+                          + ", ".join(f"n° {i}" for i in later))
+    row_ids = sorted(mine_ids)
+    touched: list[dict] = []
+    if target.after:
+        for start in range(0, len(row_ids), CHUNK):
+            touched += [dict(r) for r in session.execute(select(model.entity_id, model.as_of).distinct().where(
+                model.id.in_(row_ids[start:start + CHUNK]))).mappings()]
+    for start in range(0, len(inserted), CHUNK):
+        session.execute(delete(model).where(model.id.in_(inserted[start:start + CHUNK])))
+    restores, removed = [], []
+    for row_id, action, before in mine:
+        if action in ("update", "delete"):
+            values = json.loads(before)
+            row = {k: _restore_value(model.__table__.c[k], v) for k, v in values.items()} | {"id": row_id}
+            (restores if action == "update" else removed).append(row)
+    if restores:
+        session.execute(update(model), restores)
+    if removed:
+        try:
+            with session.begin_nested():
+                session.execute(insert(model.__table__), removed)
+        except IntegrityError:
+            raise UndoRefused("une ligne retirée par ce chargement a été rechargée depuis : annulez d'abord le "
+                              "chargement plus récent") from None
+        touched += [{"entity_id": r["entity_id"], "as_of": r["as_of"]} for r in removed if "as_of" in r]
+    if target.after:
+        target.after(session, touched)
+    return len(inserted) + len(restores) + len(removed)
 
 
 # --------------------------------------------------------------------------- export

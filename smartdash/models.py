@@ -45,6 +45,9 @@ AGEING_BUCKETS = ("not_due", "d1_30", "d31_60", "d61_90", "d90_plus")
 MEETING_STATUSES = ("planned", "held", "closed")
 CLAIM_OPTIONS = ("write_off", "delay")
 LOAD_STATUSES = ("applied", "undone")
+MAPPING_SIDES = ("debit", "credit")
+MAPPING_RULES = ("net", "side", "exclude")
+MAPPING_MEASURES = ("balance", "monthly")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -156,6 +159,8 @@ class Entity(Base):
     legal_form: Mapped[str] = mapped_column(String(120))
     under_plan: Mapped[bool] = mapped_column(Boolean, default=False)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    # the French company number: a ledger export (FEC) named {SIREN}FEC{date}.txt is recognised as this entity's
+    siren: Mapped[str | None] = mapped_column(String(9), index=True, unique=True)
 
 
 class Office(Base):
@@ -354,6 +359,49 @@ class ReceivableAgeing(Base):
     items: Mapped[int] = mapped_column(Integer)
     amount: Mapped[Decimal] = mapped_column(Money)
     is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class LedgerBalance(ProvenanceMixin, Base):
+    """An account's total debits and credits in an entity's books at `as_of`: the trial balance read from its
+    ledger export (FEC). The balance is debit − credit."""
+
+    __tablename__ = "ledger_balance"
+    __table_args__ = (Index("uq_ledger_balance_key", "entity_id", "as_of", "account", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entity.id"))
+    account: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(200))
+    debit: Mapped[Decimal] = mapped_column(Money)
+    credit: Mapped[Decimal] = mapped_column(Money)
+
+
+class AccountMapping(Base):
+    """Which accounts of the books make an indicator: the PCG default, editable by admins.
+
+    An account counts in an indicator under the indicator's longest prefix it starts with: `exclude` leaves it
+    out, `net` adds its balance, `side` adds it only when its own balance is on `side` (a bank account in
+    overdraft is a debt, not cash). `side` also says which way the balance is positive (credit: credit − debit).
+    `measure` is the balance at the as-of date, or the movements of each calendar month (flows: turnover)."""
+
+    __tablename__ = "account_mapping"
+    __table_args__ = (
+        CheckConstraint(_in("side", MAPPING_SIDES), name="ck_account_mapping_side"),
+        CheckConstraint(_in("rule", MAPPING_RULES), name="ck_account_mapping_rule"),
+        CheckConstraint(_in("measure", MAPPING_MEASURES), name="ck_account_mapping_measure"),
+        Index("uq_account_mapping_key", "indicator_code", "prefix", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_code: Mapped[str] = mapped_column(String(40))
+    prefix: Mapped[str] = mapped_column(String(20))
+    side: Mapped[str] = mapped_column(String(6))
+    rule: Mapped[str] = mapped_column(String(8))
+    measure: Mapped[str] = mapped_column(String(8))
+
+    def __repr__(self) -> str:
+        return f"<AccountMapping {self.indicator_code} {self.prefix} {self.rule}>"
 
 
 class CreditorClaim(ProvenanceMixin, Base):

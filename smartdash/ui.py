@@ -635,21 +635,22 @@ def navigation_pages(lang: str, user=None) -> dict:
 
 
 
-def preview_upload(name: str, data: bytes, kind: str | None):
+def preview_upload(name: str, data: bytes, kind: str | None, entity: str | None = None):
     """(diff, preview frame) of an uploaded file, or raises FileRefused; writes nothing."""
     from smartdash.importing import preview_file
 
     settings = load_settings()
     return preview_file(store_engine(), name, data, kind=kind, max_file_mb=settings.import_max_file_mb,
-                        max_rows=settings.import_max_rows)
+                        max_rows=settings.import_max_rows, entity=entity)
 
 
-def import_upload(name: str, data: bytes, kind: str | None):
+def import_upload(name: str, data: bytes, kind: str | None, entity: str | None = None):
     """Load an uploaded file in one transaction, then make every page read the store again."""
 
     settings = load_settings()
     [result] = actions.import_files(current_user(), store_engine(), [(name, data)], kind=kind,
-                                    max_file_mb=settings.import_max_file_mb, max_rows=settings.import_max_rows)
+                                    max_file_mb=settings.import_max_file_mb, max_rows=settings.import_max_rows,
+                                    entity=entity)
     clear_caches()
     return result
 
@@ -699,7 +700,8 @@ def history_table(history: pd.DataFrame, lang: str) -> pd.DataFrame:
         pick(lang, "Qui", "Who"): history["loaded_by"],
         pick(lang, "Fichier", "File"): history["file_name"],
         pick(lang, "Type", "Kind"): [pick(lang, formats.DATASETS[k].title_fr, formats.DATASETS[k].title_en)
-                                     if k in formats.DATASETS else k for k in history["kind"]],
+                                     if k in formats.DATASETS else pick(lang, *LOAD_KINDS.get(k, (k, k)))
+                                     for k in history["kind"]],
         **{label: [formatting.number(n, lang=lang) for n in history[column]] for label, column in (
             (pick(lang, "Nouvelles", "New"), "rows_inserted"), (pick(lang, "Modifiées", "Changed"), "rows_updated"),
             (pick(lang, "Identiques", "Unchanged"), "rows_unchanged"), (pick(lang, "Retirées", "Removed"),
@@ -709,6 +711,79 @@ def history_table(history: pd.DataFrame, lang: str) -> pd.DataFrame:
                                       for s in history["status"]],
         "SHA-256": [c[:12] for c in history["checksum"]],
     })
+
+
+LOAD_KINDS = {"fec": ("Écritures comptables (FEC)", "Ledger export (FEC)")}
+
+
+# --------------------------------------------------------------------------- the books (FEC)
+
+
+def is_fec(data: bytes) -> bool:
+    from smartdash.fec import recognised
+
+    return recognised(data)
+
+
+def fec_reconciliation_table(lang: str) -> pd.DataFrame:
+    """Values an FEC gave that another file also gave: both, their difference and sources, formatted."""
+    from smartdash.fec import reconciliation
+
+    with session_scope(store_engine()) as s:
+        frame = reconciliation(session=s)
+
+    def shown(values):
+        return [formatting.value(v, u, lang=lang) for v, u in zip(values, frame["unit"], strict=True)]
+
+    return pd.DataFrame({
+        pick(lang, "Indicateur", "Indicator"): frame["label_fr" if lang != "en" else "label_en"],
+        pick(lang, "Entité", "Entity"): frame["entity"],
+        pick(lang, "Au", "As of"): [formatting.date_short(d) for d in frame["period_end"]],
+        pick(lang, "Selon le FEC", "From the FEC"): shown(frame["fec_value"]),
+        pick(lang, "Selon l'autre fichier", "From the other file"): shown(frame["other_value"]),
+        pick(lang, "Écart (FEC − autre)", "Difference (FEC − other)"): shown(frame["difference"]),
+        pick(lang, "Source FEC", "FEC source"): frame["fec_source"],
+        pick(lang, "Autre source", "Other source"): frame["other_source"],
+    })
+
+
+def fec_ledger_dates() -> pd.DataFrame:
+    from smartdash.fec import ledger_dates
+
+    with session_scope(store_engine()) as s:
+        return ledger_dates(session=s)
+
+
+def fec_trial_balance_table(entity: str, as_of: dt.date, lang: str) -> pd.DataFrame:
+    """An entity's trial balance read from its FEC, amounts in French format, with its total line."""
+    from smartdash.fec import trial_balance
+
+    with session_scope(store_engine()) as s:
+        frame = trial_balance(session=s, entity=entity, as_of=as_of)
+    total = [pick(lang, "Total", "Total"), "", sum(frame["debit"]), sum(frame["credit"]), sum(frame["balance"])]
+    rows = [*frame.itertuples(index=False, name=None), tuple(total)]
+    return pd.DataFrame({
+        pick(lang, "Compte", "Account"): [r[0] for r in rows],
+        pick(lang, "Libellé", "Label"): [r[1] for r in rows],
+        pick(lang, "Débit", "Debit"): [formatting.money(r[2], lang=lang, places=2) for r in rows],
+        pick(lang, "Crédit", "Credit"): [formatting.money(r[3], lang=lang, places=2) for r in rows],
+        pick(lang, "Solde (débit − crédit)", "Balance (debit − credit)"): [formatting.money(r[4], lang=lang, places=2)
+                                                                          for r in rows],
+    })
+
+
+def fec_mapping_frame() -> pd.DataFrame:
+    from smartdash.fec_mapping import mapping_frame
+
+    with session_scope(store_engine()) as s:
+        return mapping_frame(session=s)
+
+
+def save_fec_mapping(frame: pd.DataFrame) -> int:
+    """The admins' edit of the account mapping, guarded and audited in smartdash.fec_mapping."""
+    from smartdash.fec_mapping import rules_from_frame, save_mapping
+
+    return save_mapping(current_user(), store_engine(), rules_from_frame(frame))
 
 
 def build_deck(filters: Filters, lang: str, progress):

@@ -1,7 +1,7 @@
 """e-mail: an address per account, subscriptions to the digest and the alerts, alert states, deliveries
 
 Revision ID: 0010
-Revises: 0005
+Revises: 0009
 Create Date: 2026-11-23
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0005"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
