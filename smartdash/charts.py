@@ -17,7 +17,7 @@ from decimal import Decimal
 import altair as alt
 import pandas as pd
 
-from smartdash import formatting
+from smartdash import formatting, provenance
 
 # Okabe–Ito, a colour-blind-safe palette; red/amber/green are kept for status only.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999", "#000000"]
@@ -108,12 +108,56 @@ def value_axis(unit: str, title: str | None = None) -> alt.Axis:
     return alt.Axis(title=title, format=",.0f")
 
 
+SYNTHETIC_OPACITY = 0.38  # synthetic marks are drawn lighter, with a legend entry « démo / synthétique »
+
+
 def plot_frame(frame: pd.DataFrame, value: str, unit: str, lang: str) -> pd.DataFrame:
-    """A copy ready to draw: `value` as float (drawing only) and `value_label`, the exact value formatted."""
+    """A copy ready to draw: `value` as float (drawing only) and `value_label`, the exact value formatted. A frame
+    that says where its rows come from (`is_synthetic`, optionally `source`) gets `origin` (the legend's words:
+    sourcé / démo / synthétique) and `origin_text` (the tooltip's: the source, or the mark)."""
     out = frame.copy()
     out["value_label"] = [formatting.value(v, unit, lang=lang) for v in out[value]]
     out[value] = [float(v) if v is not None and not pd.isna(v) else None for v in out[value]]
-    return out
+    return origin_fields(out, lang)
+
+
+def origin_fields(data: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """`data` with `origin` and `origin_text` from its `is_synthetic` and `source` columns, if it has them."""
+    if "is_synthetic" not in data:
+        return data
+    flags = [bool(f) if f is not None and not pd.isna(f) else False for f in data["is_synthetic"]]
+    sources = list(data["source"]) if "source" in data else [None] * len(data)
+    data = data.drop(columns=["source"], errors="ignore").assign(is_synthetic=flags)
+    data["origin"] = [provenance.mark(lang) if f else provenance.sourced(lang) for f in flags]
+    data["origin_text"] = provenance.origin_column(flags, sources, lang)
+    return data
+
+
+def _has_synthetic(data: pd.DataFrame) -> bool:
+    return "is_synthetic" in data and bool(data["is_synthetic"].any())
+
+
+def origin_opacity(data: pd.DataFrame, lang: str, field: str = "origin") -> dict:
+    """The encoding that draws synthetic marks lighter, with a legend « Origine : sourcé / démo / synthétique »;
+    nothing when every mark of the chart is sourced."""
+    if not _has_synthetic(data):
+        return {}
+    scale = alt.Scale(domain=[provenance.sourced(lang), provenance.mark(lang)], range=[1.0, SYNTHETIC_OPACITY])
+    return {"opacity": alt.Opacity(f"{field}:N", scale=scale, legend=alt.Legend(
+        title=provenance.origin_header(lang), symbolType="square", symbolFillColor="#4B5563",
+        symbolStrokeColor="#4B5563"))}
+
+
+def origin_tooltip(data: pd.DataFrame, lang: str) -> list[alt.Tooltip]:
+    return [alt.Tooltip("origin_text:N", title=provenance.origin_header(lang))] if "origin_text" in data else []
+
+
+def group_origin(data: pd.DataFrame, by: str, lang: str, *, when: str = "all") -> list[str]:
+    """One origin per group of a line or an area (a field in a line's encoding splits it): synthetic when all of
+    the group is (`when="all"`, its points then say which are), or when any of it is (`when="any"`)."""
+    test = all if when == "all" else any
+    flags = data.groupby(by, sort=False)["is_synthetic"].agg(lambda s: test(bool(v) for v in s))
+    return [provenance.mark(lang) if flags[g] else provenance.sourced(lang) for g in data[by]]
 
 
 def _rule(y: float, label: str, colour: str, dash: list[int] | None = None) -> alt.LayerChart:
@@ -129,6 +173,8 @@ def trajectory_chart(series: pd.DataFrame, *, unit: str, title: str, lang: str, 
     """Lines over time, one per `series` (actual solid; plan dashed). Input columns: period_end, value,
     series, dashed (bool). `rules`: (level, label, colour) reference lines such as 0 or half the capital."""
     data = plot_frame(series, "value", unit, lang)
+    if _has_synthetic(data):
+        data["series_origin"] = group_origin(data, "series", lang)
     yearly = bool(len(data)) and all(d.month == 12 and d.day == 31 for d in data["period_end"])
     data["period_end"] = pd.to_datetime(data["period_end"])
     if yearly:  # year-end values read as "2025", not as a point just before 2026
@@ -143,9 +189,15 @@ def trajectory_chart(series: pd.DataFrame, *, unit: str, title: str, lang: str, 
         strokeDash=alt.StrokeDash("dashed:N", legend=None, scale=alt.Scale(domain=[False, True],
                                                                           range=[[1, 0], [7, 5]])),
         tooltip=[alt.Tooltip("series:N", title=""), alt.Tooltip("period_end:T", title="", format="%d/%m/%Y"),
-                 alt.Tooltip("value_label:N", title="")],
+                 alt.Tooltip("value_label:N", title=""), *origin_tooltip(data, lang)],
     )
-    chart = base.mark_line(point=alt.OverlayMarkDef(size=40)) if len(data) < 80 else base.mark_line()
+    if _has_synthetic(data):  # a series wholly synthetic is drawn lighter; each point says its own origin
+        chart = base.mark_line().encode(**origin_opacity(data, lang, "series_origin"))
+        mixed = data.groupby("series")["is_synthetic"].nunique().gt(1).any()
+        if len(data) < 80 or mixed:
+            chart = chart + base.mark_point(size=40, filled=True).encode(**origin_opacity(data, lang))
+    else:
+        chart = base.mark_line(point=alt.OverlayMarkDef(size=40)) if len(data) < 80 else base.mark_line()
     for level, label, colour in rules or []:
         chart = chart + _rule(float(level), label, colour)
     return chart.properties(title=title)
@@ -154,6 +206,8 @@ def trajectory_chart(series: pd.DataFrame, *, unit: str, title: str, lang: str, 
 def waterfall_chart(steps: pd.DataFrame, *, title: str, lang: str) -> alt.LayerChart:
     """An equity bridge: columns step (label), amount (signed €), kind (level / up / down)."""
     rows, running = [], Decimal(0)
+    flags = list(steps["is_synthetic"]) if "is_synthetic" in steps else [None] * len(steps)
+    texts = list(steps["source"]) if "source" in steps else [None] * len(steps)
     for step, amount, kind in zip(steps["step"], steps["amount"], steps["kind"], strict=True):
         if kind == "level":
             start, end, running = Decimal(0), amount, amount
@@ -163,13 +217,16 @@ def waterfall_chart(steps: pd.DataFrame, *, title: str, lang: str) -> alt.LayerC
         rows.append({"step": step, "start": float(start), "end": float(end), "kind": kind,
                      "label": formatting.money(amount, lang=lang)})
     data = pd.DataFrame(rows)
+    if "is_synthetic" in steps:
+        data = origin_fields(data.assign(is_synthetic=flags, source=texts), lang)
     colours = alt.Scale(domain=["level", "up", "down"], range=[PALETTE[0], PALETTE[2], PALETTE[5]])
     bars = alt.Chart(data).mark_bar(size=48).encode(
         x=alt.X("step:N", sort=list(data["step"]), title=None, axis=alt.Axis(labelAngle=0, labelLimit=160)),
         y=alt.Y("start:Q", axis=value_axis("EUR")),
         y2="end:Q",
         color=alt.Color("kind:N", scale=colours, legend=None),
-        tooltip=[alt.Tooltip("step:N", title=""), alt.Tooltip("value_label:N", title="")],
+        tooltip=[alt.Tooltip("step:N", title=""), alt.Tooltip("label:N", title=""), *origin_tooltip(data, lang)],
+        **origin_opacity(data, lang),
     )
     labels = alt.Chart(data).mark_text(dy=-10, fontSize=13, fontWeight=600).encode(
         x=alt.X("step:N", sort=list(data["step"])), y=alt.Y("max_end:Q"), text="label:N",
@@ -186,7 +243,9 @@ def bars_with_target(frame: pd.DataFrame, *, x: str, unit: str, title: str, lang
     enc = {
         "x": alt.X(f"{x}:O", title=x_title, sort=sort, axis=alt.Axis(labelAngle=0, labelLimit=200)),
         "y": alt.Y("value:Q", axis=value_axis(unit)),
-        "tooltip": [alt.Tooltip(f"{x}:O", title=""), alt.Tooltip("value_label:N", title="")],
+        "tooltip": [alt.Tooltip(f"{x}:O", title=""), alt.Tooltip("value_label:N", title=""),
+                    *origin_tooltip(data, lang)],
+        **origin_opacity(data, lang),
     }
     if colour_by:
         series_order = list(dict.fromkeys(data[colour_by]))
@@ -208,7 +267,9 @@ def horizontal_bars(frame: pd.DataFrame, *, category: str, unit: str, title: str
     enc = {
         "y": alt.Y(f"{category}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
         "x": alt.X("value:Q", axis=value_axis(unit)),
-        "tooltip": [alt.Tooltip(f"{category}:N", title=""), alt.Tooltip("value_label:N", title="")],
+        "tooltip": [alt.Tooltip(f"{category}:N", title=""), alt.Tooltip("value_label:N", title=""),
+                    *origin_tooltip(data, lang)],
+        **origin_opacity(data, lang),
     }
     if highlight:
         data["flag"] = [highlight_label[1] if h else highlight_label[0] for h in data[highlight]]
@@ -232,6 +293,8 @@ def stacked_area(frame: pd.DataFrame, *, x: str, colour: str, unit: str, title: 
     data = plot_frame(frame, "value", unit, lang)
     data[x] = pd.to_datetime(data[x])
     data["order"] = [order.index(c) for c in data[colour]]
+    if _has_synthetic(data):  # an area is one shape per colour: lighter when any of it is synthetic
+        data["area_origin"] = group_origin(data, colour, lang, when="any")
     return alt.Chart(data).mark_area(opacity=0.85).encode(
         x=alt.X(f"{x}:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
         y=alt.Y("value:Q", stack=True, axis=value_axis(unit)),
@@ -239,7 +302,8 @@ def stacked_area(frame: pd.DataFrame, *, x: str, colour: str, unit: str, title: 
                         scale=alt.Scale(domain=order, range=AGEING_COLOURS)),
         order=alt.Order("order:Q"),
         tooltip=[alt.Tooltip(f"{x}:T", title="", format="%d/%m/%Y"), alt.Tooltip(f"{colour}:N", title=""),
-                 alt.Tooltip("value_label:N", title="")],
+                 alt.Tooltip("value_label:N", title=""), *origin_tooltip(data, lang)],
+        **origin_opacity(data, lang, "area_origin"),
     ).properties(title=title)
 
 
@@ -251,7 +315,9 @@ def ageing_bars(frame: pd.DataFrame, *, title: str, lang: str, order: list[str])
         y=alt.Y("value:Q", axis=value_axis("EUR")),
         color=alt.Color("bucket:N", sort=order, legend=None,
                         scale=alt.Scale(domain=order, range=AGEING_COLOURS)),
-        tooltip=[alt.Tooltip("bucket:N", title=""), alt.Tooltip("value_label:N", title="")],
+        tooltip=[alt.Tooltip("bucket:N", title=""), alt.Tooltip("value_label:N", title=""),
+                 *origin_tooltip(data, lang)],
+        **origin_opacity(data, lang),
     ).properties(title=title)
 
 
@@ -267,5 +333,6 @@ def stacked_bars(frame: pd.DataFrame, *, category: str, colour: str, unit: str, 
         color=alt.Color(f"{colour}:N", title=None, sort=order, scale=alt.Scale(domain=order, range=AGEING_COLOURS)),
         order=alt.Order("order:Q"),
         tooltip=[alt.Tooltip(f"{category}:N", title=""), alt.Tooltip(f"{colour}:N", title=""),
-                 alt.Tooltip("value_label:N", title="")],
+                 alt.Tooltip("value_label:N", title=""), *origin_tooltip(data, lang)],
+        **origin_opacity(data, lang),
     ).properties(title=title)

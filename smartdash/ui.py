@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from smartdash import actions, charts, formats, formatting, i18n, queries
+from smartdash import actions, charts, formats, formatting, i18n, provenance, queries
 from smartdash.config import load_settings
 from smartdash.db import engine_for, session_scope
 from smartdash.inert import Md, st
@@ -464,9 +464,26 @@ def sources_expander(sources: list[str], lang: str, *, synthetic: bool) -> None:
     """The "source" expander: the provenance of what the page shows."""
     with st.expander(pick(lang, "Sources des chiffres affichés", "Sources of the figures shown"), icon=":material/description:"):
         if synthetic:
-            st.markdown(Md(pick(lang, "Certaines valeurs affichées sont **synthétiques** (démonstration).",
-                                "Some values shown are **synthetic** (demo).")))
+            st.markdown(Md(pick(lang, "Certaines valeurs affichées sont **synthétiques** (démonstration) : elles sont "
+                                      "marquées « démo / synthétique » (tracés plus clairs, colonne « Origine »).",
+                                "Some values shown are **synthetic** (demo): they are marked \"demo / synthetic\" "
+                                "(lighter marks, \"Origin\" column).")))
         st.dataframe(pd.DataFrame({pick(lang, "Source", "Source"): sources or ["—"]}), hide_index=True)
+
+
+def metric(label: str, value: str, origin: provenance.Provenance, *, where=None, help: str | None = None,
+           **kwargs) -> None:
+    """`st.metric` that says where its figure comes from: the mark « démo / synthétique » after the label when
+    synthetic, the source (or the mark) in its tooltip."""
+    lang = language()
+    shown = f"{label} :orange[{provenance.mark(lang)}]" if origin.synthetic else label
+    said = origin.describe(lang)
+    (where or st).metric(shown, value, help=f"{help}\n\n{said}" if help else said, **kwargs)
+
+
+def origin_caption(origin: provenance.Provenance, lang: str, *, prefix: str = "") -> None:
+    """A caption under a figure: its date or scope (`prefix`), then its source and mark."""
+    st.caption((prefix + " · " if prefix else "") + origin.describe(lang))
 
 
 def empty_state(lang: str, what_fr: str, what_en: str) -> None:

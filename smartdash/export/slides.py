@@ -16,12 +16,12 @@ from pathlib import Path
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE, XL_TICK_LABEL_POSITION
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 from sqlalchemy import Engine
 
-from smartdash import charts, formatting, queries
+from smartdash import charts, formatting, provenance, queries
 from smartdash.db import session_scope
 from smartdash.export.images import chart_png
 from smartdash.metrics.funding import OnePlusOneDefinition
@@ -55,6 +55,12 @@ def _rgb(hex_colour: str) -> RGBColor:
     return RGBColor.from_string(hex_colour.lstrip("#").upper())
 
 
+def _lighter(hex_colour: str, share: float = 1 - charts.SYNTHETIC_OPACITY) -> str:
+    """The colour blended with white: how a synthetic bar or point is drawn (as on the pages)."""
+    rgb = [int(hex_colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
+    return "".join(f"{round(c + (255 - c) * share):02X}" for c in rgb)
+
+
 @dataclass
 class DeckInfo:
     """What the deck says about itself; tests and the page read it back."""
@@ -62,6 +68,7 @@ class DeckInfo:
     titles: list[str] = field(default_factory=list)
     synthetic: bool = False
     sources: set[str] = field(default_factory=set)
+    origins: dict[int, provenance.Provenance] = field(default_factory=dict)  # slide number (from 1) → its footnote
 
 
 class Deck:
@@ -133,16 +140,39 @@ class Deck:
             run.text = line
             run.font.size, run.font.color.rgb = Pt(size), INK
 
+    def footnote(self, slide, origin: provenance.Provenance) -> None:
+        """Above the footer of a slide that shows figures: the mark when any of them is synthetic (their bars and
+        points are lighter), and the slide's sources. The deck's appendix lists every source again."""
+        lang = self.lang
+        lines = []
+        if origin.synthetic:
+            lines.append(pick(lang, "✱ démo / synthétique : une partie des chiffres de cette diapositive est générée "
+                                    "pour la démonstration (barres et points clairs), ce n'est pas un document.",
+                              "✱ demo / synthetic: part of the figures on this slide are generated for the demo "
+                              "(light bars and points), not taken from a document."))
+        shown = list(origin.sources[:3]) + ([pick(lang, f"et {len(origin.sources) - 3} autres (annexe)",
+                                                  f"and {len(origin.sources) - 3} more (appendix)")]
+                                            if len(origin.sources) > 3 else [])
+        lines.append(pick(lang, "Sources : ", "Sources: ") + (" ; ".join(shown) if shown else pick(
+            lang, "aucun document (valeurs générées)", "no document (generated values)")))
+        self.text(slide, "\n".join(lines), MARGIN, self.height - Inches(1.0), self.width - 2 * MARGIN, Inches(0.5),
+                  size=10, colour=GREY)
+        self.info.origins[len(self.prs.slides)] = origin
+        self.info.synthetic |= origin.synthetic
+        self.info.sources |= set(origin.sources)
+
     def chart(self, slide, kind, categories: list, series: list[tuple[str, list, str]], *, number_format: str,
-              top=BODY_TOP, left=None, width=None, height=None, legend: bool = True):
-        """A native chart: series are (name, values, colour hex); values are exact numbers (None for a gap)."""
+              top=BODY_TOP, left=None, width=None, height=None, legend: bool = True,
+              synthetic: list[list[bool]] | None = None):
+        """A native chart: series are (name, values, colour hex); values are exact numbers (None for a gap).
+        `synthetic`, per series and point, draws generated values lighter."""
         data = CategoryChartData(number_format=number_format)
         data.categories = categories
         for name, values, _colour in series:
             data.add_series(name, [None if v is None else float(v) for v in values])
         left = MARGIN if left is None else left
         width = (self.width - 2 * MARGIN) if width is None else width
-        height = (self.height - top - Inches(0.7)) if height is None else height
+        height = (self.height - top - Inches(1.05)) if height is None else height
         chart = slide.shapes.add_chart(kind, left, top, width, height, data).chart
         chart.font.size = Pt(14)
         chart.has_title = False
@@ -162,6 +192,21 @@ class Deck:
             else:
                 plot_series.format.fill.solid()
                 plot_series.format.fill.fore_color.rgb = _rgb(colour)
+        for plot_series, flags, (_name, _values, colour) in zip(chart.plots[0].series, synthetic or [], series,
+                                                                strict=False):
+            for i, flag in enumerate(flags):
+                if not flag:
+                    continue
+                point = plot_series.points[i]
+                if kind in (XL_CHART_TYPE.LINE, XL_CHART_TYPE.LINE_MARKERS):
+                    point.marker.style, point.marker.size = XL_MARKER_STYLE.CIRCLE, 7
+                    point.marker.format.fill.solid()
+                    point.marker.format.fill.fore_color.rgb = _rgb(_lighter(colour))
+                    point.marker.format.line.color.rgb = _rgb(colour)
+                else:
+                    point.format.fill.solid()
+                    point.format.fill.fore_color.rgb = _rgb(_lighter(colour))
+                    point.format.line.color.rgb = _rgb(colour)
         return chart
 
     def table(self, slide, header: list[str], rows: list[list[str]], *, top=BODY_TOP, widths: list[float] | None = None,
@@ -190,7 +235,7 @@ class Deck:
                         run.font.size = Pt(size)
 
     def picture(self, slide, png: bytes, *, top=BODY_TOP) -> None:
-        height = self.height - top - Inches(0.7)
+        height = self.height - top - Inches(1.05)
         slide.shapes.add_picture(io.BytesIO(png), MARGIN, top, height=height)
 
     def save(self) -> bytes:

@@ -1,4 +1,8 @@
-"""Tables as CSV and XLSX, French headers as shown, with formula injection neutralised."""
+"""Tables as CSV and XLSX, French headers as shown, with formula injection neutralised.
+
+A table's "Origine" column (smartdash.provenance) travels with it; in a workbook, the rows it marks
+« démo / synthétique » are also set in grey italics, so a figure copied from the sheet keeps its mark in sight.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,9 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from smartdash import provenance
+
+SYNTHETIC_FONT = Font(italic=True, color="6B7280")
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 # a formatted number such as "-4 756 589 €", "-3,5 %", "-573 k€" is data, not a formula
 _FORMATTED_NUMBER = re.compile(r"^-\d[\d\u00a0\u202f ]*(,\d+)?(\u00a0?(€|%|M€|k€|j|d))?$")
@@ -51,9 +58,13 @@ def xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
         sheet.append([str(c) for c in safe.columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
+        origin = next((i for i, c in enumerate(frame.columns) if c in provenance.ORIGIN), None)
         for row in safe.itertuples(index=False):
             sheet.append([None if (not isinstance(v, str) and pd.isna(v)) else
                           (v if isinstance(v, int | float | str) else str(v)) for v in row])
+            if origin is not None and row[origin] in provenance.MARK:
+                for cell in sheet[sheet.max_row]:
+                    cell.font = SYNTHETIC_FONT
         for column in sheet.columns:
             width = max(len(str(c.value or "")) for c in column)
             sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))

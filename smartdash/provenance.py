@@ -1,0 +1,136 @@
+"""Where a figure comes from, said the same way on every page, table, chart and slide.
+
+Every fact row in the store carries `is_synthetic` and `source` (models.ProvenanceMixin). A figure shown is
+either generated for the demo — marked « démo / synthétique » wherever it shows — or sourced: its source names the
+document and the place in it ("SmartCoop, rapport annuel 2023 — Bilan consolidé"), or, for a file loaded without a
+source column, the file, who loaded it and when. No streamlit here: the pages, charts, tables and slides call this.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from smartdash.i18n import pick
+
+MARK = ("démo / synthétique", "demo / synthetic")
+SOURCED = ("sourcé", "sourced")
+ORIGIN = ("Origine", "Origin")
+NO_SOURCE = ("source non renseignée", "source not given")
+
+
+def mark(lang: str) -> str:
+    """« démo / synthétique »: the words every synthetic figure carries."""
+    return pick(lang, *MARK)
+
+
+def sourced(lang: str) -> str:
+    return pick(lang, *SOURCED)
+
+
+def origin_header(lang: str) -> str:
+    """The name of the origin column of tables and exports: "Origine"."""
+    return pick(lang, *ORIGIN)
+
+
+def loaded_file_source(file_name: str, loaded_by: str, loaded_at: dt.datetime | None) -> str:
+    """The source of a row loaded from a file that named none: the file, who loaded it and when."""
+    when = f" le {loaded_at:%d/%m/%Y %H:%M}" if loaded_at is not None else ""
+    return f"fichier {file_name}, chargé par {loaded_by}{when}"
+
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _flag(value) -> bool:
+    return bool(value) if value is not None and not (isinstance(value, float) and pd.isna(value)) else False
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """The origin of one figure or of a set of figures: whether any of it is synthetic, whether all of it is, and
+    the distinct sources of its sourced part (sorted)."""
+
+    synthetic: bool = False
+    sources: tuple[str, ...] = ()
+    all_synthetic: bool = False
+
+    @classmethod
+    def of(cls, is_synthetic: Iterable, sources: Iterable = ()) -> Provenance:
+        """From parallel columns of flags and source texts (a source of a synthetic row is not a document)."""
+        flags = [_flag(f) for f in is_synthetic]
+        texts = list(sources)
+        if texts and len(texts) == len(flags):
+            found = {t for f, s in zip(flags, texts, strict=True) if not f and (t := _text(s))}
+        else:
+            found = {t for s in texts if (t := _text(s))}
+        return cls(any(flags), tuple(sorted(found)), bool(flags) and all(flags))
+
+    @classmethod
+    def of_frame(cls, frame: pd.DataFrame | None) -> Provenance:
+        """From a frame with `is_synthetic` (and `source`) columns; nothing known for a frame without them."""
+        if frame is None or frame.empty or "is_synthetic" not in frame:
+            return cls()
+        return cls.of(frame["is_synthetic"], frame["source"] if "source" in frame else ())
+
+    @classmethod
+    def document(cls, source: str) -> Provenance:
+        return cls(False, (source,), False)
+
+    def __add__(self, other: Provenance) -> Provenance:
+        if not isinstance(other, Provenance):
+            return NotImplemented
+        if not (self.synthetic or self.sources):
+            return other
+        if not (other.synthetic or other.sources):
+            return self
+        return Provenance(self.synthetic or other.synthetic, tuple(sorted(set(self.sources) | set(other.sources))),
+                          self.all_synthetic and other.all_synthetic)
+
+    @property
+    def known(self) -> bool:
+        return self.synthetic or bool(self.sources)
+
+    def label(self, text: str, lang: str) -> str:
+        """A figure's label, with the mark when any of it is synthetic: "Membres · démo / synthétique"."""
+        return f"{text} · {mark(lang)}" if self.synthetic else text
+
+    def describe(self, lang: str) -> str:
+        """One line for a tooltip or a caption: "Source : …" and/or the synthetic mark."""
+        parts = []
+        if self.sources:
+            parts.append(pick(lang, "Source : ", "Source: ") + " ; ".join(self.sources))
+        if self.all_synthetic:
+            parts.append(pick(lang, "Origine : démo / synthétique (valeur générée, pas un document)",
+                              "Origin: demo / synthetic (a generated value, not a document)"))
+        elif self.synthetic:
+            parts.append(pick(lang, "En partie démo / synthétique (valeurs générées)",
+                              "Partly demo / synthetic (generated values)"))
+        return " — ".join(parts) if parts else pick(lang, "Source : ", "Source: ") + pick(lang, *NO_SOURCE)
+
+
+def origin_text(is_synthetic, source, lang: str) -> str:
+    """The origin of one row as a table's "Origine" cell: the mark, or the source, or "source non renseignée"."""
+    if _flag(is_synthetic):
+        return mark(lang)
+    return _text(source) or pick(lang, *NO_SOURCE)
+
+
+def origin_column(is_synthetic: Iterable, sources: Iterable, lang: str) -> list[str]:
+    return [origin_text(f, s, lang) for f, s in zip(is_synthetic, sources, strict=True)]
+
+
+def with_origin(table: pd.DataFrame, is_synthetic: Iterable, sources: Iterable, lang: str) -> pd.DataFrame:
+    """`table` (as shown) with its "Origine" column last: every row says where it comes from."""
+    out = table.copy()
+    out[origin_header(lang)] = origin_column(list(is_synthetic), list(sources), lang)
+    return out
+
+
+def is_marked(text: str) -> bool:
+    """Whether a text carries the synthetic mark (in either language)."""
+    return any(m in text for m in MARK)
