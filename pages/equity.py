@@ -25,10 +25,11 @@ for tab, (code, name) in zip(tabs, entities, strict=True):
         ui.synthetic_notice(view.is_synthetic, lang)
         c1, c2, c3 = st.columns(3)
         year = view.latest_date
-        c1.metric(pick(lang, "Capitaux propres", "Equity"), formatting.money_compact(view.latest_equity, lang=lang),
-                  help=formatting.money(view.latest_equity, lang=lang), border=True)
-        c2.metric(pick(lang, "Quasi-fonds propres (à part)", "Quasi-equity (kept apart)"),
-                  formatting.money_compact(view.latest_quasi_equity, lang=lang), border=True,
+        origin = view.actual_origin
+        ui.metric(pick(lang, "Capitaux propres", "Equity"), formatting.money_compact(view.latest_equity, lang=lang),
+                  origin, where=c1, help=formatting.money(view.latest_equity, lang=lang), border=True)
+        ui.metric(pick(lang, "Quasi-fonds propres (à part)", "Quasi-equity (kept apart)"),
+                  formatting.money_compact(view.latest_quasi_equity, lang=lang), origin, where=c2, border=True,
                   help=pick(lang, "Comptes courants d'associés, titres et prêts participatifs : jamais additionnés "
                                   "aux capitaux propres.", "Shareholder current accounts, participating securities "
                                   "and loans: never added to equity."))
@@ -38,7 +39,8 @@ for tab, (code, name) in zip(tabs, entities, strict=True):
             pace = pick(lang, "Déjà", "Already")
         else:
             pace = str(view.pace_positive_year)
-        c3.metric(pick(lang, "Positifs au rythme actuel", "Positive at current pace"), pace, border=True,
+        ui.metric(pick(lang, "Positifs au rythme actuel", "Positive at current pace"), pace, origin, where=c3,
+                  border=True,
                   delta_description=pick(lang, "plan : ", "plan: ") + str(view.plan_positive_year or "—"),
                   help=pick(lang, "Année où les capitaux propres redeviennent positifs au rythme moyen des trois "
                                   "derniers exercices, prolongé en ligne droite.",
@@ -65,7 +67,7 @@ for tab, (code, name) in zip(tabs, entities, strict=True):
                           "shares_repaid": pick(lang, "Parts remb.", "Shares repaid"),
                           "other": pick(lang, "Autres", "Other"), "closing": pick(lang, "Clôture", "Closing")}
                 ui.plot("waterfall_chart",
-                    equity_views.bridge_frame(bridge, labels), lang=lang,
+                    origin.flag(equity_views.bridge_frame(bridge, labels)), lang=lang,
                     title=pick(lang, f"Pont des capitaux propres {chosen} (€)", f"Equity bridge {chosen} (€)"))
                 control = bridge.control
                 text = pick(lang, "Contrôle (comptabilisé − calculé) : ", "Control (booked − computed): ")

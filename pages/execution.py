@@ -29,25 +29,28 @@ for tab, view in zip(st.tabs([v.entity_name for v in views]), views, strict=True
         c3, c4 = st.columns(2)
         with c1, st.container(border=True):
             ui.status_badge(None if view.schedule.empty else "red" if not view.late.empty else "green", lang)
-            st.metric(pick(lang, "Taux d'exécution cumulé", "Cumulative execution rate"),
+            ui.metric(pick(lang, "Taux d'exécution cumulé", "Cumulative execution rate"),
                       formatting.percent(view.execution_rate * 100, lang=lang) if view.execution_rate is not None
-                      else "—", delta_description=pick(lang, "payé ÷ dû à ce jour", "paid ÷ due to date"))
-        c2.metric(pick(lang, "Reste à rembourser", "Debt left to repay"), formatting.money_compact(view.debt_left,
+                      else "—", view.origins["schedule"],
+                      delta_description=pick(lang, "payé ÷ dû à ce jour", "paid ÷ due to date"))
+        ui.metric(pick(lang, "Reste à rembourser", "Debt left to repay"), formatting.money_compact(view.debt_left,
                                                                                                    lang=lang),
-                  help=formatting.money(view.debt_left, lang=lang), border=True,
+                  view.origins["schedule"], where=c2, help=formatting.money(view.debt_left, lang=lang), border=True,
                   delta_description=pick(lang, f"dont échéances {f.as_of.year} : ", f"due in {f.as_of.year}: ")
                   + formatting.money_compact(view.due_this_year, lang=lang))
         with c3, st.container(border=True):
             ratio = view.latest_cessation
             ui.status_badge(None if ratio is None else "green" if ratio >= 1 else "red", lang)
-            st.metric(pick(lang, "Test de cessation des paiements", "Cessation-of-payments test"),
-                      formatting.ratio(ratio, lang=lang),
+            ui.metric(pick(lang, "Test de cessation des paiements", "Cessation-of-payments test"),
+                      formatting.ratio(ratio, lang=lang), view.origins["cessation"],
                       delta_description=pick(lang, "(actif disponible + crédits) ÷ dettes exigibles",
-                                             "(available assets + credit lines) ÷ debts due"))
-        c4.metric(pick(lang, "Trésorerie propre", "Own cash"), formatting.money_compact(view.own_cash, lang=lang),
-                  border=True, delta_description=pick(lang, "autonomie : ", "runway: ")
+                                             "(available assets + credit lines) ÷ debts due")
+                      + xv.dated(view.cessation_date, f.as_of, lang))
+        ui.metric(pick(lang, "Trésorerie propre", "Own cash"), formatting.money_compact(view.own_cash, lang=lang),
+                  view.origins["cash"], where=c4, border=True, delta_description=pick(lang, "autonomie : ", "runway: ")
                   + (formatting.number(view.runway, lang=lang, places=1) + pick(lang, " mois", " months")
-                     if view.runway is not None else pick(lang, "pas de consommation sur 3 mois", "no burn over 3 months")))
+                     if view.runway is not None else pick(lang, "pas de consommation sur 3 mois", "no burn over 3 months"))
+                  + xv.dated(view.cash_date, f.as_of, lang))
         st.caption(pick(lang, "Trésorerie propre = trésorerie nette − argent des activités des membres, qui n'est jamais "
                               "présenté comme celui de la coopérative.",
                         "Own cash = net cash − money of members' activities, never presented as the cooperative's."))
@@ -81,9 +84,13 @@ for tab, view in zip(st.tabs([v.entity_name for v in views]), views, strict=True
         st.subheader(pick(lang, "Lignes légales", "Legal lines"))
         ui.table(xv.legal_table(view, lang), pick(lang, f"Lignes légales {view.entity_name}", f"Legal lines {view.entity_name}"))
         c1, c2 = st.columns(2)
-        c1.metric(pick(lang, "Capitaux propres", "Equity"), formatting.money_compact(view.equity, lang=lang), border=True)
-        c2.metric(pick(lang, "Quasi-fonds propres (à part)", "Quasi-equity (apart)"),
-                  formatting.money_compact(view.quasi_equity, lang=lang), border=True)
+        ui.metric(pick(lang, "Capitaux propres", "Equity"), formatting.money_compact(view.equity, lang=lang),
+                  view.origins["equity"], where=c1, border=True,
+                  delta_description=xv.dated(view.equity_date, f.as_of, lang).removeprefix(" · ") or None)
+        ui.metric(pick(lang, "Quasi-fonds propres (à part)", "Quasi-equity (apart)"),
+                  formatting.money_compact(view.quasi_equity, lang=lang), view.origins["quasi_equity"], where=c2,
+                  border=True, delta_description=xv.dated(view.quasi_equity_date, f.as_of, lang).removeprefix(" · ")
+                  or None)
         st.subheader(pick(lang, "Échéancier", "Schedule"))
         ui.table(xv.schedule_table(view, lang), pick(lang, f"Échéancier {view.entity_name}", f"Schedule {view.entity_name}"))
         ui.sources_expander(view.sources, lang, synthetic=view.is_synthetic)

@@ -36,7 +36,8 @@ for col, planned, actual in zip(columns, view.coverage_planned.itertuples(), vie
     with col, st.container(border=True):
         ratio = actual.coverage
         ui.status_badge(None if ratio is None else ("green" if ratio >= 1 else "red"), lang)
-        st.metric(names[planned.entity], formatting.ratio(ratio, lang=lang),
+        ui.metric(names[planned.entity], formatting.ratio(ratio, lang=lang),
+                  fv.lines_origin(view, None if planned.entity == "__total__" else planned.entity),
                   delta_description=pick(lang, "réalisée · prévue : ", "achieved · planned: ")
                   + formatting.ratio(planned.coverage, lang=lang))
         st.caption(pick(lang, f"SmartBe {formatting.money_compact(actual.smartbe_eur, lang=lang)} · égalés "

@@ -25,7 +25,7 @@ for col, (population, label) in zip(columns, populations.items(), strict=True):
         continue
     row = latest.iloc[0]
     with col, st.container(border=True):
-        st.metric(label, formatting.number(row["headcount"], lang=lang),
+        ui.metric(label, formatting.number(row["headcount"], lang=lang), people.latest_origin(view, population),
                   delta_description=pick(lang, "ETP : ", "FTE: ") + formatting.number(row["fte"], lang=lang, places=1))
         att, turn = view.attrition.get(population), view.turnover.get(population)
         st.caption(pick(lang, "au ", "as of ") + formatting.date_long(row["period_end"], lang=lang)
@@ -44,9 +44,9 @@ for col, (population, label) in zip(st.columns(2), populations.items(), strict=T
                                          colour_by="series", title=pick(lang, f"{label} : entrées et sorties par année",
                                                                         f"{label}: entries and exits per year"))
 if not view.pse.empty:
-    ui.plot("bars_with_target", people.pse_frame(view, lang), x="month", unit="count", lang=lang,
-                                     colour_by="series",
-                                     title=pick(lang, "Départs du plan de sauvegarde de l'emploi, réel et plan",
-                                                "Job-protection-plan departures, actual and plan"))
+    ui.plot("bars_with_target", people.pse_frame(view, lang), x="month", unit="count", lang=lang, colour_by="series",
+            sort=list(dict.fromkeys(people.pse_frame(view, lang)["month"])),
+            title=pick(lang, "Départs du plan de sauvegarde de l'emploi, réel et plan",
+                       "Job-protection-plan departures, actual and plan"))
 ui.sources_expander(view.sources, lang, synthetic=view.is_synthetic)
 ui.page_workbook("effectifs")

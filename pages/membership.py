@@ -16,11 +16,16 @@ if view.offices.empty:
 ui.synthetic_notice(view.is_synthetic, lang)
 
 c1, c2, c3 = st.columns(3)
-c1.metric(pick(lang, "Membres", "Members"), formatting.number(view.total_members, lang=lang), border=True)
-c2.metric(pick(lang, "Sociétaires", "Shareholding members"), formatting.number(view.societaires, lang=lang), border=True)
-c3.metric(pick(lang, "Membres par conseiller (médiane)", "Members per adviser (median)"),
-          formatting.number(view.median_per_adviser, lang=lang), border=True)
-st.caption(pick(lang, "au ", "as of ") + formatting.date_long(view.period_end, lang=lang))
+day = formatting.date_long(view.period_end, lang=lang)
+ui.metric(pick(lang, "Membres", "Members"), formatting.number(view.total_members, lang=lang), view.offices_origin,
+          where=c1, border=True, delta_description=pick(lang, "au ", "as of ") + day)
+ui.metric(pick(lang, "Sociétaires", "Shareholding members"), formatting.number(view.societaires, lang=lang),
+          view.societaires_origin, where=c2, border=True,
+          delta_description=pick(lang, "au ", "as of ") + formatting.date_long(view.societaires_date, lang=lang)
+          if view.societaires_date else None)
+ui.metric(pick(lang, "Membres par conseiller (médiane)", "Members per adviser (median)"),
+          formatting.number(view.median_per_adviser, lang=lang), view.offices_origin, where=c3, border=True,
+          delta_description=pick(lang, "au ", "as of ") + day)
 
 ui.plot("horizontal_bars",
     people.per_adviser_frame(view), category="office", unit="count", lang=lang, highlight="stands_out",
@@ -38,5 +43,9 @@ with right:
         ui.plot("bars_with_target", view.ages, x="band", unit="count", lang=lang, sort=list(view.ages["band"]),
                                          title=pick(lang, "Membres par âge (personnes)", "Members by age (people)"))
         st.caption(pick(lang, "au ", "as of ") + formatting.date_long(view.ages_date, lang=lang))
+if view.is_synthetic:
+    st.caption(pick(lang, "Tracés pâles : valeurs démo / synthétiques ; tracés pleins : chiffres sourcés (au survol, la "
+                          "source).", "Pale marks: demo / synthetic values; solid marks: sourced figures (hover for the "
+                                      "source)."))
 ui.sources_expander(view.sources, lang, synthetic=view.is_synthetic)
 ui.page_workbook("societariat")

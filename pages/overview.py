@@ -1,6 +1,6 @@
 """Overview: one tile per key indicator and entity, and what needs the committee's attention."""
 
-from smartdash import formatting, ui
+from smartdash import formatting, provenance, ui
 from smartdash.inert import md, st
 from smartdash.views import pick, sources_of
 
@@ -40,14 +40,15 @@ for entity_name in dict.fromkeys(t.entity_name for t in tiles):
     for i, tile in enumerate(entity_tiles):
         with columns[i % 3], st.container(border=True):
             ui.status_badge(tile.status, lang)
-            st.metric(
+            ui.metric(
                 tile.label if tile.trend == "—" else f"{tile.label} {tile.trend}",
                 formatting.value(tile.value, tile.unit, lang=lang, compact=True),
+                provenance.Provenance.of([tile.is_synthetic], [tile.source]),
                 delta=ui.signed(tile.change, tile.unit, lang) or None,
                 delta_color="normal" if tile.direction == "up" else "inverse",
                 delta_description=tile.compare_label,
                 chart_data=tile.spark or None,
-                help=formatting.value(tile.value, tile.unit, lang=lang) + (f" — {tile.source}" if tile.source else ""),
+                help=formatting.value(tile.value, tile.unit, lang=lang),
             )
             gap = ""
             if tile.plan_value is not None:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from smartdash import formats
+from smartdash import formats, provenance
 from smartdash.config import DEMO_DIR
 from smartdash.importing import LoadResult, import_files
 from smartdash.metrics import people
@@ -32,7 +32,7 @@ DEMO_USER = "démo"
 
 PLAN = "Plan de continuation, novembre 2021"
 REPORT = "SmartCoop, rapport annuel 2023"
-SYNTHETIC = "Données de démonstration générées (synthétiques)"
+SYNTHETIC = provenance.GENERATED
 PLAN_2021 = "PLAN-2021-11"
 PLAN_2024 = "PLAN-2024-06"
 

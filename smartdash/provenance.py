@@ -17,6 +17,7 @@ import pandas as pd
 from smartdash.i18n import pick
 
 MARK = ("démo / synthétique", "demo / synthetic")
+GENERATED = "Données de démonstration générées (synthétiques)"  # the bare source of a generated row: not a document
 SOURCED = ("sourcé", "sourced")
 ORIGIN = ("Origine", "Origin")
 NO_SOURCE = ("source non renseignée", "source not given")
@@ -61,13 +62,10 @@ class Provenance:
 
     @classmethod
     def of(cls, is_synthetic: Iterable, sources: Iterable = ()) -> Provenance:
-        """From parallel columns of flags and source texts (a source of a synthetic row is not a document)."""
+        """From parallel columns of flags and source texts. A generated row's note that says more than "generated"
+        (what it was derived from) is kept; the bare note is not a source."""
         flags = [_flag(f) for f in is_synthetic]
-        texts = list(sources)
-        if texts and len(texts) == len(flags):
-            found = {t for f, s in zip(flags, texts, strict=True) if not f and (t := _text(s))}
-        else:
-            found = {t for s in texts if (t := _text(s))}
+        found = {t for s in sources if (t := _text(s)) and t != GENERATED}
         return cls(any(flags), tuple(sorted(found)), bool(flags) and all(flags))
 
     @classmethod
@@ -80,6 +78,11 @@ class Provenance:
     @classmethod
     def document(cls, source: str) -> Provenance:
         return cls(False, (source,), False)
+
+    def flag(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """`frame` whose every row carries this origin (`is_synthetic`, `source`): rows computed from these figures,
+        such as the steps of a bridge."""
+        return frame.assign(is_synthetic=self.synthetic, source=" ; ".join(self.sources) or None)
 
     def __add__(self, other: Provenance) -> Provenance:
         if not isinstance(other, Provenance):
@@ -111,6 +114,20 @@ class Provenance:
             parts.append(pick(lang, "En partie démo / synthétique (valeurs générées)",
                               "Partly demo / synthetic (generated values)"))
         return " — ".join(parts) if parts else pick(lang, "Source : ", "Source: ") + pick(lang, *NO_SOURCE)
+
+
+def grouped(frame: pd.DataFrame, by: list[str], **aggregates) -> pd.DataFrame:
+    """`frame.groupby(by).agg(**aggregates)` that keeps the origin of each group: `is_synthetic` (any of its rows)
+    and `source` (its distinct sources, "A ; B", or None)."""
+    out = frame.groupby(by, as_index=False, sort=True).agg(**aggregates, is_synthetic=("is_synthetic", "any"))
+    documented = frame[frame["source"].map(lambda s: _text(s) is not None and s != GENERATED)]
+    docs = (documented[[*by, "source"]].drop_duplicates().groupby(by, as_index=False, sort=True)
+            .agg(source=("source", lambda s: " ; ".join(sorted(s)))))
+    out = out.merge(docs, on=by, how="left") if len(docs) else out.assign(source=None)
+    out["source"] = pd.Series([t if isinstance(t, str) else None for t in out["source"]], index=out.index,
+                              dtype=object)
+    out["is_synthetic"] = out["is_synthetic"].astype(bool)
+    return out
 
 
 def origin_text(is_synthetic, source, lang: str) -> str:

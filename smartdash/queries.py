@@ -9,6 +9,7 @@ from sqlalchemy import Integer, func, select
 from sqlalchemy.orm import Session
 
 from smartdash import models as m
+from smartdash import provenance
 
 
 def entities(*, session: Session) -> pd.DataFrame:
@@ -22,6 +23,20 @@ def entities(*, session: Session) -> pd.DataFrame:
 def frame(rows, columns: list[str]) -> pd.DataFrame:
     """SQL result rows as a DataFrame with these column names."""
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+
+
+def _sourced(session: Session, rows, columns: list[str]) -> pd.DataFrame:
+    """Fact rows whose last column is their load's id: a row loaded from a file that named no source gets the file,
+    who loaded it and when as its source (smartdash.provenance); the load id is then dropped."""
+    result = frame(rows, [*columns, "load_id"])
+    missing = result["source"].isna() & result["load_id"].notna()
+    if missing.any():
+        ids = sorted({int(i) for i in result.loc[missing, "load_id"]})
+        loads = {i: provenance.loaded_file_source(name, by, at) for i, name, by, at in session.execute(
+            select(m.DataLoad.id, m.DataLoad.file_name, m.DataLoad.loaded_by, m.DataLoad.loaded_at)
+            .where(m.DataLoad.id.in_(ids))).all()}
+        result.loc[missing, "source"] = [loads.get(int(i)) for i in result.loc[missing, "load_id"]]
+    return result.drop(columns="load_id")
 
 
 def plan_versions(*, session: Session) -> pd.DataFrame:
@@ -63,7 +78,7 @@ def observations(*, session: Session, indicators: list[str], entities: list[str]
     Plan values are those of `plan_version`."""
     q = (
         select(m.Indicator.code, m.Entity.code, m.Observation.period_end, m.Observation.value,
-               m.Observation.is_synthetic, m.Observation.source)
+               m.Observation.is_synthetic, m.Observation.source, m.Observation.load_id)
         .join(m.Indicator, m.Indicator.id == m.Observation.indicator_id)
         .join(m.Entity, m.Entity.id == m.Observation.entity_id)
         .where(m.Indicator.code.in_(indicators), m.Observation.scenario == scenario,
@@ -77,7 +92,7 @@ def observations(*, session: Session, indicators: list[str], entities: list[str]
             m.PlanVersion.code == plan_version)
     if until is not None:
         q = q.where(m.Observation.period_end <= until)
-    return frame(session.execute(q).all(), OBS_COLUMNS)
+    return _sourced(session, session.execute(q).all(), OBS_COLUMNS)
 
 
 def contributions(*, session: Session, plan_version: str) -> pd.DataFrame:
@@ -89,14 +104,14 @@ def contributions(*, session: Session, plan_version: str) -> pd.DataFrame:
     rows = session.execute(
         select(f.code, f.contributor, f.contributor_class, e.code, i.code, i.label_fr, i.label_en, i.equity_class,
                i.counts_one_plus_one, f.period_label, f.planned_date, f.planned_amount, f.status, f.received_date,
-               f.received_amount, f.condition, f.condition_status, f.note, f.is_synthetic, f.source)
+               f.received_amount, f.condition, f.condition_status, f.note, f.is_synthetic, f.source, f.load_id)
         .join(i, i.id == f.instrument_id)
         .join(e, e.id == f.beneficiary_id)
         .join(m.PlanVersion, m.PlanVersion.id == f.plan_version_id)
         .where(m.PlanVersion.code == plan_version)
         .order_by(e.sort_order, f.planned_date, f.code)
     ).all()
-    return frame(rows, ["code", "contributor", "contributor_class", "beneficiary", "instrument", "instrument_fr",
+    return _sourced(session, rows, ["code", "contributor", "contributor_class", "beneficiary", "instrument", "instrument_fr",
                          "instrument_en", "equity_class", "counts_one_plus_one", "period_label", "planned_date",
                          "planned_amount", "status", "received_date", "received_amount", "condition",
                          "condition_status", "note", "is_synthetic", "source"])
@@ -108,7 +123,7 @@ def headcount(*, session: Session, entities: list[str] | None = None, scenario: 
     pse_departures, is_synthetic, source — oldest first."""
     h = m.Headcount
     q = (select(m.Entity.code, h.period_end, h.population, h.headcount, h.fte, h.entries, h.exits, h.pse_departures,
-                h.is_synthetic, h.source)
+                h.is_synthetic, h.source, h.load_id)
          .join(m.Entity, m.Entity.id == h.entity_id)
          .where(h.scenario == scenario)
          .order_by(m.Entity.sort_order, h.period_end))
@@ -118,7 +133,7 @@ def headcount(*, session: Session, entities: list[str] | None = None, scenario: 
         q = q.join(m.PlanVersion, m.PlanVersion.id == h.plan_version_id).where(m.PlanVersion.code == plan_version)
     if until is not None:
         q = q.where(h.period_end <= until)
-    return frame(session.execute(q).all(), ["entity", "period_end", "population", "headcount", "fte", "entries",
+    return _sourced(session, session.execute(q).all(), ["entity", "period_end", "population", "headcount", "fte", "entries",
                                              "exits", "pse_departures", "is_synthetic", "source"])
 
 
@@ -127,12 +142,13 @@ def membership(*, session: Session, until: dt.date | None = None) -> pd.DataFram
     is_synthetic, source — per office and period end."""
     ms, o = m.Membership, m.Office
     q = (select(o.code, o.name, o.region, m.Entity.code, ms.period_end, ms.members, ms.societaires, ms.advisers,
-                ms.is_synthetic, ms.source)
+                ms.is_synthetic, ms.source, ms.load_id)
          .join(o, o.id == ms.office_id).join(m.Entity, m.Entity.id == o.entity_id)
          .order_by(ms.period_end, o.sort_order))
     if until is not None:
         q = q.where(ms.period_end <= until)
-    return frame(session.execute(q).all(), ["office", "office_name", "region", "entity", "period_end", "members",
+    return _sourced(session, session.execute(q).all(), ["office", "office_name", "region", "entity", "period_end",
+                                                         "members",
                                              "societaires", "advisers", "is_synthetic", "source"])
 
 
@@ -154,16 +170,34 @@ def ageing(*, session: Session, entity: str, until: dt.date | None = None, offic
 
 
 def ageing_by_office(*, session: Session, entity: str, as_of: dt.date) -> pd.DataFrame:
-    """One snapshot per office and bucket. Columns: office_name (empty: no office), bucket, items, amount (€)."""
+    """One snapshot per office and bucket. Columns: office_name (empty: no office), bucket, items, amount (€),
+    is_synthetic."""
     a = m.ReceivableAgeing
     rows = session.execute(
-        select(func.coalesce(m.Office.name, ""), a.bucket, a.items, a.amount)
+        select(func.coalesce(m.Office.name, ""), a.bucket, a.items, a.amount, a.is_synthetic)
         .join(m.Entity, m.Entity.id == a.entity_id)
         .outerjoin(m.Office, m.Office.id == a.office_id)
         .where(m.Entity.code == entity, a.as_of == as_of)
         .order_by(m.Office.sort_order, a.bucket)
     ).all()
-    return frame(rows, ["office_name", "bucket", "items", "amount"])
+    return frame(rows, ["office_name", "bucket", "items", "amount", "is_synthetic"])
+
+
+def receivable_origins(*, session: Session, entity: str, as_of: dt.date) -> pd.DataFrame:
+    """Where the open items of one snapshot come from. Columns: is_synthetic, source — one row per distinct pair."""
+    r = m.ReceivableItem
+    rows = session.execute(
+        select(r.is_synthetic, r.source, func.min(r.load_id))
+        .join(m.Entity, m.Entity.id == r.entity_id)
+        .where(m.Entity.code == entity, r.as_of == as_of)
+        .group_by(r.is_synthetic, r.source)
+    ).all()
+    return _sourced(session, rows, ["is_synthetic", "source"])
+
+
+def entity_country(*, session: Session, entity: str) -> str | None:
+    """The ISO country code of an entity (`fr`, `be`): whose law applies to it."""
+    return session.scalar(select(m.Entity.country).where(m.Entity.code == entity))
 
 
 def receivable_entities(*, session: Session) -> list[str]:
@@ -176,17 +210,20 @@ def receivable_entities(*, session: Session) -> list[str]:
 
 def largest_overdue_clients(*, session: Session, entity: str, as_of: dt.date, limit: int = 10) -> pd.DataFrame:
     """The clients owing the most past due at a snapshot — the one place client names are read.
-    Columns: client, invoices, overdue (€ incl. VAT), oldest_due_date."""
+    Columns: client, invoices, overdue (€ incl. VAT), oldest_due_date, is_synthetic (any of its items), source."""
     r = m.ReceivableItem
     rows = session.execute(
-        select(r.client, func.count(), func.sum(r.amount_open), func.min(r.due_date))
+        select(r.client, func.count(), func.sum(r.amount_open), func.min(r.due_date),
+               func.max(r.is_synthetic.cast(Integer)), func.min(r.source), func.min(r.load_id))
         .join(m.Entity, m.Entity.id == r.entity_id)
         .where(m.Entity.code == entity, r.as_of == as_of, r.due_date < as_of)
         .group_by(r.client)
         .order_by(func.sum(r.amount_open).desc(), r.client)
         .limit(limit)
     ).all()
-    return frame(rows, ["client", "invoices", "overdue", "oldest_due_date"])
+    result = _sourced(session, rows, ["client", "invoices", "overdue", "oldest_due_date", "is_synthetic", "source"])
+    result["is_synthetic"] = result["is_synthetic"].astype(bool)
+    return result
 
 
 def meetings(*, session: Session, newest_first: bool = False) -> pd.DataFrame:
@@ -222,11 +259,12 @@ def instalments(*, session: Session, entities: list[str] | None = None) -> pd.Da
     seq, due_date, pct_of_claim (%), amount_due (€), amount_paid (€), paid_on, is_synthetic, source."""
     c, i = m.CreditorClaim, m.Instalment
     q = (select(m.Entity.code, c.code, c.creditor, c.creditor_class, c.admitted_amount, c.option, i.seq, i.due_date,
-                i.pct_of_claim, i.amount_due, i.amount_paid, i.paid_on, i.is_synthetic, i.source)
+                i.pct_of_claim, i.amount_due, i.amount_paid, i.paid_on, i.is_synthetic, i.source, i.load_id)
          .join(c, c.id == i.claim_id).join(m.Entity, m.Entity.id == c.entity_id)
          .order_by(m.Entity.sort_order, i.due_date, c.code))
     if entities is not None:
         q = q.where(m.Entity.code.in_(entities))
-    return frame(session.execute(q).all(), ["entity", "claim", "creditor", "creditor_class", "admitted", "option",
+    return _sourced(session, session.execute(q).all(), ["entity", "claim", "creditor", "creditor_class", "admitted",
+                                                         "option",
                                              "seq", "due_date", "pct_of_claim", "amount_due", "amount_paid",
                                              "paid_on", "is_synthetic", "source"])

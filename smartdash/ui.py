@@ -250,10 +250,18 @@ def _funding(_engine, url: str, filters: Filters, definition: OnePlusOneDefiniti
         return funding_views.funding_view(session=s, filters=filters, definition=definition)
 
 
+def _plan_adopted_on(session) -> dt.date | None:
+    """The adoption date of the plan as first adopted, when the store has it."""
+    original = versions_views.ordered_versions(session=session)
+    adopted = original.iloc[0]["adopted_on"] if not original.empty else None
+    return adopted if adopted is not None and not pd.isna(adopted) else None
+
+
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
 def _headcount(_engine, url: str, filters: Filters, entities: tuple[str, ...]):
     with session_scope(_engine) as s:
-        return people_views.headcount_view(session=s, filters=filters, entities=list(entities))
+        return people_views.headcount_view(session=s, filters=filters, entities=list(entities),
+                                           plan_adopted_on=_plan_adopted_on(s))
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
@@ -288,11 +296,8 @@ def versions():
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
 def _execution(_engine, url: str, filters: Filters, entity: str, name: str):
     with session_scope(_engine) as s:
-        original = versions_views.ordered_versions(session=s)
-        adopted = original.iloc[0]["adopted_on"] if not original.empty else None
         return execution_views.execution_view(session=s, filters=filters, entity=entity, entity_name=name,
-                                              plan_adopted_on=adopted if adopted is not None and not pd.isna(adopted)
-                                              else None)
+                                              plan_adopted_on=_plan_adopted_on(s))
 
 
 def execution(filters: Filters, entity: str, name: str):
@@ -468,7 +473,9 @@ def sources_expander(sources: list[str], lang: str, *, synthetic: bool) -> None:
                                       "marquées « démo / synthétique » (tracés plus clairs, colonne « Origine »).",
                                 "Some values shown are **synthetic** (demo): they are marked \"demo / synthetic\" "
                                 "(lighter marks, \"Origin\" column).")))
-        st.dataframe(pd.DataFrame({pick(lang, "Source", "Source"): sources or ["—"]}), hide_index=True)
+        none = pick(lang, "Aucun document : valeurs générées (démo / synthétique)",
+                    "No document: generated values (demo / synthetic)") if synthetic else "—"
+        st.dataframe(pd.DataFrame({pick(lang, "Source", "Source"): sources or [none]}), hide_index=True)
 
 
 def metric(label: str, value: str, origin: provenance.Provenance, *, where=None, help: str | None = None,
@@ -477,7 +484,8 @@ def metric(label: str, value: str, origin: provenance.Provenance, *, where=None,
     synthetic, the source (or the mark) in its tooltip."""
     lang = language()
     shown = f"{label} :orange[{provenance.mark(lang)}]" if origin.synthetic else label
-    said = origin.describe(lang)
+    said = origin.describe(lang) if origin.known or value != "—" else pick(lang, "Aucune donnée à cette date.",
+                                                                            "No data at this date.")
     (where or st).metric(shown, value, help=f"{help}\n\n{said}" if help else said, **kwargs)
 
 

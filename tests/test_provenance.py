@@ -13,10 +13,12 @@ from smartdash.provenance import Provenance
 REPORT = "SmartCoop, rapport annuel 2023 — Bilan consolidé"
 
 
-def test_a_provenance_keeps_the_documents_of_its_sourced_rows_only():
-    p = Provenance.of([False, True, False, None], [REPORT, "Données générées", REPORT, "Plan, tableau 2"])
+def test_a_provenance_keeps_its_sources_but_not_the_bare_generated_note():
+    derived = provenance.GENERATED + " — d'après le plan"
+    p = Provenance.of([False, True, True, None], [REPORT, provenance.GENERATED, derived, "Plan, tableau 2"])
     assert p.synthetic and not p.all_synthetic
-    assert p.sources == ("Plan, tableau 2", REPORT)  # sorted; a generated row's note is not a document
+    assert p.sources == ("Données de démonstration générées (synthétiques) — d'après le plan", "Plan, tableau 2",
+                         REPORT)  # sorted; "generated" alone says nothing of where a value comes from
     assert Provenance.of([True, True], ["x", "y"]).all_synthetic
     assert not Provenance.of([], []).known
 

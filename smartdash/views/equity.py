@@ -16,6 +16,7 @@ from smartdash.metrics.equity import (
     half_share_capital,
     year_equity_turns_positive,
 )
+from smartdash.provenance import Provenance
 from smartdash.views import Filters, pick, sources_of
 
 BRIDGE_CODES = ["EQUITY", "NET_RESULT", "CAPITAL_PAID_IN", "SHARES_REPAID", "OTHER_EQUITY_MOVEMENTS"]
@@ -42,10 +43,23 @@ class EquityView:
     def bridge(self, year: int) -> Bridge | None:
         return equity_bridge(self.values, year)
 
+    @property
+    def actual_origin(self) -> Provenance:
+        """Where the actual (booked) figures come from: the equity line, the bridge and the pace rest on them."""
+        t = self.trajectory
+        return Provenance.of_frame(t[~t["dashed"].astype(bool)]) if not t.empty else Provenance()
+
 
 def _by_year(frame: pd.DataFrame, code: str) -> dict[int, Decimal]:
     part = frame[frame["indicator"] == code]
     return {d.year: v for d, v in zip(part["period_end"], part["value"], strict=True) if d.month == 12 and d.day == 31}
+
+
+def _origin_by_year(frame: pd.DataFrame, code: str) -> dict[int, tuple[bool, str | None]]:
+    """(is_synthetic, source) of the year-end values of an indicator, by year (as `_by_year` picks them)."""
+    part = frame[frame["indicator"] == code]
+    return {d.year: (bool(f), s) for d, f, s in zip(part["period_end"], part["is_synthetic"], part["source"],
+                                                     strict=True) if d.month == 12 and d.day == 31}
 
 
 def original_version(*, session: Session) -> str | None:
@@ -74,12 +88,15 @@ def equity_view(*, session: Session, filters: Filters, entity: str, entity_name:
     ):
         eq = frame[frame["indicator"] == "EQUITY"]
         parts.append(pd.DataFrame({"period_end": eq["period_end"], "value": eq["value"], "series": name,
-                                   "dashed": dashed}))
+                                   "dashed": dashed, "is_synthetic": eq["is_synthetic"], "source": eq["source"]}))
     trajectory = pd.concat(parts, ignore_index=True)
     results = pd.concat([
-        pd.DataFrame({"year": list(d), "value": list(d.values()), "series": name})
-        for d, name in ((_by_year(actual, "NET_RESULT"), pick(lang, "Réel", "Actual")),
-                        (_by_year(plan, "NET_RESULT"), pick(lang, "Plan", "Plan")))
+        pd.DataFrame({"year": list(d), "value": list(d.values()), "series": name,
+                      "is_synthetic": [origin[y][0] for y in d], "source": [origin[y][1] for y in d]})
+        for d, origin, name in ((_by_year(actual, "NET_RESULT"), _origin_by_year(actual, "NET_RESULT"),
+                                 pick(lang, "Réel", "Actual")),
+                                (_by_year(plan, "NET_RESULT"), _origin_by_year(plan, "NET_RESULT"), pick(lang, "Plan",
+                                                                                                        "Plan")))
     ], ignore_index=True)
     values = {code: _by_year(actual, code) for code in BRIDGE_CODES}
     equity = values["EQUITY"]

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from smartdash import formatting, queries
 from smartdash.metrics import execution as ex
-from smartdash.views import Filters, pick, sources_of
+from smartdash.provenance import Provenance, with_origin
+from smartdash.views import Filters, pick
 
 ZERO = Decimal(0)
 
@@ -23,6 +24,7 @@ class LegalLine:
     binds: bool
     value: str
     status: str | None  # green / red, or None for an informative line
+    origin: Provenance = Provenance()  # where the figures the line is checked on come from
 
 
 @dataclass(frozen=True)
@@ -37,9 +39,9 @@ class ExecutionView:
     debt_left: Decimal
     due_this_year: Decimal
     late: pd.DataFrame  # the late instalments
-    by_year: pd.DataFrame  # year, series (due / paid), value
-    cash: pd.DataFrame  # period_end, value, series, dashed — own cash and members' cash
-    cessation: pd.DataFrame  # period_end, value (ratio)
+    by_year: pd.DataFrame  # year, series (due / paid), value, is_synthetic, source
+    cash: pd.DataFrame  # period_end, value, series, dashed, is_synthetic, source — own cash and members' cash
+    cessation: pd.DataFrame  # period_end, value (ratio), is_synthetic, source
     latest_cessation: Decimal | None
     runway: Decimal | None
     own_cash: Decimal | None
@@ -50,6 +52,19 @@ class ExecutionView:
     quasi_equity: Decimal | None
     is_synthetic: bool
     sources: list[str]
+    origins: dict[str, Provenance] = None  # figure → where it comes from: schedule, cessation, cash, equity, quasi
+    equity_date: dt.date | None = None  # yearly figures: their own date, not the as-of date
+    quasi_equity_date: dt.date | None = None
+
+    @property
+    def cessation_date(self) -> dt.date | None:
+        return None if self.cessation.empty else self.cessation["period_end"].iloc[-1]
+
+
+def dated(day: dt.date | None, as_of: dt.date, lang: str) -> str:
+    """" · au 31 octobre 2026" for a figure of another date than the as-of date; nothing when they agree."""
+    return "" if day is None or day == as_of else pick(lang, " · au ", " · as of ") + formatting.date_long(day,
+                                                                                                        lang=lang)
 
 
 def _latest(frame: pd.DataFrame, code: str, day: dt.date | None = None):
@@ -80,29 +95,44 @@ def execution_view(*, session: Session, filters: Filters, entity: str, entity_na
     paid_to_date = sum(due_rows["amount_paid"], ZERO)
     by_year = []
     for year, part in plan.groupby(plan["due_date"].map(lambda d: d.year)):
-        by_year += [{"year": year, "series": pick(lang, "dû", "due"), "value": sum(part["amount_due"], ZERO)},
-                    {"year": year, "series": pick(lang, "payé", "paid"), "value": sum(part["amount_paid"], ZERO)}]
+        origin = Provenance.of_frame(part)
+        said = {"is_synthetic": origin.synthetic, "source": " ; ".join(origin.sources) or None}
+        by_year += [{"year": year, "series": pick(lang, "dû", "due"), "value": sum(part["amount_due"], ZERO), **said},
+                    {"year": year, "series": pick(lang, "payé", "paid"), "value": sum(part["amount_paid"], ZERO),
+                     **said}]
     obs = queries.observations(session=session, entities=[entity], until=as_of,
                                indicators=["CASH_NET", "CASH_MEMBERS", "CREDIT_LINES", "DEBTS_DUE", "EQUITY",
                                            "QUASI_EQUITY", "SHARE_CAPITAL"])
-    net = obs[obs["indicator"] == "CASH_NET"].set_index("period_end")["value"]
-    members = obs[obs["indicator"] == "CASH_MEMBERS"].set_index("period_end")["value"]
+    net = obs[obs["indicator"] == "CASH_NET"].set_index("period_end")
+    members = obs[obs["indicator"] == "CASH_MEMBERS"].set_index("period_end")
     common = [d for d in net.index if d in members.index]
-    own = pd.Series([ex.own_cash(net[d], members[d]) for d in common], index=common, dtype=object)
+
+    def origin_of(*rows) -> dict:
+        p = Provenance.of([r["is_synthetic"] for r in rows], [r["source"] for r in rows])
+        return {"is_synthetic": p.synthetic, "source": " ; ".join(p.sources) or None}
+
+    own = pd.Series([ex.own_cash(net.at[d, "value"], members.at[d, "value"]) for d in common], index=common,
+                    dtype=object)
+    own_origin = [origin_of(net.loc[d], members.loc[d]) for d in common]
     cash = pd.concat([
-        pd.DataFrame({"period_end": common, "value": list(own), "series": pick(lang, "trésorerie propre",
-                                                                                "own cash"), "dashed": False}),
-        pd.DataFrame({"period_end": common, "value": [members[d] for d in common],
+        pd.DataFrame({"period_end": common, "value": list(own), "series": pick(lang, "trésorerie propre", "own cash"),
+                      "dashed": False, "is_synthetic": [o["is_synthetic"] for o in own_origin],
+                      "source": [o["source"] for o in own_origin]}),
+        pd.DataFrame({"period_end": common, "value": [members.at[d, "value"] for d in common],
                       "series": pick(lang, "argent des activités des membres", "members' activities' money"),
-                      "dashed": True}),
+                      "dashed": True, "is_synthetic": [bool(members.at[d, "is_synthetic"]) for d in common],
+                      "source": [members.at[d, "source"] for d in common]}),
     ], ignore_index=True)
     cessation = []
-    lines = obs[obs["indicator"] == "CREDIT_LINES"].set_index("period_end")["value"]
-    for day, debts in obs[obs["indicator"] == "DEBTS_DUE"].set_index("period_end")["value"].items():
+    lines = obs[obs["indicator"] == "CREDIT_LINES"].set_index("period_end")
+    for day, debts in obs[obs["indicator"] == "DEBTS_DUE"].set_index("period_end").iterrows():
         cash_days = [d for d in common if d <= day]
         if cash_days and day in lines.index:
-            cessation.append({"period_end": day, "value": ex.cessation_ratio(own[cash_days[-1]], lines[day], debts)})
-    cessation = pd.DataFrame(cessation, columns=["period_end", "value"])
+            last = cash_days[-1]
+            cessation.append({"period_end": day, "value": ex.cessation_ratio(own[last], lines.at[day, "value"],
+                                                                             debts["value"]),
+                              **origin_of(net.loc[last], members.loc[last], lines.loc[day], debts)})
+    cessation = pd.DataFrame(cessation, columns=["period_end", "value", "is_synthetic", "source"])
     runway = None
     if common:
         last = common[-1]
@@ -110,9 +140,17 @@ def execution_view(*, session: Session, filters: Filters, entity: str, entity_na
         runway = ex.runway_months(own[last], own[earlier[-1]]) if earlier else None
     capital = obs[obs["indicator"] == "SHARE_CAPITAL"]
     equity, quasi = _latest(obs, "EQUITY"), _latest(obs, "QUASI_EQUITY")
+    origins = {
+        "schedule": Provenance.of_frame(plan),
+        "cessation": Provenance.of_frame(cessation.tail(1)),
+        "cash": Provenance.of_frame(cash[cash["period_end"] == common[-1]]) if common else Provenance(),
+        "equity": Provenance.of_frame(obs[obs["indicator"] == "EQUITY"].tail(1)),
+        "quasi_equity": Provenance.of_frame(obs[obs["indicator"] == "QUASI_EQUITY"].tail(1)),
+        "capital": Provenance.of_frame(capital),
+    }
     legal = _legal_lines(lang, capital=list(capital["value"]), equity=None if equity is None else equity["value"],
                          ratio=cessation["value"].iloc[-1] if not cessation.empty else None,
-                         breaches=int(plan["breaks_l626"].sum()), plan_adopted_on=plan_adopted_on)
+                         breaches=int(plan["breaks_l626"].sum()), plan_adopted_on=plan_adopted_on, origins=origins)
     year_rows = plan[plan["due_date"].map(lambda d: d.year == as_of.year).astype(bool)]
     return ExecutionView(
         entity=entity, entity_name=entity_name, schedule=plan, due_to_date=due_to_date, paid_to_date=paid_to_date,
@@ -120,45 +158,52 @@ def execution_view(*, session: Session, filters: Filters, entity: str, entity_na
         debt_left=sum(plan["amount_due"], ZERO) - sum(plan["amount_paid"], ZERO),
         due_this_year=sum(year_rows["amount_due"], ZERO),
         late=plan[(plan["status"] == "late").astype(bool)],
-        by_year=pd.DataFrame(by_year, columns=["year", "series", "value"]),
+        by_year=pd.DataFrame(by_year, columns=["year", "series", "value", "is_synthetic", "source"]),
         cash=cash, cessation=cessation,
         latest_cessation=cessation["value"].iloc[-1] if not cessation.empty else None,
         runway=runway, own_cash=own[common[-1]] if common else None,
-        members_cash=members[common[-1]] if common else None, cash_date=common[-1] if common else None,
+        members_cash=members.at[common[-1], "value"] if common else None, cash_date=common[-1] if common else None,
         legal=legal, equity=None if equity is None else equity["value"],
         quasi_equity=None if quasi is None else quasi["value"],
         is_synthetic=bool(plan["is_synthetic"].any() or obs["is_synthetic"].any()),
-        sources=sources_of(plan["source"], obs["source"]),
+        sources=list((Provenance.of_frame(plan) + Provenance.of_frame(obs)).sources),
+        origins=origins,
+        equity_date=None if equity is None else equity["period_end"],
+        quasi_equity_date=None if quasi is None else quasi["period_end"],
     )
 
 
 def _legal_lines(lang: str, *, capital: list[Decimal], equity: Decimal | None, ratio: Decimal | None, breaches: int,
-                 plan_adopted_on: dt.date | None) -> list[LegalLine]:
+                 plan_adopted_on: dt.date | None, origins: dict[str, Provenance]) -> list[LegalLine]:
     lines = []
     if ratio is not None:
         lines.append(LegalLine(pick(lang, "Test de cessation des paiements ≥ 1", "Cessation-of-payments test ≥ 1"),
-                               "L631-1", True, formatting.ratio(ratio, lang=lang), "green" if ratio >= 1 else "red"))
+                               "L631-1", True, formatting.ratio(ratio, lang=lang), "green" if ratio >= 1 else "red",
+                               origins["cessation"]))
     lines.append(LegalLine(pick(lang, "Dividendes : ≥ 5 % dès la 3e échéance, ≥ 10 % dès la 6e",
                                 "Instalments: ≥ 5 % from the 3rd, ≥ 10 % from the 6th"), "L626-18", True,
-                           pick(lang, f"{breaches} écart(s)", f"{breaches} breach(es)"), "red" if breaches else "green"))
+                           pick(lang, f"{breaches} écart(s)", f"{breaches} breach(es)"), "red" if breaches else "green",
+                           origins["schedule"]))
     if capital:
         floor = ex.capital_floor(capital)
         lines.append(LegalLine(pick(lang, "Capital variable ≥ ¼ du plus haut atteint", "Variable capital ≥ ¼ of its peak"),
                                pick(lang, "loi du 10/09/1947, art. 13", "law of 10/09/1947, art. 13"), True,
                                f"{formatting.money_compact(capital[-1], lang=lang)} / "
                                f"{formatting.money_compact(floor, lang=lang)}",
-                               "green" if capital[-1] >= floor else "red"))
+                               "green" if capital[-1] >= floor else "red", origins["capital"]))
         half = capital[-1] / 2
         lines.append(LegalLine(pick(lang, "Capitaux propres ≥ ½ capital social — informatif sous plan (L626-3)",
                                     "Equity ≥ ½ share capital — informative under a plan (L626-3)"),
                                "L225-248 / L223-42", False,
                                f"{formatting.money_compact(equity, lang=lang)} / {formatting.money_compact(half, lang=lang)}",
-                               None))
+                               None, origins["equity"] + origins["capital"]))
     end = ex.plan_end(plan_adopted_on) if plan_adopted_on else None
     lines.append(LegalLine(pick(lang, "Durée du plan : 10 ans au plus", "Plan length: 10 years at most"), "L626-12", True,
                            formatting.date_long(end, lang=lang) if end else
                            pick(lang, "date d'adoption à renseigner (plan de novembre 2021 : novembre 2031)",
-                                "adoption date to record (plan of November 2021: November 2031)"), None))
+                                "adoption date to record (plan of November 2021: November 2031)"), None,
+                           Provenance.document(pick(lang, "Versions du plan : date d'adoption",
+                                                    "Plan versions: adoption date"))))
     return lines
 
 
@@ -169,7 +214,7 @@ STATUS_LABELS = {"paid": ("payé", "paid"), "paid_late": ("payé en retard", "pa
 def schedule_table(view: ExecutionView, lang: str) -> pd.DataFrame:
     s = view.schedule
     en = lang == "en"
-    return pd.DataFrame({
+    return with_origin(pd.DataFrame({
         pick(lang, "Créancier", "Creditor"): s["creditor"],
         pick(lang, "Rang", "No."): s["seq"],
         pick(lang, "Échéance", "Due"): [formatting.date_short(d) for d in s["due_date"]],
@@ -179,16 +224,17 @@ def schedule_table(view: ExecutionView, lang: str) -> pd.DataFrame:
         pick(lang, "État", "State"): [STATUS_LABELS[x][en] for x in s["status"]],
         pick(lang, "Jours de retard", "Days late"): s["days_late"],
         "L626-18": ["✗" if b else "✓" for b in s["breaks_l626"]],
-    })
+    }), s["is_synthetic"], s["source"], lang)
 
 
 def legal_table(view: ExecutionView, lang: str) -> pd.DataFrame:
     marks = {"green": "✓", "red": "✗", None: "—"}
-    return pd.DataFrame({
+    return with_origin(pd.DataFrame({
         pick(lang, "Ligne", "Line"): [line.label for line in view.legal],
         pick(lang, "Article", "Article"): [line.article for line in view.legal],
         pick(lang, "Contraignante", "Binding"): [pick(lang, "oui", "yes") if line.binds else pick(lang, "non", "no")
                                                  for line in view.legal],
         pick(lang, "Valeur", "Value"): [line.value for line in view.legal],
         pick(lang, "Respectée", "Met"): [marks[line.status] for line in view.legal],
-    })
+    }), [line.origin.synthetic for line in view.legal], [" ; ".join(line.origin.sources) or None
+                                                         for line in view.legal], lang)

@@ -16,6 +16,7 @@ from smartdash.metrics.funding import (
     member_subscriptions,
     one_plus_one_coverage,
 )
+from smartdash.provenance import Provenance, with_origin
 from smartdash.views import Filters, pick
 
 
@@ -96,9 +97,9 @@ def discrepancies(*, session: Session) -> pd.DataFrame:
             fa, fb = figures.loc[a], figures.loc[b]
             rows.append({"label_fr": fa["label_fr"], "label_en": fa["label_en"], "value_a": fa["value"],
                          "location_a": fa["location"], "value_b": fb["value"], "location_b": fb["location"],
-                         "note": fb["note"] or fa["note"]})
+                         "note": fb["note"] or fa["note"], "document": fa["document"]})
     return pd.DataFrame(rows, columns=["label_fr", "label_en", "value_a", "location_a", "value_b", "location_b",
-                                       "note"])
+                                       "note", "document"])
 
 
 STATUS_LABELS = {
@@ -118,8 +119,16 @@ def coverage_frame(view: FundingView, names: dict[str, str], lang: str) -> pd.Da
                           (view.coverage_actual, pick(lang, "réalisée", "achieved"))):
         for row in frame.itertuples():
             if row.coverage is not None:
-                rows.append({"entity": names[row.entity], "series": series, "value": row.coverage})
-    return pd.DataFrame(rows, columns=["entity", "series", "value"])
+                origin = lines_origin(view, None if row.entity == "__total__" else row.entity)
+                rows.append({"entity": names[row.entity], "series": series, "value": row.coverage,
+                             "is_synthetic": origin.synthetic, "source": " ; ".join(origin.sources) or None})
+    return pd.DataFrame(rows, columns=["entity", "series", "value", "is_synthetic", "source"])
+
+
+def lines_origin(view: FundingView, entity: str | None = None) -> Provenance:
+    """Where the contributions behind a beneficiary's figures (every beneficiary's with None) come from."""
+    lines = view.lines if entity is None or view.lines.empty else view.lines[view.lines["beneficiary"] == entity]
+    return Provenance.of_frame(lines)
 
 
 def cumulative_frame(view: FundingView, entity: str, lang: str) -> pd.DataFrame:
@@ -129,11 +138,14 @@ def cumulative_frame(view: FundingView, entity: str, lang: str) -> pd.DataFrame:
     if c.empty:
         return pd.DataFrame(columns=["period_end", "value", "series", "dashed"])
     side = {"smartbe": "SmartBe", "matched": pick(lang, "égalés", "matched")}
+    origin = lines_origin(view, entity)
     return pd.DataFrame({
         "period_end": c["date"],
         "value": c["cumulative_eur"],
         "series": [side[s] for s in c["side"]],
         "dashed": c["basis"] == "planned",
+        "is_synthetic": origin.synthetic,
+        "source": " ; ".join(origin.sources) or None,
     }).sort_values("series", key=lambda s: s != "SmartBe", kind="stable")
 
 
@@ -141,7 +153,7 @@ def contributions_table(view: FundingView, lang: str) -> pd.DataFrame:
     """The contributions as the page lists them, French headers first."""
     lines = view.lines
     en = lang == "en"
-    return pd.DataFrame({
+    return with_origin(pd.DataFrame({
         pick(lang, "Apporteur", "Contributor"): lines["contributor"],
         pick(lang, "Instrument", "Instrument"): lines["instrument_en" if en else "instrument_fr"],
         pick(lang, "Prévu le", "Planned for"): [formatting.date_short(d) for d in lines["planned_date"]],
@@ -151,28 +163,29 @@ def contributions_table(view: FundingView, lang: str) -> pd.DataFrame:
                                          lines["received_amount"]],
         pick(lang, "Compte pour 1+1", "Counts for 1+1"): [pick(lang, "oui", "yes") if c else pick(lang, "non", "no")
                                                            for c in lines["counts"]],
-        pick(lang, "Démo", "Demo"): ["✱" if s else "" for s in lines["is_synthetic"]],
-    })
+    }), lines["is_synthetic"], lines["source"], lang)
 
 
 def subscriptions_frame(view: FundingView, names: dict[str, str], lang: str) -> pd.DataFrame:
     """Collection rate per entity and year (%), for the bar chart."""
     rows = []
     for entity, frame in view.subscriptions.items():
+        origin = lines_origin(view, entity)
         for row in frame.itertuples():
             if row.collection_rate is not None:
-                rows.append({"year": row.year, "series": names[entity], "value": row.collection_rate * 100})
-    return pd.DataFrame(rows, columns=["year", "series", "value"])
+                rows.append({"year": row.year, "series": names[entity], "value": row.collection_rate * 100,
+                             "is_synthetic": origin.synthetic, "source": " ; ".join(origin.sources) or None})
+    return pd.DataFrame(rows, columns=["year", "series", "value", "is_synthetic", "source"])
 
 
 def discrepancies_table(view: FundingView, lang: str) -> pd.DataFrame:
     """Where the plan disagrees with itself: both values with where each is printed."""
     d = view.discrepancies
-    return pd.DataFrame({
+    return with_origin(pd.DataFrame({
         pick(lang, "Chiffre", "Figure"): d["label_en" if lang == "en" else "label_fr"],
         pick(lang, "Valeur A", "Value A"): [formatting.money(v, lang=lang) for v in d["value_a"]],
         pick(lang, "Où", "Where"): d["location_a"],
         pick(lang, "Valeur B", "Value B"): [formatting.money(v, lang=lang) for v in d["value_b"]],
         pick(lang, "Où ", "Where "): d["location_b"],
         pick(lang, "Remarque", "Note"): d["note"],
-    })
+    }), [False] * len(d), d["document"], lang)

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from smartdash import formatting, queries
 from smartdash.metrics.people import attrition, members_per_adviser, stands_out, turnover
-from smartdash.views import Filters, pick, sources_of
+from smartdash.provenance import Provenance, grouped, with_origin
+from smartdash.views import Filters, pick
 
 AGE_BANDS = [("MEMBERS_AGE_U25", "< 25 ans", "< 25"), ("MEMBERS_AGE_26_45", "26–45 ans", "26–45"),
              ("MEMBERS_AGE_46P", "> 46 ans", "> 46")]
@@ -20,9 +21,11 @@ AGE_BANDS = [("MEMBERS_AGE_U25", "< 25 ans", "< 25"), ("MEMBERS_AGE_26_45", "26�
 
 @dataclass(frozen=True)
 class HeadcountView:
+    """Every frame carries is_synthetic and source per row (a sum is synthetic when any of its rows is)."""
+
     series: pd.DataFrame  # period_end, population, headcount, fte (summed over the entities shown)
     flows: pd.DataFrame  # year, population, entries, exits
-    pse: pd.DataFrame  # period_end, series (actual / plan), value
+    pse: pd.DataFrame  # period_end, series (actual / plan), value — from the plan's adoption on
     latest: pd.DataFrame  # population, headcount, fte, period_end
     attrition: dict[str, Decimal | None]  # population → last 12 months
     turnover: dict[str, Decimal | None]
@@ -30,9 +33,11 @@ class HeadcountView:
     sources: list[str]
 
 
-def headcount_view(*, session: Session, filters: Filters, entities: list[str]) -> HeadcountView:
-    """Headcount and FTE over time, entries and exits per year, job-protection-plan departures against plan,
-    attrition and turnover over the 12 months to the as-of date."""
+def headcount_view(*, session: Session, filters: Filters, entities: list[str],
+                   plan_adopted_on: dt.date | None = None) -> HeadcountView:
+    """Headcount and FTE over time, entries and exits per year, job-protection-plan departures against plan (none
+    before the plan was adopted, when its date is known), attrition and turnover over the 12 months to the as-of
+    date."""
     frame = queries.headcount(session=session, entities=entities, until=filters.as_of)
     plan = (queries.headcount(session=session, entities=entities, scenario="plan", plan_version=filters.plan_version)
             if filters.plan_version else frame.iloc[0:0])
@@ -40,18 +45,17 @@ def headcount_view(*, session: Session, filters: Filters, entities: list[str]) -
         return HeadcountView(*(pd.DataFrame(),) * 4, {}, {}, False, [])
     frame = frame.assign(fte=frame["fte"].map(lambda v: v if v is not None else Decimal(0)),
                          entries=frame["entries"].fillna(0), exits=frame["exits"].fillna(0))
-    series = frame.groupby(["period_end", "population"], as_index=False).agg(
-        headcount=("headcount", "sum"), fte=("fte", "sum"))
+    series = grouped(frame, ["period_end", "population"], headcount=("headcount", "sum"), fte=("fte", "sum"))
     frame["year"] = [d.year for d in frame["period_end"]]
-    flows = frame.groupby(["year", "population"], as_index=False).agg(
-        entries=("entries", "sum"), exits=("exits", "sum"))
+    flows = grouped(frame, ["year", "population"], entries=("entries", "sum"), exits=("exits", "sum"))
     staff = frame[frame["population"] == "staff"]
-    pse_actual = staff[staff["pse_departures"].notna()].groupby("period_end", as_index=False).agg(
-        value=("pse_departures", "sum"))
-    pse_plan = plan[(plan["population"] == "staff") & plan["pse_departures"].notna()].groupby(
-        "period_end", as_index=False).agg(value=("pse_departures", "sum"))
+    pse_actual = grouped(staff[staff["pse_departures"].notna()], ["period_end"], value=("pse_departures", "sum"))
+    pse_plan = grouped(plan[(plan["population"] == "staff") & plan["pse_departures"].notna()], ["period_end"],
+                       value=("pse_departures", "sum"))
     pse = pd.concat([pse_actual.assign(series="actual"), pse_plan.assign(series="plan")], ignore_index=True)
     pse = pse[pse["period_end"].isin(set(pse_plan["period_end"]))] if not pse_plan.empty else pse.iloc[0:0]
+    if plan_adopted_on is not None:  # departures under a plan cannot come before it
+        pse = pse[[d >= plan_adopted_on for d in pse["period_end"]]] if not pse.empty else pse
     last_day = series["period_end"].max()
     latest = series[series["period_end"] == last_day].assign(period_end=last_day)
     start = dt.date(last_day.year - 1, last_day.month, last_day.day) if not (
@@ -65,21 +69,24 @@ def headcount_view(*, session: Session, filters: Filters, entities: list[str]) -
         att[population] = attrition(int(window["exits"].sum()), base)
         turn[population] = turnover(int(window["exits"].sum()), int(window["entries"].sum()), base)
     return HeadcountView(series, flows, pse, latest, att, turn, bool(frame["is_synthetic"].any()),
-                         sources_of(frame["source"]))
+                         list(Provenance.of_frame(frame).sources))
 
 
 @dataclass(frozen=True)
 class MembershipView:
     period_end: dt.date | None
-    offices: pd.DataFrame  # office_name, region, members, advisers, per_adviser, stands_out
-    regions: pd.DataFrame  # period_end, region, members
+    offices: pd.DataFrame  # office_name, region, members, advisers, per_adviser, stands_out, is_synthetic, source
+    regions: pd.DataFrame  # period_end, region, members, is_synthetic, source
     median_per_adviser: Decimal | None
     total_members: int
     societaires: Decimal | None
-    ages: pd.DataFrame  # band, value
+    ages: pd.DataFrame  # band, value, is_synthetic, source
     ages_date: dt.date | None
-    is_synthetic: bool
+    is_synthetic: bool  # any figure the page shows (the regions' history included)
     sources: list[str]
+    offices_origin: Provenance = Provenance()  # the offices at `period_end`: members, advisers, their median
+    societaires_date: dt.date | None = None  # a yearly figure: its own date, not the offices'
+    societaires_origin: Provenance = Provenance()
 
 
 def membership_view(*, session: Session, filters: Filters) -> MembershipView:
@@ -100,7 +107,7 @@ def membership_view(*, session: Session, filters: Filters) -> MembershipView:
     ratios = [r for r in latest["per_adviser"] if r is not None]
     median = Decimal(statistics.median(ratios)) if ratios else None
     latest["stands_out"] = [stands_out(r, median) for r in latest["per_adviser"]]
-    regions = frame.groupby(["period_end", "region"], as_index=False).agg(members=("members", "sum"))
+    regions = grouped(frame, ["period_end", "region"], members=("members", "sum"))
     entity = frame["entity"].iloc[0]
     obs = queries.observations(session=session, indicators=[c for c, _f, _e in AGE_BANDS] + ["SOCIETAIRES"],
                                entities=[entity], until=filters.as_of)
@@ -109,8 +116,11 @@ def membership_view(*, session: Session, filters: Filters) -> MembershipView:
     labels = {c: (en if filters.lang == "en" else fr) for c, fr, en in AGE_BANDS}
     order = [c for c, _f, _e in AGE_BANDS]
     ages = ages_obs[ages_obs["period_end"] == ages_date].sort_values("indicator", key=lambda s: s.map(order.index))
-    ages = pd.DataFrame({"band": [labels[c] for c in ages["indicator"]], "value": list(ages["value"])})
+    ages = pd.DataFrame({"band": [labels[c] for c in ages["indicator"]], "value": list(ages["value"]),
+                         "is_synthetic": list(ages["is_synthetic"]), "source": list(ages["source"])})
     soc = obs[obs["indicator"] == "SOCIETAIRES"]
+    shown = Provenance.of_frame(latest) + Provenance.of_frame(regions) + Provenance.of_frame(ages) + \
+        Provenance.of_frame(soc.tail(1))
     return MembershipView(
         period_end=day,
         offices=latest[["office_name", "region", "members", "advisers", "per_adviser", "stands_out", "is_synthetic",
@@ -121,8 +131,11 @@ def membership_view(*, session: Session, filters: Filters) -> MembershipView:
         societaires=soc.iloc[-1]["value"] if not soc.empty else None,
         ages=ages,
         ages_date=ages_date,
-        is_synthetic=bool(latest["is_synthetic"].any()),
-        sources=sources_of(latest["source"]),
+        is_synthetic=shown.synthetic,
+        sources=list(shown.sources),
+        offices_origin=Provenance.of_frame(latest),
+        societaires_date=soc.iloc[-1]["period_end"] if not soc.empty else None,
+        societaires_origin=Provenance.of_frame(soc.tail(1)),
     )
 
 
@@ -134,23 +147,32 @@ def population_labels(lang: str) -> dict[str, str]:
 def headcount_lines(view: HeadcountView, population: str, lang: str) -> pd.DataFrame:
     """Headcount (solid) and FTE (dashed) of one population as trajectory series."""
     part = view.series[view.series["population"] == population]
+    origin = {"is_synthetic": list(part["is_synthetic"]), "source": list(part["source"])}
     return pd.concat([
         pd.DataFrame({"period_end": part["period_end"], "value": [Decimal(int(v)) for v in part["headcount"]],
-                      "series": pick(lang, "Effectif", "Headcount"), "dashed": False}),
+                      "series": pick(lang, "Effectif", "Headcount"), "dashed": False, **origin}),
         pd.DataFrame({"period_end": part["period_end"], "value": list(part["fte"]), "series": pick(lang, "ETP", "FTE"),
-                      "dashed": True}),
+                      "dashed": True, **origin}),
     ], ignore_index=True)
+
+
+def latest_origin(view: HeadcountView, population: str) -> Provenance:
+    """Where the latest headcount of a population comes from."""
+    return Provenance.of_frame(view.latest[view.latest["population"] == population])
 
 
 def flows_frame(view: HeadcountView, lang: str) -> pd.DataFrame:
     """Entries and exits per year and population. Columns: year, population, series, value."""
-    flows = view.flows.melt(id_vars=["year", "population"], value_vars=["entries", "exits"], var_name="flow")
+    flows = view.flows.melt(id_vars=["year", "population", "is_synthetic", "source"],
+                            value_vars=["entries", "exits"], var_name="flow")
     words = {"entries": pick(lang, "entrées", "entries"), "exits": pick(lang, "sorties", "exits")}
     return pd.DataFrame({
         "year": flows["year"],
         "population": flows["population"],
         "series": [words[fl] for fl in flows["flow"]],
         "value": [Decimal(int(v)) for v in flows["value"]],
+        "is_synthetic": list(flows["is_synthetic"]),
+        "source": list(flows["source"]),
     })
 
 
@@ -160,6 +182,8 @@ def pse_frame(view: HeadcountView, lang: str) -> pd.DataFrame:
         "month": [d.strftime("%m/%Y") for d in view.pse["period_end"]],
         "series": [pick(lang, "réel", "actual") if s == "actual" else "plan" for s in view.pse["series"]],
         "value": [Decimal(int(v)) for v in view.pse["value"]],
+        "is_synthetic": list(view.pse["is_synthetic"]),
+        "source": list(view.pse["source"]),
     })
 
 
@@ -167,13 +191,14 @@ def per_adviser_frame(view: MembershipView) -> pd.DataFrame:
     """Offices with advisers: office, value (members per adviser), stands_out."""
     rows = view.offices[view.offices["per_adviser"].notna()]
     return pd.DataFrame({"office": rows["office_name"], "value": list(rows["per_adviser"]),
-                         "stands_out": list(rows["stands_out"])})
+                         "stands_out": list(rows["stands_out"]), "is_synthetic": list(rows["is_synthetic"]),
+                         "source": list(rows["source"])})
 
 
 def offices_table(view: MembershipView, lang: str) -> pd.DataFrame:
     """The offices as the page lists them."""
     o = view.offices
-    return pd.DataFrame({
+    return with_origin(pd.DataFrame({
         pick(lang, "Bureau", "Office"): o["office_name"],
         pick(lang, "Région", "Region"): o["region"],
         pick(lang, "Membres", "Members"): [formatting.number(v, lang=lang) for v in o["members"]],
@@ -182,11 +207,12 @@ def offices_table(view: MembershipView, lang: str) -> pd.DataFrame:
         pick(lang, "Membres par conseiller", "Members per adviser"): [
             formatting.number(v, lang=lang) if v is not None else "—" for v in o["per_adviser"]],
         pick(lang, "À surveiller", "Stands out"): ["⚠" if s else "" for s in o["stands_out"]],
-    })
+    }), o["is_synthetic"], o["source"], lang)
 
 
 def regions_frame(view: MembershipView) -> pd.DataFrame:
     """Members per region over time as trajectory series."""
     r = view.regions
     return pd.DataFrame({"period_end": r["period_end"], "value": [Decimal(int(v)) for v in r["members"]],
-                         "series": r["region"], "dashed": False})
+                         "series": r["region"], "dashed": False, "is_synthetic": list(r["is_synthetic"]),
+                         "source": list(r["source"])})

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pandas as pd
 from sqlalchemy.orm import Session
 
 from smartdash import formatting, queries
-from smartdash.metrics.receivables import BUCKETS, days_past_due, dso, overdue_ratio, share_over_90
+from smartdash.metrics.receivables import (
+    BUCKETS,
+    PaymentRule,
+    days_past_due,
+    dso,
+    overdue_ratio,
+    payment_rule,
+    share_over_90,
+    trailing_sales,
+)
+from smartdash.provenance import Provenance, with_origin
 from smartdash.views import pick
 
 BUCKET_LABELS = {
@@ -23,21 +33,31 @@ BUCKET_LABELS = {
 class ReceivablesView:
     entity: str
     as_of: dt.date | None
-    buckets: pd.DataFrame  # bucket, label, items, amount
+    buckets: pd.DataFrame  # bucket, label, items, amount, is_synthetic
     total: Decimal
     overdue: Decimal
     overdue_ratio: Decimal | None
     share_over_90: Decimal | None
     dso_days: Decimal | None
     dso_period: tuple[dt.date, dt.date] | None
-    trend: pd.DataFrame  # as_of, bucket label, value
-    by_office: pd.DataFrame  # office_name, bucket label, value
-    reminders: pd.DataFrame  # year, value
+    trend: pd.DataFrame  # as_of, label (bucket), value, is_synthetic
+    by_office: pd.DataFrame  # office_name, label (bucket), value, is_synthetic
+    reminders: pd.DataFrame  # year, value, is_synthetic, source
     is_synthetic: bool
+    origin: Provenance = Provenance()  # the open items of the snapshot
+    dso_trend: pd.DataFrame = field(default_factory=pd.DataFrame)  # period_end, value (days), is_synthetic, source
+    dso_origin: Provenance = Provenance()  # the latest DSO: its items and its sales
+    rule: PaymentRule | None = None  # the legal payment terms of the entity's country at the snapshot
+    references: pd.DataFrame = field(default_factory=pd.DataFrame)  # code, value, unit, period_end, is_synthetic,
+    #                                                                 source — published figures of the snapshot's year
+
+
+REFERENCE_CODES = ("TRADE_RECEIVABLES", "OVERDUE_REMINDED", "REMINDERS_SENT")
 
 
 def receivables_view(*, session: Session, entity: str, as_of: dt.date, lang: str = "fr") -> ReceivablesView:
-    """Open receivables of one entity at its newest snapshot on or before `as_of`."""
+    """Open receivables of one entity at its newest snapshot on or before `as_of`, the DSO over time against the
+    legal payment terms of the entity's country, and the figures published for the snapshot's year."""
     labels = BUCKET_LABELS["en" if lang == "en" else "fr"]
     ageing = queries.ageing(session=session, entity=entity, until=as_of)
     if ageing.empty:
@@ -52,41 +72,115 @@ def receivables_view(*, session: Session, entity: str, as_of: dt.date, lang: str
         "label": [labels[b] for b in BUCKETS],
         "items": [int(snap[snap["bucket"] == b]["items"].sum()) for b in BUCKETS],
         "amount": [amounts.get(b, Decimal(0)) for b in BUCKETS],
+        "is_synthetic": [bool(snap[snap["bucket"] == b]["is_synthetic"].any()) for b in BUCKETS],
     })
     total = sum(buckets["amount"], Decimal(0))
+    origins = queries.receivable_origins(session=session, entity=entity, as_of=day)
+    origin = Provenance.of_frame(origins)
     sales = queries.observations(session=session, indicators=["SALES_TTC"], entities=[entity], until=day)
-    start = dt.date(day.year - 1, day.month, 1) if day.month != 12 else dt.date(day.year, 1, 1)
-    window = sales[sales["period_end"] >= start]
-    dso_days, period = None, None
-    if len(window) >= 12:
-        window = window.tail(12)
-        first = window["period_end"].iloc[0]
-        period_start = dt.date(first.year, first.month, 1)
-        period_end = window["period_end"].iloc[-1]
-        period = (period_start, period_end)
-        dso_days = dso(total, sum(window["value"], Decimal(0)), (period_end - period_start).days + 1)
+    monthly = list(zip(sales["period_end"], sales["value"], strict=True))
+    sales_flag = dict(zip(sales["period_end"], sales["is_synthetic"], strict=True))
+    totals = ageing.groupby("as_of", sort=True).agg(amount=("amount", lambda v: sum(v, Decimal(0))),
+                                                    is_synthetic=("is_synthetic", "any"))
+    points = []
+    for snapshot, row in totals.iterrows():
+        window = trailing_sales(snapshot, monthly)
+        if window is None:
+            continue
+        first, last, sold = window
+        days = dso(row["amount"], sold, (last - first).days + 1)
+        if days is not None:
+            synthetic = bool(row["is_synthetic"]) or any(bool(f) for d, f in sales_flag.items() if first <= d <= last)
+            points.append({"period_end": snapshot, "value": days, "is_synthetic": synthetic, "first": first,
+                           "last": last})
+    dso_trend = pd.DataFrame(points, columns=["period_end", "value", "is_synthetic", "first", "last"])
+    latest = dso_trend.iloc[-1] if not dso_trend.empty and dso_trend.iloc[-1]["period_end"] == day else None
+    window_sales = sales[(sales["period_end"] >= latest["first"]) & (sales["period_end"] <= latest["last"])] \
+        if latest is not None else sales.iloc[0:0]
     trend = ageing.assign(label=[labels[b] for b in ageing["bucket"]]).rename(columns={"amount": "value"})
     offices = queries.ageing_by_office(session=session, entity=entity, as_of=day)
     offices = offices.assign(label=[labels[b] for b in offices["bucket"]]).rename(columns={"amount": "value"})
     reminders = queries.observations(session=session, indicators=["REMINDERS_SENT"], entities=[entity], until=as_of)
     reminders = pd.DataFrame({"year": [d.year for d in reminders["period_end"]], "value": list(reminders["value"]),
-                              "is_synthetic": list(reminders["is_synthetic"])})
+                              "is_synthetic": list(reminders["is_synthetic"]), "source": list(reminders["source"])})
+    published = queries.observations(session=session, indicators=list(REFERENCE_CODES), entities=[entity], until=as_of)
+    published = published[[d.year == day.year for d in published["period_end"]]]
+    published = published.sort_values("indicator", key=lambda c: c.map(REFERENCE_CODES.index), kind="stable")
     return ReceivablesView(
         entity=entity, as_of=day, buckets=buckets, total=total, overdue=total - amounts.get("not_due", Decimal(0)),
-        overdue_ratio=overdue_ratio(amounts), share_over_90=share_over_90(amounts), dso_days=dso_days,
-        dso_period=period, trend=trend[["as_of", "label", "value"]],
-        by_office=offices[["office_name", "label", "value"]],
-        reminders=reminders, is_synthetic=bool(snap["is_synthetic"].any()),
+        overdue_ratio=overdue_ratio(amounts), share_over_90=share_over_90(amounts),
+        dso_days=None if latest is None else latest["value"],
+        dso_period=None if latest is None else (latest["first"], latest["last"]),
+        trend=trend[["as_of", "label", "value", "is_synthetic"]],
+        by_office=offices[["office_name", "label", "value", "is_synthetic"]],
+        reminders=reminders, is_synthetic=bool(snap["is_synthetic"].any()), origin=origin,
+        dso_trend=dso_trend[["period_end", "value", "is_synthetic"]],
+        dso_origin=origin + Provenance.of_frame(window_sales) if latest is not None else Provenance(),
+        rule=payment_rule(queries.entity_country(session=session, entity=entity) or "", day),
+        references=pd.DataFrame({"code": list(published["indicator"]), "value": list(published["value"]),
+                                 "period_end": list(published["period_end"]),
+                                 "is_synthetic": list(published["is_synthetic"]),
+                                 "source": list(published["source"])}),
     )
 
 
+REFERENCE_LABELS = {
+    "TRADE_RECEIVABLES": ("Créances commerciales au bilan", "Trade receivables on the balance sheet"),
+    "OVERDUE_REMINDED": ("Encours relancé : factures impayées visées par les rappels de l'année (pas un solde échu "
+                         "à une date)", "Outstanding under reminder: unpaid invoices the year's reminders were about "
+                         "(not a past-due balance at a date)"),
+    "REMINDERS_SENT": ("Rappels de factures impayées envoyés dans l'année", "Unpaid-invoice reminders sent in the "
+                                                                          "year"),
+}
+
+
+def references_table(view: ReceivablesView, lang: str) -> pd.DataFrame:
+    """The figures published for the snapshot's year, each dated by its own period and with its origin."""
+    r = view.references
+    units = {"REMINDERS_SENT": "count"}
+    return with_origin(pd.DataFrame({
+        pick(lang, "Chiffre", "Figure"): [pick(lang, *REFERENCE_LABELS[c]) for c in r["code"]],
+        pick(lang, "Valeur", "Value"): [formatting.value(v, units.get(c, "EUR"), lang=lang)
+                                        for c, v in zip(r["code"], r["value"], strict=True)],
+        pick(lang, "Période", "Period"): [pick(lang, "au ", "at ") + formatting.date_short(d)
+                                          if c == "TRADE_RECEIVABLES" else pick(lang, "en ", "in ") + str(d.year)
+                                          for c, d in zip(r["code"], r["period_end"], strict=True)],
+    }), r["is_synthetic"], r["source"], lang)
+
+
+def ageing_frame(view: ReceivablesView) -> pd.DataFrame:
+    """The snapshot's open amount per bucket for the ageing chart: bucket (label), value (€), is_synthetic."""
+    b = view.buckets
+    return pd.DataFrame({"bucket": b["label"], "value": list(b["amount"]), "is_synthetic": list(b["is_synthetic"])})
+
+
+def page_sources(view: ReceivablesView) -> list[str]:
+    """Every source behind what the page shows: the items, the sales, the published figures, the reminders."""
+    shown = view.origin + view.dso_origin + Provenance.of_frame(view.references) + Provenance.of_frame(view.reminders)
+    return list(shown.sources)
+
+
+def dso_lines(view: ReceivablesView, lang: str) -> pd.DataFrame:
+    """The DSO per snapshot as a trajectory series (days), with its origin."""
+    t = view.dso_trend
+    return pd.DataFrame({"period_end": t["period_end"], "value": list(t["value"]), "series": "DSO", "dashed": False,
+                         "is_synthetic": list(t["is_synthetic"])})
+
+
+def dso_rules(view: ReceivablesView, lang: str) -> list[tuple[Decimal, str, str]]:
+    """The legal payment terms of the entity's country as (days, label, colour) reference lines."""
+    colours = ("#7B5EA7", "#C62828")
+    return [(Decimal(t.days), pick(lang, t.label_fr, t.label_en), colours[i % 2])
+            for i, t in enumerate(view.rule.terms if view.rule else ())]
+
+
 def clients_table(frame: pd.DataFrame, as_of: dt.date, lang: str) -> pd.DataFrame:
-    """The largest overdue clients as the page lists them."""
-    return pd.DataFrame({
+    """The largest overdue clients as the page lists them, each with its origin."""
+    return with_origin(pd.DataFrame({
         pick(lang, "Client", "Client"): frame["client"],
         pick(lang, "Factures échues", "Past-due invoices"): frame["invoices"],
         pick(lang, "Montant échu", "Past due"): [formatting.money(v, lang=lang, places=2) for v in frame["overdue"]],
         pick(lang, "Plus ancienne échéance", "Oldest due date"): [formatting.date_long(d, lang=lang)
                                                                    for d in frame["oldest_due_date"]],
         pick(lang, "Jours de retard", "Days past due"): [days_past_due(as_of, d) for d in frame["oldest_due_date"]],
-    })
+    }), frame["is_synthetic"], frame["source"], lang)
