@@ -1446,11 +1446,14 @@ class DemoBuilder:
         staff = {"SMARTFR": 138, "GRANDSENSEMBLE": 46, "ALTERNA": 14}
         members = {"SMARTFR": 3100, "GRANDSENSEMBLE": 1250, "ALTERNA": 380}
         pse_plan = {"SMARTFR": [6, 6, 5, 5, 4, 4], "GRANDSENSEMBLE": [3, 2, 2, 1, 1, 1], "ALTERNA": [1, 0, 1, 0, 0, 0]}
+        # the plan of November 2021 only envisages a job-protection plan: its (fictitious) calendar runs in the first
+        # half of 2022, after the plan, never before it
+        pse_year = 2022
         for entity in staff:
             s, m = staff[entity], members[entity]
             for day in month_ends(dt.date(2021, 1, 1), DEMO_END):
                 pse = 0
-                if day.year == 2021 and day.month in (1, 2, 3, 4, 5, 6):
+                if day.year == pse_year and day.month in (1, 2, 3, 4, 5, 6):
                     pse = max(0, pse_plan[entity][day.month - 1] + self.rng.choice((-1, 0, 0, 1)))
                 s_entries = self.rng.randint(0, 3)
                 s_exits = self.rng.randint(0, 3) + pse
@@ -1480,7 +1483,7 @@ class DemoBuilder:
                         source=SYNTHETIC,
                         synthetique=True,
                     )
-                for version in (PLAN_2021, PLAN_2024) if day.year == 2021 and day.month <= 6 else ():
+                for version in (PLAN_2021, PLAN_2024) if day.year == pse_year and day.month <= 6 else ():
                     self.add(
                         "headcount",
                         entite=entity,
@@ -1599,12 +1602,13 @@ class DemoBuilder:
                 amounts = [_money(_d(r) * scale) for r in raw]
                 amounts[-1] += share_total - sum(amounts)
                 for amount in amounts:
+                    term = self.rng.choice((30, 30, 45, 60))  # days from invoice to due date
                     if past_due:
                         days_due = self.rng.choice((5, 12, 25, 29, 30, 31, 45, 58, 60, 61, 75, 90, 91, 120, 200, 340))
-                    else:
-                        days_due = -self.rng.randint(0, 59)
+                    else:  # not yet due, but invoiced on or before the snapshot: an item cannot be open before it exists
+                        days_due = -self.rng.randint(0, term)
                     due = as_of - dt.timedelta(days=days_due)
-                    invoice = due - dt.timedelta(days=self.rng.choice((30, 30, 45, 60)))
+                    invoice = due - dt.timedelta(days=term)
                     items.append((amount, invoice, due))
             for i, (amount, invoice, due) in enumerate(items, start=1):
                 office = self.rng.choices(offices, weights=weights)[0][0]

@@ -378,6 +378,13 @@ def _due_not_before_invoice(row: dict) -> str | None:
     return None
 
 
+def _invoiced_by_snapshot(row: dict) -> str | None:
+    if row.get("date_facture") and row.get("date_situation") and row["date_facture"] > row["date_situation"]:
+        return "date_facture|une date de facture au plus tard à la date de la situation (une créance ouverte à " \
+               "cette date est déjà facturée)"
+    return None
+
+
 def _plan_needs_version(row: dict) -> str | None:
     if row.get("scenario") == "plan" and not row.get("version_plan"):
         return "version_plan|le code de la version du plan (obligatoire pour le scénario plan)"
@@ -409,6 +416,7 @@ def _amber_before_red(row: dict) -> str | None:
 
 FTE_NOT_ABOVE_HEADCOUNT = RowCheck(("etp", "effectif"), _fte_not_above_headcount)
 DUE_NOT_BEFORE_INVOICE = RowCheck(("date_echeance", "date_facture"), _due_not_before_invoice)
+INVOICED_BY_SNAPSHOT = RowCheck(("date_facture", "date_situation"), _invoiced_by_snapshot)
 PLAN_NEEDS_VERSION = RowCheck(("scenario", "version_plan"), _plan_needs_version)
 AMBER_BEFORE_RED = RowCheck(("seuil_orange", "seuil_rouge", "mode_seuils"), _amber_before_red)
 
@@ -843,7 +851,7 @@ RECEIVABLES = _register(
         description_fr="Un fichier est la situation complète d'une entité à sa date : les créances de cette entité "
                        "et de cette date déjà enregistrées mais absentes du fichier (payées depuis) sont retirées. "
                        "L'aperçu les annonce ; l'annulation du chargement les rétablit.",
-        checks=(DUE_NOT_BEFORE_INVOICE, _actual_not_in_future("date_situation")),
+        checks=(DUE_NOT_BEFORE_INVOICE, INVOICED_BY_SNAPSHOT, _actual_not_in_future("date_situation")),
     )
 )
 

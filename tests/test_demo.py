@@ -142,3 +142,19 @@ def test_weekly_history_runs_from_2021_to_the_demo_end(demo_store):
         ).one()
     assert (first, last) == (dt.date(2021, 1, 3), dt.date(2026, 11, 22))
     assert n == (last - first).days // 7 + 1
+
+
+def test_no_open_item_is_invoiced_after_its_snapshot(demo_store):
+    with session_scope(demo_store.engine) as s:
+        later = s.scalar(select(func.count()).select_from(m.ReceivableItem)
+                         .where(m.ReceivableItem.invoice_date > m.ReceivableItem.as_of))
+        at_end_2023 = s.scalar(select(func.count()).select_from(m.ReceivableItem)
+                               .where(m.ReceivableItem.as_of == END_2023))
+    assert later == 0
+    assert at_end_2023 == 320
+
+
+def test_job_protection_plan_departures_come_after_the_plan_of_november_2021(demo_store):
+    with session_scope(demo_store.engine) as s:
+        first = s.scalar(select(func.min(m.Headcount.period_end)).where(m.Headcount.pse_departures > 0))
+    assert first is not None and first > dt.date(2021, 11, 30)

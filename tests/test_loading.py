@@ -72,6 +72,9 @@ BAD_INPUTS = [
      [(2, "etp")], "inférieur ou égal"),
     ("due before invoice", "date_situation;entite;client;facture;date_facture;date_echeance;montant_du\n"
      "31/01/2024;SMARTCOOP;A;X1;15/01/2024;01/01/2024;10\n", {}, [(2, "date_echeance")], "postérieure"),
+    ("invoiced after its snapshot", "date_situation;entite;client;facture;date_facture;date_echeance;montant_du\n"
+     "31/12/2023;SMARTCOOP;A;X1;15/01/2024;15/02/2024;10\n", {}, [(2, "date_facture")],
+     "au plus tard à la date de la situation"),
     ("office of another entity", "date_situation;entite;bureau;client;facture;date_facture;date_echeance;montant_du\n"
      "31/01/2024;SMARTFR;GAND;A;X1;01/01/2024;31/01/2024;10\n", {}, [(2, "bureau")], "bureau de l'entité indiquée"),
     ("too many rows", "bureau;fin_periode;membres\nGAND;31/12/2024;3\nGAND;30/06/2024;3\n", {"max_rows": 1},

@@ -17,6 +17,7 @@ from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE, XL_TICK_LABEL_POSITION
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 from sqlalchemy import Engine
@@ -157,7 +158,7 @@ class Deck:
             lang, "aucun document (valeurs générées)", "no document (generated values)")))
         self.text(slide, "\n".join(lines), MARGIN, self.height - Inches(1.0), self.width - 2 * MARGIN, Inches(0.5),
                   size=10, colour=GREY)
-        self.info.origins[len(self.prs.slides)] = origin
+        self.info.origins[self.prs.slides.index(slide) + 1] = origin
         self.info.synthetic |= origin.synthetic
         self.info.sources |= set(origin.sources)
 
@@ -192,8 +193,11 @@ class Deck:
             else:
                 plot_series.format.fill.solid()
                 plot_series.format.fill.fore_color.rgb = _rgb(colour)
-        for plot_series, flags, (_name, _values, colour) in zip(chart.plots[0].series, synthetic or [], series,
-                                                                strict=False):
+        for plot_series, flags, (_name, values, colour) in zip(chart.plots[0].series, synthetic or [], series,
+                                                               strict=False):
+            drawn = [f for f, v in zip(flags, values, strict=False) if v is not None]
+            if drawn and all(drawn) and kind in (XL_CHART_TYPE.LINE, XL_CHART_TYPE.LINE_MARKERS):
+                plot_series.format.line.color.rgb = _rgb(_lighter(colour, 0.5))  # a wholly generated line is pale
             for i, flag in enumerate(flags):
                 if not flag:
                     continue
@@ -211,9 +215,12 @@ class Deck:
 
     def table(self, slide, header: list[str], rows: list[list[str]], *, top=BODY_TOP, widths: list[float] | None = None,
               fills: dict[tuple[int, int], str] | None = None, size: int = 13) -> None:
+        row_height = min(Inches(0.4), int((self.height - top - Inches(1.05)) / (len(rows) + 1)))
         shape = slide.shapes.add_table(len(rows) + 1, len(header), MARGIN, top, self.width - 2 * MARGIN,
-                                       Inches(0.4) * (len(rows) + 1))
+                                       row_height * (len(rows) + 1))
         table = shape.table
+        for row in table.rows:
+            row.height = row_height
         if widths:
             total = sum(widths)
             for i, w in enumerate(widths):
@@ -326,15 +333,20 @@ def build_deck(engine: Engine, *, filters: Filters, template: Path | None = None
                         "red": pick(lang, "rouge", "red"), None: pick(lang, "sans plan", "no plan")}
         rows, fills = [], {}
         for i, t in enumerate(tiles[:14]):
-            rows.append([t.label, t.entity_name, formatting.value(t.value, t.unit, lang=lang, compact=True),
+            rows.append([t.label, t.entity_name, formatting.value(t.value, t.unit, lang=lang, compact=True)
+                         + (" ✱" if t.is_synthetic else ""),
                          formatting.value(t.plan_value, t.unit, lang=lang, compact=True) if t.plan_value is not None
                          else "—", formatting.date_short(t.period_end), f"{status_words[t.status]} {t.trend}"])
             fills[(i, 5)] = RAG[t.status]
         deck.table(slide, [pick(lang, "Indicateur", "Indicator"), pick(lang, "Entité", "Entity"),
                            pick(lang, "Valeur", "Value"), "Plan", pick(lang, "Au", "As of"), pick(lang, "Statut", "Status")],
                    rows, fills=fills, widths=[3, 2, 1.4, 1.4, 1.3, 1.4], size=12, top=Inches(1.55))
-        slide = deck.slide(pick(lang, "Points d'attention", "What needs attention"),
-                           pick(lang, "Exceptions seulement : ce qui est rouge ou orange", "Exceptions only"))
+        tiles_origin = sum((provenance.Provenance.of([t.is_synthetic], [t.source]) for t in tiles[:14]),
+                           provenance.Provenance())
+        deck.footnote(slide, tiles_origin)
+        slide = attention_slide = deck.slide(pick(lang, "Points d'attention", "What needs attention"),
+                                             pick(lang, "Exceptions seulement : ce qui est rouge ou orange",
+                                                  "Exceptions only"))
         deck.bullets(slide, [(a.message, a.severity) for a in attention[:10]] or
                      [(pick(lang, "Rien à signaler.", "Nothing to report."), "green")], Inches(1.6), size=15)
 
@@ -347,17 +359,20 @@ def build_deck(engine: Engine, *, filters: Filters, template: Path | None = None
             info.synthetic |= view.is_synthetic
             info.sources |= set(view.sources)
             years = sorted({d.year for d in view.trajectory["period_end"]})
-            series = []
+            series, flags = [], []
             for (label, part), colour in zip(view.trajectory.groupby("series", sort=False), charts.PALETTE, strict=False):
                 by_year = {d.year: v for d, v in zip(part["period_end"], part["value"], strict=True)}
+                synthetic = {d.year: bool(f) for d, f in zip(part["period_end"], part["is_synthetic"], strict=True)}
                 series.append((label, [by_year.get(y) for y in years], colour))
+                flags.append([synthetic.get(y, False) for y in years])
             slide = deck.slide(pick(lang, f"Capitaux propres — {name} (€)", f"Equity — {name} (€)"), pick(
                 lang, f"Réel contre le plan ; équilibre visé : {view.break_even_year or '—'} ; capitaux propres "
                       f"positifs prévus : {view.plan_positive_year or 'au-delà du plan'}",
                 f"Actual against plan; break-even target: {view.break_even_year or '—'}; equity positive planned: "
                 f"{view.plan_positive_year or 'beyond the plan'}"))
             deck.chart(slide, XL_CHART_TYPE.LINE_MARKERS, [str(y) for y in years], series,
-                       number_format=euro_format(v for _n, values, _c in series for v in values))
+                       number_format=euro_format(v for _n, values, _c in series for v in values), synthetic=flags)
+            deck.footnote(slide, provenance.Provenance.of_frame(view.trajectory))
         code, name = entities[0] if entities else (None, None)
         if code:
             view = equity_views.equity_view(session=s, filters=filters, entity=code, entity_name=name)
@@ -368,13 +383,15 @@ def build_deck(engine: Engine, *, filters: Filters, template: Path | None = None
                           "capital_paid_in": pick(lang, "Capital", "Capital"),
                           "shares_repaid": pick(lang, "Parts remb.", "Shares repaid"),
                           "other": pick(lang, "Autres", "Other"), "closing": pick(lang, "Clôture", "Closing")}
-                png = chart_png(charts.waterfall_chart(equity_views.bridge_frame(bridge, labels), lang=lang,
+                png = chart_png(charts.waterfall_chart(view.actual_origin.flag(equity_views.bridge_frame(bridge, labels)),
+                                                       lang=lang,
                                                        title="").properties(width=1100, height=420), lang=lang)
                 slide = deck.slide(pick(lang, f"Pont des capitaux propres {year} — {name} (€)",
                                         f"Equity bridge {year} — {name} (€)"),
                                    pick(lang, f"Contrôle (comptabilisé − calculé) : {_money(bridge.control, lang)}",
                                         f"Control (booked − computed): {_money(bridge.control, lang)}"))
                 deck.picture(slide, png, top=Inches(1.6))
+                deck.footnote(slide, view.actual_origin)
 
         # funding
         report(0.5, pick(lang, "Financement", "Funding"))
@@ -388,23 +405,30 @@ def build_deck(engine: Engine, *, filters: Filters, template: Path | None = None
             slide = deck.slide(pick(lang, "Règle du 1+1 : couverture prévue et réalisée", "1+1 rule: coverage"),
                                definition.describe(lang) + pick(lang, f" Version du plan : {filters.plan_version}.",
                                                                 f" Plan version: {filters.plan_version}."))
+            per_entity = [funding_views.lines_origin(fview, None if e == "__total__" else e).synthetic
+                          for e in fview.coverage_planned["entity"]]
             deck.chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, cats, [
                 (pick(lang, "prévue", "planned"), list(fview.coverage_planned["coverage"]), charts.PALETTE[0]),
                 (pick(lang, "réalisée", "achieved"), list(fview.coverage_actual["coverage"]), charts.PALETTE[1]),
                 (pick(lang, "règle : 1,0", "rule: 1.0"), [1] * len(cats), "9E9E9E"),
-            ], number_format="0.00", top=Inches(1.8))
+            ], number_format="0.00", top=Inches(1.8), synthetic=[per_entity, per_entity])
+            deck.footnote(slide, funding_views.lines_origin(fview))
 
         # execution
         report(0.6, pick(lang, "Exécution du plan", "Plan execution"))
-        due, paid, late_lines = {}, {}, []
+        due, paid, late_lines, synthetic_years = {}, {}, [], set()
+        execution_origin = provenance.Provenance()
         for code, name in entities:
             xview = execution_views.execution_view(session=s, filters=filters, entity=code, entity_name=name,
                                                    plan_adopted_on=None)
             info.synthetic |= xview.is_synthetic
             info.sources |= set(xview.sources)
+            execution_origin += xview.origins["schedule"]
             for row in xview.by_year.itertuples():
                 target = due if row.series == pick(lang, "dû", "due") else paid
                 target[row.year] = target.get(row.year, Decimal(0)) + row.value
+                if row.is_synthetic:
+                    synthetic_years.add(row.year)
             late_lines += [(f"{name} → {r.creditor} : {r.days_late} j" if lang != "en" else
                             f"{name} → {r.creditor}: {r.days_late} d", "red") for r in xview.late.itertuples()]
         if due:
@@ -415,10 +439,14 @@ def build_deck(engine: Engine, *, filters: Filters, template: Path | None = None
                                     "A missed or late instalment is red whatever else is green. ")
                                + (pick(lang, "En retard : ", "Late: ") + " ; ".join(t for t, _s in late_lines)
                                   if late_lines else pick(lang, "Aucun retard.", "Nothing late.")))
+            flags = [y in synthetic_years for y in years]
             deck.chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, [str(y) for y in years], [
                 (pick(lang, "dû", "due"), [due[y] for y in years], charts.PALETTE[0]),
                 (pick(lang, "payé", "paid"), [paid.get(y, Decimal(0)) for y in years], charts.PALETTE[1]),
-            ], number_format=euro_format(due.values()), top=Inches(1.8))
+            ], number_format=euro_format(due.values()), top=Inches(1.8), synthetic=[flags, flags])
+            deck.footnote(slide, execution_origin)
+        deck.footnote(attention_slide, tiles_origin + funding_views.lines_origin(fview) + execution_origin
+                      if not fview.lines.empty else tiles_origin + execution_origin)
 
         # headcount
         report(0.7, pick(lang, "Effectifs", "Headcount"))
@@ -431,14 +459,17 @@ def build_deck(engine: Engine, *, filters: Filters, template: Path | None = None
             slide = deck.slide(pick(lang, "Effectifs (personnes), 24 derniers mois", "Headcount (people), last 24 months"),
                                pick(lang, "Entités : ", "Entities: ") + ", ".join(n for _c, n in entities))
             half = (deck.width - 2 * MARGIN) // 2
+            shown = series[series["period_end"].isin(months)]
             for i, (population, colour) in enumerate((("members", charts.PALETTE[0]), ("staff", charts.PALETTE[1]))):
-                values = [int(series[(series["population"] == population) & (series["period_end"] == d)]["headcount"].sum())
-                          for d in months]
-                chart = deck.chart(slide, XL_CHART_TYPE.LINE, [d.strftime("%m/%Y") for d in months],
+                part = shown[shown["population"] == population].set_index("period_end")
+                values = [int(part.at[d, "headcount"]) if d in part.index else None for d in months]
+                flags = [bool(part.at[d, "is_synthetic"]) if d in part.index else False for d in months]
+                chart = deck.chart(slide, XL_CHART_TYPE.LINE_MARKERS, [d.strftime("%m/%Y") for d in months],
                                    [(labels[population], values, colour)], number_format="#,##0",
-                                   left=MARGIN + i * half, width=half - Inches(0.2), legend=False)
+                                   left=MARGIN + i * half, width=half - Inches(0.2), legend=False, synthetic=[flags])
                 chart.has_title = True
                 chart.chart_title.text_frame.text = labels[population]
+            deck.footnote(slide, provenance.Provenance.of_frame(shown))
 
         # membership
         report(0.8, pick(lang, "Sociétariat", "Membership"))
@@ -455,7 +486,9 @@ def build_deck(engine: Engine, *, filters: Filters, template: Path | None = None
                                     f"{formatting.number(mview.median_per_adviser, lang=lang)}"))
             deck.chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, list(rows["office_name"]),
                        [(pick(lang, "membres par conseiller", "members per adviser"), list(rows["per_adviser"]),
-                         charts.PALETTE[0])], number_format="#,##0", legend=False)
+                         charts.PALETTE[0])], number_format="#,##0", legend=False,
+                       synthetic=[[bool(f) for f in rows["is_synthetic"]]])
+            deck.footnote(slide, mview.offices_origin)
 
         # receivables
         report(0.9, pick(lang, "Créances", "Receivables"))
@@ -465,21 +498,48 @@ def build_deck(engine: Engine, *, filters: Filters, template: Path | None = None
             rview = receivables_views.receivables_view(session=s, entity=code, as_of=filters.as_of, lang=lang)
             if rview.as_of is None:
                 continue
-            info.synthetic |= rview.is_synthetic
             entity_name = queries.entities(session=s).set_index("code").loc[code, "name"]
-            slide = deck.slide(pick(lang, f"Créances par ancienneté — {entity_name} (€ TTC)",
-                                    f"Receivables by age — {entity_name} (€)"), pick(
+            past_due = formatting.percent(rview.overdue_ratio * 100, lang=lang) if rview.overdue_ratio is not None \
+                else "—"
+            slide = deck.slide(pick(lang, f"Créances par ancienneté et DSO — {entity_name}",
+                                    f"Receivables by age and DSO — {entity_name}"), pick(
                 lang, f"Situation du {formatting.date_long(rview.as_of, lang=lang)} · encours "
-                      f"{formatting.money_compact(rview.total, lang=lang)} · échu "
-                      f"{formatting.percent(rview.overdue_ratio * 100, lang=lang)} · DSO "
+                      f"{formatting.money_compact(rview.total, lang=lang)} TTC · échu {past_due} · DSO "
                       f"{formatting.value(rview.dso_days, 'days', lang=lang)}",
                 f"Snapshot of {formatting.date_long(rview.as_of, lang=lang)} · open "
-                f"{formatting.money_compact(rview.total, lang=lang)} · past due "
-                f"{formatting.percent(rview.overdue_ratio * 100, lang=lang)} · DSO "
+                f"{formatting.money_compact(rview.total, lang=lang)} incl. VAT · past due {past_due} · DSO "
                 f"{formatting.value(rview.dso_days, 'days', lang=lang)}"))
-            deck.chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, list(rview.buckets["label"]),
-                       [(pick(lang, "encours", "open"), list(rview.buckets["amount"]), charts.AGEING_COLOURS[3])],
-                       number_format=euro_format(rview.buckets["amount"]), legend=False, top=Inches(1.6))
+            half = (deck.width - 2 * MARGIN) // 2
+            height = deck.height - Inches(1.6) - Inches(1.5)
+            flags = [bool(f) for f in rview.buckets["is_synthetic"]]
+            chart = deck.chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, list(rview.buckets["label"]),
+                               [(pick(lang, "encours (€ TTC)", "open (€)"), list(rview.buckets["amount"]),
+                                 charts.AGEING_COLOURS[3])], number_format=euro_format(rview.buckets["amount"]),
+                               legend=False, top=Inches(1.6), width=half - Inches(0.2), height=height,
+                               synthetic=[flags])
+            chart.has_title = True
+            chart.chart_title.text_frame.text = pick(lang, "Encours par ancienneté (€ TTC)", "Open amount by age (€)")
+            origin = rview.origin + rview.dso_origin + provenance.Provenance.of_frame(rview.references)
+            if not rview.dso_trend.empty:
+                trend = rview.dso_trend
+                days = [formatting.date_short(d) for d in trend["period_end"]]
+                lines = [(pick(lang, t.label_fr, t.label_en), [t.days] * len(days), colour)
+                         for t, colour in zip(rview.rule.terms, ("7B5EA7", "C62828"), strict=False)]
+                chart = deck.chart(slide, XL_CHART_TYPE.LINE_MARKERS, days,
+                                   [("DSO", list(trend["value"]), charts.PALETTE[0]), *lines], number_format="0",
+                                   top=Inches(1.6), left=MARGIN + half, width=half - Inches(0.2), height=height,
+                                   synthetic=[[bool(f) for f in trend["is_synthetic"]]])
+                chart.has_legend = False  # the legal lines are named in the sentence under the charts
+                for legal in list(chart.plots[0].series)[1:]:
+                    legal.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+                    legal.marker.style = XL_MARKER_STYLE.NONE
+                chart.has_title = True
+                chart.chart_title.text_frame.text = pick(lang, "DSO par situation (jours)", "DSO per snapshot (days)")
+            terms = " ; ".join(pick(lang, t.label_fr, t.label_en) for t in rview.rule.terms)
+            deck.text(slide, pick(lang, f"Pointillés : {terms}. ", f"Dashed: {terms}. ") * bool(terms)
+                      + pick(lang, rview.rule.text_fr, rview.rule.text_en), MARGIN,
+                      deck.height - Inches(1.45), deck.width - 2 * MARGIN, Inches(0.4), size=11, colour=GREY)
+            deck.footnote(slide, origin)
 
         # the committee's notes and open actions for the meeting these figures are for
         if notes is None:
