@@ -32,7 +32,7 @@ FR_TITLES = ["Comité de suivi du plan de continuation", "Ordre du jour", "Synth
              "Capitaux propres — Alterna (€)", "Pont des capitaux propres 2025 — SmartFr (€)",
              "Règle du 1+1 : couverture prévue et réalisée", "Exécution du plan : échéances dues et payées (€)",
              "Effectifs (personnes), 24 derniers mois", "Membres par conseiller, par bureau",
-             "Créances par ancienneté — SmartCoop (€ TTC)", "Annexe : sources des chiffres"]
+             "Créances par ancienneté et DSO — SmartCoop", "Annexe : sources des chiffres"]
 
 
 @pytest.fixture(scope="module")
@@ -163,3 +163,44 @@ def test_the_export_page_builds_the_deck_with_progress(demo_store, app_env):
     assert not at.exception
     assert at.success[0].value == "14 diapositives, chiffres au 22 novembre 2026."
     assert "démonstration" in at.warning[-1].value
+
+
+def slide_text(slide) -> str:
+    return "\n".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+
+
+def test_every_slide_with_figures_cites_its_sources_and_marks_synthetic_ones(decks):
+    prs, info = decks["fr"]
+    for number, slide in enumerate(prs.slides, start=1):
+        if any(shape.has_chart or shape.has_table or shape.shape_type == 13 for shape in slide.shapes):
+            assert number in info.origins, slide_title(slide)  # a chart, table or picture has its footnote
+        text = slide_text(slide)
+        if number in info.origins:
+            assert "Sources : " in text, slide_title(slide)
+            assert ("✱ démo / synthétique" in text) == info.origins[number].synthetic, slide_title(slide)
+        else:
+            assert "Sources : " not in text and "démo / synthétique" not in text, slide_title(slide)
+    by_title = {slide_title(s): n for n, s in enumerate(prs.slides, start=1)}
+    assert info.origins[by_title["Créances par ancienneté et DSO — SmartCoop"]].synthetic  # generated open items
+    english = " ".join(slide_text(s) for s in decks["en"][0].slides)
+    assert "✱ demo / synthetic" in english and "Sources: " in english
+
+
+def test_the_receivables_slide_draws_the_dso_against_the_belgian_payment_terms(decks):
+    prs, _info = decks["fr"]
+    slide = next(s for s in prs.slides if slide_title(s).startswith("Créances"))
+    ageing, trend = charts_of(slide)
+    names = [s.name for s in trend.plots[0].series]
+    assert names[0] == "DSO" and len(names) == 3
+    assert [set(s.values) for s in list(trend.plots[0].series)[1:]] == [{30.0}, {60.0}]
+    assert "loi du 2 août 2002" in slide_text(slide)
+
+
+def test_the_deck_at_end_2023_cites_the_annual_report_for_the_membership_slide(demo_store):
+    data, info = build_deck(demo_store.engine, filters=Filters(None, dt.date(2023, 12, 31), "previous",
+                                                               "PLAN-2021-11", "fr"))
+    prs = Presentation(io.BytesIO(data))
+    number, slide = next((n, s) for n, s in enumerate(prs.slides, start=1)
+                         if slide_title(s) == "Membres par conseiller, par bureau")
+    assert not info.origins[number].synthetic
+    assert "Sources : SmartCoop, rapport annuel 2023 — Membres et conseillers par bureau" in slide_text(slide)

@@ -166,3 +166,21 @@ def test_people_ratios():
     assert people.members_per_adviser(1786, 2) == D(893)
     assert people.members_per_adviser(169, None) is None
     assert people.stands_out(D(893), D(227)) and not people.stands_out(D(300), D(227))
+
+
+def test_legal_payment_terms_follow_the_entitys_country_and_the_date():
+    french = receivables.payment_rule("fr", dt.date(2023, 12, 31))
+    assert [t.days for t in french.terms] == [60] and "L441-10" in french.text_fr and "45 jours fin de mois" in french.text_fr
+    belgian = receivables.payment_rule("BE", dt.date(2023, 12, 31))
+    assert [t.days for t in belgian.terms] == [30, 60]
+    assert "loi du 2 août 2002" in belgian.text_fr and "modifiée en 2021" in belgian.text_fr
+    before = receivables.payment_rule("be", dt.date(2022, 1, 31))  # the 2021 amendment is in force from 1/2/2022
+    assert [t.days for t in before.terms] == [30] and "PME" in before.text_fr
+    assert receivables.payment_rule("de", dt.date(2023, 12, 31)).terms == ()
+
+
+def test_dso_is_measured_against_the_twelve_months_of_sales_before_the_snapshot():
+    monthly = [(dt.date(2023, m, 28), D(100)) for m in range(1, 13)] + [(dt.date(2024, 1, 31), D(5000))]
+    assert receivables.trailing_sales(dt.date(2023, 12, 31), monthly) == (dt.date(2023, 1, 1), dt.date(2023, 12, 28),
+                                                                          D(1200))
+    assert receivables.trailing_sales(dt.date(2023, 11, 30), monthly) is None  # eleven months only

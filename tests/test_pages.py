@@ -19,6 +19,7 @@ from tests.conftest import login
 ROOT = Path(__file__).resolve().parent.parent
 END_2023 = dt.date(2023, 12, 31)
 DEMO_END = dt.date(2026, 11, 22)
+MARK = " :orange[démo / synthétique]"  # what a metric of a synthetic figure shows after its label
 
 
 def open_page(page: str | None = None, **state) -> AppTest:
@@ -64,7 +65,7 @@ def test_overview_shows_status_tiles_and_what_needs_attention(demo):
     assert at.title[0].value == "Vue d'ensemble du plan"
     with session_scope(demo.engine) as s:
         equity = queries.observations(session=s, indicators=["EQUITY"], entities=["SMARTFR"], until=DEMO_END)
-    first = [m.value for m in at.metric if m.label == "Capitaux propres ↑"][0]  # SmartFr's tiles come first
+    first = [m.value for m in at.metric if m.label == "Capitaux propres ↑" + MARK][0]  # SmartFr's tiles come first
     assert first == formatting.money_compact(equity.iloc[-1]["value"])
     badges = [m.value for m in at.markdown if "-badge[" in m.value]
     assert len(badges) == len(at.metric)  # one status per tile
@@ -89,7 +90,7 @@ def test_equity_page_shows_the_bridge_closing_and_quasi_equity_apart(demo):
     f = Filters(None, DEMO_END, "previous", "PLAN-2024-06")
     with session_scope(demo.engine) as s:
         view = equity_views.equity_view(session=s, filters=f, entity="GRANDSENSEMBLE", entity_name="GrandsEnsemble")
-    values = [m.value for m in at.metric if m.label == "Quasi-fonds propres (à part)"]
+    values = [m.value for m in at.metric if m.label == "Quasi-fonds propres (à part)" + MARK]
     assert values == ["—", formatting.money_compact(view.latest_quasi_equity), "—"]  # SmartFr, GrandsEnsemble, Alterna
     assert values[1] == "1,75\u00a0M€"
     assert [s.value for s in at.success][:3] == ["Contrôle (comptabilisé − calculé) : 0,00\u00a0€"] * 3
@@ -102,13 +103,13 @@ def test_funding_page_coverage_and_definition_switch(demo):
     planned = one_plus_one_coverage(lines, OnePlusOneDefinition()).set_index("entity")
     assert planned.loc["GRANDSENSEMBLE", "coverage"] == Decimal(1019000) / Decimal(1500000)
     captions = {m.label: m for m in at.metric}
-    assert "prévue : 0,68" in str(captions["GrandsEnsemble"].proto)
+    assert "prévue : 0,68" in str(captions["GrandsEnsemble" + MARK].proto)
     assert "abandons de créances exclus" in at.info[0].value
     at.toggle(key="funding_waivers").set_value(True).run()
     at.toggle(key="funding_group_waivers").set_value(True).run()
     assert not at.exception
     assert "abandons de créances de SmartBe + abandons de créances intra-groupe" in at.info[0].value
-    assert "prévue : 0,97" in str({m.label: m for m in at.metric}["Total"].proto)
+    assert "prévue : 0,97" in str({m.label: m for m in at.metric}["Total" + MARK].proto)
     tables = [df.value for df in at.dataframe]
     discrepancies = next(t for t in tables if "Valeur A" in t.columns)
     assert list(discrepancies["Valeur A"]) == ["675\u202f000\u00a0€", "3\u202f600\u202f000\u00a0€"]
@@ -120,7 +121,7 @@ def test_headcount_page(demo):
     with session_scope(demo.engine) as s:
         frame = queries.headcount(session=s, entities=["SMARTFR"], until=DEMO_END)
     last = frame[frame["population"] == "members"].iloc[-1]
-    assert metrics(at)["Entrepreneurs-salariés"] == formatting.number(last["headcount"])
+    assert metrics(at)["Entrepreneurs-salariés" + MARK] == formatting.number(last["headcount"])
 
 
 def test_membership_page_at_end_2023_shows_the_report_figures(demo):
@@ -131,18 +132,26 @@ def test_membership_page_at_end_2023_shows_the_report_figures(demo):
     assert table.loc["Louvain-la-Neuve", "Membres par conseiller"] == "893"
     assert table.loc["Bruxelles", "Membres par conseiller"] == "227"
     assert table.loc["Louvain-la-Neuve", "À surveiller"] == "⚠" and table.loc["Bruxelles", "À surveiller"] == ""
-    assert not at.warning  # the 2023 figures are the report's, not synthetic
+    # the 2023 figures are the report's, with their source; the regions' 2021–2022 history is generated and marked
+    assert set(table["Origine"]) == {"SmartCoop, rapport annuel 2023 — Membres et conseillers par bureau"}
+    assert {m.label: m.proto.help for m in at.metric}["Sociétaires"] == "Source : SmartCoop, rapport annuel 2023 — " \
+                                                                         "Chiffres clés"
+    assert "Données de démonstration" in at.warning[0].value
 
 
 def test_receivables_page_at_end_2023_matches_the_annual_report(demo):
     at = open_page("receivables", filter_as_of=END_2023)
     shown = metrics(at)
-    assert shown["Encours ouvert"] == "23,7\u00a0M€"
-    assert shown["dont échu"] == "14,5\u00a0M€"
-    assert "37\u00a0j" == shown["DSO"]
-    clients = at.dataframe[0].value
+    assert shown["Encours ouvert" + MARK] == "23,7\u00a0M€"  # generated items, calibrated on the balance sheet
+    assert shown["dont échu" + MARK] == "14,5\u00a0M€"
+    assert "37\u00a0j" == shown["DSO" + MARK]
+    published, clients = at.dataframe[0].value, at.dataframe[1].value
+    assert list(published["Valeur"])[:2] == ["23\u202f713\u202f846\u00a0€", "14\u202f500\u202f000\u00a0€"]
+    assert list(published["Origine"])[:2] == ["SmartCoop, rapport annuel 2023 — Bilan consolidé",
+                                              "SmartCoop, rapport annuel 2023 — Chiffres clés"]
     assert list(clients.columns)[:3] == ["Client", "Factures échues", "Montant échu"]
-    assert len(clients) == 10
+    assert len(clients) == 10 and set(clients["Origine"]) == {"démo / synthétique"}
+    assert any("loi du 2 août 2002" in c.value and "30 jours par défaut" in c.value for c in at.caption)
 
 
 @pytest.mark.parametrize("page", [None, "equity", "funding", "headcount", "membership", "receivables"])

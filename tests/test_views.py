@@ -86,3 +86,41 @@ def test_receivables_view_at_end_2023(demo_store):
     assert (view.total, view.overdue) == (Decimal("23713846.00"), Decimal("14500000.00"))
     assert view.dso_period == (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
     assert sum(view.buckets["amount"]) == view.total
+
+
+def test_receivables_view_dates_and_sources_what_it_shows(demo_store):
+    with session_scope(demo_store.engine) as s:
+        view = receivables.receivables_view(session=s, entity="SMARTCOOP", as_of=dt.date(2023, 12, 31))
+    assert view.origin.all_synthetic  # the open items are generated
+    assert [t.days for t in view.rule.terms] == [30, 60]  # SmartCoop is Belgian
+    trend = view.dso_trend.set_index("period_end")
+    assert list(trend.index) == sorted(trend.index) and trend.index[-1] == dt.date(2023, 12, 31)
+    assert trend.loc[dt.date(2023, 12, 31), "value"] == view.dso_days
+    published = view.references.set_index("code")
+    assert published.loc["TRADE_RECEIVABLES", "value"] == Decimal(23713846)
+    assert published.loc["TRADE_RECEIVABLES", "source"] == "SmartCoop, rapport annuel 2023 — Bilan consolidé"
+    assert published.loc["OVERDUE_REMINDED", "value"] == Decimal(14500000)
+    assert not published["is_synthetic"].any()
+    table = receivables.references_table(view, "fr")
+    assert list(table["Période"]) == ["au 31/12/2023", "en 2023", "en 2023"]
+    assert "pas un solde échu" in table["Chiffre"].iloc[1]
+
+
+def test_job_protection_plan_departures_are_not_shown_before_the_plan_was_adopted(demo_store):
+    f = Filters(None, END, "previous", "PLAN-2021-11")
+    with session_scope(demo_store.engine) as s:
+        every = people.headcount_view(session=s, filters=f, entities=["SMARTFR"])
+        after = people.headcount_view(session=s, filters=f, entities=["SMARTFR"], plan_adopted_on=dt.date(2022, 4, 1))
+    assert sorted({d.month for d in every.pse["period_end"]}) == [1, 2, 3, 4, 5, 6]
+    assert sorted({d.month for d in after.pse["period_end"]}) == [4, 5, 6]
+
+
+def test_membership_view_dates_the_sociétaires_by_their_own_year(demo_store):
+    with session_scope(demo_store.engine) as s:
+        view = people.membership_view(session=s, filters=Filters(None, dt.date(2025, 12, 31), "previous", None))
+    assert view.period_end == dt.date(2025, 12, 31) and view.offices_origin.all_synthetic
+    assert (view.societaires, view.societaires_date) == (Decimal(37670), dt.date(2023, 12, 31))
+    assert not view.societaires_origin.synthetic
+    regions = view.regions
+    assert regions[[d.year == 2023 for d in regions["period_end"]]]["is_synthetic"].eq(False).all()
+    assert regions[[d.year == 2022 for d in regions["period_end"]]]["is_synthetic"].all()
