@@ -79,8 +79,8 @@ for tab, (code, name) in zip(tabs, entities, strict=True):
             target_year = view.break_even_year
             ui.plot("bars_with_target",
                 view.results, x="year", unit="EUR", lang=lang, colour_by="series", target=0,
-                target_label=pick(lang, f"équilibre (plan : dès {target_year})",
-                                  f"break-even (plan: from {target_year})"),
+                target_label=pick(lang, f"équilibre (plan : dès {target_year})", f"break-even (plan: from {target_year})")
+                if target_year else pick(lang, "équilibre", "break-even"),
                 title=pick(lang, "Résultat net contre l'équilibre (€)", "Net result against break-even (€)"))
         ui.sources_expander(view.sources, lang, synthetic=view.is_synthetic)
 ui.page_workbook("capitaux_propres")

@@ -120,7 +120,7 @@ def grouped(frame: pd.DataFrame, by: list[str], **aggregates) -> pd.DataFrame:
     """`frame.groupby(by).agg(**aggregates)` that keeps the origin of each group: `is_synthetic` (any of its rows)
     and `source` (its distinct sources, "A ; B", or None)."""
     out = frame.groupby(by, as_index=False, sort=True).agg(**aggregates, is_synthetic=("is_synthetic", "any"))
-    documented = frame[frame["source"].map(lambda s: _text(s) is not None and s != GENERATED)]
+    documented = frame.loc[frame["source"].map(lambda s: _text(s) is not None and s != GENERATED).astype(bool)]
     docs = (documented[[*by, "source"]].drop_duplicates().groupby(by, as_index=False, sort=True)
             .agg(source=("source", lambda s: " ; ".join(sorted(s)))))
     out = out.merge(docs, on=by, how="left") if len(docs) else out.assign(source=None)

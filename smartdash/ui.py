@@ -550,6 +550,7 @@ def table(frame: pd.DataFrame, name: str, **kwargs) -> None:
     workbook."""
     from smartdash.export.tables import csv_bytes, xlsx_bytes
 
+    frame = shown_blanks(frame)
     st.dataframe(frame, hide_index=True, **kwargs)
     if not hasattr(_tables, "shown"):
         _tables.shown = {}
@@ -571,6 +572,15 @@ def table(frame: pd.DataFrame, name: str, **kwargs) -> None:
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key=f"xlsx_{_key(name)}_{_next_element()}", on_click="ignore", type="tertiary",
                           icon=":material/grid_on:")
+
+
+def shown_blanks(frame: pd.DataFrame) -> pd.DataFrame:
+    """A missing text (None, NaN) reads "—", never "None" or "nan" (the grid would print them)."""
+    text = [c for c in frame.columns if frame[c].map(lambda v: v is None or (isinstance(v, float) and pd.isna(v))).any()]
+    if not text:
+        return frame
+    return frame.assign(**{c: [("—" if v is None or (isinstance(v, float) and pd.isna(v)) else v) for v in frame[c]]
+                           for c in text})
 
 
 def start_page() -> None:
