@@ -23,9 +23,9 @@ ui.metric(pick(lang, "Sociétaires", "Shareholding members"), formatting.number(
           view.societaires_origin, where=c2, border=True,
           delta_description=pick(lang, "au ", "as of ") + formatting.date_long(view.societaires_date, lang=lang)
           if view.societaires_date else None)
-ui.metric(pick(lang, "Membres par conseiller (médiane)", "Members per adviser (median)"),
+ui.metric(pick(lang, "Membres par conseiller", "Members per adviser"),
           formatting.number(view.median_per_adviser, lang=lang), view.offices_origin, where=c3, border=True,
-          delta_description=pick(lang, "au ", "as of ") + day)
+          delta_description=pick(lang, "médiane des bureaux, au ", "median of the offices, as of ") + day)
 
 ui.plot("horizontal_bars",
     people.per_adviser_frame(view), category="office", unit="count", lang=lang, highlight="stands_out",

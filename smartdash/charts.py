@@ -144,7 +144,7 @@ def origin_opacity(data: pd.DataFrame, lang: str, field: str = "origin") -> dict
         return {}
     scale = alt.Scale(domain=[provenance.sourced(lang), provenance.mark(lang)], range=[1.0, SYNTHETIC_OPACITY])
     return {"opacity": alt.Opacity(f"{field}:N", scale=scale, legend=alt.Legend(
-        title=provenance.origin_header(lang), symbolType="square", symbolFillColor="#4B5563",
+        title=provenance.origin_header(lang), orient="top", symbolType="square", symbolFillColor="#4B5563",
         symbolStrokeColor="#4B5563"))}
 
 
@@ -153,8 +153,8 @@ def origin_tooltip(data: pd.DataFrame, lang: str) -> list[alt.Tooltip]:
 
 
 def group_origin(data: pd.DataFrame, by: str, lang: str, *, when: str = "all") -> list[str]:
-    """One origin per group of a line or an area (a field in a line's encoding splits it): synthetic when all of
-    the group is (`when="all"`, its points then say which are), or when any of it is (`when="any"`)."""
+    """One origin per group of a line or an area (a field in a line's encoding splits it): synthetic when any of the
+    group is (`when="any"`), or only when all of it is (`when="all"`)."""
     test = all if when == "all" else any
     flags = data.groupby(by, sort=False)["is_synthetic"].agg(lambda s: test(bool(v) for v in s))
     return [provenance.mark(lang) if flags[g] else provenance.sourced(lang) for g in data[by]]
@@ -173,13 +173,15 @@ def trajectory_chart(series: pd.DataFrame, *, unit: str, title: str, lang: str, 
     """Lines over time, one per `series` (actual solid; plan dashed). Input columns: period_end, value,
     series, dashed (bool). `rules`: (level, label, colour) reference lines such as 0 or half the capital."""
     data = plot_frame(series, "value", unit, lang)
-    if _has_synthetic(data):
-        data["series_origin"] = group_origin(data, "series", lang)
+    if _has_synthetic(data):  # a line with any generated point is pale; its points say which are
+        data["series_origin"] = group_origin(data, "series", lang, when="any")
     yearly = bool(len(data)) and all(d.month == 12 and d.day == 31 for d in data["period_end"])
     data["period_end"] = pd.to_datetime(data["period_end"])
     if yearly:  # year-end values read as "2025", not as a point just before 2026
         data["year"] = data["period_end"].dt.year
         x = alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0))
+    elif len(data) and (data["period_end"].max() - data["period_end"].min()).days < 3 * 365:
+        x = alt.X("period_end:T", title=None, axis=alt.Axis(format="%m/%Y", tickCount=8))  # a short span: months
     else:
         x = alt.X("period_end:T", title=None, axis=alt.Axis(format="%Y", tickCount="year"))
     base = alt.Chart(data).encode(
@@ -191,11 +193,11 @@ def trajectory_chart(series: pd.DataFrame, *, unit: str, title: str, lang: str, 
         tooltip=[alt.Tooltip("series:N", title=""), alt.Tooltip("period_end:T", title="", format="%d/%m/%Y"),
                  alt.Tooltip("value_label:N", title=""), *origin_tooltip(data, lang)],
     )
-    if _has_synthetic(data):  # a series wholly synthetic is drawn lighter; each point says its own origin
+    if _has_synthetic(data):
         chart = base.mark_line().encode(**origin_opacity(data, lang, "series_origin"))
         mixed = data.groupby("series")["is_synthetic"].nunique().gt(1).any()
         if len(data) < 80 or mixed:
-            chart = chart + base.mark_point(size=40, filled=True).encode(**origin_opacity(data, lang))
+            chart = chart + base.mark_point(size=70, filled=True).encode(**origin_opacity(data, lang))
     else:
         chart = base.mark_line(point=alt.OverlayMarkDef(size=40)) if len(data) < 80 else base.mark_line()
     for level, label, colour in rules or []:

@@ -23,6 +23,9 @@ ORIGIN = ("Origine", "Origin")
 NO_SOURCE = ("source non renseignée", "source not given")
 
 
+SHORT_MARK = ("démo", "demo")  # where a label has little room (a metric): with the banner's flask icon
+
+
 def mark(lang: str) -> str:
     """« démo / synthétique »: the words every synthetic figure carries."""
     return pick(lang, *MARK)

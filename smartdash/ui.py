@@ -480,18 +480,19 @@ def sources_expander(sources: list[str], lang: str, *, synthetic: bool) -> None:
 
 def metric(label: str, value: str, origin: provenance.Provenance, *, where=None, help: str | None = None,
            **kwargs) -> None:
-    """`st.metric` that says where its figure comes from: the mark « démo / synthétique » after the label when
-    synthetic, the source (or the mark) in its tooltip."""
+    """`st.metric` that says where its figure comes from: a short mark after the label when synthetic (the flask of
+    the demo banner and « démo »: the full « démo / synthétique » would be cut off in a narrow column), the source or
+    the full mark in its tooltip."""
     lang = language()
-    shown = f"{label} :orange[{provenance.mark(lang)}]" if origin.synthetic else label
+    shown = f"{label} {metric_mark(lang)}" if origin.synthetic else label
     said = origin.describe(lang) if origin.known or value != "—" else pick(lang, "Aucune donnée à cette date.",
                                                                             "No data at this date.")
     (where or st).metric(shown, value, help=f"{help}\n\n{said}" if help else said, **kwargs)
 
 
-def origin_caption(origin: provenance.Provenance, lang: str, *, prefix: str = "") -> None:
-    """A caption under a figure: its date or scope (`prefix`), then its source and mark."""
-    st.caption((prefix + " · " if prefix else "") + origin.describe(lang))
+def metric_mark(lang: str) -> str:
+    """What follows the label of a metric whose figure is synthetic."""
+    return f":orange[:material/science: {pick(lang, *provenance.SHORT_MARK)}]"
 
 
 def empty_state(lang: str, what_fr: str, what_en: str) -> None:

@@ -104,7 +104,7 @@ def test_every_page_shows_its_key_figures(page):
         "Capitaux propres": ("Trajectoire des capitaux propres", "Capitaux propres de SmartFr, réel et plan (€)"),
         "Financement 1+1": ("Financement et règle du 1+1", "abandons de créances exclus"),
         "Effectifs": ("Effectifs", "Entrepreneurs-salariés"),
-        "Sociétariat": ("Sociétariat par bureau", "Membres par conseiller (médiane)"),
+        "Sociétariat": ("Sociétariat par bureau", "médiane des bureaux"),
         "Créances": ("Créances clients", "Clients les plus en retard"),
         "Exécution du plan": ("Exécution du plan", "Échéance en retard : URSSAF Île-de-France"),
         "Réunions et décisions": ("Réunions et décisions", "Actions ouvertes"),
@@ -152,7 +152,8 @@ def test_download_a_table_as_csv(page, tmp_path):
     path = tmp_path / "clients.csv"
     download.value.save_as(path)
     text = path.read_bytes().decode("utf-8-sig")
-    assert text.splitlines()[0] == "Client;Factures échues;Montant échu;Plus ancienne échéance;Jours de retard"
+    assert text.splitlines()[0] == "Client;Factures échues;Montant échu;Plus ancienne échéance;Jours de retard;Origine"
+    assert text.splitlines()[1].endswith(";démo / synthétique")
     assert len(text.splitlines()) == 11
 
 

@@ -19,7 +19,7 @@ from tests.conftest import login
 ROOT = Path(__file__).resolve().parent.parent
 END_2023 = dt.date(2023, 12, 31)
 DEMO_END = dt.date(2026, 11, 22)
-MARK = " :orange[démo / synthétique]"  # what a metric of a synthetic figure shows after its label
+MARK = " :orange[:material/science: démo]"  # what a metric of a synthetic figure shows after its label
 
 
 def open_page(page: str | None = None, **state) -> AppTest:

@@ -95,7 +95,7 @@ def test_a_line_with_some_synthetic_points_marks_them_point_by_point():
     marks = {layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]: layer
              for layer in layers(spec) if "mark" in layer}
     assert marks["point"]["encoding"]["opacity"]["field"] == "origin"
-    assert marks["line"]["encoding"]["opacity"]["field"] == "series_origin"  # not wholly synthetic: drawn plain
+    assert marks["line"]["encoding"]["opacity"]["field"] == "series_origin"  # partly generated: the line is pale
     rows = next(iter(spec["datasets"].values()))
-    assert [r["series_origin"] for r in rows] == ["sourcé"] * 3
+    assert [r["series_origin"] for r in rows] == ["démo / synthétique"] * 3
     assert [r["origin"] for r in rows] == ["démo / synthétique", "démo / synthétique", "sourcé"]
