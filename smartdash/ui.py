@@ -17,7 +17,7 @@ import pandas as pd
 from smartdash import actions, charts, formats, formatting, i18n, provenance, queries
 from smartdash.config import load_settings
 from smartdash.db import engine_for, session_scope
-from smartdash.inert import Md, st
+from smartdash.inert import Md, md, st
 from smartdash.metrics.funding import OnePlusOneDefinition
 from smartdash.store import ensure_store
 from smartdash.views import COMPARISONS, Filters, pick
@@ -484,7 +484,7 @@ def metric(label: str, value: str, origin: provenance.Provenance, *, where=None,
     the demo banner and « démo »: the full « démo / synthétique » would be cut off in a narrow column), the source or
     the full mark in its tooltip."""
     lang = language()
-    shown = f"{label} {metric_mark(lang)}" if origin.synthetic else label
+    shown = md("{} " + metric_mark(lang), label) if origin.synthetic else label  # the label is data: escaped
     said = origin.describe(lang) if origin.known or value != "—" else pick(lang, "Aucune donnée à cette date.",
                                                                             "No data at this date.")
     (where or st).metric(shown, value, help=f"{help}\n\n{said}" if help else said, **kwargs)
