@@ -85,7 +85,7 @@ class Provenance:
     def flag(self, frame: pd.DataFrame) -> pd.DataFrame:
         """`frame` whose every row carries this origin (`is_synthetic`, `source`): rows computed from these figures,
         such as the steps of a bridge."""
-        return frame.assign(is_synthetic=self.synthetic, source=" ; ".join(self.sources) or None)
+        return frame.assign(is_synthetic=self.synthetic, source=self.source_text)
 
     def __add__(self, other: Provenance) -> Provenance:
         if not isinstance(other, Provenance):
@@ -96,6 +96,11 @@ class Provenance:
             return self
         return Provenance(self.synthetic or other.synthetic, tuple(sorted(set(self.sources) | set(other.sources))),
                           self.all_synthetic and other.all_synthetic)
+
+    @property
+    def source_text(self) -> str | None:
+        """The sources in one cell ("A ; B"), or None."""
+        return " ; ".join(self.sources) or None
 
     @property
     def known(self) -> bool:

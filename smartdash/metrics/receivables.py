@@ -8,7 +8,6 @@ from decimal import Decimal
 
 ZERO = Decimal(0)
 BUCKETS = ("not_due", "d1_30", "d31_60", "d61_90", "d90_plus")
-LEGAL_MAX_PAYMENT_DAYS = 60  # L441-10: 60 days from invoice (or 45 days end of month)
 BELGIAN_2021_AMENDMENT_IN_FORCE = dt.date(2022, 2, 1)
 
 

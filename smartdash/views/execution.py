@@ -96,7 +96,7 @@ def execution_view(*, session: Session, filters: Filters, entity: str, entity_na
     by_year = []
     for year, part in plan.groupby(plan["due_date"].map(lambda d: d.year)):
         origin = Provenance.of_frame(part)
-        said = {"is_synthetic": origin.synthetic, "source": " ; ".join(origin.sources) or None}
+        said = {"is_synthetic": origin.synthetic, "source": origin.source_text}
         by_year += [{"year": year, "series": pick(lang, "dû", "due"), "value": sum(part["amount_due"], ZERO), **said},
                     {"year": year, "series": pick(lang, "payé", "paid"), "value": sum(part["amount_paid"], ZERO),
                      **said}]
@@ -109,7 +109,7 @@ def execution_view(*, session: Session, filters: Filters, entity: str, entity_na
 
     def origin_of(*rows) -> dict:
         p = Provenance.of([r["is_synthetic"] for r in rows], [r["source"] for r in rows])
-        return {"is_synthetic": p.synthetic, "source": " ; ".join(p.sources) or None}
+        return {"is_synthetic": p.synthetic, "source": p.source_text}
 
     own = pd.Series([ex.own_cash(net.at[d, "value"], members.at[d, "value"]) for d in common], index=common,
                     dtype=object)

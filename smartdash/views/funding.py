@@ -121,7 +121,7 @@ def coverage_frame(view: FundingView, names: dict[str, str], lang: str) -> pd.Da
             if row.coverage is not None:
                 origin = lines_origin(view, None if row.entity == "__total__" else row.entity)
                 rows.append({"entity": names[row.entity], "series": series, "value": row.coverage,
-                             "is_synthetic": origin.synthetic, "source": " ; ".join(origin.sources) or None})
+                             "is_synthetic": origin.synthetic, "source": origin.source_text})
     return pd.DataFrame(rows, columns=["entity", "series", "value", "is_synthetic", "source"])
 
 
@@ -145,7 +145,7 @@ def cumulative_frame(view: FundingView, entity: str, lang: str) -> pd.DataFrame:
         "series": [side[s] for s in c["side"]],
         "dashed": c["basis"] == "planned",
         "is_synthetic": origin.synthetic,
-        "source": " ; ".join(origin.sources) or None,
+        "source": origin.source_text,
     }).sort_values("series", key=lambda s: s != "SmartBe", kind="stable")
 
 
@@ -174,7 +174,7 @@ def subscriptions_frame(view: FundingView, names: dict[str, str], lang: str) -> 
         for row in frame.itertuples():
             if row.collection_rate is not None:
                 rows.append({"year": row.year, "series": names[entity], "value": row.collection_rate * 100,
-                             "is_synthetic": origin.synthetic, "source": " ; ".join(origin.sources) or None})
+                             "is_synthetic": origin.synthetic, "source": origin.source_text})
     return pd.DataFrame(rows, columns=["year", "series", "value", "is_synthetic", "source"])
 
 
