@@ -52,39 +52,37 @@ for tab, (code, name) in zip(tabs, entities, strict=True):
             view.trajectory, unit="EUR", lang=lang, rules=rules,
             title=pick(lang, f"Capitaux propres de {name}, réel et plan (€)", f"{name} equity, actual and plan (€)"))
 
-        left, right = st.columns(2)
-        with left:
-            if view.bridge_years:
-                chosen = st.selectbox(pick(lang, "Exercice du pont", "Bridge year"), view.bridge_years[::-1],
-                                      key=f"equity_bridge_year_{code}")
-                bridge = view.bridge(chosen)
-                ui.plot("waterfall_chart",
-                    equity_views.bridge_frame(bridge, equity_views.bridge_labels(bridge, lang)), lang=lang,
-                    title=pick(lang, f"Pont des capitaux propres {chosen} (€)", f"Equity bridge {chosen} (€)"))
-                control = bridge.control
-                text = pick(lang, "Contrôle (comptabilisé − calculé) : ", "Control (booked − computed): ")
-                text += formatting.money(control, lang=lang, places=2) if control is not None else "—"
-                if control:
-                    text += pick(lang, " — montré dans le pont comme « non expliqué »",
-                                 " — shown in the bridge as \"unexplained\"")
-                (st.success if control == 0 else st.error)(text)
-                st.caption(pick(lang, "Les abandons de créances reçus entrent par le résultat (produit exceptionnel).",
-                                "Claim waivers received enter through the result (exceptional income).")
-                           + (pick(lang, " Capital : variation nette du capital social (libérations et remboursements "
-                                         "non publiés).", " Capital: net change of share capital (paid-up and repaid "
-                                         "amounts not published).") if bridge.capital_net else ""))
-        with right:
-            target = view.break_even
-            ui.plot("bars_with_target",
-                view.results, x="year", unit="EUR", lang=lang, colour_by="series", target=0,
-                target_label=pick(lang, "équilibre : résultat ≥ 0", "break-even: result ≥ 0") + (
-                    pick(lang, f" (visé par le plan : {target.year})", f" (plan's target: {target.year})")
-                    if target else ""),
-                title=pick(lang, "Résultat net contre l'équilibre (€)", "Net result against break-even (€)"))
-            if target is not None:
-                said, where = target.statement, f" ({target.source})" if target.source else ""
-                st.caption(pick(lang, f"Équilibre visé, tel que le plan {f.plan_version} l'énonce : "
-                                      f"« {said} »{where}", f"Break-even target as plan {f.plan_version} "
-                                                           f"states it: \"{said}\"{where}"))
+        # full width, one under the other: a bridge can have eight steps, and each label must stay readable
+        if view.bridge_years:
+            chosen = st.columns([1, 3])[0].selectbox(pick(lang, "Exercice du pont", "Bridge year"),
+                                                     view.bridge_years[::-1], key=f"equity_bridge_year_{code}")
+            bridge = view.bridge(chosen)
+            ui.plot("waterfall_chart",
+                equity_views.bridge_frame(bridge, equity_views.bridge_labels(bridge, lang)), lang=lang,
+                title=pick(lang, f"Pont des capitaux propres {chosen} (€)", f"Equity bridge {chosen} (€)"))
+            control = bridge.control
+            text = pick(lang, "Contrôle (comptabilisé − calculé) : ", "Control (booked − computed): ")
+            text += formatting.money(control, lang=lang, places=2) if control is not None else "—"
+            if control:
+                text += pick(lang, " — montré dans le pont comme « non expliqué »",
+                             " — shown in the bridge as \"unexplained\"")
+            (st.success if control == 0 else st.error)(text)
+            st.caption(pick(lang, "Les abandons de créances reçus entrent par le résultat (produit exceptionnel).",
+                            "Claim waivers received enter through the result (exceptional income).")
+                       + (pick(lang, " Capital : variation nette du capital social (libérations et remboursements "
+                                     "non publiés).", " Capital: net change of share capital (paid-up and repaid "
+                                     "amounts not published).") if bridge.capital_net else ""))
+        target = view.break_even
+        ui.plot("bars_with_target",
+            view.results, x="year", unit="EUR", lang=lang, colour_by="series", target=0,
+            target_label=pick(lang, "équilibre : résultat ≥ 0", "break-even: result ≥ 0") + (
+                pick(lang, f" (visé par le plan : {target.year})", f" (plan's target: {target.year})")
+                if target else ""),
+            title=pick(lang, "Résultat net contre l'équilibre (€)", "Net result against break-even (€)"))
+        if target is not None:
+            said, where = target.statement, f" ({target.source})" if target.source else ""
+            st.caption(pick(lang, f"Équilibre visé, tel que le plan {f.plan_version} l'énonce : "
+                                  f"« {said} »{where}", f"Break-even target as plan {f.plan_version} "
+                                                       f"states it: \"{said}\"{where}"))
         ui.sources_expander(view.sources, lang, synthetic=view.is_synthetic)
 ui.page_workbook("capitaux_propres")

@@ -15,14 +15,13 @@ st.caption(pick(lang, "Règle du 1+1 : chaque euro apporté par SmartBe en tant 
                       "coopératives, de leurs sociétaires et partenaires. Couverture = euros égalés ÷ euros SmartBe.",
                 "1+1 rule: each euro SmartBe brings as an associate is matched by one euro from the cooperatives, "
                 "their members and partners. Coverage = matched € ÷ SmartBe €."))
-c1, c2 = st.columns(2)
-waivers = c1.toggle(pick(lang, "Compter l'abandon de créances de SmartBe (3,8 M€)", "Count SmartBe's claim waiver"),
+waivers = st.toggle(pick(lang, "Compter l'abandon de créances de SmartBe (3,8 M€)", "Count SmartBe's claim waiver"),
                     key="funding_waivers")
 # the switch's label names the amount it counts, which needs the view: read the switch's state first
 group = bool(st.session_state.get("funding_group_waivers", False))
 definition = OnePlusOneDefinition(include_claim_waivers=waivers, include_group_waivers=group)
 view = ui.funding(f, definition)
-c2.toggle(fv.group_waiver_switch(view, lang), key="funding_group_waivers")
+st.toggle(fv.group_waiver_switch(view, lang), key="funding_group_waivers")
 if view.lines.empty:
     ui.empty_state(lang, "des apports (format financements)", "contributions (funding format)")
     st.stop()
@@ -39,9 +38,9 @@ for col, planned, actual, end in zip(columns, view.coverage_planned.itertuples()
         ui.status_badge(None if ratio is None else ("green" if ratio >= 1 else "red"), lang)
         st.metric(names[planned.entity], formatting.ratio(ratio, lang=lang),
                   delta_description=pick(lang, "réalisée · prévue à date : ", "achieved · planned to date: ")
-                  + formatting.ratio(planned.coverage, lang=lang)
-                  + pick(lang, f" · fin du plan ({view.plan_end_year}) : ", f" · end of plan ({view.plan_end_year}): ")
-                  + formatting.ratio(end.coverage, lang=lang))
+                  + formatting.ratio(planned.coverage, lang=lang))
+        st.caption(pick(lang, f"Fin du plan ({view.plan_end_year}) : ", f"End of plan ({view.plan_end_year}): ")
+                   + formatting.ratio(end.coverage, lang=lang))
         st.caption(pick(lang, f"SmartBe {formatting.money_compact(actual.smartbe_eur, lang=lang)} · égalés "
                               f"{formatting.money_compact(actual.matched_eur, lang=lang)} · manque "
                               f"{formatting.money_compact(actual.shortfall_eur, lang=lang)} · au "
@@ -51,11 +50,11 @@ for col, planned, actual, end in zip(columns, view.coverage_planned.itertuples()
                         f"{formatting.money_compact(actual.shortfall_eur, lang=lang)} · as of "
                         f"{formatting.date_long(f.as_of, lang=lang)}"))
 
-ratios = fv.coverage_frame(view, names, lang)
+ratios = fv.coverage_frame(view, names, lang, to_date_only=True)  # the plan's end is in each tile, apart
 ui.plot("bars_with_target", ratios, x="entity", unit="ratio", lang=lang, colour_by="series", target=1,
                                  target_label=pick(lang, "1,0 : règle respectée", "1.0: rule met"),
-                                 title=pick(lang, "Couverture 1+1, prévue et réalisée à date, et fin du plan (ratio)",
-                                            "1+1 coverage, planned and achieved to date, and end of plan (ratio)"))
+                                 title=pick(lang, "Couverture 1+1, prévue et réalisée à date (ratio)",
+                                            "1+1 coverage, planned and achieved to date (ratio)"))
 st.caption(fv.coverage_caption(view, lang))
 beneficiaries = list(dict.fromkeys(view.lines["beneficiary"]))
 for col, entity in zip(st.columns(len(beneficiaries)), beneficiaries, strict=True):

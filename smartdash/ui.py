@@ -385,14 +385,19 @@ def sidebar() -> str:
         in_force = version_in_force_on(versions, as_of)
 
         def version_text(code: str) -> str:
-            if code == IN_FORCE:
-                return pick(lang, f"En vigueur au {formatting.date_short(as_of)} : {labels.get(in_force, '—')}",
-                            f"In force on {formatting.date_short(as_of)}: {labels.get(in_force, '—')}")
+            if code == IN_FORCE:  # short: the sidebar is narrow, and the as-of date is just above
+                return pick(lang, f"En vigueur : {in_force or '—'}", f"In force: {in_force or '—'}")
             note = versions_views.version_note(versions, code, as_of, lang)
             return labels[code] + (f" — {note}" if note else "")
 
         side.selectbox(pick(lang, "Version du plan", "Plan version"), [IN_FORCE] + codes, key=VERSION_KEY,
-                       format_func=version_text)
+                       format_func=version_text,
+                       help=pick(lang, f"Par défaut, la version en vigueur au {formatting.date_short(as_of)} : "
+                                       f"{labels.get(in_force, '—')}. Une version adoptée après cette date reste au "
+                                       "choix, et les pages le disent.",
+                                 f"By default, the version in force on {formatting.date_short(as_of)}: "
+                                 f"{labels.get(in_force, '—')}. A version adopted after that date can still be "
+                                 "chosen, and the pages say so."))
     side.divider()
     user = current_user()
     if user is not None:

@@ -109,7 +109,8 @@ def test_smartcoops_bridge_closes_to_the_booked_equity(demo_store):
     assert steps["unexplained"] == Decimal(-2)
     assert view.half_capital is None and view.country == "BE"
     frame = ev.bridge_frame(bridge, ev.bridge_labels(bridge, "fr"))
-    assert list(frame["step"])[-2:] == ["Non expliqué", "Clôture 2023 (comptabilisée)"]
+    assert list(frame["step"]) == ["Ouverture", "Résultat", "Capital (var. nette)", "Réserves", "Report (hors rés. 2022)",
+                                   "Non expliqué", "Clôture"]
     assert not view.has_plan and view.plan_positive_label("fr") == "—" and view.break_even_label("fr") == "—"
 
 

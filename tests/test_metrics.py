@@ -59,7 +59,7 @@ def test_equity_bridge_closes_exactly_and_shows_a_gap():
     assert equity.equity_bridge(values, 2023).control == D("0.50")
     assert equity.equity_bridge(values, 2022) is None  # no opening equity
     assert [code for code, _a in bridge.steps()] == ["opening", "net_result", "capital_paid_in", "shares_repaid",
-                                                     "other", "closing"]
+                                                     "closing"]  # no other movement: no "other" step
     assert dict(bridge.steps())["shares_repaid"] == D("-30000.50")
 
 
@@ -103,7 +103,7 @@ def test_a_bridge_that_does_not_close_shows_its_residual_as_a_step():
     values = {"EQUITY": {2022: D(100), 2023: D(180)}, "NET_RESULT": {2023: D(50)}}
     bridge = equity.equity_bridge(values, 2023)
     assert bridge.control == D(30)
-    assert [code for code, _a in bridge.steps()] == ["opening", "net_result", "capital_paid_in", "shares_repaid", "other",
+    assert [code for code, _a in bridge.steps()] == ["opening", "net_result", "capital_paid_in", "shares_repaid",
                                                      "unexplained", "closing"]
     assert bridge.steps()[-1] == ("closing", D(180))
 

@@ -104,7 +104,7 @@ def test_the_plan_version_follows_the_as_of_date_and_a_later_one_says_so(demo):
     assert at.caption[0].value.startswith("Situation au 31 décembre 2023 · plan : PLAN-2021-11 ·")  # revised in 2024
     at = open_page(filter_as_of=END_2023)  # AppTest keeps the sidebar's widgets in its tree on a first run only
     version = at.selectbox(key="filter_plan_version")
-    assert version.format_func(version.value) == "En vigueur au 31/12/2023 : Plan de continuation — novembre 2021"
+    assert version.format_func(version.value) == "En vigueur : PLAN-2021-11"
     assert version.format_func("PLAN-2024-06").endswith(" — adoptée après cette date")
     at.session_state["filter_plan_version"] = "PLAN-2024-06"  # still selectable
     at.run()
@@ -121,7 +121,7 @@ def chart_texts(at: AppTest) -> list[str]:
 def test_smartcoops_bridge_ends_at_its_booked_equity_and_draws_no_french_legal_line(demo):
     at = open_page("equity", filter_entity="SMARTCOOP", filter_as_of=END_2023)
     bridge = next(t for t in chart_texts(at) if "Pont des capitaux propres 2023" in t)
-    for step in ("Capital (variation nette)", "Réserves", "Non expliqué", "Clôture 2023 (comptabilisée)"):
+    for step in ("Capital (var. nette)", "Réserves", "Non expliqué", "Clôture"):
         assert step in bridge
     assert at.error[0].value == ("Contrôle (comptabilisé − calculé) : \u22122,00\u00a0€ — montré dans le pont comme "
                                  "« non expliqué »")
@@ -148,12 +148,15 @@ def test_funding_page_sets_achieved_coverage_beside_planned_to_date(demo):
     assert "plan : PLAN-2024-06" in at.caption[0].value
     smartfr = str({m.label: m for m in at.metric}["SmartFr"].proto)
     assert 'body: "1,21"' in smartfr
-    assert "réalisée · prévue à date : 1,47 · fin du plan (2031) : 2,98" in smartfr
-    assert "prévue à date : 0,36 · fin du plan (2031) : 0,68" in str({m.label: m for m in at.metric}["GrandsEnsemble"].proto)
+    assert 'delta_description: "réalisée · prévue à date : 1,47"' in smartfr
+    assert 'delta_description: "réalisée · prévue à date : 0,36"' in str({m.label: m for m in at.metric}["GrandsEnsemble"].proto)
+    captions = [c.value for c in at.caption]
+    assert captions[captions.index("Fin du plan (2031) : 2,98") + 1].startswith("SmartBe 1\u00a0M€")  # SmartFr's tile
+    assert "Fin du plan (2031) : 0,68" in captions
     assert at.toggle(key="funding_group_waivers").label == (
         "Compter les abandons intra-groupe (SmartFr → GrandsEnsemble : 650\u00a0k€ comptés, le texte du plan dit "
         "675\u00a0k€)")
-    captions = " ".join(c.value for c in at.caption)
+    captions = " ".join(captions)
     assert escape("la couverture compte 3\u202f677\u202f000\u00a0€ (le plan imprime aussi 3\u202f600\u202f000\u00a0€)") \
         in captions
     tables = [df.value for df in at.dataframe]
@@ -172,13 +175,13 @@ def test_funding_page_definition_switch(demo):
         lines = queries.contributions(session=s, plan_version="PLAN-2021-11")
     planned = one_plus_one_coverage(lines, OnePlusOneDefinition()).set_index("entity")
     assert planned.loc["GRANDSENSEMBLE", "coverage"] == Decimal(1019000) / Decimal(1500000)
-    assert "fin du plan (2031) : 0,68" in str({m.label: m for m in at.metric}["GrandsEnsemble"].proto)
+    assert "Fin du plan (2031) : 0,68" in [c.value for c in at.caption]
     assert "abandons de créances exclus" in at.info[0].value
     at.toggle(key="funding_waivers").set_value(True).run()
     at.toggle(key="funding_group_waivers").set_value(True).run()
     assert not at.exception
     assert "abandons de créances de SmartBe + abandons de créances intra-groupe" in at.info[0].value
-    assert "fin du plan (2031) : 0,97" in str({m.label: m for m in at.metric}["Total"].proto)
+    assert "Fin du plan (2031) : 0,97" in [c.value for c in at.caption]
     assert any(escape("Abandon de créances SmartFr → GrandsEnsemble : la couverture compte 650\u202f000\u00a0€")
                in c.value for c in at.caption)
 

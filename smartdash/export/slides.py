@@ -317,11 +317,14 @@ def build_deck(engine: Engine, *, filters: Filters, template: Path | None = None
             for (label, part), colour in zip(view.trajectory.groupby("series", sort=False), charts.PALETTE, strict=False):
                 by_year = {d.year: v for d, v in zip(part["period_end"], part["value"], strict=True)}
                 series.append((label, [by_year.get(y) for y in years], colour))
-            slide = deck.slide(pick(lang, f"Capitaux propres — {name} (€)", f"Equity — {name} (€)"), pick(
+            subtitle = pick(
                 lang, f"Réel contre le plan ; équilibre visé (énoncé par le plan) : {view.break_even_label(lang)} ; "
                       f"capitaux propres positifs sur la trajectoire du plan : {view.plan_positive_label(lang)}",
                 f"Actual against plan; break-even target (as stated): {view.break_even_label(lang)}; equity positive "
-                f"on the plan's path: {view.plan_positive_label(lang)}"))
+                f"on the plan's path: {view.plan_positive_label(lang)}") if view.has_plan else pick(
+                lang, "Réel ; le plan ne donne pas de trajectoire pour cette entité",
+                "Actual; the plan gives no path for this entity")
+            slide = deck.slide(pick(lang, f"Capitaux propres — {name} (€)", f"Equity — {name} (€)"), subtitle)
             deck.chart(slide, XL_CHART_TYPE.LINE_MARKERS, [str(y) for y in years], series,
                        number_format=euro_format(v for _n, values, _c in series for v in values))
         code, name = entities[0] if entities else (None, None)
@@ -350,8 +353,7 @@ def build_deck(engine: Engine, *, filters: Filters, template: Path | None = None
             info.sources |= set(sources_of(fview.lines["source"]))
             names = fview.names | {"__total__": pick(lang, "Total", "Total")}
             cats = [names[e] for e in fview.coverage_planned["entity"]]
-            slide = deck.slide(pick(lang, "Règle du 1+1 : couverture prévue et réalisée à date",
-                                    "1+1 rule: coverage planned and achieved to date"),
+            slide = deck.slide(pick(lang, "Règle du 1+1 : couverture à date", "1+1 rule: coverage to date"),
                                definition.describe(lang) + pick(lang, f" Version du plan : {version}.",
                                                                 f" Plan version: {version}."))
             colours = (charts.PALETTE[0], charts.PALETTE[1], "B8C4D6")

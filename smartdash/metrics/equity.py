@@ -50,13 +50,15 @@ class Bridge:
 
     def steps(self) -> list[tuple[str, Decimal]]:
         """The waterfall's steps: (code, signed amount); the first and last are levels. "reserves" and "retained"
-        appear when those lines are reported, "unexplained" when the bridge does not close by itself."""
+        appear when those lines are reported, "other" when there are other movements, "unexplained" when the
+        bridge does not close by itself."""
         steps = [("opening", self.opening), ("net_result", self.net_result), ("capital_paid_in", self.capital_paid_in)]
         if not self.capital_net:
             steps.append(("shares_repaid", -self.shares_repaid))
         steps += [(code, amount) for code, amount in (("reserves", self.reserves), ("retained", self.retained))
                   if amount is not None]
-        steps.append(("other", self.other))
+        if self.other:
+            steps.append(("other", self.other))
         if self.control:
             steps.append(("unexplained", self.control))
         return steps + [("closing", self.closing)]

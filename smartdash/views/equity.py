@@ -196,22 +196,20 @@ STEP_CODES = ("opening", "net_result", "capital_paid_in", "shares_repaid", "rese
 
 
 def bridge_labels(bridge: Bridge, lang: str) -> dict[str, str]:
-    """The waterfall's step labels for this bridge (the capital step says when it is a net change)."""
+    """The waterfall's step labels, short enough for a half-width chart (its title gives the year)."""
     previous = bridge.year - 1
     return {
-        "opening": pick(lang, f"Ouverture {previous}", f"Opening {previous}"),
-        "net_result": pick(lang, f"Résultat {bridge.year}", f"Result {bridge.year}"),
-        "capital_paid_in": pick(lang, "Capital (variation nette)", "Capital (net change)") if bridge.capital_net
-        else pick(lang, "Capital libéré", "Capital paid up"),
+        "opening": pick(lang, "Ouverture", "Opening"),
+        "net_result": pick(lang, "Résultat", "Result"),
+        "capital_paid_in": pick(lang, "Capital (var. nette)", "Capital (net change)") if bridge.capital_net
+        else pick(lang, "Capital", "Capital"),
         "shares_repaid": pick(lang, "Parts remb.", "Shares repaid"),
         "reserves": pick(lang, "Réserves", "Reserves"),
-        "retained": pick(lang, f"Report à nouveau (hors résultat {previous} affecté)",
-                         f"Retained earnings (excl. {previous} result appropriated)"),
+        "retained": pick(lang, f"Report (hors rés. {previous})", f"Retained (excl. {previous} result)"),
         "other": pick(lang, "Autres", "Other"),
         "unexplained": pick(lang, "Non expliqué", "Unexplained"),
-        "closing": pick(lang, f"Clôture {bridge.year} (comptabilisée)", f"Closing {bridge.year} (booked)")
-        if bridge.booked_closing is not None else pick(lang, f"Clôture {bridge.year} (calculée)",
-                                                       f"Closing {bridge.year} (computed)"),
+        "closing": pick(lang, "Clôture", "Closing") if bridge.booked_closing is not None
+        else pick(lang, "Clôture calculée", "Computed closing"),
     }
 
 

@@ -194,16 +194,16 @@ def subscriptions_caption(view: FundingView, lang: str) -> str:
 
 def group_waiver_switch(view: FundingView, lang: str) -> str:
     """The intra-group waiver switch's label, with the amount it counts where the plan prints two."""
-    label = pick(lang, "Compter les abandons intra-groupe (SmartFr → GrandsEnsemble)", "Count intra-group claim waivers")
     row = next((r for r in view.discrepancies.itertuples() if r.contributor_class == "group" and r.used_eur is not None),
                None)
     if row is None:
-        return label
-    other = row.value_a if row.used == "b" else row.value_b
-    return label[:-1] + pick(lang, f" : {formatting.money_compact(row.used_eur, lang=lang)} comptés, le texte du plan "
-                                   f"dit {formatting.money_compact(other, lang=lang)})",
-                             f": {formatting.money_compact(row.used_eur, lang=lang)} counted, the plan's text says "
-                             f"{formatting.money_compact(other, lang=lang)})")
+        return pick(lang, "Compter les abandons intra-groupe (SmartFr → GrandsEnsemble)", "Count intra-group claim waivers")
+    used = formatting.money_compact(row.used_eur, lang=lang)
+    other = formatting.money_compact(row.value_a if row.used == "b" else row.value_b, lang=lang)
+    return pick(lang, f"Compter les abandons intra-groupe (SmartFr → GrandsEnsemble : {used} comptés, le texte du plan "
+                      f"dit {other})",
+                f"Count intra-group claim waivers (SmartFr → GrandsEnsemble: {used} counted, the plan's text says "
+                f"{other})")
 
 
 STATUS_LABELS = {
@@ -228,11 +228,11 @@ def coverage_series(view: FundingView, lang: str) -> list[tuple[str, pd.DataFram
     ]
 
 
-def coverage_frame(view: FundingView, names: dict[str, str], lang: str) -> pd.DataFrame:
+def coverage_frame(view: FundingView, names: dict[str, str], lang: str, *, to_date_only: bool = False) -> pd.DataFrame:
     """Coverage ratios for the bar chart. Columns: entity (name), series (planned to date / achieved to date /
-    planned to the plan's end, each naming its date), value."""
+    planned to the plan's end — left out with `to_date_only` —, each naming its date), value."""
     rows = []
-    for series, frame in coverage_series(view, lang):
+    for series, frame in coverage_series(view, lang)[:2 if to_date_only else 3]:
         for row in frame.itertuples():
             if row.coverage is not None:
                 rows.append({"entity": names[row.entity], "series": series, "value": row.coverage})
@@ -283,15 +283,15 @@ def subscriptions_frame(view: FundingView, names: dict[str, str], lang: str) -> 
 
 
 def discrepancies_table(view: FundingView, lang: str) -> pd.DataFrame:
-    """Where the plan disagrees with itself: both values with where each is printed."""
+    """Where the plan disagrees with itself: both values, the one coverage uses, the remark, where each is printed."""
     d = view.discrepancies
     return pd.DataFrame({
         pick(lang, "Chiffre", "Figure"): d["label_en" if lang == "en" else "label_fr"],
         pick(lang, "Valeur A", "Value A"): [formatting.money(v, lang=lang) for v in d["value_a"]],
-        pick(lang, "Où", "Where"): d["location_a"],
         pick(lang, "Valeur B", "Value B"): [formatting.money(v, lang=lang) for v in d["value_b"]],
-        pick(lang, "Où ", "Where "): d["location_b"],
         pick(lang, "Retenu par la couverture 1+1", "Used by 1+1 coverage"): [
             _used_text(r, lang) if r.used_eur is not None else "—" for r in d.itertuples()],
         pick(lang, "Remarque", "Note"): d["note"],
+        pick(lang, "Où (A ; B)", "Where (A; B)"): [f"{a} ; {b}" for a, b in zip(d["location_a"], d["location_b"],
+                                                                            strict=True)],
     })
