@@ -222,7 +222,6 @@ def _reference(_engine, url: str) -> dict:
         return {
             "entities": queries.entities(session=s),
             "versions": queries.plan_versions(session=s),
-            "in_force": queries.version_in_force(session=s),
             "latest": queries.latest_data_date(session=s),
             "receivable_entities": queries.receivable_entities(session=s),
         }
