@@ -1,7 +1,7 @@
 """the targets a plan version states in words (break-even year, contribution rate, …) are data, per entity and version
 
 Revision ID: 0006
-Revises: 0005
+Revises: 0010
 Create Date: 2026-11-23
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0005"
+down_revision = "0010"  # written after 0005; main had chained 0009 and 0010 there meanwhile
 branch_labels = None
 depends_on = None
 
