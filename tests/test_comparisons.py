@@ -212,3 +212,11 @@ def test_a_stated_target_of_one_entity_overrides_the_one_for_every_entity(store)
         assert [(p.file, p.row, p.column) for p in refused.value.problems] == [("cibles.csv", 2, column)]
     with session_scope(store.engine) as s:
         assert len(queries.plan_targets(session=s, plan_version="PLAN-2021-11")) == len(targets)  # nothing written
+
+
+def test_the_digest_writes_changes_as_the_pages_do():
+    from smartdash import digest
+
+    assert digest._signed(Decimal("-0.3"), "percent", "fr") == "\u22120,3\u00a0pt"  # a rate's change, in points
+    assert digest._signed(Decimal(-1200000), "EUR", "fr") == "\u22121,2\u00a0M€"
+    assert digest._signed(Decimal(0), "EUR", "fr") == "="
