@@ -32,7 +32,8 @@ def main() -> None:
     schema.upgrade(engine)
     load_demo(engine)
     with session_scope(engine) as s:
-        filters = Filters(None, latest_data_date(session=s), "previous", version_in_force(session=s))
+        as_of = latest_data_date(session=s)
+        filters = Filters(None, as_of, "previous", version_in_force(session=s, on=as_of))
     for run in range(1, args.runs + 1):
         start = time.perf_counter()
         data, info = build_deck(engine, filters=filters)

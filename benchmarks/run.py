@@ -120,7 +120,7 @@ def add_scale(engine, *, years: int, indicators: int, items_per_week: int, weeks
 def time_views(engine, as_of: dt.date) -> dict[str, float]:
     """The bare time of each page's views: its SQL and the assembly of what it shows, no Streamlit."""
     with session_scope(engine) as s:
-        version = queries.version_in_force(session=s)
+        version = queries.version_in_force(session=s, on=as_of)
     f = Filters(None, as_of, "previous", version)
     calls = {
         "overview": lambda s: overview_views.attention_items(
@@ -184,7 +184,7 @@ def deck_time(engine, as_of: dt.date) -> tuple[float, int]:
     from smartdash.export.slides import build_deck
 
     with session_scope(engine) as s:
-        version = queries.version_in_force(session=s)
+        version = queries.version_in_force(session=s, on=as_of)
     build_deck(engine, filters=Filters(None, as_of, "previous", version))  # starts the chart renderer
     start = time.perf_counter()
     _data, info = build_deck(engine, filters=Filters(None, as_of, "previous", version))

@@ -15,13 +15,13 @@ st.caption(pick(lang, "Règle du 1+1 : chaque euro apporté par SmartBe en tant 
                       "coopératives, de leurs sociétaires et partenaires. Couverture = euros égalés ÷ euros SmartBe.",
                 "1+1 rule: each euro SmartBe brings as an associate is matched by one euro from the cooperatives, "
                 "their members and partners. Coverage = matched € ÷ SmartBe €."))
-c1, c2 = st.columns(2)
-waivers = c1.toggle(pick(lang, "Compter l'abandon de créances de SmartBe (3,8 M€)", "Count SmartBe's claim waiver"),
+waivers = st.toggle(pick(lang, "Compter l'abandon de créances de SmartBe (3,8 M€)", "Count SmartBe's claim waiver"),
                     key="funding_waivers")
-group = c2.toggle(pick(lang, "Compter les abandons intra-groupe (SmartFr → GrandsEnsemble)",
-                       "Count intra-group claim waivers"), key="funding_group_waivers")
+# the switch's label names the amount it counts, which needs the view: read the switch's state first
+group = bool(st.session_state.get("funding_group_waivers", False))
 definition = OnePlusOneDefinition(include_claim_waivers=waivers, include_group_waivers=group)
 view = ui.funding(f, definition)
+st.toggle(fv.group_waiver_switch(view, lang), key="funding_group_waivers")
 if view.lines.empty:
     ui.empty_state(lang, "des apports (format financements)", "contributions (funding format)")
     st.stop()
@@ -31,15 +31,17 @@ st.info(definition.describe(lang) + pick(lang, f" Version du plan : {f.plan_vers
 
 names = view.names | {"__total__": pick(lang, "Total", "Total")}
 columns = st.columns(len(view.coverage_planned))
-for col, planned, actual in zip(columns, view.coverage_planned.itertuples(), view.coverage_actual.itertuples(),
-                                strict=True):
+for col, planned, actual, end in zip(columns, view.coverage_planned.itertuples(), view.coverage_actual.itertuples(),
+                                     view.coverage_plan_end.itertuples(), strict=True):
     with col, st.container(border=True):
         ratio = actual.coverage
         ui.status_badge(None if ratio is None else ("green" if ratio >= 1 else "red"), lang)
         ui.metric(names[planned.entity], formatting.ratio(ratio, lang=lang),
                   fv.lines_origin(view, None if planned.entity == "__total__" else planned.entity),
-                  delta_description=pick(lang, "réalisée · prévue : ", "achieved · planned: ")
+                  delta_description=pick(lang, "réalisée · prévue à date : ", "achieved · planned to date: ")
                   + formatting.ratio(planned.coverage, lang=lang))
+        st.caption(pick(lang, f"Fin du plan ({view.plan_end_year}) : ", f"End of plan ({view.plan_end_year}): ")
+                   + formatting.ratio(end.coverage, lang=lang))
         st.caption(pick(lang, f"SmartBe {formatting.money_compact(actual.smartbe_eur, lang=lang)} · égalés "
                               f"{formatting.money_compact(actual.matched_eur, lang=lang)} · manque "
                               f"{formatting.money_compact(actual.shortfall_eur, lang=lang)} · au "
@@ -49,11 +51,12 @@ for col, planned, actual in zip(columns, view.coverage_planned.itertuples(), vie
                         f"{formatting.money_compact(actual.shortfall_eur, lang=lang)} · as of "
                         f"{formatting.date_long(f.as_of, lang=lang)}"))
 
-ratios = fv.coverage_frame(view, names, lang)
+ratios = fv.coverage_frame(view, names, lang, to_date_only=True)  # the plan's end is in each tile, apart
 ui.plot("bars_with_target", ratios, x="entity", unit="ratio", lang=lang, colour_by="series", target=1,
                                  target_label=pick(lang, "1,0 : règle respectée", "1.0: rule met"),
-                                 title=pick(lang, "Couverture 1+1, prévue et réalisée (ratio)",
-                                            "1+1 coverage, planned and achieved (ratio)"))
+                                 title=pick(lang, "Couverture 1+1, prévue et réalisée à date (ratio)",
+                                            "1+1 coverage, planned and achieved to date (ratio)"))
+st.caption(fv.coverage_caption(view, lang))
 beneficiaries = list(dict.fromkeys(view.lines["beneficiary"]))
 for col, entity in zip(st.columns(len(beneficiaries)), beneficiaries, strict=True):
     with col:
@@ -79,9 +82,7 @@ for line in conditional.itertuples():
 
 if view.subscriptions:
     st.subheader(pick(lang, "Souscriptions des sociétaires et règle des 2 %", "Member subscriptions and the 2 % rule"))
-    st.caption(pick(lang, "Attendu = 2 % du salaire brut des entrepreneurs-salariés associés ; taux de collecte = "
-                          "libéré ÷ attendu.", "Expected = 2 % of the gross salary of employee-associates; collection "
-                          "rate = paid up ÷ expected."))
+    st.caption(fv.subscriptions_caption(view, lang))
     ui.plot("bars_with_target", fv.subscriptions_frame(view, names, lang), x="year", unit="percent", lang=lang,
                                      colour_by="series", target=100, target_label="100 %",
                                      title=pick(lang, "Taux de collecte des souscriptions (%)",

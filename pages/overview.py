@@ -44,14 +44,14 @@ for entity_name in dict.fromkeys(t.entity_name for t in tiles):
                 tile.label if tile.trend == "—" else f"{tile.label} {tile.trend}",
                 formatting.value(tile.value, tile.unit, lang=lang, compact=True),
                 provenance.Provenance.of([tile.is_synthetic], [tile.source]),
-                delta=ui.signed(tile.change, tile.unit, lang) or None,
-                delta_color="normal" if tile.direction == "up" else "inverse",
+                delta=formatting.change(tile.change, tile.unit, lang=lang) or None,
+                delta_color=tile.delta_colour, delta_arrow=tile.delta_arrow,
                 delta_description=tile.compare_label,
                 chart_data=tile.spark or None,
                 help=formatting.value(tile.value, tile.unit, lang=lang),
             )
             gap = ""
-            if tile.plan_value is not None:
+            if tile.plan_value is not None:  # the plan's value for the tile's own period
                 gap = pick(lang, " · plan ", " · plan ") + formatting.value(tile.plan_value, tile.unit, lang=lang,
                                                                             compact=True)
             marker = pick(lang, " · démo / synthétique", " · demo / synthetic") if tile.is_synthetic else ""

@@ -10,10 +10,12 @@ ui.ensure_app_frame()
 lang = ui.language()
 ui.start_page()
 st.title(pick(lang, "Versions du plan", "Plan versions"))
-st.caption(pick(lang, "Les pages comparent le réel à la version choisie dans la barre latérale (par défaut, celle en "
-                      "vigueur). Un chargement de valeurs de plan crée ou complète une version, sans toucher aux autres.",
-                "Pages compare actuals with the version chosen in the sidebar (by default, the one in force). Loading "
-                "plan values creates or fills a version and never touches the others."))
+st.caption(pick(lang, "Les pages comparent le réel à la version choisie dans la barre latérale : par défaut, celle en "
+                      "vigueur à la date de situation (une révision ne compte qu'à partir de son adoption). Un "
+                      "chargement de valeurs de plan crée ou complète une version, sans toucher aux autres.",
+                "Pages compare actuals with the version chosen in the sidebar: by default, the one in force on the "
+                "as-of date (a revision counts only from its adoption). Loading plan values creates or fills a "
+                "version and never touches the others."))
 view = ui.versions()
 if view.versions.empty:
     ui.empty_state(lang, "des versions du plan (format versions_plan)", "plan versions (plan_versions format)")
@@ -35,6 +37,11 @@ for row in view.versions.itertuples():
 if not view.milestones.empty:
     st.subheader(pick(lang, "Jalons par version", "Milestones per version"))
     ui.table(vv.milestones_table(view, lang), pick(lang, "Jalons", "Milestones"))
+if not view.targets.empty:
+    st.subheader(pick(lang, "Cibles énoncées par le plan", "Targets the plan states"))
+    st.caption(pick(lang, "Telles que chaque version les écrit ; jamais déduites de ses valeurs.",
+                    "As each version words them; never inferred from its figures."))
+    ui.table(vv.targets_table(view, ui.entity_names(), lang), pick(lang, "Cibles énoncées", "Stated targets"))
 st.subheader(pick(lang, "Apports dont le montant ou la date a changé", "Contributions whose amount or date changed"))
 if view.funding_drift.empty:
     st.info(pick(lang, "Aucun changement.", "No change."))

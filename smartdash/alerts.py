@@ -108,7 +108,7 @@ def _funding_conditions(session: Session, as_of: dt.date, version: str | None, n
 
 def conditions(*, session: Session, as_of: dt.date) -> list[Condition]:
     """Every watched condition of every entity at `as_of`, against the plan version in force."""
-    version = queries.version_in_force(session=session)
+    version = queries.version_in_force(session=session, on=as_of)
     entities = queries.entities(session=session)
     names = dict(zip(entities["code"], entities["name"], strict=True))
     found: list[Condition] = []

@@ -127,7 +127,8 @@ def _export_slides(args: argparse.Namespace) -> int:
     engine = _engine()
     with session_scope(engine) as session:
         as_of = dt.date.fromisoformat(args.as_of) if args.as_of else latest_data_date(session=session)
-        version = args.plan_version or version_in_force(session=session)
+        # by default the version in force on the as-of date: a revision adopted later is not what it was measured by
+        version = args.plan_version or (version_in_force(session=session, on=as_of) if as_of else None)
     if as_of is None:
         print("La base ne contient aucune donnée : rien à présenter.", file=sys.stderr)
         return 1
@@ -437,7 +438,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", help="slides : date des chiffres AAAA-MM-JJ (par défaut : la plus récente)")
     p.add_argument("--lang", choices=["fr", "en"], help="slides : langue (par défaut : celle de config.toml)")
     p.add_argument("--entity", help="slides : code d'une entité (par défaut : toutes celles sous plan)")
-    p.add_argument("--plan-version", help="slides : version du plan (par défaut : celle en vigueur)")
+    p.add_argument("--plan-version", help="slides : version du plan (par défaut : celle en vigueur à la date --as-of)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("template", help="écrit un modèle de fichier vide (CSV ou XLSX)",

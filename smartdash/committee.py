@@ -158,7 +158,7 @@ def close_meeting(user: CurrentUser | None, engine: Engine, meeting_id: int) -> 
 
 
 def _freeze(session: Session, meeting: models.Meeting, by: str) -> int:
-    version = queries.version_in_force(session=session)
+    version = queries.version_in_force(session=session, on=meeting.as_of)  # the plan the meeting's figures were measured by
     tiles = overview_views.overview_tiles(session=session, filters=Filters(None, meeting.as_of, "previous", version))
     now = _now()
     for t in tiles:

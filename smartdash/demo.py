@@ -765,7 +765,7 @@ class DemoBuilder:
         steps = [
             self.reference, self.plan_versions, self.source_figures, self.smartcoop_documents, self.funding,
             self.equity, self.monthly_activity, self.weekly_cash, self.headcount, self.membership,
-            self.receivables, self.meetings, self.bases, self.plan_execution,
+            self.receivables, self.meetings, self.bases, self.plan_execution, self.plan_targets,
         ]
         for step in steps:
             # one generator per step, so that adding a step never changes what the others generate
@@ -1001,6 +1001,43 @@ class DemoBuilder:
                 unite=unit,
                 note=note,
             )
+
+    def plan_targets(self) -> None:
+        """What the plan states in words, as data: break-even "by 2024" (the plan's path puts GrandsEnsemble's
+        result above zero in 2021 only through the intra-group waiver), the contribution rate, the 2 % rule and
+        the plan's horizon. The June 2024 revision restates them, with break-even moved to 2025."""
+        under_plan = [code for code, *_rest, under, _order in ENTITIES if under]
+        revision = f"{SYNTHETIC} — révision fictive du plan"
+        for version, source, synthetic in ((PLAN_2021, f"{PLAN} — mesure 3", False), (PLAN_2024, revision, True)):
+            year = 2024 if version == PLAN_2021 else 2025
+            for entity in under_plan:
+                self.add("plan_targets", version_plan=version, entite=entity, cible="BREAK_EVEN_YEAR", valeur=_d(year),
+                         unite="year", a_partir_de=None,
+                         enonce_fr=f"Équilibre économique (résultat net ≥ 0) en {year}"
+                         + (" — révision fictive" if synthetic else ""),
+                         enonce_en=f"Economic break-even (net result ≥ 0) by {year}"
+                         + (" — fictitious revision" if synthetic else ""),
+                         source=source, synthetique=synthetic)
+            for entity in ("GRANDSENSEMBLE", "ALTERNA"):
+                self.add("plan_targets", version_plan=version, entite=entity, cible="CONTRIBUTION_RATE", valeur=_d(13),
+                         unite="percent", a_partir_de=None,
+                         enonce_fr="Taux de contribution de l'activité porté de 10 % à 13 % de la marge brute",
+                         enonce_en="Activity contribution rate raised from 10 % to 13 % of gross margin",
+                         source=source, synthetique=synthetic)
+            self.add("plan_targets", version_plan=version, entite=None, cible="MEMBER_SUBSCRIPTION_RATE", valeur=_d(2),
+                     unite="percent", a_partir_de=2022,
+                     enonce_fr="Règle statutaire : 2 % du salaire brut des entrepreneurs-salariés associés vont au "
+                               "capital, à partir de 2022",
+                     enonce_en="Statutory rule: 2 % of the gross salary of employee-associates goes to capital, "
+                               "from 2022",
+                     source=f"{PLAN} — mesures relatives au sociétariat" if not synthetic else revision,
+                     synthetique=synthetic)
+            self.add("plan_targets", version_plan=version, entite=None, cible="PLAN_END_YEAR", valeur=_d(2031),
+                     unite="year", a_partir_de=None,
+                     enonce_fr="Tableaux de financement 2021–2031 : dix ans de plan (L626-12)",
+                     enonce_en="Financing tables 2021–2031: a ten-year plan (L626-12)",
+                     source=f"{PLAN} — tableaux de financement" if not synthetic else revision,
+                     synthetique=synthetic)
 
     # SmartCoop: the annual report's figures ------------------------------------------
     def smartcoop_documents(self) -> None:
@@ -1418,7 +1455,9 @@ class DemoBuilder:
 
     # bases of the 2 % rule and of the DSO ------------------------------------------------
     def bases(self) -> None:
-        salaries = {"SMARTFR": 9800000, "GRANDSENSEMBLE": 3300000}
+        # 2 % of these is about what the plan expects members to subscribe each year from 2023 (3,4 M€ over
+        # 2023–2031 for SmartFr, 720 k€ for GrandsEnsemble)
+        salaries = {"SMARTFR": 18500000, "GRANDSENSEMBLE": 3300000}
         for entity, base in salaries.items():
             for year in range(2021, DEMO_END.year):
                 value = _money(base * (1.045 ** (year - 2021)) * self.rng.uniform(0.96, 1.04))

@@ -114,8 +114,7 @@ def _signed(value: Decimal | None, unit: str, lang: str) -> str:
         return "—"
     if value == 0:
         return "="
-    text = formatting.value(abs(value), unit, lang=lang, compact=True)
-    return ("+" if value > 0 else "−") + text
+    return formatting.change(value, unit, lang=lang)  # a rate's change in points, as on the pages
 
 
 # --------------------------------------------------------------------------- assembling the figures
@@ -262,7 +261,7 @@ class DigestBuilder:
 
     def __init__(self, session: Session, *, as_of: dt.date, app_url: str):
         self.session, self.as_of, self.app_url = session, as_of, app_url
-        self.version = queries.version_in_force(session=session)
+        self.version = queries.version_in_force(session=session, on=as_of)  # the plan in force at the figures' date
         self.meeting = overview_views.last_meeting_as_of(session=session, as_of=as_of)
         self._parts: dict[tuple[str, str], EntityPart] = {}
         self._clients: dict[tuple[str, str], list] = {}

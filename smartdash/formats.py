@@ -717,6 +717,32 @@ FUNDING = _register(
     )
 )
 
+PLAN_TARGETS = _register(
+    Dataset(
+        "plan_targets",
+        "Cibles énoncées par le plan",
+        "Targets stated by the plan",
+        (
+            Column("version_plan", ("plan_version",), help_fr="version du plan qui énonce la cible"),
+            Column("entite", ("entité", "entity"), required=False,
+                   help_fr="code d'une entité ; vide : toutes les entités sous le plan"),
+            Column("cible", ("target",), max_length=40,
+                   help_fr="ex. BREAK_EVEN_YEAR (année d'équilibre), PLAN_END_YEAR (fin du plan), CONTRIBUTION_RATE"),
+            Column("valeur", ("value",), "decimal", help_fr="dans l'unité indiquée ; une année s'écrit 2024"),
+            Column("unite", ("unité", "unit"), "choice", choices=INDICATORS.column("unite").choices),
+            Column("a_partir_de", ("à_partir_de", "from_year"), "int", required=False,
+                   help_fr="année à partir de laquelle la cible s'applique, si le plan la donne"),
+            Column("enonce_fr", ("énoncé_fr", "statement_fr"), help_fr="la cible dans les mots du plan"),
+            Column("enonce_en", ("énoncé_en", "statement_en"), required=False),
+            *_provenance(),
+        ),
+        key=("version_plan", "entite", "cible"),
+        file_stem="cibles_plan",
+        description_fr="Ce que le plan énonce en toutes lettres (l'équilibre « dès 2024 », le taux de contribution "
+                       "« 10 % → 13 % »…) est affiché tel quel, jamais déduit des valeurs du plan.",
+    )
+)
+
 CLAIMS = _register(
     Dataset(
         "creditor_claims",
@@ -910,6 +936,7 @@ LOAD_ORDER = (
     "source_figures",
     "observations",
     "funding",
+    "plan_targets",
     "creditor_claims",
     "instalments",
     "headcount",

@@ -1,24 +1,41 @@
 """The one place values become text: French first (`1 234 567 €`, `1,5 M€`, `12,4 %`, `12 mars 2024`).
 
 Built on babel's CLDR data; French grouping uses the narrow no-break space, so a figure never
-wraps in the middle.
+wraps in the middle. A negative figure takes the typographic minus sign (U+2212 `−`), in both
+languages, the same on pages, slides and table downloads; a change of a rate is in points (`−0,3 pt`).
+Files meant to be loaded back (dataset exports) are written by `formats.write_csv`, not here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import numbers
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
+from pandas import NA as _NA
+from pandas import NaT as _NAT
 
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 NBSP = "\u00a0"
+MINUS = "\u2212"
 
 
 def _locale(lang: str) -> str:
     return LOCALES.get(lang, "fr_FR")
+
+
+def _absent(value) -> bool:
+    """No figure to show: None, and what a missing value becomes on the way (NaN, pandas' NA, infinities)."""
+    if value is None or value is _NA or value is _NAT:
+        return True
+    if isinstance(value, Decimal):
+        return not value.is_finite()
+    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
+        return not math.isfinite(value)
+    return False
 
 
 def _decimal(value) -> Decimal:
@@ -32,25 +49,29 @@ def _decimal(value) -> Decimal:
 
 def number(value: Decimal | int | None, *, lang: str = "fr", places: int = 0) -> str:
     """`20 077`, `2 297,5`."""
-    if value is None:
+    if _absent(value):
         return "—"
     pattern = "#,##0" + ("." + "0" * places if places else "")
-    return format_decimal(_decimal(value), format=pattern, locale=_locale(lang))
+    text = format_decimal(_decimal(value), format=pattern, locale=_locale(lang))
+    if not text.startswith("-"):
+        return text
+    # −0,04 shown with one decimal is 0,0: a sign in front of zero would say something that is not there
+    return text[1:] if not text.strip("-0.,\u202f\u00a0") else MINUS + text[1:]
 
 
 def money(value: Decimal | int | None, *, lang: str = "fr", places: int = 0) -> str:
     """`1 234 567 €` (French) or `€1,234,567` (English)."""
-    if value is None:
+    if _absent(value):
         return "—"
     text = number(value, lang=lang, places=places)
     if lang == "en":
-        return f"-€{text[1:]}" if text.startswith("-") else f"€{text}"
+        return f"{MINUS}€{text[1:]}" if text.startswith(MINUS) else f"€{text}"
     return f"{text}{NBSP}€"
 
 
 def money_compact(value: Decimal | int | None, *, lang: str = "fr") -> str:
     """`1,5 M€`, `250 k€`, `950 €`: for tiles and axis labels."""
-    if value is None:
+    if _absent(value):
         return "—"
     value = _decimal(value)
     for factor, suffix in ((Decimal(1_000_000), "M€"), (Decimal(1_000), "k€")):
@@ -67,10 +88,38 @@ def money_compact(value: Decimal | int | None, *, lang: str = "fr") -> str:
 
 def percent(points: Decimal | int | None, *, lang: str = "fr", places: int = 1) -> str:
     """A value in percentage points: 12.4 → `12,4 %`."""
-    if points is None:
+    if _absent(points):
         return "—"
     text = number(points, lang=lang, places=places)
     return f"{text}{NBSP}%" if lang == "fr" else f"{text}%"
+
+
+def points(value: Decimal | int | None, *, lang: str = "fr", places: int = 1) -> str:
+    """A change of a rate, in percentage points and signed: `+1,2 pt`, `−0,3 pt` (`pp` in English)."""
+    if _absent(value):
+        return "—"
+    return _signed(number(value, lang=lang, places=places)) + NBSP + ("pt" if lang == "fr" else "pp")
+
+
+def relative(pct: Decimal | int | None, *, lang: str = "fr", places: int = 1) -> str:
+    """A relative change in %, signed: `+4,2 %`, `−12,5 %` (a gap to plan as a share of the plan)."""
+    return "—" if _absent(pct) else _signed(percent(pct, lang=lang, places=places))
+
+
+def change(v: Decimal | int | None, unit: str, *, lang: str = "fr", compact: bool = True) -> str:
+    """A change of a value in its indicator's unit, signed: `+1,2 M€`, `−35 j`; a rate's change in points."""
+    if _absent(v):
+        return ""
+    if unit == "percent":
+        return points(v, lang=lang)
+    return _signed(value(v, unit, lang=lang, compact=compact))
+
+
+def _signed(text: str) -> str:
+    """A formatted figure with its sign: `−` already there, else `+` — none on a figure shown as zero."""
+    if text.startswith(MINUS) or not any(c in "123456789" for c in text):
+        return text
+    return "+" + text
 
 
 def ratio(value: Decimal | None, *, lang: str = "fr", places: int = 2) -> str:
@@ -80,14 +129,14 @@ def ratio(value: Decimal | None, *, lang: str = "fr", places: int = 2) -> str:
 
 def date_long(day: dt.date | None, *, lang: str = "fr") -> str:
     """`12 mars 2024` / `12 March 2024`."""
-    if day is None:
+    if _absent(day):
         return "—"
     return format_date(day, format="d MMMM y", locale=_locale(lang))
 
 
 def date_short(day: dt.date | None) -> str:
     """`31/12/2025` (both languages: the committee's documents write dates this way)."""
-    return "—" if day is None else day.strftime("%d/%m/%Y")
+    return "—" if _absent(day) else day.strftime("%d/%m/%Y")
 
 
 def value(v: Decimal | int | None, unit: str, *, lang: str = "fr", compact: bool = False) -> str:
@@ -101,6 +150,6 @@ def value(v: Decimal | int | None, unit: str, *, lang: str = "fr", compact: bool
     if unit in ("FTE", "months"):
         return number(v, lang=lang, places=1)
     if unit == "year":
-        return str(int(v)) if v is not None else "—"
+        return "—" if _absent(v) else str(int(v))
     suffix = {"days": " j" if lang == "fr" else " d", "hours": " h"}.get(unit, "")
-    return number(v, lang=lang) + (suffix.replace(" ", NBSP) if v is not None else "")
+    return number(v, lang=lang) + ("" if _absent(v) else suffix.replace(" ", NBSP))

@@ -262,6 +262,11 @@ TARGETS: dict[str, Target] = {
         Field("montant_recu", "received_amount"), Field("condition", "condition"),
         Field("etat_condition", "condition_status"), Field("note", "note"), *_provenance()),
         ("code", "plan_version_id")),
+    "plan_targets": Target(models.PlanTarget, (
+        Field("version_plan", "plan_version_id", VER), Field("entite", "entity_id", ENT), Field("cible", "target"),
+        Field("valeur", "value"), Field("unite", "unit"), Field("a_partir_de", "from_year"),
+        Field("enonce_fr", "statement_fr"), Field("enonce_en", "statement_en"), *_provenance()),
+        ("plan_version_id", "entity_id", "target")),
     "creditor_claims": Target(models.CreditorClaim, (
         Field("code", "code"), Field("entite", "entity_id", ENT), Field("creancier", "creditor"),
         Field("categorie", "creditor_class"), Field("montant_admis", "admitted_amount"), Field("option", "option"),

@@ -219,6 +219,24 @@ class PlanVersion(Base):
     is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class PlanTarget(ProvenanceMixin, Base):
+    """A target a plan version states in words ("break-even by 2024", "13 % of gross margin"), kept as stated:
+    never inferred from the plan's figures. No entity: the target holds for every entity under the plan."""
+
+    __tablename__ = "plan_target"
+    __table_args__ = (CheckConstraint(_in("unit", UNITS), name="ck_plan_target_unit"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_version_id: Mapped[int] = mapped_column(ForeignKey("plan_version.id"), index=True)
+    entity_id: Mapped[int | None] = mapped_column(ForeignKey("entity.id"))
+    target: Mapped[str] = mapped_column(String(40))
+    value: Mapped[Decimal] = mapped_column(Fixed(4))
+    unit: Mapped[str] = mapped_column(String(12))
+    from_year: Mapped[int | None] = mapped_column(Integer)
+    statement_fr: Mapped[str] = mapped_column(Text)
+    statement_en: Mapped[str | None] = mapped_column(Text)
+
+
 class Observation(ProvenanceMixin, Base):
     """A value of an indicator for an entity (and office) at a period end, in a scenario."""
 
@@ -496,6 +514,13 @@ Index(
     Headcount.population,
     Headcount.scenario,
     func.coalesce(Headcount.plan_version_id, 0),
+    unique=True,
+)
+Index(
+    "uq_plan_target_key",
+    PlanTarget.plan_version_id,
+    func.coalesce(PlanTarget.entity_id, 0),
+    PlanTarget.target,
     unique=True,
 )
 Index(

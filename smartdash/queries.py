@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from smartdash import models as m
 from smartdash import provenance
+from smartdash.metrics.versions import version_in_force_on
 
 
 def entities(*, session: Session) -> pd.DataFrame:
@@ -49,9 +50,27 @@ def plan_versions(*, session: Session) -> pd.DataFrame:
     return frame(rows, ["code", "name", "status", "adopted_on", "is_synthetic", "note"])
 
 
-def version_in_force(*, session: Session) -> str | None:
-    """The code of the plan version in force, or None."""
+def version_in_force(*, session: Session, on: dt.date | None = None) -> str | None:
+    """The code of the plan version in force today, or on the date `on` (the last one adopted by then); None when
+    there is none."""
+    if on is not None:
+        return version_in_force_on(plan_versions(session=session), on)
     return session.scalar(select(m.PlanVersion.code).where(m.PlanVersion.status == "in_force").limit(1))
+
+
+def plan_targets(*, session: Session, plan_version: str | None = None) -> pd.DataFrame:
+    """The targets plan versions state in words, as stated. Columns: plan_version, entity (code, None: every
+    entity under the plan), target, value (in `unit`), unit, from_year, statement_fr, statement_en, is_synthetic,
+    source."""
+    t, v = m.PlanTarget, m.PlanVersion
+    q = (select(v.code, m.Entity.code, t.target, t.value, t.unit, t.from_year, t.statement_fr, t.statement_en,
+                t.is_synthetic, t.source)
+         .join(v, v.id == t.plan_version_id).outerjoin(m.Entity, m.Entity.id == t.entity_id)
+         .order_by(v.id, t.target, m.Entity.sort_order))
+    if plan_version is not None:
+        q = q.where(v.code == plan_version)
+    return frame(session.execute(q).all(), ["plan_version", "entity", "target", "value", "unit", "from_year",
+                                             "statement_fr", "statement_en", "is_synthetic", "source"])
 
 
 def indicators(*, session: Session, key_only: bool = False) -> pd.DataFrame:

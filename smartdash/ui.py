@@ -19,6 +19,7 @@ from smartdash.config import load_settings
 from smartdash.db import engine_for, session_scope
 from smartdash.inert import Md, md, st
 from smartdash.metrics.funding import OnePlusOneDefinition
+from smartdash.metrics.versions import version_in_force_on
 from smartdash.store import ensure_store
 from smartdash.views import COMPARISONS, Filters, pick
 from smartdash.views import equity as equity_views
@@ -34,6 +35,7 @@ ENTITY_KEY = "filter_entity"
 AS_OF_KEY = "filter_as_of"
 COMPARE_KEY = "filter_compare"
 VERSION_KEY = "filter_plan_version"
+IN_FORCE = "__in_force__"  # the plan version choice that follows the as-of date
 CACHE_TTL = 300
 APP_FRAME_KEY = "app_frame_seen"  # this session has run app.py's frame at least once
 ALL = "__all__"
@@ -220,7 +222,6 @@ def _reference(_engine, url: str) -> dict:
         return {
             "entities": queries.entities(session=s),
             "versions": queries.plan_versions(session=s),
-            "in_force": queries.version_in_force(session=s),
             "latest": queries.latest_data_date(session=s),
             "receivable_entities": queries.receivable_entities(session=s),
         }
@@ -379,14 +380,28 @@ def sidebar() -> str:
     versions = ref["versions"]
     codes = list(versions["code"])
     if codes:
-        st.session_state.setdefault(VERSION_KEY, ref["in_force"] or codes[0])
+        # by default the version in force on the as-of date, following that date; any other stays selectable
+        st.session_state.setdefault(VERSION_KEY, IN_FORCE)
         if st.session_state[VERSION_KEY] not in codes:
-            st.session_state[VERSION_KEY] = ref["in_force"] or codes[0]
+            st.session_state[VERSION_KEY] = IN_FORCE
+        as_of = st.session_state.get(AS_OF_KEY) or latest
         labels = dict(zip(versions["code"], versions["name"], strict=True))
-        status = dict(zip(versions["code"], versions["status"], strict=True))
-        side.selectbox(pick(lang, "Version du plan", "Plan version"), codes, key=VERSION_KEY,
-                       format_func=lambda c: labels[c] + (pick(lang, " — en vigueur", " — in force")
-                                                          if status[c] == "in_force" else ""))
+        in_force = version_in_force_on(versions, as_of)
+
+        def version_text(code: str) -> str:
+            if code == IN_FORCE:  # short: the sidebar is narrow, and the as-of date is just above
+                return pick(lang, f"En vigueur : {in_force or '—'}", f"In force: {in_force or '—'}")
+            note = versions_views.version_note(versions, code, as_of, lang)
+            return labels[code] + (f" — {note}" if note else "")
+
+        side.selectbox(pick(lang, "Version du plan", "Plan version"), [IN_FORCE] + codes, key=VERSION_KEY,
+                       format_func=version_text,
+                       help=pick(lang, f"Par défaut, la version en vigueur au {formatting.date_short(as_of)} : "
+                                       f"{labels.get(in_force, '—')}. Une version adoptée après cette date reste au "
+                                       "choix, et les pages le disent.",
+                                 f"By default, the version in force on {formatting.date_short(as_of)}: "
+                                 f"{labels.get(in_force, '—')}. A version adopted after that date can still be "
+                                 "chosen, and the pages say so."))
     side.divider()
     user = current_user()
     if user is not None:
@@ -420,9 +435,17 @@ def filters() -> Filters:
         entity=None if entity == ALL else entity,
         as_of=as_of,
         compare=st.session_state.get(COMPARE_KEY, "previous"),
-        plan_version=st.session_state.get(VERSION_KEY) or reference()["in_force"],
+        plan_version=plan_version(as_of),
         lang=language(),
     )
+
+
+def plan_version(as_of: dt.date) -> str | None:
+    """The sidebar's plan version: the one chosen, else the one in force on the as-of date."""
+    chosen = st.session_state.get(VERSION_KEY)
+    if chosen and chosen != IN_FORCE:
+        return chosen
+    return version_in_force_on(reference()["versions"], as_of)
 
 
 def entity_names() -> dict[str, str]:
@@ -446,7 +469,8 @@ def page_header(title: str, f: Filters, *, extra: str = "") -> None:
     st.title(title)
     parts = [pick(f.lang, "Situation au ", "As of ") + formatting.date_long(f.as_of, lang=f.lang)]
     if f.plan_version:
-        parts.append(pick(f.lang, "plan : ", "plan: ") + f.plan_version)
+        parts.append(pick(f.lang, "plan : ", "plan: ")
+                     + versions_views.version_label(reference()["versions"], f.plan_version, f.as_of, f.lang))
     if extra:
         parts.append(extra)
     st.caption(" · ".join(parts))
@@ -600,14 +624,6 @@ def page_workbook(page: str) -> None:
                            lambda: xlsx_bytes(shown), file_name=f"{page}.xlsx", on_click="ignore",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            key=f"workbook_{page}", icon=":material/download:")
-
-
-def signed(value, unit: str, lang: str) -> str:
-    """A change with its sign: `+1,2 M€`, `-3,5 %`."""
-    if value is None:
-        return ""
-    text = formatting.value(value, unit, lang=lang, compact=True)
-    return text if text.startswith("-") else "+" + text
 
 
 PAGES = [

@@ -30,7 +30,7 @@ END = dt.date(2026, 11, 22)
 FR_TITLES = ["Comité de suivi du plan de continuation", "Ordre du jour", "Synthèse des indicateurs clés",
              "Points d'attention", "Capitaux propres — SmartFr (€)", "Capitaux propres — GrandsEnsemble (€)",
              "Capitaux propres — Alterna (€)", "Pont des capitaux propres 2025 — SmartFr (€)",
-             "Règle du 1+1 : couverture prévue et réalisée", "Exécution du plan : échéances dues et payées (€)",
+             "Règle du 1+1 : couverture à date", "Exécution du plan : échéances dues et payées (€)",
              "Effectifs (personnes), 24 derniers mois", "Membres par conseiller, par bureau",
              "Créances par ancienneté et DSO — SmartCoop", "Annexe : sources des chiffres"]
 
@@ -82,9 +82,10 @@ def test_charts_are_native_with_the_stores_figures(decks, demo_store):
     years = list(equity.plots[0].categories)
     shown = {int(y): v for y, v in zip(years, actual.values, strict=True) if v is not None}
     assert shown == {d.year: float(v) for d, v in zip(stored["period_end"], stored["value"], strict=True)}
-    [coverage] = charts_of(by_title["Règle du 1+1 : couverture prévue et réalisée"])
+    [coverage] = charts_of(by_title["Règle du 1+1 : couverture à date"])
     assert coverage.chart_type == XL_CHART_TYPE.COLUMN_CLUSTERED
-    planned = one_plus_one_coverage(lines, OnePlusOneDefinition())
+    planned = one_plus_one_coverage(lines, OnePlusOneDefinition(), as_of=END)  # planned to the same date
+    assert coverage.plots[0].series[0].name == "prévue au 22/11/2026"
     assert list(coverage.plots[0].series[0].values) == pytest.approx([float(v) for v in planned["coverage"]])
     [members] = charts_of(by_title["Membres par conseiller, par bureau"])
     assert members.chart_type == XL_CHART_TYPE.BAR_CLUSTERED

@@ -8,6 +8,8 @@ import pytest
 
 from smartdash.metrics import equity, funding, people, receivables
 from smartdash.metrics.status import Thresholds, rag_status, trend_arrow, variance_pct, worst
+from smartdash.metrics.versions import adopted_after
+from smartdash.metrics.versions import version_in_force_on as in_force_on
 
 UP, DOWN = Thresholds("up"), Thresholds("down")
 
@@ -57,7 +59,7 @@ def test_equity_bridge_closes_exactly_and_shows_a_gap():
     assert equity.equity_bridge(values, 2023).control == D("0.50")
     assert equity.equity_bridge(values, 2022) is None  # no opening equity
     assert [code for code, _a in bridge.steps()] == ["opening", "net_result", "capital_paid_in", "shares_repaid",
-                                                     "other", "closing"]
+                                                     "closing"]  # no other movement: no "other" step
     assert dict(bridge.steps())["shares_repaid"] == D("-30000.50")
 
 
@@ -68,7 +70,42 @@ def test_year_equity_turns_positive_at_current_pace():
     assert equity.year_equity_turns_positive({2025: D(10)}) == 2025
     assert equity.year_equity_turns_positive({2024: D(-100), 2025: D(-50)}) == 2026
     assert equity.first_plan_year_positive({2028: D(-1), 2029: D(0), 2030: D(5)}) == 2029
-    assert equity.half_share_capital(D("3537262")) == D("1768631")
+
+
+def test_the_half_capital_line_is_french_law_only():
+    assert equity.half_share_capital(D("3537262"), country="FR") == D("1768631")
+    assert equity.half_share_capital(D("3537262"), country="BE") is None  # SmartCoop: Belgian law
+    assert equity.half_share_capital(None, country="FR") is None
+
+
+def annual_report_2022_2023() -> dict[str, dict[int, D]]:
+    """SmartCoop's balance sheet as the 2023 annual report prints it (its subtotals are 1 € off their lines)."""
+    return {"EQUITY": {2022: D(31991375), 2023: D(39856475)}, "NET_RESULT": {2022: D(727623), 2023: D(-5900277)},
+            "SHARE_CAPITAL": {2022: D(3025002), 2023: D(3537262)}, "RESERVES": {2022: D(23421048), 2023: D(36674166)},
+            "RETAINED_EARNINGS": {2022: D(4817701), 2023: D(5545325)}}
+
+
+def test_a_bridge_from_an_annual_report_ends_at_the_booked_equity():
+    """Capital and reserves moved: without them the bridge stopped at 26,1 M€ against 39,9 M€ booked."""
+    bridge = equity.equity_bridge(annual_report_2022_2023(), 2023)
+    steps = dict(bridge.steps())
+    assert bridge.capital_net and steps["capital_paid_in"] == D(512260)  # 3 537 262 − 3 025 002
+    assert "shares_repaid" not in steps  # not published: the capital step is the net change
+    assert steps["reserves"] == D(13253118)
+    assert steps["retained"] == D(1)  # + 727 624, of which 727 623 is the 2022 result appropriated
+    assert steps["unexplained"] == D(-2) == bridge.control  # the report's own rounding, shown, not hidden
+    assert bridge.steps()[-1] == ("closing", D(39856475))
+    levels = bridge.steps()
+    assert levels[0][1] + sum(a for code, a in levels[1:-1]) == levels[-1][1]  # the waterfall adds up to the booked figure
+
+
+def test_a_bridge_that_does_not_close_shows_its_residual_as_a_step():
+    values = {"EQUITY": {2022: D(100), 2023: D(180)}, "NET_RESULT": {2023: D(50)}}
+    bridge = equity.equity_bridge(values, 2023)
+    assert bridge.control == D(30)
+    assert [code for code, _a in bridge.steps()] == ["opening", "net_result", "capital_paid_in", "shares_repaid",
+                                                     "unexplained", "closing"]
+    assert bridge.steps()[-1] == ("closing", D(180))
 
 
 def plan_tables() -> pd.DataFrame:
@@ -129,6 +166,67 @@ def test_actual_coverage_counts_only_what_was_received_by_the_as_of_date():
     assert cov.loc["SMARTFR", "smartbe_eur"] == D(1000000)
     assert cov.loc["SMARTFR", "matched_eur"] == D(120000)
     assert cov.loc["GRANDSENSEMBLE", "coverage"] is None  # SmartBe brought nothing there yet
+
+
+def demo_like_lines() -> pd.DataFrame:
+    """SmartFr's lines of the June 2024 revision: dates as the plan puts them."""
+    rows = [("smartbe", "equity", "1000000", dt.date(2022, 6, 30)), ("smartbe", "equity", "500000", dt.date(2023, 6, 30)),
+            ("members", "equity", "134000", dt.date(2021, 12, 31)), ("members", "equity", "143000", dt.date(2022, 12, 31)),
+            ("partners", "undecided", "800000", dt.date(2025, 12, 31))]
+    rows += [("members", "equity", "377777.78", dt.date(y, 12, 31)) for y in range(2023, 2031)]
+    rows += [("members", "equity", "377777.76", dt.date(2031, 12, 31))]
+    return pd.DataFrame({
+        "beneficiary": "SMARTFR", "contributor_class": [r[0] for r in rows], "equity_class": [r[1] for r in rows],
+        "counts_one_plus_one": True, "planned_amount": [D(r[2]) for r in rows], "status": "planned",
+        "planned_date": [r[3] for r in rows], "received_amount": None, "received_date": None,
+    })
+
+
+def test_planned_coverage_to_date_counts_what_the_plan_puts_by_that_date_not_its_end():
+    day = dt.date(2026, 11, 22)
+    to_date = funding.one_plus_one_coverage(demo_like_lines(), funding.OnePlusOneDefinition(), as_of=day)
+    end = funding.one_plus_one_coverage(demo_like_lines(), funding.OnePlusOneDefinition())
+    smartfr, whole = to_date.set_index("entity").loc["SMARTFR"], end.set_index("entity").loc["SMARTFR"]
+    assert smartfr["matched_eur"] == D("2210333.34")  # 134 k + 143 k + 3 × 377 777,78 + 800 k
+    assert round(smartfr["coverage"], 2) == D("1.47")  # not 2,98: that is the plan's end
+    assert round(whole["coverage"], 2) == D("2.98") and whole["until"] == dt.date(2031, 12, 31)
+    actual = funding.one_plus_one_coverage(demo_like_lines(), funding.OnePlusOneDefinition(), basis="actual", as_of=day)
+    assert set(to_date["until"]) == set(actual["until"]) == {day}  # comparable: counted to the same date
+
+
+def test_subscriptions_count_for_the_year_they_are_due_for():
+    """Year N's subscriptions arrive in January N+1: by year of payment, 2021 read 0 % and 2022 got 2021's money."""
+    lines = demo_like_lines()
+    paid = {dt.date(2021, 12, 31): ("104599.08", dt.date(2022, 1, 25)),
+            dt.date(2022, 12, 31): ("132031.36", dt.date(2023, 2, 6)),
+            dt.date(2023, 12, 31): ("296980.62", dt.date(2024, 2, 13))}
+    keys = [d if c == "members" and d in paid else None for c, d in zip(lines["contributor_class"], lines["planned_date"],
+                                                                            strict=True)]
+    lines["received_amount"] = [D(paid[k][0]) if k else None for k in keys]
+    lines["received_date"] = [paid[k][1] if k else None for k in keys]
+    by_year = funding.subscriptions_by_due_year(lines, as_of=dt.date(2023, 12, 31))
+    assert by_year == {2021: D("104599.08"), 2022: D("132031.36")}  # 2023's arrives in February 2024
+    salary = {2021: D(10000000), 2022: D(10000000), 2023: D(10000000)}
+    frame = funding.member_subscriptions(by_year, salary, as_of=dt.date(2023, 12, 31))
+    assert list(frame["year"]) == [2021, 2022]  # 2023 is not due yet at 31/12/2023: not shown as 0 %
+    assert frame.loc[0, "collection_rate"] == D("104599.08") / D(200000)
+    later = funding.member_subscriptions(funding.subscriptions_by_due_year(lines, as_of=dt.date(2024, 6, 30)), salary,
+                                         from_year=2022, as_of=dt.date(2024, 6, 30))
+    assert list(later["year"]) == [2022, 2023]  # the rule applies from 2022
+    assert later.loc[1, "paid_up_eur"] == D("296980.62")
+
+
+def test_the_plan_version_in_force_on_a_date_is_the_last_adopted_by_then():
+    versions = pd.DataFrame({"code": ["PLAN-2024-06", "PLAN-2021-11", "DRAFT"], "status": ["in_force", "superseded", "draft"],
+                             "adopted_on": [dt.date(2024, 6, 30), None, None]})
+    assert in_force_on(versions, dt.date(2023, 12, 31)) == "PLAN-2021-11"  # not the June 2024 revision
+    assert in_force_on(versions, dt.date(2024, 6, 29)) == "PLAN-2021-11"
+    assert in_force_on(versions, dt.date(2024, 6, 30)) == "PLAN-2024-06"
+    assert in_force_on(versions, dt.date(2020, 1, 1)) == "PLAN-2021-11"  # undated: the plan as first adopted
+    assert adopted_after(versions, "PLAN-2024-06", dt.date(2023, 12, 31))
+    assert not adopted_after(versions, "PLAN-2024-06", dt.date(2024, 6, 30))
+    assert not adopted_after(versions, "PLAN-2021-11", dt.date(2021, 1, 1))
+    assert adopted_after(versions, "DRAFT", dt.date(2026, 1, 1))
 
 
 def test_a_contribution_is_late_after_its_planned_date():

@@ -1,6 +1,7 @@
 """The pages in AppTest, on the demo data, asserting what a reader sees (formatted as shown)."""
 
 import datetime as dt
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -96,24 +97,100 @@ def test_equity_page_shows_the_bridge_closing_and_quasi_equity_apart(demo):
     assert [s.value for s in at.success][:3] == ["Contrôle (comptabilisé − calculé) : 0,00\u00a0€"] * 3
 
 
-def test_funding_page_coverage_and_definition_switch(demo):
+def test_the_plan_version_follows_the_as_of_date_and_a_later_one_says_so(demo):
+    at = open_page()
+    assert "· plan : PLAN-2024-06 ·" in at.caption[0].value  # in force on 22/11/2026
+    at.session_state["filter_as_of"] = END_2023
+    at.run()
+    assert at.caption[0].value.startswith("Situation au 31 décembre 2023 · plan : PLAN-2021-11 ·")  # revised in 2024
+    at = open_page(filter_as_of=END_2023)  # AppTest keeps the sidebar's widgets in its tree on a first run only
+    version = at.selectbox(key="filter_plan_version")
+    assert version.format_func(version.value) == "En vigueur : PLAN-2021-11"
+    assert version.format_func("PLAN-2024-06").endswith(" — adoptée après cette date")
+    at.session_state["filter_plan_version"] = "PLAN-2024-06"  # still selectable
+    at.run()
+    assert "· plan : PLAN-2024-06 (adoptée après cette date) ·" in at.caption[0].value
+    at = open_page("equity", filter_as_of=END_2023, filter_plan_version="PLAN-2024-06")
+    assert at.caption[0].value == "Situation au 31 décembre 2023 · plan : PLAN-2024-06 (adoptée après cette date)"
+
+
+def chart_texts(at: AppTest) -> list[str]:
+    """Every chart's spec, as text (labels, data and titles)."""
+    return [json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in at.get("vega_lite_chart")]
+
+
+def test_smartcoops_bridge_ends_at_its_booked_equity_and_draws_no_french_legal_line(demo):
+    at = open_page("equity", filter_entity="SMARTCOOP", filter_as_of=END_2023)
+    bridge = next(t for t in chart_texts(at) if "Pont des capitaux propres 2023" in t)
+    for step in ("Capital (var. nette)", "Réserves", "Non expliqué", "Clôture"):
+        assert step in bridge
+    assert at.error[0].value == ("Contrôle (comptabilisé − calculé) : \u22122,00\u00a0€ — montré dans le pont comme "
+                                 "« non expliqué »")
+    trajectory = next(t for t in chart_texts(at) if "réel et plan" in t)
+    assert "½ capital social" not in trajectory  # Belgian law: no L225-248 line
+    assert metrics(at)["Positifs au rythme actuel"] == "Déjà"
+
+
+def test_the_break_even_target_is_the_year_the_plan_states(demo):
+    """GrandsEnsemble's planned result is positive from 2021 (the intra-group waiver): the plan says 2024."""
+    at = open_page("equity", filter_entity="GRANDSENSEMBLE", filter_as_of=END_2023)
+    results = next(t for t in chart_texts(at) if "Résultat net contre l'équilibre" in t)
+    assert "équilibre : résultat ≥ 0 (visé par le plan : 2024)" in results
+    assert "dès" not in results and "None" not in results
+    assert any(escape("« Équilibre économique (résultat net ≥ 0) en 2024 »") in c.value for c in at.caption)
+    trajectory = next(t for t in chart_texts(at) if "réel et plan" in t)
+    assert "½ capital social" in trajectory  # French law
+
+
+def test_funding_page_sets_achieved_coverage_beside_planned_to_date(demo):
+    """At 22/11/2026 (the June 2024 revision in force) SmartFr has 1,21 achieved against 2,21 M€ ÷ 1,5 M€ = 1,47
+    planned to date; 2,98 is the plan's end (2031) and says so."""
+    at = open_page("funding", filter_as_of=DEMO_END)
+    assert "plan : PLAN-2024-06" in at.caption[0].value
+    tiles = {m.label.removesuffix(MARK): m for m in at.metric}  # the contributions received are partly generated
+    smartfr = str(tiles["SmartFr"].proto)
+    assert 'body: "1,21"' in smartfr
+    assert 'delta_description: "réalisée · prévue à date : 1,47"' in smartfr
+    assert 'delta_description: "réalisée · prévue à date : 0,36"' in str(tiles["GrandsEnsemble"].proto)
+    captions = [c.value for c in at.caption]
+    assert captions[captions.index("Fin du plan (2031) : 2,98") + 1].startswith("SmartBe 1\u00a0M€")  # SmartFr's tile
+    assert "Fin du plan (2031) : 0,68" in captions
+    assert at.toggle(key="funding_group_waivers").label == (
+        "Compter les abandons intra-groupe (SmartFr → GrandsEnsemble : 650\u00a0k€ comptés, le texte du plan dit "
+        "675\u00a0k€)")
+    captions = " ".join(captions)
+    assert escape("la couverture compte 3\u202f677\u202f000\u00a0€ (le plan imprime aussi 3\u202f600\u202f000\u00a0€)") \
+        in captions
+    tables = [df.value for df in at.dataframe]
+    discrepancies = next(t for t in tables if "Valeur A" in t.columns)
+    assert list(discrepancies["Valeur A"]) == ["675\u202f000\u00a0€", "3\u202f600\u202f000\u00a0€"]
+    assert list(discrepancies["Valeur B"]) == ["650\u202f000\u00a0€", "3\u202f677\u202f000\u00a0€"]
+    assert list(discrepancies["Retenu par la couverture 1+1"]) == ["650\u202f000\u00a0€ (valeur B)",
+                                                                    "3\u202f677\u202f000\u00a0€ (valeur B)"]
+    assert discrepancies["Remarque"].iloc[1] == "Les lignes du tableau (134 k€ + 143 k€ + 3,4 M€) font 3,677 M€."
+    assert not discrepancies.isna().any().any()
+
+
+def test_funding_page_definition_switch(demo):
     at = open_page("funding", filter_plan_version="PLAN-2021-11", filter_as_of=DEMO_END)
     with session_scope(demo.engine) as s:
         lines = queries.contributions(session=s, plan_version="PLAN-2021-11")
     planned = one_plus_one_coverage(lines, OnePlusOneDefinition()).set_index("entity")
     assert planned.loc["GRANDSENSEMBLE", "coverage"] == Decimal(1019000) / Decimal(1500000)
-    captions = {m.label: m for m in at.metric}
-    assert "prévue : 0,68" in str(captions["GrandsEnsemble" + MARK].proto)
+    assert "Fin du plan (2031) : 0,68" in [c.value for c in at.caption]
     assert "abandons de créances exclus" in at.info[0].value
     at.toggle(key="funding_waivers").set_value(True).run()
     at.toggle(key="funding_group_waivers").set_value(True).run()
     assert not at.exception
     assert "abandons de créances de SmartBe + abandons de créances intra-groupe" in at.info[0].value
-    assert "prévue : 0,97" in str({m.label: m for m in at.metric}["Total" + MARK].proto)
+    assert "Fin du plan (2031) : 0,97" in [c.value for c in at.caption]
+    assert any(escape("Abandon de créances SmartFr → GrandsEnsemble : la couverture compte 650\u202f000\u00a0€")
+               in c.value for c in at.caption)
     tables = [df.value for df in at.dataframe]
     discrepancies = next(t for t in tables if "Valeur A" in t.columns)
     assert list(discrepancies["Valeur A"]) == ["675\u202f000\u00a0€", "3\u202f600\u202f000\u00a0€"]
     assert list(discrepancies["Valeur B"]) == ["650\u202f000\u00a0€", "3\u202f677\u202f000\u00a0€"]
+    assert "Origine" in discrepancies.columns
 
 
 def test_headcount_page(demo):

@@ -86,12 +86,33 @@ def test_the_drift_reports_changed_targets_with_both_values_and_the_version_that
     assert milestones.loc[("SmartFr", "PLAN-2024-06"), "break_even_year"] == 2025
 
 
+def test_the_break_even_year_is_the_one_the_plan_states_never_read_off_its_results(demo_store):
+    """GrandsEnsemble's planned result is positive in 2021 only through the 650 k€ intra-group waiver; the plan says
+    2024. A version that states no year says so, never "dès None"."""
+    with session_scope(demo_store.engine) as s:
+        view = vv.versions_view(session=s)
+    milestones = view.milestones.set_index(["entity", "version"])
+    assert milestones.loc[("GrandsEnsemble", "PLAN-2021-11"), "break_even_year"] == 2024
+    assert milestones.loc[("GrandsEnsemble", "PLAN-2024-06"), "break_even_year"] == 2025
+    shown = vv.milestones_table(view, "fr").set_index(["Entité", "Version"])
+    assert shown.loc[("GrandsEnsemble", "PLAN-2021-11"), "Équilibre visé (énoncé par le plan)"] == "2024"
+    targets = view.targets
+    stated = targets[(targets["target"] == "BREAK_EVEN_YEAR") & (targets["entity"] == "GRANDSENSEMBLE")]
+    assert list(stated["statement_fr"])[0] == "Équilibre économique (résultat net ≥ 0) en 2024"
+    assert list(stated["source"])[0] == "Plan de continuation, novembre 2021 — mesure 3"
+    # a version that states no break-even year: its table says so instead of inferring one
+    unstated = vv.VersionsView(view.versions, view.milestones.assign(break_even_year=None), targets.iloc[0:0],
+                               view.target_drift, view.funding_drift)
+    column = vv.milestones_table(unstated, "fr")["Équilibre visé (énoncé par le plan)"]
+    assert set(column) == {"non précisé"}
+
+
 def test_the_versions_page_lists_versions_and_drift(demo_store, app_env):
 
     app_env(demo_store.url)
     at = login(AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=60)).run()
     at.switch_page("pages/versions.py").run()
     assert not at.exception
-    funding = at.dataframe[1].value
+    funding = next(t.value for t in at.dataframe if "Apport" in t.value.columns)
     assert list(funding.iloc[0]) == ["Partenaires financiers → SmartFr", "1,25\u00a0M€ (31/12/2023)",
                                      "800\u00a0k€ (31/12/2025)", "PLAN-2024-06"]

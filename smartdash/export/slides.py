@@ -38,9 +38,17 @@ from smartdash.views import versions as versions_views
 WIDTH, HEIGHT = Emu(12192000), Emu(6858000)  # 16:9, PowerPoint's own widescreen size
 MARGIN = Inches(0.5)
 BODY_TOP = Inches(1.5)
-EURO_FORMAT = '#,##0\u00a0"€"'
-MILLION_FORMAT = '#,##0.0,,\u00a0"M€"'  # the two commas scale by a million; separators follow the viewer's locale
-THOUSAND_FORMAT = '#,##0,\u00a0"k€"'
+
+
+def _with_minus(fmt: str) -> str:
+    """A number format whose negative section writes the minus sign U+2212, as the pages do, not a hyphen."""
+    return f'{fmt};"\u2212"{fmt}'
+
+
+EURO_FORMAT = _with_minus('#,##0\u00a0"€"')
+# the two commas scale by a million; separators follow the viewer's locale
+MILLION_FORMAT = _with_minus('#,##0.0,,\u00a0"M€"')
+THOUSAND_FORMAT = _with_minus('#,##0,\u00a0"k€"')
 
 
 def euro_format(values) -> str:
@@ -290,10 +298,13 @@ def build_deck(engine: Engine, *, filters: Filters, template: Path | None = None
     report = progress or (lambda _share, _step: None)
     with session_scope(engine) as s:
         meeting = _meeting_date(s, filters.as_of)
+        # the version figures are compared with, and whether it was adopted only after the as-of date
+        version = versions_views.version_label(queries.plan_versions(session=s), filters.plan_version, filters.as_of,
+                                               lang)
         footer = pick(lang, f"smartdash · chiffres au {formatting.date_long(filters.as_of, lang=lang)} · "
-                            f"plan : {filters.plan_version} · Confidentiel — réservé au comité",
+                            f"plan : {version} · Confidentiel — réservé au comité",
                       f"smartdash · figures as of {formatting.date_long(filters.as_of, lang=lang)} · "
-                      f"plan: {filters.plan_version} · Confidential — committee only")
+                      f"plan: {version} · Confidential — committee only")
         deck = Deck(template, lang, footer)
         info = deck.info
         entities = overview_views.tile_entities(session=s, entity=filters.entity)
@@ -304,10 +315,10 @@ def build_deck(engine: Engine, *, filters: Filters, template: Path | None = None
         deck.text(slide, pick(
             lang,
             f"Réunion du {formatting.date_long(meeting, lang=lang) if meeting else '—'}\n"
-            f"Chiffres au {formatting.date_long(filters.as_of, lang=lang)} · version du plan {filters.plan_version}\n"
+            f"Chiffres au {formatting.date_long(filters.as_of, lang=lang)} · version du plan {version}\n"
             f"Entités : {', '.join(n for _c, n in entities)}\n\nConfidentiel — réservé aux membres du comité",
             f"Meeting of {formatting.date_long(meeting, lang=lang) if meeting else '—'}\n"
-            f"Figures as of {formatting.date_long(filters.as_of, lang=lang)} · plan version {filters.plan_version}\n"
+            f"Figures as of {formatting.date_long(filters.as_of, lang=lang)} · plan version {version}\n"
             f"Entities: {', '.join(n for _c, n in entities)}\n\nConfidential — committee members only"),
             MARGIN, Inches(2.2), deck.width - 2 * MARGIN, Inches(3), size=22)
         agenda = [pick(lang, "Synthèse et points d'attention", "Summary and what needs attention"),
@@ -325,10 +336,10 @@ def build_deck(engine: Engine, *, filters: Filters, template: Path | None = None
         info.synthetic |= any(t.is_synthetic for t in tiles)
         info.sources |= set(sources_of([t.source for t in tiles]))
         slide = deck.slide(pick(lang, "Synthèse des indicateurs clés", "Key indicators"),
-                           pick(lang, f"Écart au plan {filters.plan_version} ; seuils : orange au-delà de 5 %, rouge "
-                                      "au-delà de 10 % dans le sens défavorable",
-                                f"Gap to plan {filters.plan_version}; thresholds: amber beyond 5 %, red beyond 10 % "
-                                "in the unfavourable direction"))
+                           pick(lang, f"Écart au plan {version}, pour la période de chaque valeur ; seuils : orange "
+                                      "au-delà de 5 %, rouge au-delà de 10 % dans le sens défavorable",
+                                f"Gap to plan {version}, for each value's own period; thresholds: amber beyond 5 %, "
+                                "red beyond 10 % in the unfavourable direction"))
         status_words = {"green": pick(lang, "vert", "green"), "amber": pick(lang, "orange", "amber"),
                         "red": pick(lang, "rouge", "red"), None: pick(lang, "sans plan", "no plan")}
         rows, fills = [], {}
@@ -365,11 +376,14 @@ def build_deck(engine: Engine, *, filters: Filters, template: Path | None = None
                 synthetic = {d.year: bool(f) for d, f in zip(part["period_end"], part["is_synthetic"], strict=True)}
                 series.append((label, [by_year.get(y) for y in years], colour))
                 flags.append([synthetic.get(y, False) for y in years])
-            slide = deck.slide(pick(lang, f"Capitaux propres — {name} (€)", f"Equity — {name} (€)"), pick(
-                lang, f"Réel contre le plan ; équilibre visé : {view.break_even_year or '—'} ; capitaux propres "
-                      f"positifs prévus : {view.plan_positive_year or 'au-delà du plan'}",
-                f"Actual against plan; break-even target: {view.break_even_year or '—'}; equity positive planned: "
-                f"{view.plan_positive_year or 'beyond the plan'}"))
+            subtitle = pick(
+                lang, f"Réel contre le plan ; équilibre visé (énoncé par le plan) : {view.break_even_label(lang)} ; "
+                      f"capitaux propres positifs sur la trajectoire du plan : {view.plan_positive_label(lang)}",
+                f"Actual against plan; break-even target (as stated): {view.break_even_label(lang)}; equity positive "
+                f"on the plan's path: {view.plan_positive_label(lang)}") if view.has_plan else pick(
+                lang, "Réel ; le plan ne donne pas de trajectoire pour cette entité",
+                "Actual; the plan gives no path for this entity")
+            slide = deck.slide(pick(lang, f"Capitaux propres — {name} (€)", f"Equity — {name} (€)"), subtitle)
             deck.chart(slide, XL_CHART_TYPE.LINE_MARKERS, [str(y) for y in years], series,
                        number_format=euro_format(v for _n, values, _c in series for v in values), synthetic=flags)
             deck.footnote(slide, provenance.Provenance.of_frame(view.trajectory))
@@ -379,17 +393,16 @@ def build_deck(engine: Engine, *, filters: Filters, template: Path | None = None
             if view.bridge_years:
                 year = view.bridge_years[-1]
                 bridge = view.bridge(year)
-                labels = {"opening": pick(lang, "Ouverture", "Opening"), "net_result": pick(lang, "Résultat", "Result"),
-                          "capital_paid_in": pick(lang, "Capital", "Capital"),
-                          "shares_repaid": pick(lang, "Parts remb.", "Shares repaid"),
-                          "other": pick(lang, "Autres", "Other"), "closing": pick(lang, "Clôture", "Closing")}
+                labels = equity_views.bridge_labels(bridge, lang)
                 png = chart_png(charts.waterfall_chart(view.actual_origin.flag(equity_views.bridge_frame(bridge, labels)),
                                                        lang=lang,
                                                        title="").properties(width=1100, height=420), lang=lang)
+                unexplained = pick(lang, " — montré comme « non expliqué »", " — shown as \"unexplained\"") \
+                    if bridge.control else ""
                 slide = deck.slide(pick(lang, f"Pont des capitaux propres {year} — {name} (€)",
                                         f"Equity bridge {year} — {name} (€)"),
                                    pick(lang, f"Contrôle (comptabilisé − calculé) : {_money(bridge.control, lang)}",
-                                        f"Control (booked − computed): {_money(bridge.control, lang)}"))
+                                        f"Control (booked − computed): {_money(bridge.control, lang)}") + unexplained)
                 deck.picture(slide, png, top=Inches(1.6))
                 deck.footnote(slide, view.actual_origin)
 
@@ -402,16 +415,19 @@ def build_deck(engine: Engine, *, filters: Filters, template: Path | None = None
             info.sources |= set(sources_of(fview.lines["source"]))
             names = fview.names | {"__total__": pick(lang, "Total", "Total")}
             cats = [names[e] for e in fview.coverage_planned["entity"]]
-            slide = deck.slide(pick(lang, "Règle du 1+1 : couverture prévue et réalisée", "1+1 rule: coverage"),
-                               definition.describe(lang) + pick(lang, f" Version du plan : {filters.plan_version}.",
-                                                                f" Plan version: {filters.plan_version}."))
+            slide = deck.slide(pick(lang, "Règle du 1+1 : couverture à date", "1+1 rule: coverage to date"),
+                               definition.describe(lang) + pick(lang, f" Version du plan : {version}.",
+                                                                f" Plan version: {version}."))
+            colours = (charts.PALETTE[0], charts.PALETTE[1], "B8C4D6")
             per_entity = [funding_views.lines_origin(fview, None if e == "__total__" else e).synthetic
                           for e in fview.coverage_planned["entity"]]
             deck.chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, cats, [
-                (pick(lang, "prévue", "planned"), list(fview.coverage_planned["coverage"]), charts.PALETTE[0]),
-                (pick(lang, "réalisée", "achieved"), list(fview.coverage_actual["coverage"]), charts.PALETTE[1]),
-                (pick(lang, "règle : 1,0", "rule: 1.0"), [1] * len(cats), "9E9E9E"),
-            ], number_format="0.00", top=Inches(1.8), synthetic=[per_entity, per_entity])
+                (label, list(frame["coverage"]), colour)
+                for (label, frame), colour in zip(funding_views.coverage_series(fview, lang), colours, strict=True)
+            ] + [(pick(lang, "règle : 1,0", "rule: 1.0"), [1] * len(cats), "9E9E9E")], number_format="0.00",
+                top=Inches(1.8), height=deck.height - Inches(3.9), synthetic=[per_entity] * 3)
+            deck.text(slide, funding_views.coverage_caption(fview, lang), MARGIN, deck.height - Inches(2.05),
+                      deck.width - 2 * MARGIN, Inches(0.9), size=11, colour=GREY)
             deck.footnote(slide, funding_views.lines_origin(fview))
 
         # execution

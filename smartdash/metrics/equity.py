@@ -12,9 +12,16 @@ ZERO = Decimal(0)
 class Bridge:
     """Equity bridge for one year, in €.
 
-    computed closing = opening + net result + capital paid up − shares repaid + other movements;
-    control = booked closing − computed closing, which must be 0 (claim waivers received reach
-    equity through the net result, as exceptional income)."""
+    computed closing = opening + net result + capital paid up − shares repaid + reserves movement
+    + retained-earnings movement + other movements; control = booked closing − computed closing, which
+    must be 0. When it is not, the waterfall shows it as an "unexplained" step so that it always ends at
+    the booked figure. Claim waivers received reach equity through the net result, as exceptional income.
+
+    Where paid-up capital and shares repaid are not reported (an annual report gives capital at each
+    year-end), the capital step is the net change of share capital (`capital_net`). Reserves and retained
+    earnings move when last year's result is appropriated: that result was already in the opening equity,
+    so the retained-earnings step is its change net of last year's result (what was distributed or moved
+    elsewhere shows there)."""
 
     year: int
     opening: Decimal
@@ -23,41 +30,69 @@ class Bridge:
     shares_repaid: Decimal
     other: Decimal
     booked_closing: Decimal | None
+    reserves: Decimal | None = None
+    retained: Decimal | None = None
+    capital_net: bool = False
 
     @property
     def computed_closing(self) -> Decimal:
-        return self.opening + self.net_result + self.capital_paid_in - self.shares_repaid + self.other
+        return (self.opening + self.net_result + self.capital_paid_in - self.shares_repaid + (self.reserves or ZERO)
+                + (self.retained or ZERO) + self.other)
 
     @property
     def control(self) -> Decimal | None:
         return None if self.booked_closing is None else self.booked_closing - self.computed_closing
 
+    @property
+    def closing(self) -> Decimal:
+        """The closing level the waterfall ends at: the booked figure when there is one."""
+        return self.computed_closing if self.booked_closing is None else self.booked_closing
+
     def steps(self) -> list[tuple[str, Decimal]]:
-        """The waterfall's steps: (code, signed amount); the first and last are levels."""
-        return [
-            ("opening", self.opening),
-            ("net_result", self.net_result),
-            ("capital_paid_in", self.capital_paid_in),
-            ("shares_repaid", -self.shares_repaid),
-            ("other", self.other),
-            ("closing", self.computed_closing),
-        ]
+        """The waterfall's steps: (code, signed amount); the first and last are levels. "reserves" and "retained"
+        appear when those lines are reported, "other" when there are other movements, "unexplained" when the
+        bridge does not close by itself."""
+        steps = [("opening", self.opening), ("net_result", self.net_result), ("capital_paid_in", self.capital_paid_in)]
+        if not self.capital_net:
+            steps.append(("shares_repaid", -self.shares_repaid))
+        steps += [(code, amount) for code, amount in (("reserves", self.reserves), ("retained", self.retained))
+                  if amount is not None]
+        if self.other:
+            steps.append(("other", self.other))
+        if self.control:
+            steps.append(("unexplained", self.control))
+        return steps + [("closing", self.closing)]
+
+
+def _change(series: dict[int, Decimal], year: int) -> Decimal | None:
+    return series[year] - series[year - 1] if year in series and year - 1 in series else None
 
 
 def equity_bridge(values: dict[str, dict[int, Decimal]], year: int) -> Bridge | None:
-    """The bridge of `year` from yearly values per code (EQUITY, NET_RESULT, CAPITAL_PAID_IN,
-    SHARES_REPAID, optional OTHER_EQUITY_MOVEMENTS); None without the opening equity."""
+    """The bridge of `year` from yearly values per code (EQUITY, NET_RESULT, CAPITAL_PAID_IN, SHARES_REPAID,
+    optional SHARE_CAPITAL, RESERVES, RETAINED_EARNINGS, OTHER_EQUITY_MOVEMENTS); None without the opening
+    equity."""
     equity = values.get("EQUITY", {})
     if year - 1 not in equity:
         return None
+    result = values.get("NET_RESULT", {})
+    paid_in = values.get("CAPITAL_PAID_IN", {})
+    capital_change = _change(values.get("SHARE_CAPITAL", {}), year)
+    capital_net = year not in paid_in and capital_change is not None
+    retained = _change(values.get("RETAINED_EARNINGS", {}), year)
+    if retained is not None:
+        retained = retained - result[year - 1] if year - 1 in result else None
     return Bridge(
         year=year,
         opening=equity[year - 1],
-        net_result=values.get("NET_RESULT", {}).get(year, ZERO),
-        capital_paid_in=values.get("CAPITAL_PAID_IN", {}).get(year, ZERO),
-        shares_repaid=values.get("SHARES_REPAID", {}).get(year, ZERO),
+        net_result=result.get(year, ZERO),
+        capital_paid_in=capital_change if capital_net else paid_in.get(year, ZERO),
+        shares_repaid=ZERO if capital_net else values.get("SHARES_REPAID", {}).get(year, ZERO),
         other=values.get("OTHER_EQUITY_MOVEMENTS", {}).get(year, ZERO),
         booked_closing=equity.get(year),
+        reserves=_change(values.get("RESERVES", {}), year),
+        retained=retained,
+        capital_net=capital_net,
     )
 
 
@@ -89,6 +124,7 @@ def first_plan_year_positive(plan_by_year: dict[int, Decimal]) -> int | None:
     return next((y for y in sorted(plan_by_year) if plan_by_year[y] >= 0), None)
 
 
-def half_share_capital(share_capital: Decimal | None) -> Decimal | None:
-    """Half of the share capital (L225-248 / L223-42): informative only while under a plan (L626-3)."""
-    return None if share_capital is None else share_capital / 2
+def half_share_capital(share_capital: Decimal | None, *, country: str) -> Decimal | None:
+    """Half of the share capital (L225-248 / L223-42): informative only while under a plan (L626-3), and a rule of
+    French law only — None for an entity under another country's law."""
+    return None if share_capital is None or country.upper() != "FR" else share_capital / 2

@@ -62,23 +62,29 @@ def counted(contributions: pd.DataFrame, definition: OnePlusOneDefinition) -> pd
 
 def one_plus_one_coverage(contributions: pd.DataFrame, definition: OnePlusOneDefinition, *,
                           basis: str = "planned", as_of: dt.date | None = None) -> pd.DataFrame:
-    """Coverage per beneficiary entity and in total.
+    """Coverage per beneficiary entity and in total, up to a date.
 
     Columns: entity, smartbe_eur (€), matched_eur (€), coverage (matched ÷ SmartBe, None when SmartBe
-    brings nothing), shortfall_eur (SmartBe − matched, ≥ 0). `basis` "planned" sums planned amounts of
-    lines not cancelled; "actual" sums amounts received on or before `as_of`. Input columns: beneficiary,
-    contributor_class, counts_one_plus_one, equity_class, status, planned_amount, received_amount,
-    received_date."""
+    brings nothing), shortfall_eur (SmartBe − matched, ≥ 0), until (the date the amounts are counted up to).
+    `basis` "planned" sums planned amounts of lines not cancelled that the plan puts on or before `as_of`
+    (every line, to the plan's end, without `as_of`; `until` is then the last planned date); "actual" sums
+    amounts received on or before `as_of`. A planned and an actual coverage are comparable only when they
+    have the same `until`. Input columns: beneficiary, contributor_class, counts_one_plus_one, equity_class,
+    status, planned_date, planned_amount, received_amount, received_date."""
     frame = contributions[counted(contributions, definition)]
     if basis == "planned":
         frame = frame[frame["status"] != "cancelled"]
+        if as_of is not None:
+            frame = frame[pd.Series([d <= as_of for d in frame["planned_date"]], index=frame.index, dtype=bool)]
         amounts = frame["planned_amount"]
+        until = as_of if as_of is not None else max(contributions["planned_date"], default=None)
     else:
         done = frame["received_amount"].notna()
         if as_of is not None:
             done &= frame["received_date"].map(lambda d: d is not None and d <= as_of)
         frame = frame[done]
         amounts = frame["received_amount"]
+        until = as_of
     rows = []
     for entity in list(dict.fromkeys(contributions["beneficiary"])) + ["__total__"]:
         mask = frame["beneficiary"] == entity if entity != "__total__" else pd.Series(True, index=frame.index)
@@ -90,8 +96,9 @@ def one_plus_one_coverage(contributions: pd.DataFrame, definition: OnePlusOneDef
             "matched_eur": matched,
             "coverage": (matched / smartbe) if smartbe else None,
             "shortfall_eur": max(smartbe - matched, ZERO),
+            "until": until,
         })
-    return pd.DataFrame(rows, columns=["entity", "smartbe_eur", "matched_eur", "coverage", "shortfall_eur"])
+    return pd.DataFrame(rows, columns=["entity", "smartbe_eur", "matched_eur", "coverage", "shortfall_eur", "until"])
 
 
 def display_status(status: str, planned_date: dt.date, as_of: dt.date) -> str:
@@ -119,15 +126,37 @@ def cumulative_by_date(contributions: pd.DataFrame, definition: OnePlusOneDefini
     return pd.DataFrame(rows, columns=["entity", "date", "side", "cumulative_eur"])
 
 
-def member_subscriptions(received_by_year: dict[int, Decimal], gross_salary_by_year: dict[int, Decimal],
-                         rate: Decimal = Decimal("0.02")) -> pd.DataFrame:
-    """Member subscriptions against the statutory rule (2 % of the gross salary of the employee-associates).
+def subscriptions_by_due_year(contributions: pd.DataFrame, *, as_of: dt.date) -> dict[int, Decimal]:
+    """Member subscriptions received on or before `as_of`, per year they are due for (€).
 
-    Columns: year, expected_eur (= rate × gross salary), paid_up_eur, collection_rate (paid-up ÷ expected)."""
+    A members' line of the plan is for the year of its planned date; what is paid for year N arrives in
+    January N+1, so the year of payment would put it in the wrong year. Input columns: contributor_class,
+    planned_date, received_date, received_amount."""
+    out: dict[int, Decimal] = {}
+    for cls, due, day, amount in zip(contributions["contributor_class"], contributions["planned_date"],
+                                     contributions["received_date"], contributions["received_amount"], strict=True):
+        if cls == "members" and amount is not None and not pd.isna(amount) and day is not None and day <= as_of:
+            out[due.year] = out.get(due.year, ZERO) + amount
+    return out
+
+
+def member_subscriptions(received_by_year: dict[int, Decimal], gross_salary_by_year: dict[int, Decimal],
+                         rate: Decimal = Decimal("0.02"), *, from_year: int | None = None,
+                         as_of: dt.date | None = None) -> pd.DataFrame:
+    """Member subscriptions against the statutory rule (`rate` of the gross salary of the employee-associates),
+    per year they are due for.
+
+    Columns: year, expected_eur (= rate × gross salary), paid_up_eur, collection_rate (paid-up ÷ expected).
+    Years before the rule applies (`from_year`) are left out, and so is a year not over at `as_of` for which
+    nothing has been paid yet (its subscriptions are not due: there is nothing to compare)."""
     rows = []
     for year in sorted(gross_salary_by_year):
-        expected = gross_salary_by_year[year] * rate
+        if from_year is not None and year < from_year:
+            continue
         paid = received_by_year.get(year, ZERO)
+        if as_of is not None and as_of <= dt.date(year, 12, 31) and not paid:
+            continue
+        expected = gross_salary_by_year[year] * rate
         rows.append({"year": year, "expected_eur": expected, "paid_up_eur": paid,
                      "collection_rate": paid / expected if expected else None})
     return pd.DataFrame(rows, columns=["year", "expected_eur", "paid_up_eur", "collection_rate"])

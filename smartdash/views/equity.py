@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -19,23 +20,43 @@ from smartdash.metrics.equity import (
 from smartdash.provenance import Provenance
 from smartdash.views import Filters, pick, sources_of
 
-BRIDGE_CODES = ["EQUITY", "NET_RESULT", "CAPITAL_PAID_IN", "SHARES_REPAID", "OTHER_EQUITY_MOVEMENTS"]
+BRIDGE_CODES = ["EQUITY", "NET_RESULT", "CAPITAL_PAID_IN", "SHARES_REPAID", "OTHER_EQUITY_MOVEMENTS", "SHARE_CAPITAL",
+                "RESERVES", "RETAINED_EARNINGS"]
+
+
+@dataclass(frozen=True)
+class StatedTarget:
+    """A target as the plan version states it (never inferred from its figures)."""
+
+    value: Decimal
+    statement: str
+    source: str | None
+    is_synthetic: bool
+
+    @property
+    def year(self) -> int:
+        return int(self.value)
 
 
 @dataclass(frozen=True)
 class EquityView:
     entity: str
     entity_name: str
+    country: str
     trajectory: pd.DataFrame  # period_end, value (€), series, dashed
     results: pd.DataFrame  # year, value (€), series
     bridge_years: list[int]
-    half_capital: Decimal | None
+    half_capital: Decimal | None  # None for an entity outside French law
     latest_equity: Decimal | None
     latest_quasi_equity: Decimal | None
     latest_date: object
+    plan_at_latest: Decimal | None  # the plan's equity for the same year-end as latest_equity
+    plan_at_latest_period: object  # that year-end (None without a plan value for it)
     plan_positive_year: int | None
     pace_positive_year: int | None
-    break_even_year: int | None
+    break_even: StatedTarget | None  # as the plan version states it
+    plan_end_year: int | None  # the plan's horizon
+    plan_equity_years: int  # how many year-ends the plan's equity path gives for this entity
     is_synthetic: bool
     sources: list[str]
     values: dict[str, dict[int, Decimal]]
@@ -48,6 +69,40 @@ class EquityView:
         """Where the actual (booked) figures come from: the equity line, the bridge and the pace rest on them."""
         t = self.trajectory
         return Provenance.of_frame(t[~t["dashed"].astype(bool)]) if not t.empty else Provenance()
+
+    def pace_label(self, lang: str) -> str:
+        """When equity turns positive at the current pace: a year within the plan, "au-delà de 2031", never, already."""
+        if self.latest_equity is not None and self.latest_equity >= 0:
+            return pick(lang, "Déjà", "Already")
+        return year_label(self.pace_positive_year, self.plan_end_year, lang, none=pick(lang, "Jamais", "Never"))
+
+    @property
+    def has_plan(self) -> bool:
+        """Whether the plan version gives this entity an equity path (SmartCoop, not under the plan, has none)."""
+        return self.plan_end_year is not None and self.plan_equity_years > 0
+
+    def plan_positive_label(self, lang: str) -> str:
+        """The first year-end the plan's path puts equity at or above zero, "au-delà de 2031", or "—" without a plan
+        path for this entity."""
+        if not self.has_plan:
+            return "—"
+        return year_label(self.plan_positive_year, self.plan_end_year, lang, none=None)
+
+    def break_even_label(self, lang: str) -> str:
+        """The break-even year as the plan states it, or that it states none (never a year read off its results)."""
+        if self.break_even:
+            return str(self.break_even.year)
+        return pick(lang, "non précisée par le plan", "not stated by the plan") if self.has_plan else "—"
+
+
+def year_label(year: int | None, horizon: int | None, lang: str, *, none: str | None) -> str:
+    """A year, or "au-delà de <horizon>" past the plan's horizon (or when the plan never gets there: `none` None)."""
+    if year is not None and (horizon is None or year <= horizon):
+        return str(year)
+    if year is None and none is not None:
+        return none
+    return pick(lang, f"au-delà de {horizon}", f"beyond {horizon}") if horizon else pick(lang, "au-delà du plan",
+                                                                                        "beyond the plan")
 
 
 def _by_year(frame: pd.DataFrame, code: str) -> dict[int, Decimal]:
@@ -68,14 +123,36 @@ def original_version(*, session: Session) -> str | None:
     return None if versions.empty else versions.iloc[-1]["code"]
 
 
+def stated_target(targets: pd.DataFrame, target: str, entity: str | None, lang: str) -> StatedTarget | None:
+    """A target of one plan version for an entity: its own row, else the row for every entity under the plan."""
+    rows = targets[targets["target"] == target]
+    own, shared = rows[rows["entity"] == entity], rows[rows["entity"].isna()]
+    row = own.iloc[0] if not own.empty else shared.iloc[0] if not shared.empty else None
+    if row is None:
+        return None
+    statement = row["statement_en"] if lang == "en" and isinstance(row["statement_en"], str) else row["statement_fr"]
+    return StatedTarget(row["value"], statement, row["source"] if isinstance(row["source"], str) else None,
+                        bool(row["is_synthetic"]))
+
+
+def plan_end_year(targets: pd.DataFrame, plan: pd.DataFrame) -> int | None:
+    """The plan's horizon: the end year the plan states, else the last year it gives values for."""
+    stated = stated_target(targets, "PLAN_END_YEAR", None, "fr")
+    if stated is not None:
+        return stated.year
+    return max((d.year for d in plan["period_end"]), default=None)
+
+
 def equity_view(*, session: Session, filters: Filters, entity: str, entity_name: str) -> EquityView:
     """Everything the equity page shows for one entity, up to the as-of date."""
     lang = filters.lang
-    actual = queries.observations(session=session, indicators=BRIDGE_CODES + ["SHARE_CAPITAL", "QUASI_EQUITY"],
-                                  entities=[entity], until=filters.as_of)
+    actual = queries.observations(session=session, indicators=BRIDGE_CODES + ["QUASI_EQUITY"], entities=[entity],
+                                  until=filters.as_of)
     plan = (queries.observations(session=session, indicators=["EQUITY", "NET_RESULT"], entities=[entity],
                                  scenario="plan", plan_version=filters.plan_version)
             if filters.plan_version else actual.iloc[0:0])
+    targets = queries.plan_targets(session=session, plan_version=filters.plan_version) if filters.plan_version \
+        else queries.plan_targets(session=session).iloc[0:0]
     original = original_version(session=session)
     first = (queries.observations(session=session, indicators=["EQUITY"], entities=[entity], scenario="plan",
                                   plan_version=original)
@@ -100,31 +177,62 @@ def equity_view(*, session: Session, filters: Filters, entity: str, entity_name:
     ], ignore_index=True)
     values = {code: _by_year(actual, code) for code in BRIDGE_CODES}
     equity = values["EQUITY"]
-    capital = _by_year(actual, "SHARE_CAPITAL")
+    capital = values["SHARE_CAPITAL"]
     quasi = _by_year(actual, "QUASI_EQUITY")
-    plan_result = _by_year(plan, "NET_RESULT")
+    plan_equity = _by_year(plan, "EQUITY")
+    latest = max(equity) if equity else None
+    ents = queries.entities(session=session).set_index("code")
+    country = str(ents.loc[entity, "country"]) if entity in ents.index else ""
     shown = actual[actual["indicator"].isin(["EQUITY", "NET_RESULT", "QUASI_EQUITY"])]
     return EquityView(
         entity=entity,
         entity_name=entity_name,
+        country=country,
         trajectory=trajectory,
         results=results,
         bridge_years=sorted(y for y in equity if y - 1 in equity),
-        half_capital=half_share_capital(capital[max(capital)]) if capital else None,
-        latest_equity=equity[max(equity)] if equity else None,
+        half_capital=half_share_capital(capital[max(capital)], country=country) if capital else None,
+        latest_equity=equity[latest] if equity else None,
         latest_quasi_equity=quasi[max(quasi)] if quasi else None,
-        latest_date=max(equity) if equity else None,
-        plan_positive_year=first_plan_year_positive(_by_year(plan, "EQUITY")),
+        latest_date=latest,
+        plan_at_latest=plan_equity.get(latest) if latest else None,
+        plan_at_latest_period=dt.date(latest, 12, 31) if latest in plan_equity else None,
+        plan_positive_year=first_plan_year_positive(plan_equity),
         pace_positive_year=year_equity_turns_positive(equity),
-        break_even_year=next((y for y in sorted(plan_result) if plan_result[y] >= 0), None),
+        break_even=stated_target(targets, "BREAK_EVEN_YEAR", entity, lang),
+        plan_end_year=plan_end_year(targets, plan),
+        plan_equity_years=len(plan_equity),
         is_synthetic=bool(shown["is_synthetic"].any()),
         sources=sources_of(shown["source"]),
         values=values,
     )
 
 
+STEP_CODES = ("opening", "net_result", "capital_paid_in", "shares_repaid", "reserves", "retained", "other",
+              "unexplained", "closing")
+
+
+def bridge_labels(bridge: Bridge, lang: str) -> dict[str, str]:
+    """The waterfall's step labels, short enough for a half-width chart (its title gives the year)."""
+    previous = bridge.year - 1
+    return {
+        "opening": pick(lang, "Ouverture", "Opening"),
+        "net_result": pick(lang, "Résultat", "Result"),
+        "capital_paid_in": pick(lang, "Capital (var. nette)", "Capital (net change)") if bridge.capital_net
+        else pick(lang, "Capital", "Capital"),
+        "shares_repaid": pick(lang, "Parts remb.", "Shares repaid"),
+        "reserves": pick(lang, "Réserves", "Reserves"),
+        "retained": pick(lang, f"Report (hors rés. {previous})", f"Retained (excl. {previous} result)"),
+        "other": pick(lang, "Autres", "Other"),
+        "unexplained": pick(lang, "Non expliqué", "Unexplained"),
+        "closing": pick(lang, "Clôture", "Closing") if bridge.booked_closing is not None
+        else pick(lang, "Clôture calculée", "Computed closing"),
+    }
+
+
 def bridge_frame(bridge: Bridge, labels: dict[str, str]) -> pd.DataFrame:
-    """The waterfall's rows: step label, signed amount (€), kind (level / up / down)."""
+    """The waterfall's rows: step label, signed amount (€), kind (level / up / down). It ends at the booked closing:
+    a bridge that does not close by itself shows the difference as its own "unexplained" step."""
     steps = bridge.steps()
     return pd.DataFrame({
         "step": [labels[code] for code, _a in steps],

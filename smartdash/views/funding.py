@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pandas as pd
 from sqlalchemy.orm import Session
@@ -15,39 +17,60 @@ from smartdash.metrics.funding import (
     display_status,
     member_subscriptions,
     one_plus_one_coverage,
+    subscriptions_by_due_year,
 )
 from smartdash.provenance import Provenance, with_origin
 from smartdash.views import Filters, pick
+from smartdash.views.equity import StatedTarget, stated_target
 
 
 @dataclass(frozen=True)
 class FundingView:
     lines: pd.DataFrame  # contributions with display_status and counts columns added
-    coverage_planned: pd.DataFrame
-    coverage_actual: pd.DataFrame
+    coverage_planned: pd.DataFrame  # what the plan puts on or before the as-of date (until = as-of date)
+    coverage_actual: pd.DataFrame  # what was received by the as-of date (until = as-of date)
+    coverage_plan_end: pd.DataFrame  # the whole plan, to its end (until = its last planned date)
+    plan_end_year: int | None
     cumulative: pd.DataFrame  # entity, date, side, cumulative_eur, basis
-    subscriptions: dict[str, pd.DataFrame]  # entity → member_subscriptions()
-    discrepancies: pd.DataFrame  # label, value_a, value_b, location_a, location_b
+    subscriptions: dict[str, pd.DataFrame]  # entity → member_subscriptions(), per year the payments are due for
+    subscription_rule: StatedTarget | None
+    discrepancies: pd.DataFrame  # see discrepancies()
     definition: OnePlusOneDefinition
     names: dict[str, str]
+    as_of: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    """Two figures where the plan disagrees with itself, and the funding lines whose planned amounts the coverage
+    counts for that figure (so a page can say which of the two values it uses)."""
+
+    a: str  # source figure codes
+    b: str
+    beneficiary: str
+    contributor_class: str
 
 
 DISCREPANCIES = [
-    ("PLAN_WAIVER_SFR_GE_TEXT", "PLAN_WAIVER_SFR_GE_TABLE"),
-    ("PLAN_SFR_MEMBERS_TOTAL", "PLAN_SFR_MEMBERS_ROWS"),
+    Discrepancy("PLAN_WAIVER_SFR_GE_TEXT", "PLAN_WAIVER_SFR_GE_TABLE", "GRANDSENSEMBLE", "group"),
+    Discrepancy("PLAN_SFR_MEMBERS_TOTAL", "PLAN_SFR_MEMBERS_ROWS", "SMARTFR", "members"),
 ]
+SUBSCRIPTION_RATE = Decimal("0.02")  # the statutory rule, when no plan version states it as a target
 
 
 def funding_view(*, session: Session, filters: Filters, definition: OnePlusOneDefinition) -> FundingView:
-    """Contributions of the plan version chosen, their status at the as-of date, coverage planned and actual
-    under `definition`, member subscriptions against the 2 % rule, and the plan's own inconsistencies."""
+    """Contributions of the plan version chosen, their status at the as-of date, coverage planned to date, achieved
+    to date and planned to the plan's end under `definition`, member subscriptions against the 2 % rule per year
+    they are due for, and the plan's own inconsistencies with the value the coverage uses."""
     lines = queries.contributions(session=session, plan_version=filters.plan_version) if filters.plan_version \
         else pd.DataFrame()
     ents = queries.entities(session=session)
     names = dict(zip(ents["code"], ents["name"], strict=True))
     if lines.empty:
         empty = pd.DataFrame()
-        return FundingView(lines, empty, empty, empty, {}, empty, definition, names)
+        return FundingView(lines, empty, empty, empty, None, empty, {}, None, empty, definition, names, filters.as_of)
+    targets = queries.plan_targets(session=session, plan_version=filters.plan_version)
+    found = discrepancies(session=session, lines=lines, definition=definition)
     if filters.entity:
         lines = lines[lines["beneficiary"] == filters.entity].reset_index(drop=True)
     lines = lines.assign(
@@ -62,44 +85,127 @@ def funding_view(*, session: Session, filters: Filters, definition: OnePlusOneDe
         cumulative_by_date(lines, definition, basis="planned").assign(basis="planned"),
         cumulative_by_date(known, definition, basis="actual").assign(basis="actual"),
     ], ignore_index=True)
+    rule = stated_target(targets, "MEMBER_SUBSCRIPTION_RATE", None, filters.lang)
     subscriptions = {}
     gross = queries.observations(session=session, indicators=["MEMBERS_GROSS_SALARY"], until=filters.as_of)
     for entity in dict.fromkeys(lines["beneficiary"]):
         salary = gross[gross["entity"] == entity]
         if salary.empty:
             continue
-        paid = known[(known["beneficiary"] == entity) & (known["contributor_class"] == "members")
-                     & known["received_amount"].notna()]
-        received = {}
-        for day, amount in zip(paid["received_date"], paid["received_amount"], strict=True):
-            received[day.year] = received.get(day.year, 0) + amount
+        own = known[known["beneficiary"] == entity]
+        target = stated_target(targets, "MEMBER_SUBSCRIPTION_RATE", entity, filters.lang)
+        from_year = targets[(targets["target"] == "MEMBER_SUBSCRIPTION_RATE")]["from_year"].dropna()
         subscriptions[entity] = member_subscriptions(
-            received, {d.year: v for d, v in zip(salary["period_end"], salary["value"], strict=True)})
+            subscriptions_by_due_year(own, as_of=filters.as_of),
+            {d.year: v for d, v in zip(salary["period_end"], salary["value"], strict=True)},
+            rate=target.value / 100 if target else SUBSCRIPTION_RATE,
+            from_year=int(from_year.iloc[0]) if not from_year.empty else None, as_of=filters.as_of)
+    ends = [d.year for d in lines["planned_date"]]
+    horizon = stated_target(targets, "PLAN_END_YEAR", None, filters.lang)
     return FundingView(
         lines=lines,
-        coverage_planned=one_plus_one_coverage(lines, definition, basis="planned"),
+        coverage_planned=one_plus_one_coverage(lines, definition, basis="planned", as_of=filters.as_of),
         coverage_actual=one_plus_one_coverage(lines, definition, basis="actual", as_of=filters.as_of),
+        coverage_plan_end=one_plus_one_coverage(lines, definition, basis="planned"),
+        plan_end_year=horizon.year if horizon else max(ends, default=None),
         cumulative=cumulative,
         subscriptions=subscriptions,
-        discrepancies=discrepancies(session=session),
+        subscription_rule=rule,
+        discrepancies=found,
         definition=definition,
         names=names,
+        as_of=filters.as_of,
     )
 
 
-def discrepancies(*, session: Session) -> pd.DataFrame:
-    """Pairs of figures where the plan disagrees with itself. Columns: label_fr, label_en, value_a, location_a,
-    value_b, location_b, note."""
+def _text(value) -> str | None:
+    """A stored text, or None for a missing one (NaN once in a DataFrame)."""
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def discrepancies(*, session: Session, lines: pd.DataFrame, definition: OnePlusOneDefinition) -> pd.DataFrame:
+    """Pairs of figures where the plan disagrees with itself, and the one the coverage uses: the sum of the planned
+    amounts of the plan version's lines for that figure. Columns: label_fr, label_en, value_a, location_a,
+    value_b, location_b, note (never missing when either figure has one), used_eur (None without such lines),
+    contributor_class (of those lines), used ("a", "b" or None when the lines match neither), counted (whether
+    those lines count under `definition`)."""
     figures = queries.source_figures(session=session).set_index("code")
     rows = []
-    for a, b in DISCREPANCIES:
-        if a in figures.index and b in figures.index:
-            fa, fb = figures.loc[a], figures.loc[b]
+    for d in DISCREPANCIES:
+        if d.a in figures.index and d.b in figures.index:
+            fa, fb = figures.loc[d.a], figures.loc[d.b]
+            mine = lines[(lines["beneficiary"] == d.beneficiary) & (lines["contributor_class"] == d.contributor_class)
+                         & (lines["status"] != "cancelled")]
+            used = sum(mine["planned_amount"], Decimal(0)) if not mine.empty else None
             rows.append({"label_fr": fa["label_fr"], "label_en": fa["label_en"], "value_a": fa["value"],
                          "location_a": fa["location"], "value_b": fb["value"], "location_b": fb["location"],
-                         "note": fb["note"] or fa["note"], "document": fa["document"]})
+                         "note": _text(fb["note"]) or _text(fa["note"]) or "", "document": fa["document"],
+                         "used_eur": used,
+                         "contributor_class": d.contributor_class,
+                         "counted": bool(counted(mine, definition).any()) if not mine.empty else False,
+                         "used": None if used is None else "a" if used == fa["value"] else "b" if used == fb["value"]
+                         else None})
     return pd.DataFrame(rows, columns=["label_fr", "label_en", "value_a", "location_a", "value_b", "location_b",
-                                       "note", "document"])
+                                       "note", "document", "used_eur", "contributor_class", "used", "counted"])
+
+
+def _used_text(row, lang: str) -> str:
+    """`3 677 000 € (valeur B)` — what the coverage counts for a figure the plan gives twice."""
+    which = {"a": pick(lang, "valeur A", "value A"), "b": pick(lang, "valeur B", "value B")}.get(
+        row.used, pick(lang, "ni A ni B", "neither A nor B"))
+    return f"{formatting.money(row.used_eur, lang=lang)} ({which})"
+
+
+def coverage_caption(view: FundingView, lang: str) -> str:
+    """The dates the ratios are counted to, and which value each coverage figure uses where the plan prints two."""
+    parts = []
+    for row in view.discrepancies.itertuples():
+        if row.used_eur is None:
+            continue
+        other = row.value_a if row.used == "b" else row.value_b
+        label = (row.label_en if lang == "en" else row.label_fr).split(",")[0]  # "…, total annoncé" names one value
+        used, also = formatting.money(row.used_eur, lang=lang), formatting.money(other, lang=lang)
+        if row.counted:
+            parts.append(pick(lang, f"{label} : la couverture compte {used} (le plan imprime aussi {also})",
+                              f"{label}: coverage counts {used} (the plan also prints {also})"))
+        else:
+            parts.append(pick(lang, f"{label} : {used} (le plan imprime aussi {also}), non compté dans cette définition",
+                              f"{label}: {used} (the plan also prints {also}), not counted under this definition"))
+    when = formatting.date_long(view.as_of, lang=lang)
+    end = view.plan_end_year or "—"
+    head = pick(lang, f"Réalisée et prévue à date : montants reçus et montants prévus au {when}, comparables entre eux ; "
+                      f"fin du plan : tous les montants prévus jusqu'en {end}.",
+                f"Achieved and planned to date: amounts received and amounts planned by {when}, comparable with each "
+                f"other; end of plan: every amount planned up to {end}.")
+    return head + (" " + " ; ".join(parts) + "." if parts else "")
+
+
+def subscriptions_caption(view: FundingView, lang: str) -> str:
+    """How the 2 % rule chart is read: the rule as the plan states it, and payments counted for the year they are for."""
+    rule = view.subscription_rule
+    stated = pick(lang, f" — « {rule.statement} »", f" — \"{rule.statement}\"") if rule else ""
+    return pick(lang, "Attendu = taux de la règle statutaire × salaire brut des entrepreneurs-salariés associés"
+                      f"{stated} ; taux de collecte = libéré ÷ attendu. Chaque versement compte pour l'année au titre de "
+                      "laquelle il est dû (les souscriptions de l'année N arrivent en janvier N+1) ; une année en cours "
+                      "sans versement n'est pas encore montrée.",
+                "Expected = the statutory rule's rate × gross salary of employee-associates"
+                f"{stated}; collection rate = paid up ÷ expected. Each payment counts for the year it is due for "
+                "(year N's subscriptions arrive in January N+1); a year still running with nothing paid is not "
+                "shown yet.")
+
+
+def group_waiver_switch(view: FundingView, lang: str) -> str:
+    """The intra-group waiver switch's label, with the amount it counts where the plan prints two."""
+    row = next((r for r in view.discrepancies.itertuples() if r.contributor_class == "group" and r.used_eur is not None),
+               None)
+    if row is None:
+        return pick(lang, "Compter les abandons intra-groupe (SmartFr → GrandsEnsemble)", "Count intra-group claim waivers")
+    used = formatting.money_compact(row.used_eur, lang=lang)
+    other = formatting.money_compact(row.value_a if row.used == "b" else row.value_b, lang=lang)
+    return pick(lang, f"Compter les abandons intra-groupe (SmartFr → GrandsEnsemble : {used} comptés, le texte du plan "
+                      f"dit {other})",
+                f"Count intra-group claim waivers (SmartFr → GrandsEnsemble: {used} counted, the plan's text says "
+                f"{other})")
 
 
 STATUS_LABELS = {
@@ -112,11 +218,23 @@ CLASS_LABELS = {
 }
 
 
-def coverage_frame(view: FundingView, names: dict[str, str], lang: str) -> pd.DataFrame:
-    """Coverage ratios for the bar chart. Columns: entity (name), series (planned / achieved), value."""
+def coverage_series(view: FundingView, lang: str) -> list[tuple[str, pd.DataFrame]]:
+    """The coverages a page or slide sets side by side, each labelled with the date it is counted to: planned to
+    date and achieved to date (the same date: comparable), then the plan's end, labelled with its horizon."""
+    day = formatting.date_short(view.as_of)
+    return [
+        (pick(lang, f"prévue au {day}", f"planned by {day}"), view.coverage_planned),
+        (pick(lang, f"réalisée au {day}", f"achieved by {day}"), view.coverage_actual),
+        (pick(lang, f"prévue, fin du plan ({view.plan_end_year})", f"planned, end of plan ({view.plan_end_year})"),
+         view.coverage_plan_end),
+    ]
+
+
+def coverage_frame(view: FundingView, names: dict[str, str], lang: str, *, to_date_only: bool = False) -> pd.DataFrame:
+    """Coverage ratios for the bar chart. Columns: entity (name), series (planned to date / achieved to date /
+    planned to the plan's end — left out with `to_date_only` —, each naming its date), value."""
     rows = []
-    for frame, series in ((view.coverage_planned, pick(lang, "prévue", "planned")),
-                          (view.coverage_actual, pick(lang, "réalisée", "achieved"))):
+    for series, frame in coverage_series(view, lang)[:2 if to_date_only else 3]:
         for row in frame.itertuples():
             if row.coverage is not None:
                 origin = lines_origin(view, None if row.entity == "__total__" else row.entity)
@@ -179,13 +297,15 @@ def subscriptions_frame(view: FundingView, names: dict[str, str], lang: str) -> 
 
 
 def discrepancies_table(view: FundingView, lang: str) -> pd.DataFrame:
-    """Where the plan disagrees with itself: both values with where each is printed."""
+    """Where the plan disagrees with itself: both values, the one coverage uses, the remark, where each is printed."""
     d = view.discrepancies
     return with_origin(pd.DataFrame({
         pick(lang, "Chiffre", "Figure"): d["label_en" if lang == "en" else "label_fr"],
         pick(lang, "Valeur A", "Value A"): [formatting.money(v, lang=lang) for v in d["value_a"]],
-        pick(lang, "Où", "Where"): d["location_a"],
         pick(lang, "Valeur B", "Value B"): [formatting.money(v, lang=lang) for v in d["value_b"]],
-        pick(lang, "Où ", "Where "): d["location_b"],
+        pick(lang, "Retenu par la couverture 1+1", "Used by 1+1 coverage"): [
+            _used_text(r, lang) if r.used_eur is not None else "—" for r in d.itertuples()],
         pick(lang, "Remarque", "Note"): d["note"],
+        pick(lang, "Où (A ; B)", "Where (A; B)"): [f"{a} ; {b}" for a, b in zip(d["location_a"], d["location_b"],
+                                                                            strict=True)],
     }), [False] * len(d), d["document"], lang)

@@ -31,7 +31,7 @@ class Tile:
     period_end: dt.date | None
     compare_label: str
     compare_value: Decimal | None
-    plan_value: Decimal | None
+    plan_value: Decimal | None  # the plan's value for the same period as `value`, never another one
     plan_version: str | None
     status: str | None
     trend: str
@@ -39,6 +39,7 @@ class Tile:
     is_synthetic: bool = False
     source: str | None = None
     direction: str = "up"
+    plan_period_end: dt.date | None = None  # the period of `plan_value`: always `period_end`
 
     @property
     def change(self) -> Decimal | None:
@@ -55,6 +56,20 @@ class Tile:
     @property
     def gap_pct(self) -> Decimal | None:
         return None if self.value is None or self.plan_value is None else st_.variance_pct(self.value, self.plan_value)
+
+    @property
+    def delta_colour(self) -> str:
+        """The change's colour: green when it goes the indicator's favourable way, red otherwise (set here rather
+        than from the sign of the text: the minus sign U+2212 is not a hyphen)."""
+        change = self.change
+        if not change:
+            return "gray"
+        return "green" if (change > 0) == (self.direction == "up") else "red"
+
+    @property
+    def delta_arrow(self) -> str:
+        change = self.change
+        return "off" if not change else "up" if change > 0 else "down"
 
 
 @dataclass(frozen=True)
@@ -113,8 +128,10 @@ def overview_tiles(*, session: Session, filters: Filters) -> list[Tile]:
             row = _value_at(series, filters.as_of)
             value = None if row is None else row["value"]
             period_end = None if row is None else row["period_end"]
+            # the plan's value for the actual's own period: a monthly actual is never set beside a year-end plan
             plan_row = plan_series[plan_series["period_end"] == period_end] if period_end else plan_series.iloc[0:0]
             plan_value = None if plan_row.empty else plan_row.iloc[-1]["value"]
+            plan_period = None if plan_row.empty else plan_row.iloc[-1]["period_end"]
             previous = series[series["period_end"] < period_end].iloc[-1] if period_end and (
                 series["period_end"] < period_end).any() else None
             if filters.compare == "plan":
@@ -137,7 +154,7 @@ def overview_tiles(*, session: Session, filters: Filters) -> list[Tile]:
                 trend=st_.trend_arrow(value, None if previous is None else previous["value"]), spark=spark,
                 is_synthetic=bool(row["is_synthetic"]) if row is not None else False,
                 source=row["source"] if row is not None and isinstance(row["source"], str) else None,
-                direction=ind.direction,
+                direction=ind.direction, plan_period_end=plan_period,
             ))
     return tiles
 
@@ -147,8 +164,10 @@ def attention_items(*, session: Session, filters: Filters, tiles: list[Tile]) ->
     plan puts it back above zero, conditions not yet met."""
     lang = filters.lang
     items = [
-        Attention("red", pick(lang, f"{t.label} — {t.entity_name} : rouge ({_gap_text(t, lang)} par rapport au plan)",
-                              f"{t.label} — {t.entity_name}: red ({_gap_text(t, lang)} against plan)"), "overview")
+        Attention("red", pick(lang, f"{t.label} — {t.entity_name} : rouge au {formatting.date_short(t.period_end)} "
+                                    f"({_gap_text(t, lang)} par rapport au plan de la même période)",
+                              f"{t.label} — {t.entity_name}: red at {formatting.date_short(t.period_end)} "
+                              f"({_gap_text(t, lang)} against the plan for the same period)"), "overview")
         for t in tiles if t.status == "red"
     ]
     if not filters.plan_version:
@@ -177,16 +196,18 @@ def attention_items(*, session: Session, filters: Filters, tiles: list[Tile]) ->
     definition = OnePlusOneDefinition()
     if not lines.empty:
         coverage = one_plus_one_coverage(lines, definition, basis="actual", as_of=filters.as_of)
+        planned = one_plus_one_coverage(lines, definition, basis="planned", as_of=filters.as_of).set_index("entity")
         for row in coverage.itertuples():
             if row.entity != "__total__" and row.coverage is not None and row.coverage < 1:
                 ratio = formatting.ratio(row.coverage, lang=lang)
+                to_date = formatting.ratio(planned.loc[row.entity, "coverage"], lang=lang)
                 short = formatting.money(row.shortfall_eur, lang=lang)
                 items.append(Attention("red", pick(
                     lang,
-                    f"Couverture 1+1 réalisée de {names[row.entity]} : {ratio} < 1 (manque {short} ; "
-                    f"{definition.describe(lang)[:-1].lower()}, version {filters.plan_version})",
-                    f"1+1 coverage achieved by {names[row.entity]}: {ratio} < 1 (short by {short}; "
-                    f"{definition.describe(lang)[:-1].lower()}, version {filters.plan_version})"), "funding"))
+                    f"Couverture 1+1 réalisée de {names[row.entity]} : {ratio} < 1, prévue à date {to_date} (manque "
+                    f"{short} ; {definition.describe(lang)[:-1].lower()}, version {filters.plan_version})",
+                    f"1+1 coverage achieved by {names[row.entity]}: {ratio} < 1, planned to date {to_date} (short by "
+                    f"{short}; {definition.describe(lang)[:-1].lower()}, version {filters.plan_version})"), "funding"))
     items.extend(_equity_still_negative(session=session, filters=filters, names=names))
     items.extend(_execution_alerts(session=session, filters=filters))
     return items
@@ -233,21 +254,26 @@ def _equity_still_negative(*, session: Session, filters: Filters, names: dict[st
         path = plan[plan["entity"] == entity]
         year = first_plan_year_positive({d.year: v for d, v in zip(path["period_end"], path["value"], strict=True)})
         last = actual[actual["entity"] == entity].tail(1)
-        if year is None or last.empty or filters.as_of <= dt.date(year, 12, 31):
+        # only an actual of that year-end or later is set against it: not the last figure known before it
+        if year is None or last.empty or last.iloc[0]["period_end"] < dt.date(year, 12, 31):
             continue
         value = last.iloc[0]["value"]
         if value < 0:
             out.append(Attention("red", pick(
                 filters.lang,
-                f"Capitaux propres de {names[entity]} encore négatifs ({formatting.money_compact(value)}) alors "
-                f"que le plan les voulait positifs fin {year}",
-                f"{names[entity]}'s equity still negative ({formatting.money_compact(value, lang='en')}) although "
-                f"the plan had it positive by end {year}"), "equity"))
+                f"Capitaux propres de {names[entity]} encore négatifs au {formatting.date_short(last.iloc[0]['period_end'])} "
+                f"({formatting.money_compact(value)}) alors que le plan {filters.plan_version} les voulait positifs "
+                f"fin {year}",
+                f"{names[entity]}'s equity still negative at {formatting.date_short(last.iloc[0]['period_end'])} "
+                f"({formatting.money_compact(value, lang='en')}) although plan {filters.plan_version} had it positive "
+                f"by end {year}"), "equity"))
     return out
 
 
 def _gap_text(tile: Tile, lang: str) -> str:
+    """A tile's gap to plan: as a share of the plan (what the thresholds measure); a rate's gap in points too."""
     pct = tile.gap_pct
     if pct is None:
-        return formatting.value(tile.gap, tile.unit, lang=lang, compact=True)
-    return formatting.percent(pct, lang=lang).replace("-", "−") if pct < 0 else "+" + formatting.percent(pct, lang=lang)
+        return formatting.change(tile.gap, tile.unit, lang=lang)
+    relative = formatting.relative(pct, lang=lang)
+    return f"{formatting.points(tile.gap, lang=lang)}, {relative}" if tile.unit == "percent" else relative

@@ -11,13 +11,16 @@ from sqlalchemy.orm import Session
 from smartdash import formatting, queries
 from smartdash import models as m
 from smartdash.metrics.equity import first_plan_year_positive
+from smartdash.metrics.versions import adopted_after
 from smartdash.views import pick
+from smartdash.views.equity import stated_target, year_label
 
 
 @dataclass(frozen=True)
 class VersionsView:
     versions: pd.DataFrame  # code, name, status, adopted_on, adopted_by, note, is_synthetic — oldest first
-    milestones: pd.DataFrame  # entity, version, break_even_year, equity_positive_year
+    milestones: pd.DataFrame  # entity, version, break_even_year (as stated), equity_positive_year, plan_end_year
+    targets: pd.DataFrame  # queries.plan_targets(): what each version states in words
     target_drift: pd.DataFrame  # indicator, entity, period_end, unit, before_version, before, after_version, after
     funding_drift: pd.DataFrame  # code, contributor, beneficiary, before_version, before_amount, before_date, ...
 
@@ -85,29 +88,48 @@ def funding_drift(*, session: Session, versions: list[str]) -> pd.DataFrame:
 
 
 def milestones(*, session: Session, versions: list[str]) -> pd.DataFrame:
-    """Per entity and version: the break-even year (first planned net result ≥ 0) and the first year-end
-    with planned equity ≥ 0."""
+    """Per entity and version: the break-even year as the version states it (None when it states none: never
+    read off the planned results, which can turn positive for another reason, such as a waiver), the first
+    year-end with planned equity ≥ 0 on the version's path, and the version's horizon."""
     rows = []
     for version in versions:
         values = _plan_values(session, version)
-        for entity, part in values.groupby("entity_name", sort=False):
-            def by_year(code: str, part=part) -> dict:
-                sel = part[part["indicator"] == code]
-                return {d.year: v for d, v in zip(sel["period_end"], sel["value"], strict=True)}
-
-            if not ({"NET_RESULT", "EQUITY"} & set(part["indicator"])):
+        targets = queries.plan_targets(session=session, plan_version=version)
+        horizon = stated_target(targets, "PLAN_END_YEAR", None, "fr")
+        for entity, part in values.groupby("entity", sort=False):
+            if "EQUITY" not in set(part["indicator"]):
                 continue
-            rows.append({"entity": entity, "version": version,
-                         "break_even_year": first_plan_year_positive(by_year("NET_RESULT")),
-                         "equity_positive_year": first_plan_year_positive(by_year("EQUITY"))})
-    return pd.DataFrame(rows, columns=["entity", "version", "break_even_year", "equity_positive_year"])
+            sel = part[part["indicator"] == "EQUITY"]
+            stated = stated_target(targets, "BREAK_EVEN_YEAR", entity, "fr")
+            rows.append({"entity": part["entity_name"].iloc[0], "version": version,
+                         "break_even_year": stated.year if stated else None,
+                         "equity_positive_year": first_plan_year_positive(
+                             {d.year: v for d, v in zip(sel["period_end"], sel["value"], strict=True)}),
+                         "plan_end_year": horizon.year if horizon else max(d.year for d in part["period_end"])})
+    return pd.DataFrame(rows, columns=["entity", "version", "break_even_year", "equity_positive_year", "plan_end_year"])
 
 
 def versions_view(*, session: Session) -> VersionsView:
     versions = ordered_versions(session=session)
     codes = list(versions["code"])
-    return VersionsView(versions, milestones(session=session, versions=codes),
+    return VersionsView(versions, milestones(session=session, versions=codes), queries.plan_targets(session=session),
                         target_drift(session=session, versions=codes), funding_drift(session=session, versions=codes))
+
+
+def version_note(versions: pd.DataFrame, code: str | None, as_of, lang: str) -> str:
+    """What a reader must know of the version figures of `as_of` are compared with: "adoptée après cette date"
+    for a version not yet adopted then (empty otherwise). Input: queries.plan_versions()."""
+    if code is None or not adopted_after(versions, code, as_of):
+        return ""
+    draft = (versions.loc[versions["code"] == code, "status"] == "draft").any()
+    return pick(lang, "brouillon, non adoptée", "draft, not adopted") if draft else pick(
+        lang, "adoptée après cette date", "adopted after this date")
+
+
+def version_label(versions: pd.DataFrame, code: str | None, as_of, lang: str) -> str:
+    """`PLAN-2024-06 (adoptée après cette date)`, or the code alone for the version in force at `as_of`."""
+    note = version_note(versions, code, as_of, lang)
+    return f"{code} ({note})" if note else str(code or "—")
 
 
 def drift_table(view: VersionsView, lang: str) -> pd.DataFrame:
@@ -145,8 +167,25 @@ def milestones_table(view: VersionsView, lang: str) -> pd.DataFrame:
     return pd.DataFrame({
         pick(lang, "Entité", "Entity"): d["entity"],
         pick(lang, "Version", "Version"): d["version"],
-        pick(lang, "Équilibre (résultat ≥ 0)", "Break-even (result ≥ 0)"): [str(y) if y else "—"
-                                                                             for y in d["break_even_year"]],
-        pick(lang, "Capitaux propres ≥ 0", "Equity ≥ 0"): [str(y) if y else pick(lang, "au-delà du plan", "beyond the plan")
-                                                           for y in d["equity_positive_year"]],
+        pick(lang, "Équilibre visé (énoncé par le plan)", "Break-even target (as stated)"): [
+            str(y) if y else pick(lang, "non précisé", "not stated") for y in d["break_even_year"]],
+        pick(lang, "Capitaux propres ≥ 0 (trajectoire du plan)", "Equity ≥ 0 (plan path)"): [
+            year_label(y, h, lang, none=None) for y, h in zip(d["equity_positive_year"], d["plan_end_year"],
+                                                              strict=True)],
+    })
+
+
+def targets_table(view: VersionsView, names: dict[str, str], lang: str) -> pd.DataFrame:
+    """The targets each version states in words, as stated, with their source."""
+    t = view.targets
+    return pd.DataFrame({
+        pick(lang, "Version", "Version"): t["plan_version"],
+        pick(lang, "Entité", "Entity"): [names.get(e, e) if isinstance(e, str) else pick(lang, "toutes", "all")
+                                         for e in t["entity"]],
+        pick(lang, "Cible", "Target"): [formatting.value(v, u, lang=lang) + (
+            pick(lang, f" à partir de {y:.0f}", f" from {y:.0f}") if y is not None and not pd.isna(y) else "")
+            for v, u, y in zip(t["value"], t["unit"], t["from_year"], strict=True)],
+        pick(lang, "Énoncé", "As stated"): [en if lang == "en" and isinstance(en, str) else fr
+                                            for fr, en in zip(t["statement_fr"], t["statement_en"], strict=True)],
+        pick(lang, "Source", "Source"): [s if isinstance(s, str) else "—" for s in t["source"]],
     })

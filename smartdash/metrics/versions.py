@@ -1,0 +1,39 @@
+"""Which plan version a date is compared with: the one in force on that date, not the newest one."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+
+def _adopted(versions: pd.DataFrame) -> list[tuple[dt.date, str]]:
+    """(adoption date, code) of the versions ever adopted (drafts left out), oldest first. A version whose adoption
+    date is not recorded (the plan as first adopted, when its document does not date it) counts as the earliest."""
+    rows = [(None if d is None or pd.isna(d) else d, code)
+            for code, status, d in zip(versions["code"], versions["status"], versions["adopted_on"], strict=True)
+            if status != "draft"]
+    return sorted(((d or dt.date.min, code) for d, code in rows), key=lambda r: r[0])
+
+
+def version_in_force_on(versions: pd.DataFrame, day: dt.date) -> str | None:
+    """The code of the plan version in force on `day`: the last one adopted on or before it. Before the first
+    adoption, the first version (the plan the figures are measured against). None when no version was adopted.
+    Input columns: code, status (draft / in_force / superseded), adopted_on."""
+    adopted = _adopted(versions)
+    if not adopted:
+        return None
+    in_force = [code for d, code in adopted if d <= day]
+    return in_force[-1] if in_force else adopted[0][1]
+
+
+def adopted_after(versions: pd.DataFrame, code: str | None, day: dt.date) -> bool:
+    """True when version `code` was adopted after `day` (or is still a draft): figures of that date were not
+    measured against it then."""
+    row = versions[versions["code"] == code]
+    if row.empty:
+        return False
+    status, adopted_on = row.iloc[0]["status"], row.iloc[0]["adopted_on"]
+    if status == "draft":
+        return True
+    return adopted_on is not None and not pd.isna(adopted_on) and adopted_on > day
