@@ -508,6 +508,11 @@ class LedgerDiff:
     checksum: str
     dataset: Dataset = FEC
     new_versions: list[str] = field(default_factory=list)
+    sheet: str | None = None  # an FEC is a text file: no workbook sheet
+
+    @property
+    def large_removals(self) -> list:
+        return [removal for part in self.parts for removal in part.large_removals]
 
     @property
     def inserts(self) -> list[dict]:
