@@ -3,11 +3,13 @@
 Each dataset has one format: French column headers (English aliases accepted), one row per
 record. Files come from French-locale spreadsheets: `;` separators, decimal commas, spaces or
 non-breaking spaces between thousands, `€` and `%` inside cells, dates as dd/mm/yyyy, UTF-8
-with or without BOM or Windows-1252, or `.xlsx` workbooks (first sheet).
+with or without BOM or Windows-1252 that reads as Western text, or `.xlsx` workbooks (read by
+smartdash.workbooks, which checks the archive first).
 
-Parsing never raises on bad content: every problem is collected with its file, row, column,
-value and what was expected. docs/formats.md is generated from these specs and a test keeps it
-in sync.
+Parsing never raises on bad cells: every problem is collected with its file, row, column,
+value and what was expected. A file that cannot be read as a table at all (its encoding, its
+shape, its size) is refused as soon as that is known, naming row and column where there is one.
+docs/formats.md is generated from these specs and a test keeps it in sync.
 """
 
 from __future__ import annotations
@@ -1212,7 +1214,7 @@ def _field_at_fault(text: str, offset: int, delimiter: str) -> tuple[int | None,
                 return index, "open", text[pos + 1:pos + 60]
             pos = match.end()
             if pos < len(text) and text[pos] not in (delimiter, "\r", "\n"):
-                return index, "after", text[start:pos + 1][-60:]
+                return index, "after", _LINE_BREAK.split(text[start:pos + 12], 1)[0]
         else:
             pos = unquoted.match(text, pos).end()
         if pos - start > MAX_CELL_CHARS:
