@@ -129,20 +129,22 @@ def _check_directory(name: str, parts: list[zipfile.ZipInfo], limit: int) -> Non
 
 def _scan_parts(name: str, archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo], max_rows: int | None
                 ) -> dict[str, int]:
-    """Stream every XML part once: refuse a text between two tags longer than a cell may be, and a workbook whose
-    sheets together hold more rows than allowed (plus `OTHER_SHEETS_ROWS` for help or notes sheets): openpyxl
-    parses every sheet that lacks a dimension element whole when it opens a workbook. Returns the rows counted
-    per part."""
+    """Stream every part that starts like XML once: refuse a text between two tags longer than a cell may be, and
+    a workbook whose sheets together hold more rows than allowed (plus `OTHER_SHEETS_ROWS` for help or notes
+    sheets): openpyxl parses every sheet that lacks a dimension element whole when it opens a workbook. Returns
+    the rows counted per part."""
     rows_of: dict[str, int] = {}
     enough = None if max_rows is None else max_rows + 1 + OTHER_SHEETS_ROWS
     total = 0
     for part in parts:
-        if not part.filename.lower().endswith((".xml", ".rels")):
-            continue
         rows, carry = 0, b""
         try:
             with archive.open(part) as stream:
+                first = True
                 while chunk := stream.read(_CHUNK):
+                    if first and not _looks_like_xml(chunk):
+                        break  # an image, a binary part: openpyxl parses no such part as a sheet
+                    first = False
                     buffer = carry + chunk
                     last = buffer.rfind(b"<")  # what follows the last tag opening waits for the next chunk
                     head, carry = buffer[:max(last, 0)], buffer[max(last, 0):]
@@ -158,6 +160,11 @@ def _scan_parts(name: str, archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo
         rows_of[part.filename] = rows
         total += rows
     return rows_of
+
+
+def _looks_like_xml(start: bytes) -> bool:
+    """Whether a part starts as XML does (whatever its name: a sheet is found through relationships, not names)."""
+    return start.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<"
 
 
 def _has_longer_text(xml: bytes, limit: int) -> bool:

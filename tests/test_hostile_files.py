@@ -353,12 +353,23 @@ def test_a_workbook_declaring_more_than_it_may_unpack_is_refused_from_its_direct
 
 def test_a_workbook_is_refused_from_its_directory_and_one_pass_over_its_parts():
     """The checks come before openpyxl opens the workbook: a part with more rows than allowed is refused after
-    the scan counted past the limit, whatever sheet holds them."""
-    data = hostile.row_bomb(300)
-    with pytest.raises(FileRefused, match="lignes au plus"):
-        workbooks.read_workbook("b.xlsx", data, max_rows=100)
-    table, sheet = workbooks.read_workbook("b.xlsx", data, max_rows=300)
-    assert (len(table.rows), sheet) == (300, "creances")
+    the scan counted past the limit, whatever its name."""
+    for data in (hostile.row_bomb(300), sheet_renamed(hostile.row_bomb(300), "xl/worksheets/sheet1.dat")):
+        with pytest.raises(FileRefused, match="lignes au plus"):
+            workbooks.read_workbook("b.xlsx", data, max_rows=100)
+        table, sheet = workbooks.read_workbook("b.xlsx", data, max_rows=300)
+        assert (len(table.rows), sheet) == (300, "creances")
+
+
+def sheet_renamed(data: bytes, path: str) -> bytes:
+    """The workbook with its sheet part stored under another name (found through the relationships all the same)."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            content = source.read(info).replace(b"xl/worksheets/sheet1.xml", path.encode())
+            content = content.replace(b"worksheets/sheet1.xml", path.removeprefix("xl/").encode())
+            archive.writestr(path if info.filename == "xl/worksheets/sheet1.xml" else info.filename, content)
+    return out.getvalue()
 
 
 # --------------------------------------------------------------------------- a load removing much of a snapshot
