@@ -82,7 +82,7 @@ if upload is not None:
         c3.metric(pick(lang, "Lignes identiques", "Unchanged rows"), number(diff.unchanged, lang=lang), border=True)
         if hasattr(diff, "summary"):  # a ledger export: what it holds and gives
             st.caption(diff.summary.line(lang))
-        if diff.deletes:
+        if diff.deletes and not diff.large_removals:  # a large removal has its own message below
             removed = number(len(diff.deletes), lang=lang)
             st.warning(pick(lang, f"{removed} créance(s) de la même situation ne figurent plus dans le "
                                   "fichier : elles seront retirées (le fichier est la situation complète à sa date).",
