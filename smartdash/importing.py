@@ -705,7 +705,8 @@ def import_files(
     with collector_paused(), session_scope(engine) as session:
         for name, data in files:
             if fec.recognised(data):
-                results.append(fec.load_fec(session, name, data, loaded_by=loaded_by, entity=entity))
+                results.append(fec.load_fec(session, name, data, loaded_by=loaded_by, entity=entity,
+                                            allow_large_removal=allow_large_removal))
                 continue
             parsed = parse_checked(name, data, kind=kind, max_file_mb=max_file_mb, max_rows=max_rows)
             diff = compute_diff(session, parsed, create_versions=True, allow_large_removal=allow_large_removal)

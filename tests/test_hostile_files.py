@@ -527,3 +527,18 @@ def test_the_decks_chart_workbooks_hold_no_formula(store):
     labels = {point for slide in Presentation(io.BytesIO(data)).slides for shape in slide.shapes if shape.has_chart
               for point in shape.chart.plots[0].categories}
     assert FORMULA in labels  # the slide shows the name as it is
+
+
+def test_a_ledger_export_removing_most_of_a_snapshot_asks_for_the_same_confirmation(reference):
+    """The open items of an FEC replace the receivables snapshot of its entity and date, as a receivables file does."""
+    from tests.test_fec import load_book
+
+    load(reference, "creances.csv", receivables_csv(10, as_of="31/12/2023", entity="SMARTFR", office=""))
+    before = snapshot(reference.engine)
+    with pytest.raises(FileRefused) as refusal:
+        load_book(reference.engine, entity="SMARTFR")
+    [problem] = refusal.value.problems
+    assert problem.value == "10 créances sur 10 de la situation SMARTFR au 31/12/2023 seraient retirées"
+    assert snapshot(reference.engine) == before
+    [result] = load_book(reference.engine, entity="SMARTFR", allow_large_removal=True)
+    assert result.deleted >= 10
