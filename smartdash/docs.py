@@ -56,9 +56,8 @@ def _limits() -> list[str]:
         "  Le chargement retire cette apostrophe : un export se recharge sans rien changer.",
         "- **Retrait important.** Un fichier de créances (comme les créances non lettrées d'un FEC) est la situation",
         "  complète à sa date : s'il retirerait plus d'un cinquième des créances d'une situation déjà enregistrée (un",
-        "  export coupé ?), le chargement demande",
-        "  une confirmation : `python -m smartdash import FICHIER --allow-large-removal`, ou la case « Je confirme",
-        "  le retrait » sur la page Chargement des données.",
+        "  export coupé ?), le chargement demande une confirmation : `python -m smartdash import FICHIER",
+        "  --allow-large-removal`, ou la case « Je confirme le retrait » sur la page Chargement des données.",
         "",
     ]
 
