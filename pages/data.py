@@ -23,11 +23,12 @@ st.caption(pick(lang, "Un fichier est validé en entier avant tout enregistremen
 
 
 
-def confirm(name: str, data: bytes, kind: str | None, entity: str | None = None) -> None:
+def confirm(name: str, data: bytes, kind: str | None, entity: str | None, removal_key: str) -> None:
     """Load the previewed file before the page runs again (so it is not parsed a second time), then offer a fresh
     uploader: the preview of a file just loaded would be stale."""
     try:
-        result = ui.import_upload(name, data, kind, entity)
+        result = ui.import_upload(name, data, kind, entity,
+                                  allow_large_removal=st.session_state.get(removal_key, False))
     except FileRefused as refused:  # the store changed since the preview
         st.session_state["data_refused"] = refused.problems
         return
@@ -70,24 +71,41 @@ if upload is not None:
         show_refused(refused.problems)
     else:
         st.subheader(pick(lang, "Aperçu", "Preview") + f" — {diff.dataset.title_fr if lang != 'en' else diff.dataset.title_en}")
+        if diff.sheet:
+            st.caption(pick(lang, f"Feuille lue : « {diff.sheet} » (la feuille nommée comme les données, sinon la "
+                                  "première feuille visible ; une feuille masquée n'est jamais lue).",
+                            f"Sheet read: “{diff.sheet}” (the sheet named like the data, else the first visible "
+                            "sheet; a hidden sheet is never read)."))
         c1, c2, c3 = st.columns(3)
         c1.metric(pick(lang, "Nouvelles lignes", "New rows"), number(len(diff.inserts), lang=lang), border=True)
         c2.metric(pick(lang, "Lignes modifiées", "Changed rows"), number(len(diff.updates), lang=lang), border=True)
         c3.metric(pick(lang, "Lignes identiques", "Unchanged rows"), number(diff.unchanged, lang=lang), border=True)
         if hasattr(diff, "summary"):  # a ledger export: what it holds and gives
             st.caption(diff.summary.line(lang))
-        if diff.deletes:
+        if diff.deletes and not diff.large_removals:  # a large removal has its own message below
             removed = number(len(diff.deletes), lang=lang)
             st.warning(pick(lang, f"{removed} créance(s) de la même situation ne figurent plus dans le "
                                   "fichier : elles seront retirées (le fichier est la situation complète à sa date).",
                             f"{removed} item(s) of the same snapshot are no longer in the file: they will "
                             "be removed (the file is the whole snapshot at its date)."), icon=":material/delete:")
+        for removal in diff.large_removals:
+            st.error(pick(lang, f"{removal.line()} seraient retirées : plus d'un cinquième de la situation. Un "
+                                "fichier incomplet (export coupé) retirerait ainsi les créances manquantes.",
+                          f"{number(removal.removed, lang='en')} of the {number(removal.stored, lang='en')} items of "
+                          f"the {removal.entity} snapshot of {removal.as_of:%d/%m/%Y} would be removed: more than a "
+                          "fifth of it. An incomplete file (a cut export) would remove the missing items this way."),
+                     icon=":material/warning:")
+        removal_key = f"data_allow_large_removal_{upload.file_id}"  # a confirmation holds for this upload only
+        if diff.large_removals:
+            st.checkbox(pick(lang, "Je confirme le retrait de ces créances", "I confirm these items are removed"),
+                        key=removal_key)
         if diff.changes_anything:
             st.dataframe(preview, hide_index=True, column_config={
                 "action": pick(lang, "Action", "Action"), "key": pick(lang, "Ligne", "Row"),
                 "change": pick(lang, "Ancienne → nouvelle valeur", "Old → new value")})
             st.button(pick(lang, "Charger ce fichier", "Load this file"), type="primary", key="data_confirm",
-                      on_click=confirm, args=(upload.name, data, kind, fec_entity))
+                      on_click=confirm, args=(upload.name, data, kind, fec_entity, removal_key),
+                      disabled=bool(diff.large_removals) and not st.session_state.get(removal_key))
         else:
             st.info(pick(lang, "Ce fichier est déjà chargé : rien ne changerait.",
                          "This file is already loaded: nothing would change."))

@@ -64,13 +64,18 @@ def cmd_import(args: argparse.Namespace) -> int:
                 diff, preview = preview_file(engine, name, data, **limits)
                 if hasattr(diff, "summary"):  # a ledger export (FEC): what it holds and gives
                     print(f"{name} : {diff.summary.line()}")
-                print(f"{name} ({diff.dataset.kind}) : {len(diff.inserts)} nouvelles lignes, {len(diff.updates)} "
-                      f"modifiées, {diff.unchanged} identiques, {len(diff.deletes)} retirées — rien n'a été écrit "
-                      "(--dry-run)")
+                sheet = f", feuille « {diff.sheet} »" if diff.sheet else ""
+                print(f"{name}{sheet} ({diff.dataset.kind}) : {len(diff.inserts)} nouvelles lignes, "
+                      f"{len(diff.updates)} modifiées, {diff.unchanged} identiques, {len(diff.deletes)} retirées — "
+                      "rien n'a été écrit (--dry-run)")
+                for removal in diff.large_removals:
+                    print(f"  attention : {removal.line()} seraient retirées (plus d'un cinquième) : le chargement "
+                          "demandera --allow-large-removal")
                 for row in preview.itertuples():
                     print(f"  {row.action} : {row.key}" + (f" — {row.change}" if row.change else ""))
             return 0
-        results = import_files(engine, files, loaded_by=args.user or getpass.getuser(), **limits)
+        results = import_files(engine, files, loaded_by=args.user or getpass.getuser(),
+                               allow_large_removal=args.allow_large_removal, **limits)
     except FileRefused as refused:
         return _print_refusal(refused)
     for result in results:
@@ -412,6 +417,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="montre ce qui changerait, sans rien écrire")
     p.add_argument("--entity", metavar="CODE", help="FEC (écritures comptables) : l'entité, si le SIREN du nom de "
                                                   "fichier {SIREN}FEC{AAAAMMJJ}.txt n'est pas celui d'une entité")
+    p.add_argument("--allow-large-removal", action="store_true",
+                   help="confirme le retrait de plus d'un cinquième des créances d'une situation déjà enregistrée "
+                        "(sans cela, un tel chargement est refusé : un fichier incomplet retirerait les créances "
+                        "manquantes)")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("loads", help="liste les chargements (historique)",

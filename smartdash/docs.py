@@ -15,6 +15,53 @@ KIND_FR = {
 }
 
 
+def _limits() -> list[str]:
+    """What a file may hold, and how a file is read: the same constants as the checks."""
+    from smartdash import workbooks
+
+    n = formats.thousands
+    return [
+        "## Lecture des fichiers et limites",
+        "",
+        "- **Encodage d'un CSV.** UTF-8 (avec ou sans BOM) ; sinon Windows-1252, si le texte n'emploie que des",
+        "  caractères d'un texte français ou d'Europe de l'Ouest (lettres accentuées, `€ ’ « » – — …`, espace",
+        "  insécable), sans signe collé à une lettre accentuée (`—é`) ni séquence d'UTF-8 lu en Windows-1252 (`Ã©`).",
+        "  Un autre encodage (Shift-JIS, cyrillique, UTF-16…) serait enregistré illisible : il est refusé, avec la",
+        "  ligne et la colonne du premier octet qui ne convient pas. Enregistrez le fichier en « CSV UTF-8 ».",
+        "- **Forme d'un CSV.** Chaque ligne a autant de cellules que l'en-tête : une ligne plus courte (fichier",
+        "  tronqué) ou une valeur sous aucun en-tête (séparateur dans une valeur sans guillemets) est refusée, comme",
+        "  un guillemet jamais fermé ou suivi d'autre chose qu'un séparateur. Un caractère de contrôle (octet nul…)",
+        "  est refusé.",
+        "- **Classeur `.xlsx`.** La feuille lue est la feuille visible nommée comme les données (son code, son nom",
+        "  de fichier ou son titre : `creances`, `receivables`…), sinon la première feuille visible ; une feuille",
+        "  masquée n'est jamais lue, et l'aperçu comme le résultat disent quelle feuille a été lue. Avant toute",
+        "  lecture, l'archive est vérifiée : au plus "
+        f"{n(workbooks.UNPACKED_BYTES_PER_ROW // 1024)} Kio une fois décompressée par ligne permise (au moins "
+        f"{n(workbooks.UNPACKED_MIN_BYTES >> 20)} Mo),",
+        f"  aucune partie décompressée plus de {workbooks.MAX_RATIO} fois (« bombe zip »), au plus "
+        f"{n(workbooks.OTHER_SHEETS_ROWS)} lignes dans les autres",
+        "  feuilles ; les lignes sont lues au fil de l'eau et la lecture s'arrête à la limite. Les formats `.xls`",
+        "  (Excel 97-2003) et `.ods` ne sont pas lus : enregistrez-les en `.xlsx` ou en CSV.",
+        "- **Limites.** Un fichier de plus de `[import] max_file_mb` Mo ou de plus de `[import] max_rows` lignes",
+        "  (`config.toml`) est refusé. Une cellule de texte a au plus "
+        f"{n(formats.MAX_CELL_CHARS)} caractères (la limite d'Excel),",
+        f"  une ligne au plus {n(formats.MAX_COLUMNS)} colonnes. Un montant reste sous "
+        f"{n(formats.NUMBER_LIMITS['money'])} € en valeur absolue, un",
+        f"  nombre décimal sous {n(formats.NUMBER_LIMITS['decimal'])}, un entier sous "
+        f"{n(formats.NUMBER_LIMITS['int'])} : la base garde les montants",
+        "  en centimes sur 64 bits, et le total d'une situation de créances doit y tenir.",
+        "- **Formules.** Une cellule de texte commençant par `=`, `+`, `-`, `@`, une tabulation ou un retour chariot",
+        "  est écrite précédée d'une apostrophe dans tout fichier produit (exports, téléchargements CSV et XLSX,",
+        "  données des graphiques du dossier du comité) : un tableur la montre comme du texte au lieu de l'exécuter.",
+        "  Le chargement retire cette apostrophe : un export se recharge sans rien changer.",
+        "- **Retrait important.** Un fichier de créances (comme les créances non lettrées d'un FEC) est la situation",
+        "  complète à sa date : s'il retirerait plus d'un cinquième des créances d'une situation déjà enregistrée (un",
+        "  export coupé ?), le chargement demande une confirmation : `python -m smartdash import FICHIER",
+        "  --allow-large-removal`, ou la case « Je confirme le retrait » sur la page Chargement des données.",
+        "",
+    ]
+
+
 def formats_markdown() -> str:
     """docs/formats.md: every dataset's columns, types, accepted values and natural key."""
     out = [
@@ -26,7 +73,8 @@ def formats_markdown() -> str:
         "Les fichiers viennent de tableurs en français : séparateur `;` (`,` et tabulation acceptés), virgule",
         "décimale, milliers séparés par des espaces ou espaces insécables, `€` et `%` acceptés dans les cellules,",
         "dates `jj/mm/aaaa` (ISO `aaaa-mm-jj` accepté), encodage UTF-8 avec ou sans BOM ou Windows-1252, ou",
-        "classeur `.xlsx` (première feuille). Les en-têtes anglais indiqués sont acceptés aussi.",
+        "classeur `.xlsx` (sa première feuille visible, voir plus bas). Les en-têtes anglais indiqués sont",
+        "acceptés aussi.",
         "",
         "Le type est reconnu d'après les en-têtes, ou donné par `python -m smartdash import --kind TYPE`.",
         "Un fichier est chargé en une transaction : s'il contient un seul problème, rien n'est écrit et chaque",
@@ -36,6 +84,7 @@ def formats_markdown() -> str:
         "Les pourcentages sont en points (`12,4` ou `12,4 %` pour 12,4 %). Les montants ont au plus deux",
         "décimales. Ordre de chargement d'un jeu complet : " + ", ".join(f"`{k}`" for k in formats.LOAD_ORDER) + ".",
         "",
+        *_limits(),
     ]
     for kind in formats.LOAD_ORDER:
         ds = formats.DATASETS[kind]

@@ -35,6 +35,7 @@ from smartdash.importing import (
     Diff,
     LoadResult,
     Lookups,
+    check_removals,
     collector_paused,
     compute_diff,
     record_load,
@@ -508,6 +509,11 @@ class LedgerDiff:
     checksum: str
     dataset: Dataset = FEC
     new_versions: list[str] = field(default_factory=list)
+    sheet: str | None = None  # an FEC is a text file: no workbook sheet
+
+    @property
+    def large_removals(self) -> list:
+        return [removal for part in self.parts for removal in part.large_removals]
 
     @property
     def inserts(self) -> list[dict]:
@@ -660,10 +666,14 @@ def preview_fec(engine: Engine, name: str, data: Source, *, entity: str | None =
         return diff, diff.preview(Lookups(session))
 
 
-def load_fec(session: Session, name: str, data: Source, *, loaded_by: str, entity: str | None = None
-             ) -> LedgerLoadResult:
-    """Load an FEC's figures in the caller's transaction as one load of its three parts (undone together)."""
+def load_fec(session: Session, name: str, data: Source, *, loaded_by: str, entity: str | None = None,
+             allow_large_removal: bool = False) -> LedgerLoadResult:
+    """Load an FEC's figures in the caller's transaction as one load of its three parts (undone together). Its
+    open items replacing more than a fifth of a stored receivables snapshot need `allow_large_removal`, as any
+    receivables file."""
     diff = ledger_diff(session, name, data, entity=entity)
+    if not allow_large_removal:
+        check_removals(name, diff)
     counts = (len(diff.inserts), len(diff.updates), diff.unchanged, len(diff.deletes))
     if not diff.changes_anything:
         return LedgerLoadResult(name, "fec", None, 0, 0, diff.unchanged, summary=diff.summary)

@@ -3,11 +3,13 @@
 Each dataset has one format: French column headers (English aliases accepted), one row per
 record. Files come from French-locale spreadsheets: `;` separators, decimal commas, spaces or
 non-breaking spaces between thousands, `€` and `%` inside cells, dates as dd/mm/yyyy, UTF-8
-with or without BOM or Windows-1252, or `.xlsx` workbooks (first sheet).
+with or without BOM or Windows-1252 that reads as Western text, or `.xlsx` workbooks (read by
+smartdash.workbooks, which checks the archive first).
 
-Parsing never raises on bad content: every problem is collected with its file, row, column,
-value and what was expected. docs/formats.md is generated from these specs and a test keeps it
-in sync.
+Parsing never raises on bad cells: every problem is collected with its file, row, column,
+value and what was expected. A file that cannot be read as a table at all (its encoding, its
+shape, its size) is refused as soon as that is known, naming row and column where there is one.
+docs/formats.md is generated from these specs and a test keeps it in sync.
 """
 
 from __future__ import annotations
@@ -24,18 +26,55 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+# C0 control characters but tab, line feed and carriage return: no spreadsheet cell holds them; PostgreSQL refuses
+# NUL in text
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+# --------------------------------------------------------------------------- limits
+
+# The longest cell a spreadsheet holds (Excel's own limit): longer is not a cell a person typed. CSV fields are
+# capped alike; Python's CSV reader itself stops at 131 072 characters.
+MAX_CELL_CHARS = 32_767
+# Numbers are stored as 64-bit integers (amounts in cents, decimals in ten-thousandths) or 32-bit ones (counts):
+# a cell's absolute value stays below these bounds, so that a value and the sums the store makes of a file's
+# values (a receivables snapshot's ageing: up to [import] max_rows items) fit.
+NUMBER_LIMITS = {"int": 10**9, "money": 10**11, "decimal": 10**12}
+BIGINT_MAX = 2**63 - 1
+# A CSV row wider than this is no table of ours (the widest format has 17 columns).
+MAX_COLUMNS = 1_000
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _shown(text: str, limit: int = 120) -> str:
+    """A value as a message shows it: control characters (line breaks too) spelled out, a long value cut."""
+    text = _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def thousands(n: int) -> str:
+    return f"{n:,}".replace(",", "\u202f")
+
+
 # --------------------------------------------------------------------------- problems
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input file; `row` is the spreadsheet line number (header = 1)."""
+    """One thing wrong with an input file; `row` is the spreadsheet line number (header = 1). A value is kept as
+    a message shows it (control characters spelled out, at most 120 characters)."""
 
     file: str
     row: int | None
     column: str | None
     value: str | None
     expected: str
+
+    def __post_init__(self) -> None:
+        if self.value is not None and (len(self.value) > 120 or _UNPRINTABLE.search(self.value)):
+            object.__setattr__(self, "value", _shown(self.value))
 
     def line(self) -> str:
         where = self.file
@@ -53,6 +92,29 @@ class FileRefused(Exception):
     def __init__(self, problems: list[Problem]):
         super().__init__("\n".join(p.line() for p in problems))
         self.problems = problems
+
+
+# --------------------------------------------------------------------------- formulas in text cells
+
+# What makes a spreadsheet run a cell as a formula (OWASP, "CSV injection"): such a text cell is written with
+# an apostrophe first, which spreadsheets show as text. A text that already starts with apostrophes followed by
+# one of these gets one more, so that reading back removes exactly the apostrophe writing added.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_APOSTROPHES_THEN_FORMULA = re.compile(r"'+[=+\-@\t\r]")
+
+
+def inert_text(text: str) -> str:
+    """A text cell as written to a file: `=cmd|…` becomes `'=cmd|…`; what `text_as_read` turns back."""
+    if text.startswith(FORMULA_STARTS) or (text[:1] == "'" and _APOSTROPHES_THEN_FORMULA.match(text)):
+        return "'" + text
+    return text
+
+
+def text_as_read(text: str) -> str:
+    """A text cell read from a file: the apostrophe `inert_text` put before a formula-like text removed."""
+    if text[:1] == "'" and _APOSTROPHES_THEN_FORMULA.match(text):
+        return text[1:]
+    return text
 
 
 # --------------------------------------------------------------------------- cell parsers
@@ -161,15 +223,20 @@ class Column:
     max_length: int | None = None
     minimum: Decimal | None = None
 
+    @property
+    def longest(self) -> int:
+        """The most characters a text cell of this column holds."""
+        return self.max_length or MAX_CELL_CHARS
+
     def parse(self, raw: Any) -> Any:
         if type(raw) is str:
             raw = raw.strip()
             if not raw:
                 raw = None
             elif self.kind == "text":  # the most common cell, kept short
-                if self.max_length and len(raw) > self.max_length:
-                    raise CellError(f"un texte d'au plus {self.max_length} caractères")
-                return raw
+                if len(raw) > self.longest:
+                    raise CellError(f"un texte d'au plus {thousands(self.longest)} caractères")
+                return text_as_read(raw)
         if raw is None:
             if self.required:
                 raise CellError("une valeur (colonne obligatoire)")
@@ -178,9 +245,9 @@ class Column:
             value = str(raw).strip()
             if isinstance(raw, float) and raw.is_integer():
                 value = str(int(raw))
-            if self.max_length and len(value) > self.max_length:
-                raise CellError(f"un texte d'au plus {self.max_length} caractères")
-            return value
+            if len(value) > self.longest:
+                raise CellError(f"un texte d'au plus {thousands(self.longest)} caractères")
+            return text_as_read(value)
         if self.kind == "int":
             value = parse_int(raw)
         elif self.kind == "decimal":
@@ -201,9 +268,18 @@ class Column:
             return self.choices[key]
         else:  # pragma: no cover - a spec error, not a user error
             raise AssertionError(self.kind)
+        if self.kind in NUMBER_LIMITS and not -NUMBER_LIMITS[self.kind] < value < NUMBER_LIMITS[self.kind]:
+            raise CellError(self.too_large)
         if self.minimum is not None and value < self.minimum:
             raise CellError(f"une valeur supérieure ou égale à {self.minimum}")
         return value
+
+    @property
+    def too_large(self) -> str:
+        bound = thousands(NUMBER_LIMITS[self.kind])
+        if self.kind == "money":
+            return f"un montant inférieur à {bound} € en valeur absolue"
+        return f"un nombre inférieur à {bound} en valeur absolue"
 
     def choice_words(self) -> list[str]:
         """The word written for each stored code: its first French word, else the code itself."""
@@ -283,16 +359,18 @@ def parse_cells(column: Column, cells: list) -> list:
         return list(map(parsed.__getitem__, cells))
     if column.kind == "text":
         values = list(map(str.strip, cells))
-        limit = column.max_length
-        if "" in values or (limit and max(map(len, values)) > limit):
-            return [v if v and not (limit and len(v) > limit) else _parse_one(column, cell)
+        limit = column.longest
+        if "" in values or max(map(len, values)) > limit or "\n'" in "\n" + "\n".join(values):
+            return [v if v and len(v) <= limit and v[0] != "'" else _parse_one(column, cell)
                     for v, cell in zip(values, cells, strict=True)]
         return values
     if column.kind in _PLACES:
         values = _plain_numbers(column.kind, cells)
-        if values is None:
+        if values is None or not values:
             return [_parse_one(column, cell) for cell in cells]
-        if column.minimum is not None and values and min(values) < column.minimum:
+        low, high = min(values), max(values)
+        bound = NUMBER_LIMITS[column.kind]
+        if high >= bound or low <= -bound or (column.minimum is not None and low < column.minimum):
             return [_parse_one(column, cell) for cell in cells]
         return values
     return [_parse_one(column, cell) for cell in cells]
@@ -953,14 +1031,65 @@ def _normal_header(text: str) -> str:
     return re.sub(r"[\s\-]+", "_", str(text or "").strip().lower().lstrip("\ufeff"))
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252 — what French spreadsheets write."""
+ENCODINGS_ACCEPTED = "un texte en UTF-8 ou en Windows-1252 (enregistrez le fichier en « CSV UTF-8 »)"
+_WESTERN_LETTERS = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u0152\u0153\u0178"
+_WESTERN_SIGNS = "\u00a0\u00a7\u00ab\u00b0\u00b2\u00b3\u00b5\u00bb\u20ac\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u2022"
+# the characters of a byte 0x80-0xBF in Windows-1252: after « Ã » or « Â », UTF-8 read as Windows-1252 (« Ã© »)
+_CP1252_CONTINUATION = "".join(bytes([b]).decode("cp1252", "ignore") for b in range(0x80, 0xC0))
+_NOT_WESTERN_TEXT = re.compile(
+    f"[^\t\n\r\x20-\x7e{_WESTERN_LETTERS}{_WESTERN_SIGNS}]"  # a character French or Western text does not use
+    f"|[\u00a7\u00b0\u00b2\u00b3\u00b5\u20ac\u2013\u2014\u2026\u2022][{_WESTERN_LETTERS}]"  # a sign glued to a letter
+    f"|[\u00c2\u00c3][{re.escape(_CP1252_CONTINUATION)}]"
+)
+
+
+def decode(data: bytes, name: str = "") -> str:
+    """The text of a CSV file: UTF-8 (with or without BOM), else Windows-1252 when the bytes read as Western text
+    (letters with accents, € ’ « » – …) — what French spreadsheets write. Anything else is refused, naming the row
+    and column of the first byte that does not fit, rather than stored as garbled text: a Shift-JIS or Cyrillic
+    file read as Windows-1252 shows characters Western text does not use, or signs glued to letters."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileRefused([Problem(name, None, None, "UTF-16", ENCODINGS_ACCEPTED)])
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+        try:
+            return data[3:].decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise FileRefused([_byte_problem(name, data, err.start + 3, "un texte en UTF-8 (le fichier l'annonce)")]
+                              ) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("cp1252")
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as err:
+        raise FileRefused([_byte_problem(name, data, err.start, ENCODINGS_ACCEPTED)]) from None
+    odd = _NOT_WESTERN_TEXT.search(text) if not text.isascii() else None
+    if odd is not None and not _CONTROL.match(odd.group()):  # control characters have their own message
+        row, column = _position(text, odd.start())
+        raise FileRefused([Problem(name, row, column, f"« {odd.group()} » (octet{'s' if len(odd.group()) > 1 else ''} "
+                                   + " ".join(f"0x{b:02X}" for b in odd.group().encode("cp1252")) + ")",
+                                   ENCODINGS_ACCEPTED)])
+    return text
+
+
+def _byte_problem(name: str, data: bytes, offset: int, expected: str) -> Problem:
+    row, column = _position(data.decode("latin-1"), offset)  # one character per byte: offsets agree
+    return Problem(name, row, column, f"octet 0x{data[offset]:02X}", expected)
+
+
+def _position(text: str, offset: int) -> tuple[int, str | None]:
+    """The physical line and the column (its header) of a character of a CSV text."""
+    line_start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+    header_end = min((i for i in (text.find("\n"), text.find("\r")) if i >= 0), default=len(text))
+    header_line = text[:header_end]
+    delimiter = max((";", ",", "\t"), key=header_line.count)
+    index = text.count(delimiter, line_start, offset)
+    header = [h.strip().strip('"').lstrip("\ufeff") for h in header_line.split(delimiter)]
+    row = len(_LINE_BREAK.findall(text, 0, line_start)) + 1
+    if row == 1:
+        return 1, None
+    return row, header[index] if index < len(header) and header[index] else f"n° {index + 1}"
 
 
 class Table(NamedTuple):
@@ -981,34 +1110,154 @@ def _table(name: str, rows: list[list[Any]], blank: Callable[[list], bool] | Non
     return Table(rows[0], rows[1:], numbered[1:])
 
 
-def read_table(name: str, data: bytes) -> Table:
-    """Header and rows of a CSV (`;`, `,` or tab separated) or an .xlsx workbook's first sheet."""
-    if name.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
-        return _read_xlsx(name, data)
-    text = decode(data)
-    first = text.split("\n", 1)[0]
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+_OTHER_SPREADSHEETS = {
+    ".xls": "un classeur .xlsx ou un fichier CSV (le format .xls d'Excel 97-2003 n'est pas lu : enregistrez-le en .xlsx)",
+    ".ods": "un classeur .xlsx ou un fichier CSV (enregistrez ce classeur OpenDocument en .xlsx ou en CSV)",
+}
+
+
+def too_many_rows(name: str, max_rows: int) -> FileRefused:
+    return FileRefused([Problem(name, None, None, f"plus de {thousands(max_rows)} lignes",
+                                f"un fichier de {thousands(max_rows)} lignes au plus")])
+
+
+def read_table(name: str, data: bytes, *, max_rows: int | None = None) -> Table:
+    """Header and rows of a CSV (`;`, `,` or tab separated) or of an .xlsx workbook's sheet (`read_sheet`)."""
+    return read_sheet(name, data, max_rows=max_rows)[0]
+
+
+def read_sheet(name: str, data: bytes, *, kind: str | None = None, max_rows: int | None = None
+               ) -> tuple[Table, str | None]:
+    """Header and rows of a file, and the workbook sheet they come from (None for a CSV file). A file of more than
+    `max_rows` rows after the header is refused when its rows are read, before it is checked."""
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix == ".xls" or data.startswith(b"\xd0\xcf\x11\xe0"):  # the OLE2 container of Excel 97-2003
+        raise FileRefused([Problem(name, None, None, None, _OTHER_SPREADSHEETS[".xls"])])
+    if suffix in _OTHER_SPREADSHEETS:
+        raise FileRefused([Problem(name, None, None, None, _OTHER_SPREADSHEETS[suffix])])
+    if suffix in XLSX_SUFFIXES or data[:2] == b"PK":
+        from smartdash.workbooks import read_workbook
+
+        return read_workbook(name, data, kind=kind, max_rows=max_rows)
+    if suffix not in CSV_SUFFIXES:
+        raise FileRefused([Problem(name, None, None, suffix or name, "un fichier .csv, .txt ou .xlsx")])
+    return _read_csv(name, data, max_rows), None
+
+
+def _read_csv(name: str, data: bytes, max_rows: int | None) -> Table:
+    text = decode(data, name)
+    control = _CONTROL.search(text)
+    if control is not None:
+        row, column = _position(text, control.start())
+        raise FileRefused([Problem(name, row, column, f"caractère 0x{ord(control.group()):02X}",
+                                   "un texte sans caractère de contrôle (octet nul… : fichier abîmé ou binaire ?)")])
+    newline = text.find("\n")
+    first = text[:newline if newline >= 0 else len(text)]
     delimiter = max((";", ",", "\t"), key=first.count)
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    any_blank = not (all(rows) and all(map(str.strip, map(operator.itemgetter(0), rows))))  # a first cell filled
-    return _table(name, rows, (lambda row: not any(map(str.strip, row))) if any_blank else None,
-                  "un fichier non vide avec une ligne d'en-tête")
-
-
-def _read_xlsx(name: str, data: bytes) -> Table:
-    from openpyxl import load_workbook
-
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise FileRefused(
-            [Problem(name, None, None, None, f"un classeur .xlsx lisible ({type(exc).__name__})")]
-        ) from None
-    sheet = workbook.worksheets[0]
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    table = _table(name, rows, lambda row: all(c in (None, "") for c in row),
-                   "une feuille non vide avec une ligne d'en-tête")
-    return Table([str(c or "") for c in table.header], table.rows, table.lines)
+        rows = list(reader) if max_rows is None else list(itertools.islice(reader, max_rows + 2))
+    except csv.Error as err:
+        raise FileRefused([_csv_problem(name, text, delimiter, err)]) from None
+    if max_rows is not None and len(rows) > max_rows + 1:
+        raise too_many_rows(name, max_rows)
+    any_blank = not (all(rows) and all(map(str.strip, map(operator.itemgetter(0), rows))))  # a first cell filled
+    table = _table(name, rows, (lambda row: not any(map(str.strip, row))) if any_blank else None,
+                   "un fichier non vide avec une ligne d'en-tête")
+    _check_widths(name, table, delimiter)
+    return table
+
+
+_DELIMITER_NAMES = {";": ";", ",": ",", "\t": "tabulation"}
+
+
+def _check_widths(name: str, table: Table, delimiter: str) -> None:
+    """Every row has the header's cells: fewer is a cut (a truncated file, a lost separator), more with something
+    in them is a value that belongs to no column (a separator inside a value that is not quoted)."""
+    header = table.header
+    width = len(header)
+    while width and not header[width - 1].strip():  # empty header cells at the end name no column
+        width -= 1
+    if len(header) > MAX_COLUMNS:
+        raise FileRefused([Problem(name, 1, None, f"{thousands(len(header))} colonnes",
+                                   f"une ligne d'en-tête de {thousands(MAX_COLUMNS)} colonnes au plus")])
+    lengths = set(map(len, table.rows))
+    if not lengths or (min(lengths) >= width and max(lengths) <= len(header)):
+        return
+    problems = []
+    for row, line in zip(table.rows, table.lines, strict=True):
+        if len(row) < width:
+            problems.append(Problem(name, line, header[len(row)], None,
+                                    f"une ligne de {width} cellules comme l'en-tête ({len(row)} lues : fichier tronqué "
+                                    "ou séparateur manquant ?)"))
+        elif len(row) > len(header) and any(map(str.strip, row[len(header):])):
+            extra = next(i for i in range(len(header), len(row)) if row[i].strip())
+            problems.append(Problem(name, line, f"n° {extra + 1}, sans en-tête", row[extra],
+                                    f"une ligne de {len(header)} cellules comme l'en-tête (« {_DELIMITER_NAMES[delimiter]} » "
+                                    "dans une valeur sans guillemets ?)"))
+        if len(problems) >= 1000:
+            break
+    if problems:
+        raise FileRefused(problems)
+
+
+_QUOTED_FIELD = re.compile(r'"[^"]*(?:""[^"]*)*"')
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _csv_problem(name: str, text: str, delimiter: str, err: csv.Error) -> Problem:
+    """Where Python's CSV reader stopped, named by row and column: the file is read again up to the record it
+    could not read, and that record's fields are scanned for the one at fault."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records, start_line, header = 0, 1, None
+    try:
+        for row in reader:
+            header = header if header is not None else row
+            records += 1
+            start_line = reader.line_num + 1
+    except csv.Error:
+        pass
+    offset = 0
+    if start_line > 1:
+        breaks = itertools.islice(_LINE_BREAK.finditer(text), start_line - 2, None)
+        offset = next(breaks).end()
+    index, fault, value = _field_at_fault(text, offset, delimiter)
+    column = None
+    if header is not None and index is not None:
+        column = header[index] if index < len(header) else f"n° {index + 1}, sans en-tête"
+    expected = {
+        "long": f"une cellule de {thousands(MAX_CELL_CHARS)} caractères au plus",
+        "open": "un guillemet fermant : celui qui ouvre cette cellule n'est jamais fermé (fichier tronqué ?)",
+        "after": f"« {_DELIMITER_NAMES[delimiter]} » ou une fin de ligne après le guillemet "
+                 "fermant (un guillemet dans une valeur entre guillemets se double : \"\")",
+    }.get(fault, f"un fichier CSV bien formé ({err})")
+    return Problem(name, records + 1, column, value, expected)
+
+
+def _field_at_fault(text: str, offset: int, delimiter: str) -> tuple[int | None, str | None, str | None]:
+    """(field index, fault, start of the field) for the CSV record starting at `offset`: a field longer than a cell
+    may be ("long"), a quote never closed ("open"), something after a closing quote ("after")."""
+    unquoted = re.compile(f"[^{re.escape(delimiter)}\r\n]*")
+    index, pos = 0, offset
+    while True:
+        start = pos
+        if text.startswith('"', pos):
+            match = _QUOTED_FIELD.match(text, pos)
+            if match is None:
+                return index, "open", text[pos + 1:pos + 60]
+            pos = match.end()
+            if pos < len(text) and text[pos] not in (delimiter, "\r", "\n"):
+                return index, "after", _LINE_BREAK.split(text[start:pos + 12], 1)[0]
+        else:
+            pos = unquoted.match(text, pos).end()
+        if pos - start > MAX_CELL_CHARS:
+            return index, "long", text[start:start + 60]
+        if pos >= len(text) or text[pos] in "\r\n":
+            return None, None, None
+        pos += 1
+        index += 1
 
 
 def header_map(dataset: Dataset, header: list[str]) -> dict[str, int]:
@@ -1047,6 +1296,7 @@ class ParsedFile:
     columns: dict[str, list]
     lines: list[int]
     problems: list[Problem]
+    sheet: str | None = None  # the workbook sheet read (None for a CSV file)
 
     @functools.cached_property
     def rows(self) -> list[dict[str, Any]]:
@@ -1057,12 +1307,12 @@ class ParsedFile:
 
 def parse_file(name: str, data: bytes, kind: str | None = None, *, max_rows: int | None = None) -> ParsedFile:
     """Read and type-check a whole file; every problem is collected, nothing raises for bad cells."""
-    header, raw_rows, line_of = read_table(name, data)
+    if kind and kind not in DATASETS:
+        raise FileRefused([Problem(name, None, None, kind, "un type parmi : " + ", ".join(DATASETS))])
+    (header, raw_rows, line_of), sheet = read_sheet(name, data, kind=kind, max_rows=max_rows)
     if max_rows is not None and len(raw_rows) > max_rows:
-        raise FileRefused([Problem(name, None, None, f"{len(raw_rows)} lignes", f"un fichier de {max_rows} lignes au plus")])
+        raise too_many_rows(name, max_rows)
     if kind:
-        if kind not in DATASETS:
-            raise FileRefused([Problem(name, None, None, kind, "un type parmi : " + ", ".join(DATASETS))])
         dataset = DATASETS[kind]
     else:
         dataset = detect_dataset(header)
@@ -1114,6 +1364,7 @@ def parse_file(name: str, data: bytes, kind: str | None = None, *, max_rows: int
     by_name = dict(zip(names, columns, strict=True))
     for check in dataset.checks:
         problems += _check_rows(name, check, by_name, line_of, dataset)
+    problems += _check_money_totals(name, dataset, by_name)
     lines = line_of
     if problems:  # rows with a problem are left out: the file is refused, the rest is still checked
         refused_rows = {p.row for p in problems}
@@ -1122,7 +1373,22 @@ def parse_file(name: str, data: bytes, kind: str | None = None, *, max_rows: int
         by_name = {column_name: [values[i] for i in kept] for column_name, values in by_name.items()}
         problems.sort(key=lambda p: p.row or 0)  # row by row, the columns of a row in the file's order
     _check_duplicates(name, dataset, by_name, lines, problems)
-    return ParsedFile(name, dataset, by_name, lines, problems)
+    return ParsedFile(name, dataset, by_name, lines, problems, sheet)
+
+
+def _check_money_totals(name: str, dataset: Dataset, columns: dict[str, list]) -> list[Problem]:
+    """A money column's total fits the store's 64-bit cents (the store sums a receivables snapshot, the whole of
+    a file): only worth adding up when the file has rows enough for bounded amounts to overflow."""
+    problems = []
+    for column in dataset.columns:
+        values = columns[column.name]
+        if column.kind != "money" or len(values) * NUMBER_LIMITS["money"] * 100 <= BIGINT_MAX:
+            continue
+        total = sum(abs(v) for v in values if isinstance(v, Decimal))
+        if total * 100 > BIGINT_MAX:
+            problems.append(Problem(name, None, column.name, f"total {thousands(int(total))} €",
+                                    f"un total de colonne inférieur à {thousands(BIGINT_MAX // 100)} €"))
+    return problems
 
 
 def failing_rows(columns: list[list], test: Callable[[tuple], Any], skip: set[int] | frozenset = frozenset()
@@ -1190,12 +1456,15 @@ def format_cell(column: Column, value: Any) -> str:
 
 
 def write_csv(dataset: Dataset, records: Iterable[dict[str, Any]]) -> str:
-    """CSV text in the documented format: `;` separated, French headers and cells."""
+    """CSV text in the documented format: `;` separated, French headers and cells; a text cell a spreadsheet would
+    run as a formula is written inert (`inert_text`), and reads back as it was."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
     writer.writerow([c.name for c in dataset.columns])
+    texts = [c.kind == "text" for c in dataset.columns]
     for record in records:
-        writer.writerow([format_cell(c, record.get(c.name)) for c in dataset.columns])
+        writer.writerow([inert_text(cell) if text else cell for cell, text in
+                         zip((format_cell(c, record.get(c.name)) for c in dataset.columns), texts, strict=True)])
     return out.getvalue()
 
 
@@ -1219,8 +1488,9 @@ def template_xlsx(dataset: Dataset) -> bytes:
     help_sheet.append(["colonne", "obligatoire", "type", "valeurs, remarques"])
     for c in dataset.columns:
         notes = " / ".join(c.choice_words()) if c.kind == "choice" else ""
-        help_sheet.append([c.name, "oui" if c.required else "non", c.expected_fr,
-                           " ; ".join(x for x in (notes, c.help_fr) if x)])
+        # openpyxl stores a text starting with "=" as a formula: every cell goes through inert_text
+        help_sheet.append([inert_text(text) for text in (c.name, "oui" if c.required else "non", c.expected_fr,
+                                                          " ; ".join(x for x in (notes, c.help_fr) if x))])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

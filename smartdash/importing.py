@@ -308,6 +308,37 @@ LOAD_PARTS: dict[str, tuple[str, ...]] = {"fec": ("ledger_balances", "observatio
 # --------------------------------------------------------------------------- diff and apply
 
 
+# A load that would remove more than one in LARGE_REMOVAL stored rows of a snapshot needs a confirmation: a file
+# cut short (a truncated export) is the whole snapshot as far as the loader knows.
+LARGE_REMOVAL = 5
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A snapshot a load would shrink: its entity code and date, rows stored and rows the file no longer lists."""
+
+    entity: str
+    as_of: dt.date
+    stored: int
+    removed: int
+
+    def line(self) -> str:
+        return (f"{number(self.removed)} créances sur {number(self.stored)} de la situation {self.entity} au "
+                f"{self.as_of:%d/%m/%Y}")
+
+
+CONFIRM_REMOVAL = ("une confirmation pour retirer plus d'un cinquième d'une situation (fichier incomplet ?) : "
+                   "relancez avec --allow-large-removal, ou cochez « Je confirme le retrait » sur la page "
+                   "Chargement des données")
+
+
+def check_removals(name: str, diff: Diff) -> None:
+    """FileRefused when the load would remove more than a fifth of a stored snapshot."""
+    if diff.large_removals:
+        raise FileRefused([Problem(name, None, None, r.line() + " seraient retirées", CONFIRM_REMOVAL)
+                           for r in diff.large_removals])
+
+
 @dataclass
 class Diff:
     """What loading a file would do: rows new, changed (with the stored values), unchanged."""
@@ -318,6 +349,8 @@ class Diff:
     unchanged: int = 0
     new_versions: list[str] = field(default_factory=list)  # plan versions the load creates (as drafts)
     deletes: list[dict] = field(default_factory=list)  # stored rows of the file's snapshots it no longer lists
+    large_removals: list[Removal] = field(default_factory=list)  # snapshots losing more than a fifth of their rows
+    sheet: str | None = None  # the workbook sheet read
 
     @property
     def changes_anything(self) -> bool:
@@ -357,9 +390,11 @@ class LoadResult:
     updated: int
     unchanged: int
     deleted: int = 0
+    sheet: str | None = None
 
     def line(self) -> str:
-        what = f"{self.file_name} ({formats.DATASETS[self.kind].title_fr.lower()})"
+        sheet = f", feuille « {self.sheet} »" if self.sheet else ""
+        what = f"{self.file_name}{sheet} ({formats.DATASETS[self.kind].title_fr.lower()})"
         if self.load_id is None:
             return f"{what} : déjà à jour, rien n'a changé ({number(self.unchanged)} lignes identiques)"
         return (f"{what} : chargé (n° {self.load_id}) — {number(self.inserted)} nouvelles lignes, "
@@ -392,20 +427,34 @@ def _existing(session: Session, target: Target, rows: list[dict]) -> dict[tuple,
     return found
 
 
-def _absent_from_snapshots(session: Session, target: Target, rows: list[dict]) -> list[dict]:
-    """Stored rows of the snapshots the file names that the file no longer lists (full stored rows)."""
+def _absent_from_snapshots(session: Session, target: Target, rows: list[dict]) -> tuple[list[dict], dict[tuple, int]]:
+    """Stored rows of the snapshots the file names that the file no longer lists (full stored rows), and the rows
+    stored in each of those snapshots."""
     model = target.model
     columns = [model.id, model.load_id, *(getattr(model, f.attr) for f in target.fields)]
     snapshot_of = operator.itemgetter(*target.snapshot)
     snapshots = {snapshot_of(r) for r in rows}
-    stored = []
+    stored, counts = [], {}
     for snapshot in sorted(snapshots, key=str):
         where = [getattr(model, attr) == value for attr, value in zip(target.snapshot, snapshot, strict=True)]
-        stored += [dict(rec) for rec in session.execute(select(*columns).where(*where)).mappings()]
+        found = [dict(rec) for rec in session.execute(select(*columns).where(*where)).mappings()]
+        counts[snapshot] = len(found)
+        stored += found
     if not stored:  # new snapshots: nothing to compare, no key to build
-        return []
+        return [], counts
     keys = {_key_of(r, target.key) for r in rows}
-    return [rec for rec in stored if _key_of(rec, target.key) not in keys]
+    return [rec for rec in stored if _key_of(rec, target.key) not in keys], counts
+
+
+def _large_removals(target: Target, lookups: Lookups, deletes: list[dict], stored: dict[tuple, int]) -> list[Removal]:
+    """The snapshots of which the deleted rows are more than one in LARGE_REMOVAL of those stored."""
+    removed: dict[tuple, int] = defaultdict(int)
+    for row in deletes:
+        removed[tuple(row[a] for a in target.snapshot)] += 1
+    entities = lookups.codes(models.Entity)
+    return [Removal(entities.get(entity_id, str(entity_id)), as_of, stored[(entity_id, as_of)], count)
+            for (entity_id, as_of), count in sorted(removed.items(), key=str)
+            if count * LARGE_REMOVAL > stored[(entity_id, as_of)]]
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -433,8 +482,10 @@ def _new_versions(session: Session, parsed: ParsedFile, lookups: Lookups, *, cre
     return new
 
 
-def compute_diff(session: Session, parsed: ParsedFile, *, create_versions: bool = False) -> Diff:
-    """Resolve references and compare with the store; raises FileRefused with every problem found."""
+def compute_diff(session: Session, parsed: ParsedFile, *, create_versions: bool = False,
+                 allow_large_removal: bool = True) -> Diff:
+    """Resolve references and compare with the store; raises FileRefused with every problem found, and when the
+    load would remove more than a fifth of a stored snapshot unless `allow_large_removal` (a preview shows it)."""
     target = TARGETS[parsed.dataset.kind]
     lookups = Lookups(session)
     new_versions = _new_versions(session, parsed, lookups, create=create_versions) if not parsed.problems else []
@@ -442,9 +493,12 @@ def compute_diff(session: Session, parsed: ParsedFile, *, create_versions: bool 
     problems = list(parsed.problems) + problems
     if problems:
         raise FileRefused(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
-    diff = Diff(parsed.dataset, new_versions=new_versions)
+    diff = Diff(parsed.dataset, new_versions=new_versions, sheet=parsed.sheet)
     if target.snapshot and rows:
-        diff.deletes = _absent_from_snapshots(session, target, rows)
+        diff.deletes, stored = _absent_from_snapshots(session, target, rows)
+        diff.large_removals = _large_removals(target, lookups, diff.deletes, stored)
+        if not allow_large_removal:
+            check_removals(parsed.name, diff)
     existing = _existing(session, target, rows) if rows else {}
     if not existing:  # nothing stored under these keys: every row is new
         diff.inserts = rows
@@ -472,11 +526,11 @@ def apply_diff(session: Session, diff: Diff, *, file_name: str, checksum: str, l
     """Write a diff in the caller's transaction and record the load with what it inserted and replaced."""
     kind = diff.dataset.kind
     if not diff.changes_anything:
-        return LoadResult(file_name, kind, None, 0, 0, diff.unchanged)
+        return LoadResult(file_name, kind, None, 0, 0, diff.unchanged, sheet=diff.sheet)
     load = record_load(session, kind, [diff], file_name=file_name, checksum=checksum, loaded_by=loaded_by)
     write_diff(session, diff, load)
     return LoadResult(file_name, kind, load.id, len(diff.inserts), len(diff.updates), diff.unchanged,
-                      len(diff.deletes))
+                      len(diff.deletes), sheet=diff.sheet)
 
 
 def record_load(session: Session, kind: str, diffs: Sequence[Diff], *, file_name: str, checksum: str,
@@ -645,19 +699,22 @@ def import_files(
     max_file_mb: int = 50,
     max_rows: int = 500_000,
     entity: str | None = None,
+    allow_large_removal: bool = False,
 ) -> list[LoadResult]:
     """Load files in one transaction: all of them or, on any problem, none (FileRefused lists them). A ledger
-    export (FEC), recognised by its header, loads the figures derived from it (`entity`: see preview_file)."""
+    export (FEC), recognised by its header, loads the figures derived from it (`entity`: see preview_file). A file
+    that would remove more than a fifth of a stored snapshot is refused unless `allow_large_removal`."""
     from smartdash import fec
 
     results: list[LoadResult] = []
     with collector_paused(), session_scope(engine) as session:
         for name, data in files:
             if fec.recognised(data):
-                results.append(fec.load_fec(session, name, data, loaded_by=loaded_by, entity=entity))
+                results.append(fec.load_fec(session, name, data, loaded_by=loaded_by, entity=entity,
+                                            allow_large_removal=allow_large_removal))
                 continue
             parsed = parse_checked(name, data, kind=kind, max_file_mb=max_file_mb, max_rows=max_rows)
-            diff = compute_diff(session, parsed, create_versions=True)
+            diff = compute_diff(session, parsed, create_versions=True, allow_large_removal=allow_large_removal)
             results.append(apply_diff(session, diff, file_name=name, checksum=checksum_of(data), loaded_by=loaded_by))
             _check_versions_in_force(session, name)
     return results

@@ -696,13 +696,15 @@ def preview_upload(name: str, data: bytes, kind: str | None, entity: str | None 
                         max_rows=settings.import_max_rows, entity=entity)
 
 
-def import_upload(name: str, data: bytes, kind: str | None, entity: str | None = None):
-    """Load an uploaded file in one transaction, then make every page read the store again."""
+def import_upload(name: str, data: bytes, kind: str | None, entity: str | None = None, *,
+                  allow_large_removal: bool = False):
+    """Load an uploaded file in one transaction, then make every page read the store again. A file removing more
+    than a fifth of a stored snapshot is refused unless `allow_large_removal` (the page's confirmation)."""
 
     settings = load_settings()
     [result] = actions.import_files(current_user(), store_engine(), [(name, data)], kind=kind,
                                     max_file_mb=settings.import_max_file_mb, max_rows=settings.import_max_rows,
-                                    entity=entity)
+                                    entity=entity, allow_large_removal=allow_large_removal)
     clear_caches()
     return result
 

@@ -166,6 +166,9 @@ TRICKY_CELLS = [
     "12,345", "12,34567", "12,30000", "1,2,3", "abc", "", "  ", " 42 ", "1e5", "NaN", "1_000", "٣", "-1",
     "01/02/2024", "31/02/2024", "1/2/24", "2024-02-01", "01/01/1989", "oui", "Non", "x", "réel", "plan", "autre",
     "ANVERS", " GAND ", "a" * 61, "a" * 60,
+    # formula-like text written inert, numbers at and past the bounds, the longest cell
+    "'=cmd|' /C calc'!A0", "''-x", "'abc", "1" * 20, "-" + "9" * 12, "99 999 999 999,99", "100 000 000 000",
+    "999999999", "1000000000", "x" * formats.MAX_CELL_CHARS, "x" * (formats.MAX_CELL_CHARS + 1),
 ]
 
 

@@ -14,7 +14,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from pptx import Presentation
-from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE, XL_TICK_LABEL_POSITION
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
@@ -25,6 +24,7 @@ from sqlalchemy import Engine
 from smartdash import charts, formatting, provenance, queries
 from smartdash.db import session_scope
 from smartdash.export.images import chart_png
+from smartdash.export.tables import InertChartData
 from smartdash.metrics.funding import OnePlusOneDefinition
 from smartdash.views import Filters, pick, sources_of
 from smartdash.views import equity as equity_views
@@ -175,7 +175,7 @@ class Deck:
               synthetic: list[list[bool]] | None = None):
         """A native chart: series are (name, values, colour hex); values are exact numbers (None for a gap).
         `synthetic`, per series and point, draws generated values lighter."""
-        data = CategoryChartData(number_format=number_format)
+        data = InertChartData(number_format=number_format)  # names in its workbook are inert text cells
         data.categories = categories
         for name, values, _colour in series:
             data.add_series(name, [None if v is None else float(v) for v in values])
