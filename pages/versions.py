@@ -25,7 +25,7 @@ status = {"draft": pick(lang, "brouillon", "draft"), "in_force": pick(lang, "en 
           "superseded": pick(lang, "remplacée", "superseded")}
 for row in view.versions.itertuples():
     with st.container(border=True):
-        st.markdown(md("**{}** — `{}`", row.name, row.code))
+        st.markdown(md("**{}** — {}", row.name, row.code))  # no code span: escapes are literal inside one
         adopted = formatting.date_long(row.adopted_on, lang=lang) if row.adopted_on else pick(lang, "date non précisée",
                                                                                               "date not given")
         st.caption(f"{status[row.status]} · {pick(lang, 'adoptée le', 'adopted on')} {adopted} · "

@@ -50,7 +50,8 @@ def escape(text: Any) -> str:
 
 
 def md(template: str, *values: Any) -> Md:
-    """Markdown written by the code (`template`, with `{}` places) holding data values, each escaped."""
+    """Markdown written by the code (`template`, with `{}` places) holding data values, each escaped. A place is
+    never inside a code span: there, CommonMark shows the escapes themselves."""
     return Md(template.format(*(escape(v) for v in values)))
 
 

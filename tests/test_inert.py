@@ -63,7 +63,7 @@ def test_ordinary_french_text_is_left_as_it_reads():
 
 def test_markdown_written_by_the_code_stays_markdown_and_its_data_does_not():
     assert escape(Md("**gras**")) == "**gras**"
-    assert md("**{}** — `{}`", LINK, "A`B") == "**\\[Reconnectez-vous ici\\](http\u2060\\://evil.example/login)** — `A\\`B`"
+    assert md("**{}** — {}", LINK, "A`B") == "**\\[Reconnectez-vous ici\\](http\u2060\\://evil.example/login)** — A\\`B"
 
 
 def _streamlit_imports(path: Path) -> list[str]:
