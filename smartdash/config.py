@@ -42,6 +42,7 @@ class Settings:
     sso_roles: dict | None = None
     mail: MailSettings | None = None  # None: no [mail] host, nothing can be sent
     app_url: str = "http://localhost:8501"
+    lock_wait_seconds: float = 30.0
 
 
 def _absolute_sqlite_url(url: str, base: Path) -> str:
@@ -85,6 +86,7 @@ def load_settings(path: Path | None = None) -> Settings:
         lock_minutes=int(auth.get("lock_minutes", 15)),
         idle_minutes=int(auth.get("idle_minutes", 30)),
         sso_roles={str(k).lower(): v for k, v in auth.get("sso_roles", {}).items()},
+        lock_wait_seconds=float(database.get("lock_wait_seconds", 30)),
     )
 
 
