@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from smartdash import formats, models, queries
-from smartdash.db import session_scope
+from smartdash.db import session_scope, write_scope
 from smartdash.formats import Dataset, FileRefused, ParsedFile, Problem
 from smartdash.formatting import number
 from smartdash.metrics.receivables import ageing_bucket, days_past_due
@@ -614,14 +614,21 @@ def import_files(
     max_file_mb: int = 50,
     max_rows: int = 500_000,
 ) -> list[LoadResult]:
-    """Load files in one transaction: all of them or, on any problem, none (FileRefused lists them)."""
+    """Load files in one transaction: all of them or, on any problem, none (FileRefused lists them).
+
+    The files are parsed first; then, holding the store's load lock, each one is compared with what the store holds
+    now and written. A load or undo running meanwhile is waited for (a bounded wait, then StoreBusy), and this one
+    then compares with what it committed: two loads of one snapshot never both apply to the same old rows."""
     results: list[LoadResult] = []
-    with collector_paused(), session_scope(engine) as session:
-        for name, data in files:
-            parsed = parse_checked(name, data, kind=kind, max_file_mb=max_file_mb, max_rows=max_rows)
-            diff = compute_diff(session, parsed, create_versions=True)
-            results.append(apply_diff(session, diff, file_name=name, checksum=checksum_of(data), loaded_by=loaded_by))
-            _check_versions_in_force(session, name)
+    with collector_paused():
+        parsed = [(name, data, parse_checked(name, data, kind=kind, max_file_mb=max_file_mb, max_rows=max_rows))
+                  for name, data in files]
+        with write_scope(engine, load_lock=True) as session:
+            for name, data, file in parsed:
+                diff = compute_diff(session, file, create_versions=True)
+                results.append(apply_diff(session, diff, file_name=name, checksum=checksum_of(data),
+                                          loaded_by=loaded_by))
+                _check_versions_in_force(session, name)
     return results
 
 
@@ -666,8 +673,8 @@ def _restore_value(column, value):
 def undo_load(engine: Engine, load_id: int, *, undone_by: str) -> int:
     """Undo a load in one transaction: rows it inserted are deleted, rows it replaced get their previous
     values back. Refused while a later load that is still applied changed the same rows. Returns the
-    number of rows restored or deleted."""
-    with session_scope(engine) as session:
+    number of rows restored or deleted. Runs under the store's load lock, like loads."""
+    with write_scope(engine, load_lock=True) as session:
         load = session.get(models.DataLoad, load_id)
         if load is None:
             raise UndoRefused(f"chargement n° {load_id} introuvable")
@@ -700,8 +707,13 @@ def undo_load(engine: Engine, load_id: int, *, undone_by: str) -> int:
             for start in range(0, len(row_ids), CHUNK):
                 touched += [dict(r) for r in session.execute(select(model.entity_id, model.as_of).distinct().where(
                     model.id.in_(row_ids[start:start + CHUNK]))).mappings()]
-        for start in range(0, len(inserted), CHUNK):
-            session.execute(delete(model).where(model.id.in_(inserted[start:start + CHUNK])))
+        try:
+            with session.begin_nested():
+                for start in range(0, len(inserted), CHUNK):
+                    session.execute(delete(model).where(model.id.in_(inserted[start:start + CHUNK])))
+        except IntegrityError:
+            raise UndoRefused("des lignes ajoutées par ce chargement sont utilisées depuis (par exemple dans "
+                              "l'instantané d'une réunion close) : elles ne peuvent pas être retirées") from None
         restores, removed = [], []
         for row_id, action, before in mine:
             if action in ("update", "delete"):
