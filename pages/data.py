@@ -3,6 +3,7 @@
 from functools import partial
 
 from smartdash import formats, ui
+from smartdash.db import StoreError
 from smartdash.formats import FileRefused
 from smartdash.formatting import number
 from smartdash.importing import UndoRefused
@@ -32,6 +33,9 @@ def confirm(name: str, data: bytes, kind: str | None, entity: str | None, remova
     except FileRefused as refused:  # the store changed since the preview
         st.session_state["data_refused"] = refused.problems
         return
+    except StoreError as failed:  # busy, full, read-only, vanished: nothing was written
+        st.session_state["data_failed"] = failed.message(lang)
+        return
     st.session_state["data_loaded"] = result.line()
     if result.load_id is not None:
         st.session_state["data_undo_id"] = result.load_id  # what one undoes next is what one just loaded
@@ -49,6 +53,8 @@ if "data_loaded" in st.session_state:
     st.success(st.session_state.pop("data_loaded"), icon=":material/check_circle:")
 if "data_refused" in st.session_state:
     show_refused(st.session_state.pop("data_refused"))
+if "data_failed" in st.session_state:
+    st.error(st.session_state.pop("data_failed"), icon=":material/block:")
 
 kinds = [None, *formats.LOAD_ORDER]
 upload = st.file_uploader(pick(lang, "Fichier CSV, XLSX ou FEC", "CSV, XLSX or FEC file"), type=["csv", "txt", "xlsx"],

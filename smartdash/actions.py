@@ -7,19 +7,25 @@ machine, calls the unguarded ones and audits under the system user.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import pandas as pd
 from sqlalchemy import Engine
 
 from smartdash import auth, importing, queries
 from smartdash.auth import CurrentUser, require
-from smartdash.db import session_scope
+from smartdash.db import session_scope, store_error
+
+log = logging.getLogger(__name__)
 
 
 def import_files(user: CurrentUser | None, engine: Engine, files: Sequence[tuple[str, bytes]], **limits):
+    """Load files (see importing.import_files); a store failure is raised as a StoreError a page can show."""
     require(user, "import")
-    results = importing.import_files(engine, files, loaded_by=user.login, **limits)
+    with store_failures_told("import"):
+        results = importing.import_files(engine, files, loaded_by=user.login, **limits)
     for result in results:
         auth.record(engine, user.login, "import", {"file": result.file_name, "load": result.load_id,
                                                    "inserted": result.inserted, "updated": result.updated})
@@ -28,9 +34,23 @@ def import_files(user: CurrentUser | None, engine: Engine, files: Sequence[tuple
 
 def undo_load(user: CurrentUser | None, engine: Engine, load_id: int) -> int:
     require(user, "undo")
-    count = importing.undo_load(engine, load_id, undone_by=user.login)
+    with store_failures_told("undo"):
+        count = importing.undo_load(engine, load_id, undone_by=user.login)
     auth.record(engine, user.login, "undo", {"load": load_id, "rows": count})
     return count
+
+
+@contextmanager
+def store_failures_told(what: str) -> Iterator[None]:
+    """A database exception leaves as the StoreError its reader should see; its details go to the server log."""
+    try:
+        yield
+    except Exception as error:
+        told = store_error(error)
+        if told is None or told is error:
+            raise
+        log.warning("%s refused by the store: %s", what, type(told).__name__, exc_info=error)
+        raise told from error
 
 
 def largest_overdue_clients(user: CurrentUser | None, engine: Engine, entity: str, as_of: dt.date) -> pd.DataFrame:

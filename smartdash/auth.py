@@ -7,7 +7,12 @@ here, on the server side: a page that hides a button is a convenience, `require(
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pandas as pd
@@ -17,7 +22,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from smartdash import models, queries
-from smartdash.db import session_scope
+from smartdash.db import StoreReadOnly, session_scope, store_read_only, write_scope
 
 ROLES = models.ROLES
 PERMISSIONS: dict[str, set[str]] = {
@@ -28,6 +33,7 @@ PERMISSIONS: dict[str, set[str]] = {
     # administrator: everything, including users, the indicator catalogue and settings
     "admin": {"view", "export", "import", "undo", "see_clients", "notes", "users", "catalogue", "audit"},
 }
+log = logging.getLogger(__name__)
 LOGIN_FAILED = "Identifiant ou mot de passe incorrect, ou compte verrouillé."
 _hasher = PasswordHasher()
 
@@ -71,9 +77,12 @@ def audit(session: Session, login: str | None, action: str, detail: dict | str |
 
 
 def record(engine: Engine, login: str | None, action: str, detail: dict | str | None = None) -> None:
-    """Record an event in a transaction of its own."""
-    with session_scope(engine) as session:
-        audit(session, login, action, detail)
+    """Record an event in a transaction of its own; a read-only store cannot keep it: the server log does."""
+    try:
+        with write_scope(engine) as session:
+            audit(session, login, action, detail)
+    except StoreReadOnly:
+        log.warning("read-only store: audit event not stored: %s %s", action, login)
 
 
 def audit_log(*, session: Session, limit: int = 1000) -> pd.DataFrame:
@@ -100,8 +109,9 @@ def has_users(engine: Engine) -> bool:
         return bool(session.scalar(select(func.count()).select_from(models.User)))
 
 
-def add_user(engine: Engine, login: str, role: str, password: str | None, *, by: str | None) -> None:
-    """Create an account (password None: single sign-on only)."""
+def add_user(engine: Engine, login: str, role: str, password: str | None, *, by: str | None,
+             only_if_first: bool = False) -> None:
+    """Create an account (password None: single sign-on only); with `only_if_first`, only while no account exists."""
     login = login.strip()
     if not login or len(login) > 120:
         raise AccountError("un identifiant de 1 à 120 caractères")
@@ -109,20 +119,20 @@ def add_user(engine: Engine, login: str, role: str, password: str | None, *, by:
         raise AccountError("un rôle parmi : " + ", ".join(ROLES))
     if password is not None:
         _check_password(password)
-    with session_scope(engine) as session:
+    password_hash = _hasher.hash(password) if password is not None else None  # slow: before the write lock
+    with write_scope(engine) as session:
+        if only_if_first and session.scalar(select(func.count()).select_from(models.User)):
+            raise AccountError("aucun compte existant (le premier administrateur est déjà créé)")
         if session.scalar(select(models.User).where(models.User.login == login)):
             raise AccountError(f"un identifiant libre (« {login} » existe déjà)")
         session.add(models.User(login=login, role=role, active=True, failed_attempts=0, created_at=_now(),
-                                password_hash=_hasher.hash(password) if password is not None else None))
+                                password_hash=password_hash))
         audit(session, by, "user_added", {"login": login, "role": role})
 
 
 def create_first_admin(engine: Engine, login: str, password: str) -> None:
     """The first account, an admin, while the store has none (refused once any account exists)."""
-    with session_scope(engine) as session:
-        if session.scalar(select(func.count()).select_from(models.User)):
-            raise AccountError("aucun compte existant (le premier administrateur est déjà créé)")
-    add_user(engine, login, "admin", password, by=login)
+    add_user(engine, login, "admin", password, by=login.strip(), only_if_first=True)
 
 
 def _user(session: Session, login: str) -> models.User:
@@ -134,23 +144,24 @@ def _user(session: Session, login: str) -> models.User:
 
 def set_password(engine: Engine, login: str, password: str, *, by: str | None) -> None:
     _check_password(password)
-    with session_scope(engine) as session:
+    password_hash = _hasher.hash(password)
+    with write_scope(engine) as session:
         user = _user(session, login)
-        user.password_hash, user.failed_attempts, user.locked_until = _hasher.hash(password), 0, None
+        user.password_hash, user.failed_attempts, user.locked_until = password_hash, 0, None
         audit(session, by, "password_set", {"login": login})
 
 
 def set_role(engine: Engine, login: str, role: str, *, by: str | None) -> None:
     if role not in ROLES:
         raise AccountError("un rôle parmi : " + ", ".join(ROLES))
-    with session_scope(engine) as session:
+    with write_scope(engine) as session:
         user = _user(session, login)
         user.role = role
         audit(session, by, "role_set", {"login": login, "role": role})
 
 
 def disable_user(engine: Engine, login: str, *, by: str | None) -> None:
-    with session_scope(engine) as session:
+    with write_scope(engine) as session:
         _user(session, login).active = False
         audit(session, by, "user_disabled", {"login": login})
 
@@ -172,26 +183,57 @@ def active_user(engine: Engine, login: str) -> CurrentUser | None:
 # --------------------------------------------------------------------------- login
 
 
+def unknown_login_digest(session: Session, login: str) -> str:
+    """A short digest of what was typed in the login field for an unknown login, keyed by the store's own key: the same
+    text gives the same digest (repeated attempts show), and the audit log never holds the text, which may be a
+    password typed in the wrong field. Six hexadecimal digits: too short to confirm a guessed password."""
+    key = session.scalar(select(models.StoreInfo.audit_key)) or ""
+    return hmac.new(key.encode(), login.encode(), hashlib.sha256).hexdigest()[:6]
+
+
+_read_only_failures: dict[str, tuple[int, dt.datetime | None]] = {}  # a read-only store cannot count failures
+
+
 def authenticate(engine: Engine, login: str, password: str, *, max_failed: int = 5, lock_minutes: int = 15,
                  now: dt.datetime | None = None) -> CurrentUser | None:
     """The user if login and password match an active, unlocked account; None otherwise, with the same
     answer whatever went wrong (unknown login, wrong password, disabled or locked account). After `max_failed`
-    failures in a row the account is locked for `lock_minutes`, in the store: a new session does not reset it."""
+    failures in a row the account is locked for `lock_minutes`, in the store: a new session does not reset it.
+    The password is checked outside any transaction; the outcome is written in a write transaction that reads the
+    counters again (two attempts at once both count). On a read-only store, failures are counted in this process."""
     now = now or _now()
     login = (login or "").strip()
     with session_scope(engine) as session:
         user = session.scalar(select(models.User).where(models.User.login == login)) if login else None
-        if user is None or not user.active or user.password_hash is None:
-            _hasher.hash("timing: an unknown login costs what a known one does")
-            audit(session, login or None, "login_failed", "compte inconnu ou inactif")
-            return None
-        locked = _aware(user.locked_until)
-        if locked is not None and locked > now:
-            audit(session, login, "login_refused_locked", {"until": locked.isoformat()})
-            return None
-        try:
-            _hasher.verify(user.password_hash, password or "")
-        except (VerificationError, InvalidHashError):
+        known = user is not None
+        stored_hash = user.password_hash if known and user.active else None
+        locked = _aware(user.locked_until) if known else None
+    if stored_hash is None:
+        _hasher.hash("timing: an unknown login costs what a known one does")
+        with _outcome(engine) as session:
+            if session is not None:
+                audit(session, login if known else None, "login_failed",
+                      "compte inactif" if known else {"identifiant inconnu": unknown_login_digest(session, login)}
+                      if login else "identifiant vide")
+        return None
+    memory = _read_only_failures.get(login)
+    if memory and memory[1] and memory[1] > now:
+        locked = memory[1]
+    if locked is not None and locked > now:
+        with _outcome(engine) as session:
+            if session is not None:
+                audit(session, login, "login_refused_locked", {"until": locked.isoformat()})
+        return None
+    try:
+        _hasher.verify(stored_hash, password or "")
+        ok = True
+    except (VerificationError, InvalidHashError):
+        ok = False
+    with _outcome(engine) as session:
+        if session is None:
+            return _read_only_outcome(login, ok, user.role, now, max_failed, lock_minutes)
+        user = session.scalar(select(models.User).where(models.User.login == login))
+        if not ok:
             user.failed_attempts += 1
             audit(session, login, "login_failed", {"attempt": user.failed_attempts})
             if user.failed_attempts >= max_failed:
@@ -203,6 +245,28 @@ def authenticate(engine: Engine, login: str, password: str, *, max_failed: int =
             user.password_hash = _hasher.hash(password)
         audit(session, login, "login")
         return CurrentUser(user.login, user.role)
+
+
+@contextmanager
+def _outcome(engine: Engine) -> Iterator[Session | None]:
+    """A write transaction for a login's outcome, or None on a read-only store."""
+    if store_read_only(engine):
+        log.warning("read-only store: login outcome not stored")
+        yield None
+        return
+    with write_scope(engine) as session:
+        yield session
+
+
+def _read_only_outcome(login: str, ok: bool, role: str, now: dt.datetime, max_failed: int,
+                       lock_minutes: int) -> CurrentUser | None:
+    if ok:
+        _read_only_failures.pop(login, None)
+        return CurrentUser(login, role)
+    count = _read_only_failures.get(login, (0, None))[0] + 1
+    _read_only_failures[login] = ((0, now + dt.timedelta(minutes=lock_minutes)) if count >= max_failed
+                                  else (count, None))
+    return None
 
 
 def sso_user(engine: Engine, email: str | None, roles: dict[str, str]) -> CurrentUser | None:

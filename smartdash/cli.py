@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import logging
+import os
 import sys
+import traceback
 from pathlib import Path
 
 from smartdash import formats
@@ -12,17 +15,67 @@ from smartdash.config import load_settings
 from smartdash.db import engine_for
 from smartdash.formats import FileRefused
 
+log = logging.getLogger(__name__)
 
 def _engine():
     return engine_for(load_settings().database_url)
 
 
 def cmd_init_db(args: argparse.Namespace) -> int:
+    from smartdash.db import forget_missing_store, sqlite_path
     from smartdash.store import init_store
 
+    url = load_settings().database_url
+    if args.new:
+        if not forget_missing_store(url):
+            path = sqlite_path(url)
+            print("--new ne sert qu'à recréer une base SQLite disparue"
+                  + (f" ; {path} existe" if path and path.exists() else ""), file=sys.stderr)
+            return 1
+        print(f"La base disparue ({sqlite_path(url)}) est oubliée : une base neuve est créée.")
     report = init_store(_engine(), demo=args.demo)
     print(report.line())
     return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from smartdash.backup import backup
+
+    saved = backup(_engine(), Path(args.out))
+    print(f"Sauvegarde écrite : {saved.path} ({_size(saved.size)}, schéma {saved.revision}, {saved.loads} "
+          f"chargement(s), base {saved.store_id[:8]})")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from smartdash.backup import check_backup, restore
+    from smartdash.db import make_engine, sqlite_path
+    from smartdash.store import ensure_schema
+
+    url = load_settings().database_url
+    checked = check_backup(Path(args.file))
+    print(f"{checked.path} : base smartdash {checked.store_id[:8]}, schéma {checked.revision}, {checked.loads} "
+          f"chargement(s), intégrité vérifiée.")
+    if not args.yes:
+        print(f"Rien n'a été fait. Pour remplacer la base {sqlite_path(url) or ''} par cette sauvegarde (l'actuelle est "
+              "gardée à côté), relancez avec --yes.", file=sys.stderr)
+        return 1
+    engine = make_engine(url, lock_wait=load_settings().lock_wait_seconds)
+    report = restore(engine, Path(args.file))
+    engine.dispose()
+    engine = make_engine(url, lock_wait=load_settings().lock_wait_seconds)
+    migrated = ensure_schema(engine)
+    engine.dispose()
+    print("Base restaurée" + (" et mise à jour au schéma le plus récent" if migrated else "") + "."
+          + (f" L'ancienne base est gardée dans {report.kept_aside}." if report.kept_aside else ""))
+    if report.kept_aside and not report.same_store:
+        print("La sauvegarde vient d'une autre base : redémarrez les serveurs smartdash qui tournent (ils refusent "
+              "d'écrire dans une base remplacée).")
+    return 0
+
+
+def _size(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} Mo".replace(".", ",")
 
 
 def _read_files(names: list[str]) -> list[tuple[str, bytes | Path]] | None:
@@ -394,6 +447,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m smartdash",
         description="smartdash — tableau de bord du comité de suivi du plan de continuation.",
     )
+    parser.add_argument("--debug", action="store_true", help="en cas d'erreur, affiche aussi le détail technique")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
 
     p = sub.add_parser(
@@ -403,7 +457,30 @@ def build_parser() -> argparse.ArgumentParser:
         "(config.toml, ou SMARTDASH_DATABASE_URL). Relancer ne change rien.",
     )
     p.add_argument("--demo", action="store_true", help="charge aussi le jeu de données de démonstration")
+    p.add_argument("--new", action="store_true",
+                   help="crée une base neuve là où une base SQLite a disparu (sans cela, smartdash refuse de la "
+                        "recréer vide : restaurez plutôt une sauvegarde)")
     p.set_defaults(func=cmd_init_db)
+
+    p = sub.add_parser(
+        "backup",
+        help="sauvegarde la base (SQLite) pendant qu'elle tourne",
+        description="Copie toute la base SQLite dans un fichier, en une fois et de façon cohérente, pendant que le "
+                    "serveur tourne (un chargement en cours n'y figure pas à moitié). Pour PostgreSQL, la commande "
+                    "donne les lignes pg_dump / pg_restore.",
+    )
+    p.add_argument("--out", required=True, help="fichier de sauvegarde à écrire")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser(
+        "restore",
+        help="remet une sauvegarde en place (après vérifications)",
+        description="Vérifie la sauvegarde (base SQLite, base smartdash, schéma connu, PRAGMA integrity_check), garde "
+                    "la base actuelle à côté (…avant-restauration-DATE.db), puis la remplace. Demande --yes.",
+    )
+    p.add_argument("file", metavar="FICHIER", help="fichier de sauvegarde (écrit par « backup »)")
+    p.add_argument("--yes", action="store_true", help="confirme le remplacement de la base actuelle")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser(
         "import",
@@ -523,9 +600,41 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv  # accepted anywhere on the line
+    args = build_parser().parse_args([a for a in argv if a != "--debug"])
+    args.debug = debug
     try:
         return args.func(args)
-    except Exception as exc:  # a user reads a sentence, never a traceback
-        print(f"Erreur : {type(exc).__name__}: {exc}", file=sys.stderr)
+    except BrokenPipeError:  # `… | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as exc:  # a user reads one sentence, never a traceback, SQL or values (--debug shows them)
+        print(f"Erreur : {_error_line(exc)}", file=sys.stderr)
+        if args.debug:
+            traceback.print_exc()
+        else:
+            log.debug("command failed", exc_info=exc)
         return 3
+
+
+def _error_line(error: Exception) -> str:
+    from smartdash.backup import BackupRefused
+    from smartdash.db import store_error
+
+    told = store_error(error)
+    if told is not None:
+        return told.message(_language())
+    if isinstance(error, BackupRefused):
+        return str(error)
+    if isinstance(error, OSError) and error.strerror:
+        return f"{error.filename or ''} : {error.strerror}".lstrip(" :")
+    return (f"erreur inattendue ({type(error).__name__}) : rien n'a été enregistré. Relancez avec --debug pour voir "
+            "le détail.")
+
+
+def _language() -> str:
+    try:
+        return load_settings().language
+    except Exception:  # an unreadable config.toml: French
+        return "fr"

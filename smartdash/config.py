@@ -42,6 +42,7 @@ class Settings:
     sso_roles: dict | None = None
     mail: MailSettings | None = None  # None: no [mail] host, nothing can be sent
     app_url: str = "http://localhost:8501"
+    lock_wait_seconds: float = 30.0
     fec_max_file_mb: int = 1024
     payment_term_days: int = 60
     payment_terms: dict | None = None  # entity code → days, where it differs from payment_term_days
@@ -96,6 +97,7 @@ def load_settings(path: Path | None = None) -> Settings:
         fec_max_file_mb=int(importing.get("fec_max_file_mb", 1024)),
         payment_term_days=int(receivables.get("payment_term_days", 60)),
         payment_terms={str(k): int(v) for k, v in receivables.get("payment_terms", {}).items()},
+        lock_wait_seconds=float(database.get("lock_wait_seconds", 30)),
     )
 
 

@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from smartdash import formats, models, queries
-from smartdash.db import session_scope
+from smartdash.db import session_scope, write_scope
 from smartdash.formats import Dataset, FileRefused, ParsedFile, Problem
 from smartdash.formatting import number
 from smartdash.metrics.receivables import ageing_bucket, days_past_due
@@ -703,20 +703,29 @@ def import_files(
 ) -> list[LoadResult]:
     """Load files in one transaction: all of them or, on any problem, none (FileRefused lists them). A ledger
     export (FEC), recognised by its header, loads the figures derived from it (`entity`: see preview_file). A file
-    that would remove more than a fifth of a stored snapshot is refused unless `allow_large_removal`."""
+    that would remove more than a fifth of a stored snapshot is refused unless `allow_large_removal`.
+
+    The files are parsed first; then, holding the store's load lock, each one is compared with what the store holds
+    now and written. A load or undo running meanwhile is waited for (a bounded wait, then StoreBusy), and this one
+    then compares with what it committed: two loads of one snapshot never both apply to the same old rows."""
     from smartdash import fec
 
     results: list[LoadResult] = []
-    with collector_paused(), session_scope(engine) as session:
-        for name, data in files:
-            if fec.recognised(data):
-                results.append(fec.load_fec(session, name, data, loaded_by=loaded_by, entity=entity,
-                                            allow_large_removal=allow_large_removal))
-                continue
-            parsed = parse_checked(name, data, kind=kind, max_file_mb=max_file_mb, max_rows=max_rows)
-            diff = compute_diff(session, parsed, create_versions=True, allow_large_removal=allow_large_removal)
-            results.append(apply_diff(session, diff, file_name=name, checksum=checksum_of(data), loaded_by=loaded_by))
-            _check_versions_in_force(session, name)
+    with collector_paused():
+        parsed = [(name, data, None if fec.recognised(data) else parse_checked(name, data, kind=kind,
+                                                                              max_file_mb=max_file_mb,
+                                                                              max_rows=max_rows))
+                  for name, data in files]
+        with write_scope(engine, load_lock=True) as session:
+            for name, data, file in parsed:
+                if file is None:  # a ledger export: read as a stream, inside the lock
+                    results.append(fec.load_fec(session, name, data, loaded_by=loaded_by, entity=entity,
+                                                allow_large_removal=allow_large_removal))
+                    continue
+                diff = compute_diff(session, file, create_versions=True, allow_large_removal=allow_large_removal)
+                results.append(apply_diff(session, diff, file_name=name, checksum=checksum_of(data),
+                                          loaded_by=loaded_by))
+                _check_versions_in_force(session, name)
     return results
 
 
@@ -761,8 +770,8 @@ def _restore_value(column, value):
 def undo_load(engine: Engine, load_id: int, *, undone_by: str) -> int:
     """Undo a load in one transaction: rows it inserted are deleted, rows it replaced get their previous
     values back. Refused while a later load that is still applied changed the same rows. Returns the
-    number of rows restored or deleted."""
-    with session_scope(engine) as session:
+    number of rows restored or deleted. Runs under the store's load lock, like loads."""
+    with write_scope(engine, load_lock=True) as session:
         load = session.get(models.DataLoad, load_id)
         if load is None:
             raise UndoRefused(f"chargement n° {load_id} introuvable")
@@ -801,8 +810,13 @@ def _undo_part(session: Session, load_id: int, target: Target) -> int:
         for start in range(0, len(row_ids), CHUNK):
             touched += [dict(r) for r in session.execute(select(model.entity_id, model.as_of).distinct().where(
                 model.id.in_(row_ids[start:start + CHUNK]))).mappings()]
-    for start in range(0, len(inserted), CHUNK):
-        session.execute(delete(model).where(model.id.in_(inserted[start:start + CHUNK])))
+    try:
+        with session.begin_nested():
+            for start in range(0, len(inserted), CHUNK):
+                session.execute(delete(model).where(model.id.in_(inserted[start:start + CHUNK])))
+    except IntegrityError:
+        raise UndoRefused("des lignes ajoutées par ce chargement sont utilisées depuis (par exemple dans "
+                          "l'instantané d'une réunion close) : elles ne peuvent pas être retirées") from None
     restores, removed = [], []
     for row_id, action, before in mine:
         if action in ("update", "delete"):

@@ -711,3 +711,18 @@ class MailDelivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class StoreInfo(Base):
+    """The store's identity, one row: a backup carries it, a restore checks it, a running server compares it with the
+    store it opened before writing."""
+
+    __tablename__ = "store_info"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    audit_key: Mapped[str] = mapped_column(String(64))  # keys the audit log's short digests of unknown logins
+
+    def __repr__(self) -> str:
+        return f"StoreInfo({self.store_id})"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, func, select
 
 from smartdash import models, schema
-from smartdash.db import session_scope
+from smartdash.db import StoreNeedsUpgrade, StoreTooNew, remember_store, session_scope, store_read_only
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,19 @@ class InitReport:
 
 
 def ensure_schema(engine: Engine) -> bool:
-    """Create or upgrade the schema; True when a migration ran."""
-    return schema.upgrade(engine)
+    """Create or upgrade the schema; True when a migration ran. A read-only store at the newest revision is used as it
+    is (nothing is written); one that needs a migration, or that a newer smartdash wrote, is refused."""
+    current, head = schema.current_revision(engine), schema.head_revision()
+    if current is not None and current != head and current not in schema.known_revisions():
+        raise StoreTooNew()
+    if current == head:
+        migrated = False
+    elif store_read_only(engine):
+        raise StoreNeedsUpgrade()
+    else:
+        migrated = schema.upgrade(engine)
+    remember_store(engine)
+    return migrated
 
 
 def is_empty(engine: Engine) -> bool:

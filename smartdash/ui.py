@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import re
+import secrets
 import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 
 import pandas as pd
 
 from smartdash import actions, charts, formats, formatting, i18n, provenance, queries
 from smartdash.config import load_settings
-from smartdash.db import engine_for, session_scope
+from smartdash.db import engine_for, session_scope, store_error
 from smartdash.inert import Md, md, st
 from smartdash.metrics.funding import OnePlusOneDefinition
 from smartdash.metrics.versions import version_in_force_on
@@ -30,6 +33,7 @@ from smartdash.views import people as people_views
 from smartdash.views import receivables as receivables_views
 from smartdash.views import versions as versions_views
 
+log = logging.getLogger(__name__)
 LANG_KEY = "app_lang"
 ENTITY_KEY = "filter_entity"
 AS_OF_KEY = "filter_as_of"
@@ -55,6 +59,39 @@ def _ready_engine(url: str, load_demo_when_empty: bool):
     engine = engine_for(url)
     ensure_store(engine, load_demo_when_empty=load_demo_when_empty)
     return engine
+
+
+@contextmanager
+def failures_told(*, routed: bool):
+    """Any failure of the page run becomes one message in the reader's language, without SQL, values, names or stack;
+    the details go to the server log with a short reference the message repeats. Before the navigation is set up
+    (`routed` False: the login gate, the sidebar), the message is the only page: not even the pages' names show."""
+    from streamlit.errors import FragmentHandledException
+
+    try:
+        yield
+    except FragmentHandledException:
+        raise
+    except Exception as error:
+        reference = secrets.token_hex(3)
+        log.error("page run failed (reference %s)", reference, exc_info=error)
+        lang = language()
+        told = store_error(error)
+        text = (told.message(lang) if told is not None else pick(
+            lang, "Une erreur inattendue est survenue : l'opération n'a pas abouti.",
+            "An unexpected error occurred: the operation did not complete."))
+        text += pick(lang, f" (référence {reference} dans le journal du serveur)", f" (reference {reference} in the "
+                                                                                  "server log)")
+        if routed:
+            st.error(text, icon=":material/error:")
+            return
+
+        def failure_page() -> None:
+            st.title("smartdash")
+            st.error(text, icon=":material/error:")
+
+        st.navigation([st.Page(failure_page, title="smartdash", url_path="indisponible")], position="hidden").run()
+        st.stop()
 
 
 def ensure_app_frame() -> None:

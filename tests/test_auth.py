@@ -4,6 +4,7 @@ the audit log, and inert user text."""
 import csv
 import datetime as dt
 import io
+import json
 import os
 import subprocess
 import sys
@@ -11,12 +12,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy import text as sql
 from streamlit.testing.v1 import AppTest
 
-from smartdash import actions, auth, ui
+from smartdash import actions, auth, schema, ui
 from smartdash import models as m
 from smartdash.auth import CurrentUser, PermissionDenied
-from smartdash.db import session_scope
+from smartdash.db import make_engine, session_scope
 from smartdash.demo import load_demo
 from smartdash.inert import unescape
 from tests.conftest import PASSWORD, login
@@ -228,3 +230,86 @@ def test_users_from_the_command_line(store):
     assert run("disable", "bea").returncode == 0
     assert run("list").stdout.strip() == "bea\teditor\tdésactivé"
     assert auth.authenticate(store.engine, "bea", "un autre mot de passe long") is None
+
+
+def test_the_audit_log_never_keeps_what_was_typed_for_an_unknown_login(store):
+    """A password typed in the login field by mistake must not be shown to admins."""
+    typed = "Mon-Mot-De-Passe-2024!"
+    assert auth.authenticate(store.engine, typed, "x") is None
+    assert auth.authenticate(store.engine, typed, "y") is None
+    assert auth.authenticate(store.engine, "quelqu'un d'autre", "z") is None
+    with session_scope(store.engine) as s:
+        rows = s.execute(select(m.AuditEvent.login, m.AuditEvent.detail)
+                         .where(m.AuditEvent.action == "login_failed").order_by(m.AuditEvent.id)).all()
+    stored = " ".join(f"{login} {detail}" for login, detail in rows)
+    assert typed not in stored and "Mot-De-Passe" not in stored and "quelqu'un" not in stored
+    digests = [json.loads(detail)["identifiant inconnu"] for login, detail in rows]
+    assert all(login is None for login, _ in rows)
+    assert len(digests[0]) == 6 and digests[0] == digests[1] != digests[2]  # repeats show, the text does not
+
+
+def test_unknown_logins_already_in_the_audit_log_are_removed_by_the_upgrade(tmp_path):
+    from alembic import command
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    config = schema._config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0005")
+    now = dt.datetime.now(dt.UTC)
+    with engine.begin() as conn:  # the tables as they were at 0005: today's models have columns added since
+        conn.execute(sql("INSERT INTO app_user (login, role, active, failed_attempts, created_at) "
+                          "VALUES ('alice', 'admin', false, 0, :now)"), {"now": now})
+        conn.execute(sql("INSERT INTO audit_event (at, login, action, detail) VALUES "
+                          "(:now, 'Mon-Mot-De-Passe-2024!', 'login_failed', 'compte inconnu ou inactif'), "
+                          "(:now, 'alice', 'login_failed', 'compte inconnu ou inactif')"), {"now": now})
+    schema.upgrade(engine)
+    with session_scope(engine) as s:
+        kept = s.execute(select(m.AuditEvent.login, m.AuditEvent.detail).order_by(m.AuditEvent.id)).all()
+    assert [tuple(r) for r in kept] == [(None, "identifiant inconnu"), ("alice", "compte inconnu ou inactif")]
+
+
+LOGIN = """
+import sys
+from smartdash import auth
+from smartdash.db import make_engine
+user = auth.authenticate(make_engine(sys.argv[1]), "editor", sys.argv[2])
+print(user.role if user else "refused")
+"""
+
+
+def test_lockout_survives_a_restart_of_the_process(store):
+    """Five failures in one process; a new process with the right password is still refused, in the store."""
+    auth.add_user(store.engine, "editor", "editor", PASSWORD, by="test")
+
+    def login_in_a_new_process(password: str) -> str:
+        return subprocess.run([sys.executable, "-c", LOGIN, store.url, password], cwd=ROOT, capture_output=True,
+                              text=True, timeout=120).stdout.strip()
+
+    for _ in range(5):
+        assert auth.authenticate(store.engine, "editor", "mauvais mot de passe") is None
+    assert login_in_a_new_process(PASSWORD) == "refused"
+    with session_scope(store.engine) as s:
+        assert s.scalar(select(m.User.locked_until).where(m.User.login == "editor")) is not None
+
+
+def test_two_failures_at_the_same_time_both_count(store, monkeypatch):
+    """The failure counter is read again in the write transaction: concurrent attempts cannot overwrite each other."""
+    auth.add_user(store.engine, "editor", "editor", PASSWORD, by="test")
+    hasher = auth._hasher
+
+    class AnotherAttemptMeanwhile:
+        """Checks the password while another failed attempt completes."""
+
+        def __getattr__(self, name):
+            return getattr(hasher, name)
+
+        def verify(self, stored, password):
+            monkeypatch.setattr(auth, "_hasher", hasher)
+            assert auth.authenticate(store.engine, "editor", "un autre essai") is None
+            return hasher.verify(stored, password)
+
+    monkeypatch.setattr(auth, "_hasher", AnotherAttemptMeanwhile())
+    assert auth.authenticate(store.engine, "editor", "mauvais mot de passe") is None
+    with session_scope(store.engine) as s:
+        assert s.scalar(select(m.User.failed_attempts).where(m.User.login == "editor")) == 2

@@ -10,7 +10,7 @@ import pytest
 from smartdash.cli import build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = ["init-db", "import", "loads", "undo", "export", "template", "demo-data", "formats"]
+COMMANDS = ["init-db", "import", "loads", "undo", "export", "template", "demo-data", "formats", "backup", "restore"]
 
 
 def run(*args, url: str | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:

@@ -1,16 +1,42 @@
-"""The store: migrations, exact money, natural keys, idempotent set-up — on every backend."""
+"""The store: migrations, exact money, natural keys, idempotent set-up — on every backend; one snapshot per read;
+store faults (full disk, read-only, deleted or replaced file, unreachable server) told in a sentence."""
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
-from sqlalchemy import func, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import event, func, insert, select, text
+from sqlalchemy.exc import IntegrityError, InternalError, OperationalError
+from streamlit.testing.v1 import AppTest
 
+from smartdash import actions, auth, importing, schema
 from smartdash import models as m
-from smartdash import schema
-from smartdash.db import session_scope
-from smartdash.store import ensure_store, init_store, is_empty
+from smartdash.auth import CurrentUser
+from smartdash.cli import main as cli_main
+from smartdash.config import DEMO_DIR
+from smartdash.db import (
+    StoreFull,
+    StoreMissing,
+    StoreReadOnly,
+    StoreReplaced,
+    StoreTooNew,
+    StoreUnavailable,
+    engine_for,
+    make_engine,
+    read_scope,
+    session_scope,
+    write_scope,
+)
+from smartdash.demo import demo_file_name
+from smartdash.importing import import_files
+from smartdash.store import ensure_schema, ensure_store, init_store, is_empty
+from tests.conftest import PASSWORD
+
+ROOT = Path(__file__).resolve().parent.parent
 
 TABLES = [t for t in m.Base.metadata.sorted_tables]
 
@@ -93,3 +119,235 @@ def test_first_start_loads_the_demo_only_into_an_empty_store(store):
 def test_first_start_without_demo_leaves_the_store_empty(store):
     assert ensure_store(store.engine, load_demo_when_empty=False) is False
     assert is_empty(store.engine)
+
+
+# --------------------------------------------------------------------------- one snapshot per read
+
+
+def test_a_session_reads_one_snapshot_while_another_process_writes(store):
+    """Item 8: the reads of one session (a page's loader) do not see a write committed between them."""
+    def events(session) -> int:
+        return session.scalar(select(func.count()).select_from(m.AuditEvent))
+
+    for scope in (session_scope, read_scope):
+        with scope(store.engine) as reading:
+            first = events(reading)
+            with write_scope(store.engine) as writing:  # another connection commits meanwhile
+                writing.add(m.AuditEvent(at=dt.datetime.now(dt.UTC), login="w", action="x"))
+            assert events(reading) == first
+        with scope(store.engine) as later:
+            assert events(later) == first + 1
+
+
+def test_a_read_only_session_cannot_write(store):
+    with pytest.raises(OperationalError if store.backend == "sqlite" else InternalError), \
+            read_scope(store.engine) as s:
+        s.add(m.AuditEvent(at=dt.datetime.now(dt.UTC), login="w", action="x"))
+        s.flush()
+
+
+def test_a_view_reads_one_snapshot_while_a_load_commits_between_its_statements(store, monkeypatch):
+    """The receivables view reads the ageing, then sales, then the ageing per office: a load committed between
+    those reads must not show half in the totals and half in the offices."""
+    from smartdash import queries
+    from smartdash.views.receivables import receivables_view
+
+    files = [(demo_file_name(k), (DEMO_DIR / demo_file_name(k)).read_bytes()) for k in ("entities", "offices")]
+    head = "date_situation;entite;bureau;client;facture;date_facture;date_echeance;montant_du\n"
+    old = head + "31/03/2026;SMARTCOOP;GAND;A;R-1;01/01/2026;31/01/2026;1 000,00\n"
+    new = head + "31/03/2026;SMARTCOOP;GAND;A;R-1;01/01/2026;31/01/2026;9 000,00\n"
+    import_files(store.engine, [*files, ("creances.csv", old.encode())], loaded_by="test")
+    observations, writes = queries.observations, []
+
+    def observations_then_a_load(**kwargs):
+        if not writes:
+            writes.append(import_files(store.engine, [("creances.csv", new.encode())], loaded_by="other"))
+        return observations(**kwargs)
+
+    monkeypatch.setattr(queries, "observations", observations_then_a_load)
+    with session_scope(store.engine) as s:
+        view = receivables_view(session=s, entity="SMARTCOOP", as_of=dt.date(2026, 3, 31))
+    assert writes and writes[0][0].updated == 1  # the load did commit between the view's reads
+    assert view.total == sum(view.by_office["value"]) == Decimal("1000.00")
+
+
+# --------------------------------------------------------------------------- store faults (SQLite files)
+
+
+@pytest.fixture
+def sqlite_store(tmp_path):
+    """A SQLite store on a file of its own, migrated by the app's own path (so it has its marker), with the demo's
+    reference data and a small receivables snapshot naming a client."""
+    url = f"sqlite:///{tmp_path / 'store' / 'smartdash.db'}"
+    engine = make_engine(url)
+    ensure_schema(engine)
+    files = [(demo_file_name(k), (DEMO_DIR / demo_file_name(k)).read_bytes())
+             for k in ("entities", "offices", "indicators", "plan_versions", "instruments")]
+    import_files(engine, [*files, ("creances.csv", RECEIVABLES.encode())], loaded_by="test")
+    yield url, engine, tmp_path / "store" / "smartdash.db"
+    engine.dispose()
+
+
+RECEIVABLES = ("date_situation;entite;bureau;client;facture;date_facture;date_echeance;montant_du\n"
+               "31/03/2026;SMARTCOOP;GAND;Client Confidentiel;R-1;01/01/2026;31/01/2026;1 000,00\n")
+BIG = ("date_situation;entite;bureau;client;facture;date_facture;date_echeance;montant_du\n" + "".join(
+    f"31/03/2026;SMARTCOOP;GAND;Client Confidentiel {i};R-{i};01/01/2026;31/01/2026;1 000,00\n" for i in range(2000)))
+
+
+def cli(url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ, SMARTDASH_DATABASE_URL=url)
+    return subprocess.run([sys.executable, "-m", "smartdash", *args], cwd=ROOT, env=env, input=stdin,
+                          capture_output=True, text=True, timeout=300)
+
+
+def items(engine) -> list[tuple]:
+    with session_scope(engine) as s:
+        return [tuple(r) for r in s.execute(select(m.ReceivableItem.__table__).order_by(m.ReceivableItem.id))]
+
+
+def test_a_full_disk_is_told_without_sql_values_or_client_names(sqlite_store, tmp_path, monkeypatch, capsys):
+    url, engine, _path = sqlite_store
+    before = items(engine)
+    monkeypatch.setenv("SMARTDASH_DATABASE_URL", url)
+    shared = engine_for(url)  # the engine the command line uses in this process
+    with shared.connect() as conn:
+        pages = conn.exec_driver_sql("PRAGMA page_count").scalar()
+
+    @event.listens_for(shared, "connect")
+    def disk_nearly_full(dbapi_connection, _record):
+        dbapi_connection.execute(f"PRAGMA max_page_count = {pages + 2}")
+
+    shared.dispose()
+    (tmp_path / "creances.csv").write_text(BIG, encoding="utf-8")
+    try:
+        assert cli_main(["import", str(tmp_path / "creances.csv")]) == 3
+        out, err = capsys.readouterr()
+        assert out == "" and err == "Erreur : " + StoreFull.fr + "\n"
+        with pytest.raises(StoreFull) as told:  # what the data page shows, in the reader's language
+            actions.import_files(CurrentUser("e", "editor"), shared, [("creances.csv", BIG.encode())])
+        assert told.value.message("en") == StoreFull.en
+    finally:
+        event.remove(shared, "connect", disk_nearly_full)
+        shared.dispose()
+    assert items(engine) == before
+
+
+def _read_only(path: Path, on: bool) -> None:
+    path.chmod(0o444 if on else 0o644)
+    path.parent.chmod(0o555 if on else 0o755)
+
+
+def test_a_read_only_store_is_read_by_commands_and_pages_and_refuses_writes_clearly(sqlite_store, tmp_path,
+                                                                                   monkeypatch):
+    url, engine, path = sqlite_store
+    auth.add_user(engine, "viewer", "viewer", PASSWORD, by="test")
+    engine.dispose()  # the last connection checkpoints and removes the -wal and -shm files
+    content, listing = path.read_bytes(), sorted(p.name for p in path.parent.iterdir())
+    _read_only(path, True)
+    try:
+        loads = cli(url, "loads")
+        assert loads.returncode == 0 and "creances.csv" in loads.stdout
+        users = cli(url, "users", "list")
+        assert users.returncode == 0 and users.stdout == "viewer\tviewer\tactif\n"
+        exported = cli(url, "export", "receivables", "--out", str(tmp_path / "export.csv"))
+        assert exported.returncode == 0 and "Client Confidentiel" in (tmp_path / "export.csv").read_text("utf-8-sig")
+        (tmp_path / "creances.csv").write_text(BIG, encoding="utf-8")
+        for refused in (cli(url, "import", str(tmp_path / "creances.csv")),
+                        cli(url, "users", "add", "x", "--role", "viewer", "--password-stdin", stdin=PASSWORD + "\n")):
+            assert refused.returncode == 3 and refused.stderr == "Erreur : " + StoreReadOnly.fr + "\n"
+        # a page: the login works (its audit cannot be kept) and the figures show
+        monkeypatch.setenv("SMARTDASH_DATABASE_URL", url)
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+        at.text_input(key="login_username").input("viewer")
+        at.text_input(key="login_password").input(PASSWORD)
+        at = at.button[0].click().run()
+        at.switch_page("pages/receivables.py").run()
+        assert not at.exception and not at.error and at.metric
+        assert path.read_bytes() == content and sorted(p.name for p in path.parent.iterdir()) == listing
+    finally:
+        _read_only(path, False)
+
+
+def test_a_store_deleted_under_a_running_process_refuses_reads_and_writes_and_is_not_recreated(sqlite_store, tmp_path):
+    url, engine, path = sqlite_store
+    assert items(engine)  # the running process has the store open
+    for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        name.unlink(missing_ok=True)
+    with pytest.raises(StoreMissing):
+        import_files(engine, [("creances.csv", BIG.encode())], loaded_by="test")
+    with pytest.raises(StoreMissing):
+        items(engine)
+    assert not path.exists()
+    restarted = make_engine(url)  # a restart: no fresh store with the demo and no accounts
+    with pytest.raises(StoreMissing):
+        ensure_store(restarted, load_demo_when_empty=True)
+    assert not path.exists()
+    told = cli(url, "loads")
+    assert told.returncode == 3 and told.stderr == "Erreur : " + StoreMissing.fr + "\n"
+    new = cli(url, "init-db", "--new")
+    assert new.returncode == 0 and path.exists() and "base neuve" in new.stdout
+
+
+def test_a_store_replaced_under_a_running_process_refuses_to_write(sqlite_store, tmp_path):
+    url, engine, path = sqlite_store
+    assert items(engine)
+    other = make_engine(f"sqlite:///{tmp_path / 'other.db'}")
+    ensure_schema(other)
+    other.dispose()
+    os.replace(tmp_path / "other.db", path)
+    replaced = path.read_bytes()
+    with pytest.raises(StoreReplaced):
+        import_files(engine, [("creances.csv", BIG.encode())], loaded_by="test")
+    assert path.read_bytes() == replaced
+
+
+def test_a_store_vanishing_during_a_load_is_never_reported_as_loaded(sqlite_store, monkeypatch):
+    url, engine, path = sqlite_store
+    check = importing._check_versions_in_force
+
+    def check_then_vanish(session, name):
+        check(session, name)
+        path.unlink()
+
+    monkeypatch.setattr(importing, "_check_versions_in_force", check_then_vanish)
+    with pytest.raises(StoreMissing):
+        import_files(engine, [("creances.csv", BIG.encode())], loaded_by="test")
+
+
+def test_a_store_written_by_a_newer_smartdash_is_refused(sqlite_store):
+    url, engine, _path = sqlite_store
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(StoreTooNew):
+        ensure_schema(engine)
+
+
+# --------------------------------------------------------------------------- PostgreSQL unreachable
+
+UNREACHABLE = "postgresql+psycopg://smartdash@127.0.0.1:1/smartdash"
+
+
+def test_postgresql_unreachable_is_one_line_on_the_command_line():
+    told = cli(UNREACHABLE, "loads")
+    assert told.returncode == 3 and told.stdout == ""
+    assert told.stderr == "Erreur : " + StoreUnavailable.fr + "\n"
+    debug = cli(UNREACHABLE, "loads", "--debug")
+    assert debug.returncode == 3 and "Traceback" in debug.stderr and "127.0.0.1" in debug.stderr
+
+
+def test_postgresql_unreachable_shows_a_visitor_one_message_and_no_page(monkeypatch):
+    monkeypatch.setenv("SMARTDASH_DATABASE_URL", UNREACHABLE)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    [error] = at.error
+    assert error.value.startswith(StoreUnavailable.fr) and "référence" in error.value
+    shown = " ".join(e.value for e in (*at.title, *at.markdown, *at.caption, *at.error))
+    assert "127.0.0.1" not in shown and "psycopg" not in shown and not at.text_input
+    assert not at.sidebar.children  # no menu: not even the pages' names
+
+
+def test_the_app_hides_uncaught_error_details():
+    import tomllib
+
+    with (ROOT / ".streamlit" / "config.toml").open("rb") as fh:
+        assert tomllib.load(fh)["client"]["showErrorDetails"] in ("none", "type")

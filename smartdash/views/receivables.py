@@ -104,8 +104,9 @@ def receivables_view(*, session: Session, entity: str, as_of: dt.date, lang: str
     reminders = pd.DataFrame({"year": [d.year for d in reminders["period_end"]], "value": list(reminders["value"]),
                               "is_synthetic": list(reminders["is_synthetic"]), "source": list(reminders["source"])})
     published = queries.observations(session=session, indicators=list(REFERENCE_CODES), entities=[entity], until=as_of)
-    published = published[[d.year == day.year for d in published["period_end"]]]
-    published = published.sort_values("indicator", key=lambda c: c.map(REFERENCE_CODES.index), kind="stable")
+    if not published.empty:  # a store with no published figure reads none (an empty frame has no columns)
+        published = published[[d.year == day.year for d in published["period_end"]]]
+        published = published.sort_values("indicator", key=lambda c: c.map(REFERENCE_CODES.index), kind="stable")
     return ReceivablesView(
         entity=entity, as_of=day, buckets=buckets, total=total, overdue=total - amounts.get("not_due", Decimal(0)),
         overdue_ratio=overdue_ratio(amounts), share_over_90=share_over_90(amounts),
