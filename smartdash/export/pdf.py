@@ -49,6 +49,10 @@ class Section:
     def add(self, kind: str, **content) -> None:
         self.blocks.append({"kind": kind, **content})
 
+    def keep_together(self, start: int) -> None:
+        """The blocks added since `start` stay on one page (a subheading with its figures and first chart)."""
+        self.blocks[start:] = [{"kind": "keep", "blocks": self.blocks[start:]}]
+
 
 @dataclass
 class Pack:
@@ -70,14 +74,15 @@ class Pack:
     def chart(self, section: Section, chart: alt.TopLevelMixin, *, height: int = 260, width: int = 100) -> None:
         """A chart as SVG, `width` in % of the text width."""
         name = f"chart-{len(self.charts) + 1}.svg"
-        self.charts[name] = chart_svg(chart.properties(width=CHART_WIDTH, height=height), lang=self.lang)
+        sized = chart.properties(width=CHART_WIDTH, height=height).configure_legend(labelLimit=0)
+        self.charts[name] = chart_svg(sized, lang=self.lang)
         section.add("chart", file=name, width=width)
 
     def demo(self, section: Section) -> None:
         """Mark a section whose figures are partly synthetic, as the pages do."""
         self.synthetic = True
-        section.add("demo", legend=pick(self.lang, "✱ « démo / synthétique » : figures en italique grisé",
-                                        "✱ \"demo / synthetic\": figures in grey italics"),
+        section.add("demo", legend=pick(self.lang, "« démo / synthétique » : figures en italique grisé",
+                                        "\"demo / synthetic\": figures in grey italics"),
                     footnote=pick(self.lang, "Données de démonstration générées : elles ne viennent pas des documents "
                                              "sources (plan de novembre 2021, rapport annuel 2023 de SmartCoop).",
                                   "Generated demo data: not from the source documents (the November 2021 plan, "
@@ -96,7 +101,7 @@ class PdfInfo:
 
 def table(section: Section, header: list[str], rows: list[list[str]], *, widths: list[float],
           align: str = "", demo: list[bool] | None = None, status: list[list[str | None]] | None = None,
-          size: float = 8.5) -> None:
+          size: float = 9) -> None:
     """A table that splits across pages with its header repeated. `align`: one letter per column (l, r, c)."""
     letters = (align or "l" * len(header)).ljust(len(header), "l")
     section.add("table", header=header, rows=[[str(c) for c in row] for row in rows], widths=widths,
@@ -134,11 +139,15 @@ def _summary(pack: Pack, s: Session, filters: Filters, tiles: list[overview_view
                   f"(figés à sa clôture, plan {version}). Les corrections faites depuis sont listées à la fin du dossier.",
             f"Figures as presented at the meeting of {formatting.date_long(meeting['held_on'], lang=lang)} (frozen "
             f"when it closed, plan {version}). Corrections made since are listed at the end of the pack."))
-        rows = [[r.label, r.entity_name, formatting.value(r.value, r.unit, lang=lang, compact=True),
-                 formatting.value(r.plan_value, r.unit, lang=lang, compact=True) if r.plan_value is not None else "—",
-                 formatting.date_short(r.period_end), pick(lang, *STATUS_WORDS[r.status])] for r in frozen.itertuples()]
+        catalogue = queries.indicators(session=s).set_index("code")
+        statuses = [x if isinstance(x, str) else None for x in frozen["status"]]
+        rows = [[catalogue.loc[r.indicator_code, "label_en"] if lang == "en" and r.indicator_code in catalogue.index
+                 else r.label, r.entity_name, formatting.value(_known(r.value), r.unit, lang=lang, compact=True),
+                 formatting.value(_known(r.plan_value), r.unit, lang=lang, compact=True),
+                 formatting.date_short(_known(r.period_end)), pick(lang, *STATUS_WORDS[status])]
+                for r, status in zip(frozen.itertuples(), statuses, strict=True)]
         table(section, header, rows, widths=[3.2, 1.8, 1.3, 1.3, 1.1, 1.2], align="llrrcl",
-              status=[[None] * 5 + [r.status] for r in frozen.itertuples()])
+              status=[[None] * 5 + [status] for status in statuses])
         return
     section.add("text", text=pick(
         lang, f"Écart au plan {filters.plan_version} ; seuils : orange au-delà de 5 %, rouge au-delà de 10 % dans le "
@@ -152,6 +161,11 @@ def _summary(pack: Pack, s: Session, filters: Filters, tiles: list[overview_view
           demo=[t.is_synthetic for t in tiles], status=[[None] * 5 + [t.status] for t in tiles])
     if any(t.is_synthetic for t in tiles):
         pack.demo(section)
+
+
+def _known(value):
+    """None for a missing value (a frame may hold it as NaN)."""
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
 
 
 def _attention(pack: Pack, items: list[overview_views.Attention]) -> None:
@@ -177,6 +191,7 @@ def _equity(pack: Pack, s: Session, filters: Filters, entities: list[tuple[str, 
             continue
         synthetic |= view.is_synthetic
         pack.sources |= set(view.sources)
+        start = len(section.blocks)
         section.add("subheading", text=name)
         figures(section, [
             (pick(lang, f"Capitaux propres fin {view.latest_date or '—'}", f"Equity at end {view.latest_date or '—'}"),
@@ -192,6 +207,7 @@ def _equity(pack: Pack, s: Session, filters: Filters, entities: list[tuple[str, 
             view.trajectory, unit="EUR", lang=lang,
             title=pick(lang, f"Capitaux propres — {name} (€)", f"Equity — {name} (€)"),
             rules=[(Decimal(0), "0", "#374151")]), height=220)
+        section.keep_together(start)
         if view.bridge_years:
             year = view.bridge_years[-1]
             bridge = view.bridge(year)
@@ -251,6 +267,7 @@ def _execution(pack: Pack, s: Session, filters: Filters, entities: list[tuple[st
             continue
         synthetic |= view.is_synthetic
         pack.sources |= set(view.sources)
+        start = len(section.blocks)
         section.add("subheading", text=name)
         figures(section, [
             (pick(lang, "Dû à date", "Due to date"), formatting.money_compact(view.due_to_date, lang=lang), None,
@@ -268,6 +285,7 @@ def _execution(pack: Pack, s: Session, filters: Filters, entities: list[tuple[st
                 view.by_year, x="year", unit="EUR", colour_by="series", lang=lang,
                 title=pick(lang, f"Échéances dues et payées — {name} (€)", f"Instalments due and paid — {name} (€)")),
                 height=180)
+        section.keep_together(start)
         if not view.late.empty:
             section.add("bullets", items=[{"text": pick(
                 lang, f"En retard : {r.creditor}, {_money(r.amount_due - r.amount_paid, lang)} impayés depuis le "
@@ -276,7 +294,7 @@ def _execution(pack: Pack, s: Session, filters: Filters, entities: list[tuple[st
                 f"{formatting.date_long(r.due_date, lang=lang)} ({r.days_late} days)"), "status": "red"}
                 for r in view.late.itertuples()])
         legal = execution_views.legal_table(view, lang)
-        table(section, list(legal.columns), legal.values.tolist(), widths=[4, 2.2, 1.2, 2, 1], align="llcrc")
+        table(section, list(legal.columns), legal.values.tolist(), widths=[3.6, 2.2, 1.2, 2.6, 1], align="llclc")
     if synthetic:
         pack.demo(section)
 
@@ -361,6 +379,7 @@ def _receivables(pack: Pack, s: Session, filters: Filters) -> None:
             continue
         shown = True
         synthetic |= view.is_synthetic
+        start = len(section.blocks)
         section.add("subheading", text=pick(lang, f"{names[code]} — situation du {formatting.date_long(view.as_of)}",
                                             f"{names[code]} — snapshot of {formatting.date_long(view.as_of, lang='en')}"))
         figures(section, [
@@ -376,6 +395,7 @@ def _receivables(pack: Pack, s: Session, filters: Filters) -> None:
             pd.DataFrame({"bucket": view.buckets["label"], "value": view.buckets["amount"]}), lang=lang,
             order=list(view.buckets["label"]),
             title=pick(lang, "Encours par ancienneté (€ TTC)", "Open amount by age (€)")), height=170)
+        section.keep_together(start)
         clients = queries.largest_overdue_clients(session=s, entity=code, as_of=view.as_of)
         if not clients.empty:
             frame = receivables_views.clients_table(clients, view.as_of, lang)
@@ -391,9 +411,12 @@ def _receivables(pack: Pack, s: Session, filters: Filters) -> None:
 def _notes(pack: Pack, s: Session, filters: Filters, meeting_id: int | None) -> None:
     lang = filters.lang
     section = pack.section("notes")
+    meeting_id = meeting_id if meeting_id is not None else committee.meeting_for(session=s, as_of=filters.as_of)
     if meeting_id is not None:
         notes = committee.notes(session=s, meeting_id=meeting_id)
-        section.add("subheading", text=pick(lang, "Notes de la réunion", "Meeting notes"))
+        held_on = queries.meetings(session=s).set_index("id").loc[meeting_id, "held_on"]
+        section.add("subheading", text=pick(lang, f"Notes de la réunion du {formatting.date_long(held_on)}",
+                                            f"Notes of the meeting of {formatting.date_long(held_on, lang='en')}"))
         section.add("bullets", items=[{"text": (f"{' — '.join(x for x in (n.indicator, n.entity) if x)} : "
                                                 if (n.indicator or n.entity) else "") + n.text, "status": None}
                                       for n in notes.itertuples()]
@@ -483,10 +506,11 @@ def _meeting_row(s: Session, meeting_id: int | None, as_of: dt.date) -> pd.Serie
 def meeting_snapshot(*, session: Session, meeting_id: int) -> pd.DataFrame:
     """The key indicators a closed meeting was shown, as frozen when it closed."""
     sn = models.MeetingSnapshot
-    rows = session.execute(select(sn.label, sn.entity_name, sn.unit, sn.period_end, sn.value, sn.plan_value,
-                                  sn.plan_version, sn.status).where(sn.meeting_id == meeting_id).order_by(sn.id)).all()
-    return queries.frame(rows, ["label", "entity_name", "unit", "period_end", "value", "plan_value", "plan_version",
-                                "status"])
+    rows = session.execute(select(sn.indicator_code, sn.label, sn.entity_name, sn.unit, sn.period_end, sn.value,
+                                  sn.plan_value, sn.plan_version, sn.status)
+                           .where(sn.meeting_id == meeting_id).order_by(sn.id)).all()
+    return queries.frame(rows, ["indicator_code", "label", "entity_name", "unit", "period_end", "value", "plan_value",
+                                "plan_version", "status"])
 
 
 def compose(engine: Engine, *, filters: Filters, meeting_id: int | None = None,
@@ -534,7 +558,7 @@ def compose(engine: Engine, *, filters: Filters, meeting_id: int | None = None,
             (0.62, pick(lang, "Sociétariat", "Membership"), lambda: _membership(pack, s, filters)),
             (0.7, pick(lang, "Créances", "Receivables"), lambda: _receivables(pack, s, filters)),
             (0.76, pick(lang, "Notes et décisions", "Notes and decisions"),
-             lambda: _notes(pack, s, filters, None if meeting is None else int(meeting["id"]))),
+             lambda: _notes(pack, s, filters, meeting_id)),
         ]
         for share, step, build in steps:
             report(share, step)
@@ -583,3 +607,27 @@ def build_pdf(engine: Engine, *, filters: Filters, meeting_id: int | None = None
     report(1.0, pick(filters.lang, "Terminé", "Done"))
     return data, PdfInfo(titles=[s.title for s in pack.sections], synthetic=pack.synthetic, sources=pack.sources,
                          frozen_meeting=pack.frozen_meeting)
+
+
+def export_pdf_command(engine: Engine, args, default_lang: str) -> int:
+    """`python -m smartdash export pdf --out F.pdf [--as-of] [--lang] [--entity] [--plan-version] [--meeting ID]`."""
+    import sys
+
+    with session_scope(engine) as s:
+        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else queries.latest_data_date(session=s)
+        version = args.plan_version or queries.version_in_force(session=s)
+        known = set(int(i) for i in queries.meetings(session=s)["id"])
+    if as_of is None:
+        print("La base ne contient aucune donnée : rien à imprimer.", file=sys.stderr)
+        return 1
+    if args.meeting is not None and args.meeting not in known:
+        print(f"--meeting : la réunion n° {args.meeting} n'existe pas (voir la page Comité).", file=sys.stderr)
+        return 1
+    data, info = build_pdf(engine, filters=Filters(args.entity, as_of, "meeting", version, args.lang or default_lang),
+                           meeting_id=args.meeting)
+    Path(args.out).write_bytes(data)
+    print(f"{args.out} : dossier A4 de {len(info.titles)} sections"
+          + (f", chiffres figés de la réunion n° {info.frozen_meeting}" if info.frozen_meeting else
+             f", chiffres au {as_of:%d/%m/%Y}")
+          + (" (contient des données de démonstration)" if info.synthetic else ""))
+    return 0
