@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from streamlit.testing.v1 import AppTest
 
-from smartdash import committee, formatting, queries
+from smartdash import actions, committee, formatting, queries
 from smartdash.auth import CurrentUser
 from smartdash.db import session_scope
 from smartdash.demo import load_demo
@@ -27,6 +28,7 @@ from smartdash.views import funding as funding_views
 from smartdash.views import overview as overview_views
 from smartdash.views import people as people_views
 from smartdash.views import receivables as receivables_views
+from tests.conftest import login
 
 ROOT = Path(__file__).resolve().parent.parent
 END = dt.date(2026, 11, 22)
@@ -264,3 +266,21 @@ def test_export_pdf_from_the_command_line(demo_store, tmp_path):
                               "--meeting", "999"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert refused.returncode == 1 and "999" in refused.stderr and not (tmp_path / "x.pdf").exists()
 
+
+
+def test_the_export_page_prints_a_meetings_pdf_and_records_it(demo_store, app_env):
+    app_env(demo_store.url)
+    at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)).run()
+    at.switch_page("pages/export.py").run()
+    assert not at.exception
+    at.selectbox(key="export_meeting").set_value(19).run()  # closed, but the fixture kept no snapshot of it
+    at.button(key="export_pdf_build").click().run()
+    assert not at.exception
+    assert at.success[-1].value == "PDF prêt : 10 sections, chiffres au 31 août 2026."
+    pages = pages_of(at.session_state["export_pdf"][0])
+    summary = next(p for p in pages[2:] if p.startswith("Synthèse des indicateurs clés")).replace("\n", " ")
+    assert "Cette réunion close n'a pas gardé d'instantané de ses chiffres" in summary
+    assert at.download_button(key="export_pdf_download") is not None
+    log = actions.audit_log(CurrentUser("admin", "admin"), demo_store.engine)
+    assert log.iloc[0]["action"] == "export" and '"what": "pdf"' in log.iloc[0]["detail"]
+    assert '"meeting": 19' in log.iloc[0]["detail"]

@@ -149,6 +149,11 @@ def _summary(pack: Pack, s: Session, filters: Filters, tiles: list[overview_view
         table(section, header, rows, widths=[3.2, 1.8, 1.3, 1.3, 1.1, 1.2], align="llrrcl",
               status=[[None] * 5 + [status] for status in statuses])
         return
+    if meeting is not None and meeting["status"] == "closed":
+        section.add("text", text=pick(
+            lang, "Cette réunion close n'a pas gardé d'instantané de ses chiffres : ils sont recalculés à sa date avec "
+                  "les données d'aujourd'hui.",
+            "This closed meeting kept no snapshot of its figures: they are computed at its date from today's data."))
     section.add("text", text=pick(
         lang, f"Écart au plan {filters.plan_version} ; seuils : orange au-delà de 5 %, rouge au-delà de 10 % dans le "
               "sens défavorable.",
