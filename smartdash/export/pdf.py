@@ -75,7 +75,9 @@ class Pack:
         """A chart as SVG, `width` in % of the text width."""
         name = f"chart-{len(self.charts) + 1}.svg"
         sized = chart.properties(width=CHART_WIDTH, height=height).configure_legend(labelLimit=0)
-        self.charts[name] = chart_svg(sized, lang=self.lang)
+        charts.use_language(self.lang)  # the theme's number and date locale, read when the spec is written
+        # the builders' charts are the pages' own, validated there: skipping altair's schema check halves the time
+        self.charts[name] = chart_svg(sized.to_dict(validate=False), lang=self.lang)
         section.add("chart", file=name, width=width)
 
     def demo(self, section: Section) -> None:
@@ -422,10 +424,12 @@ def _notes(pack: Pack, s: Session, filters: Filters, meeting_id: int | None) -> 
         held_on = queries.meetings(session=s).set_index("id").loc[meeting_id, "held_on"]
         section.add("subheading", text=pick(lang, f"Notes de la réunion du {formatting.date_long(held_on)}",
                                             f"Notes of the meeting of {formatting.date_long(held_on, lang='en')}"))
-        section.add("bullets", items=[{"text": (f"{' — '.join(x for x in (n.indicator, n.entity) if x)} : "
-                                                if (n.indicator or n.entity) else "") + n.text, "status": None}
-                                      for n in notes.itertuples()]
-                    or [{"text": pick(lang, "Aucune note.", "No note."), "status": None}])
+        if notes.empty:
+            section.add("text", text=pick(lang, "Aucune note.", "No note."))
+        else:
+            section.add("bullets", items=[{"text": (f"{' — '.join(x for x in (n.indicator, n.entity) if x)} : "
+                                                    if (n.indicator or n.entity) else "") + n.text, "status": None}
+                                          for n in notes.itertuples()])
     decisions = committee.decisions(session=s, open_only=True)
     section.add("subheading", text=pick(lang, "Décisions et actions ouvertes", "Open decisions and actions"))
     if decisions.empty:
