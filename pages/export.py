@@ -50,12 +50,13 @@ if "export_deck" in st.session_state:
                        icon=":material/download:", on_click="ignore")
 
 st.divider()
+st.subheader(pick(lang, "Dossier imprimé (PDF A4)", "Printed pack (A4 PDF)"))
 st.markdown(pick(
     lang,
-    "**Dossier imprimé (PDF A4)** : couverture, sommaire paginé, les mêmes sections dans le même ordre, annexe des "
+    "Couverture, sommaire paginé, les mêmes sections dans le même ordre, annexe des "
     "sources et des fichiers chargés ; graphiques vectoriels, format d'archivage PDF/A. Pour une réunion close, les "
     "chiffres clés sont ceux présentés ce jour-là, suivis des corrections faites depuis.",
-    "**Printed pack (A4 PDF)**: cover, paginated contents, the same sections in the same order, an appendix of sources "
+    "Cover, paginated contents, the same sections in the same order, an appendix of sources "
     "and loaded files; vector charts, PDF/A archival format. For a closed meeting, the key figures are those presented "
     "that day, followed by the corrections made since."))
 if st.button(pick(lang, "PDF (A4)", "PDF (A4)"), key="export_pdf_build", icon=":material/picture_as_pdf:"):
