@@ -148,8 +148,13 @@ def _summary(pack: Pack, s: Session, filters: Filters, tiles: list[overview_view
                  formatting.value(_known(r.plan_value), r.unit, lang=lang, compact=True),
                  formatting.date_short(_known(r.period_end)), pick(lang, *STATUS_WORDS[status])]
                 for r, status in zip(frozen.itertuples(), statuses, strict=True)]
-        table(section, header, rows, widths=[3.2, 1.8, 1.3, 1.3, 1.1, 1.2], align="llrrcl",
+        synthetic = {(t.indicator, t.entity_name): t.is_synthetic for t in tiles}  # the snapshot keeps no such flag
+        demo = [synthetic.get((code, name), False) for code, name in zip(frozen["indicator_code"], frozen["entity_name"],
+                                                                         strict=True)]
+        table(section, header, rows, widths=[3.2, 1.8, 1.3, 1.3, 1.1, 1.2], align="llrrcl", demo=demo,
               status=[[None] * 5 + [status] for status in statuses])
+        if any(demo):
+            pack.demo(section)
         return
     if meeting is not None and meeting["status"] == "closed":
         section.add("text", text=pick(
