@@ -19,10 +19,10 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 import typst
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from smartdash import charts, committee, formatting, importing, models, queries
+from smartdash import charts, committee, formatting, importing, queries
 from smartdash.db import session_scope
 from smartdash.export.images import chart_svg
 from smartdash.export.sections import section_title
@@ -517,16 +517,6 @@ def _meeting_row(s: Session, meeting_id: int | None, as_of: dt.date) -> pd.Serie
     return found.iloc[0]
 
 
-def meeting_snapshot(*, session: Session, meeting_id: int) -> pd.DataFrame:
-    """The key indicators a closed meeting was shown, as frozen when it closed."""
-    sn = models.MeetingSnapshot
-    rows = session.execute(select(sn.indicator_code, sn.label, sn.entity_name, sn.unit, sn.period_end, sn.value,
-                                  sn.plan_value, sn.plan_version, sn.status)
-                           .where(sn.meeting_id == meeting_id).order_by(sn.id)).all()
-    return queries.frame(rows, ["indicator_code", "label", "entity_name", "unit", "period_end", "value", "plan_value",
-                                "plan_version", "status"])
-
-
 def compose(engine: Engine, *, filters: Filters, meeting_id: int | None = None,
             progress: Callable[[float, str], None] | None = None) -> Pack:
     """The dossier's content at `filters.as_of` (a meeting's own as-of date when `meeting_id` is given)."""
@@ -536,7 +526,7 @@ def compose(engine: Engine, *, filters: Filters, meeting_id: int | None = None,
         meeting = _meeting_row(s, meeting_id, filters.as_of)
         if meeting_id is not None:
             filters = Filters(filters.entity, meeting["as_of"], filters.compare, filters.plan_version, lang)
-        frozen = meeting_snapshot(session=s, meeting_id=meeting_id) if (
+        frozen = committee.meeting_snapshot(session=s, meeting_id=meeting_id) if (
             meeting_id is not None and meeting["status"] == "closed") else None
         frozen = frozen if frozen is not None and not frozen.empty else None
         entities = overview_views.tile_entities(session=s, entity=filters.entity)
