@@ -148,6 +148,17 @@ def test_every_sections_key_figures_are_printed_in_french(dossiers, demo_store):
     assert "démo / synthétique" in appendix and "Plan de continuation, novembre 2021" in appendix
 
 
+def test_the_english_pack_prints_english_numbers(dossiers, demo_store):
+    _data, info, pages = dossiers["en"]
+    assert info.titles[:3] == ["Key indicators", "What needs attention", "Equity"]
+    summary = section_text(pages, info, "Key indicators")
+    with session_scope(demo_store.engine) as s:
+        tiles = overview_views.overview_tiles(session=s, filters=Filters(None, END, "previous", "PLAN-2024-06", "en"))
+    for t in tiles:
+        assert plain(formatting.value(t.value, t.unit, lang="en", compact=True)) in summary
+    assert re.search(r"\d\.\d+ M€", summary) and not re.search(r"\d,\d+ M€", summary)
+
+
 def test_synthetic_figures_are_marked_with_a_legend_and_a_footnote(dossiers):
     _data, info, pages = dossiers["fr"]
     summary = section_text(pages, info, "Synthèse des indicateurs clés")

@@ -553,8 +553,14 @@ def compose(engine: Engine, *, filters: Filters, meeting_id: int | None = None,
                            f"Figures as of {as_of_text} · plan {filters.plan_version or '—'}"),
             "page_word": "page",
         }, frozen_meeting=meeting_id if frozen is not None else None)
+        def summary_and_attention() -> None:
+            tiles = overview_views.overview_tiles(session=s, filters=filters)
+            pack.sources |= set(sources_of([t.source for t in tiles]))
+            _summary(pack, s, filters, tiles, frozen, meeting)
+            _attention(pack, overview_views.attention_items(session=s, filters=filters, tiles=tiles))
+
         steps = [
-            (0.05, pick(lang, "Synthèse", "Summary"), None),
+            (0.05, pick(lang, "Synthèse", "Summary"), summary_and_attention),
             (0.2, pick(lang, "Capitaux propres", "Equity"), lambda: _equity(pack, s, filters, entities)),
             (0.35, pick(lang, "Financement", "Funding"), lambda: _funding(pack, s, filters)),
             (0.45, pick(lang, "Exécution du plan", "Plan execution"), lambda: _execution(pack, s, filters, entities)),
@@ -564,15 +570,9 @@ def compose(engine: Engine, *, filters: Filters, meeting_id: int | None = None,
             (0.76, pick(lang, "Notes et décisions", "Notes and decisions"),
              lambda: _notes(pack, s, filters, meeting_id)),
         ]
-        for share, step, build in steps:
+        for share, step, build in steps:  # the deck's order
             report(share, step)
-            if build is None:
-                tiles = overview_views.overview_tiles(session=s, filters=filters)
-                pack.sources |= set(sources_of([t.source for t in tiles]))
-                _summary(pack, s, filters, tiles, frozen, meeting)
-                _attention(pack, overview_views.attention_items(session=s, filters=filters, tiles=tiles))
-            else:
-                build()
+            build()
         if frozen is not None:
             _corrections(pack, s, meeting_id, meeting)
         report(0.8, pick(lang, "Annexe", "Appendix"))
