@@ -138,9 +138,11 @@ def _summary(pack: Pack, s: Session, filters: Filters, tiles: list[overview_view
         version = next((v for v in frozen["plan_version"] if v), filters.plan_version)
         section.add("text", text=pick(
             lang, f"Chiffres tels que présentés à la réunion du {formatting.date_long(meeting['held_on'], lang=lang)} "
-                  f"(figés à sa clôture, plan {version}). Les corrections faites depuis sont listées à la fin du dossier.",
+                  f"(figés à sa clôture, plan {version}). Les corrections faites depuis sont listées à la fin du dossier ; "
+                  "les autres sections sont recalculées à la date des chiffres de la réunion.",
             f"Figures as presented at the meeting of {formatting.date_long(meeting['held_on'], lang=lang)} (frozen "
-            f"when it closed, plan {version}). Corrections made since are listed at the end of the pack."))
+            f"when it closed, plan {version}). Corrections made since are listed at the end of the pack; the other "
+            "sections are computed at the meeting's as-of date."))
         catalogue = queries.indicators(session=s).set_index("code")
         statuses = [x if isinstance(x, str) else None for x in frozen["status"]]
         rows = [[catalogue.loc[r.indicator_code, "label_en"] if lang == "en" and r.indicator_code in catalogue.index
