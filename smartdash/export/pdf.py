@@ -621,7 +621,7 @@ def export_pdf_command(engine: Engine, args, default_lang: str) -> int:
 
     with session_scope(engine) as s:
         as_of = dt.date.fromisoformat(args.as_of) if args.as_of else queries.latest_data_date(session=s)
-        version = args.plan_version or queries.version_in_force(session=s)
+        version = args.plan_version or (queries.version_in_force(session=s, on=as_of) if as_of else None)
         known = set(int(i) for i in queries.meetings(session=s)["id"])
     if as_of is None:
         print("La base ne contient aucune donnée : rien à imprimer.", file=sys.stderr)
