@@ -1,4 +1,4 @@
-"""The board pack: the committee's PowerPoint deck, built from the same figures as the pages."""
+"""The board pack: the committee's PowerPoint deck and its printed A4 PDF, built from the same figures as the pages."""
 
 from smartdash import formatting, ui
 from smartdash.inert import st
@@ -48,3 +48,29 @@ if "export_deck" in st.session_state:
                        file_name=f"comite_{as_of:%Y-%m-%d}_{deck_language}.pptx", key="export_download",
                        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                        icon=":material/download:", on_click="ignore")
+
+st.divider()
+st.subheader(pick(lang, "Dossier imprimé (PDF A4)", "Printed pack (A4 PDF)"))
+st.markdown(pick(
+    lang,
+    "Couverture, sommaire paginé, les mêmes sections dans le même ordre, annexe des "
+    "sources et des fichiers chargés ; graphiques vectoriels, format d'archivage PDF/A. Pour une réunion close, les "
+    "chiffres clés sont ceux présentés ce jour-là, suivis des corrections faites depuis.",
+    "Cover, paginated contents, the same sections in the same order, an appendix of sources "
+    "and loaded files; vector charts, PDF/A archival format. For a closed meeting, the key figures are those presented "
+    "that day, followed by the corrections made since."))
+if st.button(pick(lang, "PDF (A4)", "PDF (A4)"), key="export_pdf_build", icon=":material/picture_as_pdf:"):
+    bar = st.progress(0.0, text=pick(lang, "Préparation du PDF…", "Building the PDF…"))
+    pdf_data, pdf_info = ui.build_pdf(f, deck_lang or lang, meeting, lambda share, step: bar.progress(share, text=step))
+    bar.empty()
+    st.session_state["export_pdf"] = (pdf_data, pdf_info.titles, pdf_info.frozen_meeting, pdf_info.synthetic, f.as_of,
+                                      deck_lang or lang)
+if "export_pdf" in st.session_state:
+    pdf_data, pdf_titles, frozen, synthetic, as_of, pdf_language = st.session_state["export_pdf"]
+    st.success(pick(lang, f"PDF prêt : {len(pdf_titles)} sections, chiffres au {formatting.date_long(as_of, lang=lang)}"
+                          + (" (chiffres clés figés à la réunion)." if frozen else "."),
+                    f"PDF ready: {len(pdf_titles)} sections, figures as of {formatting.date_long(as_of, lang=lang)}"
+                    + (" (key figures frozen at the meeting)." if frozen else ".")))
+    st.download_button(pick(lang, "Télécharger le dossier (PDF)", "Download the pack (PDF)"), pdf_data,
+                       file_name=f"comite_{as_of:%Y-%m-%d}_{pdf_language}.pdf", key="export_pdf_download",
+                       mime="application/pdf", icon=":material/download:", on_click="ignore")

@@ -165,6 +165,10 @@ def cmd_undo(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     if args.kind == "slides":
         return _export_slides(args)
+    if args.kind == "pdf":
+        from smartdash.export.pdf import export_pdf_command
+
+        return export_pdf_command(_engine(), args, load_settings().language)
     from smartdash.importing import export_csv
 
     text = export_csv(_engine(), args.kind)
@@ -516,15 +520,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="exporte le dossier du comité (slides) ou un jeu de données",
                        description="« export slides --out dossier.pptx » écrit le dossier du comité (PowerPoint, "
-                                   "graphiques natifs) ; « export TYPE --out fichier.csv » écrit les lignes d'un jeu de "
+                                   "graphiques natifs) ; « export pdf --out dossier.pdf » l'imprime en A4 (PDF/A) ; "
+                                   "« export TYPE --out fichier.csv » écrit les lignes d'un jeu de "
                                    "données au format d'import (le recharger ne change rien).")
-    p.add_argument("kind", choices=["slides", *sorted(formats.DATASETS)], metavar="slides|TYPE",
-                   help="slides, ou un type de données : " + ", ".join(sorted(formats.DATASETS)))
-    p.add_argument("--out", required=True, help="fichier à écrire (.pptx pour slides, .csv sinon)")
-    p.add_argument("--as-of", help="slides : date des chiffres AAAA-MM-JJ (par défaut : la plus récente)")
-    p.add_argument("--lang", choices=["fr", "en"], help="slides : langue (par défaut : celle de config.toml)")
-    p.add_argument("--entity", help="slides : code d'une entité (par défaut : toutes celles sous plan)")
-    p.add_argument("--plan-version", help="slides : version du plan (par défaut : celle en vigueur à la date --as-of)")
+    p.add_argument("kind", choices=["slides", "pdf", *sorted(formats.DATASETS)], metavar="slides|pdf|TYPE",
+                   help="slides, pdf (dossier A4), ou un type de données : " + ", ".join(sorted(formats.DATASETS)))
+    p.add_argument("--out", required=True, help="fichier à écrire (.pptx pour slides, .pdf pour pdf, .csv sinon)")
+    p.add_argument("--as-of", help="slides, pdf : date des chiffres AAAA-MM-JJ (par défaut : la plus récente)")
+    p.add_argument("--lang", choices=["fr", "en"], help="slides, pdf : langue (par défaut : celle de config.toml)")
+    p.add_argument("--entity", help="slides, pdf : code d'une entité (par défaut : toutes celles sous plan)")
+    p.add_argument("--plan-version", help="slides, pdf : version du plan (par défaut : celle en vigueur à la date --as-of)")
+    p.add_argument("--meeting", type=int, help="pdf : numéro d'une réunion (ses chiffres ; figés si elle est close)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("template", help="écrit un modèle de fichier vide (CSV ou XLSX)",

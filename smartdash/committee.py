@@ -199,6 +199,17 @@ def presented_and_corrected(*, session: Session, meeting_id: int) -> pd.DataFram
                                       "difference"])
 
 
+def meeting_snapshot(*, session: Session, meeting_id: int) -> pd.DataFrame:
+    """The key indicators a closed meeting was shown, as frozen when it closed. Columns: indicator_code, label,
+    entity_name, unit, period_end, value, plan_value, plan_version, status."""
+    sn = models.MeetingSnapshot
+    rows = session.execute(select(sn.indicator_code, sn.label, sn.entity_name, sn.unit, sn.period_end, sn.value,
+                                  sn.plan_value, sn.plan_version, sn.status)
+                           .where(sn.meeting_id == meeting_id).order_by(sn.id)).all()
+    return queries.frame(rows, ["indicator_code", "label", "entity_name", "unit", "period_end", "value", "plan_value",
+                                "plan_version", "status"])
+
+
 # --------------------------------------------------------------------------- the catalogue
 
 

@@ -888,6 +888,17 @@ def build_deck(filters: Filters, lang: str, progress):
                  progress=progress)
 
 
+def build_pdf(filters: Filters, lang: str, meeting_id: int | None, progress):
+    """The printed board pack (A4 PDF) for the sidebar's filters or a meeting, in `lang`; recorded like the deck."""
+    from dataclasses import replace
+
+    from smartdash.export.pdf import build_pdf as build
+
+    actions.record_export(current_user(), store_engine(), "pdf", {"as_of": filters.as_of, "lang": lang,
+                                                                  "meeting": meeting_id})
+    return build(store_engine(), filters=replace(filters, lang=lang), meeting_id=meeting_id, progress=progress)
+
+
 # --------------------------------------------------------------------------- administration
 
 

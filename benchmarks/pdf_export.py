@@ -1,0 +1,51 @@
+"""Printed board pack (A4 PDF) build time on the demo data set (target: 5 s at most). Prints its figures:
+the whole build, and how it splits between the content (views and SVG charts) and Typst's typesetting.
+
+    python benchmarks/pdf_export.py [--runs 3] [--lang fr|en]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pypdf import PdfReader  # noqa: E402
+
+from smartdash import schema  # noqa: E402
+from smartdash.db import make_engine, session_scope  # noqa: E402
+from smartdash.demo import load_demo  # noqa: E402
+from smartdash.export.pdf import compose, render  # noqa: E402
+from smartdash.queries import latest_data_date, version_in_force  # noqa: E402
+from smartdash.views import Filters  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--lang", choices=["fr", "en"], default="fr")
+    args = parser.parse_args()
+    engine = make_engine(f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}")
+    schema.upgrade(engine)
+    load_demo(engine)
+    with session_scope(engine) as s:
+        filters = Filters(None, latest_data_date(session=s), "previous", version_in_force(session=s), args.lang)
+    for run in range(1, args.runs + 1):
+        start = time.perf_counter()
+        pack = compose(engine, filters=filters)
+        composed = time.perf_counter()
+        data = render(pack)
+        done = time.perf_counter()
+        pages = len(PdfReader(io.BytesIO(data)).pages)
+        print(f"run {run}: {pages} pages, {len(pack.charts)} charts, {len(data) / 1024:.0f} KiB, "
+              f"{done - start:.2f} s (content {composed - start:.2f} s, typesetting {done - composed:.2f} s)"
+              + ("  (first run: starts the offline chart renderer)" if run == 1 else ""))
+
+
+if __name__ == "__main__":
+    main()
