@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
+from smartdash import change_log  # noqa: F401 - every session keeps the store's data version
 from smartdash.config import load_settings
 
 
