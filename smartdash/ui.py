@@ -37,7 +37,6 @@ AS_OF_KEY = "filter_as_of"
 COMPARE_KEY = "filter_compare"
 VERSION_KEY = "filter_plan_version"
 IN_FORCE = "__in_force__"  # the plan version choice that follows the as-of date
-CACHE_TTL = 300
 APP_FRAME_KEY = "app_frame_seen"  # this session has run app.py's frame at least once
 ALL = "__all__"
 
@@ -484,25 +483,35 @@ def _next_element() -> int:
     return _tables.count
 
 
-@st.cache_data(ttl=CACHE_TTL, max_entries=512, show_spinner=False)
-def _chart_spec(builder: str, lang: str, args: tuple, kwargs: dict) -> dict:
-    """A chart's Vega-Lite spec, built once per input: Altair's objects cost tens of milliseconds a chart."""
+@cache.by_content(max_entries=512)
+def _chart_specs(builder: str, lang: str, args: tuple, kwargs: dict) -> tuple[dict, dict]:
+    """A chart's Vega-Lite spec (for its downloads) and the same spec with its data already in Arrow, as Streamlit
+    sends it: built once per input (Altair costs tens of milliseconds a chart, Streamlit's conversion of its data
+    a few more at every run)."""
+    from streamlit import dataframe_util
+
     charts.use_language(lang)
-    return getattr(charts, builder)(*args, **kwargs).to_dict(validate=False)
+    spec = getattr(charts, builder)(*args, **kwargs).to_dict(validate=False)
+    datasets = spec.get("datasets") or {}
+    shown = {**spec, "datasets": {name: dataframe_util.convert_anything_to_arrow_bytes(values)
+                                  for name, values in datasets.items()}} if datasets else spec
+    return spec, shown
 
 
 def plot(builder: str, *args, **kwargs) -> None:
     """Draw `charts.<builder>(*args, **kwargs)` (its spec cached), with its PNG and SVG downloads."""
-    chart(_chart_spec(builder, language(), args, kwargs))
+    chart(*_chart_specs(builder, language(), args, kwargs))
 
 
-def chart(c) -> None:
-    """Show a chart (an Altair chart or its spec) with the smartdash theme (not Streamlit's), and offer it as PNG
-    and SVG exactly as shown (rendered offline, only when asked for)."""
+def chart(c, shown: dict | None = None) -> None:
+    """Show a chart (an Altair chart or its spec; `shown`: the same spec with its data already in Arrow) with the
+    smartdash theme (not Streamlit's), and offer it as PNG and SVG exactly as shown (rendered offline, only when
+    asked for)."""
     from smartdash.export.images import chart_png, chart_svg
 
     spec = c if isinstance(c, dict) else c.to_dict(validate=False)
-    st.vega_lite_chart(spec=spec, theme=None, width="stretch")
+    # Streamlit takes the data out of the spec it is given: a copy, so the downloads keep theirs (and the cache its)
+    st.vega_lite_chart(spec=dict(shown or spec), theme=None, width="stretch")
     lang = language()
     title = spec.get("title")
     title = title if isinstance(title, str) and title else "graphique"
@@ -836,11 +845,16 @@ def committee_call(name: str, *args, **kwargs):
     return result
 
 
-def committee_read(name: str, **kwargs):
+@cache.store_read(store_engine)
+def _committee_read(session: Session, name: str, arguments: tuple):
     from smartdash import committee
 
-    with session_scope(store_engine()) as s:
-        return getattr(committee, name)(session=s, **kwargs)
+    return getattr(committee, name)(session=session, **dict(arguments))
+
+
+def committee_read(name: str, **kwargs):
+    """A read of the committee's work (meetings, notes, decisions, the catalogue), cached like the pages' others."""
+    return _committee_read(name, tuple(sorted(kwargs.items())))
 
 
 def indicator_codes() -> list[str]:
