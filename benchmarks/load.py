@@ -192,10 +192,11 @@ async def drive_browser(url: str, sessions: int) -> list[dict]:
 
 
 async def page_bytes(url: str) -> list[tuple[str, int, dict]]:
-    """(page, bytes of its run's messages, bytes by element type) for every page, a session that opened it second."""
+    """(page, bytes of its run's messages, bytes by element type) for every page, opened by an administrator (who
+    may open them all) in a session that had opened another page first."""
     out = []
     async with StreamlitClient(url) as client:
-        await client.login(logins(1)[0], PASSWORD)
+        await client.login("bench", PASSWORD)
         for title in ALL_PAGES:
             await client.open("Dossier du comité" if title == "Vue d'ensemble" else "Vue d'ensemble")
             run = await client.open(title)
