@@ -488,12 +488,12 @@ def _chart_specs(builder: str, lang: str, args: tuple, kwargs: dict) -> tuple[di
     """A chart's Vega-Lite spec (for its downloads) and the same spec with its data already in Arrow, as Streamlit
     sends it: built once per input (Altair costs tens of milliseconds a chart, Streamlit's conversion of its data
     a few more at every run)."""
-    from streamlit import dataframe_util
+    from streamlit.dataframe_util import convert_anything_to_arrow_bytes  # Streamlit's own conversion, not text
 
     charts.use_language(lang)
     spec = getattr(charts, builder)(*args, **kwargs).to_dict(validate=False)
     datasets = spec.get("datasets") or {}
-    shown = {**spec, "datasets": {name: dataframe_util.convert_anything_to_arrow_bytes(values)
+    shown = {**spec, "datasets": {name: convert_anything_to_arrow_bytes(values)
                                   for name, values in datasets.items()}} if datasets else spec
     return spec, shown
 

@@ -10,7 +10,7 @@ from pptx import Presentation
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from smartdash import committee, ui
+from smartdash import committee
 from smartdash import models as m
 from smartdash.auth import CurrentUser, PermissionDenied
 from smartdash.db import session_scope
