@@ -9,8 +9,10 @@ CPU, and the targets. Asserts nothing; talks only to 127.0.0.1, with a bounded n
     python benchmarks/load.py --bytes                    # what each page sends to the browser, in bytes
 
 --scale grows the store with run.py's reduced scale set first, --full with its full one; --postgres URL runs the
-server on a new PostgreSQL database there. The protocol client (stream_client.py) costs the server what a
-browser's session costs it and little CPU of its own: the figures are the server's.
+server on a new PostgreSQL database there; --servers 2 runs two server processes on the one store, each session
+sticking to one of them (the README's production set-up, without a proxy's own cost). The protocol client
+(stream_client.py) costs the server what a browser's session costs it and little CPU of its own: the figures are
+the server's.
 """
 
 from __future__ import annotations
@@ -97,10 +99,11 @@ def seen(run) -> dict:
             "charts": len(run.of_type("vega_lite_chart")), "tables": len(run.of_type("dataframe"))}
 
 
-async def drive_protocol(url: str, sessions: int) -> list[dict]:
+async def drive_protocol(urls: list[str], sessions: int) -> list[dict]:
+    """Session n talks to server n mod len(urls): what a proxy with sticky sessions does, at no cost of its own."""
     barrier = asyncio.Barrier(sessions)
-    return await asyncio.gather(*(protocol_session(url, login, OTHER_PAGES[n % len(OTHER_PAGES)], barrier)
-                                  for n, login in enumerate(logins(sessions))))
+    return await asyncio.gather(*(protocol_session(urls[n % len(urls)], login, OTHER_PAGES[n % len(OTHER_PAGES)],
+                                                   barrier) for n, login in enumerate(logins(sessions))))
 
 
 # --------------------------------------------------------------------------- browser sessions
@@ -176,14 +179,15 @@ async def shown(page) -> dict:
             "tables": await main.get_by_test_id("stDataFrame").count()}
 
 
-async def drive_browser(url: str, sessions: int) -> list[dict]:
+async def drive_browser(urls: list[str], sessions: int) -> list[dict]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         barrier = asyncio.Barrier(sessions)
-        results = await asyncio.gather(*(browser_session(browser, url, login, OTHER_PAGES[n % len(OTHER_PAGES)],
-                                                         barrier) for n, login in enumerate(logins(sessions))))
+        results = await asyncio.gather(*(browser_session(browser, urls[n % len(urls)], login,
+                                                         OTHER_PAGES[n % len(OTHER_PAGES)], barrier)
+                                         for n, login in enumerate(logins(sessions))))
         await browser.close()
     return results
 
@@ -239,10 +243,11 @@ async def warm_up(url: str) -> None:
             await client.open(title)
 
 
-def report(kind: str, results: list[dict], sessions: int, wall: float, cpu: float, rss: float) -> None:
+def report(kind: str, results: list[dict], sessions: int, wall: float, cpu: float, rss: float, servers: int = 1) -> None:
     errors = [(r["login"], e) for r in results for e in r["errors"]]
     ok = [r for r in results if "second" in r]
-    print(f"{kind}: {sessions} sessions at once, {wall:.1f} s in all; sessions with an error: "
+    print(f"{kind}: {sessions} sessions at once on {servers} server process{'es' if servers > 1 else ''}, "
+          f"{wall:.1f} s in all; sessions with an error: "
           f"{len({login for login, _e in errors})}, errors: {len(errors)}")
     for name, key in (("login page", "login_page"), ("overview after login", "overview"), ("second page", "second")):
         times = [r[key] for r in ok if key in r]
@@ -251,7 +256,7 @@ def report(kind: str, results: list[dict], sessions: int, wall: float, cpu: floa
                   f"fastest {min(times):6.2f} s")
     for login, error in errors[:10]:
         print(f"  error ({login}): {error}")
-    print(f"  server: peak RSS (VmHWM) {rss:,.0f} MiB; CPU {cpu:.1f} s during the {wall:.1f} s "
+    print(f"  server{'s' if servers > 1 else ''}: peak RSS (VmHWM) {rss:,.0f} MiB; CPU {cpu:.1f} s during the {wall:.1f} s "
           f"({os.cpu_count()} cores)".replace(",", " "))
     target = TARGETS.get(sessions)
     if target and kind == "protocol":
@@ -293,6 +298,8 @@ def main() -> None:
     parser.add_argument("--scale", action="store_true", help="grow the store with the reduced scale set first")
     parser.add_argument("--full", action="store_true", help="grow it with run.py's full scale set (5,2 M rows)")
     parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL server to create the store on")
+    parser.add_argument("--servers", type=int, default=1, help="server processes on the one store, each session "
+                        "sticking to one of them as behind a proxy with sticky sessions (default 1)")
     args = parser.parse_args()
     if not (args.protocol or args.browser or args.bytes):
         args.protocol = True
@@ -307,12 +314,19 @@ def main() -> None:
         add_scale(engine, years=2, indicators=10, items_per_week=1000, weeks_of_receivables=8)
     for login in logins(max(args.sessions, 1)):
         auth.add_user(engine, login, "viewer", PASSWORD, by="bench")
-    server, url, log = start_server(store_url)
+    if args.postgres is None:
+        from sqlalchemy.engine import make_url
+
+        size = sum(p.stat().st_size for p in Path(make_url(store_url).database).parent.iterdir())
+        print(f"store: SQLite, {size / 2**20:,.0f} MiB on disk".replace(",", " "))
+    servers = [start_server(store_url) for _ in range(args.servers)]
+    pids, urls = [server.pid for server, _url, _log in servers], [url for _server, url, _log in servers]
     try:
-        asyncio.run(warm_up(url))
+        for url in urls:
+            asyncio.run(warm_up(url))
         if args.bytes:
             print("bytes each page sends (its run's websocket messages, uncompressed), by element type:")
-            for title, size, by_type in asyncio.run(page_bytes(url)):
+            for title, size, by_type in asyncio.run(page_bytes(urls[0])):
                 top = sorted(by_type.items(), key=lambda kv: -kv[1])[:4]
                 print(f"  {title:28}{size:>9,} B   ".replace(",", " ")
                       + " · ".join(f"{k} {v:,}".replace(",", " ") for k, v in top))
@@ -320,15 +334,37 @@ def main() -> None:
         for kind, drive in (("protocol", drive_protocol), ("browser", drive_browser)):
             if not getattr(args, kind):
                 continue
-            cpu, start = cpu_seconds(server.pid), time.perf_counter()
-            runs[kind] = asyncio.run(drive(url, args.sessions))
-            report(kind, runs[kind], args.sessions, time.perf_counter() - start, cpu_seconds(server.pid) - cpu,
-                   peak_rss_mib(server.pid))
+            cpu, start = sum(map(cpu_seconds, pids)), time.perf_counter()
+            runs[kind] = asyncio.run(drive(urls, args.sessions))
+            report(kind, runs[kind], args.sessions, time.perf_counter() - start, sum(map(cpu_seconds, pids)) - cpu,
+                   sum(map(peak_rss_mib, pids)), len(pids))
         if len(runs) == 2:
             print("what the protocol sessions saw against what chromium shows:")
             compare(runs["protocol"], runs["browser"])
     finally:
-        stop_server(server, log)
+        for server, _url, log in servers:
+            stop_server(server, log)
+        drop_store(store_url, engine, args.postgres)
+
+
+def drop_store(store_url: str, engine, server_url: str | None) -> None:
+    """The benchmark's store goes when it ends: a temporary SQLite folder, or a PostgreSQL database of its own."""
+    import shutil
+
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from smartdash.db import make_engine
+
+    engine.dispose()
+    if server_url is None:
+        shutil.rmtree(Path(make_url(store_url).database).parent, ignore_errors=True)
+        return
+    admin = make_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        name = make_url(store_url).database
+        conn.execute(text("DROP DATABASE IF EXISTS " + conn.dialect.identifier_preparer.quote(name) + " WITH (FORCE)"))
+    admin.dispose()
 
 
 if __name__ == "__main__":
