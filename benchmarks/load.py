@@ -121,15 +121,15 @@ async def browser_session(browser, url: str, login: str, other: str, start_toget
         await page.get_by_label("Mot de passe").fill(PASSWORD)
         result["login_page"] = time.perf_counter() - started
         await start_together.wait()
-        started = time.perf_counter()
+        started = await page_clock(page)
         await page.get_by_role("button", name="Se connecter").click()
         await page.get_by_text("À surveiller").first.wait_for()
-        result["overview"] = time.perf_counter() - started - await settled(page)
+        result["overview"] = await settled(page, started)
         overview = await shown(page)
-        started = time.perf_counter()
+        started = await page_clock(page)
         await page.get_by_test_id("stSidebarNav").get_by_role("link", name=other, exact=True).click()
         await page.get_by_role("heading", level=1, name=other_heading(other)).wait_for()
-        result["second"] = time.perf_counter() - started - await settled(page)
+        result["second"] = await settled(page, started)
         result["elements"] = {"overview": overview, other: await shown(page)}
         result["errors"] += [await e.inner_text() for e in await page.get_by_test_id("stException").all()]
     except Exception as exc:
@@ -145,36 +145,59 @@ def other_heading(title: str) -> str:
             "Sociétariat": "Sociétariat par bureau", "Effectifs": "Effectifs"}[title]
 
 
-STABLE_MS = 300
+STABLE_MS = 1000
 
 
-async def settled(page) -> float:
-    """Wait until the run is over, every chart is drawn and the page has not changed for STABLE_MS (metrics and
-    tables draw after their containers); return that window, taken off the times reported."""
-    await page.evaluate("""async (stable) => {
+async def page_clock(page) -> float:
+    return await page.evaluate("performance.now()")
+
+
+async def settled(page, since_ms: float) -> float:
+    """Wait until the run is over, every visible chart is drawn and the page has not changed for STABLE_MS (metrics
+    and tables draw after their containers); return the seconds from `since_ms` (the page's clock) to its last
+    change."""
+    last_change = await page.evaluate("""async (stable) => {
         let last = -1, since = performance.now();
-        for (;;) {
+        const started = performance.now();
+        while (performance.now() - started < 60000) {
             await new Promise(r => setTimeout(r, 50));
             const app = document.querySelector('[data-testid="stApp"]');
-            const count = document.getElementsByTagName('*').length;
+            const count = document.getElementsByTagName('*').length
+                + document.querySelectorAll('[data-testid="stMetricValue"]').length * 1000;
             const drawn = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
-                .every(c => c.querySelector('canvas, svg'));
-            if (app.dataset.testScriptState !== 'notRunning' || !drawn || count !== last) {
+                .every(c => c.offsetParent === null || c.querySelector('canvas, svg'));  // hidden tabs draw later
+            const waiting = document.querySelector('[data-testid*="Skeleton"]');  // a lazily loaded part not there yet
+            if (app.dataset.testScriptState !== 'notRunning' || !drawn || waiting || count !== last) {
                 last = count; since = performance.now();
             } else if (performance.now() - since >= stable) {
-                return;
+                return since;
             }
         }
+        return null;
     }""", STABLE_MS)
-    return STABLE_MS / 1000
+    if last_change is None:
+        raise TimeoutError("the page did not settle within 60 s")
+    return (last_change - since_ms) / 1000
 
 
 async def shown(page) -> dict:
+    """What the page shows once it stops changing (read every second, 30 s at most)."""
+    before = await _shown(page)
+    for _ in range(30):
+        await asyncio.sleep(1)
+        now = await _shown(page)
+        if now == before:
+            return now
+        before = now
+    return before
+
+
+async def _shown(page) -> dict:
     main = page.get_by_test_id("stMain")
     headings = [t.strip() for t in await main.locator("[data-testid='stHeading'] :is(h1, h2, h3)").all_inner_texts()]
     labels = await main.get_by_test_id("stMetricLabel").all_inner_texts()
     values = await main.get_by_test_id("stMetricValue").all_inner_texts()
-    return {"headings": headings, "metrics": sorted((a.strip(), b.strip()) for a, b in zip(labels, values, strict=True)),
+    return {"headings": headings, "metrics": sorted((a.strip(), b.strip()) for a, b in zip(labels, values, strict=False)),
             "charts": await main.get_by_test_id("stVegaLiteChart").count(),
             "tables": await main.get_by_test_id("stDataFrame").count()}
 

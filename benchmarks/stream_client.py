@@ -91,8 +91,9 @@ class StreamlitClient:
         await asyncio.to_thread(self._http, "/_stcore/host-config")
         host = self.base.split("//", 1)[1]
         protocols = ["streamlit", self.xsrf] if self.xsrf else ["streamlit"]
+        # no keepalive pings of its own (a browser sends none): a busy server is waited for, as a browser waits
         self.ws = await websockets.connect(f"ws://{host}/_stcore/stream", subprotocols=protocols, origin=self.base,
-                                           additional_headers=self._cookie(), max_size=None,
+                                           additional_headers=self._cookie(), max_size=None, ping_interval=None,
                                            open_timeout=self.timeout)
 
     def _cookie(self) -> dict[str, str]:
