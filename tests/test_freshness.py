@@ -281,7 +281,7 @@ def test_a_load_through_one_server_is_seen_at_once_in_the_other(two_servers):
             before = cash_of_smartfr(await member.login("membre", PASSWORD))
             await director.login("directrice", PASSWORD)
             await director.open("Chargement des données")
-            preview = await director.upload("Fichier CSV ou XLSX", "tresorerie.csv", CASH_FILE.encode())
+            preview = await director.upload("Fichier CSV, XLSX ou FEC", "tresorerie.csv", CASH_FILE.encode())
             loaded = await director.click("Charger ce fichier")
             after = cash_of_smartfr(await member.run())
             await member.open("Chargement des données")  # and an undo through the second is seen in the first
