@@ -151,20 +151,21 @@ def time_views(engine, as_of: dt.date) -> dict[str, float]:
 def time_pages(url: str) -> dict[str, tuple[float, float]]:
     """(cold, warm) seconds per page in AppTest: cold right after the caches are cleared, warm the median of the
     next three runs."""
-    import streamlit as st
     from streamlit.testing.v1 import AppTest
+
+    from smartdash import cache
 
     os.environ["SMARTDASH_DATABASE_URL"] = url
     out = {}
     for page in PAGES:
-        st.cache_data.clear()
+        cache.clear()
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
         at.session_state["auth_login"] = "bench"
         at.session_state["auth_last_seen"] = dt.datetime.now(dt.UTC)
         at.run()
         if page != "overview":
             at.switch_page(f"pages/{page}.py")
-        st.cache_data.clear()
+        cache.clear()
         start = time.perf_counter()
         at.run()
         cold = time.perf_counter() - start

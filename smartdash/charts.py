@@ -160,6 +160,21 @@ def group_origin(data: pd.DataFrame, by: str, lang: str, *, when: str = "all") -
     return [provenance.mark(lang) if flags[g] else provenance.sourced(lang) for g in data[by]]
 
 
+DENSE_POINTS = 120  # a dated series with more distinct dates than this is thinned before it is drawn
+
+
+def thinned(frame: pd.DataFrame, date: str, by: str, *, recent_days: int = 366) -> pd.DataFrame:
+    """The rows of a long dated series worth sending to a chart: every point of its last `recent_days`, and one a
+    month before that (the month's last point of each `by` series). A ten-year weekly line is 520 points a series
+    where about 170 draw the same picture on a chart a page wide; the tables and exports keep every row."""
+    days = pd.to_datetime(frame[date])
+    if days.nunique() <= DENSE_POINTS:
+        return frame
+    recent = days > days.max() - pd.Timedelta(days=recent_days)
+    month_end = days.groupby([frame[by].to_numpy(), days.dt.to_period("M").to_numpy()]).transform("max")
+    return frame[(recent | (days == month_end)).to_numpy()]
+
+
 def _rule(y: float, label: str, colour: str, dash: list[int] | None = None) -> alt.LayerChart:
     """A labelled horizontal reference line (a plan, a threshold, a legal line)."""
     rule = alt.Chart().mark_rule(color=colour, strokeDash=dash or [6, 4], strokeWidth=2).encode(y=alt.datum(y))
@@ -171,10 +186,12 @@ def _rule(y: float, label: str, colour: str, dash: list[int] | None = None) -> a
 def trajectory_chart(series: pd.DataFrame, *, unit: str, title: str, lang: str, y_title: str | None = None,
                      rules: list[tuple[Decimal, str, str]] | None = None) -> alt.LayerChart:
     """Lines over time, one per `series` (actual solid; plan dashed). Input columns: period_end, value,
-    series, dashed (bool). `rules`: (level, label, colour) reference lines such as 0 or half the capital."""
-    data = plot_frame(series, "value", unit, lang)
-    if _has_synthetic(data):  # a line with any generated point is pale; its points say which are
-        data["series_origin"] = group_origin(data, "series", lang, when="any")
+    series, dashed (bool). `rules`: (level, label, colour) reference lines such as 0 or half the capital. A long
+    weekly history is thinned to one point a month before its last year."""
+    data = plot_frame(thinned(series, "period_end", "series"), "value", unit, lang)
+    if _has_synthetic(series):  # a line with any generated point is pale (judged on all its points); its points say which are
+        origin = dict(zip(series["series"], group_origin(series, "series", lang, when="any"), strict=True))
+        data["series_origin"] = [origin[name] for name in data["series"]]
     yearly = bool(len(data)) and all(d.month == 12 and d.day == 31 for d in data["period_end"])
     data["period_end"] = pd.to_datetime(data["period_end"])
     if yearly:  # year-end values read as "2025", not as a point just before 2026
@@ -291,8 +308,9 @@ def horizontal_bars(frame: pd.DataFrame, *, category: str, unit: str, title: str
 
 def stacked_area(frame: pd.DataFrame, *, x: str, colour: str, unit: str, title: str, lang: str,
                  order: list[str]) -> alt.Chart:
-    """Stacked areas of `value` over `x` (dates) per `colour`, stacked in `order`."""
-    data = plot_frame(frame, "value", unit, lang)
+    """Stacked areas of `value` over `x` (dates) per `colour`, stacked in `order`; a long weekly history is thinned
+    to one point a month before its last year."""
+    data = plot_frame(thinned(frame, x, colour), "value", unit, lang)
     data[x] = pd.to_datetime(data[x])
     data["order"] = [order.index(c) for c in data[colour]]
     if _has_synthetic(data):  # an area is one shape per colour: lighter when any of it is synthetic

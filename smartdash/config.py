@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,10 +65,20 @@ def _absolute_sqlite_url(url: str, base: Path) -> str:
 
 
 def load_settings(path: Path | None = None) -> Settings:
-    """Read config.toml (or $SMARTDASH_CONFIG) and apply environment overrides."""
+    """Read config.toml (or $SMARTDASH_CONFIG) and apply environment overrides. A page run asks several times: the
+    file is read again only when it or the environment changed."""
     path = path or Path(os.environ.get(ENV_CONFIG_FILE, CONFIG_FILE))
+    try:
+        stamp = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        stamp = None
+    return _read_settings(path, stamp, os.environ.get(ENV_DATABASE_URL))
+
+
+@lru_cache(maxsize=8)
+def _read_settings(path: Path, stamp: int | None, url_override: str | None) -> Settings:
     raw: dict = {}
-    if path.exists():
+    if stamp is not None:
         with path.open("rb") as fh:
             raw = tomllib.load(fh)
     database = raw.get("database", {})
@@ -77,7 +88,7 @@ def load_settings(path: Path | None = None) -> Settings:
     auth = raw.get("auth", {})
     receivables = raw.get("receivables", {})
     template = export.get("template") or None
-    url = os.environ.get(ENV_DATABASE_URL) or database.get("url", "sqlite:///data/smartdash.db")
+    url = url_override or database.get("url", "sqlite:///data/smartdash.db")
     language = app.get("language", "fr")
     if language not in ("fr", "en"):
         raise ValueError(f"{path}: [app] language must be 'fr' or 'en', not {language!r}")

@@ -36,6 +36,7 @@ from sqlalchemy import Engine, create_engine, event, exc, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from smartdash import change_log  # noqa: F401 - every session keeps the store's data version
 from smartdash.config import load_settings
 
 LOCK_WAIT_SECONDS = 30.0

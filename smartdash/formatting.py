@@ -12,9 +12,11 @@ import datetime as dt
 import math
 import numbers
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
+from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import parse_pattern
 from pandas import NA as _NA
 from pandas import NaT as _NAT
 
@@ -23,8 +25,15 @@ NBSP = "\u00a0"
 MINUS = "\u2212"
 
 
-def _locale(lang: str) -> str:
-    return LOCALES.get(lang, "fr_FR")
+@lru_cache(maxsize=4)
+def _locale(lang: str) -> Locale:
+    """Parsed once: a page formats dozens of figures, and babel parses a locale name at every call."""
+    return Locale.parse(LOCALES.get(lang, "fr_FR"))
+
+
+@lru_cache(maxsize=16)
+def _pattern(places: int):
+    return parse_pattern("#,##0" + ("." + "0" * places if places else ""))
 
 
 def _absent(value) -> bool:
@@ -51,8 +60,7 @@ def number(value: Decimal | int | None, *, lang: str = "fr", places: int = 0) ->
     """`20 077`, `2 297,5`."""
     if _absent(value):
         return "—"
-    pattern = "#,##0" + ("." + "0" * places if places else "")
-    text = format_decimal(_decimal(value), format=pattern, locale=_locale(lang))
+    text = _pattern(places).apply(_decimal(value), _locale(lang))
     if not text.startswith("-"):
         return text
     # −0,04 shown with one decimal is 0,0: a sign in front of zero would say something that is not there

@@ -29,7 +29,7 @@ from sqlalchemy import Date, Engine, case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from smartdash import formats, models, queries
+from smartdash import change_log, formats, models, queries
 from smartdash.db import session_scope, write_scope
 from smartdash.formats import Dataset, FileRefused, ParsedFile, Problem
 from smartdash.formatting import number
@@ -555,6 +555,7 @@ def write_diff(session: Session, diff: Diff, load: models.DataLoad) -> None:
     if diff.inserts:
         # Core executemany on the session's connection: no ORM bookkeeping for rows nobody reads back
         bulk_insert(session.connection(), target.model.__table__, diff.inserts, stamp)
+        change_log.note(session, table)
         if not target.has_load_id:  # fact rows carry their load_id: undo finds what a load inserted by it
             inserted = _existing(session, target, diff.inserts)
             changes += [{"load_id": load.id, "table_name": table, "row_id": r["id"], "action": "insert",

@@ -726,3 +726,15 @@ class StoreInfo(Base):
 
     def __repr__(self) -> str:
         return f"StoreInfo({self.store_id})"
+
+
+class DataChange(Base):
+    """One row per committed write that changes what a page shows: loads, undos, the committee's notes, decisions
+    and snapshots, catalogue and plan-version edits, account changes. Logins and exports write none. The newest id
+    is the store's data version, which the pages' caches are keyed by (see smartdash.change_log)."""
+
+    __tablename__ = "data_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    tables: Mapped[str] = mapped_column(String(255))  # the tables the write changed, for whoever reads the log

@@ -261,6 +261,12 @@ def source_figures(*, session: Session) -> pd.DataFrame:
     return frame(rows, ["code", "document", "location", "label_fr", "label_en", "value", "unit", "note"])
 
 
+def data_version(*, session: Session) -> int:
+    """The store's data version: the id of the newest committed write that changed what a page shows (0: none).
+    One read of a primary key's maximum; see smartdash.change_log."""
+    return session.scalar(select(func.max(m.DataChange.id))) or 0
+
+
 def latest_data_date(*, session: Session) -> dt.date | None:
     """The newest date of any actual figure: the default as-of date."""
     dates = [

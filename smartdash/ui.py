@@ -1,7 +1,7 @@
 """What the pages share: the store's engine, the sidebar filters, cached loaders, small display helpers.
 
-Imports streamlit but needs no running server: AppTest drives it in the tests. Every loader is cached
-with a ttl and keyed by the store's URL; `clear_caches()` is called after a data load.
+Imports streamlit but needs no running server: AppTest drives it in the tests. The loaders are cached per store,
+data version and arguments (smartdash.cache): a write by any process is seen at the next page run.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from collections.abc import Callable
 from contextlib import contextmanager
 
 import pandas as pd
+from sqlalchemy.orm import Session
 
-from smartdash import actions, charts, formats, formatting, i18n, provenance, queries
+from smartdash import actions, cache, charts, formats, formatting, i18n, provenance, queries
 from smartdash.config import load_settings
 from smartdash.db import engine_for, session_scope, store_error
 from smartdash.inert import Md, md, st
@@ -40,7 +41,6 @@ AS_OF_KEY = "filter_as_of"
 COMPARE_KEY = "filter_compare"
 VERSION_KEY = "filter_plan_version"
 IN_FORCE = "__in_force__"  # the plan version choice that follows the as-of date
-CACHE_TTL = 300
 APP_FRAME_KEY = "app_frame_seen"  # this session has run app.py's frame at least once
 ALL = "__all__"
 
@@ -245,47 +245,39 @@ def store_engine():
     return _ready_engine(settings.database_url, settings.load_demo_when_empty)
 
 
-def clear_caches() -> None:
-    """After a data load: every page reads the store again."""
-    st.cache_data.clear()
+def store_changed() -> None:
+    """After this session wrote to the store: what the rest of this run reads comes from the new data version
+    (every other session and process sees it at its next run anyway)."""
+    cache.forget_run_version()
 
 
 # --------------------------------------------------------------------------- cached loaders
 
 
-@st.cache_data(ttl=CACHE_TTL, max_entries=8, show_spinner=False)
-def _reference(_engine, url: str) -> dict:
-    with session_scope(_engine) as s:
-        return {
-            "entities": queries.entities(session=s),
-            "versions": queries.plan_versions(session=s),
-            "latest": queries.latest_data_date(session=s),
-            "receivable_entities": queries.receivable_entities(session=s),
-        }
+@cache.store_read(store_engine, max_entries=8)
+def reference(session: Session) -> dict:
+    return {
+        "entities": queries.entities(session=session),
+        "versions": queries.plan_versions(session=session),
+        "latest": queries.latest_data_date(session=session),
+        "receivable_entities": queries.receivable_entities(session=session),
+    }
 
 
-def reference() -> dict:
-    engine = store_engine()
-    return _reference(engine, str(engine.url))
+@cache.store_read(store_engine)
+def overview(session: Session, filters: Filters):
+    tiles = overview_views.overview_tiles(session=session, filters=filters)
+    return tiles, overview_views.attention_items(session=session, filters=filters, tiles=tiles)
 
 
-@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
-def _overview(_engine, url: str, filters: Filters):
-    with session_scope(_engine) as s:
-        tiles = overview_views.overview_tiles(session=s, filters=filters)
-        return tiles, overview_views.attention_items(session=s, filters=filters, tiles=tiles)
+@cache.store_read(store_engine)
+def equity(session: Session, filters: Filters, entity: str, name: str):
+    return equity_views.equity_view(session=session, filters=filters, entity=entity, entity_name=name)
 
 
-@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
-def _equity(_engine, url: str, filters: Filters, entity: str, name: str):
-    with session_scope(_engine) as s:
-        return equity_views.equity_view(session=s, filters=filters, entity=entity, entity_name=name)
-
-
-@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
-def _funding(_engine, url: str, filters: Filters, definition: OnePlusOneDefinition):
-    with session_scope(_engine) as s:
-        return funding_views.funding_view(session=s, filters=filters, definition=definition)
+@cache.store_read(store_engine)
+def funding(session: Session, filters: Filters, definition: OnePlusOneDefinition):
+    return funding_views.funding_view(session=session, filters=filters, definition=definition)
 
 
 def _plan_adopted_on(session) -> dt.date | None:
@@ -295,82 +287,25 @@ def _plan_adopted_on(session) -> dt.date | None:
     return adopted if adopted is not None and not pd.isna(adopted) else None
 
 
-@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
-def _headcount(_engine, url: str, filters: Filters, entities: tuple[str, ...]):
-    with session_scope(_engine) as s:
-        return people_views.headcount_view(session=s, filters=filters, entities=list(entities),
-                                           plan_adopted_on=_plan_adopted_on(s))
+@cache.store_read(store_engine)
+def headcount(session: Session, filters: Filters, entities: list[str]):
+    return people_views.headcount_view(session=session, filters=filters, entities=list(entities),
+                                       plan_adopted_on=_plan_adopted_on(session))
 
 
-@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
-def _membership(_engine, url: str, filters: Filters):
-    with session_scope(_engine) as s:
-        return people_views.membership_view(session=s, filters=filters)
+@cache.store_read(store_engine)
+def membership(session: Session, filters: Filters):
+    return people_views.membership_view(session=session, filters=filters)
 
 
-@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
-def _receivables(_engine, url: str, entity: str, as_of: dt.date, lang: str):
-    with session_scope(_engine) as s:
-        return receivables_views.receivables_view(session=s, entity=entity, as_of=as_of, lang=lang)
+@cache.store_read(store_engine)
+def receivables(session: Session, entity: str, as_of: dt.date, lang: str):
+    return receivables_views.receivables_view(session=session, entity=entity, as_of=as_of, lang=lang)
 
 
-@st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner=False)
-def _largest_overdue(_engine, url: str, entity: str, as_of: dt.date):
-    with session_scope(_engine) as s:
-        return queries.largest_overdue_clients(session=s, entity=entity, as_of=as_of)
-
-
-@st.cache_data(ttl=CACHE_TTL, max_entries=8, show_spinner=False)
-def _versions(_engine, url: str):
-    with session_scope(_engine) as s:
-        return versions_views.versions_view(session=s)
-
-
-def versions():
-    e = store_engine()
-    return _versions(e, str(e.url))
-
-
-@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
-def _execution(_engine, url: str, filters: Filters, entity: str, name: str):
-    with session_scope(_engine) as s:
-        return execution_views.execution_view(session=s, filters=filters, entity=entity, entity_name=name,
-                                              plan_adopted_on=_plan_adopted_on(s))
-
-
-def execution(filters: Filters, entity: str, name: str):
-    e = store_engine()
-    return _execution(e, str(e.url), filters, entity, name)
-
-
-def overview(filters: Filters):
-    e = store_engine()
-    return _overview(e, str(e.url), filters)
-
-
-def equity(filters: Filters, entity: str, name: str):
-    e = store_engine()
-    return _equity(e, str(e.url), filters, entity, name)
-
-
-def funding(filters: Filters, definition: OnePlusOneDefinition):
-    e = store_engine()
-    return _funding(e, str(e.url), filters, definition)
-
-
-def headcount(filters: Filters, entities: list[str]):
-    e = store_engine()
-    return _headcount(e, str(e.url), filters, tuple(entities))
-
-
-def membership(filters: Filters):
-    e = store_engine()
-    return _membership(e, str(e.url), filters)
-
-
-def receivables(entity: str, as_of: dt.date, lang: str):
-    e = store_engine()
-    return _receivables(e, str(e.url), entity, as_of, lang)
+@cache.store_read(store_engine, max_entries=32)
+def _largest_overdue(session: Session, entity: str, as_of: dt.date):
+    return queries.largest_overdue_clients(session=session, entity=entity, as_of=as_of)
 
 
 def largest_overdue_clients(entity: str, as_of: dt.date) -> pd.DataFrame:
@@ -378,8 +313,18 @@ def largest_overdue_clients(entity: str, as_of: dt.date) -> pd.DataFrame:
     from smartdash.auth import require
 
     require(current_user(), "see_clients")
-    e = store_engine()
-    return _largest_overdue(e, str(e.url), entity, as_of)
+    return _largest_overdue(entity, as_of)
+
+
+@cache.store_read(store_engine, max_entries=8)
+def versions(session: Session):
+    return versions_views.versions_view(session=session)
+
+
+@cache.store_read(store_engine)
+def execution(session: Session, filters: Filters, entity: str, name: str):
+    return execution_views.execution_view(session=session, filters=filters, entity=entity, entity_name=name,
+                                          plan_adopted_on=_plan_adopted_on(session))
 
 
 # --------------------------------------------------------------------------- sidebar and filters
@@ -575,25 +520,35 @@ def _next_element() -> int:
     return _tables.count
 
 
-@st.cache_data(ttl=CACHE_TTL, max_entries=512, show_spinner=False)
-def _chart_spec(builder: str, lang: str, args: tuple, kwargs: dict) -> dict:
-    """A chart's Vega-Lite spec, built once per input: Altair's objects cost tens of milliseconds a chart."""
+@cache.by_content(max_entries=512)
+def _chart_specs(builder: str, lang: str, args: tuple, kwargs: dict) -> tuple[dict, dict]:
+    """A chart's Vega-Lite spec (for its downloads) and the same spec with its data already in Arrow, as Streamlit
+    sends it: built once per input (Altair costs tens of milliseconds a chart, Streamlit's conversion of its data
+    a few more at every run)."""
+    from streamlit.dataframe_util import convert_anything_to_arrow_bytes  # Streamlit's own conversion, not text
+
     charts.use_language(lang)
-    return getattr(charts, builder)(*args, **kwargs).to_dict(validate=False)
+    spec = getattr(charts, builder)(*args, **kwargs).to_dict(validate=False)
+    datasets = spec.get("datasets") or {}
+    shown = {**spec, "datasets": {name: convert_anything_to_arrow_bytes(values)
+                                  for name, values in datasets.items()}} if datasets else spec
+    return spec, shown
 
 
 def plot(builder: str, *args, **kwargs) -> None:
     """Draw `charts.<builder>(*args, **kwargs)` (its spec cached), with its PNG and SVG downloads."""
-    chart(_chart_spec(builder, language(), args, kwargs))
+    chart(*_chart_specs(builder, language(), args, kwargs))
 
 
-def chart(c) -> None:
-    """Show a chart (an Altair chart or its spec) with the smartdash theme (not Streamlit's), and offer it as PNG
-    and SVG exactly as shown (rendered offline, only when asked for)."""
+def chart(c, shown: dict | None = None) -> None:
+    """Show a chart (an Altair chart or its spec; `shown`: the same spec with its data already in Arrow) with the
+    smartdash theme (not Streamlit's), and offer it as PNG and SVG exactly as shown (rendered offline, only when
+    asked for)."""
     from smartdash.export.images import chart_png, chart_svg
 
     spec = c if isinstance(c, dict) else c.to_dict(validate=False)
-    st.vega_lite_chart(spec=spec, theme=None, width="stretch")
+    # Streamlit takes the data out of the spec it is given: a copy, so the downloads keep theirs (and the cache its)
+    st.vega_lite_chart(spec=dict(shown or spec), theme=None, width="stretch")
     lang = language()
     title = spec.get("title")
     title = title if isinstance(title, str) and title else "graphique"
@@ -742,13 +697,13 @@ def import_upload(name: str, data: bytes, kind: str | None, entity: str | None =
     [result] = actions.import_files(current_user(), store_engine(), [(name, data)], kind=kind,
                                     max_file_mb=settings.import_max_file_mb, max_rows=settings.import_max_rows,
                                     entity=entity, allow_large_removal=allow_large_removal)
-    clear_caches()
+    store_changed()
     return result
 
 
 def undo(load_id: int) -> int:
     count = actions.undo_load(current_user(), store_engine(), load_id)
-    clear_caches()
+    store_changed()
     return count
 
 
@@ -936,15 +891,20 @@ def committee_call(name: str, *args, **kwargs):
     from smartdash import committee
 
     result = getattr(committee, name)(current_user(), store_engine(), *args, **kwargs)
-    clear_caches()
+    store_changed()
     return result
 
 
-def committee_read(name: str, **kwargs):
+@cache.store_read(store_engine)
+def _committee_read(session: Session, name: str, arguments: tuple):
     from smartdash import committee
 
-    with session_scope(store_engine()) as s:
-        return getattr(committee, name)(session=s, **kwargs)
+    return getattr(committee, name)(session=session, **dict(arguments))
+
+
+def committee_read(name: str, **kwargs):
+    """A read of the committee's work (meetings, notes, decisions, the catalogue), cached like the pages' others."""
+    return _committee_read(name, tuple(sorted(kwargs.items())))
 
 
 def indicator_codes() -> list[str]:
