@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from smartdash import auth, formats, importing, models, queries
 from smartdash.auth import CurrentUser, require
-from smartdash.db import session_scope
+from smartdash.db import write_scope
 from smartdash.views import Filters
 from smartdash.views import overview as overview_views
 
@@ -92,7 +92,7 @@ def add_meeting(user: CurrentUser | None, engine: Engine, *, held_on: dt.date, a
     require(user, "notes")
     if as_of > held_on:
         raise CommitteeError("une date des chiffres antérieure ou égale à la date de la réunion")
-    with session_scope(engine) as session:
+    with write_scope(engine) as session:
         if session.scalar(select(models.Meeting.id).where(models.Meeting.held_on == held_on)):
             raise CommitteeError(f"une date libre (une réunion existe déjà le {held_on:%d/%m/%Y})")
         meeting = models.Meeting(held_on=held_on, as_of=as_of, title=title.strip() or "Comité", status="planned",
@@ -108,7 +108,7 @@ def add_note(user: CurrentUser | None, engine: Engine, meeting_id: int, text: st
     require(user, "notes")
     if not text.strip():
         raise CommitteeError("un texte non vide")
-    with session_scope(engine) as session:
+    with write_scope(engine) as session:
         meeting = _meeting(session, meeting_id)
         if meeting.status == "closed":
             raise CommitteeError("une réunion non close (ses notes sont figées)")
@@ -123,7 +123,7 @@ def add_decision(user: CurrentUser | None, engine: Engine, meeting_id: int, text
     require(user, "notes")
     if not text.strip() or not owner.strip():
         raise CommitteeError("un texte et un responsable")
-    with session_scope(engine) as session:
+    with write_scope(engine) as session:
         _meeting(session, meeting_id)
         session.add(models.Decision(meeting_id=meeting_id, indicator_id=_id_of(session, models.Indicator, indicator),
                                     text=text.strip(), owner=owner.strip(), due_date=due_date, status="open",
@@ -135,7 +135,7 @@ def close_decision(user: CurrentUser | None, engine: Engine, decision_id: int, s
     require(user, "notes")
     if status not in ("done", "cancelled"):
         raise CommitteeError("un état « done » ou « cancelled »")
-    with session_scope(engine) as session:
+    with write_scope(engine) as session:
         decision = session.get(models.Decision, decision_id)
         if decision is None or decision.status != "open":
             raise CommitteeError("une décision ouverte")
@@ -147,7 +147,7 @@ def close_meeting(user: CurrentUser | None, engine: Engine, meeting_id: int) -> 
     """Close a meeting and keep what it showed: the key indicators at its as-of date against the plan in force.
     Returns the number of figures frozen."""
     require(user, "notes")
-    with session_scope(engine) as session:
+    with write_scope(engine) as session:
         meeting = _meeting(session, meeting_id)
         if meeting.status == "closed":
             raise CommitteeError("une réunion non close (elle l'est déjà)")
@@ -171,7 +171,7 @@ def _freeze(session: Session, meeting: models.Meeting, by: str) -> int:
 
 def freeze_latest_closed_meeting(engine: Engine, *, by: str) -> int:
     """Give the most recent closed meeting its snapshot when it has none (the demo's meetings arrive closed)."""
-    with session_scope(engine) as session:
+    with write_scope(engine) as session:
         meeting = session.scalar(select(models.Meeting).where(models.Meeting.status == "closed")
                                  .order_by(models.Meeting.held_on.desc()).limit(1))
         if meeting is None or session.scalar(select(models.MeetingSnapshot.id)
