@@ -1,12 +1,12 @@
 """smartdash's entry point: page config, login gate, navigation, shared sidebar. Nothing else."""
 
-from smartdash import ui
 from smartdash.inert import st
+from smartdash.web import failures, filters, registry, session
 
 st.set_page_config(page_title="smartdash", page_icon=":material/monitoring:", layout="wide")
-with ui.failures_told(routed=False):
-    user = ui.login_gate()
-    lang = ui.sidebar()
-    page = st.navigation(ui.navigation_pages(lang, user), expanded=True)
-with ui.failures_told(routed=True):
+with failures.told(routed=False):
+    user = session.login_gate()
+    lang = filters.sidebar()
+    page = st.navigation(registry.navigation_pages(lang, user), expanded=True)
+with failures.told(routed=True):
     page.run()

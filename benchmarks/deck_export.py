@@ -1,6 +1,6 @@
 """Board-pack build time on the demo data set (target: a 12-slide deck in 5 s at most). Prints its figures.
 
-    python benchmarks/deck_export.py [--runs 3]
+python benchmarks/deck_export.py [--runs 3]
 """
 
 from __future__ import annotations
@@ -38,8 +38,10 @@ def main() -> None:
         start = time.perf_counter()
         data, info = build_deck(engine, filters=filters)
         elapsed = time.perf_counter() - start
-        print(f"run {run}: {len(info.titles)} slides, {len(data) / 1024:.0f} KiB, {elapsed:.2f} s"
-              + ("  (first run: starts the offline chart renderer)" if run == 1 else ""))
+        print(
+            f"run {run}: {len(info.titles)} slides, {len(data) / 1024:.0f} KiB, {elapsed:.2f} s"
+            + ("  (first run: starts the offline chart renderer)" if run == 1 else "")
+        )
 
 
 if __name__ == "__main__":

@@ -54,9 +54,14 @@ def fresh_store(url: str | None) -> str:
         store = url.rsplit("/", 1)[0] + "/" + name
     engine = make_engine(store)
     schema.upgrade(engine)
-    import_files(engine, [(demo_file_name(k), (DEMO_DIR / demo_file_name(k)).read_bytes())
-                          for k in ("entities", "offices", "indicators", "plan_versions", "instruments")],
-                 loaded_by="bench")
+    import_files(
+        engine,
+        [
+            (demo_file_name(k), (DEMO_DIR / demo_file_name(k)).read_bytes())
+            for k in ("entities", "offices", "indicators", "plan_versions", "instruments")
+        ],
+        loaded_by="bench",
+    )
     engine.dispose()
     return store
 
@@ -76,9 +81,14 @@ def run(store: str, path: Path, *extra: str) -> tuple[float, float, str]:
     """`python -m smartdash import` in its own process: wall seconds, peak RSS in MiB, what it printed."""
     env = dict(os.environ, SMARTDASH_DATABASE_URL=store)
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "smartdash", "import", str(path), "--entity", "SMARTFR",
-                                "--user", "bench", *extra], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "smartdash", "import", str(path), "--entity", "SMARTFR", "--user", "bench", *extra],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     output = process.stdout.read()
     _pid, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
@@ -98,8 +108,10 @@ def main() -> None:
     path = Path(args.keep) if args.keep else Path(tempfile.mkdtemp()) / NAME
     start = time.perf_counter()
     write_fec(path, args.lines)
-    print(f"{path.name}: {args.lines} lines, {path.stat().st_size / 2**20:.1f} MiB, generated in "
-          f"{time.perf_counter() - start:.1f} s")
+    print(
+        f"{path.name}: {args.lines} lines, {path.stat().st_size / 2**20:.1f} MiB, generated in "
+        f"{time.perf_counter() - start:.1f} s"
+    )
     label = "PostgreSQL" if args.postgres else "SQLite"
     for i in range(args.repeat):
         store = fresh_store(args.postgres)
@@ -108,8 +120,10 @@ def main() -> None:
             seconds, rss, output = run(store, path)
         finally:
             drop_store(args.postgres, store)
-        print(f"run {i + 1} ({label}): import {seconds:.1f} s, peak RSS {rss:.0f} MiB "
-              f"(preview --dry-run: {dry:.1f} s, {dry_rss:.0f} MiB) — target ≤ 20 s, ≤ 500 MiB")
+        print(
+            f"run {i + 1} ({label}): import {seconds:.1f} s, peak RSS {rss:.0f} MiB "
+            f"(preview --dry-run: {dry:.1f} s, {dry_rss:.0f} MiB) — target ≤ 20 s, ≤ 500 MiB"
+        )
         print("  " + output.splitlines()[-1][:300])
     if not args.keep:
         path.unlink()

@@ -38,8 +38,10 @@ def receivables_file(rows: int, seed: int = 7) -> bytes:
         due = as_of - dt.timedelta(days=rng.randint(-60, 400))
         invoice = due - dt.timedelta(days=30)
         amount = f"{rng.randint(100, 5_000_000) / 100:,.2f}".replace(",", "\u00a0").replace(".", ",")
-        lines.append(f"{as_of:%d/%m/%Y};SMARTCOOP;{rng.choice(offices)};Client {rng.randint(1, 30000)};"
-                     f"F{i:07d};{invoice:%d/%m/%Y};{due:%d/%m/%Y};{amount} €")
+        lines.append(
+            f"{as_of:%d/%m/%Y};SMARTCOOP;{rng.choice(offices)};Client {rng.randint(1, 30000)};"
+            f"F{i:07d};{invoice:%d/%m/%Y};{due:%d/%m/%Y};{amount} €"
+        )
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -55,8 +57,10 @@ def fresh_engine(url: str | None):
             conn.execute(text("CREATE DATABASE " + conn.dialect.identifier_preparer.quote(name)))
         engine = make_engine(url.rsplit("/", 1)[0] + "/" + name)
     schema.upgrade(engine)
-    reference = [(demo_file_name(k), (DEMO_DIR / demo_file_name(k)).read_bytes())
-                 for k in ("entities", "offices", "indicators", "plan_versions", "instruments")]
+    reference = [
+        (demo_file_name(k), (DEMO_DIR / demo_file_name(k)).read_bytes())
+        for k in ("entities", "offices", "indicators", "plan_versions", "instruments")
+    ]
     import_files(engine, reference, loaded_by="bench")
     return engine
 
@@ -74,17 +78,27 @@ def measure(url: str | None, rows: int, repeat: int) -> None:
             formats.parse_file("creances.csv", data)
         parse_runs.append(time.perf_counter() - start)
         start = time.perf_counter()
-        [result] = import_files(engine, [("creances.csv", data)], loaded_by="bench", max_rows=rows + 1,
-                                max_file_mb=500)
+        [result] = import_files(engine, [("creances.csv", data)], loaded_by="bench", max_rows=rows + 1, max_file_mb=500)
         import_runs.append(time.perf_counter() - start)
         assert result.inserted == rows
         engine.dispose()
         gc.collect()  # the next run starts from a clean heap, as a load in a long-running server would
     bare_engine = fresh_engine(url)
     parsed = formats.parse_file("creances.csv", data)
-    records = [{"as_of": r["date_situation"], "entity_id": 4, "office_id": None, "client": r["client"],
-                "invoice_no": r["facture"], "invoice_date": r["date_facture"], "due_date": r["date_echeance"],
-                "amount_open": Decimal(r["montant_du"]), "is_synthetic": False} for r in parsed.rows]
+    records = [
+        {
+            "as_of": r["date_situation"],
+            "entity_id": 4,
+            "office_id": None,
+            "client": r["client"],
+            "invoice_no": r["facture"],
+            "invoice_date": r["date_facture"],
+            "due_date": r["date_echeance"],
+            "amount_open": Decimal(r["montant_du"]),
+            "is_synthetic": False,
+        }
+        for r in parsed.rows
+    ]
     start = time.perf_counter()
     with bare_engine.begin() as conn:
         conn.execute(insert(models.ReceivableItem), records)
@@ -92,8 +106,7 @@ def measure(url: str | None, rows: int, repeat: int) -> None:
     parse_s, full_s = statistics.median(parse_runs), statistics.median(import_runs)
     print(f"{label}: {rows} rows, {len(data) / 1e6:.1f} MB, {repeat} runs")
     print(f"  parse only            {parse_s:6.2f} s  {rows / parse_s:9.0f} rows/s  (median)")
-    print(f"  full import           {full_s:6.2f} s  {rows / full_s:9.0f} rows/s  (median; parse, validate, upsert, "
-          f"ageing)")
+    print(f"  full import           {full_s:6.2f} s  {rows / full_s:9.0f} rows/s  (median; parse, validate, upsert, ageing)")
     print("  full import, each run " + " ".join(f"{rows / s:.0f}" for s in import_runs) + " rows/s")
     print(f"  bare executemany      {bare_s:6.2f} s  {rows / bare_s:9.0f} rows/s  (SQLAlchemy insert, one run)")
     print(f"  import / bare         {full_s / bare_s:6.2f} x")

@@ -36,11 +36,26 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from stream_client import StreamlitClient  # noqa: E402
 
 PASSWORD = "mot de passe du banc d'essai"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
 OTHER_PAGES = ["Capitaux propres", "Financement 1+1", "Créances", "Exécution du plan", "Sociétariat", "Effectifs"]
-ALL_PAGES = ["Vue d'ensemble", *OTHER_PAGES, "Versions du plan", "Réunions et décisions", "Catalogue des indicateurs",
-             "Dossier du comité", "Chargement des données", "Administration"]
+ALL_PAGES = [
+    "Vue d'ensemble",
+    *OTHER_PAGES,
+    "Versions du plan",
+    "Réunions et décisions",
+    "Catalogue des indicateurs",
+    "Dossier du comité",
+    "Chargement des données",
+    "Administration",
+]
 TARGETS = {20: (3.0, 1.5 * 1024), 50: (8.0, None)}  # sessions: (overview after login, s; server RSS, MiB)
 
 
@@ -91,19 +106,27 @@ async def protocol_session(url: str, login: str, other: str, start_together: asy
 
 def seen(run) -> dict:
     """What a reader sees of a page, comparable with what the browser shows: headings, metrics, counts of elements."""
+
     def plain(text: str) -> str:
         return text.replace("\\", "")  # markdown escapes do not show
 
-    return {"headings": [plain(h) for h in run.headings()],
-            "metrics": sorted((plain(m.label), m.body) for m in run.of_type("metric")),  # columns reorder them
-            "charts": len(run.of_type("vega_lite_chart")), "tables": len(run.of_type("dataframe"))}
+    return {
+        "headings": [plain(h) for h in run.headings()],
+        "metrics": sorted((plain(m.label), m.body) for m in run.of_type("metric")),  # columns reorder them
+        "charts": len(run.of_type("vega_lite_chart")),
+        "tables": len(run.of_type("dataframe")),
+    }
 
 
 async def drive_protocol(urls: list[str], sessions: int) -> list[dict]:
     """Session n talks to server n mod len(urls): what a proxy with sticky sessions does, at no cost of its own."""
     barrier = asyncio.Barrier(sessions)
-    return await asyncio.gather(*(protocol_session(urls[n % len(urls)], login, OTHER_PAGES[n % len(OTHER_PAGES)],
-                                                   barrier) for n, login in enumerate(logins(sessions))))
+    return await asyncio.gather(
+        *(
+            protocol_session(urls[n % len(urls)], login, OTHER_PAGES[n % len(OTHER_PAGES)], barrier)
+            for n, login in enumerate(logins(sessions))
+        )
+    )
 
 
 # --------------------------------------------------------------------------- browser sessions
@@ -140,9 +163,14 @@ async def browser_session(browser, url: str, login: str, other: str, start_toget
 
 
 def other_heading(title: str) -> str:
-    return {"Capitaux propres": "Trajectoire des capitaux propres", "Financement 1+1": "Financement et règle du 1+1",
-            "Créances": "Créances clients", "Exécution du plan": "Exécution du plan",
-            "Sociétariat": "Sociétariat par bureau", "Effectifs": "Effectifs"}[title]
+    return {
+        "Capitaux propres": "Trajectoire des capitaux propres",
+        "Financement 1+1": "Financement et règle du 1+1",
+        "Créances": "Créances clients",
+        "Exécution du plan": "Exécution du plan",
+        "Sociétariat": "Sociétariat par bureau",
+        "Effectifs": "Effectifs",
+    }[title]
 
 
 STABLE_MS = 1000
@@ -156,7 +184,8 @@ async def settled(page, since_ms: float) -> float:
     """Wait until the run is over, every visible chart is drawn and the page has not changed for STABLE_MS (metrics
     and tables draw after their containers); return the seconds from `since_ms` (the page's clock) to its last
     change."""
-    last_change = await page.evaluate("""async (stable) => {
+    last_change = await page.evaluate(
+        """async (stable) => {
         let last = -1, since = performance.now();
         const started = performance.now();
         while (performance.now() - started < 60000) {
@@ -174,7 +203,9 @@ async def settled(page, since_ms: float) -> float:
             }
         }
         return null;
-    }""", STABLE_MS)
+    }""",
+        STABLE_MS,
+    )
     if last_change is None:
         raise TimeoutError("the page did not settle within 60 s")
     return (last_change - since_ms) / 1000
@@ -197,9 +228,12 @@ async def _shown(page) -> dict:
     headings = [t.strip() for t in await main.locator("[data-testid='stHeading'] :is(h1, h2, h3)").all_inner_texts()]
     labels = await main.get_by_test_id("stMetricLabel").all_inner_texts()
     values = await main.get_by_test_id("stMetricValue").all_inner_texts()
-    return {"headings": headings, "metrics": sorted((a.strip(), b.strip()) for a, b in zip(labels, values, strict=False)),
-            "charts": await main.get_by_test_id("stVegaLiteChart").count(),
-            "tables": await main.get_by_test_id("stDataFrame").count()}
+    return {
+        "headings": headings,
+        "metrics": sorted((a.strip(), b.strip()) for a, b in zip(labels, values, strict=False)),
+        "charts": await main.get_by_test_id("stVegaLiteChart").count(),
+        "tables": await main.get_by_test_id("stDataFrame").count(),
+    }
 
 
 async def drive_browser(urls: list[str], sessions: int) -> list[dict]:
@@ -208,9 +242,12 @@ async def drive_browser(urls: list[str], sessions: int) -> list[dict]:
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         barrier = asyncio.Barrier(sessions)
-        results = await asyncio.gather(*(browser_session(browser, urls[n % len(urls)], login,
-                                                         OTHER_PAGES[n % len(OTHER_PAGES)], barrier)
-                                         for n, login in enumerate(logins(sessions))))
+        results = await asyncio.gather(
+            *(
+                browser_session(browser, urls[n % len(urls)], login, OTHER_PAGES[n % len(OTHER_PAGES)], barrier)
+                for n, login in enumerate(logins(sessions))
+            )
+        )
         await browser.close()
     return results
 
@@ -240,8 +277,13 @@ def start_server(store_url: str) -> tuple[subprocess.Popen, str, object]:
         port = s.getsockname()[1]
     env = dict(os.environ, SMARTDASH_DATABASE_URL=store_url)
     log = open(Path(tempfile.mkdtemp()) / "server.log", "w")  # noqa: SIM115 - closed by stop_server
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                               "--server.headless", "true"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(120):
         try:
@@ -269,30 +311,38 @@ async def warm_up(url: str) -> None:
 def report(kind: str, results: list[dict], sessions: int, wall: float, cpu: float, rss: float, servers: int = 1) -> None:
     errors = [(r["login"], e) for r in results for e in r["errors"]]
     ok = [r for r in results if "second" in r]
-    print(f"{kind}: {sessions} sessions at once on {servers} server process{'es' if servers > 1 else ''}, "
-          f"{wall:.1f} s in all; sessions with an error: "
-          f"{len({login for login, _e in errors})}, errors: {len(errors)}")
+    print(
+        f"{kind}: {sessions} sessions at once on {servers} server process{'es' if servers > 1 else ''}, "
+        f"{wall:.1f} s in all; sessions with an error: "
+        f"{len({login for login, _e in errors})}, errors: {len(errors)}"
+    )
     for name, key in (("login page", "login_page"), ("overview after login", "overview"), ("second page", "second")):
         times = [r[key] for r in ok if key in r]
         if times:
-            print(f"  {name:22}slowest {max(times):6.2f} s · median {statistics.median(times):6.2f} s · "
-                  f"fastest {min(times):6.2f} s")
+            print(
+                f"  {name:22}slowest {max(times):6.2f} s · median {statistics.median(times):6.2f} s · fastest {min(times):6.2f} s"
+            )
     for login, error in errors[:10]:
         print(f"  error ({login}): {error}")
-    print(f"  server{'s' if servers > 1 else ''}: peak RSS (VmHWM) {rss:,.0f} MiB; CPU {cpu:.1f} s during the {wall:.1f} s "
-          f"({os.cpu_count()} cores)".replace(",", " "))
+    print(
+        f"  server{'s' if servers > 1 else ''}: peak RSS (VmHWM) {rss:,.0f} MiB; CPU {cpu:.1f} s during the {wall:.1f} s "
+        f"({os.cpu_count()} cores)".replace(",", " ")
+    )
     target = TARGETS.get(sessions)
     if target and kind == "protocol":
         limit, rss_limit = target
         slowest = max((r["overview"] for r in ok), default=float("inf"))
         met = slowest <= limit and not errors and (rss_limit is None or rss <= rss_limit)
-        print(f"  target for {sessions} sessions: overview ≤ {limit:g} s after login, 0 errors"
-              + (f", RSS ≤ {rss_limit / 1024:g} GiB" if rss_limit else "")
-              + f" — {'met' if met else 'NOT met'} (slowest {slowest:.2f} s, {len(errors)} errors, {rss:.0f} MiB)")
+        print(
+            f"  target for {sessions} sessions: overview ≤ {limit:g} s after login, 0 errors"
+            + (f", RSS ≤ {rss_limit / 1024:g} GiB" if rss_limit else "")
+            + f" — {'met' if met else 'NOT met'} (slowest {slowest:.2f} s, {len(errors)} errors, {rss:.0f} MiB)"
+        )
 
 
 def compare(protocol: list[dict], browser: list[dict]) -> None:
     """Whether the protocol sessions saw what the browser sessions show, page by page."""
+
     def by_page(results):
         pages = {}
         for r in results:
@@ -305,8 +355,7 @@ def compare(protocol: list[dict], browser: list[dict]) -> None:
         a, b = mine[page], theirs[page]
         same = {key: a[key] == b[key] for key in a}
         sizes = {key: len(value) if isinstance(value, list) else value for key, value in a.items()}
-        print(f"  {page}: " + ", ".join(f"{key} {'same' if ok else 'DIFFERENT'} ({sizes[key]})"
-                                        for key, ok in same.items()))
+        print(f"  {page}: " + ", ".join(f"{key} {'same' if ok else 'DIFFERENT'} ({sizes[key]})" for key, ok in same.items()))
         for key, ok in same.items():
             if not ok:
                 print(f"    protocol {key}: {a[key]}\n    browser  {key}: {b[key]}")
@@ -321,8 +370,13 @@ def main() -> None:
     parser.add_argument("--scale", action="store_true", help="grow the store with the reduced scale set first")
     parser.add_argument("--full", action="store_true", help="grow it with run.py's full scale set (5,2 M rows)")
     parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL server to create the store on")
-    parser.add_argument("--servers", type=int, default=1, help="server processes on the one store, each session "
-                        "sticking to one of them as behind a proxy with sticky sessions (default 1)")
+    parser.add_argument(
+        "--servers",
+        type=int,
+        default=1,
+        help="server processes on the one store, each session "
+        "sticking to one of them as behind a proxy with sticky sessions (default 1)",
+    )
     args = parser.parse_args()
     if not (args.protocol or args.browser or args.bytes):
         args.protocol = True
@@ -351,16 +405,24 @@ def main() -> None:
             print("bytes each page sends (its run's websocket messages, uncompressed), by element type:")
             for title, size, by_type in asyncio.run(page_bytes(urls[0])):
                 top = sorted(by_type.items(), key=lambda kv: -kv[1])[:4]
-                print(f"  {title:28}{size:>9,} B   ".replace(",", " ")
-                      + " · ".join(f"{k} {v:,}".replace(",", " ") for k, v in top))
+                print(
+                    f"  {title:28}{size:>9,} B   ".replace(",", " ") + " · ".join(f"{k} {v:,}".replace(",", " ") for k, v in top)
+                )
         runs = {}
         for kind, drive in (("protocol", drive_protocol), ("browser", drive_browser)):
             if not getattr(args, kind):
                 continue
             cpu, start = sum(map(cpu_seconds, pids)), time.perf_counter()
             runs[kind] = asyncio.run(drive(urls, args.sessions))
-            report(kind, runs[kind], args.sessions, time.perf_counter() - start, sum(map(cpu_seconds, pids)) - cpu,
-                   sum(map(peak_rss_mib, pids)), len(pids))
+            report(
+                kind,
+                runs[kind],
+                args.sessions,
+                time.perf_counter() - start,
+                sum(map(cpu_seconds, pids)) - cpu,
+                sum(map(peak_rss_mib, pids)),
+                len(pids),
+            )
         if len(runs) == 2:
             print("what the protocol sessions saw against what chromium shows:")
             compare(runs["protocol"], runs["browser"])

@@ -42,9 +42,11 @@ def main() -> None:
         data = render(pack)
         done = time.perf_counter()
         pages = len(PdfReader(io.BytesIO(data)).pages)
-        print(f"run {run}: {pages} pages, {len(pack.charts)} charts, {len(data) / 1024:.0f} KiB, "
-              f"{done - start:.2f} s (content {composed - start:.2f} s, typesetting {done - composed:.2f} s)"
-              + ("  (first run: starts the offline chart renderer)" if run == 1 else ""))
+        print(
+            f"run {run}: {pages} pages, {len(pack.charts)} charts, {len(data) / 1024:.0f} KiB, "
+            f"{done - start:.2f} s (content {composed - start:.2f} s, typesetting {done - composed:.2f} s)"
+            + ("  (first run: starts the offline chart renderer)" if run == 1 else "")
+        )
 
 
 if __name__ == "__main__":

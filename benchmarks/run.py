@@ -64,8 +64,7 @@ def new_store(url: str | None) -> tuple[str, object]:
     return store_url, engine
 
 
-def add_scale(engine, *, years: int, indicators: int, items_per_week: int, weeks_of_receivables: int,
-              seed: int = 11) -> dict:
+def add_scale(engine, *, years: int, indicators: int, items_per_week: int, weeks_of_receivables: int, seed: int = 11) -> dict:
     """Grow a demo store to scale: weekly history for extra key-less indicators and offices, and weekly
     receivables snapshots. Written through smartdash's own bulk insert and ageing pre-aggregation."""
     rng = random.Random(seed)
@@ -75,10 +74,23 @@ def add_scale(engine, *, years: int, indicators: int, items_per_week: int, weeks
     with session_scope(engine) as s:
         entity_ids = dict(s.execute(select(models.Entity.code, models.Entity.id)).all())
         offices = s.execute(select(models.Office.id, models.Office.entity_id)).all()
-        rows = [{"code": f"SCALE_{i:02d}", "label_fr": f"Indicateur d'échelle {i}", "label_en": f"Scale {i}",
-                 "unit": "EUR", "direction": "up", "frequency": "weekly", "threshold_mode": "plan",
-                 "amber_threshold": Decimal(5), "red_threshold": Decimal(10), "is_key": False, "active": True,
-                 "sort_order": 100 + i} for i in range(indicators)]
+        rows = [
+            {
+                "code": f"SCALE_{i:02d}",
+                "label_fr": f"Indicateur d'échelle {i}",
+                "label_en": f"Scale {i}",
+                "unit": "EUR",
+                "direction": "up",
+                "frequency": "weekly",
+                "threshold_mode": "plan",
+                "amber_threshold": Decimal(5),
+                "red_threshold": Decimal(10),
+                "is_key": False,
+                "active": True,
+                "sort_order": 100 + i,
+            }
+            for i in range(indicators)
+        ]
         bulk_insert(s.connection(), models.Indicator.__table__, rows)
         indicator_ids = list(s.scalars(select(models.Indicator.id).where(models.Indicator.code.like("SCALE_%"))))
         obs = []
@@ -87,14 +99,34 @@ def add_scale(engine, *, years: int, indicators: int, items_per_week: int, weeks
                 level = rng.uniform(1e5, 1e7)
                 for day in weeks:
                     level *= 1 + rng.gauss(0, 0.02)
-                    obs.append({"indicator_id": ind, "entity_id": eid, "office_id": None, "period_end": day,
-                                "scenario": "actual", "plan_version_id": None,
-                                "value": Decimal(int(level * 100)) / 100, "is_synthetic": True, "source": "bench"})
+                    obs.append(
+                        {
+                            "indicator_id": ind,
+                            "entity_id": eid,
+                            "office_id": None,
+                            "period_end": day,
+                            "scenario": "actual",
+                            "plan_version_id": None,
+                            "value": Decimal(int(level * 100)) / 100,
+                            "is_synthetic": True,
+                            "source": "bench",
+                        }
+                    )
             for office_id, eid in offices[:20] if ind == indicator_ids[0] else []:
                 for day in weeks:
-                    obs.append({"indicator_id": ind, "entity_id": eid, "office_id": office_id, "period_end": day,
-                                "scenario": "actual", "plan_version_id": None, "value": Decimal(rng.randint(1, 10**6)),
-                                "is_synthetic": True, "source": "bench"})
+                    obs.append(
+                        {
+                            "indicator_id": ind,
+                            "entity_id": eid,
+                            "office_id": office_id,
+                            "period_end": day,
+                            "scenario": "actual",
+                            "plan_version_id": None,
+                            "value": Decimal(rng.randint(1, 10**6)),
+                            "is_synthetic": True,
+                            "source": "bench",
+                        }
+                    )
         bulk_insert(s.connection(), models.Observation.__table__, obs)
         counts["observations"] = len(obs)
         coop = entity_ids["SMARTCOOP"]
@@ -105,11 +137,20 @@ def add_scale(engine, *, years: int, indicators: int, items_per_week: int, weeks
             batch = []
             for i in range(items_per_week):
                 due = as_of - dt.timedelta(days=rng.randint(-60, 400))
-                batch.append({"as_of": as_of, "entity_id": coop, "office_id": rng.choice(office_ids),
-                              "client": f"Client {rng.randint(1, 30000)}", "invoice_no": f"B{as_of:%y%m%d}{i:06d}",
-                              "invoice_date": due - dt.timedelta(days=30), "due_date": due,
-                              "amount_open": Decimal(rng.randint(100, 5_000_000)) / 100, "is_synthetic": True,
-                              "source": "bench"})
+                batch.append(
+                    {
+                        "as_of": as_of,
+                        "entity_id": coop,
+                        "office_id": rng.choice(office_ids),
+                        "client": f"Client {rng.randint(1, 30000)}",
+                        "invoice_no": f"B{as_of:%y%m%d}{i:06d}",
+                        "invoice_date": due - dt.timedelta(days=30),
+                        "due_date": due,
+                        "amount_open": Decimal(rng.randint(100, 5_000_000)) / 100,
+                        "is_synthetic": True,
+                        "source": "bench",
+                    }
+                )
             bulk_insert(s.connection(), models.ReceivableItem.__table__, batch)
             items += len(batch)
         refresh_ageing(s, [(coop, d) for d in snapshots])
@@ -124,19 +165,25 @@ def time_views(engine, as_of: dt.date) -> dict[str, float]:
     f = Filters(None, as_of, "previous", version)
     calls = {
         "overview": lambda s: overview_views.attention_items(
-            session=s, filters=f, tiles=overview_views.overview_tiles(session=s, filters=f)),
-        "equity": lambda s: [equity_views.equity_view(session=s, filters=f, entity=c, entity_name=c)
-                             for c in ("SMARTFR", "GRANDSENSEMBLE", "ALTERNA")],
-        "funding": lambda s: funding_views.funding_view(session=s, filters=f,
-                                                        definition=funding_views.OnePlusOneDefinition()),
-        "headcount": lambda s: people_views.headcount_view(session=s, filters=f,
-                                                           entities=["SMARTFR", "GRANDSENSEMBLE", "ALTERNA"]),
+            session=s, filters=f, tiles=overview_views.overview_tiles(session=s, filters=f)
+        ),
+        "equity": lambda s: [
+            equity_views.equity_view(session=s, filters=f, entity=c, entity_name=c)
+            for c in ("SMARTFR", "GRANDSENSEMBLE", "ALTERNA")
+        ],
+        "funding": lambda s: funding_views.funding_view(session=s, filters=f, definition=funding_views.OnePlusOneDefinition()),
+        "headcount": lambda s: people_views.headcount_view(
+            session=s, filters=f, entities=["SMARTFR", "GRANDSENSEMBLE", "ALTERNA"]
+        ),
         "membership": lambda s: people_views.membership_view(session=s, filters=f),
-        "receivables": lambda s: (receivables_views.receivables_view(session=s, entity="SMARTCOOP", as_of=as_of),
-                                  queries.largest_overdue_clients(session=s, entity="SMARTCOOP", as_of=as_of)),
-        "execution": lambda s: [execution_views.execution_view(session=s, filters=f, entity=c, entity_name=c,
-                                                               plan_adopted_on=None)
-                                for c in ("SMARTFR", "GRANDSENSEMBLE", "ALTERNA")],
+        "receivables": lambda s: (
+            receivables_views.receivables_view(session=s, entity="SMARTCOOP", as_of=as_of),
+            queries.largest_overdue_clients(session=s, entity="SMARTCOOP", as_of=as_of),
+        ),
+        "execution": lambda s: [
+            execution_views.execution_view(session=s, filters=f, entity=c, entity_name=c, plan_adopted_on=None)
+            for c in ("SMARTFR", "GRANDSENSEMBLE", "ALTERNA")
+        ],
         "versions": lambda s: versions_views.versions_view(session=s),
     }
     out = {}
@@ -198,13 +245,21 @@ def run(label: str, server_url: str | None, args) -> dict:
     demo_url, demo = new_store(server_url)
     scale_url, scale = new_store(server_url)
     start = time.perf_counter()
-    sizes = add_scale(scale, **(dict(years=2, indicators=10, items_per_week=1000, weeks_of_receivables=8) if args.quick
-                                else dict(years=10, indicators=60, items_per_week=10_000, weeks_of_receivables=520)))
+    sizes = add_scale(
+        scale,
+        **(
+            dict(years=2, indicators=10, items_per_week=1000, weeks_of_receivables=8)
+            if args.quick
+            else dict(years=10, indicators=60, items_per_week=10_000, weeks_of_receivables=520)
+        ),
+    )
     print(f"scale set: {sizes} added in {time.perf_counter() - start:.0f} s")
     views = {"demo": time_views(demo, as_of), "scale": time_views(scale, as_of)}
     pages = {"demo": time_pages(demo_url), "scale": time_pages(scale_url)}
-    print(f"{'page':<12} {'demo cold':>9} {'demo warm':>9} {'scale cold':>10} {'scale warm':>10} "
-          f"{'view (bare)':>11} {'warm÷bare':>9} {'scale÷demo':>10}")
+    print(
+        f"{'page':<12} {'demo cold':>9} {'demo warm':>9} {'scale cold':>10} {'scale warm':>10} "
+        f"{'view (bare)':>11} {'warm÷bare':>9} {'scale÷demo':>10}"
+    )
     worst = {"warm": 0.0, "cold": 0.0, "scale_over_demo": 0.0, "page_over_view": 0.0}
     for page in PAGES:
         dc, dw = pages["demo"][page]
@@ -216,12 +271,19 @@ def run(label: str, server_url: str | None, args) -> dict:
         worst["scale_over_demo"] = max(worst["scale_over_demo"], ratio)
         if bare:
             worst["page_over_view"] = max(worst["page_over_view"], over)
-        print(f"{page:<12} {dc:9.3f} {dw:9.3f} {sc:10.3f} {sw:10.3f} "
-              f"{(f'{bare:.3f}' if bare else '—'):>11} {(f'{over:.1f}' if bare else '—'):>9} {ratio:10.2f}")
+        print(
+            f"{page:<12} {dc:9.3f} {dw:9.3f} {sc:10.3f} {sw:10.3f} "
+            f"{(f'{bare:.3f}' if bare else '—'):>11} {(f'{over:.1f}' if bare else '—'):>9} {ratio:10.2f}"
+        )
     # in a process of its own: after writing millions of rows this one carries their garbage, which is not the
     # import's cost
-    command = [sys.executable, str(ROOT / "benchmarks" / "import_throughput.py"), "--rows",
-               str(50_000 if args.quick else 200_000), "--only-postgres" if server_url else "--only-sqlite"]
+    command = [
+        sys.executable,
+        str(ROOT / "benchmarks" / "import_throughput.py"),
+        "--rows",
+        str(50_000 if args.quick else 200_000),
+        "--only-postgres" if server_url else "--only-sqlite",
+    ]
     if server_url:
         command += ["--postgres", server_url]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -245,12 +307,14 @@ def main() -> None:
     summary = []
     for label, worst in results.items():
         import_target = f"≥ {TARGETS['import']}" if label == "SQLite" else "no target on PostgreSQL"
-        summary.append(f"{label}: worst warm {worst['warm']:.3f} s (target ≤ {TARGETS['warm']}), worst cold "
-                       f"{worst['cold']:.3f} s (≤ {TARGETS['cold']}), worst scale÷demo warm "
-                       f"{worst['scale_over_demo']:.2f} (≤ {TARGETS['scale_over_demo']}), worst page÷view "
-                       f"{worst['page_over_view']:.1f}, import {worst['import_median']} rows/s median, "
-                       f"{worst['import_slowest']} slowest run ({import_target}), deck {worst['deck']:.2f} s "
-                       f"(≤ {TARGETS['deck']})")
+        summary.append(
+            f"{label}: worst warm {worst['warm']:.3f} s (target ≤ {TARGETS['warm']}), worst cold "
+            f"{worst['cold']:.3f} s (≤ {TARGETS['cold']}), worst scale÷demo warm "
+            f"{worst['scale_over_demo']:.2f} (≤ {TARGETS['scale_over_demo']}), worst page÷view "
+            f"{worst['page_over_view']:.1f}, import {worst['import_median']} rows/s median, "
+            f"{worst['import_slowest']} slowest run ({import_target}), deck {worst['deck']:.2f} s "
+            f"(≤ {TARGETS['deck']})"
+        )
     print("\nSUMMARY " + " | ".join(summary))
 
 

@@ -92,16 +92,23 @@ class StreamlitClient:
         host = self.base.split("//", 1)[1]
         protocols = ["streamlit", self.xsrf] if self.xsrf else ["streamlit"]
         # no keepalive pings of its own (a browser sends none): a busy server is waited for, as a browser waits
-        self.ws = await websockets.connect(f"ws://{host}/_stcore/stream", subprotocols=protocols, origin=self.base,
-                                           additional_headers=self._cookie(), max_size=None, ping_interval=None,
-                                           open_timeout=self.timeout)
+        self.ws = await websockets.connect(
+            f"ws://{host}/_stcore/stream",
+            subprotocols=protocols,
+            origin=self.base,
+            additional_headers=self._cookie(),
+            max_size=None,
+            ping_interval=None,
+            open_timeout=self.timeout,
+        )
 
     def _cookie(self) -> dict[str, str]:
         return {"Cookie": f"_streamlit_xsrf={self.xsrf}"} if self.xsrf else {}
 
     def _http(self, path: str, *, data: bytes | None = None, method: str = "GET", headers: dict | None = None):
-        request = urllib.request.Request(self.base + path, data=data, method=method,
-                                         headers={**self._cookie(), **(headers or {})})
+        request = urllib.request.Request(
+            self.base + path, data=data, method=method, headers={**self._cookie(), **(headers or {})}
+        )
         with urllib.request.urlopen(request, timeout=self.timeout) as response:
             response.read()
             return response
@@ -155,8 +162,10 @@ class StreamlitClient:
                 pass
             elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
                 run.elements.append(forward.delta.new_element)
-            elif kind == "script_finished" and forward.script_finished in (FINISHED.FINISHED_SUCCESSFULLY,
-                                                                             FINISHED.FINISHED_WITH_COMPILE_ERROR):
+            elif kind == "script_finished" and forward.script_finished in (
+                FINISHED.FINISHED_SUCCESSFULLY,
+                FINISHED.FINISHED_WITH_COMPILE_ERROR,
+            ):
                 break
         run.seconds = time.perf_counter() - start
         self.widgets = {}
@@ -205,10 +214,21 @@ class StreamlitClient:
                 break
         urls = forward.file_urls_response.file_urls[0]
         boundary = "smartdashbenchboundary"
-        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
-                f"Content-Type: text/csv\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
-        await asyncio.to_thread(self._http, urls.upload_url, data=body, method="PUT", headers={
-            "Content-Type": f"multipart/form-data; boundary={boundary}", "X-Xsrftoken": self.xsrf})
+        body = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+                f"Content-Type: text/csv\r\n\r\n"
+            ).encode()
+            + data
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        await asyncio.to_thread(
+            self._http,
+            urls.upload_url,
+            data=body,
+            method="PUT",
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}", "X-Xsrftoken": self.xsrf},
+        )
         state = WidgetState(id=uploader.id)
         info = state.file_uploader_state_value.uploaded_file_info.add()
         info.name, info.size, info.file_id = name, len(data), urls.file_id

@@ -1,37 +1,38 @@
 """Overview: one tile per key indicator and entity, and what needs the committee's attention."""
 
-from smartdash import formatting, provenance, ui
+from smartdash import formatting, provenance
+from smartdash.i18n import _
 from smartdash.inert import md, st
-from smartdash.views import pick, sources_of
+from smartdash.views import sources_of
+from smartdash.web import board, downloads, filters, session, store, widgets
 
-ui.ensure_app_frame()
+session.ensure_app_frame()
 
-f = ui.filters()
+f = filters.chosen()
 lang = f.lang
-ui.page_header(pick(lang, "Vue d'ensemble du plan", "Plan overview"), f,
-               extra=pick(lang, "comparaison : ", "comparison: ") + ui.compare_label(f.compare, lang).lower())
-tiles, attention = ui.overview(f)
+filters.page_header(_(lang, "Plan overview"), f, extra=_(lang, "comparison: ") + filters.compare_label(f.compare, lang).lower())
+tiles, attention = store.overview(f)
 if not tiles:
-    ui.empty_state(lang, "des valeurs d'indicateurs clés", "key indicator values")
+    widgets.empty_state(lang, _(lang, "key indicator values"))
     st.stop()
-ui.synthetic_notice(any(t.is_synthetic for t in tiles), lang)
+widgets.synthetic_notice(any(t.is_synthetic for t in tiles), lang)
 
-st.subheader(pick(lang, "À surveiller", "Needs attention"))
+st.subheader(_(lang, "Needs attention"))
 if attention:
     for item in attention:
         dot = ":red[:material/error:]" if item.severity == "red" else ":orange[:material/warning:]"
         st.markdown(md(dot + " {}", item.message))
 else:
-    st.success(pick(lang, "Rien à signaler.", "Nothing to report."))
+    st.success(_(lang, "Nothing to report."))
 
-actions = ui.committee_read("decisions", open_only=True)
+actions = board.decisions(open_only=True)
 if not actions.empty:
-    st.subheader(pick(lang, "Actions ouvertes du comité", "The committee's open actions"))
+    st.subheader(_(lang, "The committee's open actions"))
     for row in actions.itertuples():
         late = row.due_date is not None and row.due_date < f.as_of
         mark = ":red[:material/schedule:]" if late else ":blue[:material/task_alt:]"
         due = formatting.date_long(row.due_date, lang=lang) if row.due_date else "—"
-        st.markdown(md(mark + " {} — {}, {}", row.text, row.owner, pick(lang, "échéance ", "due ") + due))
+        st.markdown(md(mark + " {} — {}, {}", row.text, row.owner, _(lang, "due ") + due))
 
 for entity_name in dict.fromkeys(t.entity_name for t in tiles):
     st.subheader(entity_name)
@@ -39,24 +40,23 @@ for entity_name in dict.fromkeys(t.entity_name for t in tiles):
     columns = st.columns(3)
     for i, tile in enumerate(entity_tiles):
         with columns[i % 3], st.container(border=True):
-            ui.status_badge(tile.status, lang)
-            ui.metric(
+            widgets.status_badge(tile.status, lang)
+            widgets.metric(
                 tile.label if tile.trend == "—" else f"{tile.label} {tile.trend}",
                 formatting.value(tile.value, tile.unit, lang=lang, compact=True),
                 provenance.Provenance.of([tile.is_synthetic], [tile.source]),
                 delta=formatting.change(tile.change, tile.unit, lang=lang) or None,
-                delta_color=tile.delta_colour, delta_arrow=tile.delta_arrow,
+                delta_color=tile.delta_colour,
+                delta_arrow=tile.delta_arrow,
                 delta_description=tile.compare_label,
                 chart_data=tile.spark or None,
                 help=formatting.value(tile.value, tile.unit, lang=lang),
             )
             gap = ""
             if tile.plan_value is not None:  # the plan's value for the tile's own period
-                gap = pick(lang, " · plan ", " · plan ") + formatting.value(tile.plan_value, tile.unit, lang=lang,
-                                                                            compact=True)
-            marker = pick(lang, " · démo / synthétique", " · demo / synthetic") if tile.is_synthetic else ""
-            st.caption(pick(lang, "au ", "as of ") + formatting.date_long(tile.period_end, lang=lang) + gap + marker)
+                gap = _(lang, " · plan ") + formatting.value(tile.plan_value, tile.unit, lang=lang, compact=True)
+            marker = _(lang, " · demo / synthetic") if tile.is_synthetic else ""
+            st.caption(_(lang, "as of ") + formatting.date_long(tile.period_end, lang=lang) + gap + marker)
 
-ui.sources_expander(sources_of([t.source for t in tiles]), lang,
-                    synthetic=any(t.is_synthetic for t in tiles))
-ui.page_workbook("vue_ensemble")
+widgets.sources_expander(sources_of([t.source for t in tiles]), lang, synthetic=any(t.is_synthetic for t in tiles))
+downloads.page_workbook("vue_ensemble")

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 import pandas as pd
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from smartdash import auth, importing, queries
 from smartdash.auth import CurrentUser, require
@@ -27,8 +28,12 @@ def import_files(user: CurrentUser | None, engine: Engine, files: Sequence[tuple
     with store_failures_told("import"):
         results = importing.import_files(engine, files, loaded_by=user.login, **limits)
     for result in results:
-        auth.record(engine, user.login, "import", {"file": result.file_name, "load": result.load_id,
-                                                   "inserted": result.inserted, "updated": result.updated})
+        auth.record(
+            engine,
+            user.login,
+            "import",
+            {"file": result.file_name, "load": result.load_id, "inserted": result.inserted, "updated": result.updated},
+        )
     return results
 
 
@@ -53,11 +58,11 @@ def store_failures_told(what: str) -> Iterator[None]:
         raise told from error
 
 
-def largest_overdue_clients(user: CurrentUser | None, engine: Engine, entity: str, as_of: dt.date) -> pd.DataFrame:
-    """Client names are confidential: viewers may not read them."""
+def largest_overdue_clients(user: CurrentUser | None, *, session: Session, entity: str, as_of: dt.date) -> pd.DataFrame:
+    """Client names are confidential: viewers may not read them. A read in the caller's session, so that the pages can
+    cache it (smartdash.web.store) with the guard inside."""
     require(user, "see_clients")
-    with session_scope(engine) as session:
-        return queries.largest_overdue_clients(session=session, entity=entity, as_of=as_of)
+    return queries.largest_overdue_clients(session=session, entity=entity, as_of=as_of)
 
 
 def add_user(user: CurrentUser | None, engine: Engine, login: str, role: str, password: str | None) -> None:

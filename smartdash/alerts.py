@@ -21,11 +21,12 @@ from sqlalchemy.orm import Session
 from smartdash import auth, charts, formatting, models, queries
 from smartdash.config import Settings
 from smartdash.db import session_scope
+from smartdash.i18n import _, template_messages
 from smartdash.mail import MailNotConfigured, build_message, not_configured_message, send_all
 from smartdash.metrics.funding import display_status
 from smartdash.metrics.status import AMBER, GREEN, RED
 from smartdash.subscriptions import Subscriber, covered_entities, subscribers
-from smartdash.views import Filters, pick
+from smartdash.views import Filters
 from smartdash.views import execution as execution_views
 from smartdash.views import overview as overview_views
 
@@ -51,8 +52,10 @@ class Condition:
 
 def _indicator_conditions(session: Session, code: str, name: str, as_of: dt.date, version: str | None):
     """One condition per key indicator with a status: its colour against the catalogue's thresholds."""
-    now = {lang: overview_views.overview_tiles(session=session, filters=Filters(code, as_of, "previous", version, lang))
-           for lang in ("fr", "en")}
+    now = {
+        lang: overview_views.overview_tiles(session=session, filters=Filters(code, as_of, "previous", version, lang))
+        for lang in ("fr", "en")
+    }
     english = {t.indicator: t for t in now["en"]}
     for tile in now["fr"]:
         if tile.status is None:
@@ -61,31 +64,47 @@ def _indicator_conditions(session: Session, code: str, name: str, as_of: dt.date
         plan_fr = formatting.value(tile.plan_value, tile.unit, compact=True)
         plan_en = formatting.value(tile.plan_value, tile.unit, lang="en", compact=True)
         yield Condition(
-            f"indicator:{code}:{tile.indicator}", "indicator", code, tile.status, "overview",
+            f"indicator:{code}:{tile.indicator}",
+            "indicator",
+            code,
+            tile.status,
+            "overview",
             f"{tile.label} — {name} : {formatting.value(tile.value, tile.unit, compact=True)} au "
             f"{formatting.date_long(tile.period_end)} (plan {plan_fr})",
             f"{en.label} — {name}: {formatting.value(tile.value, tile.unit, lang='en', compact=True)} as of "
-            f"{formatting.date_long(tile.period_end, lang='en')} (plan {plan_en})")
+            f"{formatting.date_long(tile.period_end, lang='en')} (plan {plan_en})",
+        )
 
 
 def _execution_conditions(session: Session, code: str, name: str, as_of: dt.date, version: str | None):
     """Late instalments (one condition each) and the cessation-des-paiements test, from the execution view."""
-    view = execution_views.execution_view(session=session, filters=Filters(code, as_of, "previous", version),
-                                          entity=code, entity_name=name, plan_adopted_on=None)
+    view = execution_views.execution_view(
+        session=session, filters=Filters(code, as_of, "previous", version), entity=code, entity_name=name, plan_adopted_on=None
+    )
     for row in view.late.itertuples():
         unpaid = row.amount_due - row.amount_paid
         yield Condition(
-            f"instalment:{code}:{row.claim}:{row.seq}", "instalment", code, LATE, "execution",
+            f"instalment:{code}:{row.claim}:{row.seq}",
+            "instalment",
+            code,
+            LATE,
+            "execution",
             f"Échéance du plan en retard : {name} → {row.creditor}, {formatting.money(unpaid)} impayés depuis le "
             f"{formatting.date_long(row.due_date)}",
             f"Late plan instalment: {name} → {row.creditor}, {formatting.money(unpaid, lang='en')} unpaid since "
-            f"{formatting.date_long(row.due_date, lang='en')}")
+            f"{formatting.date_long(row.due_date, lang='en')}",
+        )
     if view.latest_cessation is not None:
         ratio = view.latest_cessation
         yield Condition(
-            f"cessation:{code}", "cessation", code, BELOW if ratio < 1 else OK, "execution",
+            f"cessation:{code}",
+            "cessation",
+            code,
+            BELOW if ratio < 1 else OK,
+            "execution",
             f"Test de cessation des paiements de {name} sous 1 ({formatting.ratio(ratio)})",
-            f"{name}'s cessation-of-payments test below 1 ({formatting.ratio(ratio, lang='en')})")
+            f"{name}'s cessation-of-payments test below 1 ({formatting.ratio(ratio, lang='en')})",
+        )
 
 
 def _funding_conditions(session: Session, as_of: dt.date, version: str | None, names: dict[str, str]):
@@ -99,11 +118,16 @@ def _funding_conditions(session: Session, as_of: dt.date, version: str | None, n
         state = LATE if display_status(line.status, line.planned_date, as_of) == "late" else OK
         name = names[line.beneficiary]
         yield Condition(
-            f"funding:{version}:{line.code}", "funding", line.beneficiary, state, "funding",
+            f"funding:{version}:{line.code}",
+            "funding",
+            line.beneficiary,
+            state,
+            "funding",
             f"Apport en retard : {line.contributor} → {name}, {formatting.money(line.planned_amount)} prévu le "
             f"{formatting.date_long(line.planned_date)}",
             f"Late contribution: {line.contributor} → {name}, {formatting.money(line.planned_amount, lang='en')} "
-            f"due {formatting.date_long(line.planned_date, lang='en')}")
+            f"due {formatting.date_long(line.planned_date, lang='en')}",
+        )
 
 
 def conditions(*, session: Session, as_of: dt.date) -> list[Condition]:
@@ -166,46 +190,77 @@ def record(session: Session, *, now: list[Condition], raised: list[Condition], a
             row.state, row.as_of, row.updated_at = c.state, as_of, stamp
     followers = [s for s in subscribers(session=session) if s.alerts]
     for c in raised:
-        alert = models.Alert(key=c.key, kind=c.kind, entity_code=c.entity, state=c.state,
-                             previous_state=before.get(c.key), as_of=as_of,
-                             raised_at=stamp, page=c.page, message_fr=c.message_fr, message_en=c.message_en)
+        alert = models.Alert(
+            key=c.key,
+            kind=c.kind,
+            entity_code=c.entity,
+            state=c.state,
+            previous_state=before.get(c.key),
+            as_of=as_of,
+            raised_at=stamp,
+            page=c.page,
+            message_fr=c.message_fr,
+            message_en=c.message_en,
+        )
         session.add(alert)
         session.flush()
         for sub in followers:
             if _follows(session, sub, c.entity):
-                session.add(models.MailDelivery(kind="alert", user_id=sub.user_id, alert_id=alert.id, status="pending",
-                                                attempts=0, created_at=stamp))
+                session.add(
+                    models.MailDelivery(
+                        kind="alert", user_id=sub.user_id, alert_id=alert.id, status="pending", attempts=0, created_at=stamp
+                    )
+                )
 
 
 def _owed(session: Session) -> dict[int, list[tuple[models.MailDelivery, models.Alert]]]:
     """Alert deliveries not sent yet (new or failed before), per account."""
     d, a = models.MailDelivery, models.Alert
     owed: dict[int, list] = {}
-    for delivery, alert in session.execute(select(d, a).join(a, a.id == d.alert_id)
-                                           .where(d.kind == "alert", d.status != "sent").order_by(a.id)).all():
+    for delivery, alert in session.execute(
+        select(d, a).join(a, a.id == d.alert_id).where(d.kind == "alert", d.status != "sent").order_by(a.id)
+    ).all():
         owed.setdefault(delivery.user_id, []).append((delivery, alert))
     return owed
 
 
 def _message(env: Environment, settings: Settings, sub: Subscriber, alerts: list[models.Alert]):
     lang = sub.lang
-    items = [(charts.STATUS_COLOURS[SEVERITY.get(a.state, RED)],
-              a.message_en if lang == "en" else a.message_fr, _state_word(a.state, lang),
-              f"{settings.app_url}/{PAGE_PATHS.get(a.page, a.page)}".rstrip("/")) for a in alerts]
+    items = [
+        (
+            charts.STATUS_COLOURS[SEVERITY.get(a.state, RED)],
+            a.message_en if lang == "en" else a.message_fr,
+            _state_word(a.state, lang),
+            f"{settings.app_url}/{PAGE_PATHS.get(a.page, a.page)}".rstrip("/"),
+        )
+        for a in alerts
+    ]
     if len(alerts) == 1:
-        subject = pick(lang, "smartdash — alerte : ", "smartdash — alert: ") + items[0][1]
+        subject = _(lang, "smartdash — alert: ") + items[0][1]
     else:
-        subject = pick(lang, f"smartdash — {len(alerts)} alertes", f"smartdash — {len(alerts)} alerts")
-    context = {"t": lambda fr, en: pick(lang, fr, en), "lang": lang, "subject": subject, "items": items,
-               "app_url": settings.app_url, "subscription_url": f"{settings.app_url}/subscriptions"}
-    return build_message(sender=settings.mail.sender, to=sub.email, to_name=sub.login, subject=subject[:200],
-                         text=env.get_template("alerts.txt").render(**context),
-                         html=env.get_template("alerts.html").render(**context))
+        subject = _(lang, "smartdash — {n_alerts} alerts", n_alerts=len(alerts))
+    context = {
+        **template_messages(lang),
+        "lang": lang,
+        "subject": subject,
+        "items": items,
+        "app_url": settings.app_url,
+        "subscription_url": f"{settings.app_url}/subscriptions",
+    }
+    return build_message(
+        sender=settings.mail.sender,
+        to=sub.email,
+        to_name=sub.login,
+        subject=subject[:200],
+        text=env.get_template("alerts.txt").render(**context),
+        html=env.get_template("alerts.html").render(**context),
+    )
 
 
 def _state_word(state: str, lang: str) -> str:
-    return {AMBER: pick(lang, "passe à l'orange", "turned amber"), RED: pick(lang, "passe au rouge", "turned red"),
-            LATE: pick(lang, "en retard", "late"), BELOW: pick(lang, "sous 1", "below 1")}.get(state, state)
+    return {AMBER: _(lang, "turned amber"), RED: _(lang, "turned red"), LATE: _(lang, "late"), BELOW: _(lang, "below 1")}.get(
+        state, state
+    )
 
 
 def run_alerts(engine: Engine, *, as_of: dt.date, settings: Settings, by: str, send: bool) -> AlertsReport:
@@ -222,8 +277,13 @@ def run_alerts(engine: Engine, *, as_of: dt.date, settings: Settings, by: str, s
             report.pending = sum(len(v) for v in _owed(session).values())
             return report
         record(session, now=now, raised=raised, as_of=as_of)
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     with session_scope(engine) as session:
         people = {s.user_id: s for s in subscribers(session=session)}
         todo = []
@@ -240,8 +300,12 @@ def run_alerts(engine: Engine, *, as_of: dt.date, settings: Settings, by: str, s
                 delivery.attempts += 1
                 delivery.status, delivery.last_error = ("sent", None) if error is None else ("failed", error)
                 delivery.sent_at = stamp if error is None else None
-            auth.audit(session, by, "mail_sent" if error is None else "mail_failed",
-                       {"to": sub.login, "what": "alerts", "alerts": len(ids), **({"error": error} if error else {})})
+            auth.audit(
+                session,
+                by,
+                "mail_sent" if error is None else "mail_failed",
+                {"to": sub.login, "what": "alerts", "alerts": len(ids), **({"error": error} if error else {})},
+            )
             if error is None:
                 report.sent.append((sub.login, len(ids)))
             else:

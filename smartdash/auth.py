@@ -22,7 +22,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from smartdash import models, queries
-from smartdash.db import StoreReadOnly, session_scope, store_read_only, write_scope
+from smartdash.db import StoreReadOnly, session_scope, store_read_only, write_scope, write_soon
+from smartdash.i18n import N_, Refusal
 
 ROLES = models.ROLES
 PERMISSIONS: dict[str, set[str]] = {
@@ -34,7 +35,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "admin": {"view", "export", "import", "undo", "see_clients", "notes", "users", "catalogue", "audit"},
 }
 log = logging.getLogger(__name__)
-LOGIN_FAILED = "Identifiant ou mot de passe incorrect, ou compte verrouillé."
+LOGIN_FAILED = N_("Wrong login or password, or account locked.")
 # argon2id at OWASP's recommended floor (m = 19 MiB, t = 2, p = 1): 0,023 CPU-seconds a login on this project's
 # machine, against 0,183 s and 64 MiB for argon2-cffi's defaults (t = 3, m = 64 MiB, p = 4), which made twenty
 # members logging in at once wait seconds and hold 1,3 GiB. Hashes made with other parameters still verify, and are
@@ -84,8 +85,7 @@ def audit(session: Session, login: str | None, action: str, detail: dict | str |
 def record(engine: Engine, login: str | None, action: str, detail: dict | str | None = None) -> None:
     """Record an event in a transaction of its own; a read-only store cannot keep it: the server log does."""
     try:
-        with write_scope(engine) as session:
-            audit(session, login, action, detail)
+        write_soon(engine, lambda session: audit(session, login, action, detail))  # nobody waits for a large load
     except StoreReadOnly:
         log.warning("read-only store: audit event not stored: %s %s", action, login)
 
@@ -100,13 +100,14 @@ def audit_log(*, session: Session, limit: int = 1000) -> pd.DataFrame:
 # --------------------------------------------------------------------------- accounts
 
 
-class AccountError(ValueError):
-    """A user-management request that cannot be done (unknown login, weak password, …)."""
+class AccountError(Refusal):
+    """A user-management request that cannot be done (unknown login, weak password, …): what was expected, as a
+    message rendered in the reader's language."""
 
 
 def _check_password(password: str) -> None:
     if len(password) < 12:
-        raise AccountError("un mot de passe d'au moins 12 caractères")
+        raise AccountError(N_("a password of at least 12 characters"))
 
 
 def has_users(engine: Engine) -> bool:
@@ -114,24 +115,24 @@ def has_users(engine: Engine) -> bool:
         return bool(session.scalar(select(func.count()).select_from(models.User)))
 
 
-def add_user(engine: Engine, login: str, role: str, password: str | None, *, by: str | None,
-             only_if_first: bool = False) -> None:
+def add_user(engine: Engine, login: str, role: str, password: str | None, *, by: str | None, only_if_first: bool = False) -> None:
     """Create an account (password None: single sign-on only); with `only_if_first`, only while no account exists."""
     login = login.strip()
     if not login or len(login) > 120:
-        raise AccountError("un identifiant de 1 à 120 caractères")
+        raise AccountError(N_("a login of 1 to 120 characters"))
     if role not in ROLES:
-        raise AccountError("un rôle parmi : " + ", ".join(ROLES))
+        raise AccountError(N_("a role among: {roles}"), roles=", ".join(ROLES))
     if password is not None:
         _check_password(password)
     password_hash = _hasher.hash(password) if password is not None else None  # slow: before the write lock
     with write_scope(engine) as session:
         if only_if_first and session.scalar(select(func.count()).select_from(models.User)):
-            raise AccountError("aucun compte existant (le premier administrateur est déjà créé)")
+            raise AccountError(N_("no existing account (the first administrator is already created)"))
         if session.scalar(select(models.User).where(models.User.login == login)):
-            raise AccountError(f"un identifiant libre (« {login} » existe déjà)")
-        session.add(models.User(login=login, role=role, active=True, failed_attempts=0, created_at=_now(),
-                                password_hash=password_hash))
+            raise AccountError(N_('a free login ("{login}" already exists)'), login=login)
+        session.add(
+            models.User(login=login, role=role, active=True, failed_attempts=0, created_at=_now(), password_hash=password_hash)
+        )
         audit(session, by, "user_added", {"login": login, "role": role})
 
 
@@ -143,7 +144,7 @@ def create_first_admin(engine: Engine, login: str, password: str) -> None:
 def _user(session: Session, login: str) -> models.User:
     user = session.scalar(select(models.User).where(models.User.login == login))
     if user is None:
-        raise AccountError(f"un identifiant existant (« {login} » inconnu)")
+        raise AccountError(N_('an existing login ("{login}" unknown)'), login=login)
     return user
 
 
@@ -158,7 +159,7 @@ def set_password(engine: Engine, login: str, password: str, *, by: str | None) -
 
 def set_role(engine: Engine, login: str, role: str, *, by: str | None) -> None:
     if role not in ROLES:
-        raise AccountError("un rôle parmi : " + ", ".join(ROLES))
+        raise AccountError(N_("a role among: {roles}"), roles=", ".join(ROLES))
     with write_scope(engine) as session:
         user = _user(session, login)
         user.role = role
@@ -181,8 +182,14 @@ def list_users(*, session: Session) -> pd.DataFrame:
 def active_user(engine: Engine, login: str) -> CurrentUser | None:
     """The account behind a session, re-read on every page run: a disabled account is logged out at once."""
     with session_scope(engine) as session:
-        user = session.scalar(select(models.User).where(models.User.login == login))
-        return CurrentUser(user.login, user.role) if user is not None and user.active else None
+        return active_account(session, login)
+
+
+def active_account(session: Session, login: str) -> CurrentUser | None:
+    """The active account of `login` (None if unknown or disabled), read in the caller's transaction."""
+    u = models.User
+    row = session.execute(select(u.login, u.role).where(u.login == login, u.active.is_(True))).first()
+    return CurrentUser(row.login, row.role) if row is not None else None
 
 
 # --------------------------------------------------------------------------- login
@@ -199,27 +206,38 @@ def unknown_login_digest(session: Session, login: str) -> str:
 _read_only_failures: dict[str, tuple[int, dt.datetime | None]] = {}  # a read-only store cannot count failures
 
 
-def authenticate(engine: Engine, login: str, password: str, *, max_failed: int = 5, lock_minutes: int = 15,
-                 now: dt.datetime | None = None) -> CurrentUser | None:
+def authenticate(
+    engine: Engine, login: str, password: str, *, max_failed: int = 5, lock_minutes: int = 15, now: dt.datetime | None = None
+) -> CurrentUser | None:
     """The user if login and password match an active, unlocked account; None otherwise, with the same
     answer whatever went wrong (unknown login, wrong password, disabled or locked account). After `max_failed`
     failures in a row the account is locked for `lock_minutes`, in the store: a new session does not reset it.
-    The password is checked outside any transaction; the outcome is written in a write transaction that reads the
-    counters again (two attempts at once both count). On a read-only store, failures are counted in this process."""
+    The password is checked outside any transaction; a failure is written before it is answered, in a write
+    transaction that reads the counters again (two attempts at once both count); a success is answered at once and
+    its outcome written as soon as the store's write lock is free (`write_soon`: a large load holds SQLite's for
+    seconds). On a read-only store, failures are counted in this process."""
     now = now or _now()
     login = (login or "").strip()
     with session_scope(engine) as session:
         user = session.scalar(select(models.User).where(models.User.login == login)) if login else None
         known = user is not None
         stored_hash = user.password_hash if known and user.active else None
+        role = user.role if known else None
         locked = _aware(user.locked_until) if known else None
     if stored_hash is None:
         _hasher.hash("timing: an unknown login costs what a known one does")
         with _outcome(engine) as session:
             if session is not None:
-                audit(session, login if known else None, "login_failed",
-                      "compte inactif" if known else {"identifiant inconnu": unknown_login_digest(session, login)}
-                      if login else "identifiant vide")
+                audit(
+                    session,
+                    login if known else None,
+                    "login_failed",
+                    "compte inactif"
+                    if known
+                    else {"identifiant inconnu": unknown_login_digest(session, login)}
+                    if login
+                    else "identifiant vide",
+                )
         return None
     memory = _read_only_failures.get(login)
     if memory and memory[1] and memory[1] > now:
@@ -234,22 +252,29 @@ def authenticate(engine: Engine, login: str, password: str, *, max_failed: int =
         ok = True
     except (VerificationError, InvalidHashError):
         ok = False
-    with _outcome(engine) as session:
-        if session is None:
-            return _read_only_outcome(login, ok, user.role, now, max_failed, lock_minutes)
+    if store_read_only(engine):
+        log.warning("read-only store: login outcome not stored")
+        return _read_only_outcome(login, ok, role, now, max_failed, lock_minutes)
+    if ok:  # the member goes on at once; the line in the audit log waits for a large load if one is being written
+        write_soon(engine, lambda session: _logged_in(session, login, password))
+        return CurrentUser(login, role)
+    with write_scope(engine) as session:  # a failure is counted before it is answered
         user = session.scalar(select(models.User).where(models.User.login == login))
-        if not ok:
-            user.failed_attempts += 1
-            audit(session, login, "login_failed", {"attempt": user.failed_attempts})
-            if user.failed_attempts >= max_failed:
-                user.locked_until, user.failed_attempts = now + dt.timedelta(minutes=lock_minutes), 0
-                audit(session, login, "lockout", {"minutes": lock_minutes})
-            return None
-        user.failed_attempts, user.locked_until = 0, None
-        if _hasher.check_needs_rehash(user.password_hash):
-            user.password_hash = _hasher.hash(password)
-        audit(session, login, "login")
-        return CurrentUser(user.login, user.role)
+        user.failed_attempts += 1
+        audit(session, login, "login_failed", {"attempt": user.failed_attempts})
+        if user.failed_attempts >= max_failed:
+            user.locked_until, user.failed_attempts = now + dt.timedelta(minutes=lock_minutes), 0
+            audit(session, login, "lockout", {"minutes": lock_minutes})
+        return None
+
+
+def _logged_in(session: Session, login: str, password: str) -> None:
+    """A successful login's outcome: its failures forgotten, its hash brought to today's parameters, the audit line."""
+    user = session.scalar(select(models.User).where(models.User.login == login))
+    user.failed_attempts, user.locked_until = 0, None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    audit(session, login, "login")
 
 
 @contextmanager
@@ -263,14 +288,14 @@ def _outcome(engine: Engine) -> Iterator[Session | None]:
         yield session
 
 
-def _read_only_outcome(login: str, ok: bool, role: str, now: dt.datetime, max_failed: int,
-                       lock_minutes: int) -> CurrentUser | None:
+def _read_only_outcome(
+    login: str, ok: bool, role: str, now: dt.datetime, max_failed: int, lock_minutes: int
+) -> CurrentUser | None:
     if ok:
         _read_only_failures.pop(login, None)
         return CurrentUser(login, role)
     count = _read_only_failures.get(login, (0, None))[0] + 1
-    _read_only_failures[login] = ((0, now + dt.timedelta(minutes=lock_minutes)) if count >= max_failed
-                                  else (count, None))
+    _read_only_failures[login] = (0, now + dt.timedelta(minutes=lock_minutes)) if count >= max_failed else (count, None)
     return None
 
 

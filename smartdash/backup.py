@@ -44,16 +44,20 @@ class StoreFile:
 def pg_commands(url: str) -> tuple[str, str]:
     """The pg_dump and pg_restore lines for a PostgreSQL store (its password never shown)."""
     target = make_url(url).set(drivername="postgresql").render_as_string(hide_password=True)
-    return (f"pg_dump --format=custom --file=smartdash.dump '{target}'",
-            f"pg_restore --clean --if-exists --single-transaction --dbname='{target}' smartdash.dump")
+    return (
+        f"pg_dump --format=custom --file=smartdash.dump '{target}'",
+        f"pg_restore --clean --if-exists --single-transaction --dbname='{target}' smartdash.dump",
+    )
 
 
 def _store_path(engine: Engine) -> Path:
     path = sqlite_path(engine.url.render_as_string(hide_password=False))
     if path is None:
         dump, restore = pg_commands(engine.url.render_as_string(hide_password=False))
-        raise BackupRefused("la base est sur PostgreSQL : sauvegardez-la avec pg_dump et restaurez-la avec "
-                            f"pg_restore, par exemple :\n  {dump}\n  {restore}")
+        raise BackupRefused(
+            "la base est sur PostgreSQL : sauvegardez-la avec pg_dump et restaurez-la avec "
+            f"pg_restore, par exemple :\n  {dump}\n  {restore}"
+        )
     return path
 
 
@@ -99,16 +103,17 @@ def check_backup(path: Path) -> StoreFile:
             raise BackupRefused(f"{path} est endommagée (PRAGMA integrity_check : {integrity[0][:80]})")
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if not {"alembic_version", "store_info", "data_load"} <= tables:
-            raise BackupRefused(f"{path} n'est pas une base smartdash (ou vient d'une version trop ancienne pour "
-                                "être restaurée)")
+            raise BackupRefused(f"{path} n'est pas une base smartdash (ou vient d'une version trop ancienne pour être restaurée)")
         revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
         store_id = connection.execute("SELECT store_id FROM store_info").fetchone()
         loads = connection.execute("SELECT count(*) FROM data_load").fetchone()[0]
     finally:
         connection.close()
     if revision is None or revision[0] not in schema.known_revisions():
-        raise BackupRefused(f"{path} vient d'une version plus récente de smartdash (schéma "
-                            f"{revision[0] if revision else 'inconnu'}) : mettez smartdash à jour avant de la restaurer")
+        raise BackupRefused(
+            f"{path} vient d'une version plus récente de smartdash (schéma "
+            f"{revision[0] if revision else 'inconnu'}) : mettez smartdash à jour avant de la restaurer"
+        )
     if store_id is None:
         raise BackupRefused(f"{path} n'a pas d'identifiant de base : ce n'est pas une sauvegarde smartdash")
     return StoreFile(path, store_id[0], revision[0], loads, path.stat().st_size)

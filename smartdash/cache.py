@@ -12,12 +12,14 @@ from __future__ import annotations
 import hashlib
 import pickle
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from smartdash import queries
@@ -63,6 +65,48 @@ def forget_run_version() -> None:
     st.session_state.pop(_RUN, None)
 
 
+def read_with_run_version(engine: Engine, read: Callable[[Session], Any]) -> Any:
+    """`read(session)`, and this run's data version in the same transaction when the run has not read it yet: a page
+    run's first read (the logged-in account) and the version are one transaction, not two."""
+    ctx = get_script_run_ctx()
+    reads, url = (st.session_state.get(_RUN) if ctx is not None else None), str(engine.url)
+    with session_scope(engine) as session:
+        answer = read(session)
+        if ctx is None or (reads is not None and reads.marker is ctx.cursors and reads.url == url):
+            return answer
+        version = queries.data_version(session=session)
+    st.session_state[_RUN] = _RunReads(ctx.cursors, url, version)
+    return answer
+
+
+_RUN_MEMO = "cache_run_memo"  # session-state key: (run marker, {name: (key, value)})
+
+
+def once_per_run(name: str, key: Hashable, make: Callable[[], Any]) -> Any:
+    """`make()` at most once per page run of this session for the same `key` (outside a page run: at every call). For
+    what every part of a run asks again (the logged-in account: the login gate, the sidebar, the page's own gate)."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return make()
+    memo = st.session_state.get(_RUN_MEMO)
+    if memo is None or memo[0] is not ctx.cursors:
+        memo = (ctx.cursors, {})
+        st.session_state[_RUN_MEMO] = memo
+    kept = memo[1].get(name)
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    value = make()
+    memo[1][name] = (key, value)
+    return value
+
+
+def forget_this_run(name: str) -> None:
+    """The next `once_per_run(name, …)` of this run makes its value again."""
+    memo = st.session_state.get(_RUN_MEMO) if get_script_run_ctx() is not None else None
+    if memo is not None:
+        memo[1].pop(name, None)
+
+
 def _read_version(engine: Engine) -> int:
     with session_scope(engine) as session:
         return queries.data_version(session=session)
@@ -71,29 +115,29 @@ def _read_version(engine: Engine) -> int:
 def store_read(engine: Callable[[], Engine], *, max_entries: int = 64):
     """Decorate `read(session, *args)`: it becomes `read(*args)`, cached per store, data version and arguments; the
     session is opened only when the cache does not have the answer, and a second call in the same run gets the first
-    call's answer (the same object: callers do not change what they are given). `engine` gives the store's engine."""
+    call's answer. Answers are kept in this process and handed to every session as they are, not copied (callers do
+    not change what they are given): Streamlit's cache_data unpickled a copy at every call, 5 ms for the overview's
+    tiles, in every member's page run. `engine` gives the store's engine."""
 
     def decorate(read: Callable[..., Any]) -> Callable[..., Any]:
-        def cached(_engine: Engine, url: str, version: int, *args):
-            with session_scope(_engine) as session:
-                return read(session, *args)
+        answers = _Answers.of(read, max_entries)
 
-        # Streamlit tells caches apart by module and qualified name: one per decorated read
-        cached.__module__, cached.__qualname__, cached.__name__ = read.__module__, read.__qualname__, read.__name__
-        cached = st.cache_data(ttl=TTL_SECONDS, max_entries=max_entries, show_spinner=False)(cached)
+        def from_store(e: Engine, url: str, version: int, args: tuple):
+            key = _key((url, version, args))
+            return answers.get(key, lambda: _read_in_session(read, e, args))
 
         def call(*args):
             e = engine()
             reads = _this_run(e)
             if reads is None:
-                return cached(e, str(e.url), _read_version(e), *args)
-            key = (read.__qualname__, args)
+                return from_store(e, str(e.url), _read_version(e), args)
+            key = (read.__module__, read.__qualname__, args)
             try:
                 hash(key)
-            except TypeError:  # unhashable arguments (a list): straight to the cache
-                return cached(e, reads.url, reads.version, *args)
+            except TypeError:  # unhashable arguments (a list): straight to the process's answers
+                return from_store(e, reads.url, reads.version, args)
             if key not in reads.answers:
-                reads.answers[key] = cached(e, reads.url, reads.version, *args)
+                reads.answers[key] = from_store(e, reads.url, reads.version, args)
             return reads.answers[key]
 
         call.__doc__, call.__name__, call.__qualname__ = read.__doc__, read.__name__, read.__qualname__
@@ -102,12 +146,96 @@ def store_read(engine: Callable[[], Engine], *, max_entries: int = 64):
     return decorate
 
 
+def _read_in_session(read: Callable[..., Any], engine: Engine, args: tuple):
+    with session_scope(engine) as session:
+        return read(session, *args)
+
+
+def _key(value: tuple) -> Hashable:
+    """The value itself when it is hashable, else a digest of it pickled (a list of entities)."""
+    try:
+        hash(value)
+        return value
+    except TypeError:
+        return hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=20).digest()
+
+
+@dataclass
+class _Answer:
+    value: Any
+    at: float
+
+
+class _Answers:
+    """One cached read's answers in this process, shared by every session, the newest `max_entries` kept, none older
+    than TTL_SECONDS. An answer missing when several sessions ask at once is read from the store once: the others
+    wait for it (twenty members opening the overview just after a load make one read, not twenty). An error is not
+    kept (a refused read of client names is refused again)."""
+
+    _all: dict[tuple[str, str], _Answers] = {}
+    _all_lock = threading.Lock()
+
+    def __init__(self, code: object, max_entries: int) -> None:
+        self.code, self.max_entries = code, max_entries
+        self.entries: OrderedDict[Hashable, _Answer] = OrderedDict()
+        self.reading: dict[Hashable, threading.Lock] = {}
+        self.lock = threading.Lock()
+
+    @classmethod
+    def of(cls, read: Callable[..., Any], max_entries: int) -> _Answers:
+        """The answers of `read`, by module and qualified name (a module imported again keeps them), forgotten if the
+        function's code changed."""
+        name, code = (read.__module__, read.__qualname__), getattr(read, "__code__", read)
+        with cls._all_lock:
+            answers = cls._all.get(name)
+            if answers is None or answers.code != code:
+                answers = cls._all[name] = cls(code, max_entries)
+            return answers
+
+    def _fresh(self, key: Hashable) -> _Answer | None:
+        answer = self.entries.get(key)
+        if answer is None or time.monotonic() - answer.at > TTL_SECONDS:
+            return None
+        self.entries.move_to_end(key)
+        return answer
+
+    def get(self, key: Hashable, read: Callable[[], Any]) -> Any:
+        with self.lock:
+            answer = self._fresh(key)
+            if answer is not None:
+                return answer.value
+            reading = self.reading.setdefault(key, threading.Lock())
+        with reading:
+            with self.lock:
+                answer = self._fresh(key)
+                if answer is not None:
+                    return answer.value
+            try:
+                value = read()
+            finally:
+                with self.lock:
+                    self.reading.pop(key, None)
+            with self.lock:
+                self.entries[key] = _Answer(value, time.monotonic())
+                self.entries.move_to_end(key)
+                while len(self.entries) > self.max_entries:
+                    self.entries.popitem(last=False)
+            return value
+
+    @classmethod
+    def clear_all(cls) -> None:
+        with cls._all_lock:
+            for answers in cls._all.values():
+                with answers.lock:
+                    answers.entries.clear()
+
+
 _MEMOS: list[OrderedDict] = []
 
 
 def clear() -> None:
     """Forget every cached read and every memo of this process (a benchmark's cold run)."""
-    st.cache_data.clear()
+    _Answers.clear_all()
     for answers in _MEMOS:
         answers.clear()
 

@@ -66,8 +66,7 @@ def _record(session: Session) -> None:
         # id a reader sees changes with every commit it can see. A lock on this table only, taken last, so it
         # waits for nothing but another writer's commit; reads are not blocked.
         session.execute(text("LOCK TABLE data_change IN SHARE ROW EXCLUSIVE MODE"))
-    session.execute(insert(models.DataChange).values(at=dt.datetime.now(dt.UTC),
-                                                     tables=",".join(sorted(tables))[:255]))
+    session.execute(insert(models.DataChange).values(at=dt.datetime.now(dt.UTC), tables=",".join(sorted(tables))[:255]))
 
 
 @event.listens_for(Session, "after_transaction_end")

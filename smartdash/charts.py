@@ -30,23 +30,52 @@ FONT = '"Source Sans 3", "Source Sans Pro", sans-serif'
 _FR_LOCALE = {
     "number": {"decimal": ",", "thousands": "\u202f", "grouping": [3], "currency": ["", "\u00a0€"]},
     "time": {
-        "dateTime": "%A %e %B %Y à %X", "date": "%d/%m/%Y", "time": "%H:%M:%S", "periods": ["", ""],
+        "dateTime": "%A %e %B %Y à %X",
+        "date": "%d/%m/%Y",
+        "time": "%H:%M:%S",
+        "periods": ["", ""],
         "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
         "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
-        "months": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-                   "octobre", "novembre", "décembre"],
-        "shortMonths": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
-                        "nov.", "déc."],
+        "months": [
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
+        ],
+        "shortMonths": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."],
     },
 }
 _EN_LOCALE = {
     "number": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]},
     "time": {
-        "dateTime": "%a %b %e %X %Y", "date": "%d/%m/%Y", "time": "%H:%M:%S", "periods": ["AM", "PM"],
+        "dateTime": "%a %b %e %X %Y",
+        "date": "%d/%m/%Y",
+        "time": "%H:%M:%S",
+        "periods": ["AM", "PM"],
         "days": ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
         "shortDays": ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
-        "months": ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-                   "October", "November", "December"],
+        "months": [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
         "shortMonths": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
     },
 }
@@ -72,8 +101,16 @@ def theme_config() -> dict:
             "background": "white",
             "view": {"stroke": None, "continuousWidth": 640, "continuousHeight": 300},
             "title": {"fontSize": 17, "fontWeight": 600, "anchor": "start", "color": "#1F2937", "offset": 12},
-            "axis": {"labelFontSize": 13, "titleFontSize": 13, "titleFontWeight": 500, "labelColor": "#374151",
-                     "titleColor": "#374151", "gridColor": "#E5E7EB", "domainColor": "#9CA3AF", "tickColor": "#9CA3AF"},
+            "axis": {
+                "labelFontSize": 13,
+                "titleFontSize": 13,
+                "titleFontWeight": 500,
+                "labelColor": "#374151",
+                "titleColor": "#374151",
+                "gridColor": "#E5E7EB",
+                "domainColor": "#9CA3AF",
+                "tickColor": "#9CA3AF",
+            },
             "legend": {"labelFontSize": 13, "titleFontSize": 13, "orient": "bottom", "symbolStrokeWidth": 3},
             "range": {"category": PALETTE},
             "mark": {"color": PALETTE[0]},
@@ -143,9 +180,19 @@ def origin_opacity(data: pd.DataFrame, lang: str, field: str = "origin") -> dict
     if not _has_synthetic(data):
         return {}
     scale = alt.Scale(domain=[provenance.sourced(lang), provenance.mark(lang)], range=[1.0, SYNTHETIC_OPACITY])
-    return {"opacity": alt.Opacity(f"{field}:N", scale=scale, legend=alt.Legend(
-        title=provenance.origin_header(lang), orient="top", symbolType="square", symbolFillColor="#4B5563",
-        symbolStrokeColor="#4B5563"))}
+    return {
+        "opacity": alt.Opacity(
+            f"{field}:N",
+            scale=scale,
+            legend=alt.Legend(
+                title=provenance.origin_header(lang),
+                orient="top",
+                symbolType="square",
+                symbolFillColor="#4B5563",
+                symbolStrokeColor="#4B5563",
+            ),
+        )
+    }
 
 
 def origin_tooltip(data: pd.DataFrame, lang: str) -> list[alt.Tooltip]:
@@ -178,13 +225,23 @@ def thinned(frame: pd.DataFrame, date: str, by: str, *, recent_days: int = 366) 
 def _rule(y: float, label: str, colour: str, dash: list[int] | None = None) -> alt.LayerChart:
     """A labelled horizontal reference line (a plan, a threshold, a legal line)."""
     rule = alt.Chart().mark_rule(color=colour, strokeDash=dash or [6, 4], strokeWidth=2).encode(y=alt.datum(y))
-    text = alt.Chart().mark_text(align="left", dx=4, dy=-8, color=colour, fontSize=12).encode(
-        x=alt.value(0), y=alt.datum(y), text=alt.datum(label))
+    text = (
+        alt.Chart()
+        .mark_text(align="left", dx=4, dy=-8, color=colour, fontSize=12)
+        .encode(x=alt.value(0), y=alt.datum(y), text=alt.datum(label))
+    )
     return rule + text
 
 
-def trajectory_chart(series: pd.DataFrame, *, unit: str, title: str, lang: str, y_title: str | None = None,
-                     rules: list[tuple[Decimal, str, str]] | None = None) -> alt.LayerChart:
+def trajectory_chart(
+    series: pd.DataFrame,
+    *,
+    unit: str,
+    title: str,
+    lang: str,
+    y_title: str | None = None,
+    rules: list[tuple[Decimal, str, str]] | None = None,
+) -> alt.LayerChart:
     """Lines over time, one per `series` (actual solid; plan dashed). Input columns: period_end, value,
     series, dashed (bool). `rules`: (level, label, colour) reference lines such as 0 or half the capital. A long
     weekly history is thinned to one point a month before its last year."""
@@ -205,10 +262,13 @@ def trajectory_chart(series: pd.DataFrame, *, unit: str, title: str, lang: str, 
         x=x,
         y=alt.Y("value:Q", axis=value_axis(unit, y_title)),
         color=alt.Color("series:N", title=None, sort=list(dict.fromkeys(data["series"]))),
-        strokeDash=alt.StrokeDash("dashed:N", legend=None, scale=alt.Scale(domain=[False, True],
-                                                                          range=[[1, 0], [7, 5]])),
-        tooltip=[alt.Tooltip("series:N", title=""), alt.Tooltip("period_end:T", title="", format="%d/%m/%Y"),
-                 alt.Tooltip("value_label:N", title=""), *origin_tooltip(data, lang)],
+        strokeDash=alt.StrokeDash("dashed:N", legend=None, scale=alt.Scale(domain=[False, True], range=[[1, 0], [7, 5]])),
+        tooltip=[
+            alt.Tooltip("series:N", title=""),
+            alt.Tooltip("period_end:T", title="", format="%d/%m/%Y"),
+            alt.Tooltip("value_label:N", title=""),
+            *origin_tooltip(data, lang),
+        ],
     )
     if _has_synthetic(data):
         chart = base.mark_line().encode(**origin_opacity(data, lang, "series_origin"))
@@ -233,37 +293,58 @@ def waterfall_chart(steps: pd.DataFrame, *, title: str, lang: str) -> alt.LayerC
         else:
             start, end = running, running + amount
             running = end
-        rows.append({"step": step, "start": float(start), "end": float(end), "kind": kind,
-                     "label": formatting.money(amount, lang=lang)})
+        rows.append(
+            {"step": step, "start": float(start), "end": float(end), "kind": kind, "label": formatting.money(amount, lang=lang)}
+        )
     data = pd.DataFrame(rows)
     if "is_synthetic" in steps:
         data = origin_fields(data.assign(is_synthetic=flags, source=texts), lang)
     colours = alt.Scale(domain=["level", "up", "down"], range=[PALETTE[0], PALETTE[2], PALETTE[5]])
-    bars = alt.Chart(data).mark_bar(size=48).encode(
-        x=alt.X("step:N", sort=list(data["step"]), title=None, axis=alt.Axis(labelAngle=0, labelLimit=160)),
-        y=alt.Y("start:Q", axis=value_axis("EUR")),
-        y2="end:Q",
-        color=alt.Color("kind:N", scale=colours, legend=None),
-        tooltip=[alt.Tooltip("step:N", title=""), alt.Tooltip("label:N", title=""), *origin_tooltip(data, lang)],
-        **origin_opacity(data, lang),
+    bars = (
+        alt.Chart(data)
+        .mark_bar(size=48)
+        .encode(
+            x=alt.X("step:N", sort=list(data["step"]), title=None, axis=alt.Axis(labelAngle=0, labelLimit=160)),
+            y=alt.Y("start:Q", axis=value_axis("EUR")),
+            y2="end:Q",
+            color=alt.Color("kind:N", scale=colours, legend=None),
+            tooltip=[alt.Tooltip("step:N", title=""), alt.Tooltip("label:N", title=""), *origin_tooltip(data, lang)],
+            **origin_opacity(data, lang),
+        )
     )
-    labels = alt.Chart(data).mark_text(dy=-10, fontSize=13, fontWeight=600).encode(
-        x=alt.X("step:N", sort=list(data["step"])), y=alt.Y("max_end:Q"), text="label:N",
-    ).transform_calculate(max_end="max(datum.start, datum.end)")
+    labels = (
+        alt.Chart(data)
+        .mark_text(dy=-10, fontSize=13, fontWeight=600)
+        .encode(
+            x=alt.X("step:N", sort=list(data["step"])),
+            y=alt.Y("max_end:Q"),
+            text="label:N",
+        )
+        .transform_calculate(max_end="max(datum.start, datum.end)")
+    )
     zero = alt.Chart().mark_rule(color="#374151").encode(y=alt.datum(0))
     return (bars + labels + zero).properties(title=title)
 
 
-def bars_with_target(frame: pd.DataFrame, *, x: str, unit: str, title: str, lang: str, target: Decimal | None = None,
-                     target_label: str = "", colour_by: str | None = None, x_title: str | None = None,
-                     sort: list | None = None) -> alt.LayerChart:
+def bars_with_target(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    unit: str,
+    title: str,
+    lang: str,
+    target: Decimal | None = None,
+    target_label: str = "",
+    colour_by: str | None = None,
+    x_title: str | None = None,
+    sort: list | None = None,
+) -> alt.LayerChart:
     """Bars of `value` per `x` with an optional target line; `colour_by` a column of series names."""
     data = plot_frame(frame, "value", unit, lang)
     enc = {
         "x": alt.X(f"{x}:O", title=x_title, sort=sort, axis=alt.Axis(labelAngle=0, labelLimit=200)),
         "y": alt.Y("value:Q", axis=value_axis(unit)),
-        "tooltip": [alt.Tooltip(f"{x}:O", title=""), alt.Tooltip("value_label:N", title=""),
-                    *origin_tooltip(data, lang)],
+        "tooltip": [alt.Tooltip(f"{x}:O", title=""), alt.Tooltip("value_label:N", title=""), *origin_tooltip(data, lang)],
         **origin_opacity(data, lang),
     }
     if colour_by:
@@ -277,37 +358,51 @@ def bars_with_target(frame: pd.DataFrame, *, x: str, unit: str, title: str, lang
     return chart.properties(title=title)
 
 
-def horizontal_bars(frame: pd.DataFrame, *, category: str, unit: str, title: str, lang: str,
-                    highlight: str | None = None, highlight_label: tuple[str, str] = ("", ""),
-                    reference: Decimal | None = None, reference_label: str = "") -> alt.LayerChart:
+def horizontal_bars(
+    frame: pd.DataFrame,
+    *,
+    category: str,
+    unit: str,
+    title: str,
+    lang: str,
+    highlight: str | None = None,
+    highlight_label: tuple[str, str] = ("", ""),
+    reference: Decimal | None = None,
+    reference_label: str = "",
+) -> alt.LayerChart:
     """Sorted horizontal bars of `value` per `category`; rows where the boolean column `highlight` is true
     stand out (e.g. offices with far more members per adviser than the median)."""
     data = plot_frame(frame, "value", unit, lang)
     enc = {
         "y": alt.Y(f"{category}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
         "x": alt.X("value:Q", axis=value_axis(unit)),
-        "tooltip": [alt.Tooltip(f"{category}:N", title=""), alt.Tooltip("value_label:N", title=""),
-                    *origin_tooltip(data, lang)],
+        "tooltip": [alt.Tooltip(f"{category}:N", title=""), alt.Tooltip("value_label:N", title=""), *origin_tooltip(data, lang)],
         **origin_opacity(data, lang),
     }
     if highlight:
         data["flag"] = [highlight_label[1] if h else highlight_label[0] for h in data[highlight]]
-        enc["color"] = alt.Color("flag:N", title=None, scale=alt.Scale(
-            domain=[highlight_label[0], highlight_label[1]], range=[PALETTE[4], PALETTE[5]]))
+        enc["color"] = alt.Color(
+            "flag:N", title=None, scale=alt.Scale(domain=[highlight_label[0], highlight_label[1]], range=[PALETTE[4], PALETTE[5]])
+        )
     bars = alt.Chart(data).mark_bar().encode(**enc)
-    text = alt.Chart(data).mark_text(align="left", dx=4).encode(
-        y=alt.Y(f"{category}:N", sort="-x"), x="value:Q", text="value_label:N")
+    text = (
+        alt.Chart(data)
+        .mark_text(align="left", dx=4)
+        .encode(y=alt.Y(f"{category}:N", sort="-x"), x="value:Q", text="value_label:N")
+    )
     chart = bars + text
     if reference is not None:
-        chart = chart + alt.Chart().mark_rule(color=PLAN_COLOUR, strokeDash=[6, 4], strokeWidth=2).encode(
-            x=alt.datum(float(reference))) + alt.Chart().mark_text(
-            align="left", dx=4, dy=-6, color=PLAN_COLOUR, fontSize=12).encode(
-            x=alt.datum(float(reference)), y=alt.value(0), text=alt.datum(reference_label))
+        chart = (
+            chart
+            + alt.Chart().mark_rule(color=PLAN_COLOUR, strokeDash=[6, 4], strokeWidth=2).encode(x=alt.datum(float(reference)))
+            + alt.Chart()
+            .mark_text(align="left", dx=4, dy=-6, color=PLAN_COLOUR, fontSize=12)
+            .encode(x=alt.datum(float(reference)), y=alt.value(0), text=alt.datum(reference_label))
+        )
     return chart.properties(title=title)
 
 
-def stacked_area(frame: pd.DataFrame, *, x: str, colour: str, unit: str, title: str, lang: str,
-                 order: list[str]) -> alt.Chart:
+def stacked_area(frame: pd.DataFrame, *, x: str, colour: str, unit: str, title: str, lang: str, order: list[str]) -> alt.Chart:
     """Stacked areas of `value` over `x` (dates) per `colour`, stacked in `order`; a long weekly history is thinned
     to one point a month before its last year."""
     data = plot_frame(thinned(frame, x, colour), "value", unit, lang)
@@ -315,44 +410,69 @@ def stacked_area(frame: pd.DataFrame, *, x: str, colour: str, unit: str, title: 
     data["order"] = [order.index(c) for c in data[colour]]
     if _has_synthetic(data):  # an area is one shape per colour: lighter when any of it is synthetic
         data["area_origin"] = group_origin(data, colour, lang, when="any")
-    return alt.Chart(data).mark_area(opacity=0.85).encode(
-        x=alt.X(f"{x}:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
-        y=alt.Y("value:Q", stack=True, axis=value_axis(unit)),
-        color=alt.Color(f"{colour}:N", title=None, sort=order,
-                        scale=alt.Scale(domain=order, range=AGEING_COLOURS)),
-        order=alt.Order("order:Q"),
-        tooltip=[alt.Tooltip(f"{x}:T", title="", format="%d/%m/%Y"), alt.Tooltip(f"{colour}:N", title=""),
-                 alt.Tooltip("value_label:N", title=""), *origin_tooltip(data, lang)],
-        **origin_opacity(data, lang, "area_origin"),
-    ).properties(title=title)
+    return (
+        alt.Chart(data)
+        .mark_area(opacity=0.85)
+        .encode(
+            x=alt.X(f"{x}:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
+            y=alt.Y("value:Q", stack=True, axis=value_axis(unit)),
+            color=alt.Color(f"{colour}:N", title=None, sort=order, scale=alt.Scale(domain=order, range=AGEING_COLOURS)),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip(f"{x}:T", title="", format="%d/%m/%Y"),
+                alt.Tooltip(f"{colour}:N", title=""),
+                alt.Tooltip("value_label:N", title=""),
+                *origin_tooltip(data, lang),
+            ],
+            **origin_opacity(data, lang, "area_origin"),
+        )
+        .properties(title=title)
+    )
 
 
 def ageing_bars(frame: pd.DataFrame, *, title: str, lang: str, order: list[str]) -> alt.Chart:
     """Open amount per ageing bucket at one date: columns bucket (label), value (€)."""
     data = plot_frame(frame, "value", "EUR", lang)
-    return alt.Chart(data).mark_bar().encode(
-        x=alt.X("bucket:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", axis=value_axis("EUR")),
-        color=alt.Color("bucket:N", sort=order, legend=None,
-                        scale=alt.Scale(domain=order, range=AGEING_COLOURS)),
-        tooltip=[alt.Tooltip("bucket:N", title=""), alt.Tooltip("value_label:N", title=""),
-                 *origin_tooltip(data, lang)],
-        **origin_opacity(data, lang),
-    ).properties(title=title)
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("bucket:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("value:Q", axis=value_axis("EUR")),
+            color=alt.Color("bucket:N", sort=order, legend=None, scale=alt.Scale(domain=order, range=AGEING_COLOURS)),
+            tooltip=[alt.Tooltip("bucket:N", title=""), alt.Tooltip("value_label:N", title=""), *origin_tooltip(data, lang)],
+            **origin_opacity(data, lang),
+        )
+        .properties(title=title)
+    )
 
 
-def stacked_bars(frame: pd.DataFrame, *, category: str, colour: str, unit: str, title: str, lang: str,
-                 order: list[str]) -> alt.Chart:
+def stacked_bars(
+    frame: pd.DataFrame, *, category: str, colour: str, unit: str, title: str, lang: str, order: list[str]
+) -> alt.Chart:
     """Bars of `value` per `category`, stacked by `colour` in `order` (e.g. open amount per office and age)."""
     data = plot_frame(frame, "value", unit, lang)
     data["order"] = [order.index(c) for c in data[colour]]
-    return alt.Chart(data).mark_bar().encode(
-        x=alt.X(f"{category}:N", title=None, sort=list(dict.fromkeys(data[category])),
-                axis=alt.Axis(labelAngle=0 if data[category].nunique() <= 6 else -35, labelLimit=200)),
-        y=alt.Y("value:Q", stack=True, axis=value_axis(unit)),
-        color=alt.Color(f"{colour}:N", title=None, sort=order, scale=alt.Scale(domain=order, range=AGEING_COLOURS)),
-        order=alt.Order("order:Q"),
-        tooltip=[alt.Tooltip(f"{category}:N", title=""), alt.Tooltip(f"{colour}:N", title=""),
-                 alt.Tooltip("value_label:N", title=""), *origin_tooltip(data, lang)],
-        **origin_opacity(data, lang),
-    ).properties(title=title)
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                f"{category}:N",
+                title=None,
+                sort=list(dict.fromkeys(data[category])),
+                axis=alt.Axis(labelAngle=0 if data[category].nunique() <= 6 else -35, labelLimit=200),
+            ),
+            y=alt.Y("value:Q", stack=True, axis=value_axis(unit)),
+            color=alt.Color(f"{colour}:N", title=None, sort=order, scale=alt.Scale(domain=order, range=AGEING_COLOURS)),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip(f"{category}:N", title=""),
+                alt.Tooltip(f"{colour}:N", title=""),
+                alt.Tooltip("value_label:N", title=""),
+                *origin_tooltip(data, lang),
+            ],
+            **origin_opacity(data, lang),
+        )
+        .properties(title=title)
+    )

@@ -14,8 +14,10 @@ from smartdash import formats
 from smartdash.config import load_settings
 from smartdash.db import engine_for
 from smartdash.formats import FileRefused
+from smartdash.i18n import _
 
 log = logging.getLogger(__name__)
+
 
 def _engine():
     return engine_for(load_settings().database_url)
@@ -29,8 +31,10 @@ def cmd_init_db(args: argparse.Namespace) -> int:
     if args.new:
         if not forget_missing_store(url):
             path = sqlite_path(url)
-            print("--new ne sert qu'à recréer une base SQLite disparue"
-                  + (f" ; {path} existe" if path and path.exists() else ""), file=sys.stderr)
+            print(
+                "--new ne sert qu'à recréer une base SQLite disparue" + (f" ; {path} existe" if path and path.exists() else ""),
+                file=sys.stderr,
+            )
             return 1
         print(f"La base disparue ({sqlite_path(url)}) est oubliée : une base neuve est créée.")
     report = init_store(_engine(), demo=args.demo)
@@ -42,8 +46,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from smartdash.backup import backup
 
     saved = backup(_engine(), Path(args.out))
-    print(f"Sauvegarde écrite : {saved.path} ({_size(saved.size)}, schéma {saved.revision}, {saved.loads} "
-          f"chargement(s), base {saved.store_id[:8]})")
+    print(
+        f"Sauvegarde écrite : {saved.path} ({_size(saved.size)}, schéma {saved.revision}, {saved.loads} "
+        f"chargement(s), base {saved.store_id[:8]})"
+    )
     return 0
 
 
@@ -54,11 +60,16 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     url = load_settings().database_url
     checked = check_backup(Path(args.file))
-    print(f"{checked.path} : base smartdash {checked.store_id[:8]}, schéma {checked.revision}, {checked.loads} "
-          f"chargement(s), intégrité vérifiée.")
+    print(
+        f"{checked.path} : base smartdash {checked.store_id[:8]}, schéma {checked.revision}, {checked.loads} "
+        f"chargement(s), intégrité vérifiée."
+    )
     if not args.yes:
-        print(f"Rien n'a été fait. Pour remplacer la base {sqlite_path(url) or ''} par cette sauvegarde (l'actuelle est "
-              "gardée à côté), relancez avec --yes.", file=sys.stderr)
+        print(
+            f"Rien n'a été fait. Pour remplacer la base {sqlite_path(url) or ''} par cette sauvegarde (l'actuelle est "
+            "gardée à côté), relancez avec --yes.",
+            file=sys.stderr,
+        )
         return 1
     engine = make_engine(url, lock_wait=load_settings().lock_wait_seconds)
     report = restore(engine, Path(args.file))
@@ -66,11 +77,17 @@ def cmd_restore(args: argparse.Namespace) -> int:
     engine = make_engine(url, lock_wait=load_settings().lock_wait_seconds)
     migrated = ensure_schema(engine)
     engine.dispose()
-    print("Base restaurée" + (" et mise à jour au schéma le plus récent" if migrated else "") + "."
-          + (f" L'ancienne base est gardée dans {report.kept_aside}." if report.kept_aside else ""))
+    print(
+        "Base restaurée"
+        + (" et mise à jour au schéma le plus récent" if migrated else "")
+        + "."
+        + (f" L'ancienne base est gardée dans {report.kept_aside}." if report.kept_aside else "")
+    )
     if report.kept_aside and not report.same_store:
-        print("La sauvegarde vient d'une autre base : redémarrez les serveurs smartdash qui tournent (ils refusent "
-              "d'écrire dans une base remplacée).")
+        print(
+            "La sauvegarde vient d'une autre base : redémarrez les serveurs smartdash qui tournent (ils refusent "
+            "d'écrire dans une base remplacée)."
+        )
     return 0
 
 
@@ -93,9 +110,11 @@ def _read_files(names: list[str]) -> list[tuple[str, bytes | Path]] | None:
 
 
 def _print_refusal(refused: FileRefused) -> int:
-    print(f"Refusé : {len(refused.problems)} problème(s), rien n'a été enregistré.", file=sys.stderr)
+    lang = load_settings().language  # the problems in the configured language, French unless set otherwise
+    count = len(refused.problems)
+    print(_(lang, "Refused: {count} problem(s), nothing was written.", count=count), file=sys.stderr)
     for problem in refused.problems:
-        print(problem.line(), file=sys.stderr)
+        print(problem.line(lang), file=sys.stderr)
     return 1
 
 
@@ -109,8 +128,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     files = _read_files(args.files)
     if files is None:
         return 2
-    limits = {"kind": args.kind, "max_file_mb": settings.import_max_file_mb, "max_rows": settings.import_max_rows,
-              "entity": args.entity}
+    limits = {
+        "kind": args.kind,
+        "max_file_mb": settings.import_max_file_mb,
+        "max_rows": settings.import_max_rows,
+        "entity": args.entity,
+    }
     try:
         if args.dry_run:
             for name, data in files:
@@ -118,21 +141,27 @@ def cmd_import(args: argparse.Namespace) -> int:
                 if hasattr(diff, "summary"):  # a ledger export (FEC): what it holds and gives
                     print(f"{name} : {diff.summary.line()}")
                 sheet = f", feuille « {diff.sheet} »" if diff.sheet else ""
-                print(f"{name}{sheet} ({diff.dataset.kind}) : {len(diff.inserts)} nouvelles lignes, "
-                      f"{len(diff.updates)} modifiées, {diff.unchanged} identiques, {len(diff.deletes)} retirées — "
-                      "rien n'a été écrit (--dry-run)")
+                print(
+                    f"{name}{sheet} ({diff.dataset.kind}) : {len(diff.inserts)} nouvelles lignes, "
+                    f"{len(diff.updates)} modifiées, {diff.unchanged} identiques, {len(diff.deletes)} retirées — "
+                    "rien n'a été écrit (--dry-run)"
+                )
                 for removal in diff.large_removals:
-                    print(f"  attention : {removal.line()} seraient retirées (plus d'un cinquième) : le chargement "
-                          "demandera --allow-large-removal")
+                    print(
+                        f"  attention : {removal.line()} seraient retirées (plus d'un cinquième) : le chargement "
+                        "demandera --allow-large-removal"
+                    )
                 for row in preview.itertuples():
                     print(f"  {row.action} : {row.key}" + (f" — {row.change}" if row.change else ""))
             return 0
-        results = import_files(engine, files, loaded_by=args.user or getpass.getuser(),
-                               allow_large_removal=args.allow_large_removal, **limits)
+        results = import_files(
+            engine, files, loaded_by=args.user or getpass.getuser(), allow_large_removal=args.allow_large_removal, **limits
+        )
     except FileRefused as refused:
         return _print_refusal(refused)
+    lang = load_settings().language
     for result in results:
-        print(result.line())
+        print(result.line(lang))
     return 0
 
 
@@ -144,9 +173,11 @@ def cmd_loads(args: argparse.Namespace) -> int:
         history = load_history(session=session, limit=args.limit)
     for row in history.itertuples():
         state = "annulé" if row.status == "undone" else "appliqué"
-        print(f"n° {row.id}\t{row.loaded_at:%d/%m/%Y %H:%M}\t{row.loaded_by}\t{row.kind}\t{row.file_name}\t"
-              f"+{row.rows_inserted} ~{row.rows_updated} ={row.rows_unchanged} -{row.rows_deleted}\t{state}\t"
-              f"{row.checksum[:12]}")
+        print(
+            f"n° {row.id}\t{row.loaded_at:%d/%m/%Y %H:%M}\t{row.loaded_by}\t{row.kind}\t{row.file_name}\t"
+            f"+{row.rows_inserted} ~{row.rows_updated} ={row.rows_unchanged} -{row.rows_deleted}\t{state}\t"
+            f"{row.checksum[:12]}"
+        )
     return 0
 
 
@@ -156,7 +187,7 @@ def cmd_undo(args: argparse.Namespace) -> int:
     try:
         count = undo_load(_engine(), args.load_id, undone_by=args.user or getpass.getuser())
     except UndoRefused as refused:
-        print(f"Annulation refusée : {refused}", file=sys.stderr)
+        print(f"Annulation refusée : {refused.render(load_settings().language)}", file=sys.stderr)
         return 1
     print(f"Chargement n° {args.load_id} annulé : {count} lignes rétablies ou retirées.")
     return 0
@@ -195,11 +226,14 @@ def _export_slides(args: argparse.Namespace) -> int:
         print("La base ne contient aucune donnée : rien à présenter.", file=sys.stderr)
         return 1
     lang = args.lang or settings.language
-    data, info = build_deck(engine, filters=Filters(args.entity, as_of, "meeting", version, lang),
-                            template=settings.export_template)
+    data, info = build_deck(
+        engine, filters=Filters(args.entity, as_of, "meeting", version, lang), template=settings.export_template
+    )
     Path(args.out).write_bytes(data)
-    print(f"{args.out} : {len(info.titles)} diapositives, chiffres au {as_of:%d/%m/%Y}"
-          + (" (contient des données de démonstration)" if info.synthetic else ""))
+    print(
+        f"{args.out} : {len(info.titles)} diapositives, chiffres au {as_of:%d/%m/%Y}"
+        + (" (contient des données de démonstration)" if info.synthetic else "")
+    )
     return 0
 
 
@@ -241,7 +275,7 @@ def cmd_users(args: argparse.Namespace) -> int:
             for row in users.itertuples():
                 print(f"{row.login}\t{row.role}\t{'actif' if row.active else 'désactivé'}")
     except auth.AccountError as err:
-        print(f"Refusé, attendu : {err}", file=sys.stderr)
+        print(f"Refusé, attendu : {err.render('fr')}", file=sys.stderr)
         return 1
     return 0
 
@@ -319,8 +353,15 @@ def cmd_subscriptions(args: argparse.Namespace) -> int:
     ensure_schema(engine)
     try:
         if args.subscriptions_command == "add":
-            subscriptions.subscribe(engine, args.login, what=args.what, entities=args.entity or [],
-                                    lang=args.lang or load_settings().language, email=args.email, by=_system_user())
+            subscriptions.subscribe(
+                engine,
+                args.login,
+                what=args.what,
+                entities=args.entity or [],
+                lang=args.lang or load_settings().language,
+                email=args.email,
+                by=_system_user(),
+            )
             print(f"Abonnement de « {args.login} » enregistré ({args.what}).")
         elif args.subscriptions_command == "remove":
             removed = subscriptions.unsubscribe(engine, args.login, by=_system_user())
@@ -330,10 +371,12 @@ def cmd_subscriptions(args: argparse.Namespace) -> int:
                 subs = subscriptions.subscribers(session=session)
             for s in subs:
                 what = "both" if s.digest and s.alerts else "digest" if s.digest else "alerts"
-                print(f"{s.login}\t{s.email or '(sans adresse)'}\t{s.role}\t{what}\t{s.lang}\t"
-                      f"{','.join(s.entities) or 'entités sous plan'}" + ("" if s.active else "\tcompte désactivé"))
+                print(
+                    f"{s.login}\t{s.email or '(sans adresse)'}\t{s.role}\t{what}\t{s.lang}\t"
+                    f"{','.join(s.entities) or 'entités sous plan'}" + ("" if s.active else "\tcompte désactivé")
+                )
     except subscriptions.SubscriptionError as err:
-        print(f"Refusé, attendu : {err}", file=sys.stderr)
+        print(f"Refusé, attendu : {err.render('fr')}", file=sys.stderr)
         return 1
     return 0
 
@@ -360,8 +403,10 @@ def cmd_digest(args: argparse.Namespace) -> int:
     if args.out:
         written = digest.write_digests(engine, as_of=as_of, settings=settings, out=Path(args.out), login=args.login)
         for path, login in written:
-            print(f"{path} : récapitulatif au {as_of:%d/%m/%Y} de « {login} »" + (
-                " (personne n'est abonné : vue d'un membre du comité, entités sous plan)" if login == "aperçu" else ""))
+            print(
+                f"{path} : récapitulatif au {as_of:%d/%m/%Y} de « {login} »"
+                + (" (personne n'est abonné : vue d'un membre du comité, entités sous plan)" if login == "aperçu" else "")
+            )
         if not written:
             print(f"« {args.login} » n'est pas abonné au récapitulatif : rien n'a été écrit.", file=sys.stderr)
         return 0 if written else 1
@@ -388,8 +433,11 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     ensure_schema(engine)
     report = alerts.run_alerts(engine, as_of=_as_of(args.as_of), settings=settings, by=_system_user(), send=args.send)
     if report.baseline:
-        print("Premier passage : les états trouvés sont enregistrés comme point de départ"
-              + ("" if args.send else " (au premier passage avec --send)") + " ; aucune alerte n'est levée.")
+        print(
+            "Premier passage : les états trouvés sont enregistrés comme point de départ"
+            + ("" if args.send else " (au premier passage avec --send)")
+            + " ; aucune alerte n'est levée."
+        )
     for c in report.raised:
         print(f"Alerte{'' if args.send else ' (à lever)'} : {c.message_fr}")
     if not report.baseline and not report.raised:
@@ -405,30 +453,45 @@ def cmd_alerts(args: argparse.Namespace) -> int:
 
 def _add_mail_commands(sub) -> None:
     """subscriptions, digest, alerts: the e-mail side, meant for cron or a systemd timer."""
-    p = sub.add_parser("subscriptions", help="gère les abonnements par courriel (récapitulatif, alertes)",
-                       description="Abonnements d'un compte au récapitulatif hebdomadaire et aux alertes, par entité "
-                                   "et par langue. Un compte a besoin d'une adresse électronique (--email).")
+    p = sub.add_parser(
+        "subscriptions",
+        help="gère les abonnements par courriel (récapitulatif, alertes)",
+        description="Abonnements d'un compte au récapitulatif hebdomadaire et aux alertes, par entité "
+        "et par langue. Un compte a besoin d'une adresse électronique (--email).",
+    )
     subs = p.add_subparsers(dest="subscriptions_command", required=True, metavar="ACTION")
-    a = subs.add_parser("add", help="crée ou remplace l'abonnement d'un compte",
-                        description="Crée ou remplace l'abonnement d'un compte.")
+    a = subs.add_parser(
+        "add", help="crée ou remplace l'abonnement d'un compte", description="Crée ou remplace l'abonnement d'un compte."
+    )
     a.add_argument("login")
     a.add_argument("--email", help="adresse électronique du compte (enregistrée sur le compte)")
-    a.add_argument("--what", choices=["digest", "alerts", "both"], default="both",
-                   help="récapitulatif, alertes ou les deux (par défaut : both)")
-    a.add_argument("--entity", action="append", metavar="CODE",
-                   help="code d'une entité suivie (répétable ; par défaut : toutes celles sous plan)")
+    a.add_argument(
+        "--what",
+        choices=["digest", "alerts", "both"],
+        default="both",
+        help="récapitulatif, alertes ou les deux (par défaut : both)",
+    )
+    a.add_argument(
+        "--entity",
+        action="append",
+        metavar="CODE",
+        help="code d'une entité suivie (répétable ; par défaut : toutes celles sous plan)",
+    )
     a.add_argument("--lang", choices=["fr", "en"], help="langue des courriels (par défaut : celle de config.toml)")
     subs.add_parser("list", help="liste les abonnements", description="Liste les abonnements.")
     r = subs.add_parser("remove", help="retire l'abonnement d'un compte", description="Retire un abonnement.")
     r.add_argument("login")
     p.set_defaults(func=cmd_subscriptions)
 
-    p = sub.add_parser("digest", help="récapitulatif hebdomadaire : l'envoie (--send) ou l'écrit (--out)",
-                       description="Le récapitulatif de la semaine, un par abonné : indicateurs clés et statut, "
-                                   "évolution sur une semaine et depuis le dernier comité, points d'attention, actions "
-                                   "ouvertes, derniers chargements. --send l'envoie (une fois par abonné et par "
-                                   "semaine ; un envoi échoué est retenté au passage suivant) ; --out l'écrit dans un "
-                                   "fichier (.html, ou .txt pour le texte seul), un par abonné.")
+    p = sub.add_parser(
+        "digest",
+        help="récapitulatif hebdomadaire : l'envoie (--send) ou l'écrit (--out)",
+        description="Le récapitulatif de la semaine, un par abonné : indicateurs clés et statut, "
+        "évolution sur une semaine et depuis le dernier comité, points d'attention, actions "
+        "ouvertes, derniers chargements. --send l'envoie (une fois par abonné et par "
+        "semaine ; un envoi échoué est retenté au passage suivant) ; --out l'écrit dans un "
+        "fichier (.html, ou .txt pour le texte seul), un par abonné.",
+    )
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--send", action="store_true", help="envoie par courriel (section [mail] de config.toml)")
     what.add_argument("--out", metavar="FICHIER", help="écrit le récapitulatif dans ce fichier, sans rien envoyer")
@@ -436,11 +499,14 @@ def _add_mail_commands(sub) -> None:
     p.add_argument("--login", help="seulement l'abonné de ce compte")
     p.set_defaults(func=cmd_digest)
 
-    p = sub.add_parser("alerts", help="alertes : ce qui s'est dégradé depuis le dernier passage",
-                       description="Cherche ce qui s'est dégradé depuis le dernier passage (indicateur qui franchit "
-                                   "son seuil, échéance du plan en retard, apport 1+1 en retard, test de cessation des "
-                                   "paiements sous 1) et l'envoie une seule fois aux abonnés. Sans --send : aperçu, "
-                                   "rien n'est enregistré.")
+    p = sub.add_parser(
+        "alerts",
+        help="alertes : ce qui s'est dégradé depuis le dernier passage",
+        description="Cherche ce qui s'est dégradé depuis le dernier passage (indicateur qui franchit "
+        "son seuil, échéance du plan en retard, apport 1+1 en retard, test de cessation des "
+        "paiements sous 1) et l'envoie une seule fois aux abonnés. Sans --send : aperçu, "
+        "rien n'est enregistré.",
+    )
     p.add_argument("--send", action="store_true", help="enregistre et envoie (section [mail] de config.toml)")
     p.add_argument("--as-of", help="date de la situation AAAA-MM-JJ (par défaut : aujourd'hui)")
     p.set_defaults(func=cmd_alerts)
@@ -461,17 +527,20 @@ def build_parser() -> argparse.ArgumentParser:
         "(config.toml, ou SMARTDASH_DATABASE_URL). Relancer ne change rien.",
     )
     p.add_argument("--demo", action="store_true", help="charge aussi le jeu de données de démonstration")
-    p.add_argument("--new", action="store_true",
-                   help="crée une base neuve là où une base SQLite a disparu (sans cela, smartdash refuse de la "
-                        "recréer vide : restaurez plutôt une sauvegarde)")
+    p.add_argument(
+        "--new",
+        action="store_true",
+        help="crée une base neuve là où une base SQLite a disparu (sans cela, smartdash refuse de la "
+        "recréer vide : restaurez plutôt une sauvegarde)",
+    )
     p.set_defaults(func=cmd_init_db)
 
     p = sub.add_parser(
         "backup",
         help="sauvegarde la base (SQLite) pendant qu'elle tourne",
         description="Copie toute la base SQLite dans un fichier, en une fois et de façon cohérente, pendant que le "
-                    "serveur tourne (un chargement en cours n'y figure pas à moitié). Pour PostgreSQL, la commande "
-                    "donne les lignes pg_dump / pg_restore.",
+        "serveur tourne (un chargement en cours n'y figure pas à moitié). Pour PostgreSQL, la commande "
+        "donne les lignes pg_dump / pg_restore.",
     )
     p.add_argument("--out", required=True, help="fichier de sauvegarde à écrire")
     p.set_defaults(func=cmd_backup)
@@ -480,7 +549,7 @@ def build_parser() -> argparse.ArgumentParser:
         "restore",
         help="remet une sauvegarde en place (après vérifications)",
         description="Vérifie la sauvegarde (base SQLite, base smartdash, schéma connu, PRAGMA integrity_check), garde "
-                    "la base actuelle à côté (…avant-restauration-DATE.db), puis la remplace. Demande --yes.",
+        "la base actuelle à côté (…avant-restauration-DATE.db), puis la remplace. Demande --yes.",
     )
     p.add_argument("file", metavar="FICHIER", help="fichier de sauvegarde (écrit par « backup »)")
     p.add_argument("--yes", action="store_true", help="confirme le remplacement de la base actuelle")
@@ -496,35 +565,55 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", choices=sorted(formats.DATASETS), help="type de données, s'il n'est pas reconnu")
     p.add_argument("--user", help="nom enregistré comme auteur du chargement (par défaut : l'utilisateur système)")
     p.add_argument("--dry-run", action="store_true", help="montre ce qui changerait, sans rien écrire")
-    p.add_argument("--entity", metavar="CODE", help="FEC (écritures comptables) : l'entité, si le SIREN du nom de "
-                                                  "fichier {SIREN}FEC{AAAAMMJJ}.txt n'est pas celui d'une entité")
-    p.add_argument("--allow-large-removal", action="store_true",
-                   help="confirme le retrait de plus d'un cinquième des créances d'une situation déjà enregistrée "
-                        "(sans cela, un tel chargement est refusé : un fichier incomplet retirerait les créances "
-                        "manquantes)")
+    p.add_argument(
+        "--entity",
+        metavar="CODE",
+        help="FEC (écritures comptables) : l'entité, si le SIREN du nom de "
+        "fichier {SIREN}FEC{AAAAMMJJ}.txt n'est pas celui d'une entité",
+    )
+    p.add_argument(
+        "--allow-large-removal",
+        action="store_true",
+        help="confirme le retrait de plus d'un cinquième des créances d'une situation déjà enregistrée "
+        "(sans cela, un tel chargement est refusé : un fichier incomplet retirerait les créances "
+        "manquantes)",
+    )
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("loads", help="liste les chargements (historique)",
-                       description="Liste les chargements, du plus récent au plus ancien : qui, quand, quel fichier, "
-                                   "empreinte SHA-256, lignes nouvelles / modifiées / identiques, état.")
+    p = sub.add_parser(
+        "loads",
+        help="liste les chargements (historique)",
+        description="Liste les chargements, du plus récent au plus ancien : qui, quand, quel fichier, "
+        "empreinte SHA-256, lignes nouvelles / modifiées / identiques, état.",
+    )
     p.add_argument("--limit", type=int, default=50, help="nombre de chargements affichés (50 par défaut)")
     p.set_defaults(func=cmd_loads)
 
-    p = sub.add_parser("undo", help="annule un chargement",
-                       description="Annule un chargement en une transaction : les lignes ajoutées sont retirées, "
-                                   "les valeurs remplacées reviennent. Refusé si un chargement plus récent a modifié "
-                                   "les mêmes lignes.")
+    p = sub.add_parser(
+        "undo",
+        help="annule un chargement",
+        description="Annule un chargement en une transaction : les lignes ajoutées sont retirées, "
+        "les valeurs remplacées reviennent. Refusé si un chargement plus récent a modifié "
+        "les mêmes lignes.",
+    )
     p.add_argument("load_id", type=int, metavar="N", help="numéro du chargement (voir « loads »)")
     p.add_argument("--user", help="nom enregistré comme auteur de l'annulation")
     p.set_defaults(func=cmd_undo)
 
-    p = sub.add_parser("export", help="exporte le dossier du comité (slides) ou un jeu de données",
-                       description="« export slides --out dossier.pptx » écrit le dossier du comité (PowerPoint, "
-                                   "graphiques natifs) ; « export pdf --out dossier.pdf » l'imprime en A4 (PDF/A) ; "
-                                   "« export TYPE --out fichier.csv » écrit les lignes d'un jeu de "
-                                   "données au format d'import (le recharger ne change rien).")
-    p.add_argument("kind", choices=["slides", "pdf", *sorted(formats.DATASETS)], metavar="slides|pdf|TYPE",
-                   help="slides, pdf (dossier A4), ou un type de données : " + ", ".join(sorted(formats.DATASETS)))
+    p = sub.add_parser(
+        "export",
+        help="exporte le dossier du comité (slides) ou un jeu de données",
+        description="« export slides --out dossier.pptx » écrit le dossier du comité (PowerPoint, "
+        "graphiques natifs) ; « export pdf --out dossier.pdf » l'imprime en A4 (PDF/A) ; "
+        "« export TYPE --out fichier.csv » écrit les lignes d'un jeu de "
+        "données au format d'import (le recharger ne change rien).",
+    )
+    p.add_argument(
+        "kind",
+        choices=["slides", "pdf", *sorted(formats.DATASETS)],
+        metavar="slides|pdf|TYPE",
+        help="slides, pdf (dossier A4), ou un type de données : " + ", ".join(sorted(formats.DATASETS)),
+    )
     p.add_argument("--out", required=True, help="fichier à écrire (.pptx pour slides, .pdf pour pdf, .csv sinon)")
     p.add_argument("--as-of", help="slides, pdf : date des chiffres AAAA-MM-JJ (par défaut : la plus récente)")
     p.add_argument("--lang", choices=["fr", "en"], help="slides, pdf : langue (par défaut : celle de config.toml)")
@@ -533,16 +622,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--meeting", type=int, help="pdf : numéro d'une réunion (ses chiffres ; figés si elle est close)")
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("template", help="écrit un modèle de fichier vide (CSV ou XLSX)",
-                       description="Écrit un modèle vide d'un format : CSV (en-têtes) ou XLSX (en-têtes et feuille "
-                                   "d'aide), selon l'extension de --out.")
+    p = sub.add_parser(
+        "template",
+        help="écrit un modèle de fichier vide (CSV ou XLSX)",
+        description="Écrit un modèle vide d'un format : CSV (en-têtes) ou XLSX (en-têtes et feuille "
+        "d'aide), selon l'extension de --out.",
+    )
     p.add_argument("kind", choices=sorted(formats.DATASETS), metavar="TYPE", help="type de données")
     p.add_argument("--out", required=True, help="fichier .csv ou .xlsx à écrire")
     p.set_defaults(func=cmd_template)
 
-    p = sub.add_parser("users", help="gère les comptes (ajout, liste, rôle, mot de passe, désactivation)",
-                       description="Comptes locaux. Les mots de passe sont lus sur l'entrée standard "
-                                   "(--password-stdin), jamais en argument, jamais affichés.")
+    p = sub.add_parser(
+        "users",
+        help="gère les comptes (ajout, liste, rôle, mot de passe, désactivation)",
+        description="Comptes locaux. Les mots de passe sont lus sur l'entrée standard "
+        "(--password-stdin), jamais en argument, jamais affichés.",
+    )
     users = p.add_subparsers(dest="users_command", required=True, metavar="ACTION")
     u = users.add_parser("add", help="crée un compte", description="Crée un compte local.")
     u.add_argument("login")
@@ -559,40 +654,58 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("--role", required=True, choices=["viewer", "editor", "admin"])
     p.set_defaults(func=cmd_users)
 
-    p = sub.add_parser("fec-mapping", help="correspondance des comptes (FEC) → indicateurs : liste, modifie",
-                       description="Les comptes qui font chaque indicateur dérivé d'un FEC (plan comptable général par "
-                                   "défaut). Un compte compte sous le plus long préfixe de l'indicateur qui le couvre.")
+    p = sub.add_parser(
+        "fec-mapping",
+        help="correspondance des comptes (FEC) → indicateurs : liste, modifie",
+        description="Les comptes qui font chaque indicateur dérivé d'un FEC (plan comptable général par "
+        "défaut). Un compte compte sous le plus long préfixe de l'indicateur qui le couvre.",
+    )
     mapping = p.add_subparsers(dest="mapping_command", required=True, metavar="ACTION")
     mapping.add_parser("list", help="affiche la correspondance", description="Affiche la correspondance en vigueur.")
-    u = mapping.add_parser("set", help="ajoute ou remplace une règle", description="Ajoute ou remplace la règle d'un "
-                                                                                 "indicateur pour un préfixe de comptes.")
+    u = mapping.add_parser(
+        "set",
+        help="ajoute ou remplace une règle",
+        description="Ajoute ou remplace la règle d'un indicateur pour un préfixe de comptes.",
+    )
     u.add_argument("indicator", metavar="INDICATEUR")
     u.add_argument("prefix", metavar="PREFIXE", help="début des numéros de compte, ex. 411")
-    u.add_argument("--side", choices=["credit", "debit"], default="credit",
-                   help="sens compté positif (credit : crédit − débit) ; par défaut credit")
-    u.add_argument("--rule", choices=["net", "side", "exclude"], default="net",
-                   help="net : soldes additionnés ; side : comptes dont le solde est de ce sens seulement ; "
-                        "exclude : comptes exclus")
-    u.add_argument("--measure", choices=["balance", "monthly"], default="balance",
-                   help="balance : solde à la date ; monthly : mouvements de chaque mois")
-    u = mapping.add_parser("remove", help="retire une règle", description="Retire la règle d'un indicateur pour un "
-                                                                          "préfixe de comptes.")
+    u.add_argument(
+        "--side",
+        choices=["credit", "debit"],
+        default="credit",
+        help="sens compté positif (credit : crédit − débit) ; par défaut credit",
+    )
+    u.add_argument(
+        "--rule",
+        choices=["net", "side", "exclude"],
+        default="net",
+        help="net : soldes additionnés ; side : comptes dont le solde est de ce sens seulement ; exclude : comptes exclus",
+    )
+    u.add_argument(
+        "--measure",
+        choices=["balance", "monthly"],
+        default="balance",
+        help="balance : solde à la date ; monthly : mouvements de chaque mois",
+    )
+    u = mapping.add_parser(
+        "remove", help="retire une règle", description="Retire la règle d'un indicateur pour un préfixe de comptes."
+    )
     u.add_argument("indicator", metavar="INDICATEUR")
     u.add_argument("prefix", metavar="PREFIXE")
-    mapping.add_parser("reset", help="revient au plan comptable général par défaut",
-                       description="Remplace la correspondance par celle du plan comptable général (défaut).")
+    mapping.add_parser(
+        "reset",
+        help="revient au plan comptable général par défaut",
+        description="Remplace la correspondance par celle du plan comptable général (défaut).",
+    )
     p.set_defaults(func=cmd_fec_mapping)
 
     p = sub.add_parser(
         "demo-data",
-        help="régénère les fichiers du jeu de démonstration",
-        description="Écrit les fichiers du jeu de démonstration (graine fixe : le résultat est toujours le même).",
+        help="écrit les fichiers complets du jeu de démonstration",
+        description="Écrit les fichiers complets du jeu de démonstration : les chiffres des documents (data/demo) et "
+        "l'historique synthétique généré autour (graine fixe : le résultat est toujours le même).",
     )
-    p.add_argument(
-        "--out",
-        default=str(Path(__file__).resolve().parent.parent / "data" / "demo"),
-        help="dossier de sortie (par défaut : data/demo)",
-    )
+    p.add_argument("--out", required=True, help="dossier de sortie")
     p.set_defaults(func=cmd_demo_data)
 
     p = sub.add_parser(
@@ -635,8 +748,7 @@ def _error_line(error: Exception) -> str:
         return str(error)
     if isinstance(error, OSError) and error.strerror:
         return f"{error.filename or ''} : {error.strerror}".lstrip(" :")
-    return (f"erreur inattendue ({type(error).__name__}) : rien n'a été enregistré. Relancez avec --debug pour voir "
-            "le détail.")
+    return f"erreur inattendue ({type(error).__name__}) : rien n'a été enregistré. Relancez avec --debug pour voir le détail."
 
 
 def _language() -> str:

@@ -13,12 +13,14 @@ from sqlalchemy.orm import Session
 from smartdash import auth, formats, importing, models, queries
 from smartdash.auth import CurrentUser, require
 from smartdash.db import write_scope
+from smartdash.i18n import N_, Refusal
 from smartdash.views import Filters
 from smartdash.views import overview as overview_views
 
 
-class CommitteeError(ValueError):
-    """A request that cannot be done (unknown meeting, meeting already closed, empty text…)."""
+class CommitteeError(Refusal):
+    """A request that cannot be done (unknown meeting, meeting already closed, empty text…): what was expected, as a
+    message rendered in the reader's language."""
 
 
 def _now() -> dt.datetime:
@@ -28,7 +30,7 @@ def _now() -> dt.datetime:
 def _meeting(session: Session, meeting_id: int) -> models.Meeting:
     meeting = session.get(models.Meeting, meeting_id)
     if meeting is None:
-        raise CommitteeError(f"une réunion existante (n° {meeting_id} inconnue)")
+        raise CommitteeError(N_("an existing meeting (no. {meeting_id} unknown)"), meeting_id=meeting_id)
     return meeting
 
 
@@ -37,7 +39,7 @@ def _id_of(session: Session, model, code: str | None) -> int | None:
         return None
     found = session.scalar(select(model.id).where(model.code == code))
     if found is None:
-        raise CommitteeError(f"un code connu (« {code} » inconnu)")
+        raise CommitteeError(N_('a known code ("{code}" unknown)'), code=code)
     return found
 
 
@@ -56,7 +58,8 @@ def notes(*, session: Session, meeting_id: int) -> pd.DataFrame:
         select(models.Indicator.label_fr, models.Entity.name, n.text, n.author, n.created_at)
         .outerjoin(models.Indicator, models.Indicator.id == n.indicator_id)
         .outerjoin(models.Entity, models.Entity.id == n.entity_id)
-        .where(n.meeting_id == meeting_id).order_by(n.id)
+        .where(n.meeting_id == meeting_id)
+        .order_by(n.id)
     ).all()
     return queries.frame(rows, ["indicator", "entity", "text", "author", "created_at"])
 
@@ -64,14 +67,19 @@ def notes(*, session: Session, meeting_id: int) -> pd.DataFrame:
 def decisions(*, session: Session, meeting_id: int | None = None, open_only: bool = False) -> pd.DataFrame:
     """Columns: id, meeting (date held), text, owner, due_date, status, created_by, created_at, closed_by."""
     d = models.Decision
-    q = (select(d.id, models.Meeting.held_on, d.text, d.owner, d.due_date, d.status, d.created_by, d.created_at,
-                d.closed_by).join(models.Meeting, models.Meeting.id == d.meeting_id).order_by(d.due_date, d.id))
+    q = (
+        select(d.id, models.Meeting.held_on, d.text, d.owner, d.due_date, d.status, d.created_by, d.created_at, d.closed_by)
+        .join(models.Meeting, models.Meeting.id == d.meeting_id)
+        .order_by(d.due_date, d.id)
+    )
     if meeting_id is not None:
         q = q.where(d.meeting_id == meeting_id)
     if open_only:
         q = q.where(d.status == "open")
-    return queries.frame(session.execute(q).all(), ["id", "meeting", "text", "owner", "due_date", "status",
-                                                    "created_by", "created_at", "closed_by"])
+    return queries.frame(
+        session.execute(q).all(),
+        ["id", "meeting", "text", "owner", "due_date", "status", "created_by", "created_at", "closed_by"],
+    )
 
 
 def meeting_for(*, session: Session, as_of: dt.date) -> int | None:
@@ -87,58 +95,96 @@ def meeting_for(*, session: Session, as_of: dt.date) -> int | None:
 # --------------------------------------------------------------------------- changes
 
 
-def add_meeting(user: CurrentUser | None, engine: Engine, *, held_on: dt.date, as_of: dt.date, title: str,
-                attendees: str | None = None) -> int:
+def add_meeting(
+    user: CurrentUser | None, engine: Engine, *, held_on: dt.date, as_of: dt.date, title: str, attendees: str | None = None
+) -> int:
     require(user, "notes")
     if as_of > held_on:
-        raise CommitteeError("une date des chiffres antérieure ou égale à la date de la réunion")
+        raise CommitteeError(N_("a figures date on or before the meeting date"))
     with write_scope(engine) as session:
         if session.scalar(select(models.Meeting.id).where(models.Meeting.held_on == held_on)):
-            raise CommitteeError(f"une date libre (une réunion existe déjà le {held_on:%d/%m/%Y})")
-        meeting = models.Meeting(held_on=held_on, as_of=as_of, title=title.strip() or "Comité", status="planned",
-                                 attendees=attendees, is_synthetic=False)
+            raise CommitteeError(N_("a free date (a meeting is already held on {held_on:%d/%m/%Y})"), held_on=held_on)
+        meeting = models.Meeting(
+            held_on=held_on,
+            as_of=as_of,
+            title=title.strip() or "Comité",
+            status="planned",
+            attendees=attendees,
+            is_synthetic=False,
+        )
         session.add(meeting)
         session.flush()
         auth.audit(session, user.login, "meeting_added", {"meeting": meeting.id, "held_on": held_on})
         return meeting.id
 
 
-def add_note(user: CurrentUser | None, engine: Engine, meeting_id: int, text: str, *,
-             indicator: str | None = None, entity: str | None = None) -> None:
+def add_note(
+    user: CurrentUser | None,
+    engine: Engine,
+    meeting_id: int,
+    text: str,
+    *,
+    indicator: str | None = None,
+    entity: str | None = None,
+) -> None:
     require(user, "notes")
     if not text.strip():
-        raise CommitteeError("un texte non vide")
+        raise CommitteeError(N_("a non-empty text"))
     with write_scope(engine) as session:
         meeting = _meeting(session, meeting_id)
         if meeting.status == "closed":
-            raise CommitteeError("une réunion non close (ses notes sont figées)")
-        session.add(models.MeetingNote(meeting_id=meeting_id, indicator_id=_id_of(session, models.Indicator, indicator),
-                                       entity_id=_id_of(session, models.Entity, entity), text=text.strip(),
-                                       author=user.login, created_at=_now()))
+            raise CommitteeError(N_("a meeting not yet closed (its notes are frozen)"))
+        session.add(
+            models.MeetingNote(
+                meeting_id=meeting_id,
+                indicator_id=_id_of(session, models.Indicator, indicator),
+                entity_id=_id_of(session, models.Entity, entity),
+                text=text.strip(),
+                author=user.login,
+                created_at=_now(),
+            )
+        )
         auth.audit(session, user.login, "note_added", {"meeting": meeting_id, "indicator": indicator})
 
 
-def add_decision(user: CurrentUser | None, engine: Engine, meeting_id: int, text: str, *, owner: str,
-                 due_date: dt.date | None, indicator: str | None = None) -> None:
+def add_decision(
+    user: CurrentUser | None,
+    engine: Engine,
+    meeting_id: int,
+    text: str,
+    *,
+    owner: str,
+    due_date: dt.date | None,
+    indicator: str | None = None,
+) -> None:
     require(user, "notes")
     if not text.strip() or not owner.strip():
-        raise CommitteeError("un texte et un responsable")
+        raise CommitteeError(N_("a text and an owner"))
     with write_scope(engine) as session:
         _meeting(session, meeting_id)
-        session.add(models.Decision(meeting_id=meeting_id, indicator_id=_id_of(session, models.Indicator, indicator),
-                                    text=text.strip(), owner=owner.strip(), due_date=due_date, status="open",
-                                    created_by=user.login, created_at=_now()))
+        session.add(
+            models.Decision(
+                meeting_id=meeting_id,
+                indicator_id=_id_of(session, models.Indicator, indicator),
+                text=text.strip(),
+                owner=owner.strip(),
+                due_date=due_date,
+                status="open",
+                created_by=user.login,
+                created_at=_now(),
+            )
+        )
         auth.audit(session, user.login, "decision_added", {"meeting": meeting_id, "owner": owner})
 
 
 def close_decision(user: CurrentUser | None, engine: Engine, decision_id: int, status: str = "done") -> None:
     require(user, "notes")
     if status not in ("done", "cancelled"):
-        raise CommitteeError("un état « done » ou « cancelled »")
+        raise CommitteeError(N_('a state "done" or "cancelled"'))
     with write_scope(engine) as session:
         decision = session.get(models.Decision, decision_id)
         if decision is None or decision.status != "open":
-            raise CommitteeError("une décision ouverte")
+            raise CommitteeError(N_("an open decision"))
         decision.status, decision.closed_by, decision.closed_at = status, user.login, _now()
         auth.audit(session, user.login, "decision_closed", {"decision": decision_id, "status": status})
 
@@ -150,7 +196,7 @@ def close_meeting(user: CurrentUser | None, engine: Engine, meeting_id: int) -> 
     with write_scope(engine) as session:
         meeting = _meeting(session, meeting_id)
         if meeting.status == "closed":
-            raise CommitteeError("une réunion non close (elle l'est déjà)")
+            raise CommitteeError(N_("a meeting not yet closed (it already is)"))
         count = _freeze(session, meeting, user.login)
         meeting.status = "closed"
         auth.audit(session, user.login, "meeting_closed", {"meeting": meeting_id, "figures": count})
@@ -162,20 +208,35 @@ def _freeze(session: Session, meeting: models.Meeting, by: str) -> int:
     tiles = overview_views.overview_tiles(session=session, filters=Filters(None, meeting.as_of, "previous", version))
     now = _now()
     for t in tiles:
-        session.add(models.MeetingSnapshot(
-            meeting_id=meeting.id, indicator_code=t.indicator, label=t.label, unit=t.unit, entity_code=t.entity,
-            entity_name=t.entity_name, period_end=t.period_end, value=t.value, plan_value=t.plan_value,
-            plan_version=version, status=t.status, taken_by=by, taken_at=now))
+        session.add(
+            models.MeetingSnapshot(
+                meeting_id=meeting.id,
+                indicator_code=t.indicator,
+                label=t.label,
+                unit=t.unit,
+                entity_code=t.entity,
+                entity_name=t.entity_name,
+                period_end=t.period_end,
+                value=t.value,
+                plan_value=t.plan_value,
+                plan_version=version,
+                status=t.status,
+                taken_by=by,
+                taken_at=now,
+            )
+        )
     return len(tiles)
 
 
 def freeze_latest_closed_meeting(engine: Engine, *, by: str) -> int:
     """Give the most recent closed meeting its snapshot when it has none (the demo's meetings arrive closed)."""
     with write_scope(engine) as session:
-        meeting = session.scalar(select(models.Meeting).where(models.Meeting.status == "closed")
-                                 .order_by(models.Meeting.held_on.desc()).limit(1))
-        if meeting is None or session.scalar(select(models.MeetingSnapshot.id)
-                                             .where(models.MeetingSnapshot.meeting_id == meeting.id).limit(1)):
+        meeting = session.scalar(
+            select(models.Meeting).where(models.Meeting.status == "closed").order_by(models.Meeting.held_on.desc()).limit(1)
+        )
+        if meeting is None or session.scalar(
+            select(models.MeetingSnapshot.id).where(models.MeetingSnapshot.meeting_id == meeting.id).limit(1)
+        ):
             return 0
         return _freeze(session, meeting, by)
 
@@ -184,30 +245,57 @@ def presented_and_corrected(*, session: Session, meeting_id: int) -> pd.DataFram
     """What a closed meeting was shown against the same figures as corrected since.
     Columns: label, entity, period_end, unit, presented, corrected, difference (corrected − presented)."""
     s = models.MeetingSnapshot
-    rows = session.execute(select(s.indicator_code, s.label, s.entity_code, s.entity_name, s.period_end, s.unit,
-                                  s.value).where(s.meeting_id == meeting_id).order_by(s.id)).all()
+    rows = session.execute(
+        select(s.indicator_code, s.label, s.entity_code, s.entity_name, s.period_end, s.unit, s.value)
+        .where(s.meeting_id == meeting_id)
+        .order_by(s.id)
+    ).all()
     out = []
     for code, label, entity, entity_name, period_end, unit, presented in rows:
-        current = queries.observations(session=session, indicators=[code], entities=[entity], until=period_end) \
-            if period_end else pd.DataFrame()
+        current = (
+            queries.observations(session=session, indicators=[code], entities=[entity], until=period_end)
+            if period_end
+            else pd.DataFrame()
+        )
         current = current[current["period_end"] == period_end] if not current.empty else current
         corrected = current.iloc[-1]["value"] if not current.empty else None
         diff = corrected - presented if corrected is not None and presented is not None else None
-        out.append({"label": label, "entity": entity_name, "period_end": period_end, "unit": unit,
-                    "presented": presented, "corrected": corrected, "difference": diff})
-    return pd.DataFrame(out, columns=["label", "entity", "period_end", "unit", "presented", "corrected",
-                                      "difference"])
+        out.append(
+            {
+                "label": label,
+                "entity": entity_name,
+                "period_end": period_end,
+                "unit": unit,
+                "presented": presented,
+                "corrected": corrected,
+                "difference": diff,
+            }
+        )
+    return pd.DataFrame(out, columns=["label", "entity", "period_end", "unit", "presented", "corrected", "difference"])
 
 
 def meeting_snapshot(*, session: Session, meeting_id: int) -> pd.DataFrame:
     """The key indicators a closed meeting was shown, as frozen when it closed. Columns: indicator_code, label,
     entity_name, unit, period_end, value, plan_value, plan_version, status."""
     sn = models.MeetingSnapshot
-    rows = session.execute(select(sn.indicator_code, sn.label, sn.entity_name, sn.unit, sn.period_end, sn.value,
-                                  sn.plan_value, sn.plan_version, sn.status)
-                           .where(sn.meeting_id == meeting_id).order_by(sn.id)).all()
-    return queries.frame(rows, ["indicator_code", "label", "entity_name", "unit", "period_end", "value", "plan_value",
-                                "plan_version", "status"])
+    rows = session.execute(
+        select(
+            sn.indicator_code,
+            sn.label,
+            sn.entity_name,
+            sn.unit,
+            sn.period_end,
+            sn.value,
+            sn.plan_value,
+            sn.plan_version,
+            sn.status,
+        )
+        .where(sn.meeting_id == meeting_id)
+        .order_by(sn.id)
+    ).all()
+    return queries.frame(
+        rows, ["indicator_code", "label", "entity_name", "unit", "period_end", "value", "plan_value", "plan_version", "status"]
+    )
 
 
 # --------------------------------------------------------------------------- the catalogue
@@ -223,20 +311,39 @@ def save_indicator(user: CurrentUser | None, engine: Engine, record: dict) -> im
     return result
 
 
-def save_plan_values(user: CurrentUser | None, engine: Engine, *, indicator: str, version: str,
-                     values: list[tuple[str, dt.date, Decimal]]) -> importing.LoadResult:
+def save_plan_values(
+    user: CurrentUser | None, engine: Engine, *, indicator: str, version: str, values: list[tuple[str, dt.date, Decimal]]
+) -> importing.LoadResult:
     """Type in plan values (entity, period end, value) of one indicator for one plan version."""
     require(user, "catalogue")
-    records = [{"indicateur": indicator, "entite": entity, "bureau": None, "fin_periode": day, "scenario": "plan",
-                "version_plan": version, "valeur": value, "source": f"Saisie de {user.login}", "synthetique": False}
-               for entity, day, value in values]
+    records = [
+        {
+            "indicateur": indicator,
+            "entite": entity,
+            "bureau": None,
+            "fin_periode": day,
+            "scenario": "plan",
+            "version_plan": version,
+            "valeur": value,
+            "source": f"Saisie de {user.login}",
+            "synthetique": False,
+        }
+        for entity, day, value in values
+    ]
     data = formats.write_csv(formats.OBSERVATIONS, records).encode("utf-8")
     [result] = importing.import_files(engine, [("valeurs de plan (saisie).csv", data)], loaded_by=user.login)
-    auth.record(engine, user.login, "plan_values_typed", {"indicator": indicator, "version": version,
-                                                          "rows": len(values)})
+    auth.record(engine, user.login, "plan_values_typed", {"indicator": indicator, "version": version, "rows": len(values)})
     return result
 
 
 def catalogue(*, session: Session) -> pd.DataFrame:
     """Every indicator, retired ones included, with the file-format column names."""
     return pd.DataFrame(importing.export_records(session=session, kind="indicators"))
+
+
+def indicator_record(catalogue: pd.DataFrame, code: str | None) -> dict:
+    """One indicator of `catalogue()` as a dict to fill a form, a missing value as None (never NaN); {} for none."""
+    if code is None:
+        return {}
+    row = catalogue.set_index("code").loc[code].to_dict()
+    return {"code": code} | {k: None if not isinstance(v, str | bool) and pd.isna(v) else v for k, v in row.items()}

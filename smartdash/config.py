@@ -120,7 +120,11 @@ def _mail_settings(mail: dict, path: Path) -> MailSettings | None:
         raise ValueError(f"{path}: [mail] security must be one of {', '.join(MAIL_SECURITY)}, not {security!r}")
     if not str(mail.get("sender") or "").strip():
         raise ValueError(f"{path}: [mail] sender is required when [mail] host is set")
-    return MailSettings(host=str(mail["host"]).strip(), port=int(mail.get("port") or {"ssl": 465, "none": 25}.get(
-        security, 587)), security=security, sender=str(mail["sender"]).strip(),
+    return MailSettings(
+        host=str(mail["host"]).strip(),
+        port=int(mail.get("port") or {"ssl": 465, "none": 25}.get(security, 587)),
+        security=security,
+        sender=str(mail["sender"]).strip(),
         username=str(mail.get("username") or "").strip() or None,
-        secrets_file=path.parent / ".streamlit" / "secrets.toml")
+        secrets_file=path.parent / ".streamlit" / "secrets.toml",
+    )

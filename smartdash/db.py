@@ -8,7 +8,11 @@ Three kinds of transaction:
 - `write_scope`: a write transaction that holds the store's write lock from its first statement (SQLite `BEGIN
   IMMEDIATE`), and with `load_lock` the store's load lock (PostgreSQL `pg_advisory_xact_lock`): loads and undos run one
   at a time per store, each reading what the previous one committed. A second writer waits `lock_wait` seconds at
-  most, then is refused (`StoreBusy`).
+  most, then is refused (`StoreBusy`). `write_soon` is for writes nobody should wait for (a login's audit line): done
+  at once when the write lock is free, else by a thread of its own once it is.
+
+`engine_for` keeps one engine per URL for the process, a few URLs at most (the engine it forgets is disposed);
+nothing else holds an engine, so one a caller drops goes with its pool and connections.
 
 A SQLite store is a file: it is opened read-only when the file or its folder is not writable (writes are then refused
 with `StoreReadOnly`, reads work); a missing file is never created again where a store existed (the `.id` marker beside
@@ -21,14 +25,15 @@ or paths; `store_error(exc)` turns a database exception into one (the details go
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import stat
+import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -40,6 +45,7 @@ from smartdash import change_log  # noqa: F401 - every session keeps the store's
 from smartdash.config import load_settings
 
 LOCK_WAIT_SECONDS = 30.0
+log = logging.getLogger(__name__)
 # the load lock's first key; the second is the store's schema, so stores sharing a PostgreSQL database do not
 # wait for each other
 _LOAD_LOCK_CLASS = 0x534D4C44
@@ -62,14 +68,14 @@ class StoreError(Exception):
 
 
 class StoreUnavailable(StoreError):
-    fr = ("La base de données est indisponible pour le moment. Réessayez dans un instant ; si cela dure, prévenez "
-          "l'administrateur.")
+    fr = (
+        "La base de données est indisponible pour le moment. Réessayez dans un instant ; si cela dure, prévenez l'administrateur."
+    )
     en = "The data store is unavailable at the moment. Try again shortly; if it lasts, tell the administrator."
 
 
 class StoreBusy(StoreError):
-    fr = ("La base est occupée par un autre chargement depuis trop longtemps : rien n'a été enregistré. Réessayez dans "
-          "un instant.")
+    fr = "La base est occupée par un autre chargement depuis trop longtemps : rien n'a été enregistré. Réessayez dans un instant."
     en = "The data store has been busy with another load for too long: nothing was written. Try again shortly."
 
 
@@ -84,43 +90,70 @@ class StoreReadOnly(StoreError):
 
 
 class StoreMissing(StoreError):
-    fr = ("Le fichier de la base a disparu : rien n'a été enregistré. L'administrateur doit restaurer une sauvegarde "
-          "(python -m smartdash restore) ou créer une base neuve (python -m smartdash init-db --new).")
-    en = ("The data store's file has disappeared: nothing was written. The administrator must restore a backup "
-          "(python -m smartdash restore) or create a new store (python -m smartdash init-db --new).")
+    fr = (
+        "Le fichier de la base a disparu : rien n'a été enregistré. L'administrateur doit restaurer une sauvegarde "
+        "(python -m smartdash restore) ou créer une base neuve (python -m smartdash init-db --new)."
+    )
+    en = (
+        "The data store's file has disappeared: nothing was written. The administrator must restore a backup "
+        "(python -m smartdash restore) or create a new store (python -m smartdash init-db --new)."
+    )
 
 
 class StoreReplaced(StoreError):
-    fr = ("Le fichier de la base a été remplacé pendant que le serveur tournait : rien n'a été enregistré. Redémarrez "
-          "le serveur pour ouvrir la nouvelle base.")
-    en = ("The data store's file was replaced while the server was running: nothing was written. Restart the server "
-          "to open the new store.")
+    fr = (
+        "Le fichier de la base a été remplacé pendant que le serveur tournait : rien n'a été enregistré. Redémarrez "
+        "le serveur pour ouvrir la nouvelle base."
+    )
+    en = (
+        "The data store's file was replaced while the server was running: nothing was written. Restart the server "
+        "to open the new store."
+    )
 
 
 class StoreTooNew(StoreError):
-    fr = ("La base a été écrite par une version plus récente de smartdash : mettez smartdash à jour avant de l'ouvrir.")
+    fr = "La base a été écrite par une version plus récente de smartdash : mettez smartdash à jour avant de l'ouvrir."
     en = "The data store was written by a newer version of smartdash: update smartdash before opening it."
 
 
 class StoreNeedsUpgrade(StoreReadOnly):
-    fr = ("La base est en lecture seule et son schéma doit être mis à jour : l'administrateur doit la rendre "
-          "inscriptible et lancer python -m smartdash init-db.")
-    en = ("The data store is read-only and its schema needs an upgrade: the administrator must make it writable and "
-          "run python -m smartdash init-db.")
+    fr = (
+        "La base est en lecture seule et son schéma doit être mis à jour : l'administrateur doit la rendre "
+        "inscriptible et lancer python -m smartdash init-db."
+    )
+    en = (
+        "The data store is read-only and its schema needs an upgrade: the administrator must make it writable and "
+        "run python -m smartdash init-db."
+    )
 
 
 class StoreConflict(StoreError):
-    fr = ("Les mêmes données ont été modifiées en même temps par ailleurs : rien n'a été enregistré. Réessayez "
-          "(l'aperçu montrera l'état actuel).")
-    en = "The same data was changed elsewhere at the same time: nothing was written. Try again (the preview will " \
-         "show the current state)."
+    fr = (
+        "Les mêmes données ont été modifiées en même temps par ailleurs : rien n'a été enregistré. Réessayez "
+        "(l'aperçu montrera l'état actuel)."
+    )
+    en = (
+        "The same data was changed elsewhere at the same time: nothing was written. Try again (the preview will "
+        "show the current state)."
+    )
 
 
-_SQLITE_ERRORS = {"SQLITE_BUSY": StoreBusy, "SQLITE_LOCKED": StoreBusy, "SQLITE_FULL": StoreFull,
-                  "SQLITE_READONLY": StoreReadOnly, "SQLITE_CANTOPEN": StoreUnavailable,
-                  "SQLITE_CONSTRAINT": StoreConflict}
-_PG_CLASSES = {"08": StoreUnavailable, "57": StoreUnavailable, "53": StoreFull, "40": StoreConflict,
-               "23": StoreConflict, "55": StoreBusy}
+_SQLITE_ERRORS = {
+    "SQLITE_BUSY": StoreBusy,
+    "SQLITE_LOCKED": StoreBusy,
+    "SQLITE_FULL": StoreFull,
+    "SQLITE_READONLY": StoreReadOnly,
+    "SQLITE_CANTOPEN": StoreUnavailable,
+    "SQLITE_CONSTRAINT": StoreConflict,
+}
+_PG_CLASSES = {
+    "08": StoreUnavailable,
+    "57": StoreUnavailable,
+    "53": StoreFull,
+    "40": StoreConflict,
+    "23": StoreConflict,
+    "55": StoreBusy,
+}
 
 
 def store_error(error: BaseException) -> StoreError | None:
@@ -159,7 +192,7 @@ def sqlite_path(url: str) -> Path | None:
     prefix = "sqlite:///"
     if not url.startswith(prefix) or ":memory:" in url:
         return None
-    return Path(url[len(prefix):].split("?", 1)[0])
+    return Path(url[len(prefix) :].split("?", 1)[0])
 
 
 def marker_path(path: Path) -> Path:
@@ -242,8 +275,11 @@ def _sqlite_events(engine: Engine, store: _SqliteStore) -> None:
     def on_begin(connection):
         options = connection.get_execution_options()
         # read_scope's transactions cannot write; a pooled connection forgets it at its next transaction
-        connection.exec_driver_sql("PRAGMA query_only = 1" if options.get("smartdash_read_only")
-                                   else "PRAGMA query_only = 0")
+        connection.exec_driver_sql("PRAGMA query_only = 1" if options.get("smartdash_read_only") else "PRAGMA query_only = 0")
+        # how long this transaction waits for another writer (a number of ours, not data); set at every BEGIN, as a
+        # pooled connection keeps what the previous transaction set
+        wait_ms = int(options.get("smartdash_lock_wait", store.lock_wait) * 1000)
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {wait_ms}")
         if options.get("smartdash_write"):
             if store.read_only:
                 raise StoreReadOnly()
@@ -277,10 +313,31 @@ def make_engine(url: str, *, lock_wait: float = LOCK_WAIT_SECONDS, **kwargs) -> 
     return engine
 
 
-@lru_cache(maxsize=4)
+ENGINES_KEPT = 4
+_engines: dict[str, Engine] = {}  # by URL, the most recently asked for last
+_engines_lock = threading.Lock()
+
+
 def engine_for(url: str) -> Engine:
-    """One shared engine per URL for the whole process."""
-    return make_engine(url, lock_wait=load_settings().lock_wait_seconds)
+    """One shared engine per URL for the whole process. Past `ENGINES_KEPT` URLs (tests, a server switched to another
+    store), the engine asked for least recently is disposed: its pooled connections close (it stays usable, and
+    opens new ones if still used)."""
+    with _engines_lock:
+        engine = _engines.pop(url, None) or make_engine(url, lock_wait=load_settings().lock_wait_seconds)
+        _engines[url] = engine
+        evicted = [_engines.pop(u) for u in list(_engines)[:-ENGINES_KEPT]]
+    for old in evicted:
+        old.dispose()
+    return engine
+
+
+def dispose_engines() -> None:
+    """Close the pooled connections of every shared engine and forget them (a test's stores, a restored store)."""
+    with _engines_lock:
+        engines = list(_engines.values())
+        _engines.clear()
+    for engine in engines:
+        engine.dispose()
 
 
 def default_engine() -> Engine:
@@ -288,15 +345,21 @@ def default_engine() -> Engine:
     return engine_for(load_settings().database_url)
 
 
-@lru_cache(maxsize=64)
 def _flavoured(engine: Engine, kind: str) -> Engine:
-    if engine.dialect.name == "postgresql":
-        options = {"snapshot": {"isolation_level": "REPEATABLE READ"},
-                   "read": {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True},
-                   "write": {"isolation_level": "READ COMMITTED"}}[kind]
-    else:
-        options = {"smartdash_write": kind == "write", "smartdash_read_only": kind == "read"}
-    return engine.execution_options(**options)
+    """The engine with the execution options of a kind of transaction, made once and kept on the engine itself: a
+    cache beside it would keep every engine a process ever opened alive, with its pool and its open connections."""
+    flavours = engine.__dict__.setdefault("smartdash_flavours", {})
+    if kind not in flavours:
+        if engine.dialect.name == "postgresql":
+            options = {
+                "snapshot": {"isolation_level": "REPEATABLE READ"},
+                "read": {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True},
+                "write": {"isolation_level": "READ COMMITTED"},
+            }[kind]
+        else:
+            options = {"smartdash_write": kind == "write", "smartdash_read_only": kind == "read"}
+        flavours[kind] = engine.execution_options(**options)
+    return flavours[kind]
 
 
 @contextmanager
@@ -317,16 +380,24 @@ def read_scope(engine: Engine) -> Iterator[Session]:
 
 
 @contextmanager
-def write_scope(engine: Engine, *, load_lock: bool = False) -> Iterator[Session]:
+def write_scope(engine: Engine, *, load_lock: bool = False, lock_wait: float | None = None) -> Iterator[Session]:
     """A write transaction holding the store's write lock from its start (and with `load_lock`, the load lock), on the
-    store this engine opened; the commit is checked to have reached the store's file."""
-    factory = sessionmaker(bind=_flavoured(engine, "write"), expire_on_commit=False)
+    store this engine opened; the commit is checked to have reached the store's file. `lock_wait`: how long to wait
+    for another writer's lock (default: the engine's), then StoreBusy."""
+    bind = _flavoured(engine, "write")
+    if lock_wait is not None:
+        bind = bind.execution_options(smartdash_lock_wait=lock_wait)
+    factory = sessionmaker(bind=bind, expire_on_commit=False)
     with factory() as session:
         with session.begin():
             connection = session.connection()
             opened = connection.connection.info.get("file")
+            if lock_wait is not None and engine.dialect.name == "postgresql":
+                session.execute(text("SELECT set_config('lock_timeout', :ms, true)"), {"ms": f"{int(lock_wait * 1000)}ms"})
             if load_lock and engine.dialect.name == "postgresql":
-                _take_load_lock(session, getattr(engine, "smartdash_lock_wait", LOCK_WAIT_SECONDS))
+                _take_load_lock(
+                    session, getattr(engine, "smartdash_lock_wait", LOCK_WAIT_SECONDS) if lock_wait is None else lock_wait
+                )
             _check_store_id(engine, session)
             yield session
         store = _stores.get(engine)
@@ -334,11 +405,46 @@ def write_scope(engine: Engine, *, load_lock: bool = False) -> Iterator[Session]
             store.check_file(opened)  # deleted between BEGIN and COMMIT: the write went nowhere
 
 
+QUICK_WAIT_SECONDS = 0.2
+_deferred: list[threading.Thread] = []
+
+
+def write_soon(engine: Engine, write: Callable[[Session], None]) -> bool:
+    """Run `write` in a write transaction now when the store's write lock comes free within `QUICK_WAIT_SECONDS`, else
+    in a thread of its own that waits for it as any writer does; True when written now. For writes nobody should wait
+    for: a SQLite store has one writer at a time, and a large load holds that lock for seconds, during which a member
+    logging in would wait for the line the audit log keeps of it. A deferred write that fails is logged."""
+    try:
+        with write_scope(engine, lock_wait=QUICK_WAIT_SECONDS) as session:
+            write(session)
+        return True
+    except (exc.DBAPIError, exc.TimeoutError) as error:
+        if not isinstance(store_error(error), StoreBusy):
+            raise
+
+    def later() -> None:
+        try:
+            with write_scope(engine) as session:
+                write(session)
+        except Exception:
+            log.exception("a deferred write could not be stored")
+
+    thread = threading.Thread(target=later, name="smartdash-deferred-write")
+    thread.start()
+    _deferred[:] = [t for t in _deferred if t.is_alive()] + [thread]
+    return False
+
+
+def wait_for_deferred_writes(timeout: float | None = None) -> None:
+    """Wait for the writes `write_soon` deferred (tests; a command before it exits)."""
+    for thread in list(_deferred):
+        thread.join(timeout)
+
+
 def _take_load_lock(session: Session, wait: float) -> None:
     """PostgreSQL: the store's load lock, held until the transaction ends; waits `wait` seconds at most."""
     session.execute(text("SELECT set_config('lock_timeout', :ms, true)"), {"ms": f"{int(wait * 1000)}ms"})
-    session.execute(text("SELECT pg_advisory_xact_lock(:kind, hashtext(current_schema()))"),
-                    {"kind": _LOAD_LOCK_CLASS})
+    session.execute(text("SELECT pg_advisory_xact_lock(:kind, hashtext(current_schema()))"), {"kind": _LOAD_LOCK_CLASS})
 
 
 def _check_store_id(engine: Engine, session: Session) -> None:

@@ -25,34 +25,40 @@ from smartdash.committee import decisions
 from smartdash.config import Settings
 from smartdash.db import session_scope
 from smartdash.export.images import chart_png
+from smartdash.i18n import N_, _, bilingual, template_messages
 from smartdash.importing import load_history
 from smartdash.mail import InlineImage, MailNotConfigured, build_message, new_cid, not_configured_message, send_all
 from smartdash.metrics.status import AMBER, GREEN, RED
 from smartdash.subscriptions import Subscriber, covered_entities, subscribers
-from smartdash.views import Filters, pick
+from smartdash.views import Filters
 from smartdash.views import overview as overview_views
 from smartdash.views import receivables as receivables_views
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 RANK = {None: 0, GREEN: 0, AMBER: 1, RED: 2}
-STATUS_WORDS = {GREEN: ("vert", "green"), AMBER: ("orange", "amber"), RED: ("rouge", "red"), None: ("sans plan",
-                                                                                                   "no plan")}
+STATUS_WORDS = {GREEN: N_("green"), AMBER: N_("amber"), RED: N_("red"), None: N_("no plan")}
 ACTIONS_HORIZON_DAYS = 14
 CHART_WEEKS = 13
 CLIENTS_SHOWN = 5
-PAGE_PATHS = {"overview": "", "equity": "equity", "funding": "funding", "execution": "execution",
-              "receivables": "receivables", "subscriptions": "subscriptions", "committee": "committee"}
+PAGE_PATHS = {
+    "overview": "",
+    "equity": "equity",
+    "funding": "funding",
+    "execution": "execution",
+    "receivables": "receivables",
+    "subscriptions": "subscriptions",
+    "committee": "committee",
+}
 ATTENTION_GROUPS = {  # the overview's attention list, grouped by the page it points to
-    "funding": ("Financement et règle du 1+1", "Funding and the 1+1 rule"),
-    "execution": ("Exécution du plan : échéances, liquidité, lignes légales", "Plan execution: instalments, "
-                  "liquidity, legal lines"),
-    "equity": ("Capitaux propres", "Equity"),
+    "funding": N_("Funding and the 1+1 rule"),
+    "execution": N_("Plan execution: instalments, liquidity, legal lines"),
+    "equity": N_("Equity"),
 }
 
 
 def week_of(day: dt.date) -> str:
     """The ISO week a digest belongs to, e.g. `2026-W48`: one digest per subscriber and week."""
-    year, week, _ = day.isocalendar()
+    year, week, _weekday = day.isocalendar()
     return f"{year}-W{week:02d}"
 
 
@@ -105,10 +111,6 @@ class Digest:
     images: list[InlineImage] = field(default_factory=list)
 
 
-def _t(lang: str):
-    return lambda fr, en: pick(lang, fr, en)
-
-
 def _signed(value: Decimal | None, unit: str, lang: str) -> str:
     if value is None:
         return "—"
@@ -126,16 +128,30 @@ def _lines(now: list[overview_views.Tile], week: list[overview_views.Tile], lang
     for tile in now:
         old = before.get(tile.indicator)
         new_value = old is None or old.period_end != tile.period_end
-        week_change = (_signed(tile.value - old.value, tile.unit, lang) if new_value and old is not None
-                       and old.value is not None and tile.value is not None else "—")
-        lines.append(Line(
-            label=tile.label, status=tile.status, status_word=pick(lang, *STATUS_WORDS[tile.status]),
-            colour=charts.STATUS_COLOURS[tile.status], previous_status=old.status if old else None,
-            value=formatting.value(tile.value, tile.unit, lang=lang, compact=True),
-            period=formatting.date_short(tile.period_end),
-            week_change=week_change, meeting_change=_signed(tile.change, tile.unit, lang),
-            plan=formatting.value(tile.plan_value, tile.unit, lang=lang, compact=True) if tile.plan_value is not None
-            else "—", trend=tile.trend, synthetic=tile.is_synthetic, source=tile.source or ""))
+        week_change = (
+            _signed(tile.value - old.value, tile.unit, lang)
+            if new_value and old is not None and old.value is not None and tile.value is not None
+            else "—"
+        )
+        lines.append(
+            Line(
+                label=tile.label,
+                status=tile.status,
+                status_word=_(lang, STATUS_WORDS[tile.status]),
+                colour=charts.STATUS_COLOURS[tile.status],
+                previous_status=old.status if old else None,
+                value=formatting.value(tile.value, tile.unit, lang=lang, compact=True),
+                period=formatting.date_short(tile.period_end),
+                week_change=week_change,
+                meeting_change=_signed(tile.change, tile.unit, lang),
+                plan=formatting.value(tile.plan_value, tile.unit, lang=lang, compact=True)
+                if tile.plan_value is not None
+                else "—",
+                trend=tile.trend,
+                synthetic=tile.is_synthetic,
+                source=tile.source or "",
+            )
+        )
     return lines
 
 
@@ -149,25 +165,35 @@ def _chart(session: Session, code: str, name: str, as_of: dt.date, lang: str) ->
         if len(series) < 3:
             continue
         label = ind.label_en if lang == "en" else ind.label_fr
-        frame = pd.DataFrame({"period_end": series["period_end"], "value": series["value"], "series": label,
-                              "dashed": False})
+        frame = pd.DataFrame({"period_end": series["period_end"], "value": series["value"], "series": label, "dashed": False})
         charts.use_language(lang)
-        chart = charts.trajectory_chart(
-            frame, unit=ind.unit, lang=lang,
-            title=pick(lang, f"{label} — {CHART_WEEKS} dernières semaines", f"{label} — last {CHART_WEEKS} weeks"),
-        ).encode(  # weeks, not years, on the axis; a scale around the values, not from zero: a week's move shows
-            x=alt.X("period_end:T", title=None, axis=alt.Axis(format="%d/%m", labelAngle=0)),
-            y=alt.Y("value:Q", axis=charts.value_axis(ind.unit), scale=alt.Scale(zero=False)),
-            color=alt.Color("series:N", legend=None)).properties(width=520, height=150)
+        chart = (
+            charts.trajectory_chart(
+                frame,
+                unit=ind.unit,
+                lang=lang,
+                title=_(lang, "{label} — last {chart_weeks} weeks", label=label, chart_weeks=CHART_WEEKS),
+            )
+            .encode(  # weeks, not years, on the axis; a scale around the values, not from zero: a week's move shows
+                x=alt.X("period_end:T", title=None, axis=alt.Axis(format="%d/%m", labelAngle=0)),
+                y=alt.Y("value:Q", axis=charts.value_axis(ind.unit), scale=alt.Scale(zero=False)),
+                color=alt.Color("series:N", legend=None),
+            )
+            .properties(width=520, height=150)
+        )
         first, last = series.iloc[0], series.iloc[-1]
-        alt_text = pick(lang, f"{label} de {name} : {formatting.value(first['value'], ind.unit, compact=True)} le "
-                              f"{formatting.date_short(first['period_end'])}, "
-                              f"{formatting.value(last['value'], ind.unit, compact=True)} le "
-                              f"{formatting.date_short(last['period_end'])}",
-                        f"{name}'s {label.lower()}: {formatting.value(first['value'], ind.unit, lang='en', compact=True)}"
-                        f" on {formatting.date_short(first['period_end'])}, "
-                        f"{formatting.value(last['value'], ind.unit, lang='en', compact=True)} on "
-                        f"{formatting.date_short(last['period_end'])}")
+        # Translators: English lowercases the label inside the sentence ({label_lower}); French keeps {label}.
+        alt_text = _(
+            lang,
+            "{name}'s {label_lower}: {first_value} on {first_date}, {last_value} on {last_date}",
+            name=name,
+            label=label,
+            label_lower=label.lower(),
+            first_value=formatting.value(first["value"], ind.unit, lang=lang, compact=True),
+            first_date=formatting.date_short(first["period_end"]),
+            last_value=formatting.value(last["value"], ind.unit, lang=lang, compact=True),
+            last_date=formatting.date_short(last["period_end"]),
+        )
         return InlineImage(new_cid(f"chart-{code.lower()}-{lang}"), chart_png(chart, lang=lang, scale=2), alt_text)
     return None
 
@@ -181,10 +207,10 @@ def _receivables(session: Session, code: str, as_of: dt.date, lang: str) -> tupl
         return formatting.percent(share * 100, lang=lang) if share is not None else "—"
 
     return [
-        (pick(lang, "Encours clients", "Open receivables"), formatting.money_compact(view.total, lang=lang)),
-        (pick(lang, "dont échu", "of which past due"), formatting.money_compact(view.overdue, lang=lang)),
-        (pick(lang, "Part échue", "Past-due share"), pct(view.overdue_ratio)),
-        (pick(lang, "Part à plus de 90 jours", "Share over 90 days"), pct(view.share_over_90)),
+        (_(lang, "Open receivables"), formatting.money_compact(view.total, lang=lang)),
+        (_(lang, "of which past due"), formatting.money_compact(view.overdue, lang=lang)),
+        (_(lang, "Past-due share"), pct(view.overdue_ratio)),
+        (_(lang, "Share over 90 days"), pct(view.share_over_90)),
         ("DSO", formatting.value(view.dso_days, "days", lang=lang) if view.dso_days is not None else "—"),
     ], formatting.date_long(view.as_of, lang=lang)
 
@@ -195,33 +221,45 @@ def _clients(session: Session, code: str, as_of: dt.date, lang: str) -> list[tup
     if view.as_of is None:
         return []
     frame = queries.largest_overdue_clients(session=session, entity=code, as_of=view.as_of, limit=CLIENTS_SHOWN)
-    return [(c, formatting.money(v, lang=lang), formatting.date_short(d))
-            for c, v, d in zip(frame["client"], frame["overdue"], frame["oldest_due_date"], strict=True)]
+    return [
+        (c, formatting.money(v, lang=lang), formatting.date_short(d))
+        for c, v, d in zip(frame["client"], frame["overdue"], frame["oldest_due_date"], strict=True)
+    ]
 
 
-def _entity_part(session: Session, code: str, name: str, as_of: dt.date, version: str | None,
-                 lang: str) -> EntityPart:
+def _entity_part(session: Session, code: str, name: str, as_of: dt.date, version: str | None, lang: str) -> EntityPart:
     filters = Filters(code, as_of, "meeting", version, lang)
     now = overview_views.overview_tiles(session=session, filters=filters)
-    week = overview_views.overview_tiles(session=session, filters=Filters(code, as_of - dt.timedelta(days=7),
-                                                                          "previous", version, lang))
+    week = overview_views.overview_tiles(
+        session=session, filters=Filters(code, as_of - dt.timedelta(days=7), "previous", version, lang)
+    )
     grouped: dict[str, list[tuple[str, str]]] = {}
     for item in overview_views.attention_items(session=session, filters=filters, tiles=now):
         if item.page in ATTENTION_GROUPS:  # red indicators are in the table already
             grouped.setdefault(item.page, []).append((charts.STATUS_COLOURS[item.severity], item.message))
-    attention = [(pick(lang, *ATTENTION_GROUPS[page]), items) for page, items in grouped.items()]
+    attention = [(_(lang, ATTENTION_GROUPS[page]), items) for page, items in grouped.items()]
     receivables, receivables_as_of = _receivables(session, code, as_of, lang)
-    return EntityPart(code, name, _lines(now, week, lang), attention, _chart(session, code, name, as_of, lang),
-                      receivables, receivables_as_of, [])
+    return EntityPart(
+        code,
+        name,
+        _lines(now, week, lang),
+        attention,
+        _chart(session, code, name, as_of, lang),
+        receivables,
+        receivables_as_of,
+        [],
+    )
 
 
 def _actions(session: Session, as_of: dt.date, lang: str) -> list[tuple[str, str, str, bool]]:
     """Open actions due within ACTIONS_HORIZON_DAYS or late: (text, owner, due date, late)."""
     frame = decisions(session=session, open_only=True)
     horizon = as_of + dt.timedelta(days=ACTIONS_HORIZON_DAYS)
-    return [(text, owner, formatting.date_long(due, lang=lang), due < as_of)
-            for text, owner, due in zip(frame["text"], frame["owner"], frame["due_date"], strict=True)
-            if due is not None and due <= horizon]
+    return [
+        (text, owner, formatting.date_long(due, lang=lang), due < as_of)
+        for text, owner, due in zip(frame["text"], frame["owner"], frame["due_date"], strict=True)
+        if due is not None and due <= horizon
+    ]
 
 
 def _loads(session: Session, as_of: dt.date, lang: str) -> tuple[list[tuple[str, str, str, str]], bool]:
@@ -236,11 +274,17 @@ def _loads(session: Session, as_of: dt.date, lang: str) -> tuple[list[tuple[str,
     for i in in_week[:10] or before:
         row = history.iloc[i]
         kind = formats.DATASETS.get(row["kind"])
-        what = pick(lang, kind.title_fr, kind.title_en) if kind else row["kind"]
+        what = bilingual(lang, kind.title_fr, kind.title_en) if kind else row["kind"]
         new, changed = (formatting.number(row[c], lang=lang) for c in ("rows_inserted", "rows_updated"))
-        count = pick(lang, f"{new} nouvelles lignes, {changed} modifiées", f"{new} new rows, {changed} changed")
-        rows.append((formatting.date_short(when[i].date()) + when[i].strftime(" %H:%M"), row["loaded_by"],
-                     f"{what} ({row['file_name']})", count))
+        count = _(lang, "{new} new rows, {changed} changed", new=new, changed=changed)
+        rows.append(
+            (
+                formatting.date_short(when[i].date()) + when[i].strftime(" %H:%M"),
+                row["loaded_by"],
+                f"{what} ({row['file_name']})",
+                count,
+            )
+        )
     return rows, bool(in_week)
 
 
@@ -248,8 +292,13 @@ def _loads(session: Session, as_of: dt.date, lang: str) -> tuple[list[tuple[str,
 
 
 def _environment() -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
 
 
 def _data_uri(image: InlineImage) -> str:
@@ -287,28 +336,42 @@ class DigestBuilder:
     def build(self, subscriber: Subscriber) -> Digest:
         lang = subscriber.lang
         see_clients = subscriber.can("see_clients")
-        parts = [self.part(code, name, lang, see_clients=see_clients)
-                 for code, name in covered_entities(session=self.session, subscriber=subscriber)]
+        parts = [
+            self.part(code, name, lang, see_clients=see_clients)
+            for code, name in covered_entities(session=self.session, subscriber=subscriber)
+        ]
         actions, loads, loads_this_week = self.common(lang)
         counts = {s: sum(1 for p in parts for line in p.lines if line.status == s) for s in (RED, AMBER, GREEN)}
         worse = [(p.name, line) for p in parts for line in p.lines if line.turned > 0]
         better = [(p.name, line) for p in parts for line in p.lines if line.turned < 0]
         as_of_text = formatting.date_long(self.as_of, lang=lang)
-        subject = pick(lang, f"smartdash — la semaine du plan au {as_of_text}",
-                       f"smartdash — the plan's week as of {as_of_text}")
+        subject = _(lang, "smartdash — the plan's week as of {as_of_text}", as_of_text=as_of_text)
         if worse:
-            subject += pick(lang, f" · {len(worse)} indicateur(s) en baisse de statut",
-                            f" · {len(worse)} indicator(s) worse")
+            subject += _(lang, " · {n_worse} indicator(s) worse", n_worse=len(worse))
         context = {
-            "t": _t(lang), "lang": lang, "subject": subject, "as_of": as_of_text, "parts": parts,
-            "entities": ", ".join(p.name for p in parts), "plan_version": self.version or "—",
+            **template_messages(lang),
+            "lang": lang,
+            "subject": subject,
+            "as_of": as_of_text,
+            "parts": parts,
+            "entities": ", ".join(p.name for p in parts),
+            "plan_version": self.version or "—",
             "meeting": formatting.date_long(self.meeting, lang=lang) if self.meeting else None,
-            "counts": counts, "worse": worse, "better": better, "actions": actions, "loads": loads,
-            "loads_this_week": loads_this_week, "horizon": ACTIONS_HORIZON_DAYS,
+            "counts": counts,
+            "worse": worse,
+            "better": better,
+            "actions": actions,
+            "loads": loads,
+            "loads_this_week": loads_this_week,
+            "horizon": ACTIONS_HORIZON_DAYS,
             "synthetic": any(line.synthetic for p in parts for line in p.lines),
-            "app_url": self.app_url, "page_url": lambda page: f"{self.app_url}/{PAGE_PATHS.get(page, page)}",
-            "subscription_url": f"{self.app_url}/subscriptions", "colours": charts.STATUS_COLOURS,
-            "see_clients": see_clients, "login": subscriber.login, "word": lambda s: pick(lang, *STATUS_WORDS[s]),
+            "app_url": self.app_url,
+            "page_url": lambda page: f"{self.app_url}/{PAGE_PATHS.get(page, page)}",
+            "subscription_url": f"{self.app_url}/subscriptions",
+            "colours": charts.STATUS_COLOURS,
+            "see_clients": see_clients,
+            "login": subscriber.login,
+            "word": lambda s: _(lang, STATUS_WORDS[s]),
         }
         images = [p.chart for p in parts if p.chart is not None]
         html = self.env.get_template("digest.html").render(**context, src=lambda image: f"cid:{image.cid}")
@@ -330,8 +393,7 @@ def digest_subscribers(*, session: Session, login: str | None = None) -> list[Su
     return [s for s in subscribers(session=session) if s.digest and (login is None or s.login == login)]
 
 
-def write_digests(engine: Engine, *, as_of: dt.date, settings: Settings, out: Path,
-                  login: str | None = None) -> list[Path]:
+def write_digests(engine: Engine, *, as_of: dt.date, settings: Settings, out: Path, login: str | None = None) -> list[Path]:
     """Write each subscriber's digest (or a viewer's preview when nobody subscribes) to `out`: HTML with the
     images inside, or the plain text when `out` ends in .txt. Several subscribers: one file each, `out` + login."""
     with session_scope(engine) as session:
@@ -364,8 +426,7 @@ def _delivered(session: Session, user_id: int, period: str) -> bool:
     return session.scalar(select(d.status).where(d.user_id == user_id, d.period == period)) == "sent"
 
 
-def send_digests(engine: Engine, *, as_of: dt.date, settings: Settings, by: str,
-                 login: str | None = None) -> SendReport:
+def send_digests(engine: Engine, *, as_of: dt.date, settings: Settings, by: str, login: str | None = None) -> SendReport:
     """E-mail each subscriber their digest for the week of `as_of`, once: a subscriber already served this week is
     skipped, one whose delivery failed is tried again. Each sending and each failure goes to the audit log (who,
     what, when — not the content)."""
@@ -381,9 +442,20 @@ def send_digests(engine: Engine, *, as_of: dt.date, settings: Settings, by: str,
                 report.skipped.append((sub.login, f"déjà envoyé pour la semaine {period}"))
             else:
                 digest = builder.build(sub)
-                todo.append((sub, build_message(sender=settings.mail.sender, to=sub.email, to_name=sub.login,
-                                                subject=digest.subject, text=digest.text, html=digest.html,
-                                                images=digest.images)))
+                todo.append(
+                    (
+                        sub,
+                        build_message(
+                            sender=settings.mail.sender,
+                            to=sub.email,
+                            to_name=sub.login,
+                            subject=digest.subject,
+                            text=digest.text,
+                            html=digest.html,
+                            images=digest.images,
+                        ),
+                    )
+                )
     errors = send_all(settings.mail, [message for _sub, message in todo])
     now = dt.datetime.now(dt.UTC)
     with session_scope(engine) as session:
@@ -395,9 +467,18 @@ def send_digests(engine: Engine, *, as_of: dt.date, settings: Settings, by: str,
                 session.add(row)
             row.attempts += 1
             row.status, row.last_error, row.sent_at = ("sent", None, now) if error is None else ("failed", error, None)
-            auth.audit(session, by, "mail_sent" if error is None else "mail_failed",
-                       {"to": sub.login, "what": "digest", "week": period, "as_of": as_of.isoformat(),
-                        **({"error": error} if error else {})})
+            auth.audit(
+                session,
+                by,
+                "mail_sent" if error is None else "mail_failed",
+                {
+                    "to": sub.login,
+                    "what": "digest",
+                    "week": period,
+                    "as_of": as_of.isoformat(),
+                    **({"error": error} if error else {}),
+                },
+            )
             if error is None:
                 report.sent.append(sub.login)
             else:

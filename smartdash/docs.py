@@ -38,10 +38,12 @@ def _limits() -> list[str]:
         "  lecture, l'archive est vérifiée : au plus "
         f"{n(workbooks.UNPACKED_BYTES_PER_ROW // 1024)} Kio une fois décompressée par ligne permise (au moins "
         f"{n(workbooks.UNPACKED_MIN_BYTES >> 20)} Mo),",
-        f"  aucune partie décompressée plus de {workbooks.MAX_RATIO} fois (« bombe zip »), au plus "
-        f"{n(workbooks.OTHER_SHEETS_ROWS)} lignes dans les autres",
-        "  feuilles ; les lignes sont lues au fil de l'eau et la lecture s'arrête à la limite. Les formats `.xls`",
-        "  (Excel 97-2003) et `.ods` ne sont pas lus : enregistrez-les en `.xlsx` ou en CSV.",
+        f"  ni une partie ni le tout décompressés plus de {workbooks.MAX_RATIO} fois (« bombe zip »), au plus "
+        f"{n(workbooks.MAX_PARTS)} parties,",
+        f"  au plus {n(workbooks.OTHER_SHEETS_ROWS)} lignes dans les autres feuilles ; les lignes sont lues au fil "
+        "de l'eau et la",
+        "  lecture s'arrête à la limite. Les formats `.xls` (Excel 97-2003) et `.ods` ne sont pas lus :",
+        "  enregistrez-les en `.xlsx` ou en CSV.",
         "- **Limites.** Un fichier de plus de `[import] max_file_mb` Mo ou de plus de `[import] max_rows` lignes",
         "  (`config.toml`) est refusé. Une cellule de texte a au plus "
         f"{n(formats.MAX_CELL_CHARS)} caractères (la limite d'Excel),",
@@ -92,9 +94,8 @@ def formats_markdown() -> str:
             f"## {ds.title_fr} — `{kind}`",
             "",
             *([ds.description_fr, ""] if ds.description_fr else []),
-            f"Fichier de démonstration : `data/demo/{ds.file_stem}.csv`. Clé (une ligne par valeur de) : "
-            + ", ".join(f"`{k}`" for k in ds.key)
-            + ".",
+            f"Fichier du jeu de démonstration : `{ds.file_stem}.csv` (`python -m smartdash demo-data`). "
+            "Clé (une ligne par valeur de) : " + ", ".join(f"`{k}`" for k in ds.key) + ".",
             "",
             "| colonne | anglais | type | obligatoire | valeurs, remarques |",
             "| --- | --- | --- | --- | --- |",
@@ -108,10 +109,7 @@ def formats_markdown() -> str:
             if c.minimum is not None:
                 notes.append(f"≥ {c.minimum}")
             aliases = ", ".join(f"`{a}`" for a in c.aliases)
-            out.append(
-                f"| `{c.name}` | {aliases} | {KIND_FR[c.kind]} | {'oui' if c.required else 'non'} | "
-                f"{' ; '.join(notes)} |"
-            )
+            out.append(f"| `{c.name}` | {aliases} | {KIND_FR[c.kind]} | {'oui' if c.required else 'non'} | {' ; '.join(notes)} |")
         out.append("")
     out += fec_markdown()
     return "\n".join(out)

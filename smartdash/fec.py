@@ -29,8 +29,9 @@ from smartdash import formats, models, queries
 from smartdash.config import load_settings
 from smartdash.db import session_scope
 from smartdash.fec_mapping import EQUITY, QUASI_EQUITY, RECEIVABLES, Mapping, rules
-from smartdash.formats import Column, Dataset, FileRefused, ParsedFile, Problem
+from smartdash.formats import LEDGER_BALANCES, Dataset, FileRefused, ParsedFile, Problem
 from smartdash.formatting import money, number
+from smartdash.i18n import N_, Text, _, text
 from smartdash.importing import (
     Diff,
     LoadResult,
@@ -42,9 +43,26 @@ from smartdash.importing import (
     write_diff,
 )
 
-HEADER = ("JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "CompAuxNum",
-          "CompAuxLib", "PieceRef", "PieceDate", "EcritureLib", "Debit", "Credit", "EcritureLet", "DateLet",
-          "ValidDate", "Montantdevise", "Idevise")
+HEADER = (
+    "JournalCode",
+    "JournalLib",
+    "EcritureNum",
+    "EcritureDate",
+    "CompteNum",
+    "CompteLib",
+    "CompAuxNum",
+    "CompAuxLib",
+    "PieceRef",
+    "PieceDate",
+    "EcritureLib",
+    "Debit",
+    "Credit",
+    "EcritureLet",
+    "DateLet",
+    "ValidDate",
+    "Montantdevise",
+    "Idevise",
+)
 SIGNED_HEADER = HEADER[:11] + ("Montant", "Sens") + HEADER[13:]
 # fields the specification makes mandatory (by position; Debit/Credit or Montant/Sens at 11 and 12)
 REQUIRED = (0, 1, 2, 3, 4, 5, 8, 9, 10, 11, 12, 15)
@@ -55,12 +73,6 @@ _DEBIT_SENSE, _CREDIT_SENSE = {b"D", b"d", b"+1"}, {b"C", b"c", b"-1"}
 LONGEST_YEAR_MONTHS = 24  # a first financial year may run beyond 12 months, never beyond 24
 
 FEC = Dataset("fec", "Écritures comptables (FEC)", "Ledger export (FEC)", (), ("entite", "date_situation"), "fec")
-LEDGER_BALANCES = Dataset(
-    "ledger_balances", "Balance des comptes (FEC)", "Trial balance (FEC)",
-    (Column("date_situation", kind="date"), Column("entite"), Column("compte"), Column("libelle"),
-     Column("debit", kind="money"), Column("credit", kind="money"), Column("source", required=False),
-     Column("synthetique", kind="bool", required=False, default=False)),
-    ("entite", "date_situation", "compte"), "balance")
 
 
 # a file's content, or the path of a file on disk (read as a stream, never whole in memory)
@@ -160,8 +172,9 @@ class _Problems:
         self.kept: list[Problem] = []
         self.more = 0
 
-    def add(self, row: int | None, column: str | None, value: bytes | str | None, expected: str,
-            encoding: str = "iso-8859-1") -> None:
+    def add(
+        self, row: int | None, column: str | None, value: bytes | str | Text | None, expected: Text, encoding: str = "iso-8859-1"
+    ) -> None:
         if len(self.kept) >= MAX_PROBLEMS:
             self.more += 1
             return
@@ -171,8 +184,19 @@ class _Problems:
 
     def raise_any(self) -> None:
         if self.kept:
-            extra = [Problem(self.name, None, None, f"{number(self.more)} autres problèmes",
-                             "un fichier sans problème (seuls les premiers sont listés)")] if self.more else []
+            extra = (
+                [
+                    Problem(
+                        self.name,
+                        None,
+                        None,
+                        text(N_("{count} more problems"), count=number(self.more)),
+                        text(N_("a file without problems (only the first ones are listed)")),
+                    )
+                ]
+                if self.more
+                else []
+            )
             raise FileRefused(self.kept + extra)
 
 
@@ -218,8 +242,7 @@ def read_ledger(name: str, source: Source, *, as_of: dt.date | None, receivable:
     return ledger
 
 
-def _read(name: str, stream: BinaryIO, encoding: str, as_of: dt.date | None, receivable: Callable[[bytes], bool]
-          ) -> Ledger:
+def _read(name: str, stream: BinaryIO, encoding: str, as_of: dt.date | None, receivable: Callable[[bytes], bool]) -> Ledger:
     problems = _Problems(name)
     header_line = stream.readline().removeprefix(BOM).rstrip(b"\r\n")
     separator = b"\t" if header_line.count(b"\t") >= header_line.count(b"|") else b"|"
@@ -229,13 +252,22 @@ def _read(name: str, stream: BinaryIO, encoding: str, as_of: dt.date | None, rec
         header.pop()
     signed = len(header) > 11 and header[11].lower() == "montant"
     expected = SIGNED_HEADER if signed else HEADER
-    sep_name = "tabulations" if separator == b"\t" else "« | »"
+    sep_name = text(N_("tabs")) if separator == b"\t" else Text("« | »")
     if len(header) != 18:
-        problems.add(1, None, f"{len(header)} colonnes",
-                     f"les 18 colonnes de l'article A47 A-1 du LPF, séparées par des {sep_name}")
+        problems.add(
+            1,
+            None,
+            text(N_("{count} columns"), count=len(header)),
+            text(N_("the 18 columns of article A47 A-1 of the LPF, separated by {separator}"), separator=sep_name),
+        )
     for i, (got, want) in enumerate(zip(header, expected, strict=False)):
         if got.lower() != want.lower():
-            problems.add(1, want, got, f"la colonne n° {i + 1} « {want} » (18 colonnes dans l'ordre du LPF A47 A-1)")
+            problems.add(
+                1,
+                want,
+                got,
+                text(N_("column no. {number} “{name}” (18 columns in the order of LPF A47 A-1)"), number=i + 1, name=want),
+            )
     problems.raise_any()
     ledger = Ledger(name, encoding, signed, separator.decode())
 
@@ -256,8 +288,7 @@ def _read(name: str, stream: BinaryIO, encoding: str, as_of: dt.date | None, rec
     run_sum = run_line = 0
     entries = total_d = total_c = lines = 0
     a1_name, a2_name = ("Montant", "Sens") if signed else ("Debit", "Credit")
-    amounts_get, months_get, movements_get, receivable_get = (amounts.get, entry_months.get, movements.get,
-                                                              is_receivable.get)
+    amounts_get, months_get, movements_get, receivable_get = (amounts.get, entry_months.get, movements.get, is_receivable.get)
 
     for line_no, raw in enumerate(stream, start=2):
         line = raw.rstrip(b"\r\n")
@@ -268,18 +299,39 @@ def _read(name: str, stream: BinaryIO, encoding: str, as_of: dt.date | None, rec
             line = line[:-1]
         cells = line.split(separator)
         if len(cells) != 18:
-            problems.add(line_no, None, f"{len(cells) + trailing} champs", f"{18 + trailing} champs séparés par des "
-                         f"{sep_name}")
+            problems.add(
+                line_no,
+                None,
+                text(N_("{count} fields"), count=len(cells) + trailing),
+                text(N_("{count} fields separated by {separator}"), count=18 + trailing, separator=sep_name),
+            )
             refused = True
             continue
-        journal, _jlib, num, edate, account, alabel, aux, auxlabel, piece, pdate, _elib, a1, a2, let, dlet, vdate, \
-            _amount_currency, _currency = cells
+        (
+            journal,
+            _jlib,
+            num,
+            edate,
+            account,
+            alabel,
+            aux,
+            auxlabel,
+            piece,
+            pdate,
+            _elib,
+            a1,
+            a2,
+            let,
+            dlet,
+            vdate,
+            _amount_currency,
+            _currency,
+        ) = cells
         ok = True
-        if not (journal and _jlib and num and edate and account and alabel and piece and pdate and _elib and a1
-                and a2 and vdate):
+        if not (journal and _jlib and num and edate and account and alabel and piece and pdate and _elib and a1 and a2 and vdate):
             for i in REQUIRED:
                 if not cells[i]:
-                    problems.add(line_no, expected[i], "", "une valeur (champ obligatoire de l'article A47 A-1)")
+                    problems.add(line_no, expected[i], "", _REQUIRED)
             ok = False
         # amounts
         d = amounts_get(a1)
@@ -290,7 +342,7 @@ def _read(name: str, stream: BinaryIO, encoding: str, as_of: dt.date | None, rec
             if d is not None and len(amounts) < 200_000:  # amounts repeat (zero, VAT, wages): parsed once each
                 amounts[a1] = d
         if d is None and a1:
-            problems.add(line_no, a1_name, a1, "un montant à virgule décimale (ex. 1234,56)", encoding)
+            problems.add(line_no, a1_name, a1, _AMOUNT, encoding)
         if signed:
             c = 0
             if a2 in _CREDIT_SENSE:
@@ -307,7 +359,7 @@ def _read(name: str, stream: BinaryIO, encoding: str, as_of: dt.date | None, rec
                 if c is not None and len(amounts) < 200_000:
                     amounts[a2] = c
             if c is None and a2:
-                problems.add(line_no, a2_name, a2, "un montant à virgule décimale (ex. 1234,56)", encoding)
+                problems.add(line_no, a2_name, a2, _AMOUNT, encoding)
         # the entry's balance, by runs of consecutive lines (an entry's lines are normally together)
         if num != cur_num or journal != cur_journal:
             if run_sum:
@@ -338,7 +390,7 @@ def _read(name: str, stream: BinaryIO, encoding: str, as_of: dt.date | None, rec
             for column, value in (("PieceDate", pdate), ("ValidDate", vdate), ("DateLet", dlet)):
                 if value and value not in valid_dates:
                     if _date(value) is None:
-                        problems.add(line_no, column, value, "une date AAAAMMJJ", encoding)
+                        problems.add(line_no, column, value, _DATE, encoding)
                         ok = False
                     else:
                         valid_dates.add(value)
@@ -370,37 +422,60 @@ def _read(name: str, stream: BinaryIO, encoding: str, as_of: dt.date | None, rec
         pending[(cur_journal, cur_num)] = (run_sum, run_line)
     for (journal, num), (gap, first_line) in sorted(pending.items(), key=lambda kv: kv[1][1]):
         if (journal, num) not in broken:
-            problems.add(first_line, "EcritureNum", b"%s / %s" % (journal, num),
-                         f"une écriture équilibrée (débits = crédits) ; écart débit − crédit : {_cents_text(gap)}",
-                         encoding)
+            problems.add(
+                first_line,
+                "EcritureNum",
+                b"%s / %s" % (journal, num),
+                text(N_("a balanced entry (debits = credits); debit − credit gap: {gap}"), gap=_cents_text(gap)),
+                encoding,
+            )
     dates = sorted(entry_months)
     if lines == 0:
-        problems.add(None, None, None, "au moins une ligne d'écriture après l'en-tête")
+        problems.add(None, None, None, text(N_("at least one entry line after the header")))
     elif dates and as_of is None:  # the period closes on the last entry date
         last = _date(dates[-1])
         start = _period_start(last).strftime("%Y%m%d").encode()
         for early in (d for d in dates if d < start):
-            problems.add(first_line_of[early], "EcritureDate", early, f"une date de l'exercice clos le "
-                         f"{last:%d/%m/%Y} (dernière date d'écriture), du {_period_start(last):%d/%m/%Y} au plus tôt")
+            problems.add(
+                first_line_of[early],
+                "EcritureDate",
+                early,
+                text(
+                    N_("a date of the financial year closed on {closing} (last entry date), from {start} at the earliest"),
+                    closing=f"{last:%d/%m/%Y}",
+                    start=f"{_period_start(last):%d/%m/%Y}",
+                ),
+            )
     problems.raise_any()
     ledger.lines, ledger.entries, ledger.total_debit, ledger.total_credit = lines, entries, total_d, total_c
     ledger.first_date, ledger.last_date = _date(dates[0]), _date(dates[-1])
     return ledger
 
 
-def _entry_month(months: dict[bytes, bytes], refused: dict[bytes, str], first_line_of: dict[bytes, int], raw: bytes,
-                 line_no: int, low: bytes | None, high: bytes | None) -> bytes | None:
+def _entry_month(
+    months: dict[bytes, bytes],
+    refused: dict[bytes, Text],
+    first_line_of: dict[bytes, int],
+    raw: bytes,
+    line_no: int,
+    low: bytes | None,
+    high: bytes | None,
+) -> bytes | None:
     """A distinct EcritureDate's month (yyyymm), kept in `months`; None when it is not a date or is outside the
     period (why, kept in `refused`)."""
     if raw in refused:
         return None
     first_line_of[raw] = line_no
     if _date(raw) is None:
-        refused[raw] = "une date AAAAMMJJ"
+        refused[raw] = _DATE
         return None
     if low is not None and not low <= raw <= high:
         closing = _date(high)
-        refused[raw] = f"une date de l'exercice clos le {closing:%d/%m/%Y} (du {_period_start(closing):%d/%m/%Y} au plus tôt)"
+        refused[raw] = text(
+            N_("a date of the financial year closed on {closing} (from {start} at the earliest)"),
+            closing=f"{closing:%d/%m/%Y}",
+            start=f"{_period_start(closing):%d/%m/%Y}",
+        )
         return None
     months[raw] = raw[:6]
     return months[raw]
@@ -431,9 +506,22 @@ def derive(ledger: Ledger, mapping: Mapping, as_of: dt.date) -> list[Figure]:
         months.setdefault(month, {})[ledger.text(account)] = dc
     for account in balances:
         if mapping.rule_for(EQUITY, account) and mapping.rule_for(QUASI_EQUITY, account):
-            raise FileRefused([Problem(ledger.name, None, "CompteNum", account, "un compte compté soit en capitaux "
-                                       "propres, soit en quasi-fonds propres, jamais les deux (correspondance des "
-                                       "comptes à corriger)")])
+            raise FileRefused(
+                [
+                    Problem(
+                        ledger.name,
+                        None,
+                        "CompteNum",
+                        account,
+                        text(
+                            N_(
+                                "an account counted either in equity or in quasi-equity, never both (the account "
+                                "mapping needs correcting)"
+                            )
+                        ),
+                    )
+                ]
+            )
     figures = []
     for indicator in mapping.indicators():
         matched = [a for a in balances if mapping.rule_for(indicator, a) is not None]
@@ -446,8 +534,7 @@ def derive(ledger: Ledger, mapping: Mapping, as_of: dt.date) -> list[Figure]:
             end = _month_end(month)
             if end <= as_of:
                 moved = months[month]
-                figures.append(Figure(indicator, end, _total(mapping, indicator, [a for a in matched if a in moved],
-                                                             moved)))
+                figures.append(Figure(indicator, end, _total(mapping, indicator, [a for a in matched if a in moved], moved)))
     return figures
 
 
@@ -485,18 +572,22 @@ class LedgerSummary:
 
     def line(self, lang: str = "fr") -> str:
         if lang == "en":
-            return (f"{self.entity} as of {self.as_of:%d/%m/%Y}: {number(self.lines, lang='en')} lines, "
-                    f"{number(self.entries, lang='en')} balanced entries, debits = credits = "
-                    f"{money(_euros(self.total_debit), lang='en', places=2)}; {number(self.accounts, lang='en')} "
-                    f"accounts; {number(len(self.figures), lang='en')} indicator values; "
-                    f"{number(self.open_items, lang='en')} open customer items "
-                    f"({money(_euros(self.open_amount), lang='en', places=2)}, due {self.payment_term} days after "
-                    f"their piece date)")
-        return (f"{self.entity} au {self.as_of:%d/%m/%Y} : {number(self.lines)} lignes, {number(self.entries)} "
-                f"écritures équilibrées, débits = crédits = {_cents_text(self.total_debit)} ; "
-                f"{number(self.accounts)} comptes ; {number(len(self.figures))} valeurs d'indicateurs ; "
-                f"{number(self.open_items)} créances clients ouvertes ({_cents_text(self.open_amount)}, échéance "
-                f"pièce + {self.payment_term} jours)")
+            return (
+                f"{self.entity} as of {self.as_of:%d/%m/%Y}: {number(self.lines, lang='en')} lines, "
+                f"{number(self.entries, lang='en')} balanced entries, debits = credits = "
+                f"{money(_euros(self.total_debit), lang='en', places=2)}; {number(self.accounts, lang='en')} "
+                f"accounts; {number(len(self.figures), lang='en')} indicator values; "
+                f"{number(self.open_items, lang='en')} open customer items "
+                f"({money(_euros(self.open_amount), lang='en', places=2)}, due {self.payment_term} days after "
+                f"their piece date)"
+            )
+        return (
+            f"{self.entity} au {self.as_of:%d/%m/%Y} : {number(self.lines)} lignes, {number(self.entries)} "
+            f"écritures équilibrées, débits = crédits = {_cents_text(self.total_debit)} ; "
+            f"{number(self.accounts)} comptes ; {number(len(self.figures))} valeurs d'indicateurs ; "
+            f"{number(self.open_items)} créances clients ouvertes ({_cents_text(self.open_amount)}, échéance "
+            f"pièce + {self.payment_term} jours)"
+        )
 
 
 @dataclass
@@ -544,16 +635,27 @@ class LedgerDiff:
 class LedgerLoadResult(LoadResult):
     summary: LedgerSummary | None = None
 
-    def line(self) -> str:
-        what = f"{self.file_name} (écritures comptables, FEC)"
+    def what(self, lang: str) -> str:
+        return _(lang, "{file} (ledger entries, FEC)", file=self.file_name)
+
+    def line(self, lang: str = "fr") -> str:
         if self.load_id is None:
-            return f"{what} : déjà à jour, rien n'a changé ({number(self.unchanged)} lignes identiques)"
-        return (f"{what} : chargé (n° {self.load_id}) — {self.summary.line()} — {number(self.inserted)} nouvelles "
-                f"lignes, {number(self.updated)} modifiées, {number(self.unchanged)} identiques"
-                + (f", {number(self.deleted)} retirées" if self.deleted else ""))
+            return super().line(lang)
+        return _(
+            lang,
+            "{what}: loaded (no. {load_id}) — {summary} — {counts}",
+            what=self.what(lang),
+            load_id=self.load_id,
+            summary=self.summary.line(lang),
+            counts=self.counts(lang),
+        )
 
 
-_CHOOSE = "l'entité choisie (« Entité de ce FEC » sur la page de chargement, --entity CODE en ligne de commande)"
+_REQUIRED = text(N_("a value (a field article A47 A-1 requires)"))
+_AMOUNT = text(N_("an amount with a decimal comma (e.g. 1234,56)"))
+_DATE = text(N_("a date YYYYMMDD"))
+_CHOOSE = text(N_("the entity chosen (“Entity of this FEC” on the data loading page, --entity CODE on the command line)"))
+_NAME = "{SIREN}FEC{AAAAMMJJ}.txt"  # the file name the LPF gives an FEC (French: the placeholders are French words)
 
 
 def _entity(session: Session, name: str, code: str | None) -> tuple[str, dt.date | None]:
@@ -564,24 +666,64 @@ def _entity(session: Session, name: str, code: str | None) -> tuple[str, dt.date
     if closing is not None:
         as_of = _date(closing.encode())
         if as_of is None:
-            raise FileRefused([Problem(name, None, None, closing, "un nom {SIREN}FEC{AAAAMMJJ}.txt dont la date de "
-                                                                  "clôture est une date valide")])
+            raise FileRefused(
+                [
+                    Problem(
+                        name,
+                        None,
+                        None,
+                        closing,
+                        text(N_("a name {pattern} whose closing date is a valid date"), pattern=_NAME),
+                    )
+                ]
+            )
     e = models.Entity
     if code:
         row = session.execute(select(e.code, e.siren).where(e.code == code)).first()
         if row is None:
-            raise FileRefused([Problem(name, None, None, code, "le code d'une entité connue")])
+            raise FileRefused([Problem(name, None, None, code, text(N_("the code of a known entity")))])
         if siren and row.siren and row.siren != siren:
-            raise FileRefused([Problem(name, None, None, siren, f"le SIREN de {code} ({row.siren}) dans le nom du "
-                                                                "fichier : est-ce le FEC de la bonne entité ?")])
+            raise FileRefused(
+                [
+                    Problem(
+                        name,
+                        None,
+                        None,
+                        siren,
+                        text(
+                            N_("the SIREN of {code} ({siren}) in the file name: is this the FEC of the right entity?"),
+                            code=code,
+                            siren=row.siren,
+                        ),
+                    )
+                ]
+            )
         return row.code, as_of
     if siren is None:
-        raise FileRefused([Problem(name, None, None, None, "un nom {SIREN}FEC{AAAAMMJJ}.txt dont le SIREN est celui "
-                                                           f"d'une entité, ou {_CHOOSE}")])
+        raise FileRefused(
+            [
+                Problem(
+                    name,
+                    None,
+                    None,
+                    None,
+                    text(N_("a name {pattern} whose SIREN is an entity's, or {choose}"), pattern=_NAME, choose=_CHOOSE),
+                )
+            ]
+        )
     found_code = session.scalar(select(e.code).where(e.siren == siren))
     if found_code is None:
-        raise FileRefused([Problem(name, None, None, siren, "le SIREN d'une entité (colonne siren du fichier des "
-                                                            f"entités), ou {_CHOOSE}")])
+        raise FileRefused(
+            [
+                Problem(
+                    name,
+                    None,
+                    None,
+                    siren,
+                    text(N_("the SIREN of an entity (siren column of the entities file), or {choose}"), choose=_CHOOSE),
+                )
+            ]
+        )
     return found_code, as_of
 
 
@@ -596,8 +738,17 @@ def ledger_diff(session: Session, name: str, data: Source, *, entity: str | None
     settings = load_settings()
     size = _size(data)
     if size > settings.fec_max_file_mb * 1024 * 1024:
-        raise FileRefused([Problem(name, None, None, f"{size / 1024 / 1024:.1f} Mo".replace(".", ","),
-                                   f"un fichier de {settings.fec_max_file_mb} Mo au plus")])
+        raise FileRefused(
+            [
+                Problem(
+                    name,
+                    None,
+                    None,
+                    text(N_("{size} MB"), size=f"{size / 1024 / 1024:.1f}".replace(".", ",")),
+                    text(N_("a file of at most {size} MB"), size=settings.fec_max_file_mb),
+                )
+            ]
+        )
     entity_code, as_of = _entity(session, name, entity)
     mapping = Mapping(rules(session=session))
     receivable_cache: dict[bytes, bool] = {}
@@ -613,26 +764,64 @@ def ledger_diff(session: Session, name: str, data: Source, *, entity: str | None
     figures = [f for f in derive(ledger, mapping, as_of) if f.indicator in units]  # a rule outliving its indicator
     term = settings.payment_term(entity_code)
     source = f"{name} (FEC)"
-    balances = [{"date_situation": as_of, "entite": entity_code, "compte": ledger.text(a)[:40],
-                 "libelle": ledger.text(ledger.labels[a])[:200] or ledger.text(a), "debit": _euros(d),
-                 "credit": _euros(c), "source": source, "synthetique": False}
-                for a, (d, c) in sorted(ledger.balances().items())]
-    observations = [{"indicateur": f.indicator, "entite": entity_code, "bureau": None, "fin_periode": f.period_end,
-                     "scenario": "actual", "version_plan": None, "valeur": _euros(f.cents),
-                     "_raw_valeur": str(_euros(f.cents)), "synthetique": False,
-                     "source": f"{source} — comptes {mapping.prefixes_text(f.indicator)}"} for f in figures]
-    items = _open_items(ledger, entity_code, as_of, term, source + " — lignes clients non lettrées, comptes "
-                        f"{mapping.prefixes_text(RECEIVABLES)}, échéance = date de pièce + {term} jours")
+    balances = [
+        {
+            "date_situation": as_of,
+            "entite": entity_code,
+            "compte": ledger.text(a)[:40],
+            "libelle": ledger.text(ledger.labels[a])[:200] or ledger.text(a),
+            "debit": _euros(d),
+            "credit": _euros(c),
+            "source": source,
+            "synthetique": False,
+        }
+        for a, (d, c) in sorted(ledger.balances().items())
+    ]
+    observations = [
+        {
+            "indicateur": f.indicator,
+            "entite": entity_code,
+            "bureau": None,
+            "fin_periode": f.period_end,
+            "scenario": "actual",
+            "version_plan": None,
+            "valeur": _euros(f.cents),
+            "_raw_valeur": str(_euros(f.cents)),
+            "synthetique": False,
+            "source": f"{source} — comptes {mapping.prefixes_text(f.indicator)}",
+        }
+        for f in figures
+    ]
+    items = _open_items(
+        ledger,
+        entity_code,
+        as_of,
+        term,
+        source + " — lignes clients non lettrées, comptes "
+        f"{mapping.prefixes_text(RECEIVABLES)}, échéance = date de pièce + {term} jours",
+    )
     parts = [
         compute_diff(session, _parsed(name, LEDGER_BALANCES, balances, tuple(c.name for c in LEDGER_BALANCES.columns))),
-        compute_diff(session, _parsed(name, formats.OBSERVATIONS, observations,
-                                      (*(c.name for c in formats.OBSERVATIONS.columns), "_raw_valeur"))),
-        compute_diff(session, _parsed(name, formats.RECEIVABLES, items,
-                                      tuple(c.name for c in formats.RECEIVABLES.columns))),
+        compute_diff(
+            session,
+            _parsed(name, formats.OBSERVATIONS, observations, (*(c.name for c in formats.OBSERVATIONS.columns), "_raw_valeur")),
+        ),
+        compute_diff(session, _parsed(name, formats.RECEIVABLES, items, tuple(c.name for c in formats.RECEIVABLES.columns))),
     ]
-    summary = LedgerSummary(entity_code, as_of, ledger.lines, ledger.entries, ledger.total_debit, ledger.total_credit,
-                            len(balances), len(items), sum(_cents_of(i["montant_du"]) for i in items), term, figures,
-                            "Montant / Sens" if ledger.signed else "Debit / Credit")
+    summary = LedgerSummary(
+        entity_code,
+        as_of,
+        ledger.lines,
+        ledger.entries,
+        ledger.total_debit,
+        ledger.total_credit,
+        len(balances),
+        len(items),
+        sum(_cents_of(i["montant_du"]) for i in items),
+        term,
+        figures,
+        "Montant / Sens" if ledger.signed else "Debit / Credit",
+    )
     return LedgerDiff(parts, summary, ledger.checksum)
 
 
@@ -651,23 +840,33 @@ def _open_items(ledger: Ledger, entity: str, as_of: dt.date, term: int, source: 
         if pieces[piece] > 1:  # the same reference for several customers: each customer's item kept apart
             invoice = f"{invoice} ({ledger.text(customer)})"
         invoice_date = _date(piece_date)
-        rows.append({"date_situation": as_of, "entite": entity, "bureau": None,
-                     "client": (ledger.text(client) or ledger.text(customer))[:200], "facture": invoice[:60],
-                     "date_facture": invoice_date, "date_echeance": invoice_date + dt.timedelta(days=term),
-                     "montant_du": _euros(cents), "source": source, "synthetique": False})
+        rows.append(
+            {
+                "date_situation": as_of,
+                "entite": entity,
+                "bureau": None,
+                "client": (ledger.text(client) or ledger.text(customer))[:200],
+                "facture": invoice[:60],
+                "date_facture": invoice_date,
+                "date_echeance": invoice_date + dt.timedelta(days=term),
+                "montant_du": _euros(cents),
+                "source": source,
+                "synthetique": False,
+            }
+        )
     return rows
 
 
-def preview_fec(engine: Engine, name: str, data: Source, *, entity: str | None = None
-                ) -> tuple[LedgerDiff, pd.DataFrame]:
+def preview_fec(engine: Engine, name: str, data: Source, *, entity: str | None = None) -> tuple[LedgerDiff, pd.DataFrame]:
     """What loading an FEC would do (rows new, changed, removed), without writing anything."""
     with collector_paused(), session_scope(engine) as session:
         diff = ledger_diff(session, name, data, entity=entity)
         return diff, diff.preview(Lookups(session))
 
 
-def load_fec(session: Session, name: str, data: Source, *, loaded_by: str, entity: str | None = None,
-             allow_large_removal: bool = False) -> LedgerLoadResult:
+def load_fec(
+    session: Session, name: str, data: Source, *, loaded_by: str, entity: str | None = None, allow_large_removal: bool = False
+) -> LedgerLoadResult:
     """Load an FEC's figures in the caller's transaction as one load of its three parts (undone together). Its
     open items replacing more than a fifth of a stored receivables snapshot need `allow_large_removal`, as any
     receivables file."""
@@ -692,7 +891,8 @@ def ledger_dates(*, session: Session) -> pd.DataFrame:
     rows = session.execute(
         select(models.Entity.code, b.as_of, func.count(), func.max(b.source))
         .join(models.Entity, models.Entity.id == b.entity_id)
-        .group_by(models.Entity.code, b.as_of).order_by(b.as_of.desc(), models.Entity.code)
+        .group_by(models.Entity.code, b.as_of)
+        .order_by(b.as_of.desc(), models.Entity.code)
     ).all()
     return queries.frame(rows, ["entity", "as_of", "accounts", "source"])
 
@@ -701,8 +901,10 @@ def trial_balance(*, session: Session, entity: str, as_of: dt.date) -> pd.DataFr
     """An entity's trial balance at a date. Columns: account, label, debit, credit, balance (€, debit − credit)."""
     b = models.LedgerBalance
     rows = session.execute(
-        select(b.account, b.label, b.debit, b.credit).join(models.Entity, models.Entity.id == b.entity_id)
-        .where(models.Entity.code == entity, b.as_of == as_of).order_by(b.account)
+        select(b.account, b.label, b.debit, b.credit)
+        .join(models.Entity, models.Entity.id == b.entity_id)
+        .where(models.Entity.code == entity, b.as_of == as_of)
+        .order_by(b.account)
     ).all()
     frame = queries.frame(rows, ["account", "label", "debit", "credit"])
     frame["balance"] = [d - c for d, c in zip(frame["debit"], frame["credit"], strict=True)]
@@ -716,17 +918,32 @@ def reconciliation(*, session: Session) -> pd.DataFrame:
 
     Columns: indicator, label_fr, label_en, unit, entity, period_end, fec_value, fec_source, other_value,
     other_source, difference (FEC − other)."""
-    columns = ["indicator", "label_fr", "label_en", "unit", "entity", "period_end", "fec_value", "fec_source",
-               "other_value", "other_source", "difference"]
+    columns = [
+        "indicator",
+        "label_fr",
+        "label_en",
+        "unit",
+        "entity",
+        "period_end",
+        "fec_value",
+        "fec_source",
+        "other_value",
+        "other_source",
+        "difference",
+    ]
     d, o, c = models.DataLoad, models.Observation, models.LoadChange
-    loads = {row.id: row for row in session.execute(select(d.id, d.kind, d.file_name, d.loaded_at)
-                                                    .where(d.status == "applied")).all()}
+    loads = {
+        row.id: row for row in session.execute(select(d.id, d.kind, d.file_name, d.loaded_at).where(d.status == "applied")).all()
+    }
     ledger_loads = {i for i, row in loads.items() if row.kind == "fec"}
     if not ledger_loads:
         return pd.DataFrame(columns=columns)
     versions: dict[int, dict[int | None, Decimal]] = {}  # observation id → load id → the value it gave
-    changes = session.execute(select(c.row_id, c.before).join(d, d.id == c.load_id)
-                              .where(c.table_name == o.__tablename__, c.action == "update", d.status == "applied"))
+    changes = session.execute(
+        select(c.row_id, c.before)
+        .join(d, d.id == c.load_id)
+        .where(c.table_name == o.__tablename__, c.action == "update", d.status == "applied")
+    )
     for row_id, before in changes:
         old = json.loads(before)
         versions.setdefault(row_id, {})[old.get("load_id")] = Decimal(old["value"])
@@ -737,9 +954,10 @@ def reconciliation(*, session: Session) -> pd.DataFrame:
     ids = sorted(candidates)
     for start in range(0, len(ids), 500):
         rows = session.execute(
-            select(o.id, o.load_id, o.value, o.period_end, i_.code, i_.label_fr, i_.label_en, i_.unit,
-                   e_.code.label("entity"))
-            .join(i_, i_.id == o.indicator_id).join(e_, e_.id == o.entity_id).where(o.id.in_(ids[start:start + 500]))
+            select(o.id, o.load_id, o.value, o.period_end, i_.code, i_.label_fr, i_.label_en, i_.unit, e_.code.label("entity"))
+            .join(i_, i_.id == o.indicator_id)
+            .join(e_, e_.id == o.entity_id)
+            .where(o.id.in_(ids[start : start + 500]))
         ).all()
         for row in rows:
             given = versions.get(row.id, {}) | {row.load_id: row.value}
@@ -748,9 +966,21 @@ def reconciliation(*, session: Session) -> pd.DataFrame:
             if not (mine and others):
                 continue
             fec_load, other_load = max(mine), max(others, key=lambda k: k or 0)
-            out.append([row.code, row.label_fr, row.label_en, row.unit, row.entity, row.period_end, given[fec_load],
-                        _load_text(loads, fec_load), given[other_load], _load_text(loads, other_load),
-                        given[fec_load] - given[other_load]])
+            out.append(
+                [
+                    row.code,
+                    row.label_fr,
+                    row.label_en,
+                    row.unit,
+                    row.entity,
+                    row.period_end,
+                    given[fec_load],
+                    _load_text(loads, fec_load),
+                    given[other_load],
+                    _load_text(loads, other_load),
+                    given[fec_load] - given[other_load],
+                ]
+            )
     frame = pd.DataFrame(out, columns=columns)
     return frame.sort_values(["entity", "period_end", "indicator"], ignore_index=True)
 

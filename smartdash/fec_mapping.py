@@ -26,13 +26,12 @@ from sqlalchemy.orm import Session
 from smartdash import auth, models
 from smartdash.auth import CurrentUser, require
 from smartdash.db import session_scope
+from smartdash.i18n import N_, _
 
 EQUITY, QUASI_EQUITY, RECEIVABLES = "EQUITY", "QUASI_EQUITY", "TRADE_RECEIVABLES"
-SIDE_WORDS = {"credit": ("crédit", "credit"), "debit": ("débit", "debit")}
-RULE_WORDS = {"net": ("solde net", "net balance"), "side": ("ce sens seulement", "this side only"),
-              "exclude": ("exclu", "excluded")}
-MEASURE_WORDS = {"balance": ("solde à la date", "balance at the date"),
-                 "monthly": ("mouvements du mois", "movements of the month")}
+SIDE_WORDS = {"credit": N_("credit"), "debit": N_("debit")}
+RULE_WORDS = {"net": N_("net balance"), "side": N_("this side only"), "exclude": N_("excluded")}
+MEASURE_WORDS = {"balance": N_("balance at the date"), "monthly": N_("movements of the month")}
 
 
 @dataclass(frozen=True, order=True)
@@ -44,8 +43,7 @@ class Rule:
     measure: str = "balance"
 
 
-def _rules(indicator: str, prefixes: str, side: str = "credit", rule: str = "net", measure: str = "balance"
-           ) -> list[Rule]:
+def _rules(indicator: str, prefixes: str, side: str = "credit", rule: str = "net", measure: str = "balance") -> list[Rule]:
     return [Rule(indicator, p, side, rule, measure) for p in prefixes.split()]
 
 
@@ -125,8 +123,7 @@ def problems(rules: Sequence[Rule], units: dict[str, str]) -> list[str]:
             out.append(f"{where} : un indicateur en euros (celui-ci est en {units[r.indicator]})")
         if not (r.prefix.isascii() and r.prefix.isdigit() and len(r.prefix) <= 20):
             out.append(f"{where} : un préfixe de comptes fait de chiffres (ex. 411)")
-        if r.side not in models.MAPPING_SIDES or r.rule not in models.MAPPING_RULES \
-                or r.measure not in models.MAPPING_MEASURES:
+        if r.side not in models.MAPPING_SIDES or r.rule not in models.MAPPING_RULES or r.measure not in models.MAPPING_MEASURES:
             out.append(f"{where} : sens débit ou crédit, règle net, side ou exclude, mesure balance ou monthly")
         if r.measure == "monthly" and r.rule == "side":
             out.append(f"{where} : des mouvements du mois se comptent en solde net ou exclus")
@@ -145,11 +142,16 @@ def _equity_overlaps(rules: Sequence[Rule]) -> list[str]:
         if q.rule == "exclude":
             continue
         # an account under q counts in equity through the equity rule covering q itself, or one longer than q
-        longer = [p for p, r in mapping.by_indicator.get(EQUITY, {}).items()
-                  if p.startswith(q.prefix) and p != q.prefix and r.rule != "exclude"]
+        longer = [
+            p
+            for p, r in mapping.by_indicator.get(EQUITY, {}).items()
+            if p.startswith(q.prefix) and p != q.prefix and r.rule != "exclude"
+        ]
         if mapping.rule_for(EQUITY, q.prefix) is not None or longer:
-            out.append(f"{EQUITY} / {q.prefix} : les comptes {q.prefix} sont des quasi-fonds propres, jamais "
-                       "additionnés aux capitaux propres (excluez-les des capitaux propres)")
+            out.append(
+                f"{EQUITY} / {q.prefix} : les comptes {q.prefix} sont des quasi-fonds propres, jamais "
+                "additionnés aux capitaux propres (excluez-les des capitaux propres)"
+            )
     return out
 
 
@@ -159,8 +161,7 @@ def _equity_overlaps(rules: Sequence[Rule]) -> list[str]:
 def rules(*, session: Session) -> list[Rule]:
     """The mapping in force, sorted by indicator and prefix."""
     a = models.AccountMapping
-    return sorted(Rule(*row) for row in session.execute(select(a.indicator_code, a.prefix, a.side, a.rule,
-                                                                a.measure)).all())
+    return sorted(Rule(*row) for row in session.execute(select(a.indicator_code, a.prefix, a.side, a.rule, a.measure)).all())
 
 
 def _units(session: Session) -> dict[str, str]:
@@ -177,9 +178,13 @@ def replace_rules(engine: Engine, new: Sequence[Rule], *, by: str) -> int:
             raise MappingError("\n".join(found))
         session.execute(delete(models.AccountMapping))
         if new:
-            session.execute(insert(models.AccountMapping), [
-                {"indicator_code": r.indicator, "prefix": r.prefix, "side": r.side, "rule": r.rule,
-                 "measure": r.measure} for r in new])
+            session.execute(
+                insert(models.AccountMapping),
+                [
+                    {"indicator_code": r.indicator, "prefix": r.prefix, "side": r.side, "rule": r.rule, "measure": r.measure}
+                    for r in new
+                ],
+            )
     auth.record(engine, by, "fec_mapping", {"rules": len(new)})
     return len(new)
 
@@ -192,8 +197,7 @@ def save_mapping(user: CurrentUser | None, engine: Engine, new: Sequence[Rule]) 
 
 def mapping_frame(*, session: Session) -> pd.DataFrame:
     """The mapping as the table editor shows it. Columns: indicator, prefix, side, rule, measure (codes)."""
-    return pd.DataFrame([r.__dict__ for r in rules(session=session)],
-                        columns=["indicator", "prefix", "side", "rule", "measure"])
+    return pd.DataFrame([r.__dict__ for r in rules(session=session)], columns=["indicator", "prefix", "side", "rule", "measure"])
 
 
 def rules_from_frame(frame: pd.DataFrame) -> list[Rule]:
@@ -215,6 +219,8 @@ def markdown() -> str:
     for r in PCG_DEFAULT:
         groups.setdefault((r.indicator, r.side, r.rule, r.measure), []).append(r.prefix)
     for (indicator, side, rule, measure), prefixes in groups.items():
-        lines.append(f"| `{indicator}` | {', '.join(f'`{p}`' for p in prefixes)} | {SIDE_WORDS[side][0]} | "
-                     f"{RULE_WORDS[rule][0]} | {MEASURE_WORDS[measure][0]} |")
+        lines.append(
+            f"| `{indicator}` | {', '.join(f'`{p}`' for p in prefixes)} | {_('fr', SIDE_WORDS[side])} | "
+            f"{_('fr', RULE_WORDS[rule])} | {_('fr', MEASURE_WORDS[measure])} |"
+        )
     return "\n".join(lines)

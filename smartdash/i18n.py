@@ -1,18 +1,140 @@
-"""What the user reads, French first, English available: each text is written in both, where it is used."""
+"""What the user reads, French first, English available.
+
+Messages are written once, in English, in the code (`_()`/`N_()` mark them for `pybabel extract`), and translated in
+gettext catalogues under `smartdash/locale/`. A problem the library reports is a `Text`: a message with its
+parameters, rendered in the reader's language where it is shown, never a sentence built in one language.
+"""
 
 from __future__ import annotations
 
+import functools
+import gettext as _gettext
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
 LANGUAGES = {"fr": "Français", "en": "English"}
+DOMAIN = "smartdash"
+LOCALE_DIR = Path(__file__).parent / "locale"
 
 
-def pick(lang: str, fr: str, en: str) -> str:
-    """The French text, or the English one when the reader chose English."""
+@functools.cache
+def _catalogue(lang: str) -> _gettext.NullTranslations:
+    """The catalogue of a language: its compiled `.mo` when it is there and not older than its `.po`, else the
+    `.po` compiled in memory (a fresh clone works without `pybabel compile`); the messages themselves (English)
+    when the language has no catalogue."""
+    po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    mo = po.with_suffix(".mo")
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with open(mo, "rb") as f:
+            return _gettext.GNUTranslations(f)
+    if not po.exists():
+        return _gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with open(po, "rb") as f:
+        catalog = read_po(f, locale=lang, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return _gettext.GNUTranslations(compiled)
+
+
+def _(lang: str, message: str, /, **fields: Any) -> str:
+    """`message` (an English msgid) in the reader's language, its `{fields}` filled in."""
+    translated = _catalogue(lang).gettext(message)
+    return translated.format(**fields) if fields else translated
+
+
+def _p(lang: str, context: str, message: str, /, **fields: Any) -> str:
+    """`_` for an English message that reads differently in another language depending on where it is shown
+    (gettext's msgctxt)."""
+    translated = _catalogue(lang).pgettext(context, message)
+    return translated.format(**fields) if fields else translated
+
+
+def every_language(message: str) -> tuple[str, ...]:
+    """A message as it reads in each language (to recognise it in a text in either)."""
+    return tuple(_(lang, message) for lang in LANGUAGES)
+
+
+def template_messages(lang: str) -> dict[str, Any]:
+    """The message functions of a Jinja template, in the reader's language: `_("English", **fields)` and
+    `pgettext("context", "English")` (babel.cfg extracts them from smartdash/templates/)."""
+    return {
+        "_": lambda message, **fields: _(lang, message, **fields),
+        "pgettext": lambda context, message: _p(lang, context, message),
+    }
+
+
+def bilingual(lang: str, fr: str, en: str) -> str:
+    """A value the data holds in both languages (a catalogue label, a configured term) — data, not a message of
+    the code: the reader's one."""
     return en if lang == "en" else fr
 
 
-DEMO_BANNER = (
-    "Données de démonstration : les chiffres marqués « démo / synthétique » sont générés ; les autres viennent du "
-    "plan de continuation (novembre 2021) et du rapport annuel 2023 de SmartCoop.",
-    "Demo data: figures marked \"demo / synthetic\" are generated; the others come from the continuation plan "
-    "(November 2021) and SmartCoop's 2023 annual report.",
+def gettext(lang: str, message: str) -> str:
+    """`message` (an English msgid) in the reader's language."""
+    return _catalogue(lang).gettext(message)
+
+
+def ngettext(lang: str, singular: str, plural: str, n: int) -> str:
+    """The singular or plural form of a message in the reader's language, as that language counts `n`."""
+    return _catalogue(lang).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction where it is defined; it is translated where it is shown."""
+    return message
+
+
+@dataclass(frozen=True)
+class Text:
+    """A message and its parameters, rendered in the reader's language where it is shown. A parameter may itself
+    be a `Text` (rendered first); other parameters are inserted as they are (`str.format` fields of the msgid)."""
+
+    message: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def __hash__(self) -> int:
+        return hash((self.message, tuple(sorted((k, repr(v)) for k, v in self.params.items()))))
+
+    def render(self, lang: str) -> str:
+        values = {k: v.render(lang) if isinstance(v, Text) else v for k, v in self.params.items()}
+        return gettext(lang, self.message).format(**values)
+
+    def __str__(self) -> str:  # logs and exceptions read English
+        return self.render("en")
+
+
+class Refusal(ValueError):
+    """A request the library refuses, saying what it expected: a `Text` (`.text`) rendered in the reader's language
+    where it is shown; `str()` reads English (logs)."""
+
+    def __init__(self, message: str, **params: Any) -> None:
+        self.text = Text(message, params)
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return str(self.text)
+
+    def render(self, lang: str) -> str:
+        return self.text.render(lang)
+
+
+def text(message: str, **params: Any) -> Text:
+    """A `Text` in one call: `text(N_("expected {what}"), what=text(N_("a date")))`."""
+    return Text(message, params)
+
+
+def render(lang: str, value: Text | str) -> str:
+    """A `Text` in the reader's language; a plain string (data, not a message) as it is."""
+    return value.render(lang) if isinstance(value, Text) else value
+
+
+DEMO_BANNER = N_(
+    'Demo data: figures marked "demo / synthetic" are generated; the others come from the continuation plan '
+    "(November 2021) and SmartCoop's 2023 annual report."
 )

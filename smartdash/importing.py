@@ -5,7 +5,8 @@ written; any problem refuses the whole file. Rows are upserted on their natural 
 file again changes nothing, a corrected value replaces the stored one and the replaced row is kept in
 `load_change` — the history, and what undo restores.
 
-How a dataset's columns map to a table is declared once (`TARGETS`), and serves import, export and undo.
+How a dataset's columns map to a table is declared once, with the dataset (smartdash.formats.datasets); `TARGETS`
+derives the loader's view of it, which serves import, export and undo.
 """
 
 from __future__ import annotations
@@ -31,19 +32,12 @@ from sqlalchemy.orm import Session
 
 from smartdash import change_log, formats, models, queries
 from smartdash.db import session_scope, write_scope
-from smartdash.formats import Dataset, FileRefused, ParsedFile, Problem
+from smartdash.formats import Dataset, FileRefused, ParsedFile, Problem, RefError, StoreCheck
 from smartdash.formatting import number
+from smartdash.i18n import N_, Refusal, Text, _, bilingual, text
 from smartdash.metrics.receivables import ageing_bucket, days_past_due
 
 CHUNK = 500
-REF_EXPECTED = {
-    models.Entity: "le code d'une entité connue",
-    models.Office: "le code d'un bureau connu",
-    models.Indicator: "le code d'un indicateur du catalogue",
-    models.PlanVersion: "le code d'une version du plan connue",
-    models.FundingInstrument: "le code d'un instrument connu",
-    models.CreditorClaim: "le code d'une créance admise connue",
-}
 
 
 # --------------------------------------------------------------------------- mapping
@@ -51,11 +45,13 @@ REF_EXPECTED = {
 
 @dataclass(frozen=True)
 class Field:
-    """A file column stored in a model attribute; `ref` when the file holds the code of another table's row."""
+    """A file column stored in a model attribute; `ref` when the file holds the code of another table's row, and
+    `unknown` what such a code must be."""
 
     column: str
     attr: str
     ref: type | None = None
+    unknown: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +70,22 @@ class Target:
     @property
     def has_load_id(self) -> bool:
         return hasattr(self.model, "load_id")
+
+    @classmethod
+    def of(cls, dataset: Dataset) -> Target:
+        """How a dataset's declaration maps its columns to its table; tables whose writes change a table derived
+        from them get their refresh (`AFTER_WRITE`)."""
+        fields = tuple(
+            Field(c.name, c.attr, c.ref.model if c.ref else None, c.ref.known if c.ref else None) for c in dataset.columns
+        )
+        return cls(
+            dataset.model,
+            fields,
+            dataset.attrs(dataset.key),
+            check=dataset.store_check,
+            after=AFTER_WRITE.get(dataset.model),
+            snapshot=dataset.attrs(dataset.snapshot) or None,
+        )
 
 
 class Lookups:
@@ -96,44 +108,10 @@ class Lookups:
             self._office_entity = dict(self.session.execute(select(models.Office.id, models.Office.entity_id)).all())
         return self._office_entity
 
-
-class RefError(Exception):
-    def __init__(self, column: str, expected: str):
-        super().__init__(expected)
-        self.column = column
-        self.expected = expected
-
-
-@dataclass(frozen=True)
-class StoreCheck:
-    """A rule needing the store's reference tables: `test(lookups, values)` raises RefError, where values maps what
-    it `reads` (table attributes, or `_raw_<column>` cell texts of the file); it runs once per distinct combination."""
-
-    reads: tuple[str, ...]
-    test: Callable[[Lookups, dict], None]
-
-
-def _office_of_entity(lookups: Lookups, values: dict) -> None:
-    if values["office_id"] is not None and lookups.office_entity()[values["office_id"]] != values["entity_id"]:
-        raise RefError("bureau", "un bureau de l'entité indiquée")
-
-
-def _value_in_unit(lookups: Lookups, values: dict) -> None:
-    _office_of_entity(lookups, values)
-    raw = str(values["_raw_valeur"] or "")
-    units = getattr(lookups, "_units", None)
-    if units is None:
-        units = dict(lookups.session.execute(select(models.Indicator.id, models.Indicator.unit)).all())
-        lookups._units = units
-    unit = units[values["indicator_id"]]
-    if "€" in raw and unit != "EUR":
-        raise RefError("valeur", f"une valeur sans « € » : l'indicateur est en {unit}")
-    if "%" in raw and unit != "percent":
-        raise RefError("valeur", f"une valeur sans « % » : l'indicateur est en {unit}")
-
-
-OFFICE_OF_ENTITY = StoreCheck(("office_id", "entity_id"), _office_of_entity)
-VALUE_IN_UNIT = StoreCheck(("office_id", "entity_id", "indicator_id", "_raw_valeur"), _value_in_unit)
+    def indicator_units(self) -> dict[int, str]:
+        if not hasattr(self, "_units"):
+            self._units = dict(self.session.execute(select(models.Indicator.id, models.Indicator.unit)).all())
+        return self._units
 
 
 def table_rows(target: Target, lookups: Lookups, parsed: ParsedFile) -> tuple[list[dict], list[Problem]]:
@@ -153,7 +131,7 @@ def table_rows(target: Target, lookups: Lookups, parsed: ParsedFile) -> tuple[li
             unknown = {code for code, found in resolved.items() if code is not None and found is None}
             for i in (i for i, code in enumerate(values) if code in unknown) if unknown else ():
                 raw = parsed.columns.get(f"_raw_{f.column}", values)[i]
-                problems.append(Problem(name, lines[i], f.column, str(raw), REF_EXPECTED[f.ref]))
+                problems.append(Problem(name, lines[i], f.column, str(raw), f.unknown))
                 unknown_rows.add(i)
             values = list(map(resolved.__getitem__, values))
         elif f.attr == "is_synthetic":
@@ -162,13 +140,13 @@ def table_rows(target: Target, lookups: Lookups, parsed: ParsedFile) -> tuple[li
         columns.append(values)
     rows = list(map(dict, map(zip, itertools.repeat(attrs), zip(*columns, strict=True))))
     if target.check is not None and rows:
-        problems += _failing_check(target.check, lookups, parsed, dict(zip(attrs, columns, strict=True)),
-                                   unknown_rows)
+        problems += _failing_check(target.check, lookups, parsed, dict(zip(attrs, columns, strict=True)), unknown_rows)
     return rows, problems
 
 
-def _failing_check(check: StoreCheck, lookups: Lookups, parsed: ParsedFile, by_attr: dict[str, list],
-                   skip: set[int]) -> list[Problem]:
+def _failing_check(
+    check: StoreCheck, lookups: Lookups, parsed: ParsedFile, by_attr: dict[str, list], skip: set[int]
+) -> list[Problem]:
     def test(combo: tuple) -> RefError | None:
         try:
             check.test(lookups, dict(zip(check.reads, combo, strict=True)))
@@ -181,16 +159,8 @@ def _failing_check(check: StoreCheck, lookups: Lookups, parsed: ParsedFile, by_a
     for i, err in formats.failing_rows(read, test, skip):
         shown = parsed.columns.get(f"_raw_{err.column}", parsed.columns.get(err.column))
         value = None if shown is None else shown[i]
-        problems.append(Problem(parsed.name, parsed.lines[i], err.column, "" if value is None else str(value),
-                                err.expected))
+        problems.append(Problem(parsed.name, parsed.lines[i], err.column, "" if value is None else str(value), err.expected))
     return problems
-
-
-def _provenance() -> tuple[Field, ...]:
-    return (Field("source", "source"), Field("synthetique", "is_synthetic"))
-
-
-ENT, OFF, IND, VER, INS = models.Entity, models.Office, models.Indicator, models.PlanVersion, models.FundingInstrument
 
 
 # --------------------------------------------------------------------------- receivables ageing
@@ -200,11 +170,19 @@ def refresh_ageing(session: Session, snapshots: Iterable[tuple[int, dt.date]]) -
     """Recompute the pre-aggregated ageing of the given (entity, as-of) receivables snapshots."""
     item = models.ReceivableItem
     for entity_id, as_of in sorted(set(snapshots)):
-        session.execute(delete(models.ReceivableAgeing).where(
-            models.ReceivableAgeing.entity_id == entity_id, models.ReceivableAgeing.as_of == as_of))
+        session.execute(
+            delete(models.ReceivableAgeing).where(
+                models.ReceivableAgeing.entity_id == entity_id, models.ReceivableAgeing.as_of == as_of
+            )
+        )
         grouped = session.execute(
-            select(item.office_id, item.due_date, func.count(), func.sum(item.amount_open),
-                   func.max(case((item.is_synthetic, 1), else_=0)))
+            select(
+                item.office_id,
+                item.due_date,
+                func.count(),
+                func.sum(item.amount_open),
+                func.max(case((item.is_synthetic, 1), else_=0)),
+            )
             .where(item.entity_id == entity_id, item.as_of == as_of)
             .group_by(item.office_id, item.due_date)
         ).all()
@@ -215,91 +193,31 @@ def refresh_ageing(session: Session, snapshots: Iterable[tuple[int, dt.date]]) -
             acc[1] += amount
             acc[2] = acc[2] or bool(synthetic)
         if buckets:
-            session.execute(insert(models.ReceivableAgeing), [
-                {"entity_id": entity_id, "as_of": as_of, "office_id": office_id, "bucket": bucket,
-                 "items": n, "amount": amount, "is_synthetic": synthetic}
-                for (office_id, bucket), (n, amount, synthetic) in buckets.items()
-            ])
+            session.execute(
+                insert(models.ReceivableAgeing),
+                [
+                    {
+                        "entity_id": entity_id,
+                        "as_of": as_of,
+                        "office_id": office_id,
+                        "bucket": bucket,
+                        "items": n,
+                        "amount": amount,
+                        "is_synthetic": synthetic,
+                    }
+                    for (office_id, bucket), (n, amount, synthetic) in buckets.items()
+                ],
+            )
 
 
 def _after_receivables(session: Session, rows: list[dict]) -> None:
     refresh_ageing(session, ((r["entity_id"], r["as_of"]) for r in rows))
 
 
-TARGETS: dict[str, Target] = {
-    "entities": Target(ENT, (Field("code", "code"), Field("nom", "name"), Field("pays", "country"),
-                           Field("forme_juridique", "legal_form"), Field("sous_plan", "under_plan"),
-                           Field("ordre", "sort_order"), Field("siren", "siren")), ("code",)),
-    "offices": Target(OFF, (Field("code", "code"), Field("nom", "name"), Field("region", "region"),
-                          Field("entite", "entity_id", ENT), Field("ordre", "sort_order")), ("code",)),
-    "indicators": Target(IND, (
-        Field("code", "code"), Field("libelle_fr", "label_fr"), Field("libelle_en", "label_en"), Field("unite", "unit"),
-        Field("sens", "direction"), Field("frequence", "frequency"), Field("responsable", "owner"),
-        Field("mode_seuils", "threshold_mode"), Field("seuil_orange", "amber_threshold"),
-        Field("seuil_rouge", "red_threshold"), Field("cle", "is_key"), Field("actif", "active"),
-        Field("ordre", "sort_order"), Field("description", "description")), ("code",)),
-    "plan_versions": Target(VER, (
-        Field("code", "code"), Field("nom", "name"), Field("adopte_le", "adopted_on"), Field("adopte_par", "adopted_by"),
-        Field("statut", "status"), Field("note", "note"), Field("synthetique", "is_synthetic")), ("code",)),
-    "instruments": Target(INS, (
-        Field("code", "code"), Field("libelle_fr", "label_fr"), Field("libelle_en", "label_en"),
-        Field("classe", "equity_class"), Field("compte_1plus1", "counts_one_plus_one")), ("code",)),
-    "source_figures": Target(models.SourceFigure, (
-        Field("code", "code"), Field("document", "document"), Field("emplacement", "location"),
-        Field("libelle_fr", "label_fr"), Field("libelle_en", "label_en"), Field("valeur", "value"),
-        Field("unite", "unit"), Field("note", "note")), ("code",)),
-    "observations": Target(models.Observation, (
-        Field("indicateur", "indicator_id", IND), Field("entite", "entity_id", ENT), Field("bureau", "office_id", OFF),
-        Field("fin_periode", "period_end"), Field("scenario", "scenario"), Field("version_plan", "plan_version_id", VER),
-        Field("valeur", "value"), *_provenance()),
-        ("indicator_id", "entity_id", "office_id", "period_end", "scenario", "plan_version_id"),
-        check=VALUE_IN_UNIT),
-    "funding": Target(models.FundingContribution, (
-        Field("code", "code"), Field("version_plan", "plan_version_id", VER), Field("apporteur", "contributor"),
-        Field("categorie_apporteur", "contributor_class"), Field("beneficiaire", "beneficiary_id", ENT),
-        Field("instrument", "instrument_id", INS), Field("periode", "period_label"), Field("date_prevue", "planned_date"),
-        Field("montant_prevu", "planned_amount"), Field("statut", "status"), Field("date_reception", "received_date"),
-        Field("montant_recu", "received_amount"), Field("condition", "condition"),
-        Field("etat_condition", "condition_status"), Field("note", "note"), *_provenance()),
-        ("code", "plan_version_id")),
-    "plan_targets": Target(models.PlanTarget, (
-        Field("version_plan", "plan_version_id", VER), Field("entite", "entity_id", ENT), Field("cible", "target"),
-        Field("valeur", "value"), Field("unite", "unit"), Field("a_partir_de", "from_year"),
-        Field("enonce_fr", "statement_fr"), Field("enonce_en", "statement_en"), *_provenance()),
-        ("plan_version_id", "entity_id", "target")),
-    "creditor_claims": Target(models.CreditorClaim, (
-        Field("code", "code"), Field("entite", "entity_id", ENT), Field("creancier", "creditor"),
-        Field("categorie", "creditor_class"), Field("montant_admis", "admitted_amount"), Field("option", "option"),
-        *_provenance()), ("code",)),
-    "instalments": Target(models.Instalment, (
-        Field("creance", "claim_id", models.CreditorClaim), Field("rang", "seq"), Field("date_echeance", "due_date"),
-        Field("pct_creance", "pct_of_claim"), Field("montant_du", "amount_due"), Field("montant_paye", "amount_paid"),
-        Field("paye_le", "paid_on"), *_provenance()), ("claim_id", "seq")),
-    "headcount": Target(models.Headcount, (
-        Field("entite", "entity_id", ENT), Field("fin_periode", "period_end"), Field("population", "population"),
-        Field("scenario", "scenario"), Field("version_plan", "plan_version_id", VER), Field("effectif", "headcount"),
-        Field("etp", "fte"), Field("heures_payees", "hours_paid"), Field("entrees", "entries"),
-        Field("sorties", "exits"), Field("departs_pse", "pse_departures"), *_provenance()),
-        ("entity_id", "period_end", "population", "scenario", "plan_version_id")),
-    "membership": Target(models.Membership, (
-        Field("bureau", "office_id", OFF), Field("fin_periode", "period_end"), Field("membres", "members"),
-        Field("societaires", "societaires"), Field("conseillers", "advisers"), *_provenance()),
-        ("office_id", "period_end")),
-    "receivables": Target(models.ReceivableItem, (
-        Field("date_situation", "as_of"), Field("entite", "entity_id", ENT), Field("bureau", "office_id", OFF),
-        Field("client", "client"), Field("facture", "invoice_no"), Field("date_facture", "invoice_date"),
-        Field("date_echeance", "due_date"), Field("montant_du", "amount_open"), *_provenance()),
-        ("as_of", "entity_id", "invoice_no"), check=OFFICE_OF_ENTITY, after=_after_receivables,
-        snapshot=("entity_id", "as_of")),
-    "meetings": Target(models.Meeting, (
-        Field("date", "held_on"), Field("date_situation", "as_of"), Field("titre", "title"), Field("statut", "status"),
-        Field("participants", "attendees"), Field("synthetique", "is_synthetic")), ("held_on",)),
-    # the trial balance read from a ledger export (smartdash.fec): the whole of its entity and date
-    "ledger_balances": Target(models.LedgerBalance, (
-        Field("date_situation", "as_of"), Field("entite", "entity_id", ENT), Field("compte", "account"),
-        Field("libelle", "label"), Field("debit", "debit"), Field("credit", "credit"), *_provenance()),
-        ("entity_id", "as_of", "account"), snapshot=("entity_id", "as_of")),
-}
+# tables derived from another one, refreshed when a load or an undo writes it
+AFTER_WRITE: dict[type, Callable[[Session, list[dict]], None]] = {models.ReceivableItem: _after_receivables}
+
+TARGETS: dict[str, Target] = {kind: Target.of(dataset) for kind, dataset in formats.STORED.items()}
 
 # loads that write several tables under one load (one file, one history line, one undo): their parts' datasets
 LOAD_PARTS: dict[str, tuple[str, ...]] = {"fec": ("ledger_balances", "observations", "receivables")}
@@ -322,21 +240,37 @@ class Removal:
     stored: int
     removed: int
 
-    def line(self) -> str:
-        return (f"{number(self.removed)} créances sur {number(self.stored)} de la situation {self.entity} au "
-                f"{self.as_of:%d/%m/%Y}")
+    def message(self) -> Text:
+        return text(
+            N_("{removed} of the {stored} items of the {entity} snapshot of {date}"),
+            removed=number(self.removed),
+            stored=number(self.stored),
+            entity=self.entity,
+            date=f"{self.as_of:%d/%m/%Y}",
+        )
+
+    def line(self, lang: str = "fr") -> str:
+        return self.message().render(lang)
 
 
-CONFIRM_REMOVAL = ("une confirmation pour retirer plus d'un cinquième d'une situation (fichier incomplet ?) : "
-                   "relancez avec --allow-large-removal, ou cochez « Je confirme le retrait » sur la page "
-                   "Chargement des données")
+CONFIRM_REMOVAL = text(
+    N_(
+        "a confirmation to remove more than a fifth of a snapshot (an incomplete file?): run "
+        "again with --allow-large-removal, or tick “I confirm these items are removed” on the Data "
+        "loading page"
+    )
+)
 
 
 def check_removals(name: str, diff: Diff) -> None:
     """FileRefused when the load would remove more than a fifth of a stored snapshot."""
     if diff.large_removals:
-        raise FileRefused([Problem(name, None, None, r.line() + " seraient retirées", CONFIRM_REMOVAL)
-                           for r in diff.large_removals])
+        raise FileRefused(
+            [
+                Problem(name, None, None, text(N_("{removal} would be removed"), removal=r.message()), CONFIRM_REMOVAL)
+                for r in diff.large_removals
+            ]
+        )
 
 
 @dataclass
@@ -374,8 +308,9 @@ class Diff:
 
         rows = [{"action": "nouveau", "key": key(r), "change": ""} for r in self.inserts[:limit]]
         for stored, new in self.updates[:limit]:
-            changes = [f"{by_attr[a].column} : {shown(a, stored[a])} → {shown(a, v)}"
-                       for a, v in new.items() if not _same(stored[a], v)]
+            changes = [
+                f"{by_attr[a].column} : {shown(a, stored[a])} → {shown(a, v)}" for a, v in new.items() if not _same(stored[a], v)
+            ]
             rows.append({"action": "modifié", "key": key(new), "change": " ; ".join(changes)})
         rows += [{"action": "retiré", "key": key(r), "change": "absent du fichier"} for r in self.deletes[:limit]]
         return pd.DataFrame(rows, columns=["action", "key", "change"])
@@ -392,14 +327,39 @@ class LoadResult:
     deleted: int = 0
     sheet: str | None = None
 
-    def line(self) -> str:
-        sheet = f", feuille « {self.sheet} »" if self.sheet else ""
-        what = f"{self.file_name}{sheet} ({formats.DATASETS[self.kind].title_fr.lower()})"
+    def what(self, lang: str) -> str:
+        """The file (and sheet) and what it held."""
+        dataset = formats.DATASETS[self.kind]
+        title = bilingual(lang, dataset.title_fr, dataset.title_en).lower()
+        if self.sheet:
+            return _(lang, "{file}, sheet “{sheet}” ({title})", file=self.file_name, sheet=self.sheet, title=title)
+        return _(lang, "{file} ({title})", file=self.file_name, title=title)
+
+    def counts(self, lang: str) -> str:
+        line = _(
+            lang,
+            "{inserted} new rows, {updated} changed, {unchanged} unchanged",
+            inserted=number(self.inserted, lang=lang),
+            updated=number(self.updated, lang=lang),
+            unchanged=number(self.unchanged, lang=lang),
+        )
+        return line + (_(lang, ", {deleted} removed", deleted=number(self.deleted, lang=lang)) if self.deleted else "")
+
+    def line(self, lang: str = "fr") -> str:
         if self.load_id is None:
-            return f"{what} : déjà à jour, rien n'a changé ({number(self.unchanged)} lignes identiques)"
-        return (f"{what} : chargé (n° {self.load_id}) — {number(self.inserted)} nouvelles lignes, "
-                f"{number(self.updated)} modifiées, {number(self.unchanged)} identiques"
-                + (f", {number(self.deleted)} retirées" if self.deleted else ""))
+            return _(
+                lang,
+                "{what}: already up to date, nothing changed ({unchanged} identical rows)",
+                what=self.what(lang),
+                unchanged=number(self.unchanged, lang=lang),
+            )
+        return _(
+            lang,
+            "{what}: loaded (no. {load_id}) — {counts}",
+            what=self.what(lang),
+            load_id=self.load_id,
+            counts=self.counts(lang),
+        )
 
 
 def _key_of(row: dict, key: Sequence[str]) -> tuple:
@@ -417,7 +377,7 @@ def _existing(session: Session, target: Target, rows: list[dict]) -> dict[tuple,
     wanted: set[tuple] | None = None  # built only when the store holds rows of these keys
     found: dict[tuple, dict] = {}
     for start in range(0, len(values), CHUNK):
-        chunk = values[start:start + CHUNK]
+        chunk = values[start : start + CHUNK]
         for rec in session.execute(select(*columns).where(getattr(model, first).in_(chunk))).mappings():
             if wanted is None:
                 wanted = {_key_of(r, target.key) for r in rows}
@@ -452,9 +412,11 @@ def _large_removals(target: Target, lookups: Lookups, deletes: list[dict], store
     for row in deletes:
         removed[tuple(row[a] for a in target.snapshot)] += 1
     entities = lookups.codes(models.Entity)
-    return [Removal(entities.get(entity_id, str(entity_id)), as_of, stored[(entity_id, as_of)], count)
-            for (entity_id, as_of), count in sorted(removed.items(), key=str)
-            if count * LARGE_REMOVAL > stored[(entity_id, as_of)]]
+    return [
+        Removal(entities.get(entity_id, str(entity_id)), as_of, stored[(entity_id, as_of)], count)
+        for (entity_id, as_of), count in sorted(removed.items(), key=str)
+        if count * LARGE_REMOVAL > stored[(entity_id, as_of)]
+    ]
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -472,8 +434,9 @@ def _new_versions(session: Session, parsed: ParsedFile, lookups: Lookups, *, cre
     new = sorted({code for code in parsed.columns["version_plan"] if code and code not in known})
     for i, code in enumerate(new, start=1):
         if create:
-            version = models.PlanVersion(code=code, name=code, status="draft", is_synthetic=False,
-                                         note=f"Créée par le chargement de {parsed.name}")
+            version = models.PlanVersion(
+                code=code, name=code, status="draft", is_synthetic=False, note=f"Créée par le chargement de {parsed.name}"
+            )
             session.add(version)
             session.flush()
             known[code] = version.id
@@ -482,8 +445,9 @@ def _new_versions(session: Session, parsed: ParsedFile, lookups: Lookups, *, cre
     return new
 
 
-def compute_diff(session: Session, parsed: ParsedFile, *, create_versions: bool = False,
-                 allow_large_removal: bool = True) -> Diff:
+def compute_diff(
+    session: Session, parsed: ParsedFile, *, create_versions: bool = False, allow_large_removal: bool = True
+) -> Diff:
     """Resolve references and compare with the store; raises FileRefused with every problem found, and when the
     load would remove more than a fifth of a stored snapshot unless `allow_large_removal` (a preview shows it)."""
     target = TARGETS[parsed.dataset.kind]
@@ -529,18 +493,27 @@ def apply_diff(session: Session, diff: Diff, *, file_name: str, checksum: str, l
         return LoadResult(file_name, kind, None, 0, 0, diff.unchanged, sheet=diff.sheet)
     load = record_load(session, kind, [diff], file_name=file_name, checksum=checksum, loaded_by=loaded_by)
     write_diff(session, diff, load)
-    return LoadResult(file_name, kind, load.id, len(diff.inserts), len(diff.updates), diff.unchanged,
-                      len(diff.deletes), sheet=diff.sheet)
+    return LoadResult(
+        file_name, kind, load.id, len(diff.inserts), len(diff.updates), diff.unchanged, len(diff.deletes), sheet=diff.sheet
+    )
 
 
-def record_load(session: Session, kind: str, diffs: Sequence[Diff], *, file_name: str, checksum: str,
-                loaded_by: str) -> models.DataLoad:
+def record_load(
+    session: Session, kind: str, diffs: Sequence[Diff], *, file_name: str, checksum: str, loaded_by: str
+) -> models.DataLoad:
     """The load's line in the history (file, SHA-256, who, when, rows), for one diff or the parts of one file."""
-    load = models.DataLoad(kind=kind, file_name=file_name[:255], checksum=checksum, loaded_by=loaded_by,
-                           loaded_at=dt.datetime.now(dt.UTC), rows_inserted=sum(len(d.inserts) for d in diffs),
-                           rows_updated=sum(len(d.updates) for d in diffs),
-                           rows_unchanged=sum(d.unchanged for d in diffs),
-                           rows_deleted=sum(len(d.deletes) for d in diffs), status="applied")
+    load = models.DataLoad(
+        kind=kind,
+        file_name=file_name[:255],
+        checksum=checksum,
+        loaded_by=loaded_by,
+        loaded_at=dt.datetime.now(dt.UTC),
+        rows_inserted=sum(len(d.inserts) for d in diffs),
+        rows_updated=sum(len(d.updates) for d in diffs),
+        rows_unchanged=sum(d.unchanged for d in diffs),
+        rows_deleted=sum(len(d.deletes) for d in diffs),
+        status="applied",
+    )
     session.add(load)
     session.flush()
     return load
@@ -558,20 +531,36 @@ def write_diff(session: Session, diff: Diff, load: models.DataLoad) -> None:
         change_log.note(session, table)
         if not target.has_load_id:  # fact rows carry their load_id: undo finds what a load inserted by it
             inserted = _existing(session, target, diff.inserts)
-            changes += [{"load_id": load.id, "table_name": table, "row_id": r["id"], "action": "insert",
-                         "before": None} for r in inserted.values()]
+            changes += [
+                {"load_id": load.id, "table_name": table, "row_id": r["id"], "action": "insert", "before": None}
+                for r in inserted.values()
+            ]
     if diff.updates:
         session.execute(update(target.model), [{**row, **stamp, "id": stored["id"]} for stored, row in diff.updates])
-        changes += [{"load_id": load.id, "table_name": table, "row_id": stored["id"], "action": "update",
-                     "before": json.dumps({k: _json_value(v) for k, v in stored.items()}, ensure_ascii=False)}
-                    for stored, _ in diff.updates]
+        changes += [
+            {
+                "load_id": load.id,
+                "table_name": table,
+                "row_id": stored["id"],
+                "action": "update",
+                "before": json.dumps({k: _json_value(v) for k, v in stored.items()}, ensure_ascii=False),
+            }
+            for stored, _ in diff.updates
+        ]
     if diff.deletes:
         ids = [row["id"] for row in diff.deletes]
         for start in range(0, len(ids), CHUNK):
-            session.execute(delete(target.model).where(target.model.id.in_(ids[start:start + CHUNK])))
-        changes += [{"load_id": load.id, "table_name": table, "row_id": row["id"], "action": "delete",
-                     "before": json.dumps({k: _json_value(v) for k, v in row.items()}, ensure_ascii=False)}
-                    for row in diff.deletes]
+            session.execute(delete(target.model).where(target.model.id.in_(ids[start : start + CHUNK])))
+        changes += [
+            {
+                "load_id": load.id,
+                "table_name": table,
+                "row_id": row["id"],
+                "action": "delete",
+                "before": json.dumps({k: _json_value(v) for k, v in row.items()}, ensure_ascii=False),
+            }
+            for row in diff.deletes
+        ]
     if changes:
         session.execute(insert(models.LoadChange.__table__), changes)
     if target.after:
@@ -608,7 +597,8 @@ def _copy_rows(connection, table, names: list[str], rows: list[tuple]) -> None:
     from psycopg import sql
 
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, names)))
+        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, names))
+    )
     with connection.connection.cursor() as cursor, cursor.copy(statement) as copy:
         for row in rows:
             copy.write_row(row)
@@ -643,8 +633,17 @@ def checksum_of(data: bytes) -> str:
 def check_limits(name: str, data: bytes, *, max_file_mb: int) -> None:
     if len(data) > max_file_mb * 1024 * 1024:
         size = len(data) / 1024 / 1024
-        raise FileRefused([Problem(name, None, None, f"{size:.1f} Mo".replace(".", ","),
-                                   f"un fichier de {max_file_mb} Mo au plus")])
+        raise FileRefused(
+            [
+                Problem(
+                    name,
+                    None,
+                    None,
+                    text(N_("{size} MB"), size=f"{size:.1f}".replace(".", ",")),
+                    text(N_("a file of {size} MB at most"), size=max_file_mb),
+                )
+            ]
+        )
 
 
 def parse_checked(name: str, data: bytes, *, kind: str | None, max_file_mb: int, max_rows: int) -> ParsedFile:
@@ -678,8 +677,16 @@ def collector_paused() -> Iterator[None]:
                 gc.enable()
 
 
-def preview_file(engine: Engine, name: str, data: bytes, *, kind: str | None = None, max_file_mb: int = 50,
-                 max_rows: int = 500_000, entity: str | None = None) -> tuple[Diff, pd.DataFrame]:
+def preview_file(
+    engine: Engine,
+    name: str,
+    data: bytes,
+    *,
+    kind: str | None = None,
+    max_file_mb: int = 50,
+    max_rows: int = 500_000,
+    entity: str | None = None,
+) -> tuple[Diff, pd.DataFrame]:
     """What loading a file would do, without writing anything (FileRefused lists every problem). A ledger
     export (FEC) is recognised by its header; `entity` names its entity when its file name does not."""
     from smartdash import fec
@@ -713,19 +720,27 @@ def import_files(
 
     results: list[LoadResult] = []
     with collector_paused():
-        parsed = [(name, data, None if fec.recognised(data) else parse_checked(name, data, kind=kind,
-                                                                              max_file_mb=max_file_mb,
-                                                                              max_rows=max_rows))
-                  for name, data in files]
+        parsed = [
+            (
+                name,
+                data,
+                None
+                if fec.recognised(data)
+                else parse_checked(name, data, kind=kind, max_file_mb=max_file_mb, max_rows=max_rows),
+            )
+            for name, data in files
+        ]
         with write_scope(engine, load_lock=True) as session:
             for name, data, file in parsed:
                 if file is None:  # a ledger export: read as a stream, inside the lock
-                    results.append(fec.load_fec(session, name, data, loaded_by=loaded_by, entity=entity,
-                                                allow_large_removal=allow_large_removal))
+                    results.append(
+                        fec.load_fec(
+                            session, name, data, loaded_by=loaded_by, entity=entity, allow_large_removal=allow_large_removal
+                        )
+                    )
                     continue
                 diff = compute_diff(session, file, create_versions=True, allow_large_removal=allow_large_removal)
-                results.append(apply_diff(session, diff, file_name=name, checksum=checksum_of(data),
-                                          loaded_by=loaded_by))
+                results.append(apply_diff(session, diff, file_name=name, checksum=checksum_of(data), loaded_by=loaded_by))
                 _check_versions_in_force(session, name)
     return results
 
@@ -735,15 +750,33 @@ def _check_versions_in_force(session: Session, name: str) -> None:
     statuses = list(session.scalars(select(models.PlanVersion.status)))
     in_force = statuses.count("in_force")
     if in_force > 1 or (in_force == 0 and "superseded" in statuses):
-        raise FileRefused([Problem(name, None, "statut", f"{in_force} version(s) en vigueur",
-                                   "exactement une version du plan en vigueur (passez l'ancienne à « remplacée »)")])
+        raise FileRefused(
+            [
+                Problem(
+                    name,
+                    None,
+                    "statut",
+                    text(N_("{count} version(s) in force"), count=in_force),
+                    text(N_("exactly one plan version in force (set the former one to “superseded”)")),
+                )
+            ]
+        )
 
 
 # --------------------------------------------------------------------------- history and undo
 
 
-class UndoRefused(Exception):
-    """A load that cannot be undone (already undone, or a later load changed the same rows)."""
+class UndoRefused(Refusal):
+    """A load that cannot be undone (already undone, or a later load changed the same rows): a message rendered in
+    the reader's language where it is shown."""
+
+
+@dataclass(frozen=True)
+class _LoadNumbers(Text):
+    """Load numbers as a message field: « n° 12, n° 14 » / "no. 12, no. 14"."""
+
+    def render(self, lang: str) -> str:
+        return ", ".join(_(lang, "no. {number}", number=n) for n in self.params["numbers"])
 
 
 def load_history(*, session: Session, limit: int = 200) -> pd.DataFrame:
@@ -751,11 +784,42 @@ def load_history(*, session: Session, limit: int = 200) -> pd.DataFrame:
     rows_updated, rows_unchanged, rows_deleted, status, undone_at, undone_by."""
     d = models.DataLoad
     rows = session.execute(
-        select(d.id, d.loaded_at, d.loaded_by, d.file_name, d.kind, d.checksum, d.rows_inserted, d.rows_updated,
-               d.rows_unchanged, d.rows_deleted, d.status, d.undone_at, d.undone_by).order_by(d.id.desc()).limit(limit)
+        select(
+            d.id,
+            d.loaded_at,
+            d.loaded_by,
+            d.file_name,
+            d.kind,
+            d.checksum,
+            d.rows_inserted,
+            d.rows_updated,
+            d.rows_unchanged,
+            d.rows_deleted,
+            d.status,
+            d.undone_at,
+            d.undone_by,
+        )
+        .order_by(d.id.desc())
+        .limit(limit)
     ).all()
-    return queries.frame(rows, ["id", "loaded_at", "loaded_by", "file_name", "kind", "checksum", "rows_inserted",
-                                "rows_updated", "rows_unchanged", "rows_deleted", "status", "undone_at", "undone_by"])
+    return queries.frame(
+        rows,
+        [
+            "id",
+            "loaded_at",
+            "loaded_by",
+            "file_name",
+            "kind",
+            "checksum",
+            "rows_inserted",
+            "rows_updated",
+            "rows_unchanged",
+            "rows_deleted",
+            "status",
+            "undone_at",
+            "undone_by",
+        ],
+    )
 
 
 def _restore_value(column, value):
@@ -775,9 +839,9 @@ def undo_load(engine: Engine, load_id: int, *, undone_by: str) -> int:
     with write_scope(engine, load_lock=True) as session:
         load = session.get(models.DataLoad, load_id)
         if load is None:
-            raise UndoRefused(f"chargement n° {load_id} introuvable")
+            raise UndoRefused(N_("load no. {load_id} not found"), load_id=load_id)
         if load.status != "applied":
-            raise UndoRefused(f"le chargement n° {load_id} est déjà annulé")
+            raise UndoRefused(N_("load no. {load_id} is already undone"), load_id=load_id)
         count = sum(_undo_part(session, load_id, TARGETS[kind]) for kind in LOAD_PARTS.get(load.kind, (load.kind,)))
         load.status, load.undone_at, load.undone_by = "undone", dt.datetime.now(dt.UTC), undone_by
         return count
@@ -786,8 +850,11 @@ def undo_load(engine: Engine, load_id: int, *, undone_by: str) -> int:
 def _undo_part(session: Session, load_id: int, target: Target) -> int:
     """Undo what a load did to one table (the caller's transaction rolls every part back on refusal)."""
     model, table = target.model, target.model.__tablename__
-    mine = session.execute(select(models.LoadChange.row_id, models.LoadChange.action, models.LoadChange.before)
-                           .where(models.LoadChange.load_id == load_id, models.LoadChange.table_name == table)).all()
+    mine = session.execute(
+        select(models.LoadChange.row_id, models.LoadChange.action, models.LoadChange.before).where(
+            models.LoadChange.load_id == load_id, models.LoadChange.table_name == table
+        )
+    ).all()
     updated = {r for r, action, _b in mine if action in ("update", "delete")}
     if target.has_load_id:
         inserted = [i for i in session.scalars(select(model.id).where(model.load_id == load_id)) if i not in updated]
@@ -797,27 +864,38 @@ def _undo_part(session: Session, load_id: int, target: Target) -> int:
     later_changes = session.execute(
         select(models.DataLoad.id, models.LoadChange.row_id, models.LoadChange.before)
         .join(models.LoadChange, models.LoadChange.load_id == models.DataLoad.id)
-        .where(models.DataLoad.id > load_id, models.DataLoad.status == "applied",
-               models.LoadChange.table_name == table)
+        .where(models.DataLoad.id > load_id, models.DataLoad.status == "applied", models.LoadChange.table_name == table)
     ).all()
-    later = sorted({later_id for later_id, row_id, before in later_changes
-                    if row_id in mine_ids or (before and json.loads(before).get("load_id") == load_id)})
+    later = sorted(
+        {
+            later_id
+            for later_id, row_id, before in later_changes
+            if row_id in mine_ids or (before and json.loads(before).get("load_id") == load_id)
+        }
+    )
     if later:
-        raise UndoRefused("des chargements plus récents ont modifié les mêmes lignes : annulez d'abord "
-                          + ", ".join(f"n° {i}" for i in later))
+        raise UndoRefused(N_("later loads changed the same rows: undo {loads} first"), loads=_LoadNumbers("", {"numbers": later}))
     row_ids = sorted(mine_ids)
     touched: list[dict] = []
     if target.after:
         for start in range(0, len(row_ids), CHUNK):
-            touched += [dict(r) for r in session.execute(select(model.entity_id, model.as_of).distinct().where(
-                model.id.in_(row_ids[start:start + CHUNK]))).mappings()]
+            touched += [
+                dict(r)
+                for r in session.execute(
+                    select(model.entity_id, model.as_of).distinct().where(model.id.in_(row_ids[start : start + CHUNK]))
+                ).mappings()
+            ]
     try:
         with session.begin_nested():
             for start in range(0, len(inserted), CHUNK):
-                session.execute(delete(model).where(model.id.in_(inserted[start:start + CHUNK])))
+                session.execute(delete(model).where(model.id.in_(inserted[start : start + CHUNK])))
     except IntegrityError:
-        raise UndoRefused("des lignes ajoutées par ce chargement sont utilisées depuis (par exemple dans "
-                          "l'instantané d'une réunion close) : elles ne peuvent pas être retirées") from None
+        raise UndoRefused(
+            N_(
+                "rows this load added have been used since (for example in the snapshot of a closed "
+                "meeting): they cannot be removed"
+            )
+        ) from None
     restores, removed = [], []
     for row_id, action, before in mine:
         if action in ("update", "delete"):
@@ -831,8 +909,7 @@ def _undo_part(session: Session, load_id: int, target: Target) -> int:
             with session.begin_nested():
                 session.execute(insert(model.__table__), removed)
         except IntegrityError:
-            raise UndoRefused("une ligne retirée par ce chargement a été rechargée depuis : annulez d'abord le "
-                              "chargement plus récent") from None
+            raise UndoRefused(N_("a row this load removed has been loaded again since: undo the later load first")) from None
         touched += [{"entity_id": r["entity_id"], "as_of": r["as_of"]} for r in removed if "as_of" in r]
     if target.after:
         target.after(session, touched)
@@ -865,5 +942,16 @@ def export_csv(engine: Engine, kind: str) -> str:
         return formats.write_csv(formats.DATASETS[kind], export_records(session=session, kind=kind))
 
 
-__all__ = ["FileRefused", "LoadResult", "UndoRefused", "import_files", "preview_file", "undo_load", "export_csv",
-           "compute_diff", "apply_diff", "load_history", "export_records"]
+__all__ = [
+    "FileRefused",
+    "LoadResult",
+    "UndoRefused",
+    "import_files",
+    "preview_file",
+    "undo_load",
+    "export_csv",
+    "compute_diff",
+    "apply_diff",
+    "load_history",
+    "export_records",
+]

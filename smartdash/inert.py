@@ -2,7 +2,7 @@
 
 Streamlit renders markdown (links, images that the viewer's browser fetches, HTML-like syntax, `:red[…]`
 directives, LaTeX) in bodies, labels, tab names, tooltips and some options. Names, notes, file names and codes come
-from the store, so a page must never hand them to Streamlit as markdown. Pages, `app.py` and `smartdash.ui` do not
+from the store, so a page must never hand them to Streamlit as markdown. Pages, `app.py` and `smartdash.web` do not
 import streamlit: they use `from smartdash.inert import st`, a stand-in for the streamlit module whose text
 arguments are escaped wherever Streamlit would read them as markdown. Markdown the code itself writes (bold, a
 coloured icon) is marked with `Md`, and data is put into it with `md()`, which escapes each value.
@@ -60,13 +60,42 @@ def md(template: str, *values: Any) -> Md:
 _LABEL = ((0,), ("label", "help"))
 _BODY = ((0,), ("body", "help"))
 _TEXT_ARGS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
-    **dict.fromkeys(("markdown", "caption", "title", "header", "subheader", "info", "warning", "error", "success",
-                     "toast", "spinner"), _BODY),
-    **dict.fromkeys(("button", "download_button", "form_submit_button", "link_button", "checkbox", "toggle", "radio",
-                     "selectbox", "multiselect", "text_input", "text_area", "number_input", "date_input",
-                     "time_input", "slider", "select_slider", "file_uploader", "color_picker", "segmented_control",
-                     "pills", "metric", "expander", "popover", "badge", "status", "camera_input", "page_link",
-                     "feedback"), _LABEL),
+    **dict.fromkeys(
+        ("markdown", "caption", "title", "header", "subheader", "info", "warning", "error", "success", "toast", "spinner"), _BODY
+    ),
+    **dict.fromkeys(
+        (
+            "button",
+            "download_button",
+            "form_submit_button",
+            "link_button",
+            "checkbox",
+            "toggle",
+            "radio",
+            "selectbox",
+            "multiselect",
+            "text_input",
+            "text_area",
+            "number_input",
+            "date_input",
+            "time_input",
+            "slider",
+            "select_slider",
+            "file_uploader",
+            "color_picker",
+            "segmented_control",
+            "pills",
+            "metric",
+            "expander",
+            "popover",
+            "badge",
+            "status",
+            "camera_input",
+            "page_link",
+            "feedback",
+        ),
+        _LABEL,
+    ),
     "tabs": ((0,), ("tabs",)),
     "text": ((), ("help",)),
     "progress": ((1,), ("text",)),
@@ -125,6 +154,7 @@ class InertStreamlit:
         if name in _TEXT_ARGS and callable(value):
             return _inert_call(name, value)
         if callable(value) and not isinstance(value, type) and name not in _PASS_THROUGH:
+
             def call(*args, **kwargs):
                 return _wrap(value(*args, **kwargs))
 
@@ -147,9 +177,28 @@ class InertStreamlit:
 
 
 # Decorators and objects passed through unchanged (wrapping them would hide what they are from Streamlit).
-_PASS_THROUGH = frozenset(("cache_data", "cache_resource", "fragment", "dialog", "Page", "navigation",
-                           "set_page_config", "column_config", "session_state", "query_params", "context", "secrets",
-                           "user", "login", "logout", "stop", "rerun", "switch_page"))
+_PASS_THROUGH = frozenset(
+    (
+        "cache_data",
+        "cache_resource",
+        "fragment",
+        "dialog",
+        "Page",
+        "navigation",
+        "set_page_config",
+        "column_config",
+        "session_state",
+        "query_params",
+        "context",
+        "secrets",
+        "user",
+        "login",
+        "logout",
+        "stop",
+        "rerun",
+        "switch_page",
+    )
+)
 
 st = InertStreamlit(_streamlit)
 

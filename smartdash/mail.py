@@ -26,9 +26,11 @@ class MailNotConfigured(Exception):
 
 
 def not_configured_message() -> str:
-    return ("Envoi impossible : aucun serveur SMTP n'est configuré. Renseignez la section [mail] de config.toml "
-            "(host, port, security = none | starttls | ssl, sender) et, si le serveur demande un identifiant, le mot "
-            f"de passe dans {ENV_PASSWORD} ou dans .streamlit/secrets.toml ([mail] password). --out fonctionne sans.")
+    return (
+        "Envoi impossible : aucun serveur SMTP n'est configuré. Renseignez la section [mail] de config.toml "
+        "(host, port, security = none | starttls | ssl, sender) et, si le serveur demande un identifiant, le mot "
+        f"de passe dans {ENV_PASSWORD} ou dans .streamlit/secrets.toml ([mail] password). --out fonctionne sans."
+    )
 
 
 def smtp_password(settings: MailSettings) -> str | None:
@@ -56,8 +58,9 @@ def new_cid(name: str) -> str:
     return make_msgid(idstring=name, domain="smartdash")[1:-1]
 
 
-def build_message(*, sender: str, to: str, to_name: str, subject: str, text: str, html: str,
-                  images: Iterable[InlineImage] = ()) -> EmailMessage:
+def build_message(
+    *, sender: str, to: str, to_name: str, subject: str, text: str, html: str, images: Iterable[InlineImage] = ()
+) -> EmailMessage:
     """multipart/alternative: the plain text, then the HTML (multipart/related with its inline images)."""
     msg = EmailMessage()
     msg["From"], msg["To"], msg["Subject"] = sender, formataddr((to_name, to)), subject
@@ -67,8 +70,9 @@ def build_message(*, sender: str, to: str, to_name: str, subject: str, text: str
     msg.add_alternative(html, subtype="html")
     html_part = msg.get_payload()[1]
     for image in images:
-        html_part.add_related(image.png, "image", "png", cid=f"<{image.cid}>", filename=f"{image.cid.split('@')[0]}.png",
-                              disposition="inline")
+        html_part.add_related(
+            image.png, "image", "png", cid=f"<{image.cid}>", filename=f"{image.cid.split('@')[0]}.png", disposition="inline"
+        )
     return msg
 
 
@@ -83,8 +87,9 @@ def _connect(settings: MailSettings, password: str | None) -> smtplib.SMTP:
     if settings.username:
         if not password:
             smtp.close()
-            raise MailNotConfigured(f"[mail] username est renseigné mais le mot de passe manque ({ENV_PASSWORD} ou "
-                                    ".streamlit/secrets.toml)")
+            raise MailNotConfigured(
+                f"[mail] username est renseigné mais le mot de passe manque ({ENV_PASSWORD} ou .streamlit/secrets.toml)"
+            )
         smtp.login(settings.username, password)
     return smtp
 
@@ -92,8 +97,10 @@ def _connect(settings: MailSettings, password: str | None) -> smtplib.SMTP:
 def describe(exc: Exception) -> str:
     """A refusal as the server worded it (code and text), or the error's kind: never the message or a password."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return "; ".join(f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
-                         for code, text in exc.recipients.values())
+        return "; ".join(
+            f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+            for code, text in exc.recipients.values()
+        )
     if isinstance(exc, smtplib.SMTPResponseException):
         text = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
         return f"{exc.smtp_code} {text}"

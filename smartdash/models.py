@@ -30,24 +30,32 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-SCENARIOS = ("actual", "forecast", "plan")
-UNITS = ("EUR", "count", "FTE", "percent", "ratio", "days", "months", "year", "hours")
-DIRECTIONS = ("up", "down")
-FREQUENCIES = ("weekly", "monthly", "quarterly", "yearly")
-THRESHOLD_MODES = ("plan", "absolute")
-PLAN_STATUSES = ("draft", "in_force", "superseded")
-CONTRIBUTOR_CLASSES = ("smartbe", "members", "partners", "group")
-EQUITY_CLASSES = ("equity", "quasi_equity", "debt", "income", "undecided")
-FUNDING_STATUSES = ("planned", "committed", "received", "cancelled")
-CONDITION_STATUSES = ("pending", "met", "not_met")
-POPULATIONS = ("staff", "members")
-AGEING_BUCKETS = ("not_due", "d1_30", "d31_60", "d61_90", "d90_plus")
-MEETING_STATUSES = ("planned", "held", "closed")
-CLAIM_OPTIONS = ("write_off", "delay")
-LOAD_STATUSES = ("applied", "undone")
-MAPPING_SIDES = ("debit", "credit")
-MAPPING_RULES = ("net", "side", "exclude")
-MAPPING_MEASURES = ("balance", "monthly")
+from smartdash.codes import (  # noqa: F401 - the code lists are read as models.<NAME> too
+    AGEING_BUCKETS,
+    CLAIM_OPTIONS,
+    CONDITION_STATUSES,
+    CONTRIBUTOR_CLASSES,
+    DECISION_STATUSES,
+    DELIVERY_STATUSES,
+    DIRECTIONS,
+    EQUITY_CLASSES,
+    FREQUENCIES,
+    FUNDING_STATUSES,
+    HEADCOUNT_SCENARIOS,
+    LOAD_ACTIONS,
+    LOAD_STATUSES,
+    MAIL_KINDS,
+    MAPPING_MEASURES,
+    MAPPING_RULES,
+    MAPPING_SIDES,
+    MEETING_STATUSES,
+    PLAN_STATUSES,
+    POPULATIONS,
+    ROLES,
+    SCENARIOS,
+    THRESHOLD_MODES,
+    UNITS,
+)
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -139,7 +147,7 @@ class LoadChange(Base):
     """What a load changed, row by row: the history of corrected values, and what undo restores."""
 
     __tablename__ = "load_change"
-    __table_args__ = (CheckConstraint("action IN ('insert', 'update', 'delete')", name="ck_load_change_action"),)
+    __table_args__ = (CheckConstraint(_in("action", LOAD_ACTIONS), name="ck_load_change_action"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     load_id: Mapped[int] = mapped_column(ForeignKey("data_load.id"), index=True)
@@ -310,7 +318,7 @@ class Headcount(ProvenanceMixin, Base):
     __tablename__ = "headcount"
     __table_args__ = (
         CheckConstraint(_in("population", POPULATIONS), name="ck_headcount_population"),
-        CheckConstraint("scenario IN ('actual', 'plan')", name="ck_headcount_scenario"),
+        CheckConstraint(_in("scenario", HEADCOUNT_SCENARIOS), name="ck_headcount_scenario"),
         CheckConstraint("scenario <> 'plan' OR plan_version_id IS NOT NULL", name="ck_headcount_plan"),
         CheckConstraint("headcount >= 0", name="ck_headcount_nonnegative"),
     )
@@ -533,9 +541,6 @@ Index(
 )
 
 
-ROLES = ("viewer", "editor", "admin")
-
-
 class User(Base):
     """A local account; the password is stored only as an argon2 hash."""
 
@@ -566,9 +571,6 @@ class AuditEvent(Base):
     login: Mapped[str | None] = mapped_column(String(120))
     action: Mapped[str] = mapped_column(String(40), index=True)
     detail: Mapped[str | None] = mapped_column(Text)
-
-
-DECISION_STATUSES = ("open", "done", "cancelled")
 
 
 class MeetingNote(Base):
@@ -626,9 +628,6 @@ class MeetingSnapshot(Base):
 
 
 # --------------------------------------------------------------------------- e-mail: subscriptions, alerts, deliveries
-
-MAIL_KINDS = ("digest", "alert")
-DELIVERY_STATUSES = ("pending", "sent", "failed")
 
 
 class Subscription(Base):
@@ -694,8 +693,10 @@ class MailDelivery(Base):
     __table_args__ = (
         CheckConstraint(_in("kind", MAIL_KINDS), name="ck_mail_delivery_kind"),
         CheckConstraint(_in("status", DELIVERY_STATUSES), name="ck_mail_delivery_status"),
-        CheckConstraint("(kind = 'digest') = (period IS NOT NULL) AND (kind = 'alert') = (alert_id IS NOT NULL)",
-                        name="ck_mail_delivery_target"),
+        CheckConstraint(
+            "(kind = 'digest') = (period IS NOT NULL) AND (kind = 'alert') = (alert_id IS NOT NULL)",
+            name="ck_mail_delivery_target",
+        ),
         # NULL never equals NULL: a digest row (alert_id NULL) and an alert row (period NULL) never collide
         Index("uq_mail_delivery_digest", "user_id", "period", unique=True),
         Index("uq_mail_delivery_alert", "user_id", "alert_id", unique=True),

@@ -14,30 +14,30 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from smartdash.i18n import pick
+from smartdash.i18n import N_, _, every_language
 
-MARK = ("démo / synthétique", "demo / synthetic")
+MARK = N_("demo / synthetic")
 GENERATED = "Données de démonstration générées (synthétiques)"  # the bare source of a generated row: not a document
-SOURCED = ("sourcé", "sourced")
-ORIGIN = ("Origine", "Origin")
-NO_SOURCE = ("source non renseignée", "source not given")
+SOURCED = N_("sourced")
+ORIGIN = N_("Origin")
+NO_SOURCE = N_("source not given")
 
 
-SHORT_MARK = ("démo", "demo")  # where a label has little room (a metric): with the banner's flask icon
+SHORT_MARK = N_("demo")  # where a label has little room (a metric): with the banner's flask icon
 
 
 def mark(lang: str) -> str:
     """« démo / synthétique »: the words every synthetic figure carries."""
-    return pick(lang, *MARK)
+    return _(lang, MARK)
 
 
 def sourced(lang: str) -> str:
-    return pick(lang, *SOURCED)
+    return _(lang, SOURCED)
 
 
 def origin_header(lang: str) -> str:
     """The name of the origin column of tables and exports: "Origine"."""
-    return pick(lang, *ORIGIN)
+    return _(lang, ORIGIN)
 
 
 def loaded_file_source(file_name: str, loaded_by: str, loaded_at: dt.datetime | None) -> str:
@@ -94,8 +94,11 @@ class Provenance:
             return other
         if not (other.synthetic or other.sources):
             return self
-        return Provenance(self.synthetic or other.synthetic, tuple(sorted(set(self.sources) | set(other.sources))),
-                          self.all_synthetic and other.all_synthetic)
+        return Provenance(
+            self.synthetic or other.synthetic,
+            tuple(sorted(set(self.sources) | set(other.sources))),
+            self.all_synthetic and other.all_synthetic,
+        )
 
     @property
     def source_text(self) -> str | None:
@@ -114,14 +117,12 @@ class Provenance:
         """One line for a tooltip or a caption: "Source : …" and/or the synthetic mark."""
         parts = []
         if self.sources:
-            parts.append(pick(lang, "Source : ", "Source: ") + " ; ".join(self.sources))
+            parts.append(_(lang, "Source: ") + " ; ".join(self.sources))
         if self.all_synthetic:
-            parts.append(pick(lang, "Origine : démo / synthétique (valeur générée, pas un document)",
-                              "Origin: demo / synthetic (a generated value, not a document)"))
+            parts.append(_(lang, "Origin: demo / synthetic (a generated value, not a document)"))
         elif self.synthetic:
-            parts.append(pick(lang, "En partie démo / synthétique (valeurs générées)",
-                              "Partly demo / synthetic (generated values)"))
-        return " — ".join(parts) if parts else pick(lang, "Source : ", "Source: ") + pick(lang, *NO_SOURCE)
+            parts.append(_(lang, "Partly demo / synthetic (generated values)"))
+        return " — ".join(parts) if parts else _(lang, "Source: ") + _(lang, NO_SOURCE)
 
 
 def grouped(frame: pd.DataFrame, by: list[str], **aggregates) -> pd.DataFrame:
@@ -129,11 +130,14 @@ def grouped(frame: pd.DataFrame, by: list[str], **aggregates) -> pd.DataFrame:
     and `source` (its distinct sources, "A ; B", or None)."""
     out = frame.groupby(by, as_index=False, sort=True).agg(**aggregates, is_synthetic=("is_synthetic", "any"))
     documented = frame.loc[frame["source"].map(lambda s: _text(s) is not None and s != GENERATED).astype(bool)]
-    docs = (documented[[*by, "source"]].drop_duplicates().groupby(by, as_index=False, sort=True)
-            .agg(source=("source", lambda s: " ; ".join(sorted(s)))))
+    docs = (
+        documented[[*by, "source"]]
+        .drop_duplicates()
+        .groupby(by, as_index=False, sort=True)
+        .agg(source=("source", lambda s: " ; ".join(sorted(s))))
+    )
     out = out.merge(docs, on=by, how="left") if len(docs) else out.assign(source=None)
-    out["source"] = pd.Series([t if isinstance(t, str) else None for t in out["source"]], index=out.index,
-                              dtype=object)
+    out["source"] = pd.Series([t if isinstance(t, str) else None for t in out["source"]], index=out.index, dtype=object)
     out["is_synthetic"] = out["is_synthetic"].astype(bool)
     return out
 
@@ -142,7 +146,7 @@ def origin_text(is_synthetic, source, lang: str) -> str:
     """The origin of one row as a table's "Origine" cell: the mark, or the source, or "source non renseignée"."""
     if _flag(is_synthetic):
         return mark(lang)
-    return _text(source) or pick(lang, *NO_SOURCE)
+    return _text(source) or _(lang, NO_SOURCE)
 
 
 def origin_column(is_synthetic: Iterable, sources: Iterable, lang: str) -> list[str]:
@@ -158,4 +162,4 @@ def with_origin(table: pd.DataFrame, is_synthetic: Iterable, sources: Iterable, 
 
 def is_marked(text: str) -> bool:
     """Whether a text carries the synthetic mark (in either language)."""
-    return any(m in text for m in MARK)
+    return any(m in text for m in every_language(MARK))

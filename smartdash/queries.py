@@ -26,16 +26,21 @@ def frame(rows, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
 
-def _sourced(session: Session, rows, columns: list[str]) -> pd.DataFrame:
+def sourced(session: Session, rows, columns: list[str]) -> pd.DataFrame:
     """Fact rows whose last column is their load's id: a row loaded from a file that named no source gets the file,
     who loaded it and when as its source (smartdash.provenance); the load id is then dropped."""
     result = frame(rows, [*columns, "load_id"])
     missing = result["source"].isna() & result["load_id"].notna()
     if missing.any():
         ids = sorted({int(i) for i in result.loc[missing, "load_id"]})
-        loads = {i: provenance.loaded_file_source(name, by, at) for i, name, by, at in session.execute(
-            select(m.DataLoad.id, m.DataLoad.file_name, m.DataLoad.loaded_by, m.DataLoad.loaded_at)
-            .where(m.DataLoad.id.in_(ids))).all()}
+        loads = {
+            i: provenance.loaded_file_source(name, by, at)
+            for i, name, by, at in session.execute(
+                select(m.DataLoad.id, m.DataLoad.file_name, m.DataLoad.loaded_by, m.DataLoad.loaded_at).where(
+                    m.DataLoad.id.in_(ids)
+                )
+            ).all()
+        }
         result.loc[missing, "source"] = [loads.get(int(i)) for i in result.loc[missing, "load_id"]]
     return result.drop(columns="load_id")
 
@@ -43,9 +48,14 @@ def _sourced(session: Session, rows, columns: list[str]) -> pd.DataFrame:
 def plan_versions(*, session: Session) -> pd.DataFrame:
     """Columns: code, name, status (draft / in_force / superseded), adopted_on, is_synthetic — newest first."""
     rows = session.execute(
-        select(m.PlanVersion.code, m.PlanVersion.name, m.PlanVersion.status, m.PlanVersion.adopted_on,
-               m.PlanVersion.is_synthetic, m.PlanVersion.note)
-        .order_by(m.PlanVersion.adopted_on.desc().nulls_last(), m.PlanVersion.id.desc())
+        select(
+            m.PlanVersion.code,
+            m.PlanVersion.name,
+            m.PlanVersion.status,
+            m.PlanVersion.adopted_on,
+            m.PlanVersion.is_synthetic,
+            m.PlanVersion.note,
+        ).order_by(m.PlanVersion.adopted_on.desc().nulls_last(), m.PlanVersion.id.desc())
     ).all()
     return frame(rows, ["code", "name", "status", "adopted_on", "is_synthetic", "note"])
 
@@ -63,55 +73,121 @@ def plan_targets(*, session: Session, plan_version: str | None = None) -> pd.Dat
     entity under the plan), target, value (in `unit`), unit, from_year, statement_fr, statement_en, is_synthetic,
     source."""
     t, v = m.PlanTarget, m.PlanVersion
-    q = (select(v.code, m.Entity.code, t.target, t.value, t.unit, t.from_year, t.statement_fr, t.statement_en,
-                t.is_synthetic, t.source)
-         .join(v, v.id == t.plan_version_id).outerjoin(m.Entity, m.Entity.id == t.entity_id)
-         .order_by(v.id, t.target, m.Entity.sort_order))
+    q = (
+        select(
+            v.code,
+            m.Entity.code,
+            t.target,
+            t.value,
+            t.unit,
+            t.from_year,
+            t.statement_fr,
+            t.statement_en,
+            t.is_synthetic,
+            t.source,
+        )
+        .join(v, v.id == t.plan_version_id)
+        .outerjoin(m.Entity, m.Entity.id == t.entity_id)
+        .order_by(v.id, t.target, m.Entity.sort_order)
+    )
     if plan_version is not None:
         q = q.where(v.code == plan_version)
-    return frame(session.execute(q).all(), ["plan_version", "entity", "target", "value", "unit", "from_year",
-                                             "statement_fr", "statement_en", "is_synthetic", "source"])
+    return frame(
+        session.execute(q).all(),
+        [
+            "plan_version",
+            "entity",
+            "target",
+            "value",
+            "unit",
+            "from_year",
+            "statement_fr",
+            "statement_en",
+            "is_synthetic",
+            "source",
+        ],
+    )
 
 
 def indicators(*, session: Session, key_only: bool = False) -> pd.DataFrame:
     """The active catalogue. Columns: code, label_fr, label_en, unit, direction, frequency, threshold_mode,
     amber, red, is_key, owner, description."""
-    q = select(m.Indicator.code, m.Indicator.label_fr, m.Indicator.label_en, m.Indicator.unit, m.Indicator.direction,
-               m.Indicator.frequency, m.Indicator.threshold_mode, m.Indicator.amber_threshold,
-               m.Indicator.red_threshold, m.Indicator.is_key, m.Indicator.owner, m.Indicator.description
-               ).where(m.Indicator.active.is_(True)).order_by(m.Indicator.sort_order, m.Indicator.code)
+    q = (
+        select(
+            m.Indicator.code,
+            m.Indicator.label_fr,
+            m.Indicator.label_en,
+            m.Indicator.unit,
+            m.Indicator.direction,
+            m.Indicator.frequency,
+            m.Indicator.threshold_mode,
+            m.Indicator.amber_threshold,
+            m.Indicator.red_threshold,
+            m.Indicator.is_key,
+            m.Indicator.owner,
+            m.Indicator.description,
+        )
+        .where(m.Indicator.active.is_(True))
+        .order_by(m.Indicator.sort_order, m.Indicator.code)
+    )
     if key_only:
         q = q.where(m.Indicator.is_key.is_(True))
-    return frame(session.execute(q).all(), ["code", "label_fr", "label_en", "unit", "direction", "frequency",
-                                             "threshold_mode", "amber", "red", "is_key", "owner", "description"])
+    return frame(
+        session.execute(q).all(),
+        [
+            "code",
+            "label_fr",
+            "label_en",
+            "unit",
+            "direction",
+            "frequency",
+            "threshold_mode",
+            "amber",
+            "red",
+            "is_key",
+            "owner",
+            "description",
+        ],
+    )
 
 
 OBS_COLUMNS = ["indicator", "entity", "period_end", "value", "is_synthetic", "source"]
 
 
-def observations(*, session: Session, indicators: list[str], entities: list[str] | None = None,
-                 scenario: str = "actual", plan_version: str | None = None,
-                 until: dt.date | None = None) -> pd.DataFrame:
+def observations(
+    *,
+    session: Session,
+    indicators: list[str],
+    entities: list[str] | None = None,
+    scenario: str = "actual",
+    plan_version: str | None = None,
+    until: dt.date | None = None,
+) -> pd.DataFrame:
     """Entity-level values (no office) of indicators in a scenario, oldest first.
     Columns: indicator, entity (code), period_end, value (indicator's unit), is_synthetic, source.
     Plan values are those of `plan_version`."""
     q = (
-        select(m.Indicator.code, m.Entity.code, m.Observation.period_end, m.Observation.value,
-               m.Observation.is_synthetic, m.Observation.source, m.Observation.load_id)
+        select(
+            m.Indicator.code,
+            m.Entity.code,
+            m.Observation.period_end,
+            m.Observation.value,
+            m.Observation.is_synthetic,
+            m.Observation.source,
+            m.Observation.load_id,
+        )
         .join(m.Indicator, m.Indicator.id == m.Observation.indicator_id)
         .join(m.Entity, m.Entity.id == m.Observation.entity_id)
-        .where(m.Indicator.code.in_(indicators), m.Observation.scenario == scenario,
-               m.Observation.office_id.is_(None))
+        .where(m.Indicator.code.in_(indicators), m.Observation.scenario == scenario, m.Observation.office_id.is_(None))
         .order_by(m.Entity.sort_order, m.Observation.period_end)
     )
     if entities is not None:
         q = q.where(m.Entity.code.in_(entities))
     if plan_version is not None:
-        q = q.join(m.PlanVersion, m.PlanVersion.id == m.Observation.plan_version_id).where(
-            m.PlanVersion.code == plan_version)
+        q = q.join(m.PlanVersion, m.PlanVersion.id == m.Observation.plan_version_id).where(m.PlanVersion.code == plan_version)
     if until is not None:
         q = q.where(m.Observation.period_end <= until)
-    return _sourced(session, session.execute(q).all(), OBS_COLUMNS)
+    return sourced(session, session.execute(q).all(), OBS_COLUMNS)
 
 
 def contributions(*, session: Session, plan_version: str) -> pd.DataFrame:
@@ -121,64 +197,169 @@ def contributions(*, session: Session, plan_version: str) -> pd.DataFrame:
     is_synthetic, source."""
     f, i, e = m.FundingContribution, m.FundingInstrument, m.Entity
     rows = session.execute(
-        select(f.code, f.contributor, f.contributor_class, e.code, i.code, i.label_fr, i.label_en, i.equity_class,
-               i.counts_one_plus_one, f.period_label, f.planned_date, f.planned_amount, f.status, f.received_date,
-               f.received_amount, f.condition, f.condition_status, f.note, f.is_synthetic, f.source, f.load_id)
+        select(
+            f.code,
+            f.contributor,
+            f.contributor_class,
+            e.code,
+            i.code,
+            i.label_fr,
+            i.label_en,
+            i.equity_class,
+            i.counts_one_plus_one,
+            f.period_label,
+            f.planned_date,
+            f.planned_amount,
+            f.status,
+            f.received_date,
+            f.received_amount,
+            f.condition,
+            f.condition_status,
+            f.note,
+            f.is_synthetic,
+            f.source,
+            f.load_id,
+        )
         .join(i, i.id == f.instrument_id)
         .join(e, e.id == f.beneficiary_id)
         .join(m.PlanVersion, m.PlanVersion.id == f.plan_version_id)
         .where(m.PlanVersion.code == plan_version)
         .order_by(e.sort_order, f.planned_date, f.code)
     ).all()
-    return _sourced(session, rows, ["code", "contributor", "contributor_class", "beneficiary", "instrument", "instrument_fr",
-                         "instrument_en", "equity_class", "counts_one_plus_one", "period_label", "planned_date",
-                         "planned_amount", "status", "received_date", "received_amount", "condition",
-                         "condition_status", "note", "is_synthetic", "source"])
+    return sourced(
+        session,
+        rows,
+        [
+            "code",
+            "contributor",
+            "contributor_class",
+            "beneficiary",
+            "instrument",
+            "instrument_fr",
+            "instrument_en",
+            "equity_class",
+            "counts_one_plus_one",
+            "period_label",
+            "planned_date",
+            "planned_amount",
+            "status",
+            "received_date",
+            "received_amount",
+            "condition",
+            "condition_status",
+            "note",
+            "is_synthetic",
+            "source",
+        ],
+    )
 
 
-def headcount(*, session: Session, entities: list[str] | None = None, scenario: str = "actual",
-              plan_version: str | None = None, until: dt.date | None = None) -> pd.DataFrame:
+def headcount(
+    *,
+    session: Session,
+    entities: list[str] | None = None,
+    scenario: str = "actual",
+    plan_version: str | None = None,
+    until: dt.date | None = None,
+) -> pd.DataFrame:
     """Columns: entity, period_end, population (staff / members), headcount, fte, entries, exits,
     pse_departures, is_synthetic, source — oldest first."""
     h = m.Headcount
-    q = (select(m.Entity.code, h.period_end, h.population, h.headcount, h.fte, h.entries, h.exits, h.pse_departures,
-                h.is_synthetic, h.source, h.load_id)
-         .join(m.Entity, m.Entity.id == h.entity_id)
-         .where(h.scenario == scenario)
-         .order_by(m.Entity.sort_order, h.period_end))
+    q = (
+        select(
+            m.Entity.code,
+            h.period_end,
+            h.population,
+            h.headcount,
+            h.fte,
+            h.entries,
+            h.exits,
+            h.pse_departures,
+            h.is_synthetic,
+            h.source,
+            h.load_id,
+        )
+        .join(m.Entity, m.Entity.id == h.entity_id)
+        .where(h.scenario == scenario)
+        .order_by(m.Entity.sort_order, h.period_end)
+    )
     if entities is not None:
         q = q.where(m.Entity.code.in_(entities))
     if plan_version is not None:
         q = q.join(m.PlanVersion, m.PlanVersion.id == h.plan_version_id).where(m.PlanVersion.code == plan_version)
     if until is not None:
         q = q.where(h.period_end <= until)
-    return _sourced(session, session.execute(q).all(), ["entity", "period_end", "population", "headcount", "fte", "entries",
-                                             "exits", "pse_departures", "is_synthetic", "source"])
+    return sourced(
+        session,
+        session.execute(q).all(),
+        [
+            "entity",
+            "period_end",
+            "population",
+            "headcount",
+            "fte",
+            "entries",
+            "exits",
+            "pse_departures",
+            "is_synthetic",
+            "source",
+        ],
+    )
 
 
 def membership(*, session: Session, until: dt.date | None = None) -> pd.DataFrame:
     """Columns: office (code), office_name, region, entity, period_end, members, societaires, advisers,
     is_synthetic, source — per office and period end."""
     ms, o = m.Membership, m.Office
-    q = (select(o.code, o.name, o.region, m.Entity.code, ms.period_end, ms.members, ms.societaires, ms.advisers,
-                ms.is_synthetic, ms.source, ms.load_id)
-         .join(o, o.id == ms.office_id).join(m.Entity, m.Entity.id == o.entity_id)
-         .order_by(ms.period_end, o.sort_order))
+    q = (
+        select(
+            o.code,
+            o.name,
+            o.region,
+            m.Entity.code,
+            ms.period_end,
+            ms.members,
+            ms.societaires,
+            ms.advisers,
+            ms.is_synthetic,
+            ms.source,
+            ms.load_id,
+        )
+        .join(o, o.id == ms.office_id)
+        .join(m.Entity, m.Entity.id == o.entity_id)
+        .order_by(ms.period_end, o.sort_order)
+    )
     if until is not None:
         q = q.where(ms.period_end <= until)
-    return _sourced(session, session.execute(q).all(), ["office", "office_name", "region", "entity", "period_end",
-                                                         "members",
-                                             "societaires", "advisers", "is_synthetic", "source"])
+    return sourced(
+        session,
+        session.execute(q).all(),
+        [
+            "office",
+            "office_name",
+            "region",
+            "entity",
+            "period_end",
+            "members",
+            "societaires",
+            "advisers",
+            "is_synthetic",
+            "source",
+        ],
+    )
 
 
 def ageing(*, session: Session, entity: str, until: dt.date | None = None, office: str | None = None) -> pd.DataFrame:
     """Open receivables per snapshot and ageing bucket (pre-aggregated at load).
     Columns: as_of, bucket, items, amount (€ incl. VAT), is_synthetic — oldest first."""
     a = m.ReceivableAgeing
-    q = (select(a.as_of, a.bucket, func.sum(a.items), func.sum(a.amount), func.max(a.is_synthetic.cast(Integer)))
-         .join(m.Entity, m.Entity.id == a.entity_id)
-         .where(m.Entity.code == entity)
-         .group_by(a.as_of, a.bucket).order_by(a.as_of, a.bucket))
+    q = (
+        select(a.as_of, a.bucket, func.sum(a.items), func.sum(a.amount), func.max(a.is_synthetic.cast(Integer)))
+        .join(m.Entity, m.Entity.id == a.entity_id)
+        .where(m.Entity.code == entity)
+        .group_by(a.as_of, a.bucket)
+        .order_by(a.as_of, a.bucket)
+    )
     if until is not None:
         q = q.where(a.as_of <= until)
     if office is not None:
@@ -211,7 +392,7 @@ def receivable_origins(*, session: Session, entity: str, as_of: dt.date) -> pd.D
         .where(m.Entity.code == entity, r.as_of == as_of)
         .group_by(r.is_synthetic, r.source)
     ).all()
-    return _sourced(session, rows, ["is_synthetic", "source"])
+    return sourced(session, rows, ["is_synthetic", "source"])
 
 
 def entity_country(*, session: Session, entity: str) -> str | None:
@@ -221,10 +402,14 @@ def entity_country(*, session: Session, entity: str) -> str | None:
 
 def receivable_entities(*, session: Session) -> list[str]:
     """Codes of the entities that have receivables snapshots."""
-    return list(session.scalars(
-        select(m.Entity.code).join(m.ReceivableAgeing, m.ReceivableAgeing.entity_id == m.Entity.id)
-        .group_by(m.Entity.code, m.Entity.sort_order).order_by(m.Entity.sort_order)
-    ))
+    return list(
+        session.scalars(
+            select(m.Entity.code)
+            .join(m.ReceivableAgeing, m.ReceivableAgeing.entity_id == m.Entity.id)
+            .group_by(m.Entity.code, m.Entity.sort_order)
+            .order_by(m.Entity.sort_order)
+        )
+    )
 
 
 def largest_overdue_clients(*, session: Session, entity: str, as_of: dt.date, limit: int = 10) -> pd.DataFrame:
@@ -232,15 +417,22 @@ def largest_overdue_clients(*, session: Session, entity: str, as_of: dt.date, li
     Columns: client, invoices, overdue (€ incl. VAT), oldest_due_date, is_synthetic (any of its items), source."""
     r = m.ReceivableItem
     rows = session.execute(
-        select(r.client, func.count(), func.sum(r.amount_open), func.min(r.due_date),
-               func.max(r.is_synthetic.cast(Integer)), func.min(r.source), func.min(r.load_id))
+        select(
+            r.client,
+            func.count(),
+            func.sum(r.amount_open),
+            func.min(r.due_date),
+            func.max(r.is_synthetic.cast(Integer)),
+            func.min(r.source),
+            func.min(r.load_id),
+        )
         .join(m.Entity, m.Entity.id == r.entity_id)
         .where(m.Entity.code == entity, r.as_of == as_of, r.due_date < as_of)
         .group_by(r.client)
         .order_by(func.sum(r.amount_open).desc(), r.client)
         .limit(limit)
     ).all()
-    result = _sourced(session, rows, ["client", "invoices", "overdue", "oldest_due_date", "is_synthetic", "source"])
+    result = sourced(session, rows, ["client", "invoices", "overdue", "oldest_due_date", "is_synthetic", "source"])
     result["is_synthetic"] = result["is_synthetic"].astype(bool)
     return result
 
@@ -248,16 +440,20 @@ def largest_overdue_clients(*, session: Session, entity: str, as_of: dt.date, li
 def meetings(*, session: Session, newest_first: bool = False) -> pd.DataFrame:
     """Columns: id, held_on, as_of, title, status, attendees, is_synthetic — oldest first unless asked otherwise."""
     mt = m.Meeting
-    rows = session.execute(select(mt.id, mt.held_on, mt.as_of, mt.title, mt.status, mt.attendees, mt.is_synthetic)
-                           .order_by(mt.held_on.desc() if newest_first else mt.held_on)).all()
+    rows = session.execute(
+        select(mt.id, mt.held_on, mt.as_of, mt.title, mt.status, mt.attendees, mt.is_synthetic).order_by(
+            mt.held_on.desc() if newest_first else mt.held_on
+        )
+    ).all()
     return frame(rows, ["id", "held_on", "as_of", "title", "status", "attendees", "is_synthetic"])
 
 
 def source_figures(*, session: Session) -> pd.DataFrame:
     """The documents' figures as printed. Columns: code, document, location, label_fr, label_en, value, unit, note."""
     s = m.SourceFigure
-    rows = session.execute(select(s.code, s.document, s.location, s.label_fr, s.label_en, s.value, s.unit, s.note)
-                           .order_by(s.code)).all()
+    rows = session.execute(
+        select(s.code, s.document, s.location, s.label_fr, s.label_en, s.value, s.unit, s.note).order_by(s.code)
+    ).all()
     return frame(rows, ["code", "document", "location", "label_fr", "label_en", "value", "unit", "note"])
 
 
@@ -283,13 +479,47 @@ def instalments(*, session: Session, entities: list[str] | None = None) -> pd.Da
     """The plan's instalment schedule. Columns: entity, claim, creditor, creditor_class, admitted (€), option,
     seq, due_date, pct_of_claim (%), amount_due (€), amount_paid (€), paid_on, is_synthetic, source."""
     c, i = m.CreditorClaim, m.Instalment
-    q = (select(m.Entity.code, c.code, c.creditor, c.creditor_class, c.admitted_amount, c.option, i.seq, i.due_date,
-                i.pct_of_claim, i.amount_due, i.amount_paid, i.paid_on, i.is_synthetic, i.source, i.load_id)
-         .join(c, c.id == i.claim_id).join(m.Entity, m.Entity.id == c.entity_id)
-         .order_by(m.Entity.sort_order, i.due_date, c.code))
+    q = (
+        select(
+            m.Entity.code,
+            c.code,
+            c.creditor,
+            c.creditor_class,
+            c.admitted_amount,
+            c.option,
+            i.seq,
+            i.due_date,
+            i.pct_of_claim,
+            i.amount_due,
+            i.amount_paid,
+            i.paid_on,
+            i.is_synthetic,
+            i.source,
+            i.load_id,
+        )
+        .join(c, c.id == i.claim_id)
+        .join(m.Entity, m.Entity.id == c.entity_id)
+        .order_by(m.Entity.sort_order, i.due_date, c.code)
+    )
     if entities is not None:
         q = q.where(m.Entity.code.in_(entities))
-    return _sourced(session, session.execute(q).all(), ["entity", "claim", "creditor", "creditor_class", "admitted",
-                                                         "option",
-                                             "seq", "due_date", "pct_of_claim", "amount_due", "amount_paid",
-                                             "paid_on", "is_synthetic", "source"])
+    return sourced(
+        session,
+        session.execute(q).all(),
+        [
+            "entity",
+            "claim",
+            "creditor",
+            "creditor_class",
+            "admitted",
+            "option",
+            "seq",
+            "due_date",
+            "pct_of_claim",
+            "amount_due",
+            "amount_paid",
+            "paid_on",
+            "is_synthetic",
+            "source",
+        ],
+    )

@@ -2,10 +2,12 @@
 
 An .xlsx file is a zip archive of XML parts, and a few kilobytes of it can expand to gigabytes (a "zip bomb")
 or to millions of rows that a spreadsheet reader builds one Python object at a time. Before openpyxl parses
-anything, the archive is checked from its directory and by streaming each XML part once through zlib, in bounded
-memory: its declared size once unpacked (at most `UNPACKED_BYTES_PER_ROW` per allowed row), each part's
-compression ratio, the longest text between two tags (a cell's text), and the rows of each sheet. Only then are
-the rows of one sheet read, as a stream, stopping at the row limit.
+anything, the archive is checked from its end record (the size of its central directory, read before zipfile
+parses it: a directory of a million entries costs zipfile seconds and hundreds of MB), from its directory, and by
+streaming each XML part once through zlib, in bounded memory: its declared size once unpacked (at most
+`UNPACKED_BYTES_PER_ROW` per allowed row), the compression ratio of each part and of the whole, the longest text
+between two tags (a cell's text), and the rows of each sheet. Only then are the rows of one sheet read, as a
+stream, stopping at the row limit.
 
 The sheet read is the one named like the dataset (`creances`, `receivables`…) among the visible sheets, else the
 first visible sheet: a hidden sheet is never read.
@@ -16,11 +18,13 @@ from __future__ import annotations
 import io
 import itertools
 import re
+import struct
 import zipfile
 import zlib
 
 from smartdash import formats
 from smartdash.formats import DATASETS, FileRefused, Problem, Table
+from smartdash.i18n import N_, Text, text
 
 # Apache POI refuses a part that inflates more than 100 times (ZipSecureFile's minimum ratio, 0.01); spreadsheet
 # programs write parts that inflate 5 to 30 times. Parts under 1 MiB unpacked are left alone.
@@ -33,13 +37,36 @@ UNPACKED_MIN_BYTES = 64 << 20
 # the text between two tags: a cell's text, up to 6 bytes a character once escaped (&quot;) and in UTF-8
 LONGEST_TEXT_BYTES = 8 * formats.MAX_CELL_CHARS
 MAX_PARTS = 10_000
+# zipfile reads the whole central directory into a ZipInfo per entry, however many entries the end record counts:
+# its size is what bounds that work. An entry is 46 bytes, its path and extra fields: 200 bytes leave room for
+# long paths, and hold at most 43 000 of the smallest entries (a few tenths of a second for zipfile).
+MAX_DIRECTORY_BYTES = 200 * MAX_PARTS
+# the end-of-central-directory record (APPNOTE 4.3.16) and the ZIP64 locator and record (4.3.15, 4.3.14)
+_END = struct.Struct("<4s4H2LH")
+_END64_LOCATOR = struct.Struct("<4sLQL")
+_END64 = struct.Struct("<4sQ2H2L4Q")
 # rows a workbook may hold besides those of the sheet read (a help sheet, notes)
 OTHER_SHEETS_ROWS = 10_000
 _CHUNK = 1 << 20
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
 _DEFAULT_MAX_ROWS = 500_000
 
-READABLE = "un classeur .xlsx lisible"
+READABLE = N_("a readable .xlsx workbook")
+
+
+def _readable(detail: Text) -> Text:
+    """« un classeur .xlsx lisible (detail) »."""
+    return text(N_("a readable .xlsx workbook ({detail})"), detail=detail)
+
+
+_BOMB = text(
+    N_("a workbook compressed the way spreadsheets do it (at most {ratio} times): this one is booby-trapped (“zip bomb”)"),
+    ratio=MAX_RATIO,
+)
+
+
+def _error(exc: Exception) -> Text:
+    return _readable(Text("{name}", {"name": type(exc).__name__}))
 
 
 def unpacked_limit(max_rows: int | None) -> int:
@@ -47,24 +74,27 @@ def unpacked_limit(max_rows: int | None) -> int:
     return max(UNPACKED_MIN_BYTES, (max_rows or _DEFAULT_MAX_ROWS) * UNPACKED_BYTES_PER_ROW)
 
 
-def _refused(name: str, value: str | None, expected: str, row: int | None = None) -> FileRefused:
+def _refused(name: str, value: Text | None, expected: Text, row: int | None = None) -> FileRefused:
     return FileRefused([Problem(name, row, None, value, expected)])
 
 
-def _mib(size: int) -> str:
-    return formats.thousands(round(size / (1 << 20))) + " Mo"
+def _parts(count: int) -> Text:
+    return text(N_("{count} parts"), count=formats.thousands(count))
 
 
-def read_workbook(name: str, data: bytes, *, kind: str | None = None, max_rows: int | None = None
-                  ) -> tuple[Table, str]:
+def _mib(size: int) -> Text:
+    return text(N_("{size} MB"), size=formats.thousands(round(size / (1 << 20))))
+
+
+def read_workbook(name: str, data: bytes, *, kind: str | None = None, max_rows: int | None = None) -> tuple[Table, str]:
     """Header and rows of the sheet to read, and its name; FileRefused for a damaged or hostile workbook, or one
     with more than `max_rows` rows after the header."""
+    _check_end_record(name, data)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         parts = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
-        raise _refused(name, None, READABLE + " (ce fichier n'est pas un classeur : un CSV renommé en .xlsx ?)"
-                       ) from None
+        raise _refused(name, None, _readable(text(N_("this file is not a workbook: a CSV renamed .xlsx?")))) from None
     _check_directory(name, parts, unpacked_limit(max_rows))
     rows_of = _scan_parts(name, archive, parts, max_rows)
     from openpyxl import load_workbook
@@ -72,7 +102,7 @@ def read_workbook(name: str, data: bytes, *, kind: str | None = None, max_rows: 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise _refused(name, None, f"{READABLE} ({type(exc).__name__})") from None
+        raise _refused(name, None, _error(exc)) from None
     try:
         sheet = _sheet_to_read(name, workbook, kind)
         path = getattr(sheet, "_worksheet_path", None)  # openpyxl's own path of the part: the scan counted its rows
@@ -83,8 +113,12 @@ def read_workbook(name: str, data: bytes, *, kind: str | None = None, max_rows: 
         workbook.close()
     if max_rows is not None and len(rows) > max_rows + 1:
         raise formats.too_many_rows(name, max_rows)
-    table = formats._table(name, rows, lambda row: all(c in (None, "") for c in row),
-                           f"une feuille « {sheet.title} » non vide avec une ligne d'en-tête")
+    table = formats._table(
+        name,
+        rows,
+        lambda row: all(c in (None, "") for c in row),
+        text(N_("a non-empty sheet “{sheet}” with a header row"), sheet=sheet.title),
+    )
     return Table([str(c or "") for c in table.header], table.rows, table.lines), sheet.title
 
 
@@ -97,38 +131,90 @@ def _rows_of(name: str, sheet, stop: int | None) -> list[list]:
     try:
         for row in itertools.islice(sheet.iter_rows(values_only=True), stop):
             if len(row) > formats.MAX_COLUMNS:
-                raise _refused(name, f"une cellule en colonne {formats.thousands(len(row))}",
-                               f"des lignes de {formats.thousands(formats.MAX_COLUMNS)} colonnes au plus",
-                               row=len(rows) + 1)
+                raise _refused(
+                    name,
+                    text(N_("a cell in column {column}"), column=formats.thousands(len(row))),
+                    text(N_("rows of at most {columns} columns"), columns=formats.thousands(formats.MAX_COLUMNS)),
+                    row=len(rows) + 1,
+                )
             rows.append(list(row))
     except FileRefused:
         raise
     except Exception as exc:  # a part the scan let through but openpyxl cannot parse
-        raise _refused(name, None, f"{READABLE} ({type(exc).__name__})") from None
+        raise _refused(name, None, _error(exc)) from None
     return rows
 
 
+def _check_end_record(name: str, data: bytes) -> None:
+    """What the archive's end record declares of its central directory (entries, bytes), before zipfile parses the
+    directory: an archive whose end record zipfile would not find either is left to zipfile to refuse."""
+    declared = central_directory(data)
+    if declared is None:
+        return
+    entries, size = declared
+    if entries > MAX_PARTS:
+        raise _refused(name, _parts(entries), _readable(text(N_("at most {parts} parts"), parts=formats.thousands(MAX_PARTS))))
+    if size > MAX_DIRECTORY_BYTES:
+        raise _refused(
+            name,
+            text(N_("an archive directory of {size} bytes"), size=formats.thousands(size)),
+            _readable(
+                text(
+                    N_("a directory of at most {size} bytes: {parts} parts"),
+                    size=formats.thousands(MAX_DIRECTORY_BYTES),
+                    parts=formats.thousands(MAX_PARTS),
+                )
+            ),
+        )
+
+
+def central_directory(data: bytes) -> tuple[int, int] | None:
+    """(entries, bytes) of a zip archive's central directory as its end records declare them (the ZIP64 record's
+    when there is one), or None without an end record. The record is looked for where zipfile looks: the last 22
+    bytes when they hold one without a comment, else the last signature in the last 64 KiB and 22 bytes."""
+    end = len(data) - _END.size
+    if not (end >= 0 and data.startswith(b"PK\x05\x06", end) and data.endswith(b"\x00\x00")):
+        end = data.rfind(b"PK\x05\x06", max(end - (1 << 16), 0))
+        if end < 0 or end + _END.size > len(data):
+            return None
+    entries, size = _END.unpack_from(data, end)[4:6]
+    record = end - _END64_LOCATOR.size - _END64.size
+    if record >= 0 and data.startswith(b"PK\x06\x07", end - _END64_LOCATOR.size) and data.startswith(b"PK\x06\x06", record):
+        entries, size = _END64.unpack_from(data, record)[7:9]
+    return entries, size
+
+
 def _check_directory(name: str, parts: list[zipfile.ZipInfo], limit: int) -> None:
-    """What the archive's directory declares: sizes once unpacked, compression ratios (reading a part never goes
-    past its declared size: zipfile stops there and checks the part's CRC)."""
+    """What the archive's directory declares: sizes once unpacked, compression ratios of each part and of the
+    whole (many parts under 1 MiB, each inflating a thousand times) — reading a part never goes past its declared
+    size: zipfile stops there and checks the part's CRC."""
     if len(parts) > MAX_PARTS:
-        raise _refused(name, f"{formats.thousands(len(parts))} parties",
-                       f"{READABLE} ({formats.thousands(MAX_PARTS)} parties au plus)")
+        raise _refused(name, _parts(len(parts)), _readable(text(N_("at most {parts} parts"), parts=formats.thousands(MAX_PARTS))))
     total = sum(p.file_size for p in parts)
     if total > limit:
-        raise _refused(name, f"{_mib(total)} une fois décompressé",
-                       f"un classeur de {_mib(limit)} au plus une fois décompressé (2 Kio par ligne permise : "
-                       "[import] max_rows)")
+        raise _refused(
+            name,
+            text(N_("{size} once unpacked"), size=_mib(total)),
+            text(N_("a workbook of at most {size} once unpacked (2 KiB per row allowed: [import] max_rows)"), size=_mib(limit)),
+        )
     for part in parts:
         if part.file_size > RATIO_FROM_BYTES and part.file_size > MAX_RATIO * max(part.compress_size, 1):
             ratio = formats.thousands(part.file_size // max(part.compress_size, 1))
-            raise _refused(name, f"une partie se décompresse {ratio} fois",
-                           f"un classeur compressé comme le font les tableurs ({MAX_RATIO} fois au plus) : "
-                           "celui-ci est piégé (« bombe zip »)")
+            raise _refused(
+                name,
+                text(N_("a part unpacks {ratio} times"), ratio=ratio),
+                _BOMB,
+            )
+    packed = sum(p.compress_size for p in parts)
+    if total > RATIO_FROM_BYTES and total > MAX_RATIO * max(packed, 1):
+        raise _refused(
+            name,
+            text(N_("the workbook unpacks {ratio} times"), ratio=formats.thousands(total // max(packed, 1))),
+            _BOMB,
+        )
 
 
-def _scan_parts(name: str, archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo], max_rows: int | None
-                ) -> dict[str, int]:
+def _scan_parts(name: str, archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo], max_rows: int | None) -> dict[str, int]:
     """Stream every part that starts like XML once: refuse a text between two tags longer than a cell may be, and
     a workbook whose sheets together hold more rows than allowed (plus `OTHER_SHEETS_ROWS` for help or notes
     sheets): openpyxl parses every sheet that lacks a dimension element whole when it opens a workbook. Returns
@@ -147,16 +233,19 @@ def _scan_parts(name: str, archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo
                     first = False
                     buffer = carry + chunk
                     last = buffer.rfind(b"<")  # what follows the last tag opening waits for the next chunk
-                    head, carry = buffer[:max(last, 0)], buffer[max(last, 0):]
+                    head, carry = buffer[: max(last, 0)], buffer[max(last, 0) :]
                     if len(carry) > LONGEST_TEXT_BYTES or _has_longer_text(head, LONGEST_TEXT_BYTES):
-                        raise _refused(name, f"une cellule de plus de {formats.thousands(LONGEST_TEXT_BYTES)} octets",
-                                       f"des cellules de {formats.thousands(formats.MAX_CELL_CHARS)} caractères au "
-                                       "plus", row=rows + 1 if "worksheets/" in part.filename else None)
+                        raise _refused(
+                            name,
+                            text(N_("a cell of more than {size} bytes"), size=formats.thousands(LONGEST_TEXT_BYTES)),
+                            text(N_("cells of at most {size} characters"), size=formats.thousands(formats.MAX_CELL_CHARS)),
+                            row=rows + 1 if "worksheets/" in part.filename else None,
+                        )
                     rows += _rows_in(head)
                     if enough is not None and total + rows > enough:
                         raise formats.too_many_rows(name, max_rows)
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
-            raise _refused(name, None, f"{READABLE} ({type(exc).__name__})") from None
+            raise _refused(name, None, _error(exc)) from None
         rows_of[part.filename] = rows
         total += rows
     return rows_of
@@ -191,7 +280,7 @@ def _sheet_to_read(name: str, workbook, kind: str | None):
     """The visible sheet named like the dataset (its code, file name or title), else the first visible sheet."""
     visible = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
     if not visible:
-        raise _refused(name, None, "un classeur avec une feuille visible")
+        raise _refused(name, None, text(N_("a workbook with a visible sheet")))
     datasets = [DATASETS[kind]] if kind in DATASETS else list(DATASETS.values())
     names = {formats._normal_header(n) for ds in datasets for n in (ds.kind, ds.file_stem, ds.title_fr, ds.title_en)}
     return next((ws for ws in visible if formats._normal_header(ws.title) in names), visible[0])

@@ -92,9 +92,7 @@ def _new_store(backend: str, request: pytest.FixtureRequest, tmp_path_factory) -
     base = make_engine(database)
     with base.begin() as conn:
         conn.execute(text("CREATE SCHEMA " + conn.dialect.identifier_preparer.quote(name)))
-    url = make_url(database).update_query_dict({"options": f"-csearch_path={name}"}).render_as_string(
-        hide_password=False
-    )
+    url = make_url(database).update_query_dict({"options": f"-csearch_path={name}"}).render_as_string(hide_password=False)
     engine = make_engine(url)
     schema.upgrade(engine)
     yield Store(backend, url, engine)

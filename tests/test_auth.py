@@ -15,16 +15,18 @@ from sqlalchemy import func, select
 from sqlalchemy import text as sql
 from streamlit.testing.v1 import AppTest
 
-from smartdash import actions, auth, schema, ui
+from smartdash import actions, auth, i18n, schema
 from smartdash import models as m
 from smartdash.auth import CurrentUser, PermissionDenied
 from smartdash.db import make_engine, session_scope
 from smartdash.demo import load_demo
 from smartdash.inert import unescape
+from smartdash.web import registry
+from smartdash.web import store as web_store
 from tests.conftest import PASSWORD, login
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = [None] + [path.split("/")[1].removesuffix(".py") for path, *_ in ui.PAGES[1:]]
+PAGES = [None] + [page.name for page in registry.PAGES[1:]]
 VIEWER, EDITOR = CurrentUser("viewer", "viewer"), CurrentUser("editor", "editor")
 
 
@@ -60,7 +62,7 @@ def test_a_wrong_password_shows_no_figure_and_the_same_message_as_an_unknown_log
     wrong = submit_login(fresh_app(), "viewer", "pas le bon mot de passe")
     unknown = submit_login(fresh_app(), "personne", "pas le bon mot de passe")
     assert shows_no_figure(wrong) and shows_no_figure(unknown)
-    assert wrong.error[0].value == unknown.error[0].value == auth.LOGIN_FAILED
+    assert wrong.error[0].value == unknown.error[0].value == i18n._("fr", auth.LOGIN_FAILED)
     good = submit_login(fresh_app(), "viewer", PASSWORD)
     assert not good.exception and good.metric  # logged in: the overview's tiles
 
@@ -70,7 +72,7 @@ def test_lockout_after_five_failures_survives_a_new_session(store, app_env):
     for _ in range(5):
         submit_login(fresh_app(), "editor", "mauvais mot de passe")
     locked = submit_login(fresh_app(), "editor", PASSWORD)  # a fresh session, the right password: still locked
-    assert shows_no_figure(locked) and locked.error[0].value == auth.LOGIN_FAILED
+    assert shows_no_figure(locked) and locked.error[0].value == i18n._("fr", auth.LOGIN_FAILED)
     with session_scope(store.engine) as s:
         until = s.scalar(select(m.User.locked_until).where(m.User.login == "editor"))
         actions_seen = s.scalars(select(m.AuditEvent.action).where(m.AuditEvent.login == "editor")).all()
@@ -86,8 +88,9 @@ def test_passwords_are_stored_as_argon2_hashes_only(store):
         stored = s.scalar(select(m.User.password_hash).where(m.User.login == "claire"))
         audit = " ".join(s.scalars(select(m.AuditEvent.detail)).all())
     assert stored.startswith("$argon2id$") and "un très long mot de passe" not in stored + audit
-    with pytest.raises(auth.AccountError, match="12 caractères"):
+    with pytest.raises(auth.AccountError, match="at least 12 characters") as refused:
         auth.add_user(store.engine, "court", "viewer", "court", by="test")
+    assert refused.value.render("fr") == "un mot de passe d'au moins 12 caractères"
 
 
 def test_sessions_expire_after_the_idle_time(demo_store, app_env):
@@ -110,9 +113,9 @@ def test_a_disabled_account_is_logged_out_at_its_next_page(store, app_env):
 
 def test_a_viewer_cannot_use_the_data_or_admin_pages_nor_see_client_names(demo_store, app_env):
     app_env(demo_store.url)
-    titles = ui.visible_page_titles("fr", VIEWER)
+    titles = registry.visible_page_titles("fr", VIEWER)
     assert "Chargement des données" not in titles and "Administration" not in titles and "Créances" in titles
-    assert "Chargement des données" in ui.visible_page_titles("fr", EDITOR)
+    assert "Chargement des données" in registry.visible_page_titles("fr", EDITOR)
     for page in ("data", "admin"):
         at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "viewer")
         at.switch_page(f"pages/{page}.py").run()
@@ -143,8 +146,8 @@ def test_the_smartdash_api_refuses_a_viewer_and_changes_nothing(store):
         actions.undo_load(VIEWER, store.engine, load_id)
     with pytest.raises(PermissionDenied):
         actions.add_user(VIEWER, store.engine, "mallory", "admin", "un mot de passe assez long")
-    with pytest.raises(PermissionDenied):
-        actions.largest_overdue_clients(VIEWER, store.engine, "SMARTCOOP", dt.date(2023, 12, 31))
+    with pytest.raises(PermissionDenied), session_scope(store.engine) as s:
+        actions.largest_overdue_clients(VIEWER, session=s, entity="SMARTCOOP", as_of=dt.date(2023, 12, 31))
     with pytest.raises(PermissionDenied):
         actions.add_user(EDITOR, store.engine, "mallory", "admin", "un mot de passe assez long")
     with pytest.raises(PermissionDenied):
@@ -152,7 +155,19 @@ def test_the_smartdash_api_refuses_a_viewer_and_changes_nothing(store):
     with session_scope(store.engine) as s:
         assert s.scalar(select(func.count()).select_from(m.DataLoad)) == loads
         assert s.scalar(select(func.count()).select_from(m.User)) == 0
-    assert len(actions.largest_overdue_clients(EDITOR, store.engine, "SMARTCOOP", dt.date(2023, 12, 31))) == 10
+    with session_scope(store.engine) as s:
+        assert len(actions.largest_overdue_clients(EDITOR, session=s, entity="SMARTCOOP", as_of=dt.date(2023, 12, 31))) == 10
+
+
+def test_the_pages_cached_client_names_are_never_handed_to_a_viewer(demo_store, app_env):
+    app_env(demo_store.url)
+    end_2023 = dt.date(2023, 12, 31)
+    assert len(web_store.largest_overdue_clients(EDITOR, "SMARTCOOP", end_2023)) == 10  # now in the cache
+    with pytest.raises(PermissionDenied):
+        web_store.largest_overdue_clients(VIEWER, "SMARTCOOP", end_2023)
+    with pytest.raises(PermissionDenied):
+        web_store.largest_overdue_clients(None, "SMARTCOOP", end_2023)
+    assert len(web_store.largest_overdue_clients(EDITOR, "SMARTCOOP", end_2023)) == 10
 
 
 def test_actions_are_written_to_the_audit_log(store):
@@ -170,24 +185,44 @@ def test_actions_are_written_to_the_audit_log(store):
         actions.audit_log(EDITOR, store.engine)
 
 
-HOSTILE = ["'; DROP TABLE entity; --", "<script>alert('x')</script>", "**gras** [lien](http://evil.example)",
-           "=HYPERLINK(\"http://evil.example\")"]
+HOSTILE = [
+    "'; DROP TABLE entity; --",
+    "<script>alert('x')</script>",
+    "**gras** [lien](http://evil.example)",
+    '=HYPERLINK("http://evil.example")',
+]
 
 
 def test_hostile_text_is_stored_and_shown_as_inert_text(store, app_env):
     load_demo(store.engine)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    writer.writerow(["code", "version_plan", "apporteur", "categorie_apporteur", "beneficiaire", "instrument",
-                     "periode", "date_prevue", "montant_prevu", "statut"])
+    writer.writerow(
+        [
+            "code",
+            "version_plan",
+            "apporteur",
+            "categorie_apporteur",
+            "beneficiaire",
+            "instrument",
+            "periode",
+            "date_prevue",
+            "montant_prevu",
+            "statut",
+        ]
+    )
     for i, text in enumerate(HOSTILE):
-        writer.writerow([f"X-{i}", "PLAN-2024-06", text, "partenaires", "SMARTFR", "UNDECIDED", "2024", "31/12/2024",
-                         "1 000", "prévu"])
+        writer.writerow(
+            [f"X-{i}", "PLAN-2024-06", text, "partenaires", "SMARTFR", "UNDECIDED", "2024", "31/12/2024", "1 000", "prévu"]
+        )
     data = out.getvalue().encode()
     actions.import_files(EDITOR, store.engine, [("financements.csv", data)])
     with session_scope(store.engine) as s:
-        stored = s.scalars(select(m.FundingContribution.contributor).where(m.FundingContribution.code.like("X-%"))
-                           .order_by(m.FundingContribution.code)).all()
+        stored = s.scalars(
+            select(m.FundingContribution.contributor)
+            .where(m.FundingContribution.code.like("X-%"))
+            .order_by(m.FundingContribution.code)
+        ).all()
         assert s.scalar(select(func.count()).select_from(m.Entity)) == 5  # the store is intact
     assert stored == HOSTILE
     app_env(store.url)
@@ -211,16 +246,24 @@ def test_first_admin_is_offered_only_on_this_machine_and_only_once(store, app_en
     finally:
         del os.environ["SMARTDASH_DATABASE_URL"]
     auth.create_first_admin(store.engine, "alice", "un mot de passe assez long")
-    with pytest.raises(auth.AccountError, match="déjà créé"):
+    with pytest.raises(auth.AccountError) as refused:
         auth.create_first_admin(store.engine, "mallory", "un mot de passe assez long")
+    assert "déjà créé" in refused.value.render("fr")
 
 
 def test_users_from_the_command_line(store):
     env = dict(os.environ, SMARTDASH_DATABASE_URL=store.url)
 
     def run(*args, stdin=None):
-        return subprocess.run([sys.executable, "-m", "smartdash", "users", *args], cwd=ROOT, env=env, input=stdin,
-                              capture_output=True, text=True, timeout=60)
+        return subprocess.run(
+            [sys.executable, "-m", "smartdash", "users", *args],
+            cwd=ROOT,
+            env=env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
 
     added = run("add", "bea", "--role", "editor", "--password-stdin", stdin="un mot de passe assez long\n")
     assert added.returncode == 0 and "un mot de passe" not in added.stdout + added.stderr
@@ -239,8 +282,9 @@ def test_the_audit_log_never_keeps_what_was_typed_for_an_unknown_login(store):
     assert auth.authenticate(store.engine, typed, "y") is None
     assert auth.authenticate(store.engine, "quelqu'un d'autre", "z") is None
     with session_scope(store.engine) as s:
-        rows = s.execute(select(m.AuditEvent.login, m.AuditEvent.detail)
-                         .where(m.AuditEvent.action == "login_failed").order_by(m.AuditEvent.id)).all()
+        rows = s.execute(
+            select(m.AuditEvent.login, m.AuditEvent.detail).where(m.AuditEvent.action == "login_failed").order_by(m.AuditEvent.id)
+        ).all()
     stored = " ".join(f"{login} {detail}" for login, detail in rows)
     assert typed not in stored and "Mot-De-Passe" not in stored and "quelqu'un" not in stored
     digests = [json.loads(detail)["identifiant inconnu"] for login, detail in rows]
@@ -258,11 +302,21 @@ def test_unknown_logins_already_in_the_audit_log_are_removed_by_the_upgrade(tmp_
         command.upgrade(config, "0005")
     now = dt.datetime.now(dt.UTC)
     with engine.begin() as conn:  # the tables as they were at 0005: today's models have columns added since
-        conn.execute(sql("INSERT INTO app_user (login, role, active, failed_attempts, created_at) "
-                          "VALUES ('alice', 'admin', false, 0, :now)"), {"now": now})
-        conn.execute(sql("INSERT INTO audit_event (at, login, action, detail) VALUES "
-                          "(:now, 'Mon-Mot-De-Passe-2024!', 'login_failed', 'compte inconnu ou inactif'), "
-                          "(:now, 'alice', 'login_failed', 'compte inconnu ou inactif')"), {"now": now})
+        conn.execute(
+            sql(
+                "INSERT INTO app_user (login, role, active, failed_attempts, created_at) "
+                "VALUES ('alice', 'admin', false, 0, :now)"
+            ),
+            {"now": now},
+        )
+        conn.execute(
+            sql(
+                "INSERT INTO audit_event (at, login, action, detail) VALUES "
+                "(:now, 'Mon-Mot-De-Passe-2024!', 'login_failed', 'compte inconnu ou inactif'), "
+                "(:now, 'alice', 'login_failed', 'compte inconnu ou inactif')"
+            ),
+            {"now": now},
+        )
     schema.upgrade(engine)
     with session_scope(engine) as s:
         kept = s.execute(select(m.AuditEvent.login, m.AuditEvent.detail).order_by(m.AuditEvent.id)).all()
@@ -283,8 +337,9 @@ def test_lockout_survives_a_restart_of_the_process(store):
     auth.add_user(store.engine, "editor", "editor", PASSWORD, by="test")
 
     def login_in_a_new_process(password: str) -> str:
-        return subprocess.run([sys.executable, "-c", LOGIN, store.url, password], cwd=ROOT, capture_output=True,
-                              text=True, timeout=120).stdout.strip()
+        return subprocess.run(
+            [sys.executable, "-c", LOGIN, store.url, password], cwd=ROOT, capture_output=True, text=True, timeout=120
+        ).stdout.strip()
 
     for _ in range(5):
         assert auth.authenticate(store.engine, "editor", "mauvais mot de passe") is None

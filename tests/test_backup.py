@@ -27,8 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def cli(url: str, *args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, SMARTDASH_DATABASE_URL=url)
-    return subprocess.run([sys.executable, "-m", "smartdash", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "smartdash", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
 
 
 def state(engine) -> dict[str, list]:
@@ -51,8 +52,10 @@ class Sqlite:
 @pytest.fixture
 def sqlite_store(tmp_path):
     store = Sqlite(tmp_path / "store" / "smartdash.db")
-    files = [(demo_file_name(k), (DEMO_DIR / demo_file_name(k)).read_bytes())
-             for k in ("entities", "offices", "indicators", "plan_versions", "instruments")]
+    files = [
+        (demo_file_name(k), (DEMO_DIR / demo_file_name(k)).read_bytes())
+        for k in ("entities", "offices", "indicators", "plan_versions", "instruments")
+    ]
     import_files(store.engine, [*files, ("creances.csv", receivables(50, prefix="I", seed=1))], loaded_by="test")
     yield store
     store.engine.dispose()
@@ -63,9 +66,14 @@ def test_a_backup_during_a_load_restores_the_state_before_or_after_it_never_a_mi
     (tmp_path / "grosse.csv").write_bytes(receivables(40_000, prefix="G", seed=2))
     before = state(store.engine)
     env = dict(os.environ, SMARTDASH_DATABASE_URL=store.url)
-    load = subprocess.Popen([sys.executable, "-m", "smartdash", "import", "--allow-large-removal",
-                             str(tmp_path / "grosse.csv")], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    load = subprocess.Popen(
+        [sys.executable, "-m", "smartdash", "import", "--allow-large-removal", str(tmp_path / "grosse.csv")],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     while not writing(store):
         assert load.poll() is None, load.communicate()
         time.sleep(0.01)
@@ -88,14 +96,15 @@ def test_a_backup_during_a_load_restores_the_state_before_or_after_it_never_a_mi
     kept = make_engine(f"sqlite:///{aside}")
     assert state(kept) == after  # the replaced store is kept aside, whole
     kept.dispose()
-    import_files(store.engine, [("creances.csv", receivables(10, prefix="N", seed=4))], loaded_by="test",
-                 allow_large_removal=True)
+    import_files(
+        store.engine, [("creances.csv", receivables(10, prefix="N", seed=4))], loaded_by="test", allow_large_removal=True
+    )
 
 
 def damaged(path: Path) -> None:
     data = bytearray(path.read_bytes())
     page = 4096
-    data[3 * page: 3 * page + 200] = b"\xff" * 200  # a page of a table, overwritten
+    data[3 * page : 3 * page + 200] = b"\xff" * 200  # a page of a table, overwritten
     path.write_bytes(bytes(data))
 
 
@@ -114,14 +123,16 @@ def not_sqlite(path: Path) -> None:
     path.write_bytes(b"date_situation;entite\n31/12/2025;SMARTCOOP\n")
 
 
-@pytest.mark.parametrize(("spoil", "said"), [
-    (not_sqlite, "n'est pas une base SQLite"),
-    (not_smartdash, "n'est pas une base smartdash"),
-    (damaged, "endommagée"),
-    (newer, "version plus récente de smartdash"),
-])
-def test_restore_refuses_a_file_that_is_not_a_sound_smartdash_store_and_changes_nothing(sqlite_store, tmp_path,
-                                                                                        spoil, said):
+@pytest.mark.parametrize(
+    ("spoil", "said"),
+    [
+        (not_sqlite, "n'est pas une base SQLite"),
+        (not_smartdash, "n'est pas une base smartdash"),
+        (damaged, "endommagée"),
+        (newer, "version plus récente de smartdash"),
+    ],
+)
+def test_restore_refuses_a_file_that_is_not_a_sound_smartdash_store_and_changes_nothing(sqlite_store, tmp_path, spoil, said):
     store = sqlite_store
     saved = cli(store.url, "backup", "--out", str(tmp_path / "sauvegarde.db"))
     assert saved.returncode == 0
@@ -151,7 +162,7 @@ def test_backup_on_each_backend(store, tmp_path):
     saved = cli(store.url, "backup", "--out", str(tmp_path / "sauvegarde.db"))
     if store.backend == "sqlite":
         assert saved.returncode == 0 and (tmp_path / "sauvegarde.db").exists()
-        assert cli(store.url, "backup", "--out", store.url[len("sqlite:///"):]).returncode == 3  # not over itself
+        assert cli(store.url, "backup", "--out", store.url[len("sqlite:///") :]).returncode == 3  # not over itself
     else:
         assert saved.returncode == 3 and not (tmp_path / "sauvegarde.db").exists()
         assert "pg_dump --format=custom" in saved.stderr and "pg_restore" in saved.stderr

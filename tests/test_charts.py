@@ -6,15 +6,17 @@ from decimal import Decimal
 import pandas as pd
 import pyarrow as pa
 
-from smartdash import charts, ui
+from smartdash import charts
+from smartdash.web import widgets
 
 LAST = dt.date(2026, 11, 22)
 
 
 def weekly(series: str, weeks: int) -> pd.DataFrame:
     days = [LAST - dt.timedelta(weeks=w) for w in range(weeks)][::-1]
-    return pd.DataFrame({"period_end": days, "value": [Decimal(1000 + i) for i in range(weeks)], "series": series,
-                         "dashed": series != "Réel"})
+    return pd.DataFrame(
+        {"period_end": days, "value": [Decimal(1000 + i) for i in range(weeks)], "series": series, "dashed": series != "Réel"}
+    )
 
 
 def chart_rows(chart) -> pd.DataFrame:
@@ -35,28 +37,31 @@ def test_a_ten_year_weekly_line_keeps_its_last_year_weekly_and_one_point_a_month
         expected = sorted(d for d in month_ends if d <= LAST - dt.timedelta(days=366))
         assert sorted(older["day"]) == expected and len(expected) == 107  # each month's last week, Dec 2016 on
         assert len(rows) == 160  # of 521
-    assert set(drawn["value_label"]) <= {f"{1000 + i:,} €".replace(",", "\u202f").replace(" €", "\u00a0€")
-                                         for i in range(521)}
+    assert set(drawn["value_label"]) <= {f"{1000 + i:,} €".replace(",", "\u202f").replace(" €", "\u00a0€") for i in range(521)}
 
 
 def test_a_short_history_is_drawn_whole():
     frame = weekly("Réel", 100)
     assert len(chart_rows(charts.trajectory_chart(frame, unit="EUR", title="t", lang="fr"))) == 100
-    areas = pd.DataFrame({"as_of": list(frame["period_end"]) * 2, "label": ["a"] * 100 + ["b"] * 100,
-                          "value": [Decimal(1)] * 200})
-    assert len(chart_rows(charts.stacked_area(areas, x="as_of", colour="label", unit="EUR", title="t", lang="fr",
-                                              order=["a", "b"]))) == 200
+    areas = pd.DataFrame(
+        {"as_of": list(frame["period_end"]) * 2, "label": ["a"] * 100 + ["b"] * 100, "value": [Decimal(1)] * 200}
+    )
+    assert (
+        len(chart_rows(charts.stacked_area(areas, x="as_of", colour="label", unit="EUR", title="t", lang="fr", order=["a", "b"])))
+        == 200
+    )
 
 
 def test_a_chart_spec_and_its_arrow_data_are_built_once_per_content():
     frame = weekly("Réel", 10)
-    spec, shown = ui._chart_specs("trajectory_chart", "fr", (frame,), {"unit": "EUR", "title": "t", "lang": "fr"})
-    again = ui._chart_specs("trajectory_chart", "fr", (frame.copy(),), {"unit": "EUR", "title": "t", "lang": "fr"})
+    spec, shown = widgets._chart_specs(charts.trajectory_chart, "fr", (frame,), {"unit": "EUR", "title": "t", "lang": "fr"})
+    again = widgets._chart_specs(charts.trajectory_chart, "fr", (frame.copy(),), {"unit": "EUR", "title": "t", "lang": "fr"})
     assert again[0] is spec and again[1] is shown  # equal content: the same answer, not rebuilt
-    other = ui._chart_specs("trajectory_chart", "fr", (weekly("Réel", 11),), {"unit": "EUR", "title": "t", "lang": "fr"})
+    other = widgets._chart_specs(
+        charts.trajectory_chart, "fr", (weekly("Réel", 11),), {"unit": "EUR", "title": "t", "lang": "fr"}
+    )
     assert other[0] is not spec
     [(name, rows)] = spec["datasets"].items()
     table = pa.ipc.open_stream(shown["datasets"][name]).read_all()  # what Streamlit sends, made from the same rows
-    assert table.num_rows == len(rows) == 10 and table.column("value_label").to_pylist() == [
-        r["value_label"] for r in rows]
+    assert table.num_rows == len(rows) == 10 and table.column("value_label").to_pylist() == [r["value_label"] for r in rows]
     assert {k: v for k, v in shown.items() if k != "datasets"} == {k: v for k, v in spec.items() if k != "datasets"}

@@ -13,12 +13,15 @@ ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = ["init-db", "import", "loads", "undo", "export", "template", "demo-data", "formats", "backup", "restore"]
 
 
-def run(*args, url: str | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
+def run(*args, url: str | None = None, stdin: str | None = None, config: Path | None = None) -> subprocess.CompletedProcess:
     env = dict(os.environ)
+    if config:
+        env["SMARTDASH_CONFIG"] = str(config)
     if url:
         env["SMARTDASH_DATABASE_URL"] = url
-    return subprocess.run([sys.executable, "-m", "smartdash", *args], cwd=ROOT, env=env, input=stdin,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "smartdash", *args], cwd=ROOT, env=env, input=stdin, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_help_lists_every_command():
@@ -56,6 +59,14 @@ def test_import_refuses_a_bad_file_with_one_line_per_problem_and_exit_1(store, t
     assert lines[0] == "Refusé : 2 problème(s), rien n'a été enregistré."
     assert lines[1].startswith("societariat.csv, ligne 2, colonne « membres » : valeur « -3 »")
     assert lines[2].startswith("societariat.csv, ligne 3, colonne « bureau » : valeur « NULLEPART »")
+    english = tmp_path / "config.toml"
+    english.write_text('[app]\nlanguage = "en"\n', encoding="utf-8")
+    lines = run("import", str(bad), url=store.url, config=english).stderr.strip().splitlines()
+    assert lines == [
+        "Refused: 2 problem(s), nothing was written.",
+        "societariat.csv, row 2, column “membres”: value “-3” — expected: a value greater than or equal to 0",
+        "societariat.csv, row 3, column “bureau”: value “NULLEPART” — expected: the code of a known office",
+    ]
 
 
 def test_import_loads_a_file_then_finds_it_unchanged(store, tmp_path):

@@ -33,15 +33,26 @@ def demo(store):
 
 
 def test_a_new_indicator_added_through_the_catalogue_shows_on_the_overview_with_its_status(demo, app_env):
-    record = {"code": "MEMBERS_PAID", "libelle_fr": "Sociétaires à jour de souscription",
-              "libelle_en": "Members up to date", "unite": "percent", "sens": "up", "frequence": "monthly",
-              "responsable": "Vie coopérative", "mode_seuils": "absolute", "seuil_orange": Decimal(80),
-              "seuil_rouge": Decimal(60), "cle": True, "actif": True, "ordre": 0, "description": None}
+    record = {
+        "code": "MEMBERS_PAID",
+        "libelle_fr": "Sociétaires à jour de souscription",
+        "libelle_en": "Members up to date",
+        "unite": "percent",
+        "sens": "up",
+        "frequence": "monthly",
+        "responsable": "Vie coopérative",
+        "mode_seuils": "absolute",
+        "seuil_orange": Decimal(80),
+        "seuil_rouge": Decimal(60),
+        "cle": True,
+        "actif": True,
+        "ordre": 0,
+        "description": None,
+    }
     with pytest.raises(PermissionDenied):
         committee.save_indicator(EDITOR, demo.engine, record)
     committee.save_indicator(ADMIN, demo.engine, record)
-    data = ("indicateur;entite;fin_periode;scenario;valeur\n"
-            "MEMBERS_PAID;SMARTFR;31/10/2026;réel;72,5 %\n").encode()
+    data = ("indicateur;entite;fin_periode;scenario;valeur\nMEMBERS_PAID;SMARTFR;31/10/2026;réel;72,5 %\n").encode()
     import_files(demo.engine, [("obs.csv", data)], loaded_by="editor")
     app_env(demo.url)
     at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "viewer")
@@ -57,13 +68,19 @@ def test_a_new_indicator_added_through_the_catalogue_shows_on_the_overview_with_
     at.run()  # no cache to empty: the change moved the store's data version on
     assert not any(mt.label.startswith("Sociétaires à jour") for mt in at.metric)
     with session_scope(demo.engine) as s:
-        assert s.scalar(select(m.Observation.value).join(m.Indicator).where(m.Indicator.code == "MEMBERS_PAID")) == \
-            Decimal("72.5")
+        assert s.scalar(select(m.Observation.value).join(m.Indicator).where(m.Indicator.code == "MEMBERS_PAID")) == Decimal(
+            "72.5"
+        )
 
 
 def test_plan_values_typed_in_go_to_their_version_only(demo):
-    committee.save_plan_values(ADMIN, demo.engine, indicator="TURNOVER", version="PLAN-2026-DRAFT",
-                               values=[("SMARTFR", dt.date(2027, 1, 31), Decimal("9000000"))])
+    committee.save_plan_values(
+        ADMIN,
+        demo.engine,
+        indicator="TURNOVER",
+        version="PLAN-2026-DRAFT",
+        values=[("SMARTFR", dt.date(2027, 1, 31), Decimal("9000000"))],
+    )
     with session_scope(demo.engine) as s:
         version = s.scalar(select(m.PlanVersion).where(m.PlanVersion.code == "PLAN-2026-DRAFT"))
         assert version.status == "draft"
@@ -72,38 +89,50 @@ def test_plan_values_typed_in_go_to_their_version_only(demo):
 
 
 def test_a_correction_after_a_closed_meeting_leaves_its_snapshot_and_shows_the_difference(demo):
-    meeting_id = committee.add_meeting(EDITOR, demo.engine, held_on=dt.date(2026, 11, 20),
-                                       as_of=dt.date(2026, 10, 31), title="Comité de novembre")
+    meeting_id = committee.add_meeting(
+        EDITOR, demo.engine, held_on=dt.date(2026, 11, 20), as_of=dt.date(2026, 10, 31), title="Comité de novembre"
+    )
     frozen = committee.close_meeting(EDITOR, demo.engine, meeting_id)
     assert frozen == 15  # 5 key indicators × 3 entities under the plan
     with session_scope(demo.engine) as s:
-        before = s.scalars(select(m.MeetingSnapshot.value).where(m.MeetingSnapshot.meeting_id == meeting_id)
-                           .order_by(m.MeetingSnapshot.id)).all()
+        before = s.scalars(
+            select(m.MeetingSnapshot.value).where(m.MeetingSnapshot.meeting_id == meeting_id).order_by(m.MeetingSnapshot.id)
+        ).all()
         presented = committee.presented_and_corrected(session=s, meeting_id=meeting_id)
     row = presented[(presented["label"] == "Chiffre d'affaires HT") & (presented["entity"] == "SmartFr")].iloc[0]
     assert row["difference"] == 0
     correction = f"indicateur;entite;fin_periode;scenario;valeur\nTURNOVER;SMARTFR;31/10/2026;réel;{row['presented'] + 1000}\n"
     import_files(demo.engine, [("correction.csv", correction.replace(".", ",").encode())], loaded_by="editor")
     with session_scope(demo.engine) as s:
-        after = s.scalars(select(m.MeetingSnapshot.value).where(m.MeetingSnapshot.meeting_id == meeting_id)
-                          .order_by(m.MeetingSnapshot.id)).all()
+        after = s.scalars(
+            select(m.MeetingSnapshot.value).where(m.MeetingSnapshot.meeting_id == meeting_id).order_by(m.MeetingSnapshot.id)
+        ).all()
         presented = committee.presented_and_corrected(session=s, meeting_id=meeting_id)
     assert after == before  # the snapshot is as presented
     row = presented[(presented["label"] == "Chiffre d'affaires HT") & (presented["entity"] == "SmartFr")].iloc[0]
     assert row["corrected"] - row["presented"] == row["difference"] == Decimal(1000)
-    with pytest.raises(committee.CommitteeError, match="non close"):
+    with pytest.raises(committee.CommitteeError) as refused:
         committee.close_meeting(EDITOR, demo.engine, meeting_id)
-    with pytest.raises(committee.CommitteeError, match="figées"):
+    assert refused.value.render("fr") == "une réunion non close (elle l'est déjà)"
+    assert str(refused.value) == "a meeting not yet closed (it already is)"  # logs read English
+    with pytest.raises(committee.CommitteeError) as refused:
         committee.add_note(EDITOR, demo.engine, meeting_id, "Trop tard")
+    assert "figées" in refused.value.render("fr")
 
 
 def test_notes_and_open_actions_flow_into_the_deck_and_the_overview(demo, app_env):
-    meeting_id = committee.add_meeting(EDITOR, demo.engine, held_on=dt.date(2026, 12, 10), as_of=END,
-                                       title="Comité de décembre")
-    committee.add_note(EDITOR, demo.engine, meeting_id, "Le retard URSSAF est régularisé fin novembre.",
-                       indicator="CASH_NET", entity="SMARTFR")
-    committee.add_decision(EDITOR, demo.engine, meeting_id, "Relancer SmartBe sur la tranche conditionnelle",
-                           owner="Présidente", due_date=dt.date(2026, 11, 30))
+    meeting_id = committee.add_meeting(EDITOR, demo.engine, held_on=dt.date(2026, 12, 10), as_of=END, title="Comité de décembre")
+    committee.add_note(
+        EDITOR, demo.engine, meeting_id, "Le retard URSSAF est régularisé fin novembre.", indicator="CASH_NET", entity="SMARTFR"
+    )
+    committee.add_decision(
+        EDITOR,
+        demo.engine,
+        meeting_id,
+        "Relancer SmartBe sur la tranche conditionnelle",
+        owner="Présidente",
+        due_date=dt.date(2026, 11, 30),
+    )
     with pytest.raises(PermissionDenied):
         committee.add_note(VIEWER, demo.engine, meeting_id, "Une note")
     data, info = build_deck(demo.engine, filters=Filters(None, END, "previous", "PLAN-2024-06"))
@@ -124,8 +153,7 @@ def test_notes_and_open_actions_flow_into_the_deck_and_the_overview(demo, app_en
 
 def test_the_meetings_page_lets_an_editor_close_a_meeting_and_a_viewer_only_read(demo, app_env):
     app_env(demo.url)
-    meeting_id = committee.add_meeting(EDITOR, demo.engine, held_on=dt.date(2026, 12, 10), as_of=END,
-                                       title="Comité de décembre")
+    meeting_id = committee.add_meeting(EDITOR, demo.engine, held_on=dt.date(2026, 12, 10), as_of=END, title="Comité de décembre")
     viewer = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "viewer")
     viewer.session_state["committee_meeting"] = meeting_id
     viewer.switch_page("pages/committee.py").run()
@@ -140,12 +168,28 @@ def test_the_meetings_page_lets_an_editor_close_a_meeting_and_a_viewer_only_read
 
 def test_a_hostile_indicator_label_is_shown_as_inert_text(demo, app_env):
     label = "**gras** <b>gras</b> [lien](http://evil.example)"
-    record = {"code": "HOSTILE", "libelle_fr": label, "libelle_en": label, "unite": "count", "sens": "up",
-              "frequence": "monthly", "responsable": None, "mode_seuils": "plan", "seuil_orange": Decimal(5),
-              "seuil_rouge": Decimal(10), "cle": True, "actif": True, "ordre": 0, "description": None}
+    record = {
+        "code": "HOSTILE",
+        "libelle_fr": label,
+        "libelle_en": label,
+        "unite": "count",
+        "sens": "up",
+        "frequence": "monthly",
+        "responsable": None,
+        "mode_seuils": "plan",
+        "seuil_orange": Decimal(5),
+        "seuil_rouge": Decimal(10),
+        "cle": True,
+        "actif": True,
+        "ordre": 0,
+        "description": None,
+    }
     committee.save_indicator(ADMIN, demo.engine, record)
-    import_files(demo.engine, [("o.csv", b"indicateur;entite;fin_periode;scenario;valeur\nHOSTILE;SMARTFR;31/10/2026;reel;3\n")],
-                 loaded_by="editor")
+    import_files(
+        demo.engine,
+        [("o.csv", b"indicateur;entite;fin_periode;scenario;valeur\nHOSTILE;SMARTFR;31/10/2026;reel;3\n")],
+        loaded_by="editor",
+    )
     app_env(demo.url)
     at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "viewer")
     at.session_state["filter_entity"] = "SMARTFR"

@@ -109,8 +109,15 @@ def test_smartcoops_bridge_closes_to_the_booked_equity(demo_store):
     assert steps["unexplained"] == Decimal(-2)
     assert view.half_capital is None and view.country == "BE"
     frame = ev.bridge_frame(bridge, ev.bridge_labels(bridge, "fr"))
-    assert list(frame["step"]) == ["Ouverture", "Résultat", "Capital (var. nette)", "Réserves", "Report (hors rés. 2022)",
-                                   "Non expliqué", "Clôture"]
+    assert list(frame["step"]) == [
+        "Ouverture",
+        "Résultat",
+        "Capital (var. nette)",
+        "Réserves",
+        "Report (hors rés. 2022)",
+        "Non expliqué",
+        "Clôture",
+    ]
     assert not view.has_plan and view.plan_positive_label("fr") == "—" and view.break_even_label("fr") == "—"
 
 
@@ -194,19 +201,24 @@ def test_a_stated_target_of_one_entity_overrides_the_one_for_every_entity(store)
     from smartdash.importing import import_files
 
     load_demo(store.engine)
-    good = ("version_plan;entite;cible;valeur;unite;enonce_fr;source\n"
-            "PLAN-2021-11;;BREAK_EVEN_YEAR;2026;année;Équilibre de toutes les entités en 2026;Essai\n"
-            "PLAN-2021-11;ALTERNA;BREAK_EVEN_YEAR;2023;année;Alterna à l'équilibre en 2023;Essai\n")
+    good = (
+        "version_plan;entite;cible;valeur;unite;enonce_fr;source\n"
+        "PLAN-2021-11;;BREAK_EVEN_YEAR;2026;année;Équilibre de toutes les entités en 2026;Essai\n"
+        "PLAN-2021-11;ALTERNA;BREAK_EVEN_YEAR;2023;année;Alterna à l'équilibre en 2023;Essai\n"
+    )
     import_files(store.engine, [("cibles.csv", good.encode())], loaded_by="test")
     with session_scope(store.engine) as s:
         targets = queries.plan_targets(session=s, plan_version="PLAN-2021-11")
     assert ev.stated_target(targets, "BREAK_EVEN_YEAR", "ALTERNA", "fr").year == 2023
     assert ev.stated_target(targets, "BREAK_EVEN_YEAR", "SMARTFR", "fr").year == 2024  # its own row, from the demo
     assert ev.stated_target(targets, "BREAK_EVEN_YEAR", "SMARTCOOP", "fr").statement == (
-        "Équilibre de toutes les entités en 2026")
+        "Équilibre de toutes les entités en 2026"
+    )
     header = "version_plan;entite;cible;valeur;unite;enonce_fr\n"
-    for row, column in (("PLAN-2021-11;ALTERNA;BREAK_EVEN_YEAR;2025;année;\n", "enonce_fr"),  # the wording is the target
-                        ("PLAN-2021-11;NOWHERE;BREAK_EVEN_YEAR;2025;année;En 2025\n", "entite")):
+    for row, column in (
+        ("PLAN-2021-11;ALTERNA;BREAK_EVEN_YEAR;2025;année;\n", "enonce_fr"),  # the wording is the target
+        ("PLAN-2021-11;NOWHERE;BREAK_EVEN_YEAR;2025;année;En 2025\n", "entite"),
+    ):
         with pytest.raises(FileRefused) as refused:
             import_files(store.engine, [("cibles.csv", (header + row).encode())], loaded_by="test")
         assert [(p.file, p.row, p.column) for p in refused.value.problems] == [("cibles.csv", 2, column)]

@@ -36,9 +36,11 @@ def receivables(rows: int, *, prefix: str, seed: int) -> bytes:
     for i in range(rows):
         due = AS_OF - dt.timedelta(days=rng.randint(-60, 400))
         invoiced = min(due - dt.timedelta(days=30), AS_OF)  # never after the snapshot
-        lines.append(f"{AS_OF:%d/%m/%Y};SMARTCOOP;{rng.choice(OFFICES)};Client {rng.randint(1, 30000)};{prefix}{i:07d};"
-                     f"{invoiced:%d/%m/%Y};{due:%d/%m/%Y};{rng.randint(100, 5_000_000) // 100},"
-                     f"{rng.randint(0, 99):02d}")
+        lines.append(
+            f"{AS_OF:%d/%m/%Y};SMARTCOOP;{rng.choice(OFFICES)};Client {rng.randint(1, 30000)};{prefix}{i:07d};"
+            f"{invoiced:%d/%m/%Y};{due:%d/%m/%Y};{rng.randint(100, 5_000_000) // 100},"
+            f"{rng.randint(0, 99):02d}"
+        )
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -46,10 +48,11 @@ def receivables(rows: int, *, prefix: str, seed: int) -> bytes:
 def snapshot_store(store, tmp_path):
     """A store with the demo's reference data and a first snapshot of 50 items at AS_OF; the files of a big (100 000
     items) and a small (1 000 items) later snapshot of the same entity and date."""
-    files = [(demo_file_name(k), (DEMO_DIR / demo_file_name(k)).read_bytes())
-             for k in ("entities", "offices", "indicators", "plan_versions", "instruments")]
-    import_files(store.engine, [*files, ("creances-initiales.csv", receivables(50, prefix="I", seed=1))],
-                 loaded_by="test")
+    files = [
+        (demo_file_name(k), (DEMO_DIR / demo_file_name(k)).read_bytes())
+        for k in ("entities", "offices", "indicators", "plan_versions", "instruments")
+    ]
+    import_files(store.engine, [*files, ("creances-initiales.csv", receivables(50, prefix="I", seed=1))], loaded_by="test")
     (tmp_path / "grosse.csv").write_bytes(receivables(40_000, prefix="G", seed=2))
     (tmp_path / "petite.csv").write_bytes(receivables(1_000, prefix="P", seed=3))
     return store
@@ -57,8 +60,10 @@ def snapshot_store(store, tmp_path):
 
 # `python -m smartdash ARGS`, its modules imported before it waits for a line on standard input: started ahead, it runs
 # the command the moment it is told to, without the second it takes to import pandas and SQLAlchemy
-READY = ("import sys, runpy, smartdash.cli, smartdash.importing; sys.stdin.readline(); sys.argv[0] = 'smartdash'; "
-         "runpy.run_module('smartdash', run_name='__main__')")
+READY = (
+    "import sys, runpy, smartdash.cli, smartdash.importing; sys.stdin.readline(); sys.argv[0] = 'smartdash'; "
+    "runpy.run_module('smartdash', run_name='__main__')"
+)
 
 
 def cli(store, *args: str, config: Path | None = None, ready: bool = False) -> subprocess.Popen:
@@ -67,8 +72,15 @@ def cli(store, *args: str, config: Path | None = None, ready: bool = False) -> s
     if config is not None:
         env["SMARTDASH_CONFIG"] = str(config)
     command = [sys.executable, "-c", READY, *args] if ready else [sys.executable, "-m", "smartdash", *args]
-    return subprocess.Popen(command, cwd=ROOT, env=env, text=True, stdin=subprocess.PIPE if ready else None,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        text=True,
+        stdin=subprocess.PIPE if ready else None,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def go(process: subprocess.Popen) -> None:
@@ -79,7 +91,7 @@ def go(process: subprocess.Popen) -> None:
 def writing(store) -> bool:
     """True while another process holds a write transaction on the store (on PostgreSQL: one that wrote rows)."""
     if store.backend == "sqlite":
-        probe = sqlite3.connect(store.url[len("sqlite:///"):], timeout=0, isolation_level=None)
+        probe = sqlite3.connect(store.url[len("sqlite:///") :], timeout=0, isolation_level=None)
         try:
             probe.execute("BEGIN IMMEDIATE")
             probe.execute("ROLLBACK")
@@ -89,8 +101,14 @@ def writing(store) -> bool:
         finally:
             probe.close()
     with store.engine.connect() as conn:
-        return bool(conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                                      "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL")).scalar())
+        return bool(
+            conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL"
+                )
+            ).scalar()
+        )
 
 
 def start_while_writing(store, first: list[str], second: list[str]) -> tuple[subprocess.Popen, subprocess.Popen]:
@@ -111,19 +129,25 @@ def finish(process: subprocess.Popen) -> tuple[int, str, str]:
 def items(engine) -> list[tuple]:
     """The snapshot's items and its ageing, as stored (ageing rows without their renewed ids)."""
     with session_scope(engine) as s:
-        stored = s.execute(select(m.ReceivableItem.__table__).where(m.ReceivableItem.as_of == AS_OF)
-                           .order_by(m.ReceivableItem.id)).all()
+        stored = s.execute(
+            select(m.ReceivableItem.__table__).where(m.ReceivableItem.as_of == AS_OF).order_by(m.ReceivableItem.id)
+        ).all()
         a = m.ReceivableAgeing
-        ageing = s.execute(select(a.office_id, a.bucket, a.items, a.amount).where(a.as_of == AS_OF)
-                           .order_by(a.office_id, a.bucket)).all()
+        ageing = s.execute(
+            select(a.office_id, a.bucket, a.items, a.amount).where(a.as_of == AS_OF).order_by(a.office_id, a.bucket)
+        ).all()
     return [tuple(r) for r in stored] + [tuple(r) for r in ageing]
 
 
 def loads(engine) -> list[tuple]:
     with session_scope(engine) as s:
         d = m.DataLoad
-        return [tuple(r) for r in s.execute(select(d.id, d.file_name, d.rows_inserted, d.rows_deleted, d.status)
-                                            .where(d.kind == "receivables").order_by(d.id))]
+        return [
+            tuple(r)
+            for r in s.execute(
+                select(d.id, d.file_name, d.rows_inserted, d.rows_deleted, d.status).where(d.kind == "receivables").order_by(d.id)
+            )
+        ]
 
 
 def count(engine) -> int:
@@ -137,8 +161,11 @@ SIZES = {"grosse.csv": 40_000, "petite.csv": 1_000}
 def test_two_loads_of_one_snapshot_at_once_apply_one_after_the_other_and_undo_exactly(snapshot_store, tmp_path):
     store = snapshot_store
     initial = items(store.engine)
-    big, small = start_while_writing(store, ["import", "--allow-large-removal", str(tmp_path / "grosse.csv")],
-                                     ["import", "--allow-large-removal", str(tmp_path / "petite.csv")])
+    big, small = start_while_writing(
+        store,
+        ["import", "--allow-large-removal", str(tmp_path / "grosse.csv")],
+        ["import", "--allow-large-removal", str(tmp_path / "petite.csv")],
+    )
     for process in (big, small):
         code, out, err = finish(process)
         assert code == 0 and "chargé (n°" in out and err == "", (out, err)
@@ -182,9 +209,15 @@ def test_a_load_waiting_too_long_for_another_is_refused_with_one_line_and_change
     store = snapshot_store
     before = items(store.engine)
     config = tmp_path / "config.toml"
-    config.write_text('[database]\nlock_wait_seconds = 1\n', encoding="utf-8")
-    holder = subprocess.Popen([sys.executable, "-c", LOCK_HOLDER, store.url], cwd=ROOT, text=True,
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    config.write_text("[database]\nlock_wait_seconds = 1\n", encoding="utf-8")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", LOCK_HOLDER, store.url],
+        cwd=ROOT,
+        text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         code, out, err = finish(cli(store, "import", "--allow-large-removal", str(tmp_path / "petite.csv"), config=config))

@@ -16,15 +16,22 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 
-from smartdash import formats, ui
+from smartdash import formats
+from smartdash.web import registry
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "e2e-screenshots"
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "un mot de passe de bout en bout"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def ensure_chromium() -> str:
@@ -50,12 +57,24 @@ def server(tmp_path_factory):
     env = dict(os.environ, SMARTDASH_DATABASE_URL=f"sqlite:///{db}")
     run = [sys.executable, "-m", "smartdash"]
     subprocess.run([*run, "init-db", "--demo"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
-    subprocess.run([*run, "users", "add", "admin", "--role", "admin", "--password-stdin"], cwd=ROOT, env=env,
-                   input=PASSWORD + "\n", text=True, check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [*run, "users", "add", "admin", "--role", "admin", "--password-stdin"],
+        cwd=ROOT,
+        env=env,
+        input=PASSWORD + "\n",
+        text=True,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                                "--server.headless", "true"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://localhost:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -115,7 +134,7 @@ def test_every_page_shows_its_key_figures(page):
         "Chargement des données": ("Chargement des données", "Historique des chargements"),
         "Administration": ("Administration", "Journal d'audit"),
     }
-    assert set(expected) == set(ui.page_titles("fr"))
+    assert set(expected) == set(registry.page_titles("fr"))
     for title, (heading, text) in expected.items():
         open_page(page, title)
         assert page.get_by_role("heading", level=1).first.inner_text() == heading

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from smartdash import schema, ui
+from smartdash import schema
 from smartdash.db import make_engine
+from smartdash.web import registry
 from tests.test_e2e import CHROMIUM_ARGS, PASSWORD, ensure_chromium, free_port
 from tests.test_inert import make_hostile_store
 
@@ -27,12 +28,24 @@ def hostile_server(tmp_path_factory):
     make_hostile_store(engine)
     engine.dispose()
     env = dict(os.environ, SMARTDASH_DATABASE_URL=url)
-    subprocess.run([sys.executable, "-m", "smartdash", "users", "add", "admin", "--role", "admin", "--password-stdin"],
-                   cwd=ROOT, env=env, input=PASSWORD + "\n", text=True, check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [sys.executable, "-m", "smartdash", "users", "add", "admin", "--role", "admin", "--password-stdin"],
+        cwd=ROOT,
+        env=env,
+        input=PASSWORD + "\n",
+        text=True,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                                "--server.headless", "true"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://localhost:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -64,7 +77,7 @@ def test_hostile_names_are_text_in_the_browser(hostile_server):
         tab.get_by_role("button", name="Se connecter").click()
         tab.get_by_role("heading", name="Vue d'ensemble du plan").wait_for()
         shown_as_text = 0
-        for title in ui.page_titles("fr"):
+        for title in registry.page_titles("fr"):
             tab.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
             tab.get_by_role("heading", level=1).first.wait_for()
             tab.wait_for_timeout(1500)

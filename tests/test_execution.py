@@ -31,17 +31,19 @@ def test_execution_rate_and_l626_18_on_a_hand_built_schedule():
     assert ex.execution_rate([], []) is None
 
 
-@pytest.mark.parametrize(("paid", "paid_on", "as_of", "expected"), [
-    (D(100), dt.date(2025, 11, 10), dt.date(2025, 12, 1), ("paid", 0)),
-    (D(100), dt.date(2025, 12, 6), dt.date(2025, 12, 31), ("paid_late", 21)),
-    (D(50), dt.date(2025, 11, 13), dt.date(2025, 11, 22), ("late", 7)),
-    (D(0), None, dt.date(2025, 11, 15), ("upcoming", 0)),   # due today: not late yet
-    (D(0), None, dt.date(2025, 11, 16), ("late", 1)),
-    (D(100), dt.date(2025, 12, 6), dt.date(2025, 12, 1), ("late", 16)),  # paid after the as-of date: unknown then
-])
+@pytest.mark.parametrize(
+    ("paid", "paid_on", "as_of", "expected"),
+    [
+        (D(100), dt.date(2025, 11, 10), dt.date(2025, 12, 1), ("paid", 0)),
+        (D(100), dt.date(2025, 12, 6), dt.date(2025, 12, 31), ("paid_late", 21)),
+        (D(50), dt.date(2025, 11, 13), dt.date(2025, 11, 22), ("late", 7)),
+        (D(0), None, dt.date(2025, 11, 15), ("upcoming", 0)),  # due today: not late yet
+        (D(0), None, dt.date(2025, 11, 16), ("late", 1)),
+        (D(100), dt.date(2025, 12, 6), dt.date(2025, 12, 1), ("late", 16)),  # paid after the as-of date: unknown then
+    ],
+)
 def test_instalment_state_at_a_date(paid, paid_on, as_of, expected):
-    state = ex.instalment_state(due_date=dt.date(2025, 11, 15), amount_due=D(100), amount_paid=paid, paid_on=paid_on,
-                                as_of=as_of)
+    state = ex.instalment_state(due_date=dt.date(2025, 11, 15), amount_due=D(100), amount_paid=paid, paid_on=paid_on, as_of=as_of)
     assert (state.status, state.days_late) == expected
 
 
@@ -50,7 +52,7 @@ def test_liquidity_formulas():
     assert ex.cessation_ratio(D(1300000), D(500000), D(1500000)) == D("1.2")
     assert ex.cessation_ratio(D(1), D(0), D(0)) is None
     assert ex.runway_months(D(900000), D(1200000)) == D(9)  # 100 000 € a month
-    assert ex.runway_months(D(1200000), D(900000)) is None   # cash grew: no burn
+    assert ex.runway_months(D(1200000), D(900000)) is None  # cash grew: no burn
     assert ex.capital_floor([D(2400000), D(4110000), D(3900000)]) == D("1027500")
     assert ex.plan_end(dt.date(2021, 11, 30)) == dt.date(2031, 11, 30)
     assert ex.plan_end(dt.date(2024, 2, 29)) == dt.date(2034, 2, 28)
@@ -77,8 +79,9 @@ def test_a_late_instalment_turns_the_overview_red(demo_store):
     with session_scope(demo_store.engine) as s:
         tiles = ov.overview_tiles(session=s, filters=f)
         items = ov.attention_items(session=s, filters=f, tiles=tiles)
-        before = ov.attention_items(session=s, filters=Filters("SMARTFR", dt.date(2026, 11, 14), "previous",
-                                                                "PLAN-2024-06"), tiles=tiles)
+        before = ov.attention_items(
+            session=s, filters=Filters("SMARTFR", dt.date(2026, 11, 14), "previous", "PLAN-2024-06"), tiles=tiles
+        )
     late = [a for a in items if a.page == "execution"]
     assert [a.severity for a in late] == ["red"]
     assert late[0].message.startswith("Échéance du plan en retard : SmartFr → URSSAF Île-de-France, 30\u202f000")
@@ -93,6 +96,5 @@ def test_the_execution_page_shows_the_late_instalment_and_the_legal_lines(demo_s
     assert [t.label for t in at.tabs] == ["SmartFr", "GrandsEnsemble", "Alterna"]
     assert at.error[0].value.startswith(escape("Échéance en retard : URSSAF Île-de-France, rang 5"))
     legal = at.dataframe[0].value
-    assert list(legal["Article"]) == ["L631-1", "L626-18", "loi du 10/09/1947, art. 13", "L225-248 / L223-42",
-                                      "L626-12"]
+    assert list(legal["Article"]) == ["L631-1", "L626-18", "loi du 10/09/1947, art. 13", "L225-248 / L223-42", "L626-12"]
     assert list(legal["Contraignante"]) == ["oui", "oui", "oui", "non", "oui"]

@@ -27,12 +27,22 @@ from tests.conftest import login
 
 ROOT = Path(__file__).resolve().parent.parent
 END = dt.date(2026, 11, 22)
-FR_TITLES = ["Comité de suivi du plan de continuation", "Ordre du jour", "Synthèse des indicateurs clés",
-             "Points d'attention", "Capitaux propres — SmartFr (€)", "Capitaux propres — GrandsEnsemble (€)",
-             "Capitaux propres — Alterna (€)", "Pont des capitaux propres 2025 — SmartFr (€)",
-             "Règle du 1+1 : couverture à date", "Exécution du plan : échéances dues et payées (€)",
-             "Effectifs (personnes), 24 derniers mois", "Membres par conseiller, par bureau",
-             "Créances par ancienneté et DSO — SmartCoop", "Annexe : sources des chiffres"]
+FR_TITLES = [
+    "Comité de suivi du plan de continuation",
+    "Ordre du jour",
+    "Synthèse des indicateurs clés",
+    "Points d'attention",
+    "Capitaux propres — SmartFr (€)",
+    "Capitaux propres — GrandsEnsemble (€)",
+    "Capitaux propres — Alterna (€)",
+    "Pont des capitaux propres 2025 — SmartFr (€)",
+    "Règle du 1+1 : couverture à date",
+    "Exécution du plan : échéances dues et payées (€)",
+    "Effectifs (personnes), 24 derniers mois",
+    "Membres par conseiller, par bureau",
+    "Créances par ancienneté et DSO — SmartCoop",
+    "Annexe : sources des chiffres",
+]
 
 
 @pytest.fixture(scope="module")
@@ -106,9 +116,28 @@ def test_the_summary_table_colours_each_status(decks):
 def test_export_slides_from_the_command_line(demo_store, tmp_path):
     out = tmp_path / "deck.pptx"
     env = dict(os.environ, SMARTDASH_DATABASE_URL=demo_store.url)
-    result = subprocess.run([sys.executable, "-m", "smartdash", "export", "slides", "--out", str(out), "--as-of",
-                             "2023-12-31", "--lang", "en", "--entity", "SMARTFR"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "smartdash",
+            "export",
+            "slides",
+            "--out",
+            str(out),
+            "--as-of",
+            "2023-12-31",
+            "--lang",
+            "en",
+            "--entity",
+            "SMARTFR",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     titles = [slide_title(s) for s in Presentation(str(out)).slides]
     assert titles[0] == "Continuation plan committee" and "Equity — SmartFr (€)" in titles
@@ -118,35 +147,48 @@ def test_export_slides_from_the_command_line(demo_store, tmp_path):
 def test_a_replacement_template_is_used(demo_store, tmp_path):
     template = tmp_path / "org.pptx"
     Presentation().save(str(template))  # 4:3, python-pptx's own master
-    data, info = build_deck(demo_store.engine, filters=Filters("SMARTFR", END, "previous", "PLAN-2024-06"),
-                            template=template)
+    data, info = build_deck(demo_store.engine, filters=Filters("SMARTFR", END, "previous", "PLAN-2024-06"), template=template)
     prs = Presentation(io.BytesIO(data))
     assert prs.slide_width == 9144000 and len(prs.slides) == len(info.titles)
 
 
-@pytest.mark.parametrize(("cell", "expected"), [
-    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("+33 1 23", "'+33 1 23"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("-2+3", "'-2+3"), ("-4\u202f756\u202f589\u00a0€", "-4\u202f756\u202f589\u00a0€"), ("-3,5\u00a0%", "-3,5\u00a0%"),
-    ("SmartFr", "SmartFr"), (12, 12),
-])
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+33 1 23", "'+33 1 23"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("-2+3", "'-2+3"),
+        ("-4\u202f756\u202f589\u00a0€", "-4\u202f756\u202f589\u00a0€"),
+        ("-3,5\u00a0%", "-3,5\u00a0%"),
+        ("SmartFr", "SmartFr"),
+        (12, 12),
+    ],
+)
 def test_formula_injection_is_neutralised(cell, expected):
     assert neutralise(cell) == expected
 
 
 def test_csv_and_xlsx_exports_are_inert_and_french():
-    frame = pd.DataFrame({"Client": ["=cmd|' /C calc'!A0", "Atelier Lys"], "Montant échu": ["1\u202f000,00\u00a0€",
-                                                                                            "-50,00\u00a0€"]})
+    frame = pd.DataFrame(
+        {"Client": ["=cmd|' /C calc'!A0", "Atelier Lys"], "Montant échu": ["1\u202f000,00\u00a0€", "-50,00\u00a0€"]}
+    )
     text = csv_bytes(frame).decode("utf-8-sig")
-    assert text.splitlines() == ["Client;Montant échu", "'=cmd|' /C calc'!A0;1\u202f000,00\u00a0€",
-                                 "Atelier Lys;-50,00\u00a0€"]
+    assert text.splitlines() == ["Client;Montant échu", "'=cmd|' /C calc'!A0;1\u202f000,00\u00a0€", "Atelier Lys;-50,00\u00a0€"]
     sheet = load_workbook(io.BytesIO(xlsx_bytes({"Clients": frame}))).active
     assert sheet["A2"].value == "'=cmd|' /C calc'!A0" and sheet["A2"].data_type == "s"
     assert sheet.title == "Clients" and sheet["B1"].value == "Montant échu"
 
 
 def test_a_chart_exports_as_png_and_svg_with_french_numbers():
-    frame = pd.DataFrame({"period_end": [dt.date(2024, 12, 31), dt.date(2025, 12, 31)],
-                          "value": [Decimal("-4756589"), Decimal("1500000")], "series": "Réel", "dashed": False})
+    frame = pd.DataFrame(
+        {
+            "period_end": [dt.date(2024, 12, 31), dt.date(2025, 12, 31)],
+            "value": [Decimal("-4756589"), Decimal("1500000")],
+            "series": "Réel",
+            "dashed": False,
+        }
+    )
     chart = charts.trajectory_chart(frame, unit="EUR", title="Capitaux propres (€)", lang="fr")
     png = chart_png(chart, lang="fr")
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
@@ -198,10 +240,10 @@ def test_the_receivables_slide_draws_the_dso_against_the_belgian_payment_terms(d
 
 
 def test_the_deck_at_end_2023_cites_the_annual_report_for_the_membership_slide(demo_store):
-    data, info = build_deck(demo_store.engine, filters=Filters(None, dt.date(2023, 12, 31), "previous",
-                                                               "PLAN-2021-11", "fr"))
+    data, info = build_deck(demo_store.engine, filters=Filters(None, dt.date(2023, 12, 31), "previous", "PLAN-2021-11", "fr"))
     prs = Presentation(io.BytesIO(data))
-    number, slide = next((n, s) for n, s in enumerate(prs.slides, start=1)
-                         if slide_title(s) == "Membres par conseiller, par bureau")
+    number, slide = next(
+        (n, s) for n, s in enumerate(prs.slides, start=1) if slide_title(s) == "Membres par conseiller, par bureau"
+    )
     assert not info.origins[number].synthetic
     assert "Sources : SmartCoop, rapport annuel 2023 — Membres et conseillers par bureau" in slide_text(slide)

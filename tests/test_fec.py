@@ -16,6 +16,7 @@ from smartdash.db import session_scope
 from smartdash.demo import demo_file_name
 from smartdash.fec_mapping import PCG_DEFAULT, Mapping, MappingError, Rule
 from smartdash.formats import FileRefused
+from smartdash.i18n import render
 from smartdash.importing import import_files, preview_file, undo_load
 from tests.conftest import login
 from tests.fec_factory import BOOK, EXPECTED, EXPECTED_OPEN, EXPECTED_TURNOVER, K, Line, fec_bytes
@@ -29,8 +30,10 @@ TABLES = ["ledger_balance", "observation", "receivable_item", "receivable_ageing
 @pytest.fixture
 def reference(store):
     """A store with the demo's reference data (entities, offices, catalogue, plan versions, instruments)."""
-    files = [(demo_file_name(k), (DEMO_DIR / demo_file_name(k)).read_bytes())
-             for k in ("entities", "offices", "indicators", "plan_versions", "instruments")]
+    files = [
+        (demo_file_name(k), (DEMO_DIR / demo_file_name(k)).read_bytes())
+        for k in ("entities", "offices", "indicators", "plan_versions", "instruments")
+    ]
     import_files(store.engine, files, loaded_by="test")
     return store
 
@@ -41,16 +44,16 @@ def load_book(engine, data=None, name=NAME, **kw):
 
 def figures_of(data: bytes, as_of=END_2023) -> dict:
     mapping = Mapping(PCG_DEFAULT)
-    ledger = fec.read_ledger("x.txt", data, as_of=as_of,
-                             receivable=lambda a: mapping.rule_for("TRADE_RECEIVABLES", a.decode()) is not None)
-    return {(f.indicator, f.period_end.isoformat()): Decimal(f.cents).scaleb(-2)
-            for f in fec.derive(ledger, mapping, as_of)}
+    ledger = fec.read_ledger(
+        "x.txt", data, as_of=as_of, receivable=lambda a: mapping.rule_for("TRADE_RECEIVABLES", a.decode()) is not None
+    )
+    return {(f.indicator, f.period_end.isoformat()): Decimal(f.cents).scaleb(-2) for f in fec.derive(ledger, mapping, as_of)}
 
 
 def refusal(data: bytes, as_of=END_2023) -> list[tuple]:
     with pytest.raises(FileRefused) as refused:
         fec.read_ledger("x.txt", data, as_of=as_of, receivable=lambda a: False)
-    return [(p.row, p.column, p.value, p.expected) for p in refused.value.problems]
+    return [(p.row, p.column, render("fr", p.value), render("fr", p.expected)) for p in refused.value.problems]
 
 
 def counts(engine) -> dict[str, int]:
@@ -61,9 +64,12 @@ def counts(engine) -> dict[str, int]:
 def observed(engine, indicator: str, day=END_2023, entity="SMARTFR"):
     o = m.Observation
     with session_scope(engine) as s:
-        return s.execute(select(o.value, o.source, o.load_id).join(m.Indicator).join(m.Entity)
-                         .where(m.Indicator.code == indicator, m.Entity.code == entity, o.period_end == day,
-                                o.scenario == "actual")).one_or_none()
+        return s.execute(
+            select(o.value, o.source, o.load_id)
+            .join(m.Indicator)
+            .join(m.Entity)
+            .where(m.Indicator.code == indicator, m.Entity.code == entity, o.period_end == day, o.scenario == "actual")
+        ).one_or_none()
 
 
 # --------------------------------------------------------------------------- reading and checking
@@ -73,8 +79,9 @@ def observed(engine, indicator: str, day=END_2023, entity="SMARTFR"):
 @pytest.mark.parametrize("separator", ["|", "\t"], ids=["pipe", "tab"])
 @pytest.mark.parametrize("encoding", ["utf-8", "iso-8859-1"])
 def test_every_form_of_the_file_gives_the_hand_computed_figures(signed, separator, encoding):
-    data = fec_bytes(BOOK, separator=separator, encoding=encoding, signed=signed,
-                     newline="\r\n" if encoding == "iso-8859-1" else "\n")
+    data = fec_bytes(
+        BOOK, separator=separator, encoding=encoding, signed=signed, newline="\r\n" if encoding == "iso-8859-1" else "\n"
+    )
     if encoding == "iso-8859-1":
         with pytest.raises(UnicodeDecodeError):
             data.decode("utf-8")  # really another encoding, not UTF-8 in disguise
@@ -87,11 +94,11 @@ def test_every_form_of_the_file_gives_the_hand_computed_figures(signed, separato
 
 def test_labels_are_read_in_the_files_encoding():
     for encoding in ("utf-8", "iso-8859-1"):
-        ledger = fec.read_ledger("x.txt", fec_bytes(BOOK, encoding=encoding), as_of=END_2023,
-                                 receivable=lambda a: a.startswith(b"411"))
+        ledger = fec.read_ledger(
+            "x.txt", fec_bytes(BOOK, encoding=encoding), as_of=END_2023, receivable=lambda a: a.startswith(b"411")
+        )
         assert ledger.encoding == encoding
-        assert {ledger.text(v[2]) for v in ledger.open_items.values()} == {"Client Alpha", "Client Bêta",
-                                                                          "Client Gamma"}
+        assert {ledger.text(v[2]) for v in ledger.open_items.values()} == {"Client Alpha", "Client Bêta", "Client Gamma"}
 
 
 def test_a_byte_order_mark_and_a_separator_ending_every_line_are_accepted():
@@ -102,17 +109,25 @@ def test_a_byte_order_mark_and_a_separator_ending_every_line_are_accepted():
 
 
 def test_an_unbalanced_entry_is_refused_on_its_first_line():
-    book = [e if e[1] != "9" else (e[0], e[1], e[2], [*e[3][:2], Line("445710", "TVA collectée", credit=K(990))])
-            for e in BOOK]
+    book = [e if e[1] != "9" else (e[0], e[1], e[2], [*e[3][:2], Line("445710", "TVA collectée", credit=K(990))]) for e in BOOK]
     problems = refusal(fec_bytes(book))
     first_line = 2 + sum(len(e[3]) for e in BOOK[:8])  # header on line 1; entry 9 is the ninth
-    assert problems == [(first_line, "EcritureNum", "VE / 9",
-                         "une écriture équilibrée (débits = crédits) ; écart débit − crédit : 10,00\u00a0€")]
+    assert problems == [
+        (first_line, "EcritureNum", "VE / 9", "une écriture équilibrée (débits = crédits) ; écart débit − crédit : 10,00\u00a0€")
+    ]
+    with pytest.raises(FileRefused) as refused:  # the English interface reads it in English
+        fec.read_ledger("x.txt", fec_bytes(book), as_of=END_2023, receivable=lambda a: False)
+    assert refused.value.problems[0].line("en").endswith("a balanced entry (debits = credits); debit − credit gap: 10,00\u00a0€")
 
 
 def test_an_entry_split_in_two_places_is_balanced_over_all_its_lines():
-    moved = [BOOK[0], (BOOK[2][0], BOOK[2][1], BOOK[2][2], BOOK[2][3][:1]), BOOK[1],
-             (BOOK[2][0], BOOK[2][1], BOOK[2][2], BOOK[2][3][1:]), *BOOK[3:]]
+    moved = [
+        BOOK[0],
+        (BOOK[2][0], BOOK[2][1], BOOK[2][2], BOOK[2][3][:1]),
+        BOOK[1],
+        (BOOK[2][0], BOOK[2][1], BOOK[2][2], BOOK[2][3][1:]),
+        *BOOK[3:],
+    ]
     assert figures_of(fec_bytes(moved))[("EQUITY", "2023-12-31")] == EXPECTED["EQUITY"]
 
 
@@ -126,10 +141,16 @@ def _replace(field: int, value: str, line: int = 3) -> bytes:
 
 
 MALFORMED = [
-    ("columns out of order", _replace(11, "Credit", 1) .replace(b"|Credit|Credit|", b"|Credit|Debit|"),
-     (1, "Debit", "Credit", "la colonne n° 12 « Debit »")),
-    ("missing column", b"\n".join([b"|".join(fec_bytes(BOOK).split(b"\n")[0].split(b"|")[:17])]
-                                  + fec_bytes(BOOK).split(b"\n")[1:]), (1, None, "17 colonnes", "les 18 colonnes")),
+    (
+        "columns out of order",
+        _replace(11, "Credit", 1).replace(b"|Credit|Credit|", b"|Credit|Debit|"),
+        (1, "Debit", "Credit", "la colonne n° 12 « Debit »"),
+    ),
+    (
+        "missing column",
+        b"\n".join([b"|".join(fec_bytes(BOOK).split(b"\n")[0].split(b"|")[:17])] + fec_bytes(BOOK).split(b"\n")[1:]),
+        (1, None, "17 colonnes", "les 18 colonnes"),
+    ),
     ("field count", _replace(17, "EUR|de trop"), (3, None, "19 champs", "18 champs séparés par des « | »")),
     ("decimal point", _replace(12, "100000.00"), (3, "Credit", "100000.00", "un montant à virgule décimale")),
     ("thousands separator", _replace(12, "100 000,00"), (3, "Credit", "100 000,00", "virgule décimale")),
@@ -208,8 +229,10 @@ def test_the_open_items_are_the_unlettered_customer_lines_aged_with_the_payment_
     load_book(reference.engine, entity="SMARTFR")
     r, a = m.ReceivableItem, m.ReceivableAgeing
     with session_scope(reference.engine) as s:
-        items = {i.invoice_no: (i.client, i.invoice_date.isoformat(), i.due_date.isoformat(), i.amount_open)
-                 for i in s.scalars(select(r).where(r.as_of == END_2023))}
+        items = {
+            i.invoice_no: (i.client, i.invoice_date.isoformat(), i.due_date.isoformat(), i.amount_open)
+            for i in s.scalars(select(r).where(r.as_of == END_2023))
+        }
         ageing = dict(s.execute(select(a.bucket, a.amount).where(a.as_of == END_2023)).all())
     assert items == EXPECTED_OPEN
     assert sum(v[3] for v in items.values()) == EXPECTED["TRADE_RECEIVABLES"]  # the unlettered lines make 411
@@ -218,8 +241,11 @@ def test_the_open_items_are_the_unlettered_customer_lines_aged_with_the_payment_
 
 def test_the_entitys_payment_term_comes_from_the_settings(reference, tmp_path, monkeypatch):
     config = tmp_path / "config.toml"
-    config.write_text(f'[database]\nurl = "{reference.url}"\n[receivables]\npayment_term_days = 30\n'
-                      '[receivables.payment_terms]\nSMARTFR = 45\n', encoding="utf-8")
+    config.write_text(
+        f'[database]\nurl = "{reference.url}"\n[receivables]\npayment_term_days = 30\n'
+        "[receivables.payment_terms]\nSMARTFR = 45\n",
+        encoding="utf-8",
+    )
     monkeypatch.setenv("SMARTDASH_CONFIG", str(config))
     load_book(reference.engine, entity="SMARTFR")
     with session_scope(reference.engine) as s:
@@ -234,8 +260,7 @@ def test_the_trial_balance_is_stored_per_account(reference):
         dates = fec.ledger_dates(session=s)
     rows = balance.set_index("account")
     assert len(rows) == 17 and sum(rows["debit"]) == sum(rows["credit"]) == 250_000
-    assert (rows.loc["512000", "debit"], rows.loc["512000", "credit"], rows.loc["512000", "balance"]) == (
-        178_000, 8_300, 169_700)
+    assert (rows.loc["512000", "debit"], rows.loc["512000", "credit"], rows.loc["512000", "balance"]) == (178_000, 8_300, 169_700)
     assert rows.loc["706000", "label"] == "Prestations de services"
     assert list(dates["entity"]) == ["SMARTFR"] and list(dates["accounts"]) == [17]
 
@@ -253,8 +278,12 @@ def test_a_refused_file_leaves_the_store_unchanged(reference):
     before, content = counts(reference.engine), snapshot(reference.engine)
     unbalanced = fec_bytes(BOOK).replace(b"|0,00|2000,00|", b"|0,00|2000,01|", 1)
     with pytest.raises(FileRefused) as refused:
-        import_files(reference.engine, [("other.csv", b"bureau;fin_periode;membres\nGAND;31/12/2024;3\n"),
-                                        (NAME, unbalanced)], loaded_by="compta", entity="SMARTFR")
+        import_files(
+            reference.engine,
+            [("other.csv", b"bureau;fin_periode;membres\nGAND;31/12/2024;3\n"), (NAME, unbalanced)],
+            loaded_by="compta",
+            entity="SMARTFR",
+        )
     [problem] = refused.value.problems
     assert (problem.file, problem.row, problem.column) == (NAME, 10, "EcritureNum")  # the sale of 15/03/2023
     assert counts(reference.engine) == before and snapshot(reference.engine) == content  # the CSV was not kept
@@ -262,12 +291,22 @@ def test_a_refused_file_leaves_the_store_unchanged(reference):
 
 def test_undo_of_an_fec_load_restores_exactly_and_the_reconciliation_shows_both_values(reference):
     engine = reference.engine
-    [provisional, _] = import_files(engine, [
-        ("observations.csv", "indicateur;entite;fin_periode;scenario;valeur;source\n"
-                             "EQUITY;SMARTFR;31/12/2023;réel;90 000;Bilan 2023 provisoire\n".encode()),
-        ("creances.csv", b"date_situation;entite;client;facture;date_facture;date_echeance;montant_du\n"
-                         b"31/12/2023;SMARTFR;Client Ancien;X1;01/10/2023;30/11/2023;700\n"),
-    ], loaded_by="direction")
+    [provisional, _] = import_files(
+        engine,
+        [
+            (
+                "observations.csv",
+                "indicateur;entite;fin_periode;scenario;valeur;source\n"
+                "EQUITY;SMARTFR;31/12/2023;réel;90 000;Bilan 2023 provisoire\n".encode(),
+            ),
+            (
+                "creances.csv",
+                b"date_situation;entite;client;facture;date_facture;date_echeance;montant_du\n"
+                b"31/12/2023;SMARTFR;Client Ancien;X1;01/10/2023;30/11/2023;700\n",
+            ),
+        ],
+        loaded_by="direction",
+    )
     before = snapshot(engine)
     with session_scope(engine) as s:
         ledger_rows = s.scalar(select(func.count()).select_from(m.LedgerBalance))
@@ -291,9 +330,11 @@ def test_undo_of_an_fec_load_restores_exactly_and_the_reconciliation_shows_both_
 def test_a_file_loaded_after_the_fec_is_reconciled_with_it(reference):
     engine = reference.engine
     [ledger] = load_book(engine, entity="SMARTFR")
-    [other] = import_files(engine, [("capitaux.csv", "indicateur;entite;fin_periode;scenario;valeur\n"
-                                                      "EQUITY;SMARTFR;31/12/2023;réel;96 000\n".encode())],
-                           loaded_by="direction")
+    [other] = import_files(
+        engine,
+        [("capitaux.csv", "indicateur;entite;fin_periode;scenario;valeur\nEQUITY;SMARTFR;31/12/2023;réel;96 000\n".encode())],
+        loaded_by="direction",
+    )
     with session_scope(engine) as s:
         [row] = fec.reconciliation(session=s).to_dict("records")
     assert (row["fec_value"], row["other_value"], row["difference"]) == (96_500, 96_000, 500)
@@ -303,18 +344,23 @@ def test_a_file_loaded_after_the_fec_is_reconciled_with_it(reference):
 
 def test_the_entity_is_found_by_the_siren_in_the_file_name(reference):
     engine = reference.engine
-    entities = (DEMO_DIR / "entites.csv").read_text(encoding="utf-8").replace(
-        "SMARTFR;SmartFr;fr;Société coopérative;oui;1;", "SMARTFR;SmartFr;fr;Société coopérative;oui;1;123456782")
+    entities = (
+        (DEMO_DIR / "entites.csv")
+        .read_text(encoding="utf-8")
+        .replace("SMARTFR;SmartFr;fr;Société coopérative;oui;1;", "SMARTFR;SmartFr;fr;Société coopérative;oui;1;123456782")
+    )
     import_files(engine, [("entites.csv", entities.encode())], loaded_by="test")
     [result] = load_book(engine)
     assert result.summary.entity == "SMARTFR" and observed(engine, "EQUITY")[0] == EXPECTED["EQUITY"]
-    for name, entity, expected in [("987654324FEC20231231.txt", None, "le SIREN d'une entité"),
-                                   ("grand-livre.txt", None, "un nom {SIREN}FEC{AAAAMMJJ}.txt"),
-                                   ("987654324FEC20231231.txt", "SMARTFR", "le SIREN de SMARTFR (123456782)"),
-                                   (NAME, "NULLE_PART", "le code d'une entité connue")]:
+    for name, entity, expected in [
+        ("987654324FEC20231231.txt", None, "le SIREN d'une entité"),
+        ("grand-livre.txt", None, "un nom {SIREN}FEC{AAAAMMJJ}.txt"),
+        ("987654324FEC20231231.txt", "SMARTFR", "le SIREN de SMARTFR (123456782)"),
+        (NAME, "NULLE_PART", "le code d'une entité connue"),
+    ]:
         with pytest.raises(FileRefused) as refused:
             preview_file(engine, name, fec_bytes(BOOK), entity=entity)
-        assert expected in refused.value.problems[0].expected, name
+        assert expected in render("fr", refused.value.problems[0].expected), name
 
 
 def test_an_entity_siren_needs_a_right_checksum(reference):
@@ -350,13 +396,16 @@ def test_a_mapping_counting_quasi_equity_in_equity_is_refused(reference):
     assert fec_mapping.replace_rules(reference.engine, excluded, by="admin") == len(excluded)
 
 
-@pytest.mark.parametrize("rules, message", [
-    ([Rule("NOPE", "411")], "le code d'un indicateur du catalogue"),
-    ([Rule("CONTRIBUTION_RATE", "70")], "un indicateur en euros"),
-    ([Rule("CASH", "5x")], "fait de chiffres"),
-    ([Rule("TURNOVER", "70", rule="side", measure="monthly")], "solde net ou exclus"),
-    ([Rule("CASH", "51"), Rule("CASH", "53", measure="monthly")], "une seule mesure"),
-])
+@pytest.mark.parametrize(
+    "rules, message",
+    [
+        ([Rule("NOPE", "411")], "le code d'un indicateur du catalogue"),
+        ([Rule("CONTRIBUTION_RATE", "70")], "un indicateur en euros"),
+        ([Rule("CASH", "5x")], "fait de chiffres"),
+        ([Rule("TURNOVER", "70", rule="side", measure="monthly")], "solde net ou exclus"),
+        ([Rule("CASH", "51"), Rule("CASH", "53", measure="monthly")], "une seule mesure"),
+    ],
+)
 def test_a_wrong_mapping_is_refused_and_nothing_changes(reference, rules, message):
     with pytest.raises(MappingError, match=message):
         fec_mapping.replace_rules(reference.engine, rules, by="admin")
@@ -404,8 +453,11 @@ def test_the_command_line_imports_an_fec_with_its_entity(reference, tmp_path, mo
 
 def test_the_data_page_shows_the_reconciliation_and_the_trial_balance(reference, app_env):
     engine = reference.engine
-    import_files(engine, [("capitaux.csv", "indicateur;entite;fin_periode;scenario;valeur\n"
-                                           "EQUITY;SMARTFR;31/12/2023;réel;90 000\n".encode())], loaded_by="test")
+    import_files(
+        engine,
+        [("capitaux.csv", "indicateur;entite;fin_periode;scenario;valeur\nEQUITY;SMARTFR;31/12/2023;réel;90 000\n".encode())],
+        loaded_by="test",
+    )
     load_book(engine, entity="SMARTFR")
     app_env(reference.url)
     at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60))
@@ -414,11 +466,16 @@ def test_the_data_page_shows_the_reconciliation_and_the_trial_balance(reference,
     assert not at.exception, [e.value for e in at.exception]
     shown = {tuple(df.value.columns)[:3]: df.value for df in at.dataframe}
     reconciliation = shown[("Indicateur", "Entité", "Au")]
-    assert reconciliation.iloc[0].tolist()[:6] == ["Capitaux propres", "SMARTFR", "31/12/2023", "96\u202f500\u00a0€",
-                                                  "90\u202f000\u00a0€", "6\u202f500\u00a0€"]
+    assert reconciliation.iloc[0].tolist()[:6] == [
+        "Capitaux propres",
+        "SMARTFR",
+        "31/12/2023",
+        "96\u202f500\u00a0€",
+        "90\u202f000\u00a0€",
+        "6\u202f500\u00a0€",
+    ]
     balance = shown[("Compte", "Libellé", "Débit")]
-    assert balance.iloc[-1].tolist() == ["Total", "", "250\u202f000,00\u00a0€", "250\u202f000,00\u00a0€",
-                                         "0,00\u00a0€"]
+    assert balance.iloc[-1].tolist() == ["Total", "", "250\u202f000,00\u00a0€", "250\u202f000,00\u00a0€", "0,00\u00a0€"]
 
 
 def test_the_catalogue_page_edits_the_account_mapping(reference, app_env):
@@ -456,8 +513,22 @@ def test_the_migration_builds_the_ledger_tables_as_the_models_declare_them(store
     assert [d for d in drift if table_of(d) in mine] == []
 
 
-@pytest.mark.parametrize("text, cents", [(b"1234,56", 123456), (b"0,00", 0), (b"12,5", 1250), (b"-12,50", -1250),
-                                         (b"+7", 700), (b" 3,10 ", 310), (b"12,", None), (b",5", None),
-                                         (b"1_000,00", None), (b"1.000,00", None), (b"12,345", None), (b"", None)])
+@pytest.mark.parametrize(
+    "text, cents",
+    [
+        (b"1234,56", 123456),
+        (b"0,00", 0),
+        (b"12,5", 1250),
+        (b"-12,50", -1250),
+        (b"+7", 700),
+        (b" 3,10 ", 310),
+        (b"12,", None),
+        (b",5", None),
+        (b"1_000,00", None),
+        (b"1.000,00", None),
+        (b"12,345", None),
+        (b"", None),
+    ],
+)
 def test_an_amount_is_read_with_its_decimal_comma_to_the_cent(text, cents):
     assert fec._cents(text) == cents

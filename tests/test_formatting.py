@@ -48,8 +48,17 @@ def test_values_in_their_units():
 
 def test_one_minus_sign_everywhere_and_never_a_hyphen():
     """U+2212 in every figure a page, a slide or a table download shows; a zero after rounding has no sign."""
-    shown = [f.number(-3), f.money(-1), f.money(-1, lang="en"), f.money_compact(D(-4756589)), f.percent(D("-3.5")),
-             f.ratio(D("-0.25")), f.value(D(-12), "days"), f.value(D("-1.5"), "FTE"), f.change(D(-2), "count")]
+    shown = [
+        f.number(-3),
+        f.money(-1),
+        f.money(-1, lang="en"),
+        f.money_compact(D(-4756589)),
+        f.percent(D("-3.5")),
+        f.ratio(D("-0.25")),
+        f.value(D(-12), "days"),
+        f.value(D("-1.5"), "FTE"),
+        f.change(D(-2), "count"),
+    ]
     assert all(text.startswith(MINUS) or text.startswith(f"€{MINUS}") for text in shown), shown
     assert not any("-" in text for text in shown)
     assert f.number(D("-0.04"), places=1) == "0,0"

@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 
 from benchmarks.stream_client import StreamlitClient
-from smartdash import actions, auth, committee, queries
+from smartdash import actions, auth, cache, committee, i18n, queries
 from smartdash import models as m
 from smartdash.db import make_engine, session_scope
 from smartdash.demo import load_demo
@@ -69,20 +69,23 @@ def test_every_write_a_page_shows_moves_the_data_version_and_logins_and_exports_
     assert steps[-1] > steps[-2]
     assert not moved(lambda: import_files(engine, [("cash.csv", CASH_FILE.encode())], loaded_by="test"))  # no change
     assert moved(lambda: undo_load(engine, load.load_id, undone_by="test"))
-    meeting = committee.add_meeting(EDITOR, engine, held_on=dt.date(2026, 12, 10), as_of=dt.date(2026, 11, 22),
-                                    title="Comité de décembre")
+    meeting = committee.add_meeting(
+        EDITOR, engine, held_on=dt.date(2026, 12, 10), as_of=dt.date(2026, 11, 22), title="Comité de décembre"
+    )
     steps.append(version(engine))
     assert steps[-1] > steps[-2]
     assert moved(lambda: committee.add_note(EDITOR, engine, meeting, "Une note", indicator="CASH_NET"))
-    assert moved(lambda: committee.add_decision(EDITOR, engine, meeting, "Relancer", owner="Présidente",
-                                                due_date=None))
+    assert moved(lambda: committee.add_decision(EDITOR, engine, meeting, "Relancer", owner="Présidente", due_date=None))
     with session_scope(engine) as s:
         decision = int(committee.decisions(session=s, open_only=True).iloc[0]["id"])
     assert moved(lambda: committee.close_decision(EDITOR, engine, decision))
     assert moved(lambda: committee.close_meeting(EDITOR, engine, meeting))  # and its snapshot
     admin = auth.CurrentUser("admin", "admin")
-    assert moved(lambda: committee.save_plan_values(admin, engine, indicator="TURNOVER", version="PLAN-2026-DRAFT",
-                                                    values=[("SMARTFR", dt.date(2027, 1, 31), 9_000_000)]))
+    assert moved(
+        lambda: committee.save_plan_values(
+            admin, engine, indicator="TURNOVER", version="PLAN-2026-DRAFT", values=[("SMARTFR", dt.date(2027, 1, 31), 9_000_000)]
+        )
+    )
     assert moved(lambda: auth.set_role(engine, "directrice", "viewer", by="test"))
     assert moved(lambda: auth.disable_user(engine, "directrice", by="test"))
     assert steps == sorted(steps)
@@ -98,8 +101,7 @@ def test_writers_at_the_same_moment_each_move_the_version_once(store):
     load_demo(store.engine)
     isolation = {"isolation_level": "REPEATABLE READ"} if store.backend == "postgresql" else {}
     engine = make_engine(store.url, **isolation)
-    meeting = committee.add_meeting(EDITOR, engine, held_on=dt.date(2026, 12, 10), as_of=dt.date(2026, 11, 22),
-                                    title="Comité")
+    meeting = committee.add_meeting(EDITOR, engine, held_on=dt.date(2026, 12, 10), as_of=dt.date(2026, 11, 22), title="Comité")
     before, errors = version(engine), []
 
     def write(n: int) -> None:
@@ -133,6 +135,62 @@ def test_a_page_run_reads_the_data_version_once(demo_store, app_env, monkeypatch
     assert len(reads) == 3
 
 
+def test_a_page_run_reads_the_account_once_with_the_data_version_in_one_transaction(demo_store, app_env, monkeypatch):
+    """The gate in app.py, the sidebar, the page's own gate and its downloads all ask who is logged in: one read of
+    the account per run, in the transaction that reads the data version."""
+    app_env(demo_store.url)
+    accounts, transactions = [], []
+    real = auth.active_account
+    monkeypatch.setattr(auth, "active_account", lambda session, login: accounts.append(login) or real(session, login))
+    at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "viewer")
+    real_scope = cache.session_scope
+
+    def counted(engine):
+        transactions.append(1)
+        return real_scope(engine)
+
+    at.run()  # the caches are warm from now on
+    monkeypatch.setattr(cache, "session_scope", counted)
+    accounts.clear()
+    at.run()
+    assert not at.exception
+    assert accounts == ["viewer"] and len(transactions) == 1
+
+
+def test_an_account_disabled_between_two_runs_is_out_at_the_next_one_even_with_its_answers_cached(demo_store, app_env):
+    app_env(demo_store.url)
+    auth.add_user(demo_store.engine, "passager", "viewer", PASSWORD, by="test")
+    at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "passager").run()
+    assert "À surveiller" in [h.value for h in at.subheader]
+    auth.disable_user(demo_store.engine, "passager", by="test")
+    at.run()
+    assert "À surveiller" not in [h.value for h in at.subheader] and not at.metric
+    assert "auth_login" not in at.session_state
+
+
+def test_an_answer_missing_when_sessions_ask_at_once_is_read_once_and_shared(demo_store, app_env):
+    from smartdash.web import store as web_store
+
+    app_env(demo_store.url)
+    reads, started = [], threading.Event()
+
+    @web_store.cached()
+    def slow(session, n):
+        reads.append(n)
+        started.wait(2)  # every session has asked before the read ends
+        return {"n": n}
+
+    answers = []
+    threads = [threading.Thread(target=lambda: answers.append(slow(7))) for _ in range(8)]
+    for t in threads:
+        t.start()
+    time.sleep(0.2)
+    started.set()
+    for t in threads:
+        t.join()
+    assert reads == [7] and len(answers) == 8 and all(a is answers[0] for a in answers)
+
+
 # --------------------------------------------------------------------------- real servers
 
 
@@ -144,9 +202,13 @@ def free_port() -> int:
 
 def start_server(env: dict) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                                "--server.headless", "true"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     return process, f"http://127.0.0.1:{port}"
 
 
@@ -173,8 +235,9 @@ def stop(*processes: subprocess.Popen) -> None:
 
 
 def cli(env: dict, *args: str, stdin: str | None = None) -> str:
-    done = subprocess.run([sys.executable, "-m", "smartdash", *args], cwd=ROOT, env=env, input=stdin, text=True,
-                          capture_output=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "smartdash", *args], cwd=ROOT, env=env, input=stdin, text=True, capture_output=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -242,8 +305,7 @@ def two_servers(request):
     base = make_engine(database)
     with base.begin() as conn:
         conn.execute(text("CREATE SCHEMA " + conn.dialect.identifier_preparer.quote(schema_name)))
-    url = make_url(database).update_query_dict({"options": f"-csearch_path={schema_name}"}).render_as_string(
-        hide_password=False)
+    url = make_url(database).update_query_dict({"options": f"-csearch_path={schema_name}"}).render_as_string(hide_password=False)
     env = dict(os.environ, SMARTDASH_DATABASE_URL=url)
     cli(env, "init-db", "--demo")
     for login_name in ("directrice", "membre", "tiers"):
@@ -313,7 +375,7 @@ def test_a_lockout_counted_in_one_server_holds_in_the_other(two_servers):
     refused_second, refused_first = sync(scenario())
     for run in (refused_second, refused_first):
         assert "Connexion" in run.headings() and "À surveiller" not in run.headings()
-        assert any(t.startswith(auth.LOGIN_FAILED) for t in run.texts())
+        assert any(t.startswith(i18n._("fr", auth.LOGIN_FAILED)) for t in run.texts())
     assert audit_count(engine, "login_failed", "tiers") == 5  # every event once, whichever server saw it
     assert audit_count(engine, "lockout", "tiers") == 1
     assert audit_count(engine, "login_refused_locked", "tiers") == 2

@@ -43,8 +43,9 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        self.messages.append((list(envelope.rcpt_tos),
-                              email.message_from_bytes(envelope.content, policy=policy.default), envelope.content))
+        self.messages.append(
+            (list(envelope.rcpt_tos), email.message_from_bytes(envelope.content, policy=policy.default), envelope.content)
+        )
         return "250 Message accepted for delivery"
 
     def authenticate(self, server, session, envelope, mechanism, auth_data):
@@ -85,8 +86,14 @@ def auth_mailbox():
 
 
 def write_config(path: Path, url: str, port: int | None, *, username: str = "") -> Path:
-    mail = (f'[mail]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\nsender = "smartdash <smartdash@test.example>"\n'
-            f'username = "{username}"\napp_url = "https://smartdash.test.example"\n') if port else ""
+    mail = (
+        (
+            f'[mail]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\nsender = "smartdash <smartdash@test.example>"\n'
+            f'username = "{username}"\napp_url = "https://smartdash.test.example"\n'
+        )
+        if port
+        else ""
+    )
     path.write_text(f'[database]\nurl = "{url}"\n\n[app]\nload_demo_when_empty = false\n\n{mail}', encoding="utf-8")
     return path
 
@@ -191,8 +198,9 @@ def test_a_refused_recipient_does_not_stop_the_others_and_is_retried_next_run(st
     assert second.sent == ["b"] and not second.failed
     assert [len(box.to(f"{x}@test.example")) for x in "abc"] == [1, 1, 1]
     with session_scope(store.engine) as s:
-        rows = s.execute(select(models.MailDelivery.status, models.MailDelivery.attempts)
-                         .order_by(models.MailDelivery.user_id)).all()
+        rows = s.execute(
+            select(models.MailDelivery.status, models.MailDelivery.attempts).order_by(models.MailDelivery.user_id)
+        ).all()
         failures = auth.audit_log(session=s)
     assert [tuple(r) for r in rows] == [("sent", 1), ("sent", 2), ("sent", 1)]
     assert (failures["action"] == "mail_failed").sum() == 1
@@ -219,8 +227,10 @@ def test_alerts_are_sent_once_across_runs_and_a_failed_one_is_retried(store, mai
     assert [c.key for c in late.raised] == ["instalment:SMARTFR:SFR-URSSAF:5"]
     assert late.sent == [("suivi", 1)] and [login for login, _e in late.failed] == ["refuse"]
     [message] = box.to("suivi@test.example")
-    assert message["Subject"] == ("smartdash — alerte : Échéance du plan en retard : SmartFr → URSSAF Île-de-France, "
-                                  "30\u202f000\u00a0€ impayés depuis le 15 novembre 2026")
+    assert message["Subject"] == (
+        "smartdash — alerte : Échéance du plan en retard : SmartFr → URSSAF Île-de-France, "
+        "30\u202f000\u00a0€ impayés depuis le 15 novembre 2026"
+    )
     assert set(parts(message)) == {"text/plain", "text/html"}
     assert "https://smartdash.test.example/execution" in parts(message)["text/plain"][0].get_content()
 
@@ -246,8 +256,9 @@ def test_an_indicator_crossing_its_threshold_raises_one_alert(store, mailbox, tm
     with session_scope(store.engine) as s:
         from smartdash import queries
 
-        plan = queries.observations(session=s, indicators=["TURNOVER"], entities=["ALTERNA"], scenario="plan",
-                                    plan_version="PLAN-2024-06")
+        plan = queries.observations(
+            session=s, indicators=["TURNOVER"], entities=["ALTERNA"], scenario="plan", plan_version="PLAN-2024-06"
+        )
     target = plan[plan["period_end"] == dt.date(2026, 10, 31)].iloc[0]["value"]
     low = f"{(target * 8 / 10):.2f}".replace(".", ",")
     data = f"indicateur;entite;fin_periode;scenario;version_plan;valeur\nTURNOVER;ALTERNA;31/10/2026;réel;;{low}\n"
@@ -269,8 +280,9 @@ def cli(*args, config: Path, password: str | None = None) -> subprocess.Complete
     env["SMARTDASH_CONFIG"] = str(config)
     if password:
         env["SMARTDASH_SMTP_PASSWORD"] = password
-    return subprocess.run([sys.executable, "-m", "smartdash", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "smartdash", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180
+    )
 
 
 def test_without_mail_settings_send_refuses_and_out_still_writes(store, tmp_path):
@@ -300,8 +312,19 @@ def test_the_command_line_manages_subscriptions_and_never_shows_the_password(sto
 
     assert run("subscriptions", "add", "tresorier", "--email", "pas une adresse").returncode == 1
     assert "une adresse électronique valide" in outputs[-1]
-    added = run("subscriptions", "add", "tresorier", "--email", "tresorier@test.example", "--what", "digest",
-                "--entity", "ALTERNA", "--lang", "en")
+    added = run(
+        "subscriptions",
+        "add",
+        "tresorier",
+        "--email",
+        "tresorier@test.example",
+        "--what",
+        "digest",
+        "--entity",
+        "ALTERNA",
+        "--lang",
+        "en",
+    )
     assert added.returncode == 0, added.stderr
     assert run("subscriptions", "list").stdout == "tresorier\ttresorier@test.example\teditor\tdigest\ten\tALTERNA\n"
 
@@ -326,9 +349,15 @@ def test_the_digest_says_what_turned_red_this_week_and_the_change_in_a_week(stor
 
     load_demo(store.engine)
     # the committee gives Alterna's net cash a plan: met on 15/11/2026 (green), 450 000 € on 22/11 (22 % short: red)
-    data = ("indicateur;entite;fin_periode;scenario;version_plan;valeur\n"
-            "CASH_NET;ALTERNA;15/11/2026;plan;PLAN-2024-06;348081,83\nCASH_NET;ALTERNA;22/11/2026;plan;PLAN-2024-06;450000\n")
+    data = (
+        "indicateur;entite;fin_periode;scenario;version_plan;valeur\n"
+        "CASH_NET;ALTERNA;15/11/2026;plan;PLAN-2024-06;348081,83\nCASH_NET;ALTERNA;22/11/2026;plan;PLAN-2024-06;450000\n"
+    )
     import_files(store.engine, [("plan_tresorerie.csv", data.encode())], loaded_by="controleur")
+    # the digest is for the week ending on MONDAY: the committee's load is dated within it, whatever today's clock says
+    with session_scope(store.engine) as s:
+        newest = s.scalars(select(models.DataLoad).order_by(models.DataLoad.id.desc())).first()
+        newest.loaded_at = dt.datetime.combine(MONDAY - dt.timedelta(days=1), dt.time(10), tzinfo=dt.UTC)
     account(store.engine, "suivi", "viewer", what="digest", entities=["ALTERNA"])
     settings = load_settings(write_config(tmp_path / "config.toml", store.url, None))
 
@@ -339,10 +368,13 @@ def test_the_digest_says_what_turned_red_this_week_and_the_change_in_a_week(stor
     changed = text.split("CE QUI A CHANGÉ CETTE SEMAINE\n")[1].split("\n\n")[0]
     assert changed == "- [rouge] Trésorerie nette — Alterna : 348\u00a0k€ (était vert)"
     # 348 081,83 € on 15/11, 348 115,43 € on 22/11; the last meeting looked at 31/08/2026
-    assert ("- [rouge] Trésorerie nette : 348\u00a0k€ (au 22/11/2026 ; plan 450\u00a0k€ ; démo / synthétique) · "
-            "en 1 semaine +34\u00a0€ · depuis le comité −27,5\u00a0k€") in text
-    assert ("- [rouge] Capitaux propres : 80\u00a0k€ (au 31/12/2025 ; plan 115\u00a0k€ ; démo / synthétique) · "
-            "en 1 semaine —") in text
+    assert (
+        "- [rouge] Trésorerie nette : 348\u00a0k€ (au 22/11/2026 ; plan 450\u00a0k€ ; démo / synthétique) · "
+        "en 1 semaine +34\u00a0€ · depuis le comité −27,5\u00a0k€"
+    ) in text
+    assert (
+        "- [rouge] Capitaux propres : 80\u00a0k€ (au 31/12/2025 ; plan 115\u00a0k€ ; démo / synthétique) · en 1 semaine —"
+    ) in text
     assert "· controleur · Valeurs des indicateurs (réel, prévision, plan) (plan_tresorerie.csv)" in text
 
 

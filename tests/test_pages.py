@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from smartdash import formatting, queries, ui
+from smartdash import formatting, queries
 from smartdash.db import session_scope
 from smartdash.importing import import_files
 from smartdash.inert import escape
 from smartdash.metrics.funding import OnePlusOneDefinition, one_plus_one_coverage
 from smartdash.views import Filters
 from smartdash.views import equity as equity_views
+from smartdash.web import registry
 from tests.conftest import login
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,20 +40,49 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 
 def test_navigation_pins_the_page_list_and_titles():
-    assert ui.page_titles("fr") == ["Vue d'ensemble", "Capitaux propres", "Financement 1+1", "Effectifs",
-                                        "Sociétariat", "Créances", "Exécution du plan", "Réunions et décisions",
-                                      "Catalogue des indicateurs", "Versions du plan",
-                                      "Dossier du comité", "Mes abonnements", "Chargement des données",
-                                      "Administration"]
-    assert ui.page_titles("en") == ["Overview", "Equity", "Funding 1+1", "Headcount",
-                                                            "Membership", "Receivables", "Plan execution",
-                                      "Meetings and decisions", "Indicator catalogue", "Plan versions", "Board pack",
-                                      "My subscriptions", "Data loading",
-                                      "Administration"]
-    sectioned = [name for _label, names in ui.SECTIONS for name in names]
-    assert sorted(sectioned) == sorted(path.split("/")[1].removesuffix(".py") for path, *_ in ui.PAGES)
+    assert registry.page_titles("fr") == [
+        "Vue d'ensemble",
+        "Capitaux propres",
+        "Financement 1+1",
+        "Effectifs",
+        "Sociétariat",
+        "Créances",
+        "Exécution du plan",
+        "Réunions et décisions",
+        "Catalogue des indicateurs",
+        "Versions du plan",
+        "Dossier du comité",
+        "Mes abonnements",
+        "Chargement des données",
+        "Administration",
+    ]
+    assert registry.page_titles("en") == [
+        "Overview",
+        "Equity",
+        "Funding 1+1",
+        "Headcount",
+        "Membership",
+        "Receivables",
+        "Plan execution",
+        "Meetings and decisions",
+        "Indicator catalogue",
+        "Plan versions",
+        "Board pack",
+        "My subscriptions",
+        "Data loading",
+        "Administration",
+    ]
+    menu = {
+        section.title("fr"): [page.name for page in registry.PAGES if page.section is section] for section in registry.SECTIONS
+    }
+    assert menu == {
+        "Le plan": ["overview", "equity", "funding", "execution", "versions"],
+        "L'activité": ["headcount", "membership", "receivables"],
+        "Le comité": ["committee", "catalogue", "export", "subscriptions"],
+        "Les données": ["data", "admin"],
+    }
     # every file in pages/ is in the navigation, so no legacy discovery can add another
-    assert sorted(path for path, *_ in ui.PAGES) == sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
+    assert sorted(page.path for page in registry.PAGES) == sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
 
 
 @pytest.fixture
@@ -124,8 +154,9 @@ def test_smartcoops_bridge_ends_at_its_booked_equity_and_draws_no_french_legal_l
     bridge = next(t for t in chart_texts(at) if "Pont des capitaux propres 2023" in t)
     for step in ("Capital (var. nette)", "Réserves", "Non expliqué", "Clôture"):
         assert step in bridge
-    assert at.error[0].value == ("Contrôle (comptabilisé − calculé) : \u22122,00\u00a0€ — montré dans le pont comme "
-                                 "« non expliqué »")
+    assert at.error[0].value == (
+        "Contrôle (comptabilisé − calculé) : \u22122,00\u00a0€ — montré dans le pont comme « non expliqué »"
+    )
     trajectory = next(t for t in chart_texts(at) if "réel et plan" in t)
     assert "½ capital social" not in trajectory  # Belgian law: no L225-248 line
     assert metrics(at)["Positifs au rythme actuel"] == "Déjà"
@@ -156,17 +187,20 @@ def test_funding_page_sets_achieved_coverage_beside_planned_to_date(demo):
     assert captions[captions.index("Fin du plan (2031) : 2,98") + 1].startswith("SmartBe 1\u00a0M€")  # SmartFr's tile
     assert "Fin du plan (2031) : 0,68" in captions
     assert at.toggle(key="funding_group_waivers").label == (
-        "Compter les abandons intra-groupe (SmartFr → GrandsEnsemble : 650\u00a0k€ comptés, le texte du plan dit "
-        "675\u00a0k€)")
+        "Compter les abandons intra-groupe (SmartFr → GrandsEnsemble : 650\u00a0k€ comptés, le texte du plan dit 675\u00a0k€)"
+    )
     captions = " ".join(captions)
-    assert escape("la couverture compte 3\u202f677\u202f000\u00a0€ (le plan imprime aussi 3\u202f600\u202f000\u00a0€)") \
-        in captions
+    assert (
+        escape("la couverture compte 3\u202f677\u202f000\u00a0€ (le plan imprime aussi 3\u202f600\u202f000\u00a0€)") in captions
+    )
     tables = [df.value for df in at.dataframe]
     discrepancies = next(t for t in tables if "Valeur A" in t.columns)
     assert list(discrepancies["Valeur A"]) == ["675\u202f000\u00a0€", "3\u202f600\u202f000\u00a0€"]
     assert list(discrepancies["Valeur B"]) == ["650\u202f000\u00a0€", "3\u202f677\u202f000\u00a0€"]
-    assert list(discrepancies["Retenu par la couverture 1+1"]) == ["650\u202f000\u00a0€ (valeur B)",
-                                                                    "3\u202f677\u202f000\u00a0€ (valeur B)"]
+    assert list(discrepancies["Retenu par la couverture 1+1"]) == [
+        "650\u202f000\u00a0€ (valeur B)",
+        "3\u202f677\u202f000\u00a0€ (valeur B)",
+    ]
     assert discrepancies["Remarque"].iloc[1] == "Les lignes du tableau (134 k€ + 143 k€ + 3,4 M€) font 3,677 M€."
     assert not discrepancies.isna().any().any()
 
@@ -184,8 +218,10 @@ def test_funding_page_definition_switch(demo):
     assert not at.exception
     assert "abandons de créances de SmartBe + abandons de créances intra-groupe" in at.info[0].value
     assert "Fin du plan (2031) : 0,97" in [c.value for c in at.caption]
-    assert any(escape("Abandon de créances SmartFr → GrandsEnsemble : la couverture compte 650\u202f000\u00a0€")
-               in c.value for c in at.caption)
+    assert any(
+        escape("Abandon de créances SmartFr → GrandsEnsemble : la couverture compte 650\u202f000\u00a0€") in c.value
+        for c in at.caption
+    )
     tables = [df.value for df in at.dataframe]
     discrepancies = next(t for t in tables if "Valeur A" in t.columns)
     assert list(discrepancies["Valeur A"]) == ["675\u202f000\u00a0€", "3\u202f600\u202f000\u00a0€"]
@@ -211,8 +247,7 @@ def test_membership_page_at_end_2023_shows_the_report_figures(demo):
     assert table.loc["Louvain-la-Neuve", "À surveiller"] == "⚠" and table.loc["Bruxelles", "À surveiller"] == ""
     # the 2023 figures are the report's, with their source; the regions' 2021–2022 history is generated and marked
     assert set(table["Origine"]) == {"SmartCoop, rapport annuel 2023 — Membres et conseillers par bureau"}
-    assert {m.label: m.proto.help for m in at.metric}["Sociétaires"] == "Source : SmartCoop, rapport annuel 2023 — " \
-                                                                         "Chiffres clés"
+    assert {m.label: m.proto.help for m in at.metric}["Sociétaires"] == "Source : SmartCoop, rapport annuel 2023 — Chiffres clés"
     assert "Données de démonstration" in at.warning[0].value
 
 
@@ -224,8 +259,10 @@ def test_receivables_page_at_end_2023_matches_the_annual_report(demo):
     assert "37\u00a0j" == shown["DSO" + MARK]
     published, clients = at.dataframe[0].value, at.dataframe[1].value
     assert list(published["Valeur"])[:2] == ["23\u202f713\u202f846\u00a0€", "14\u202f500\u202f000\u00a0€"]
-    assert list(published["Origine"])[:2] == ["SmartCoop, rapport annuel 2023 — Bilan consolidé",
-                                              "SmartCoop, rapport annuel 2023 — Chiffres clés"]
+    assert list(published["Origine"])[:2] == [
+        "SmartCoop, rapport annuel 2023 — Bilan consolidé",
+        "SmartCoop, rapport annuel 2023 — Chiffres clés",
+    ]
     assert list(clients.columns)[:3] == ["Client", "Factures échues", "Montant échu"]
     assert len(clients) == 10 and set(clients["Origine"]) == {"démo / synthétique"}
     assert any("loi du 2 août 2002" in c.value and "30 jours par défaut" in c.value for c in at.caption)
@@ -254,9 +291,9 @@ def test_the_home_page_shows_a_figure_read_from_the_store(store, app_env):
     files = {
         "entites.csv": "code;nom;pays;forme_juridique;sous_plan\nCOOP;Coopérative test;FR;Scop;oui\n",
         "indicateurs.csv": "code;libelle_fr;libelle_en;unite;sens;frequence;cle\n"
-                           "MARGIN;Marge brute;Gross margin;EUR;hausse;mensuelle;oui\n",
+        "MARGIN;Marge brute;Gross margin;EUR;hausse;mensuelle;oui\n",
         "observations.csv": "indicateur;entite;fin_periode;scenario;valeur;source\n"
-                            "MARGIN;COOP;31/10/2026;réel;1 234 567;Comptabilité octobre\n",
+        "MARGIN;COOP;31/10/2026;réel;1 234 567;Comptabilité octobre\n",
     }
     import_files(store.engine, [(n, t.encode()) for n, t in files.items()], loaded_by="test")
     app_env(store.url)

@@ -18,7 +18,7 @@ from smartdash.db import session_scope
 from smartdash.demo import load_demo
 from smartdash.export import pdf
 from smartdash.export.pdf import Pack, build_pdf, render
-from smartdash.export.sections import SECTIONS
+from smartdash.export.sections import SECTIONS, section_title
 from smartdash.importing import import_files, load_history
 from smartdash.metrics.funding import OnePlusOneDefinition
 from smartdash.views import Filters
@@ -33,9 +33,18 @@ from tests.conftest import login
 ROOT = Path(__file__).resolve().parent.parent
 END = dt.date(2026, 11, 22)
 EDITOR = CurrentUser("editor", "editor")
-FR_SECTIONS = ["Synthèse des indicateurs clés", "Points d'attention", "Capitaux propres", "Financement et règle du 1+1",
-               "Exécution du plan", "Effectifs", "Sociétariat", "Créances", "Notes et décisions du comité",
-               "Annexe : sources des chiffres"]
+FR_SECTIONS = [
+    "Synthèse des indicateurs clés",
+    "Points d'attention",
+    "Capitaux propres",
+    "Financement et règle du 1+1",
+    "Exécution du plan",
+    "Effectifs",
+    "Sociétariat",
+    "Créances",
+    "Notes et décisions du comité",
+    "Annexe : sources des chiffres",
+]
 
 
 def plain(text: str) -> str:
@@ -71,11 +80,16 @@ def test_the_cover_then_the_contents_then_every_section_in_the_decks_order(dossi
     data, info, pages = dossiers["fr"]
     assert data.startswith(b"%PDF-")
     assert info.titles == FR_SECTIONS  # the deck's order: summary, attention, equity, 1+1, execution … appendix
-    assert [fr for key, fr, _en in SECTIONS if key != "corrections"] == FR_SECTIONS
+    assert [section_title(key, "fr") for key, _title in SECTIONS if key != "corrections"] == FR_SECTIONS
     cover = pages[0]
-    for line in ("Comité de suivi du plan de continuation", "Chiffres au 22 novembre 2026", "Version du plan : PLAN-2024-06",
-                 "Entités : SmartFr, GrandsEnsemble, Alterna", "Réunion : Comité de suivi du plan — 12/2026",
-                 "Confidentiel — réservé aux membres du comité"):
+    for line in (
+        "Comité de suivi du plan de continuation",
+        "Chiffres au 22 novembre 2026",
+        "Version du plan : PLAN-2024-06",
+        "Entités : SmartFr, GrandsEnsemble, Alterna",
+        "Réunion : Comité de suivi du plan — 12/2026",
+        "Confidentiel — réservé aux membres du comité",
+    ):
         assert plain(line) in cover
     assert "Sommaire" in pages[1]
     assert 10 < len(pages) < 40
@@ -90,12 +104,14 @@ def test_the_contents_give_each_sections_page(dossiers):
             first_line = pages[number - 1].strip().splitlines()[0]
             assert first_line == plain(title), (title, number, first_line)
             # the heading is on that page and on no earlier one
-            assert not any(p.strip().splitlines()[0] == plain(title) for p in pages[2:number - 1])
+            assert not any(p.strip().splitlines()[0] == plain(title) for p in pages[2 : number - 1])
 
 
 def test_every_page_has_the_footer_with_its_number(dossiers):
-    for lang, footer in (("fr", "Chiffres au 22 novembre 2026 · plan PLAN-2024-06"),
-                         ("en", "Figures as of 22 November 2026 · plan PLAN-2024-06")):
+    for lang, footer in (
+        ("fr", "Chiffres au 22 novembre 2026 · plan PLAN-2024-06"),
+        ("en", "Figures as of 22 November 2026 · plan PLAN-2024-06"),
+    ):
         _data, _info, pages = dossiers[lang]
         for number, text in enumerate(pages, start=1):
             assert footer in text, (lang, number)
@@ -107,7 +123,7 @@ def section_text(pages: list[str], info, title: str) -> str:
     start = numbers[title]
     later = [n for n in numbers.values() if n > start]
     end = min(later) if later else len(pages) + 1
-    return "\n".join(pages[start - 1:end - 1])
+    return "\n".join(pages[start - 1 : end - 1])
 
 
 def test_every_sections_key_figures_are_printed_in_french(dossiers, demo_store):
@@ -125,8 +141,9 @@ def test_every_sections_key_figures_are_printed_in_french(dossiers, demo_store):
         for code, name in entities:
             equity = equity_views.equity_view(session=s, filters=filters, entity=code, entity_name=name)
             assert plain(formatting.money_compact(equity.latest_equity)) in text["Capitaux propres"]
-            execution = execution_views.execution_view(session=s, filters=filters, entity=code, entity_name=name,
-                                                       plan_adopted_on=None)
+            execution = execution_views.execution_view(
+                session=s, filters=filters, entity=code, entity_name=name, plan_adopted_on=None
+            )
             assert plain(formatting.money_compact(execution.due_to_date)) in text["Exécution du plan"]
         funding = funding_views.funding_view(session=s, filters=filters, definition=OnePlusOneDefinition())
         for coverage in funding.coverage_actual["coverage"]:
@@ -185,13 +202,27 @@ def test_charts_are_vectors_and_the_file_is_pdf_a(dossiers):
 
 
 def long_table_pack(rows: int) -> Pack:
-    pack = Pack(lang="fr", meta={"lang": "fr", "title": "Essai", "organisation": "smartdash", "cover": ["Couverture"],
-                                 "confidential": "Confidentiel", "toc_title": "Sommaire", "footer": "Pied de page",
-                                 "page_word": "page"})
+    pack = Pack(
+        lang="fr",
+        meta={
+            "lang": "fr",
+            "title": "Essai",
+            "organisation": "smartdash",
+            "cover": ["Couverture"],
+            "confidential": "Confidentiel",
+            "toc_title": "Sommaire",
+            "footer": "Pied de page",
+            "page_word": "page",
+        },
+    )
     section = pack.section("notes")
     long_text = " ".join(["une décision longue qui doit passer à la ligne"] * 4)
-    pdf.table(section, ["Numéro", "Décision", "Responsable"],
-              [[f"ligne-{i:03d}", f"{long_text} fin-{i:03d}", "Présidente"] for i in range(rows)], widths=[1, 6, 1.5])
+    pdf.table(
+        section,
+        ["Numéro", "Décision", "Responsable"],
+        [[f"ligne-{i:03d}", f"{long_text} fin-{i:03d}", "Présidente"] for i in range(rows)],
+        widths=[1, 6, 1.5],
+    )
     return pack
 
 
@@ -213,7 +244,7 @@ def test_a_long_table_splits_across_pages_with_its_header_and_no_row_cut_in_half
 def test_the_demo_contributions_table_repeats_its_header_on_the_next_page(dossiers):
     _data, info, pages = dossiers["fr"]
     numbers = section_pages(pages, info.titles)
-    funding = pages[numbers["Financement et règle du 1+1"] - 1:numbers["Exécution du plan"] - 1]
+    funding = pages[numbers["Financement et règle du 1+1"] - 1 : numbers["Exécution du plan"] - 1]
     assert len(funding) >= 2  # the contributions run onto a second page…
     assert all("Apporteur Instrument Prévu le" in page for page in funding)  # …under the same header
 
@@ -225,11 +256,14 @@ def demo(store):
 
 
 def test_a_closed_meetings_pdf_shows_the_figures_as_frozen_and_the_corrections_since(demo):
-    meeting_id = committee.add_meeting(EDITOR, demo.engine, held_on=dt.date(2026, 11, 20), as_of=dt.date(2026, 10, 31),
-                                       title="Comité de novembre")
-    decision = ("Demander à SmartBe le calendrier écrit de la tranche conditionnelle, avec les justificatifs des "
-                "comptes courants d'associés et une réponse avant le prochain comité, faute de quoi le point sera "
-                "inscrit à l'ordre du jour de l'assemblée")
+    meeting_id = committee.add_meeting(
+        EDITOR, demo.engine, held_on=dt.date(2026, 11, 20), as_of=dt.date(2026, 10, 31), title="Comité de novembre"
+    )
+    decision = (
+        "Demander à SmartBe le calendrier écrit de la tranche conditionnelle, avec les justificatifs des "
+        "comptes courants d'associés et une réponse avant le prochain comité, faute de quoi le point sera "
+        "inscrit à l'ordre du jour de l'assemblée"
+    )
     committee.add_decision(EDITOR, demo.engine, meeting_id, decision, owner="Présidente", due_date=dt.date(2027, 1, 31))
     committee.close_meeting(EDITOR, demo.engine, meeting_id)
     with session_scope(demo.engine) as s:
@@ -250,8 +284,12 @@ def test_a_closed_meetings_pdf_shows_the_figures_as_frozen_and_the_corrections_s
     assert plain(formatting.money_compact(corrected)) not in summary
     corrections = section_text(pages, info, "Corrections depuis la réunion")
     line = next(x for x in corrections.splitlines() if x.startswith("Chiffre d'affaires HT SmartFr"))
-    assert plain(f"{formatting.money(row['presented'])} {formatting.money(corrected)} "
-                 f"{formatting.money(corrected - row['presented'])}") in line
+    assert (
+        plain(
+            f"{formatting.money(row['presented'])} {formatting.money(corrected)} {formatting.money(corrected - row['presented'])}"
+        )
+        in line
+    )
     notes = section_text(pages, info, "Notes et décisions du comité").replace("\n", " ")
     assert plain(decision) in plain(notes)  # the whole decision, wrapped in its cell
 
@@ -263,9 +301,28 @@ def test_a_closed_meetings_pdf_shows_the_figures_as_frozen_and_the_corrections_s
 def test_export_pdf_from_the_command_line(demo_store, tmp_path):
     out = tmp_path / "dossier.pdf"
     env = dict(os.environ, SMARTDASH_DATABASE_URL=demo_store.url)
-    result = subprocess.run([sys.executable, "-m", "smartdash", "export", "pdf", "--out", str(out), "--as-of",
-                             "2023-12-31", "--lang", "en", "--entity", "SMARTFR"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=180)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "smartdash",
+            "export",
+            "pdf",
+            "--out",
+            str(out),
+            "--as-of",
+            "2023-12-31",
+            "--lang",
+            "en",
+            "--entity",
+            "SMARTFR",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert result.returncode == 0, result.stderr
     pages = pages_of(out.read_bytes())
     assert "Continuation plan committee" in pages[0] and "Entities: SmartFr" in pages[0].splitlines()
@@ -273,10 +330,15 @@ def test_export_pdf_from_the_command_line(demo_store, tmp_path):
     contents = pages[1]
     summary = next(p for p in pages[2:] if p.startswith("Key indicators"))
     assert "SmartFr" in summary and "Alterna" not in summary and "Key indicators" in contents
-    refused = subprocess.run([sys.executable, "-m", "smartdash", "export", "pdf", "--out", str(tmp_path / "x.pdf"),
-                              "--meeting", "999"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    refused = subprocess.run(
+        [sys.executable, "-m", "smartdash", "export", "pdf", "--out", str(tmp_path / "x.pdf"), "--meeting", "999"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert refused.returncode == 1 and "999" in refused.stderr and not (tmp_path / "x.pdf").exists()
-
 
 
 def test_the_export_page_prints_a_meetings_pdf_and_records_it(demo_store, app_env):

@@ -17,8 +17,11 @@ def test_a_provenance_keeps_its_sources_but_not_the_bare_generated_note():
     derived = provenance.GENERATED + " — d'après le plan"
     p = Provenance.of([False, True, True, None], [REPORT, provenance.GENERATED, derived, "Plan, tableau 2"])
     assert p.synthetic and not p.all_synthetic
-    assert p.sources == ("Données de démonstration générées (synthétiques) — d'après le plan", "Plan, tableau 2",
-                         REPORT)  # sorted; "generated" alone says nothing of where a value comes from
+    assert p.sources == (
+        "Données de démonstration générées (synthétiques) — d'après le plan",
+        "Plan, tableau 2",
+        REPORT,
+    )  # sorted; "generated" alone says nothing of where a value comes from
     assert Provenance.of([True, True], ["x", "y"]).all_synthetic
     assert not Provenance.of([], []).known
 
@@ -60,9 +63,14 @@ def test_a_loaded_file_without_a_source_names_the_file_who_and_when():
 
 
 def frame(flags):
-    return pd.DataFrame({"x": [str(2021 + i) for i in range(len(flags))], "value": [Decimal(i + 1) for i in
-                                                                                    range(len(flags))],
-                         "is_synthetic": flags, "source": [None if f else REPORT for f in flags]})
+    return pd.DataFrame(
+        {
+            "x": [str(2021 + i) for i in range(len(flags))],
+            "value": [Decimal(i + 1) for i in range(len(flags))],
+            "is_synthetic": flags,
+            "source": [None if f else REPORT for f in flags],
+        }
+    )
 
 
 def layers(spec: dict) -> list[dict]:
@@ -83,17 +91,30 @@ def test_synthetic_bars_are_lighter_with_a_legend_entry_and_the_source_on_hover(
 
 def test_a_chart_of_sourced_figures_only_has_no_synthetic_legend():
     spec = charts.bars_with_target(frame([False, False]), x="x", unit="count", title="t", lang="fr").to_dict()
-    assert "opacity" not in spec["encoding"] if "encoding" in spec else all(
-        "opacity" not in layer.get("encoding", {}) for layer in layers(spec))
+    assert (
+        "opacity" not in spec["encoding"]
+        if "encoding" in spec
+        else all("opacity" not in layer.get("encoding", {}) for layer in layers(spec))
+    )
 
 
 def test_a_line_with_some_synthetic_points_marks_them_point_by_point():
-    series = pd.DataFrame({"period_end": pd.to_datetime(["2021-12-31", "2022-12-31", "2023-12-31"]).date,
-                           "value": [Decimal(1), Decimal(2), Decimal(3)], "series": "Wallonie", "dashed": False,
-                           "is_synthetic": [True, True, False], "source": [None, None, REPORT]})
+    series = pd.DataFrame(
+        {
+            "period_end": pd.to_datetime(["2021-12-31", "2022-12-31", "2023-12-31"]).date,
+            "value": [Decimal(1), Decimal(2), Decimal(3)],
+            "series": "Wallonie",
+            "dashed": False,
+            "is_synthetic": [True, True, False],
+            "source": [None, None, REPORT],
+        }
+    )
     spec = charts.trajectory_chart(series, unit="count", title="t", lang="fr").to_dict()
-    marks = {layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]: layer
-             for layer in layers(spec) if "mark" in layer}
+    marks = {
+        layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]: layer
+        for layer in layers(spec)
+        if "mark" in layer
+    }
     assert marks["point"]["encoding"]["opacity"]["field"] == "origin"
     assert marks["line"]["encoding"]["opacity"]["field"] == "series_origin"  # partly generated: the line is pale
     rows = next(iter(spec["datasets"].values()))

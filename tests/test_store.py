@@ -2,9 +2,11 @@
 store faults (full disk, read-only, deleted or replaced file, unreachable server) told in a sentence."""
 
 import datetime as dt
+import gc
 import os
 import subprocess
 import sys
+import weakref
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from sqlalchemy import event, func, insert, select, text
 from sqlalchemy.exc import IntegrityError, InternalError, OperationalError
 from streamlit.testing.v1 import AppTest
 
-from smartdash import actions, auth, importing, schema
+from smartdash import actions, auth, db, importing, schema
 from smartdash import models as m
 from smartdash.auth import CurrentUser
 from smartdash.cli import main as cli_main
@@ -61,8 +63,15 @@ def test_exact_amounts_survive_the_round_trip(store):
         s.flush()
         indicator_id = s.scalar(select(m.Indicator.id))
         for i, amount in enumerate(amounts):
-            s.add(m.Observation(indicator_id=indicator_id, entity_id=entity_id, period_end=dt.date(2020 + i, 12, 31),
-                                scenario="actual", value=amount))
+            s.add(
+                m.Observation(
+                    indicator_id=indicator_id,
+                    entity_id=entity_id,
+                    period_end=dt.date(2020 + i, 12, 31),
+                    scenario="actual",
+                    value=amount,
+                )
+            )
     with session_scope(store.engine) as s:
         stored = s.scalars(select(m.Observation.value).order_by(m.Observation.period_end)).all()
         total = s.scalar(select(func.sum(m.Observation.value)))
@@ -81,8 +90,16 @@ def test_natural_key_with_no_office_is_unique(store):
     with session_scope(store.engine) as s:
         s.add(m.Entity(code="X", name="X", country="FR", legal_form="SA"))
         s.add(m.Indicator(code="I", label_fr="i", label_en="i", unit="EUR", direction="up", frequency="yearly"))
-    row = {"indicator_id": 1, "entity_id": 1, "office_id": None, "period_end": dt.date(2024, 12, 31),
-           "scenario": "actual", "plan_version_id": None, "value": Decimal(1), "is_synthetic": False}
+    row = {
+        "indicator_id": 1,
+        "entity_id": 1,
+        "office_id": None,
+        "period_end": dt.date(2024, 12, 31),
+        "scenario": "actual",
+        "plan_version_id": None,
+        "value": Decimal(1),
+        "is_synthetic": False,
+    }
     with session_scope(store.engine) as s:
         s.execute(insert(m.Observation), [row])
     with pytest.raises(IntegrityError), session_scope(store.engine) as s:
@@ -94,8 +111,7 @@ def test_a_plan_value_needs_its_plan_version(store):
         s.add(m.Entity(code="X", name="X", country="FR", legal_form="SA"))
         s.add(m.Indicator(code="I", label_fr="i", label_en="i", unit="EUR", direction="up", frequency="yearly"))
     with pytest.raises(IntegrityError), session_scope(store.engine) as s:
-        s.add(m.Observation(indicator_id=1, entity_id=1, period_end=dt.date(2024, 12, 31), scenario="plan",
-                            value=Decimal(1)))
+        s.add(m.Observation(indicator_id=1, entity_id=1, period_end=dt.date(2024, 12, 31), scenario="plan", value=Decimal(1)))
 
 
 def test_init_with_demo_twice_changes_nothing(store):
@@ -126,6 +142,7 @@ def test_first_start_without_demo_leaves_the_store_empty(store):
 
 def test_a_session_reads_one_snapshot_while_another_process_writes(store):
     """Item 8: the reads of one session (a page's loader) do not see a write committed between them."""
+
     def events(session) -> int:
         return session.scalar(select(func.count()).select_from(m.AuditEvent))
 
@@ -140,10 +157,63 @@ def test_a_session_reads_one_snapshot_while_another_process_writes(store):
 
 
 def test_a_read_only_session_cannot_write(store):
-    with pytest.raises(OperationalError if store.backend == "sqlite" else InternalError), \
-            read_scope(store.engine) as s:
+    with pytest.raises(OperationalError if store.backend == "sqlite" else InternalError), read_scope(store.engine) as s:
         s.add(m.AuditEvent(at=dt.datetime.now(dt.UTC), login="w", action="x"))
         s.flush()
+
+
+def test_an_engine_left_without_dispose_goes_with_its_pool_and_connections(store):
+    """Nothing beside an engine keeps it alive: a test or a command that forgets dispose() leaks no connection."""
+    engine = make_engine(store.url)
+    for scope in (session_scope, read_scope, write_scope):
+        with scope(engine) as s:
+            assert s.scalar(text("SELECT 1")) == 1
+    engine_gone, pool_gone = weakref.ref(engine), weakref.ref(engine.pool)
+    del engine, s
+    gc.collect()
+    assert engine_gone() is None and pool_gone() is None
+
+
+def test_shared_engines_past_the_few_kept_are_disposed(store, tmp_path, monkeypatch):
+    monkeypatch.setattr(db, "_engines", {})  # this test's shared engines only
+    try:
+        first = engine_for(store.url)
+        with read_scope(first) as s:
+            s.scalar(text("SELECT 1"))
+        assert engine_for(store.url) is first and first.pool.checkedin() == 1
+        others = [engine_for(f"sqlite:///{tmp_path / f'other{i}.db'}") for i in range(db.ENGINES_KEPT)]
+        assert first.pool.checkedin() == 0  # its pooled connection closed
+        assert engine_for(store.url) is not first and engine_for(others[-1].url.render_as_string()) is others[-1]
+    finally:
+        db.dispose_engines()
+
+
+def test_logging_in_and_the_audit_log_do_not_wait_for_a_load_holding_the_store(store):
+    """A load holds the store's write lock (SQLite has one writer) for seconds; a member logging in meanwhile is let
+    in at once, and the audit lines of the login and of an export are written once the load commits."""
+    auth.add_user(store.engine, "membre", "viewer", PASSWORD, by="test")
+    engine = make_engine(store.url, lock_wait=5)  # before: StoreBusy after these 5 s
+    try:
+        with write_scope(store.engine, load_lock=True) as loading:
+            loading.add(m.AuditEvent(at=dt.datetime.now(dt.UTC), login="chargeur", action="import"))
+            assert auth.authenticate(engine, "membre", PASSWORD) == CurrentUser("membre", "viewer")
+            auth.record(engine, "membre", "export", {"what": "receivables"})
+        db.wait_for_deferred_writes()
+        with session_scope(store.engine) as s:
+            logged = s.execute(select(m.AuditEvent.login, m.AuditEvent.action).order_by(m.AuditEvent.id)).all()
+        assert sorted(logged[-3:]) == [("chargeur", "import"), ("membre", "export"), ("membre", "login")]
+    finally:
+        engine.dispose()
+
+
+def test_a_failed_login_is_counted_before_it_is_answered(store):
+    auth.add_user(store.engine, "membre", "viewer", PASSWORD, by="test")
+    assert auth.authenticate(store.engine, "membre", "pas le bon mot de passe") is None
+    with session_scope(store.engine) as s:
+        assert s.scalar(select(m.User.failed_attempts).where(m.User.login == "membre")) == 1
+    assert auth.authenticate(store.engine, "membre", PASSWORD) == CurrentUser("membre", "viewer")
+    with session_scope(store.engine) as s:
+        assert s.scalar(select(m.User.failed_attempts).where(m.User.login == "membre")) == 0
 
 
 def test_a_view_reads_one_snapshot_while_a_load_commits_between_its_statements(store, monkeypatch):
@@ -181,28 +251,43 @@ def sqlite_store(tmp_path):
     url = f"sqlite:///{tmp_path / 'store' / 'smartdash.db'}"
     engine = make_engine(url)
     ensure_schema(engine)
-    files = [(demo_file_name(k), (DEMO_DIR / demo_file_name(k)).read_bytes())
-             for k in ("entities", "offices", "indicators", "plan_versions", "instruments")]
+    files = [
+        (demo_file_name(k), (DEMO_DIR / demo_file_name(k)).read_bytes())
+        for k in ("entities", "offices", "indicators", "plan_versions", "instruments")
+    ]
     import_files(engine, [*files, ("creances.csv", RECEIVABLES.encode())], loaded_by="test")
     yield url, engine, tmp_path / "store" / "smartdash.db"
     engine.dispose()
 
 
-RECEIVABLES = ("date_situation;entite;bureau;client;facture;date_facture;date_echeance;montant_du\n"
-               "31/03/2026;SMARTCOOP;GAND;Client Confidentiel;R-1;01/01/2026;31/01/2026;1 000,00\n")
-BIG = ("date_situation;entite;bureau;client;facture;date_facture;date_echeance;montant_du\n" + "".join(
-    f"31/03/2026;SMARTCOOP;GAND;Client Confidentiel {i};R-{i};01/01/2026;31/01/2026;1 000,00\n" for i in range(2000)))
+RECEIVABLES = (
+    "date_situation;entite;bureau;client;facture;date_facture;date_echeance;montant_du\n"
+    "31/03/2026;SMARTCOOP;GAND;Client Confidentiel;R-1;01/01/2026;31/01/2026;1 000,00\n"
+)
+BIG = "date_situation;entite;bureau;client;facture;date_facture;date_echeance;montant_du\n" + "".join(
+    f"31/03/2026;SMARTCOOP;GAND;Client Confidentiel {i};R-{i};01/01/2026;31/01/2026;1 000,00\n" for i in range(2000)
+)
 
 
 def cli(url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     env = dict(os.environ, SMARTDASH_DATABASE_URL=url)
-    return subprocess.run([sys.executable, "-m", "smartdash", *args], cwd=ROOT, env=env, input=stdin,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "smartdash", *args], cwd=ROOT, env=env, input=stdin, capture_output=True, text=True, timeout=300
+    )
 
 
 def items(engine) -> list[tuple]:
     with session_scope(engine) as s:
         return [tuple(r) for r in s.execute(select(m.ReceivableItem.__table__).order_by(m.ReceivableItem.id))]
+
+
+def test_a_short_wait_for_the_write_lock_holds_for_its_own_transaction_only(sqlite_store):
+    _url, engine, _path = sqlite_store
+    with write_scope(engine, lock_wait=0.2) as s:
+        assert s.scalar(text("PRAGMA busy_timeout")) == 200
+    for scope in (session_scope, write_scope):  # the same pooled connection, the engine's own wait again
+        with scope(engine) as s:
+            assert s.scalar(text("PRAGMA busy_timeout")) == engine.smartdash_lock_wait * 1000
 
 
 def test_a_full_disk_is_told_without_sql_values_or_client_names(sqlite_store, tmp_path, monkeypatch, capsys):
@@ -237,8 +322,7 @@ def _read_only(path: Path, on: bool) -> None:
     path.parent.chmod(0o555 if on else 0o755)
 
 
-def test_a_read_only_store_is_read_by_commands_and_pages_and_refuses_writes_clearly(sqlite_store, tmp_path,
-                                                                                   monkeypatch):
+def test_a_read_only_store_is_read_by_commands_and_pages_and_refuses_writes_clearly(sqlite_store, tmp_path, monkeypatch):
     url, engine, path = sqlite_store
     auth.add_user(engine, "viewer", "viewer", PASSWORD, by="test")
     engine.dispose()  # the last connection checkpoints and removes the -wal and -shm files
@@ -252,8 +336,10 @@ def test_a_read_only_store_is_read_by_commands_and_pages_and_refuses_writes_clea
         exported = cli(url, "export", "receivables", "--out", str(tmp_path / "export.csv"))
         assert exported.returncode == 0 and "Client Confidentiel" in (tmp_path / "export.csv").read_text("utf-8-sig")
         (tmp_path / "creances.csv").write_text(BIG, encoding="utf-8")
-        for refused in (cli(url, "import", str(tmp_path / "creances.csv")),
-                        cli(url, "users", "add", "x", "--role", "viewer", "--password-stdin", stdin=PASSWORD + "\n")):
+        for refused in (
+            cli(url, "import", str(tmp_path / "creances.csv")),
+            cli(url, "users", "add", "x", "--role", "viewer", "--password-stdin", stdin=PASSWORD + "\n"),
+        ):
             assert refused.returncode == 3 and refused.stderr == "Erreur : " + StoreReadOnly.fr + "\n"
         # a page: the login works (its audit cannot be kept) and the figures show
         monkeypatch.setenv("SMARTDASH_DATABASE_URL", url)

@@ -32,11 +32,12 @@ def test_every_account_manages_its_own_subscription_and_only_admins_the_others(s
         subscriptions.read_all(who["editor"], store.engine)
     subscriptions.save(who["admin"], store.engine, "editor", what="alerts", email="direction@example.org")
     mine, email = subscriptions.read_own(who["viewer"], store.engine)
-    assert (mine.digest, mine.alerts, mine.entities, mine.lang, email) == (True, False, ("ALTERNA",), "en",
-                                                                           "membre@example.org")
+    assert (mine.digest, mine.alerts, mine.entities, mine.lang, email) == (True, False, ("ALTERNA",), "en", "membre@example.org")
     everyone = subscriptions.read_all(who["admin"], store.engine)
     assert [(s.login, subscriptions.what_of(s), s.entities) for s in everyone] == [
-        ("editor", "alerts", ()), ("viewer", "digest", ("ALTERNA",))]
+        ("editor", "alerts", ()),
+        ("viewer", "digest", ("ALTERNA",)),
+    ]
     with session_scope(store.engine) as s:
         log = auth.audit_log(session=s)
         covered = subscriptions.covered_entities(session=s, subscriber=everyone[0])
@@ -46,16 +47,20 @@ def test_every_account_manages_its_own_subscription_and_only_admins_the_others(s
     assert subscriptions.read_own(who["viewer"], store.engine)[0] is None
 
 
-@pytest.mark.parametrize(("kwargs", "expected"), [
-    ({"email": "sans-arobase.example.org"}, "une adresse électronique valide"),
-    ({"email": "a@b.org", "entities": ["NULLEPART"]}, "un code d'entité connu (« NULLEPART » inconnu)"),
-    ({"email": "a@b.org", "lang": "de"}, "une langue parmi : fr, en"),
-    ({}, "une adresse électronique pour « viewer » (--email)"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({"email": "sans-arobase.example.org"}, "une adresse électronique valide"),
+        ({"email": "a@b.org", "entities": ["NULLEPART"]}, "un code d'entité connu (« NULLEPART » inconnu)"),
+        ({"email": "a@b.org", "lang": "de"}, "une langue parmi : fr, en"),
+        ({}, "une adresse électronique pour « viewer » (--email)"),
+    ],
+)
 def test_a_bad_subscription_is_refused_with_what_was_expected_and_changes_nothing(store, kwargs, expected):
     users(store.engine, "viewer")
-    with pytest.raises(subscriptions.SubscriptionError, match=expected.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(subscriptions.SubscriptionError) as refused:
         subscriptions.subscribe(store.engine, "viewer", by="test", **kwargs)
+    assert expected in refused.value.render("fr")
     with session_scope(store.engine) as s:
         assert subscriptions.subscribers(session=s) == [] and subscriptions.email_of(session=s, login="viewer") is None
 
@@ -63,8 +68,10 @@ def test_a_bad_subscription_is_refused_with_what_was_expected_and_changes_nothin
 def test_mail_settings_come_from_config_and_the_password_from_the_environment_or_secrets(tmp_path, monkeypatch):
     monkeypatch.delenv("SMARTDASH_SMTP_PASSWORD", raising=False)
     config = tmp_path / "config.toml"
-    config.write_text('[mail]\nhost = "smtp.example.org"\nsecurity = "ssl"\nsender = "s@example.org"\n'
-                      'username = "smartdash"\n', encoding="utf-8")
+    config.write_text(
+        '[mail]\nhost = "smtp.example.org"\nsecurity = "ssl"\nsender = "s@example.org"\nusername = "smartdash"\n',
+        encoding="utf-8",
+    )
     mail = load_settings(config).mail
     assert (mail.host, mail.port, mail.security, mail.username) == ("smtp.example.org", 465, "ssl", "smartdash")
     from smartdash.mail import smtp_password
@@ -103,11 +110,18 @@ def test_a_viewer_subscribes_on_my_subscriptions_and_the_admin_sees_it(store, ap
     at.button[0].click().run()
     assert not at.exception and at.success[0].value == "Abonnement enregistré."
     # shown inert, as every stored text: the address is no mailto link
-    assert at.info[0].value == escape("Vous recevez : récapitulatif hebdomadaire, pour GrandsEnsemble, à "
-                                      "membre@example.org.")
+    assert at.info[0].value == escape("Vous recevez : récapitulatif hebdomadaire, pour GrandsEnsemble, à membre@example.org.")
 
     admin = open_page("admin", "admin")
     table = next(t.value for t in admin.dataframe if "Reçoit" in t.value.columns)
-    assert table.to_dict("records") == [{"Compte": "viewer", "Adresse": "membre@example.org", "Rôle": "viewer",
-                                         "Reçoit": "récapitulatif hebdomadaire", "Entités": "GrandsEnsemble",
-                                         "Langue": "fr", "Actif": "oui"}]
+    assert table.to_dict("records") == [
+        {
+            "Compte": "viewer",
+            "Adresse": "membre@example.org",
+            "Rôle": "viewer",
+            "Reçoit": "récapitulatif hebdomadaire",
+            "Entités": "GrandsEnsemble",
+            "Langue": "fr",
+            "Actif": "oui",
+        }
+    ]

@@ -23,10 +23,12 @@ from pptx import Presentation
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
-from smartdash import provenance, queries, ui
+from smartdash import provenance, queries
 from smartdash.db import session_scope
 from smartdash.export.slides import build_deck
+from smartdash.i18n import every_language
 from smartdash.views import Filters
+from smartdash.web import filters, registry, widgets
 from tests.conftest import login
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,9 +36,8 @@ END_2021, END_2023 = dt.date(2021, 12, 31), dt.date(2023, 12, 31)
 ENTITIES = ("SMARTFR", "GRANDSENSEMBLE", "ALTERNA", "SMARTCOOP")
 LATEST = "latest"  # the store's newest date, the sidebar's default
 CASES = [(END_2021, None), (END_2023, None), (LATEST, None)] + [(LATEST, e) for e in ENTITIES]
-FIGURE_PAGES = ("overview", "equity", "funding", "headcount", "membership", "receivables", "execution")
-OTHER_PAGES = tuple(path.split("/")[1].removesuffix(".py") for path, *_ in ui.PAGES
-                    if path.split("/")[1].removesuffix(".py") not in FIGURE_PAGES)
+FIGURE_PAGES = ("overview", "equity", "funding", "headcount", "membership", "receivables", "execution", "versions")
+OTHER_PAGES = tuple(page.name for page in registry.PAGES if page.name not in FIGURE_PAGES)
 BAD = re.compile(r"(?<![\w/])(?:nan|NaN|None|NaT|[-−]?inf|Infinity)(?![\w])|dès None")
 ORIGIN_FIELDS = {"origin", "series_origin", "area_origin"}
 
@@ -109,8 +110,11 @@ def cell_problems(frame: pd.DataFrame) -> list[str]:
 def check_page(at: AppTest, page: str, figures: bool) -> list[str]:
     """What a reader of this page would stumble on."""
     problems = [f"exception: {e.value}" for e in at.exception]
-    texts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error",
-                                  "success") for e in getattr(at, kind)]
+    texts = [
+        e.value
+        for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success")
+        for e in getattr(at, kind)
+    ]
     texts += [str(t.label) for t in at.tabs] + [str(e.label) for e in at.expander]
     problems += [f"text: {t}" for t in bad_texts(texts)]
     for m in at.metric:
@@ -120,13 +124,17 @@ def check_page(at: AppTest, page: str, figures: bool) -> list[str]:
             said = m.proto.help
             if not any(w in said for w in ("Source", "Origin", "Aucune donnée", "No data")):
                 problems.append(f"metric {m.label!r} does not say where its figure comes from: {said!r}")
-            if provenance.is_marked(said) != m.label.endswith(ui.metric_mark("fr")):
+            if provenance.is_marked(said) != m.label.endswith(widgets.metric_mark("fr")):
                 problems.append(f"metric {m.label!r}: synthetic mark and tooltip disagree ({said!r})")
-    for df in at.dataframe:
+    fields = [w for kind in ("text_input", "text_area") for w in getattr(at, kind)]
+    problems += [f"field {w.label!r}: {w.value!r}" for w in fields if bad_texts([str(w.value)])]
+    choices = [w for kind in ("selectbox", "multiselect", "radio") for w in getattr(at, kind)]
+    problems += [f"choice {w.label!r}: {o!r}" for w in choices for o in bad_texts(w.options)]
+    for df in at.dataframe:  # tables and data editors alike
         frame = df.value
         problems += [f"table {list(frame.columns)[:3]}: {p}" for p in cell_problems(frame)]
         sources_only = list(frame.columns) in (["Source"],)
-        if figures and not sources_only and not set(frame.columns) & set(provenance.ORIGIN):
+        if figures and not sources_only and not set(frame.columns) & set(every_language(provenance.ORIGIN)):
             problems.append(f"table {list(frame.columns)} has no « Origine » column")
     for chart in at.get("vega_lite_chart"):
         spec = json.loads(chart.proto.spec)
@@ -134,8 +142,10 @@ def check_page(at: AppTest, page: str, figures: bool) -> list[str]:
         title = spec.get("title") or spec.get("layer", [{}])[0].get("title")
         for data in chart.proto.datasets:
             rows = dataframe_util.convert_arrow_bytes_to_pandas_df(data.data.data)
-            problems += [f"chart {title!r}: {t}" for t in bad_texts(
-                v for column in rows.columns if rows[column].dtype == object for v in rows[column])]
+            problems += [
+                f"chart {title!r}: {t}"
+                for t in bad_texts(v for column in rows.columns if rows[column].dtype == object for v in rows[column])
+            ]
             if not figures or rows.empty:
                 continue
             if "origin" not in rows:
@@ -154,7 +164,7 @@ def test_every_page_reads_clean_and_marks_its_synthetic_figures(sweep_store, cas
     day = latest if day == LATEST else day
     at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=120))
     at.session_state["filter_as_of"] = day
-    at.session_state["filter_entity"] = entity or ui.ALL
+    at.session_state["filter_entity"] = entity or filters.ALL
     at.run()
     problems = {}
     for page in FIGURE_PAGES + (OTHER_PAGES if entity is None else ()):
@@ -170,15 +180,15 @@ def test_the_membership_page_at_end_2023_marks_the_generated_history_of_its_regi
     at.session_state["filter_as_of"] = END_2023
     at.run()
     at.switch_page("pages/membership.py").run()
-    region = next(c for c in at.get("vega_lite_chart")
-                  if "Membres par région" in json.dumps(json.loads(c.proto.spec), ensure_ascii=False))
+    region = next(
+        c for c in at.get("vega_lite_chart") if "Membres par région" in json.dumps(json.loads(c.proto.spec), ensure_ascii=False)
+    )
     [data] = region.proto.datasets
     rows = dataframe_util.convert_arrow_bytes_to_pandas_df(data.data.data)
     years = pd.to_datetime(rows["period_end"]).dt.year
     assert set(rows[years < 2023]["origin"]) == {"démo / synthétique"}
     assert set(rows[years == 2023]["origin"]) == {"sourcé"}
-    assert set(rows[years == 2023]["origin_text"]) == {
-        "SmartCoop, rapport annuel 2023 — Membres et conseillers par bureau"}
+    assert set(rows[years == 2023]["origin_text"]) == {"SmartCoop, rapport annuel 2023 — Membres et conseillers par bureau"}
 
 
 def slide_texts(slide) -> list[str]:
@@ -206,16 +216,17 @@ DECK_CASES = [(END_2021, None), (END_2023, None), (LATEST, None)] + [(LATEST, e)
 def test_every_slide_reads_clean_and_marks_its_synthetic_figures(sweep_store, case):
     store, latest, version = sweep_store
     day, entity = case
-    data, info = build_deck(store.engine, filters=Filters(entity, latest if day == LATEST else day, "previous",
-                                                          version, "fr"))
+    data, info = build_deck(store.engine, filters=Filters(entity, latest if day == LATEST else day, "previous", version, "fr"))
     prs = Presentation(io.BytesIO(data))
     problems = []
     for number, slide in enumerate(prs.slides, start=1):
         title = slide.shapes.title.text
         texts = slide_texts(slide)
         problems += [f"{title}: {t}" for t in bad_texts(texts)]
-        if any(shape.has_chart or shape.has_table or shape.shape_type == 13 for shape in slide.shapes) and \
-                number not in info.origins:
+        if (
+            any(shape.has_chart or shape.has_table or shape.shape_type == 13 for shape in slide.shapes)
+            and number not in info.origins
+        ):
             problems.append(f"{title}: figures without a sources footnote")
         if number in info.origins:
             text = "\n".join(texts)
@@ -224,3 +235,18 @@ def test_every_slide_reads_clean_and_marks_its_synthetic_figures(sweep_store, ca
             if info.origins[number].synthetic and "✱ démo / synthétique" not in text:
                 problems.append(f"{title}: synthetic figures without the mark")
     assert not problems, problems
+
+
+def test_choosing_an_indicator_in_the_catalogue_fills_its_form_with_its_values_and_blanks_never_nan(sweep_store):
+    at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=120))
+    at.run()
+    at.switch_page("pages/catalogue.py").run()
+    catalogue = at.dataframe[0].value.set_index("code")
+    described = next(c for c in catalogue.index if catalogue.loc[c, "description"] != "—")
+    blank = next(c for c in catalogue.index if catalogue.loc[c, "description"] == "—")
+    for code in (described, blank, described):
+        at.selectbox(key="catalogue_edit").set_value(code).run()
+        assert at.text_input(key=f"catalogue_label_fr_{code}").value == catalogue.loc[code, "libelle_fr"]
+        expected = "" if code == blank else catalogue.loc[code, "description"]
+        assert at.text_area(key=f"catalogue_description_{code}").value == expected, code
+    assert not at.exception

@@ -23,10 +23,10 @@ def test_a_new_key_indicator_added_as_data_shows_as_a_tile_with_its_status(store
     load_demo(store.engine)
     files = {
         "indicateurs.csv": "code;libelle_fr;libelle_en;unite;sens;frequence;mode_seuils;seuil_orange;seuil_rouge;cle\n"
-                           "BACKLOG;Carnet de commandes;Order book;EUR;hausse;mensuelle;plan;5;10;oui\n",
+        "BACKLOG;Carnet de commandes;Order book;EUR;hausse;mensuelle;plan;5;10;oui\n",
         "observations.csv": "indicateur;entite;fin_periode;scenario;version_plan;valeur\n"
-                            "BACKLOG;SMARTFR;31/10/2026;réel;;920 000\n"
-                            "BACKLOG;SMARTFR;31/10/2026;plan;PLAN-2024-06;1 000 000\n",
+        "BACKLOG;SMARTFR;31/10/2026;réel;;920 000\n"
+        "BACKLOG;SMARTFR;31/10/2026;plan;PLAN-2024-06;1 000 000\n",
     }
     import_files(store.engine, [(n, t.encode()) for n, t in files.items()], loaded_by="test")
     tiles, attention = tiles_for(store.engine)
@@ -40,8 +40,10 @@ def test_tiles_compare_with_the_previous_period_the_last_meeting_or_the_plan(dem
     previous, _ = tiles_for(demo_store.engine)
     meeting, _ = tiles_for(demo_store.engine, compare="meeting")
     plan, _ = tiles_for(demo_store.engine, compare="plan")
-    cash = {name: next(t for t in tiles if t.indicator == "CASH_NET") for name, tiles in
-            (("previous", previous), ("meeting", meeting), ("plan", plan))}
+    cash = {
+        name: next(t for t in tiles if t.indicator == "CASH_NET")
+        for name, tiles in (("previous", previous), ("meeting", meeting), ("plan", plan))
+    }
     assert cash["previous"].period_end == END and cash["previous"].compare_label == "période précédente"
     # the last meeting before 22/11/2026 was held on 15/09/2026 on figures as of 31/08/2026
     assert cash["meeting"].compare_label == "dernier comité (31 août 2026)"
@@ -54,8 +56,10 @@ def test_tiles_compare_with_the_previous_period_the_last_meeting_or_the_plan(dem
 def test_gap_to_plan_follows_the_chosen_plan_version(demo_store):
     revised, _ = tiles_for(demo_store.engine, as_of=dt.date(2024, 12, 31))
     original, _ = tiles_for(demo_store.engine, as_of=dt.date(2024, 12, 31), plan_version="PLAN-2021-11")
-    result = {name: next(t for t in tiles if t.indicator == "NET_RESULT") for name, tiles in
-              (("revised", revised), ("original", original))}
+    result = {
+        name: next(t for t in tiles if t.indicator == "NET_RESULT")
+        for name, tiles in (("revised", revised), ("original", original))
+    }
     assert result["original"].plan_value == Decimal(0)  # break-even in 2024 as adopted in November 2021
     assert result["revised"].plan_value == Decimal(-180000)  # the (synthetic) revision moved it to 2025
     assert result["original"].status == "red"
@@ -66,8 +70,7 @@ def test_attention_lists_late_rounds_pending_conditions_and_coverage(demo_store)
     messages = [a.message for a in attention]
     assert "Apport en retard : SmartBe → SmartFr, 500\u202f000\u00a0€ prévu le 30 juin 2023" in messages
     assert any(m.startswith("Condition en attente : « Bonne marche du plan de continuation »") for m in messages)
-    assert any(m.startswith("Couverture 1+1 réalisée de GrandsEnsemble") and "version PLAN-2024-06" in m
-               for m in messages)
+    assert any(m.startswith("Couverture 1+1 réalisée de GrandsEnsemble") and "version PLAN-2024-06" in m for m in messages)
 
 
 def test_membership_view_flags_the_office_with_most_members_per_adviser(demo_store):

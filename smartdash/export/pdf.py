@@ -26,8 +26,9 @@ from smartdash import charts, committee, formatting, importing, queries
 from smartdash.db import session_scope
 from smartdash.export.images import chart_svg
 from smartdash.export.sections import section_title
+from smartdash.i18n import N_, _, _p
 from smartdash.metrics.funding import OnePlusOneDefinition
-from smartdash.views import Filters, pick, sources_of
+from smartdash.views import Filters, sources_of
 from smartdash.views import equity as equity_views
 from smartdash.views import execution as execution_views
 from smartdash.views import funding as funding_views
@@ -83,12 +84,14 @@ class Pack:
     def demo(self, section: Section) -> None:
         """Mark a section whose figures are partly synthetic, as the pages do."""
         self.synthetic = True
-        section.add("demo", legend=pick(self.lang, "« démo / synthétique » : figures en italique grisé",
-                                        "\"demo / synthetic\": figures in grey italics"),
-                    footnote=pick(self.lang, "Données de démonstration générées : elles ne viennent pas des documents "
-                                             "sources (plan de novembre 2021, rapport annuel 2023 de SmartCoop).",
-                                  "Generated demo data: not from the source documents (the November 2021 plan, "
-                                  "SmartCoop's 2023 annual report)."))
+        section.add(
+            "demo",
+            legend=_(self.lang, '"demo / synthetic": figures in grey italics'),
+            footnote=_(
+                self.lang,
+                "Generated demo data: not from the source documents (the November 2021 plan, SmartCoop's 2023 annual report).",
+            ),
+        )
 
 
 @dataclass
@@ -101,20 +104,36 @@ class PdfInfo:
     frozen_meeting: int | None
 
 
-def table(section: Section, header: list[str], rows: list[list[str]], *, widths: list[float],
-          align: str = "", demo: list[bool] | None = None, status: list[list[str | None]] | None = None,
-          size: float = 9) -> None:
+def table(
+    section: Section,
+    header: list[str],
+    rows: list[list[str]],
+    *,
+    widths: list[float],
+    align: str = "",
+    demo: list[bool] | None = None,
+    status: list[list[str | None]] | None = None,
+    size: float = 9,
+) -> None:
     """A table that splits across pages with its header repeated. `align`: one letter per column (l, r, c)."""
     letters = (align or "l" * len(header)).ljust(len(header), "l")
-    section.add("table", header=header, rows=[[str(c) for c in row] for row in rows], widths=widths,
-                align=[{"r": "right", "c": "center"}.get(a, "left") for a in letters], demo=demo or [],
-                status=status or [], size=size)
+    section.add(
+        "table",
+        header=header,
+        rows=[[str(c) for c in row] for row in rows],
+        widths=widths,
+        align=[{"r": "right", "c": "center"}.get(a, "left") for a in letters],
+        demo=demo or [],
+        status=status or [],
+        size=size,
+    )
 
 
 def figures(section: Section, items: list[tuple[str, str, str | None, bool]]) -> None:
     """Key figures: (label, formatted value, note, synthetic)."""
-    section.add("figures", items=[{"label": label, "value": value, "note": note, "demo": demo}
-                                  for label, value, note, demo in items])
+    section.add(
+        "figures", items=[{"label": label, "value": value, "note": note, "demo": demo} for label, value, note, demo in items]
+    )
 
 
 def _money(v, lang: str) -> str:
@@ -124,55 +143,95 @@ def _money(v, lang: str) -> str:
 # --------------------------------------------------------------------------- the sections
 
 
-STATUS_WORDS = {"green": ("vert", "green"), "amber": ("orange", "amber"), "red": ("rouge", "red"),
-                None: ("sans plan", "no plan")}
+STATUS_WORDS = {"green": N_("green"), "amber": N_("amber"), "red": N_("red"), None: N_("no plan")}
 
 
-def _summary(pack: Pack, s: Session, filters: Filters, tiles: list[overview_views.Tile],
-             frozen: pd.DataFrame | None, meeting: pd.Series | None) -> None:
+def _summary(
+    pack: Pack,
+    s: Session,
+    filters: Filters,
+    tiles: list[overview_views.Tile],
+    frozen: pd.DataFrame | None,
+    meeting: pd.Series | None,
+) -> None:
     lang = filters.lang
     section = pack.section("summary")
-    header = [pick(lang, "Indicateur", "Indicator"), pick(lang, "Entité", "Entity"), pick(lang, "Valeur", "Value"),
-              "Plan", pick(lang, "Au", "As of"), pick(lang, "Statut", "Status")]
+    header = [_(lang, "Indicator"), _(lang, "Entity"), _(lang, "Value"), "Plan", _(lang, "As of"), _(lang, "Status")]
     if frozen is not None and not frozen.empty:
         version = next((v for v in frozen["plan_version"] if v), filters.plan_version)
-        section.add("text", text=pick(
-            lang, f"Chiffres tels que présentés à la réunion du {formatting.date_long(meeting['held_on'], lang=lang)} "
-                  f"(figés à sa clôture, plan {version}). Les corrections faites depuis sont listées à la fin du dossier ; "
-                  "les autres sections sont recalculées à la date des chiffres de la réunion.",
-            f"Figures as presented at the meeting of {formatting.date_long(meeting['held_on'], lang=lang)} (frozen "
-            f"when it closed, plan {version}). Corrections made since are listed at the end of the pack; the other "
-            "sections are computed at the meeting's as-of date."))
+        section.add(
+            "text",
+            text=_(
+                lang,
+                "Figures as presented at the meeting of {held_on} (frozen "
+                "when it closed, plan {version}). Corrections made since are listed at the end of the pack; the other "
+                "sections are computed at the meeting's as-of date.",
+                held_on=formatting.date_long(meeting["held_on"], lang=lang),
+                version=version,
+            ),
+        )
         catalogue = queries.indicators(session=s).set_index("code")
         statuses = [x if isinstance(x, str) else None for x in frozen["status"]]
-        rows = [[catalogue.loc[r.indicator_code, "label_en"] if lang == "en" and r.indicator_code in catalogue.index
-                 else r.label, r.entity_name, formatting.value(_known(r.value), r.unit, lang=lang, compact=True),
-                 formatting.value(_known(r.plan_value), r.unit, lang=lang, compact=True),
-                 formatting.date_short(_known(r.period_end)), pick(lang, *STATUS_WORDS[status])]
-                for r, status in zip(frozen.itertuples(), statuses, strict=True)]
+        rows = [
+            [
+                catalogue.loc[r.indicator_code, "label_en"] if lang == "en" and r.indicator_code in catalogue.index else r.label,
+                r.entity_name,
+                formatting.value(_known(r.value), r.unit, lang=lang, compact=True),
+                formatting.value(_known(r.plan_value), r.unit, lang=lang, compact=True),
+                formatting.date_short(_known(r.period_end)),
+                _(lang, STATUS_WORDS[status]),
+            ]
+            for r, status in zip(frozen.itertuples(), statuses, strict=True)
+        ]
         synthetic = {(t.indicator, t.entity_name): t.is_synthetic for t in tiles}  # the snapshot keeps no such flag
-        demo = [synthetic.get((code, name), False) for code, name in zip(frozen["indicator_code"], frozen["entity_name"],
-                                                                         strict=True)]
-        table(section, header, rows, widths=[3.2, 1.8, 1.3, 1.3, 1.1, 1.2], align="llrrcl", demo=demo,
-              status=[[None] * 5 + [status] for status in statuses])
+        demo = [
+            synthetic.get((code, name), False) for code, name in zip(frozen["indicator_code"], frozen["entity_name"], strict=True)
+        ]
+        table(
+            section,
+            header,
+            rows,
+            widths=[3.2, 1.8, 1.3, 1.3, 1.1, 1.2],
+            align="llrrcl",
+            demo=demo,
+            status=[[None] * 5 + [status] for status in statuses],
+        )
         if any(demo):
             pack.demo(section)
         return
     if meeting is not None and meeting["status"] == "closed":
-        section.add("text", text=pick(
-            lang, "Cette réunion close n'a pas gardé d'instantané de ses chiffres : ils sont recalculés à sa date avec "
-                  "les données d'aujourd'hui.",
-            "This closed meeting kept no snapshot of its figures: they are computed at its date from today's data."))
-    section.add("text", text=pick(
-        lang, f"Écart au plan {filters.plan_version} ; seuils : orange au-delà de 5 %, rouge au-delà de 10 % dans le "
-              "sens défavorable.",
-        f"Gap to plan {filters.plan_version}; thresholds: amber beyond 5 %, red beyond 10 % in the unfavourable "
-        "direction."))
-    rows = [[t.label, t.entity_name, formatting.value(t.value, t.unit, lang=lang, compact=True),
-             formatting.value(t.plan_value, t.unit, lang=lang, compact=True) if t.plan_value is not None else "—",
-             formatting.date_short(t.period_end), f"{pick(lang, *STATUS_WORDS[t.status])} {t.trend}"] for t in tiles]
-    table(section, header, rows, widths=[3.2, 1.8, 1.3, 1.3, 1.1, 1.2], align="llrrcl",
-          demo=[t.is_synthetic for t in tiles], status=[[None] * 5 + [t.status] for t in tiles])
+        section.add(
+            "text",
+            text=_(lang, "This closed meeting kept no snapshot of its figures: they are computed at its date from today's data."),
+        )
+    section.add(
+        "text",
+        text=_(
+            lang,
+            "Gap to plan {plan_version}; thresholds: amber beyond 5 %, red beyond 10 % in the unfavourable direction.",
+            plan_version=filters.plan_version,
+        ),
+    )
+    rows = [
+        [
+            t.label,
+            t.entity_name,
+            formatting.value(t.value, t.unit, lang=lang, compact=True),
+            formatting.value(t.plan_value, t.unit, lang=lang, compact=True) if t.plan_value is not None else "—",
+            formatting.date_short(t.period_end),
+            f"{_(lang, STATUS_WORDS[t.status])} {t.trend}",
+        ]
+        for t in tiles
+    ]
+    table(
+        section,
+        header,
+        rows,
+        widths=[3.2, 1.8, 1.3, 1.3, 1.1, 1.2],
+        align="llrrcl",
+        demo=[t.is_synthetic for t in tiles],
+        status=[[None] * 5 + [t.status] for t in tiles],
+    )
     if any(t.is_synthetic for t in tiles):
         pack.demo(section)
 
@@ -184,15 +243,22 @@ def _known(value):
 
 def _attention(pack: Pack, items: list[overview_views.Attention]) -> None:
     section = pack.section("attention")
-    section.add("text", text=pick(pack.lang, "Exceptions seulement : ce qui est rouge ou orange.",
-                                  "Exceptions only: what is red or amber."))
-    section.add("bullets", items=[{"text": a.message, "status": a.severity} for a in items]
-                or [{"text": pick(pack.lang, "Rien à signaler.", "Nothing to report."), "status": "green"}])
+    section.add("text", text=_(pack.lang, "Exceptions only: what is red or amber."))
+    section.add(
+        "bullets",
+        items=[{"text": a.message, "status": a.severity} for a in items]
+        or [{"text": _(pack.lang, "Nothing to report."), "status": "green"}],
+    )
 
 
-BRIDGE_LABELS = {"opening": ("Ouverture", "Opening"), "net_result": ("Résultat", "Result"),
-                 "capital_paid_in": ("Capital", "Capital"), "shares_repaid": ("Parts remb.", "Shares repaid"),
-                 "other": ("Autres", "Other"), "closing": ("Clôture", "Closing")}
+BRIDGE_LABELS = {
+    "opening": N_("Opening"),
+    "net_result": N_("Result"),
+    "capital_paid_in": N_("Capital"),
+    "shares_repaid": N_("Shares repaid"),
+    "other": N_("Other"),
+    "closing": N_("Closing"),
+}
 
 
 def _equity(pack: Pack, s: Session, filters: Filters, entities: list[tuple[str, str]]) -> None:
@@ -207,32 +273,51 @@ def _equity(pack: Pack, s: Session, filters: Filters, entities: list[tuple[str, 
         pack.sources |= set(view.sources)
         start = len(section.blocks)
         section.add("subheading", text=name)
-        figures(section, [
-            (pick(lang, f"Capitaux propres fin {view.latest_date or '—'}", f"Equity at end {view.latest_date or '—'}"),
-             formatting.money_compact(view.latest_equity, lang=lang), None, view.is_synthetic),
-            (pick(lang, "Quasi-fonds propres", "Quasi-equity"),
-             formatting.money_compact(view.latest_quasi_equity, lang=lang), None, view.is_synthetic),
-            (pick(lang, "Équilibre visé (plan)", "Break-even target (plan)"),
-             str(view.break_even.year) if view.break_even else "—",
-             view.break_even.statement if view.break_even else None, False),
-            (pick(lang, "Capitaux propres positifs prévus", "Equity positive planned"),
-             str(view.plan_positive_year or pick(lang, "au-delà du plan", "beyond the plan")), None, False),
-        ])
-        pack.chart(section, charts.trajectory_chart(
-            view.trajectory, unit="EUR", lang=lang,
-            title=pick(lang, f"Capitaux propres — {name} (€)", f"Equity — {name} (€)"),
-            rules=[(Decimal(0), "0", "#374151")]), height=220)
+        figures(
+            section,
+            [
+                (
+                    _(lang, "Equity at end {value}", value=view.latest_date or "—"),
+                    formatting.money_compact(view.latest_equity, lang=lang),
+                    None,
+                    view.is_synthetic,
+                ),
+                (_(lang, "Quasi-equity"), formatting.money_compact(view.latest_quasi_equity, lang=lang), None, view.is_synthetic),
+                (
+                    _(lang, "Break-even target (plan)"),
+                    str(view.break_even.year) if view.break_even else "—",
+                    view.break_even.statement if view.break_even else None,
+                    False,
+                ),
+                (_(lang, "Equity positive planned"), str(view.plan_positive_year or _(lang, "beyond the plan")), None, False),
+            ],
+        )
+        pack.chart(
+            section,
+            charts.trajectory_chart(
+                view.trajectory,
+                unit="EUR",
+                lang=lang,
+                title=_(lang, "Equity — {name} (€)", name=name),
+                rules=[(Decimal(0), "0", "#374151")],
+            ),
+            height=220,
+        )
         section.keep_together(start)
         if view.bridge_years:
             year = view.bridge_years[-1]
             bridge = view.bridge(year)
-            labels = {k: pick(lang, fr, en) for k, (fr, en) in BRIDGE_LABELS.items()}
-            pack.chart(section, charts.waterfall_chart(
-                equity_views.bridge_frame(bridge, labels), lang=lang,
-                title=pick(lang, f"Pont des capitaux propres {year} — {name} (€)",
-                           f"Equity bridge {year} — {name} (€)")), height=200)
-            section.add("note", text=pick(lang, f"Contrôle (comptabilisé − calculé) : {_money(bridge.control, lang)}",
-                                          f"Control (booked − computed): {_money(bridge.control, lang)}"))
+            labels = {k: _(lang, label) for k, label in BRIDGE_LABELS.items()}
+            pack.chart(
+                section,
+                charts.waterfall_chart(
+                    equity_views.bridge_frame(bridge, labels),
+                    lang=lang,
+                    title=_(lang, "Equity bridge {year} — {name} (€)", year=year, name=name),
+                ),
+                height=200,
+            )
+            section.add("note", text=_(lang, "Control (booked − computed): {money}", money=_money(bridge.control, lang)))
     if synthetic:
         pack.demo(section)
 
@@ -242,29 +327,52 @@ def _funding(pack: Pack, s: Session, filters: Filters) -> None:
     section = pack.section("funding")
     definition = OnePlusOneDefinition()
     view = funding_views.funding_view(session=s, filters=filters, definition=definition)
-    section.add("text", text=definition.describe(lang) + pick(lang, f" Version du plan : {filters.plan_version}.",
-                                                               f" Plan version: {filters.plan_version}."))
+    section.add(
+        "text", text=definition.describe(lang) + _(lang, " Plan version: {plan_version}.", plan_version=filters.plan_version)
+    )
     if view.lines.empty:
-        section.add("text", text=pick(lang, "Aucun apport dans cette version du plan.",
-                                      "No contribution in this plan version."))
+        section.add("text", text=_(lang, "No contribution in this plan version."))
         return
     pack.sources |= set(sources_of(view.lines["source"]))
-    names = view.names | {"__total__": pick(lang, "Total", "Total")}
+    names = view.names | {"__total__": _(lang, "Total")}
     planned = dict(zip(view.coverage_planned["entity"], view.coverage_planned["coverage"], strict=True))
     actual = dict(zip(view.coverage_actual["entity"], view.coverage_actual["coverage"], strict=True))
-    figures(section, [(pick(lang, f"Couverture réalisée — {names[e]}", f"Coverage achieved — {names[e]}"),
-                       formatting.ratio(actual.get(e), lang=lang),
-                       pick(lang, f"prévue {formatting.ratio(planned.get(e), lang=lang)}",
-                            f"planned {formatting.ratio(planned.get(e), lang=lang)}"), False)
-                      for e in planned][:4])
-    pack.chart(section, charts.bars_with_target(
-        funding_views.coverage_frame(view, names, lang), x="entity", unit="ratio", colour_by="series", lang=lang,
-        title=pick(lang, "Règle du 1+1 : couverture prévue et réalisée", "1+1 rule: coverage planned and achieved"),
-        target=Decimal(1), target_label=pick(lang, "règle : 1,0", "rule: 1.0")), height=200)
+    figures(
+        section,
+        [
+            (
+                _(lang, "Coverage achieved — {name}", name=names[e]),
+                formatting.ratio(actual.get(e), lang=lang),
+                _(lang, "planned {ratio}", ratio=formatting.ratio(planned.get(e), lang=lang)),
+                False,
+            )
+            for e in planned
+        ][:4],
+    )
+    pack.chart(
+        section,
+        charts.bars_with_target(
+            funding_views.coverage_frame(view, names, lang),
+            x="entity",
+            unit="ratio",
+            colour_by="series",
+            lang=lang,
+            title=_(lang, "1+1 rule: coverage planned and achieved"),
+            target=Decimal(1),
+            target_label=_(lang, "rule: 1.0"),
+        ),
+        height=200,
+    )
     contributions = funding_views.contributions_table(view, lang)
-    section.add("subheading", text=pick(lang, "Apports", "Contributions"))
-    table(section, list(contributions.columns)[:-1], contributions.iloc[:, :-1].values.tolist(),
-          widths=[2.2, 2.4, 1.2, 1.5, 1, 1.5, 1], align="llcrlrc", demo=[bool(x) for x in view.lines["is_synthetic"]])
+    section.add("subheading", text=_(lang, "Contributions"))
+    table(
+        section,
+        list(contributions.columns)[:-1],
+        contributions.iloc[:, :-1].values.tolist(),
+        widths=[2.2, 2.4, 1.2, 1.5, 1, 1.5, 1],
+        align="llcrlrc",
+        demo=[bool(x) for x in view.lines["is_synthetic"]],
+    )
     if view.lines["is_synthetic"].any():
         pack.demo(section)
 
@@ -272,42 +380,62 @@ def _funding(pack: Pack, s: Session, filters: Filters) -> None:
 def _execution(pack: Pack, s: Session, filters: Filters, entities: list[tuple[str, str]]) -> None:
     lang = filters.lang
     section = pack.section("execution")
-    section.add("text", text=pick(lang, "Une échéance manquée ou en retard est rouge quoi qu'il arrive ailleurs.",
-                                  "A missed or late instalment is red whatever else is green."))
+    section.add("text", text=_(lang, "A missed or late instalment is red whatever else is green."))
     synthetic = False
     for code, name in entities:
-        view = execution_views.execution_view(session=s, filters=filters, entity=code, entity_name=name,
-                                              plan_adopted_on=None)
+        view = execution_views.execution_view(session=s, filters=filters, entity=code, entity_name=name, plan_adopted_on=None)
         if view.schedule.empty and view.cash.empty:
             continue
         synthetic |= view.is_synthetic
         pack.sources |= set(view.sources)
         start = len(section.blocks)
         section.add("subheading", text=name)
-        figures(section, [
-            (pick(lang, "Dû à date", "Due to date"), formatting.money_compact(view.due_to_date, lang=lang), None,
-             view.is_synthetic),
-            (pick(lang, "Payé à date", "Paid to date"), formatting.money_compact(view.paid_to_date, lang=lang), None,
-             view.is_synthetic),
-            (pick(lang, "Taux d'exécution", "Execution rate"),
-             formatting.percent(view.execution_rate * 100, lang=lang) if view.execution_rate is not None else "—",
-             None, view.is_synthetic),
-            (pick(lang, "Reste à payer", "Left to pay"), formatting.money_compact(view.debt_left, lang=lang), None,
-             view.is_synthetic),
-        ])
+        figures(
+            section,
+            [
+                (_(lang, "Due to date"), formatting.money_compact(view.due_to_date, lang=lang), None, view.is_synthetic),
+                (_(lang, "Paid to date"), formatting.money_compact(view.paid_to_date, lang=lang), None, view.is_synthetic),
+                (
+                    _(lang, "Execution rate"),
+                    formatting.percent(view.execution_rate * 100, lang=lang) if view.execution_rate is not None else "—",
+                    None,
+                    view.is_synthetic,
+                ),
+                (_(lang, "Left to pay"), formatting.money_compact(view.debt_left, lang=lang), None, view.is_synthetic),
+            ],
+        )
         if not view.by_year.empty:
-            pack.chart(section, charts.bars_with_target(
-                view.by_year, x="year", unit="EUR", colour_by="series", lang=lang,
-                title=pick(lang, f"Échéances dues et payées — {name} (€)", f"Instalments due and paid — {name} (€)")),
-                height=180)
+            pack.chart(
+                section,
+                charts.bars_with_target(
+                    view.by_year,
+                    x="year",
+                    unit="EUR",
+                    colour_by="series",
+                    lang=lang,
+                    title=_(lang, "Instalments due and paid — {name} (€)", name=name),
+                ),
+                height=180,
+            )
         section.keep_together(start)
         if not view.late.empty:
-            section.add("bullets", items=[{"text": pick(
-                lang, f"En retard : {r.creditor}, {_money(r.amount_due - r.amount_paid, lang)} impayés depuis le "
-                      f"{formatting.date_long(r.due_date, lang=lang)} ({r.days_late} jours)",
-                f"Late: {r.creditor}, {_money(r.amount_due - r.amount_paid, lang)} unpaid since "
-                f"{formatting.date_long(r.due_date, lang=lang)} ({r.days_late} days)"), "status": "red"}
-                for r in view.late.itertuples()])
+            section.add(
+                "bullets",
+                items=[
+                    {
+                        "text": _(
+                            lang,
+                            "Late: {creditor}, {money} unpaid since {due_date} ({days_late} days)",
+                            creditor=r.creditor,
+                            money=_money(r.amount_due - r.amount_paid, lang),
+                            due_date=formatting.date_long(r.due_date, lang=lang),
+                            days_late=r.days_late,
+                        ),
+                        "status": "red",
+                    }
+                    for r in view.late.itertuples()
+                ],
+            )
         legal = execution_views.legal_table(view, lang)
         table(section, list(legal.columns), legal.values.tolist(), widths=[3.6, 2.2, 1.2, 2.6, 1], align="llclc")
     if synthetic:
@@ -319,26 +447,45 @@ def _headcount(pack: Pack, s: Session, filters: Filters, entities: list[tuple[st
     section = pack.section("headcount")
     view = people_views.headcount_view(session=s, filters=filters, entities=[c for c, _n in entities])
     if view.series.empty:
-        section.add("text", text=pick(lang, "Aucun effectif chargé.", "No headcount loaded."))
+        section.add("text", text=_(lang, "No headcount loaded."))
         return
     pack.sources |= set(view.sources)
     labels = people_views.population_labels(lang)
-    section.add("text", text=pick(lang, "Entités : ", "Entities: ") + ", ".join(n for _c, n in entities))
+    section.add("text", text=_(lang, "Entities: ") + ", ".join(n for _c, n in entities))
     latest = view.latest.set_index("population")
-    figures(section, [
-        (f"{labels[p]} — {pick(lang, 'au', 'at')} {formatting.date_short(latest.loc[p, 'period_end'])}",
-         formatting.number(int(latest.loc[p, "headcount"]), lang=lang),
-         pick(lang, f"{formatting.number(latest.loc[p, 'fte'], lang=lang, places=1)} ETP ; attrition "
-                    f"{formatting.percent(_pct(view.attrition.get(p)), lang=lang)}",
-              f"{formatting.number(latest.loc[p, 'fte'], lang=lang, places=1)} FTE; attrition "
-              f"{formatting.percent(_pct(view.attrition.get(p)), lang=lang)}"), view.is_synthetic)
-        for p in ("members", "staff") if p in latest.index])
+    figures(
+        section,
+        [
+            (
+                _(
+                    lang,
+                    "{label} — at {period_end}",
+                    label=labels[p],
+                    period_end=formatting.date_short(latest.loc[p, "period_end"]),
+                ),
+                formatting.number(int(latest.loc[p, "headcount"]), lang=lang),
+                _(
+                    lang,
+                    "{loc} FTE; attrition {pct}",
+                    loc=formatting.number(latest.loc[p, "fte"], lang=lang, places=1),
+                    pct=formatting.percent(_pct(view.attrition.get(p)), lang=lang),
+                ),
+                view.is_synthetic,
+            )
+            for p in ("members", "staff")
+            if p in latest.index
+        ],
+    )
     for population in ("members", "staff"):
         lines = people_views.headcount_lines(view, population, lang)
         if not lines.empty:
-            pack.chart(section, charts.trajectory_chart(lines, unit="people", lang=lang,
-                                                        title=f"{labels[population]} ({pick(lang, 'personnes', 'people')})"),
-                       height=170)
+            pack.chart(
+                section,
+                charts.trajectory_chart(
+                    lines, unit="people", lang=lang, title=_(lang, "{label} (people)", label=labels[population])
+                ),
+                height=170,
+            )
     if view.is_synthetic:
         pack.demo(section)
 
@@ -350,33 +497,58 @@ def _pct(share: Decimal | None) -> Decimal | None:
 def _membership(pack: Pack, s: Session, filters: Filters) -> None:
     lang = filters.lang
     section = pack.section("membership")
-    view = people_views.membership_view(session=s, filters=Filters(None, filters.as_of, filters.compare,
-                                                                  filters.plan_version, lang))
+    view = people_views.membership_view(
+        session=s, filters=Filters(None, filters.as_of, filters.compare, filters.plan_version, lang)
+    )
     if view.offices.empty:
-        section.add("text", text=pick(lang, "Aucun sociétariat chargé.", "No membership loaded."))
+        section.add("text", text=_(lang, "No membership loaded."))
         return
     pack.sources |= set(view.sources)
-    figures(section, [
-        (pick(lang, f"Membres au {formatting.date_short(view.period_end)}",
-              f"Members at {formatting.date_short(view.period_end)}"),
-         formatting.number(view.total_members, lang=lang), None, view.is_synthetic),
-        (pick(lang, "Sociétaires", "Shareholding members"), formatting.number(view.societaires, lang=lang), None,
-         False),
-        (pick(lang, "Membres par conseiller (médiane)", "Members per adviser (median)"),
-         formatting.number(view.median_per_adviser, lang=lang), None, view.is_synthetic),
-    ])
+    figures(
+        section,
+        [
+            (
+                _(lang, "Members at {period_end}", period_end=formatting.date_short(view.period_end)),
+                formatting.number(view.total_members, lang=lang),
+                None,
+                view.is_synthetic,
+            ),
+            (_(lang, "Shareholding members"), formatting.number(view.societaires, lang=lang), None, False),
+            (
+                _(lang, "Members per adviser (median)"),
+                formatting.number(view.median_per_adviser, lang=lang),
+                None,
+                view.is_synthetic,
+            ),
+        ],
+    )
     per_adviser = people_views.per_adviser_frame(view)
     if not per_adviser.empty:
-        pack.chart(section, charts.horizontal_bars(
-            per_adviser, category="office", unit="count", lang=lang, highlight="stands_out",
-            highlight_label=(pick(lang, "dans la norme", "within range"), pick(lang, "à surveiller", "stands out")),
-            reference=view.median_per_adviser, reference_label=pick(lang, "médiane", "median"),
-            title=pick(lang, "Membres par conseiller, par bureau", "Members per adviser, per office")),
-            height=max(160, 16 * len(per_adviser)))
+        pack.chart(
+            section,
+            charts.horizontal_bars(
+                per_adviser,
+                category="office",
+                unit="count",
+                lang=lang,
+                highlight="stands_out",
+                highlight_label=(_(lang, "within range"), _(lang, "stands out")),
+                reference=view.median_per_adviser,
+                reference_label=_(lang, "median"),
+                title=_(lang, "Members per adviser, per office"),
+            ),
+            height=max(160, 16 * len(per_adviser)),
+        )
     offices = people_views.offices_table(view, lang)
-    section.add("subheading", text=pick(lang, "Bureaux", "Offices"))
-    table(section, list(offices.columns), offices.values.tolist(), widths=[2.4, 2.4, 1.2, 1.2, 1.6, 1],
-          align="llrrrc", demo=[bool(x) for x in view.offices["is_synthetic"]])
+    section.add("subheading", text=_(lang, "Offices"))
+    table(
+        section,
+        list(offices.columns),
+        offices.values.tolist(),
+        widths=[2.4, 2.4, 1.2, 1.2, 1.6, 1],
+        align="llrrrc",
+        demo=[bool(x) for x in view.offices["is_synthetic"]],
+    )
     if view.is_synthetic:
         pack.demo(section)
 
@@ -395,30 +567,44 @@ def _receivables(pack: Pack, s: Session, filters: Filters) -> None:
         shown = True
         synthetic |= view.is_synthetic
         start = len(section.blocks)
-        section.add("subheading", text=pick(lang, f"{names[code]} — situation du {formatting.date_long(view.as_of)}",
-                                            f"{names[code]} — snapshot of {formatting.date_long(view.as_of, lang='en')}"))
-        figures(section, [
-            (pick(lang, "Encours (TTC)", "Open (incl. VAT)"), formatting.money_compact(view.total, lang=lang), None,
-             view.is_synthetic),
-            (pick(lang, "Part échue", "Past due"), formatting.percent(_pct(view.overdue_ratio), lang=lang), None,
-             view.is_synthetic),
-            (pick(lang, "Part à plus de 90 jours", "Over 90 days"),
-             formatting.percent(_pct(view.share_over_90), lang=lang), None, view.is_synthetic),
-            ("DSO", formatting.value(view.dso_days, "days", lang=lang), None, view.is_synthetic),
-        ])
-        pack.chart(section, charts.ageing_bars(
-            pd.DataFrame({"bucket": view.buckets["label"], "value": view.buckets["amount"]}), lang=lang,
-            order=list(view.buckets["label"]),
-            title=pick(lang, "Encours par ancienneté (€ TTC)", "Open amount by age (€)")), height=170)
+        section.add(
+            "subheading",
+            text=_(lang, "{name} — snapshot of {as_of}", name=names[code], as_of=formatting.date_long(view.as_of, lang=lang)),
+        )
+        figures(
+            section,
+            [
+                (_(lang, "Open (incl. VAT)"), formatting.money_compact(view.total, lang=lang), None, view.is_synthetic),
+                (_p(lang, "share", "Past due"), formatting.percent(_pct(view.overdue_ratio), lang=lang), None, view.is_synthetic),
+                (_(lang, "Over 90 days"), formatting.percent(_pct(view.share_over_90), lang=lang), None, view.is_synthetic),
+                ("DSO", formatting.value(view.dso_days, "days", lang=lang), None, view.is_synthetic),
+            ],
+        )
+        pack.chart(
+            section,
+            charts.ageing_bars(
+                pd.DataFrame({"bucket": view.buckets["label"], "value": view.buckets["amount"]}),
+                lang=lang,
+                order=list(view.buckets["label"]),
+                title=_(lang, "Open amount by age (€)"),
+            ),
+            height=170,
+        )
         section.keep_together(start)
         clients = queries.largest_overdue_clients(session=s, entity=code, as_of=view.as_of)
         if not clients.empty:
             frame = receivables_views.clients_table(clients, view.as_of, lang)
-            section.add("subheading", text=pick(lang, "Plus gros clients en retard", "Largest overdue clients"))
-            table(section, list(frame.columns), frame.values.tolist(), widths=[3, 1.2, 1.6, 2, 1.2], align="lrrlr",
-                  demo=[view.is_synthetic] * len(frame))
+            section.add("subheading", text=_p(lang, "board pack", "Largest overdue clients"))
+            table(
+                section,
+                list(frame.columns),
+                frame.values.tolist(),
+                widths=[3, 1.2, 1.6, 2, 1.2],
+                align="lrrlr",
+                demo=[view.is_synthetic] * len(frame),
+            )
     if not shown:
-        section.add("text", text=pick(lang, "Aucune créance chargée.", "No receivables loaded."))
+        section.add("text", text=_(lang, "No receivables loaded."))
     if synthetic:
         pack.demo(section)
 
@@ -430,25 +616,37 @@ def _notes(pack: Pack, s: Session, filters: Filters, meeting_id: int | None) -> 
     if meeting_id is not None:
         notes = committee.notes(session=s, meeting_id=meeting_id)
         held_on = queries.meetings(session=s).set_index("id").loc[meeting_id, "held_on"]
-        section.add("subheading", text=pick(lang, f"Notes de la réunion du {formatting.date_long(held_on)}",
-                                            f"Notes of the meeting of {formatting.date_long(held_on, lang='en')}"))
+        section.add(
+            "subheading", text=_(lang, "Notes of the meeting of {held_on}", held_on=formatting.date_long(held_on, lang=lang))
+        )
         if notes.empty:
-            section.add("text", text=pick(lang, "Aucune note.", "No note."))
+            section.add("text", text=_(lang, "No note."))
         else:
-            section.add("bullets", items=[{"text": (f"{' — '.join(x for x in (n.indicator, n.entity) if x)} : "
-                                                    if (n.indicator or n.entity) else "") + n.text, "status": None}
-                                          for n in notes.itertuples()])
+            section.add(
+                "bullets",
+                items=[
+                    {
+                        "text": (f"{' — '.join(x for x in (n.indicator, n.entity) if x)} : " if (n.indicator or n.entity) else "")
+                        + n.text,
+                        "status": None,
+                    }
+                    for n in notes.itertuples()
+                ],
+            )
     decisions = committee.decisions(session=s, open_only=True)
-    section.add("subheading", text=pick(lang, "Décisions et actions ouvertes", "Open decisions and actions"))
+    section.add("subheading", text=_(lang, "Open decisions and actions"))
     if decisions.empty:
-        section.add("text", text=pick(lang, "Aucune action ouverte.", "No open action."))
+        section.add("text", text=_(lang, "No open action."))
         return
     late = [d is not None and d < filters.as_of for d in decisions["due_date"]]
-    table(section, [pick(lang, "Réunion", "Meeting"), pick(lang, "Décision / action", "Decision / action"),
-                    pick(lang, "Responsable", "Owner"), pick(lang, "Échéance", "Due")],
-          [[formatting.date_short(d.meeting), d.text, d.owner, formatting.date_short(d.due_date)]
-           for d in decisions.itertuples()], widths=[1.2, 5, 1.8, 1.2], align="lllc",
-          status=[[None, None, None, "red" if x else "amber"] for x in late])
+    table(
+        section,
+        [_(lang, "Meeting"), _(lang, "Decision / action"), _(lang, "Owner"), _(lang, "Due")],
+        [[formatting.date_short(d.meeting), d.text, d.owner, formatting.date_short(d.due_date)] for d in decisions.itertuples()],
+        widths=[1.2, 5, 1.8, 1.2],
+        align="lllc",
+        status=[[None, None, None, "red" if x else "amber"] for x in late],
+    )
 
 
 def _corrections(pack: Pack, s: Session, meeting_id: int, meeting: pd.Series) -> None:
@@ -456,54 +654,107 @@ def _corrections(pack: Pack, s: Session, meeting_id: int, meeting: pd.Series) ->
     section = pack.section("corrections")
     frame = committee.presented_and_corrected(session=s, meeting_id=meeting_id)
     changed = frame[[d is not None and not pd.isna(d) and d != 0 for d in frame["difference"]]]
-    section.add("text", text=pick(
-        lang, f"Chiffres présentés à la réunion du {formatting.date_long(meeting['held_on'], lang=lang)} et corrigés "
-              f"depuis dans la base ({len(changed)} sur {len(frame)}).",
-        f"Figures presented at the meeting of {formatting.date_long(meeting['held_on'], lang=lang)} and corrected "
-        f"since in the store ({len(changed)} of {len(frame)})."))
+    section.add(
+        "text",
+        text=_(
+            lang,
+            "Figures presented at the meeting of {held_on} and corrected since in the store ({n_changed} of {n_frame}).",
+            held_on=formatting.date_long(meeting["held_on"], lang=lang),
+            n_changed=len(changed),
+            n_frame=len(frame),
+        ),
+    )
     if changed.empty:
-        section.add("text", text=pick(lang, "Aucune correction depuis la réunion.", "No correction since the meeting."))
+        section.add("text", text=_(lang, "No correction since the meeting."))
         return
-    table(section, [pick(lang, "Indicateur", "Indicator"), pick(lang, "Entité", "Entity"), pick(lang, "Au", "As of"),
-                    pick(lang, "Présenté", "Presented"), pick(lang, "Corrigé", "Corrected"),
-                    pick(lang, "Écart", "Difference")],
-          [[r.label, r.entity, formatting.date_short(r.period_end), formatting.value(r.presented, r.unit, lang=lang),
-            formatting.value(r.corrected, r.unit, lang=lang), formatting.value(r.difference, r.unit, lang=lang)]
-           for r in changed.itertuples()], widths=[3, 1.8, 1.1, 1.5, 1.5, 1.5], align="llcrrr")
+    table(
+        section,
+        [
+            _(lang, "Indicator"),
+            _(lang, "Entity"),
+            _(lang, "As of"),
+            _(lang, "Presented"),
+            _(lang, "Corrected"),
+            _(lang, "Difference"),
+        ],
+        [
+            [
+                r.label,
+                r.entity,
+                formatting.date_short(r.period_end),
+                formatting.value(r.presented, r.unit, lang=lang),
+                formatting.value(r.corrected, r.unit, lang=lang),
+                formatting.value(r.difference, r.unit, lang=lang),
+            ]
+            for r in changed.itertuples()
+        ],
+        widths=[3, 1.8, 1.1, 1.5, 1.5, 1.5],
+        align="llcrrr",
+    )
 
 
 def _sources(pack: Pack, s: Session, lang: str) -> None:
     section = pack.section("sources")
     if pack.synthetic:
-        section.add("bullets", items=[{"status": "amber", "text": pick(
-            lang, "Données de démonstration : une partie des chiffres est synthétique (générée) ; ils sont en italique "
-                  "grisé et marqués « démo / synthétique ». Les autres viennent du plan de novembre 2021 et du rapport "
-                  "annuel 2023 de SmartCoop.",
-            "Demo data: part of the figures are synthetic (generated); they are in grey italics and marked \"demo / "
-            "synthetic\". The others come from the November 2021 plan and SmartCoop's 2023 annual report.")}])
+        section.add(
+            "bullets",
+            items=[
+                {
+                    "status": "amber",
+                    "text": _(
+                        lang,
+                        'Demo data: part of the figures are synthetic (generated); they are in grey italics and marked "demo / '
+                        "synthetic\". The others come from the November 2021 plan and SmartCoop's 2023 annual report.",
+                    ),
+                }
+            ],
+        )
     if pack.sources:
-        section.add("subheading", text=pick(lang, "Sources citées par les chiffres", "Sources the figures cite"))
+        section.add("subheading", text=_(lang, "Sources the figures cite"))
         section.add("bullets", items=[{"text": src, "status": None} for src in sorted(pack.sources)])
     documents = queries.source_figures(session=s)
     if not documents.empty:
-        section.add("subheading", text=pick(lang, "Documents sources et emplacements", "Source documents and locations"))
-        table(section, [pick(lang, "Document", "Document"), pick(lang, "Emplacement", "Location"),
-                        pick(lang, "Chiffre", "Figure"), pick(lang, "Valeur", "Value")],
-              [[d.document, d.location, d.label_en if lang == "en" else d.label_fr,
-                formatting.value(d.value, d.unit, lang=lang) if d.unit else formatting.number(d.value, lang=lang)]
-               for d in documents.itertuples()], widths=[2.4, 2, 3.4, 1.4], align="lllr")
+        section.add("subheading", text=_(lang, "Source documents and locations"))
+        table(
+            section,
+            [_(lang, "Document"), _(lang, "Location"), _(lang, "Figure"), _(lang, "Value")],
+            [
+                [
+                    d.document,
+                    d.location,
+                    d.label_en if lang == "en" else d.label_fr,
+                    formatting.value(d.value, d.unit, lang=lang) if d.unit else formatting.number(d.value, lang=lang),
+                ]
+                for d in documents.itertuples()
+            ],
+            widths=[2.4, 2, 3.4, 1.4],
+            align="lllr",
+        )
     loads = importing.load_history(session=s)
-    section.add("subheading", text=pick(lang, "Fichiers chargés", "Files loaded"))
+    section.add("subheading", text=_(lang, "Files loaded"))
     if loads.empty:
-        section.add("text", text=pick(lang, "Aucun fichier chargé.", "No file loaded."))
+        section.add("text", text=_(lang, "No file loaded."))
         return
-    undone = pick(lang, "annulé", "undone")
-    table(section, ["N°", pick(lang, "Fichier", "File"), pick(lang, "Type", "Kind"), pick(lang, "Par", "By"),
-                    pick(lang, "Le (UTC)", "On (UTC)"), pick(lang, "Lignes", "Rows"), "SHA-256"],
-          [[str(r.id), r.file_name + (f" ({undone})" if r.status == "undone" else ""), r.kind, r.loaded_by,
-            pd.Timestamp(r.loaded_at).strftime("%d/%m/%Y %H:%M"),
-            formatting.number(r.rows_inserted + r.rows_updated + r.rows_unchanged, lang=lang), r.checksum[:16] + "…"]
-           for r in loads.itertuples()], widths=[0.5, 3, 1.3, 1, 1.5, 0.9, 1.9], align="rlllcrl", size=7.5)
+    undone = _(lang, "undone")
+    table(
+        section,
+        ["N°", _(lang, "File"), _(lang, "Kind"), _(lang, "By"), _(lang, "On (UTC)"), _(lang, "Rows"), "SHA-256"],
+        [
+            [
+                str(r.id),
+                r.file_name + (f" ({undone})" if r.status == "undone" else ""),
+                r.kind,
+                r.loaded_by,
+                pd.Timestamp(r.loaded_at).strftime("%d/%m/%Y %H:%M"),
+                formatting.number(r.rows_inserted + r.rows_updated + r.rows_unchanged, lang=lang),
+                r.checksum[:16] + "…",
+            ]
+            for r in loads.itertuples()
+        ],
+        widths=[0.5, 3, 1.3, 1, 1.5, 0.9, 1.9],
+        align="rlllcrl",
+        size=7.5,
+    )
 
 
 # --------------------------------------------------------------------------- assembling and typesetting
@@ -520,8 +771,9 @@ def _meeting_row(s: Session, meeting_id: int | None, as_of: dt.date) -> pd.Serie
     return found.iloc[0]
 
 
-def compose(engine: Engine, *, filters: Filters, meeting_id: int | None = None,
-            progress: Callable[[float, str], None] | None = None) -> Pack:
+def compose(
+    engine: Engine, *, filters: Filters, meeting_id: int | None = None, progress: Callable[[float, str], None] | None = None
+) -> Pack:
     """The dossier's content at `filters.as_of` (a meeting's own as-of date when `meeting_id` is given)."""
     lang = filters.lang
     report = progress or (lambda _share, _step: None)
@@ -529,33 +781,40 @@ def compose(engine: Engine, *, filters: Filters, meeting_id: int | None = None,
         meeting = _meeting_row(s, meeting_id, filters.as_of)
         if meeting_id is not None:
             filters = Filters(filters.entity, meeting["as_of"], filters.compare, filters.plan_version, lang)
-        frozen = committee.meeting_snapshot(session=s, meeting_id=meeting_id) if (
-            meeting_id is not None and meeting["status"] == "closed") else None
+        frozen = (
+            committee.meeting_snapshot(session=s, meeting_id=meeting_id)
+            if (meeting_id is not None and meeting["status"] == "closed")
+            else None
+        )
         frozen = frozen if frozen is not None and not frozen.empty else None
         entities = overview_views.tile_entities(session=s, entity=filters.entity)
         as_of_text = formatting.date_long(filters.as_of, lang=lang)
-        meeting_text = (f"{meeting['title']} — {formatting.date_long(meeting['held_on'], lang=lang)}"
-                        if meeting is not None else "—")
-        pack = Pack(lang=lang, meta={
-            "lang": lang,
-            "title": pick(lang, "Comité de suivi du plan de continuation", "Continuation plan committee"),
-            "organisation": pick(lang, "Smart — coopératives SmartFr, GrandsEnsemble, Alterna",
-                                 "Smart — the SmartFr, GrandsEnsemble and Alterna cooperatives"),
-            "cover": [
-                pick(lang, f"Réunion : {meeting_text}", f"Meeting: {meeting_text}"),
-                pick(lang, f"Chiffres au {as_of_text}", f"Figures as of {as_of_text}"),
-                pick(lang, f"Version du plan : {filters.plan_version or '—'}",
-                     f"Plan version: {filters.plan_version or '—'}"),
-                pick(lang, "Entités : ", "Entities: ") + ", ".join(n for _c, n in entities),
-            ] + ([pick(lang, "Chiffres clés figés à la clôture de la réunion",
-                       "Key figures frozen when the meeting closed")] if frozen is not None else []),
-            "confidential": pick(lang, "Confidentiel — réservé aux membres du comité",
-                                 "Confidential — committee members only"),
-            "toc_title": pick(lang, "Sommaire", "Contents"),
-            "footer": pick(lang, f"Chiffres au {as_of_text} · plan {filters.plan_version or '—'}",
-                           f"Figures as of {as_of_text} · plan {filters.plan_version or '—'}"),
-            "page_word": "page",
-        }, frozen_meeting=meeting_id if frozen is not None else None)
+        meeting_text = (
+            f"{meeting['title']} — {formatting.date_long(meeting['held_on'], lang=lang)}" if meeting is not None else "—"
+        )
+        pack = Pack(
+            lang=lang,
+            meta={
+                "lang": lang,
+                "title": _(lang, "Continuation plan committee"),
+                "organisation": _(lang, "Smart — the SmartFr, GrandsEnsemble and Alterna cooperatives"),
+                "cover": [
+                    _(lang, "Meeting: {meeting_text}", meeting_text=meeting_text),
+                    _(lang, "Figures as of {as_of_text}", as_of_text=as_of_text),
+                    _(lang, "Plan version: {value}", value=filters.plan_version or "—"),
+                    _(lang, "Entities: ") + ", ".join(n for _c, n in entities),
+                ]
+                + ([_(lang, "Key figures frozen when the meeting closed")] if frozen is not None else []),
+                "confidential": _(lang, "Confidential — committee members only"),
+                "toc_title": _(lang, "Contents"),
+                "footer": _(
+                    lang, "Figures as of {as_of_text} · plan {value}", as_of_text=as_of_text, value=filters.plan_version or "—"
+                ),
+                "page_word": "page",
+            },
+            frozen_meeting=meeting_id if frozen is not None else None,
+        )
+
         def summary_and_attention() -> None:
             tiles = overview_views.overview_tiles(session=s, filters=filters)
             pack.sources |= set(sources_of([t.source for t in tiles]))
@@ -563,22 +822,21 @@ def compose(engine: Engine, *, filters: Filters, meeting_id: int | None = None,
             _attention(pack, overview_views.attention_items(session=s, filters=filters, tiles=tiles))
 
         steps = [
-            (0.05, pick(lang, "Synthèse", "Summary"), summary_and_attention),
-            (0.2, pick(lang, "Capitaux propres", "Equity"), lambda: _equity(pack, s, filters, entities)),
-            (0.35, pick(lang, "Financement", "Funding"), lambda: _funding(pack, s, filters)),
-            (0.45, pick(lang, "Exécution du plan", "Plan execution"), lambda: _execution(pack, s, filters, entities)),
-            (0.55, pick(lang, "Effectifs", "Headcount"), lambda: _headcount(pack, s, filters, entities)),
-            (0.62, pick(lang, "Sociétariat", "Membership"), lambda: _membership(pack, s, filters)),
-            (0.7, pick(lang, "Créances", "Receivables"), lambda: _receivables(pack, s, filters)),
-            (0.76, pick(lang, "Notes et décisions", "Notes and decisions"),
-             lambda: _notes(pack, s, filters, meeting_id)),
+            (0.05, _(lang, "Summary"), summary_and_attention),
+            (0.2, _(lang, "Equity"), lambda: _equity(pack, s, filters, entities)),
+            (0.35, _(lang, "Funding"), lambda: _funding(pack, s, filters)),
+            (0.45, _(lang, "Plan execution"), lambda: _execution(pack, s, filters, entities)),
+            (0.55, _(lang, "Headcount"), lambda: _headcount(pack, s, filters, entities)),
+            (0.62, _(lang, "Membership"), lambda: _membership(pack, s, filters)),
+            (0.7, _(lang, "Receivables"), lambda: _receivables(pack, s, filters)),
+            (0.76, _(lang, "Notes and decisions"), lambda: _notes(pack, s, filters, meeting_id)),
         ]
         for share, step, build in steps:  # the deck's order
             report(share, step)
             build()
         if frozen is not None:
             _corrections(pack, s, meeting_id, meeting)
-        report(0.8, pick(lang, "Annexe", "Appendix"))
+        report(0.8, _(lang, "Appendix"))
         _sources(pack, s, lang)
     return pack
 
@@ -588,32 +846,48 @@ def render(pack: Pack, *, archival: bool = True) -> bytes:
     with tempfile.TemporaryDirectory(prefix="smartdash-pdf-") as folder:
         root = Path(folder)
         (root / "main.typ").write_text(TEMPLATE.read_text(encoding="utf-8"), encoding="utf-8")
-        (root / "pack.json").write_text(json.dumps({
-            "meta": pack.meta,
-            "sections": [{"key": s.key, "title": s.title, "blocks": s.blocks} for s in pack.sections],
-        }, ensure_ascii=False), encoding="utf-8")
+        (root / "pack.json").write_text(
+            json.dumps(
+                {
+                    "meta": pack.meta,
+                    "sections": [{"key": s.key, "title": s.title, "blocks": s.blocks} for s in pack.sections],
+                },
+                ensure_ascii=False,
+            ),
+            encoding="utf-8",
+        )
         for name, svg in pack.charts.items():
             (root / name).write_text(svg, encoding="utf-8")
         try:
-            return typst.compile(str(root / "main.typ"), root=str(root), format="pdf", ignore_system_fonts=True,
-                                 pdf_standards=[PDF_STANDARD] if archival else [],
-                                 timestamp=dt.datetime.now(dt.UTC).replace(microsecond=0))
+            return typst.compile(
+                str(root / "main.typ"),
+                root=str(root),
+                format="pdf",
+                ignore_system_fonts=True,
+                pdf_standards=[PDF_STANDARD] if archival else [],
+                timestamp=dt.datetime.now(dt.UTC).replace(microsecond=0),
+            )
         except typst.TypstError as exc:  # the template's own fault: say where
             raise RuntimeError(f"{exc.message}\n{exc.diagnostic}") from exc
 
 
-def build_pdf(engine: Engine, *, filters: Filters, meeting_id: int | None = None,
-              progress: Callable[[float, str], None] | None = None) -> tuple[bytes, PdfInfo]:
+def build_pdf(
+    engine: Engine, *, filters: Filters, meeting_id: int | None = None, progress: Callable[[float, str], None] | None = None
+) -> tuple[bytes, PdfInfo]:
     """The committee's dossier as an A4 PDF at `filters.as_of`, in `filters.lang`, for one entity or every entity
     under the plan; for a closed meeting (`meeting_id`), its key figures as frozen when it closed.
     `progress(share, step)` is called as the sections are built."""
     report = progress or (lambda _share, _step: None)
     pack = compose(engine, filters=filters, meeting_id=meeting_id, progress=report)
-    report(0.85, pick(filters.lang, "Mise en page", "Typesetting"))
+    report(0.85, _(filters.lang, "Typesetting"))
     data = render(pack)
-    report(1.0, pick(filters.lang, "Terminé", "Done"))
-    return data, PdfInfo(titles=[s.title for s in pack.sections], synthetic=pack.synthetic, sources=pack.sources,
-                         frozen_meeting=pack.frozen_meeting)
+    report(1.0, _(filters.lang, "Done"))
+    return data, PdfInfo(
+        titles=[s.title for s in pack.sections],
+        synthetic=pack.synthetic,
+        sources=pack.sources,
+        frozen_meeting=pack.frozen_meeting,
+    )
 
 
 def export_pdf_command(engine: Engine, args, default_lang: str) -> int:
@@ -630,11 +904,17 @@ def export_pdf_command(engine: Engine, args, default_lang: str) -> int:
     if args.meeting is not None and args.meeting not in known:
         print(f"--meeting : la réunion n° {args.meeting} n'existe pas (voir la page Comité).", file=sys.stderr)
         return 1
-    data, info = build_pdf(engine, filters=Filters(args.entity, as_of, "meeting", version, args.lang or default_lang),
-                           meeting_id=args.meeting)
+    data, info = build_pdf(
+        engine, filters=Filters(args.entity, as_of, "meeting", version, args.lang or default_lang), meeting_id=args.meeting
+    )
     Path(args.out).write_bytes(data)
-    print(f"{args.out} : dossier A4 de {len(info.titles)} sections"
-          + (f", chiffres figés de la réunion n° {info.frozen_meeting}" if info.frozen_meeting else
-             f", chiffres au {as_of:%d/%m/%Y}")
-          + (" (contient des données de démonstration)" if info.synthetic else ""))
+    print(
+        f"{args.out} : dossier A4 de {len(info.titles)} sections"
+        + (
+            f", chiffres figés de la réunion n° {info.frozen_meeting}"
+            if info.frozen_meeting
+            else f", chiffres au {as_of:%d/%m/%Y}"
+        )
+        + (" (contient des données de démonstration)" if info.synthetic else "")
+    )
     return 0

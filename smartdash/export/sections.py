@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-from smartdash.i18n import pick
+from smartdash.i18n import N_, _
 
-SECTIONS: tuple[tuple[str, str, str], ...] = (
-    ("summary", "Synthèse des indicateurs clés", "Key indicators"),
-    ("attention", "Points d'attention", "What needs attention"),
-    ("equity", "Capitaux propres", "Equity"),
-    ("funding", "Financement et règle du 1+1", "Funding and the 1+1 rule"),
-    ("execution", "Exécution du plan", "Plan execution"),
-    ("headcount", "Effectifs", "Headcount"),
-    ("membership", "Sociétariat", "Membership"),
-    ("receivables", "Créances", "Receivables"),
-    ("notes", "Notes et décisions du comité", "Committee notes and decisions"),
-    ("corrections", "Corrections depuis la réunion", "Corrections since the meeting"),
-    ("sources", "Annexe : sources des chiffres", "Appendix: sources of the figures"),
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("summary", N_("Key indicators")),
+    ("attention", N_("What needs attention")),
+    ("equity", N_("Equity")),
+    ("funding", N_("Funding and the 1+1 rule")),
+    ("execution", N_("Plan execution")),
+    ("headcount", N_("Headcount")),
+    ("membership", N_("Membership")),
+    ("receivables", N_("Receivables")),
+    ("notes", N_("Committee notes and decisions")),
+    ("corrections", N_("Corrections since the meeting")),
+    ("sources", N_("Appendix: sources of the figures")),
 )
 
 
 def section_title(key: str, lang: str) -> str:
     """A section's heading in the reader's language."""
-    fr, en = next((fr, en) for k, fr, en in SECTIONS if k == key)
-    return pick(lang, fr, en)
+    return _(lang, next(title for k, title in SECTIONS if k == key))

@@ -25,8 +25,9 @@ from smartdash import charts, formatting, provenance, queries
 from smartdash.db import session_scope
 from smartdash.export.images import chart_png
 from smartdash.export.tables import InertChartData
+from smartdash.i18n import _, bilingual
 from smartdash.metrics.funding import OnePlusOneDefinition
-from smartdash.views import Filters, pick, sources_of
+from smartdash.views import Filters, sources_of
 from smartdash.views import equity as equity_views
 from smartdash.views import execution as execution_views
 from smartdash.views import funding as funding_views
@@ -55,6 +56,8 @@ def euro_format(values) -> str:
     """The axis format for amounts of this size: M€, k€ or €."""
     top = max((abs(float(v)) for v in values if v is not None), default=0)
     return MILLION_FORMAT if top >= 2_000_000 else THOUSAND_FORMAT if top >= 20_000 else EURO_FORMAT
+
+
 RAG = {"green": "1B7F3B", "amber": "D98E04", "red": "C62828", None: "9E9E9E"}
 INK = RGBColor(0x1F, 0x29, 0x37)
 GREY = RGBColor(0x6B, 0x72, 0x80)
@@ -66,7 +69,7 @@ def _rgb(hex_colour: str) -> RGBColor:
 
 def _lighter(hex_colour: str, share: float = 1 - charts.SYNTHETIC_OPACITY) -> str:
     """The colour blended with white: how a synthetic bar or point is drawn (as on the pages)."""
-    rgb = [int(hex_colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
+    rgb = [int(hex_colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)]
     return "".join(f"{round(c + (255 - c) * share):02X}" for c in rgb)
 
 
@@ -110,8 +113,9 @@ class Deck:
             frame.paragraphs[0].alignment = PP_ALIGN.LEFT
         if subtitle:
             self.text(slide, subtitle, MARGIN, Inches(1.05), self.width - 2 * MARGIN, Inches(0.4), size=14, colour=GREY)
-        self.text(slide, self.footer, MARGIN, self.height - Inches(0.45), self.width - 2 * MARGIN, Inches(0.3),
-                  size=11, colour=GREY)
+        self.text(
+            slide, self.footer, MARGIN, self.height - Inches(0.45), self.width - 2 * MARGIN, Inches(0.3), size=11, colour=GREY
+        )
         self.info.titles.append(title)
         return slide
 
@@ -123,8 +127,9 @@ class Deck:
     def height(self) -> Emu:
         return self.prs.slide_height
 
-    def text(self, slide, text: str, left, top, width, height, *, size: int = 16, bold: bool = False,
-             colour: RGBColor = INK) -> None:
+    def text(
+        self, slide, text: str, left, top, width, height, *, size: int = 16, bold: bool = False, colour: RGBColor = INK
+    ) -> None:
         box = slide.shapes.add_textbox(left, top, width, height)
         frame = box.text_frame
         frame.word_wrap = True
@@ -155,24 +160,39 @@ class Deck:
         lang = self.lang
         lines = []
         if origin.synthetic:
-            lines.append(pick(lang, "✱ démo / synthétique : une partie des chiffres de cette diapositive est générée "
-                                    "pour la démonstration (barres et points clairs), ce n'est pas un document.",
-                              "✱ demo / synthetic: part of the figures on this slide are generated for the demo "
-                              "(light bars and points), not taken from a document."))
-        shown = list(origin.sources[:3]) + ([pick(lang, f"et {len(origin.sources) - 3} autres (annexe)",
-                                                  f"and {len(origin.sources) - 3} more (appendix)")]
-                                            if len(origin.sources) > 3 else [])
-        lines.append(pick(lang, "Sources : ", "Sources: ") + (" ; ".join(shown) if shown else pick(
-            lang, "aucun document (valeurs générées)", "no document (generated values)")))
-        self.text(slide, "\n".join(lines), MARGIN, self.height - Inches(1.0), self.width - 2 * MARGIN, Inches(0.5),
-                  size=10, colour=GREY)
+            lines.append(
+                _(
+                    lang,
+                    "✱ demo / synthetic: part of the figures on this slide are generated for the demo "
+                    "(light bars and points), not taken from a document.",
+                )
+            )
+        shown = list(origin.sources[:3]) + (
+            [_(lang, "and {value} more (appendix)", value=len(origin.sources) - 3)] if len(origin.sources) > 3 else []
+        )
+        lines.append(_(lang, "Sources: ") + (" ; ".join(shown) if shown else _(lang, "no document (generated values)")))
+        self.text(
+            slide, "\n".join(lines), MARGIN, self.height - Inches(1.0), self.width - 2 * MARGIN, Inches(0.5), size=10, colour=GREY
+        )
         self.info.origins[self.prs.slides.index(slide) + 1] = origin
         self.info.synthetic |= origin.synthetic
         self.info.sources |= set(origin.sources)
 
-    def chart(self, slide, kind, categories: list, series: list[tuple[str, list, str]], *, number_format: str,
-              top=BODY_TOP, left=None, width=None, height=None, legend: bool = True,
-              synthetic: list[list[bool]] | None = None):
+    def chart(
+        self,
+        slide,
+        kind,
+        categories: list,
+        series: list[tuple[str, list, str]],
+        *,
+        number_format: str,
+        top=BODY_TOP,
+        left=None,
+        width=None,
+        height=None,
+        legend: bool = True,
+        synthetic: list[list[bool]] | None = None,
+    ):
         """A native chart: series are (name, values, colour hex); values are exact numbers (None for a gap).
         `synthetic`, per series and point, draws generated values lighter."""
         data = InertChartData(number_format=number_format)  # names in its workbook are inert text cells
@@ -201,8 +221,7 @@ class Deck:
             else:
                 plot_series.format.fill.solid()
                 plot_series.format.fill.fore_color.rgb = _rgb(colour)
-        for plot_series, flags, (_name, values, colour) in zip(chart.plots[0].series, synthetic or [], series,
-                                                               strict=False):
+        for plot_series, flags, (_name, values, colour) in zip(chart.plots[0].series, synthetic or [], series, strict=False):
             drawn = [f for f, v in zip(flags, values, strict=False) if v is not None]
             if drawn and all(drawn) and kind in (XL_CHART_TYPE.LINE, XL_CHART_TYPE.LINE_MARKERS):
                 plot_series.format.line.color.rgb = _rgb(_lighter(colour, 0.5))  # a wholly generated line is pale
@@ -221,11 +240,21 @@ class Deck:
                     point.format.line.color.rgb = _rgb(colour)
         return chart
 
-    def table(self, slide, header: list[str], rows: list[list[str]], *, top=BODY_TOP, widths: list[float] | None = None,
-              fills: dict[tuple[int, int], str] | None = None, size: int = 13) -> None:
+    def table(
+        self,
+        slide,
+        header: list[str],
+        rows: list[list[str]],
+        *,
+        top=BODY_TOP,
+        widths: list[float] | None = None,
+        fills: dict[tuple[int, int], str] | None = None,
+        size: int = 13,
+    ) -> None:
         row_height = min(Inches(0.4), int((self.height - top - Inches(1.05)) / (len(rows) + 1)))
-        shape = slide.shapes.add_table(len(rows) + 1, len(header), MARGIN, top, self.width - 2 * MARGIN,
-                                       row_height * (len(rows) + 1))
+        shape = slide.shapes.add_table(
+            len(rows) + 1, len(header), MARGIN, top, self.width - 2 * MARGIN, row_height * (len(rows) + 1)
+        )
         table = shape.table
         for row in table.rows:
             row.height = row_height
@@ -282,14 +311,20 @@ def _meeting_notes(session, as_of: dt.date, lang: str) -> list[tuple[str, str | 
     for d in committee.decisions(session=session, open_only=True).itertuples():
         due = formatting.date_short(d.due_date) if d.due_date else "—"
         late = d.due_date is not None and d.due_date < as_of
-        lines.append((pick(lang, f"Action : {d.text} — {d.owner}, échéance {due}",
-                           f"Action: {d.text} — {d.owner}, due {due}"), "red" if late else "amber"))
+        lines.append(
+            (_(lang, "Action: {text} — {owner}, due {due}", text=d.text, owner=d.owner, due=due), "red" if late else "amber")
+        )
     return lines
 
 
-def build_deck(engine: Engine, *, filters: Filters, template: Path | None = None,
-               notes: list[tuple[str, str | None]] | None = None,
-               progress: Callable[[float, str], None] | None = None) -> tuple[bytes, DeckInfo]:
+def build_deck(
+    engine: Engine,
+    *,
+    filters: Filters,
+    template: Path | None = None,
+    notes: list[tuple[str, str | None]] | None = None,
+    progress: Callable[[float, str], None] | None = None,
+) -> tuple[bytes, DeckInfo]:
     """The committee's deck at `filters.as_of`, in `filters.lang`, for one entity or all entities under the plan.
     `notes` (text, status colour) default to the notes of the meeting for these figures and the open actions.
     `progress(share, step)` is
@@ -299,70 +334,101 @@ def build_deck(engine: Engine, *, filters: Filters, template: Path | None = None
     with session_scope(engine) as s:
         meeting = _meeting_date(s, filters.as_of)
         # the version figures are compared with, and whether it was adopted only after the as-of date
-        version = versions_views.version_label(queries.plan_versions(session=s), filters.plan_version, filters.as_of,
-                                               lang)
-        footer = pick(lang, f"smartdash · chiffres au {formatting.date_long(filters.as_of, lang=lang)} · "
-                            f"plan : {version} · Confidentiel — réservé au comité",
-                      f"smartdash · figures as of {formatting.date_long(filters.as_of, lang=lang)} · "
-                      f"plan: {version} · Confidential — committee only")
+        version = versions_views.version_label(queries.plan_versions(session=s), filters.plan_version, filters.as_of, lang)
+        footer = _(
+            lang,
+            "smartdash · figures as of {as_of} · plan: {version} · Confidential — committee only",
+            as_of=formatting.date_long(filters.as_of, lang=lang),
+            version=version,
+        )
         deck = Deck(template, lang, footer)
         info = deck.info
         entities = overview_views.tile_entities(session=s, entity=filters.entity)
 
         # title and agenda
-        report(0.05, pick(lang, "Titre", "Title"))
-        slide = deck.slide(pick(lang, "Comité de suivi du plan de continuation", "Continuation plan committee"))
-        deck.text(slide, pick(
-            lang,
-            f"Réunion du {formatting.date_long(meeting, lang=lang) if meeting else '—'}\n"
-            f"Chiffres au {formatting.date_long(filters.as_of, lang=lang)} · version du plan {version}\n"
-            f"Entités : {', '.join(n for _c, n in entities)}\n\nConfidentiel — réservé aux membres du comité",
-            f"Meeting of {formatting.date_long(meeting, lang=lang) if meeting else '—'}\n"
-            f"Figures as of {formatting.date_long(filters.as_of, lang=lang)} · plan version {version}\n"
-            f"Entities: {', '.join(n for _c, n in entities)}\n\nConfidential — committee members only"),
-            MARGIN, Inches(2.2), deck.width - 2 * MARGIN, Inches(3), size=22)
-        agenda = [pick(lang, "Synthèse et points d'attention", "Summary and what needs attention"),
-                  pick(lang, "Capitaux propres", "Equity"), pick(lang, "Financement et règle du 1+1", "Funding and 1+1"),
-                  pick(lang, "Exécution du plan", "Plan execution"), pick(lang, "Effectifs", "Headcount"),
-                  pick(lang, "Sociétariat", "Membership"), pick(lang, "Créances", "Receivables"),
-                  pick(lang, "Annexe : sources", "Appendix: sources")]
-        slide = deck.slide(pick(lang, "Ordre du jour", "Agenda"))
+        report(0.05, _(lang, "Title"))
+        slide = deck.slide(_(lang, "Continuation plan committee"))
+        deck.text(
+            slide,
+            _(
+                lang,
+                "Meeting of {value}\n"
+                "Figures as of {as_of} · plan version {version}\n"
+                "Entities: {value2}\n\nConfidential — committee members only",
+                value=formatting.date_long(meeting, lang=lang) if meeting else "—",
+                as_of=formatting.date_long(filters.as_of, lang=lang),
+                version=version,
+                value2=", ".join(n for _c, n in entities),
+            ),
+            MARGIN,
+            Inches(2.2),
+            deck.width - 2 * MARGIN,
+            Inches(3),
+            size=22,
+        )
+        agenda = [
+            _(lang, "Summary and what needs attention"),
+            _(lang, "Equity"),
+            _(lang, "Funding and 1+1"),
+            _(lang, "Plan execution"),
+            _(lang, "Headcount"),
+            _(lang, "Membership"),
+            _(lang, "Receivables"),
+            _(lang, "Appendix: sources"),
+        ]
+        slide = deck.slide(_(lang, "Agenda"))
         deck.bullets(slide, [(f"{i}. {a}", None) for i, a in enumerate(agenda, start=1)], Inches(1.5), size=22)
 
         # summary tiles and attention
-        report(0.15, pick(lang, "Synthèse", "Summary"))
+        report(0.15, _(lang, "Summary"))
         tiles = overview_views.overview_tiles(session=s, filters=filters)
         attention = overview_views.attention_items(session=s, filters=filters, tiles=tiles)
         info.synthetic |= any(t.is_synthetic for t in tiles)
         info.sources |= set(sources_of([t.source for t in tiles]))
-        slide = deck.slide(pick(lang, "Synthèse des indicateurs clés", "Key indicators"),
-                           pick(lang, f"Écart au plan {version}, pour la période de chaque valeur ; seuils : orange "
-                                      "au-delà de 5 %, rouge au-delà de 10 % dans le sens défavorable",
-                                f"Gap to plan {version}, for each value's own period; thresholds: amber beyond 5 %, "
-                                "red beyond 10 % in the unfavourable direction"))
-        status_words = {"green": pick(lang, "vert", "green"), "amber": pick(lang, "orange", "amber"),
-                        "red": pick(lang, "rouge", "red"), None: pick(lang, "sans plan", "no plan")}
+        slide = deck.slide(
+            _(lang, "Key indicators"),
+            _(
+                lang,
+                "Gap to plan {version}, for each value's own period; thresholds: amber beyond 5 %, "
+                "red beyond 10 % in the unfavourable direction",
+                version=version,
+            ),
+        )
+        status_words = {"green": _(lang, "green"), "amber": _(lang, "amber"), "red": _(lang, "red"), None: _(lang, "no plan")}
         rows, fills = [], {}
         for i, t in enumerate(tiles[:14]):
-            rows.append([t.label, t.entity_name, formatting.value(t.value, t.unit, lang=lang, compact=True)
-                         + (" ✱" if t.is_synthetic else ""),
-                         formatting.value(t.plan_value, t.unit, lang=lang, compact=True) if t.plan_value is not None
-                         else "—", formatting.date_short(t.period_end), f"{status_words[t.status]} {t.trend}"])
+            rows.append(
+                [
+                    t.label,
+                    t.entity_name,
+                    formatting.value(t.value, t.unit, lang=lang, compact=True) + (" ✱" if t.is_synthetic else ""),
+                    formatting.value(t.plan_value, t.unit, lang=lang, compact=True) if t.plan_value is not None else "—",
+                    formatting.date_short(t.period_end),
+                    f"{status_words[t.status]} {t.trend}",
+                ]
+            )
             fills[(i, 5)] = RAG[t.status]
-        deck.table(slide, [pick(lang, "Indicateur", "Indicator"), pick(lang, "Entité", "Entity"),
-                           pick(lang, "Valeur", "Value"), "Plan", pick(lang, "Au", "As of"), pick(lang, "Statut", "Status")],
-                   rows, fills=fills, widths=[3, 2, 1.4, 1.4, 1.3, 1.4], size=12, top=Inches(1.55))
-        tiles_origin = sum((provenance.Provenance.of([t.is_synthetic], [t.source]) for t in tiles[:14]),
-                           provenance.Provenance())
+        deck.table(
+            slide,
+            [_(lang, "Indicator"), _(lang, "Entity"), _(lang, "Value"), "Plan", _(lang, "As of"), _(lang, "Status")],
+            rows,
+            fills=fills,
+            widths=[3, 2, 1.4, 1.4, 1.3, 1.4],
+            size=12,
+            top=Inches(1.55),
+        )
+        tiles_origin = sum((provenance.Provenance.of([t.is_synthetic], [t.source]) for t in tiles[:14]), provenance.Provenance())
         deck.footnote(slide, tiles_origin)
-        slide = attention_slide = deck.slide(pick(lang, "Points d'attention", "What needs attention"),
-                                             pick(lang, "Exceptions seulement : ce qui est rouge ou orange",
-                                                  "Exceptions only"))
-        deck.bullets(slide, [(a.message, a.severity) for a in attention[:10]] or
-                     [(pick(lang, "Rien à signaler.", "Nothing to report."), "green")], Inches(1.6), size=15)
+        slide = attention_slide = deck.slide(_(lang, "What needs attention"), _(lang, "Exceptions only"))
+        deck.bullets(
+            slide,
+            [(a.message, a.severity) for a in attention[:10]] or [(_(lang, "Nothing to report."), "green")],
+            Inches(1.6),
+            size=15,
+        )
 
         # equity
-        report(0.3, pick(lang, "Capitaux propres", "Equity"))
+        report(0.3, _(lang, "Equity"))
         for code, name in entities:
             view = equity_views.equity_view(session=s, filters=filters, entity=code, entity_name=name)
             if view.trajectory.empty:
@@ -376,16 +442,26 @@ def build_deck(engine: Engine, *, filters: Filters, template: Path | None = None
                 synthetic = {d.year: bool(f) for d, f in zip(part["period_end"], part["is_synthetic"], strict=True)}
                 series.append((label, [by_year.get(y) for y in years], colour))
                 flags.append([synthetic.get(y, False) for y in years])
-            subtitle = pick(
-                lang, f"Réel contre le plan ; équilibre visé (énoncé par le plan) : {view.break_even_label(lang)} ; "
-                      f"capitaux propres positifs sur la trajectoire du plan : {view.plan_positive_label(lang)}",
-                f"Actual against plan; break-even target (as stated): {view.break_even_label(lang)}; equity positive "
-                f"on the plan's path: {view.plan_positive_label(lang)}") if view.has_plan else pick(
-                lang, "Réel ; le plan ne donne pas de trajectoire pour cette entité",
-                "Actual; the plan gives no path for this entity")
-            slide = deck.slide(pick(lang, f"Capitaux propres — {name} (€)", f"Equity — {name} (€)"), subtitle)
-            deck.chart(slide, XL_CHART_TYPE.LINE_MARKERS, [str(y) for y in years], series,
-                       number_format=euro_format(v for _n, values, _c in series for v in values), synthetic=flags)
+            subtitle = (
+                _(
+                    lang,
+                    "Actual against plan; break-even target (as stated): {break_even_label}; equity positive "
+                    "on the plan's path: {plan_positive_label}",
+                    break_even_label=view.break_even_label(lang),
+                    plan_positive_label=view.plan_positive_label(lang),
+                )
+                if view.has_plan
+                else _(lang, "Actual; the plan gives no path for this entity")
+            )
+            slide = deck.slide(_(lang, "Equity — {name} (€)", name=name), subtitle)
+            deck.chart(
+                slide,
+                XL_CHART_TYPE.LINE_MARKERS,
+                [str(y) for y in years],
+                series,
+                number_format=euro_format(v for _n, values, _c in series for v in values),
+                synthetic=flags,
+            )
             deck.footnote(slide, provenance.Provenance.of_frame(view.trajectory))
         code, name = entities[0] if entities else (None, None)
         if code:
@@ -394,120 +470,175 @@ def build_deck(engine: Engine, *, filters: Filters, template: Path | None = None
                 year = view.bridge_years[-1]
                 bridge = view.bridge(year)
                 labels = equity_views.bridge_labels(bridge, lang)
-                png = chart_png(charts.waterfall_chart(view.actual_origin.flag(equity_views.bridge_frame(bridge, labels)),
-                                                       lang=lang,
-                                                       title="").properties(width=1100, height=420), lang=lang)
-                unexplained = pick(lang, " — montré comme « non expliqué »", " — shown as \"unexplained\"") \
-                    if bridge.control else ""
-                slide = deck.slide(pick(lang, f"Pont des capitaux propres {year} — {name} (€)",
-                                        f"Equity bridge {year} — {name} (€)"),
-                                   pick(lang, f"Contrôle (comptabilisé − calculé) : {_money(bridge.control, lang)}",
-                                        f"Control (booked − computed): {_money(bridge.control, lang)}") + unexplained)
+                png = chart_png(
+                    charts.waterfall_chart(
+                        view.actual_origin.flag(equity_views.bridge_frame(bridge, labels)), lang=lang, title=""
+                    ).properties(width=1100, height=420),
+                    lang=lang,
+                )
+                unexplained = _(lang, ' — shown as "unexplained"') if bridge.control else ""
+                slide = deck.slide(
+                    _(lang, "Equity bridge {year} — {name} (€)", year=year, name=name),
+                    _(lang, "Control (booked − computed): {money}", money=_money(bridge.control, lang)) + unexplained,
+                )
                 deck.picture(slide, png, top=Inches(1.6))
                 deck.footnote(slide, view.actual_origin)
 
         # funding
-        report(0.5, pick(lang, "Financement", "Funding"))
+        report(0.5, _(lang, "Funding"))
         definition = OnePlusOneDefinition()
         fview = funding_views.funding_view(session=s, filters=filters, definition=definition)
         if not fview.lines.empty:
             info.synthetic |= bool(fview.lines["is_synthetic"].any())
             info.sources |= set(sources_of(fview.lines["source"]))
-            names = fview.names | {"__total__": pick(lang, "Total", "Total")}
+            names = fview.names | {"__total__": _(lang, "Total")}
             cats = [names[e] for e in fview.coverage_planned["entity"]]
-            slide = deck.slide(pick(lang, "Règle du 1+1 : couverture à date", "1+1 rule: coverage to date"),
-                               definition.describe(lang) + pick(lang, f" Version du plan : {version}.",
-                                                                f" Plan version: {version}."))
+            slide = deck.slide(
+                _(lang, "1+1 rule: coverage to date"),
+                definition.describe(lang) + _(lang, " Plan version: {version}.", version=version),
+            )
             colours = (charts.PALETTE[0], charts.PALETTE[1], "B8C4D6")
-            per_entity = [funding_views.lines_origin(fview, None if e == "__total__" else e).synthetic
-                          for e in fview.coverage_planned["entity"]]
-            deck.chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, cats, [
-                (label, list(frame["coverage"]), colour)
-                for (label, frame), colour in zip(funding_views.coverage_series(fview, lang), colours, strict=True)
-            ] + [(pick(lang, "règle : 1,0", "rule: 1.0"), [1] * len(cats), "9E9E9E")], number_format="0.00",
-                top=Inches(1.8), height=deck.height - Inches(3.9), synthetic=[per_entity] * 3)
-            deck.text(slide, funding_views.coverage_caption(fview, lang), MARGIN, deck.height - Inches(2.05),
-                      deck.width - 2 * MARGIN, Inches(0.9), size=11, colour=GREY)
+            per_entity = [
+                funding_views.lines_origin(fview, None if e == "__total__" else e).synthetic
+                for e in fview.coverage_planned["entity"]
+            ]
+            deck.chart(
+                slide,
+                XL_CHART_TYPE.COLUMN_CLUSTERED,
+                cats,
+                [
+                    (label, list(frame["coverage"]), colour)
+                    for (label, frame), colour in zip(funding_views.coverage_series(fview, lang), colours, strict=True)
+                ]
+                + [(_(lang, "rule: 1.0"), [1] * len(cats), "9E9E9E")],
+                number_format="0.00",
+                top=Inches(1.8),
+                height=deck.height - Inches(3.9),
+                synthetic=[per_entity] * 3,
+            )
+            deck.text(
+                slide,
+                funding_views.coverage_caption(fview, lang),
+                MARGIN,
+                deck.height - Inches(2.05),
+                deck.width - 2 * MARGIN,
+                Inches(0.9),
+                size=11,
+                colour=GREY,
+            )
             deck.footnote(slide, funding_views.lines_origin(fview))
 
         # execution
-        report(0.6, pick(lang, "Exécution du plan", "Plan execution"))
+        report(0.6, _(lang, "Plan execution"))
         due, paid, late_lines, synthetic_years = {}, {}, [], set()
         execution_origin = provenance.Provenance()
         for code, name in entities:
-            xview = execution_views.execution_view(session=s, filters=filters, entity=code, entity_name=name,
-                                                   plan_adopted_on=None)
+            xview = execution_views.execution_view(
+                session=s, filters=filters, entity=code, entity_name=name, plan_adopted_on=None
+            )
             info.synthetic |= xview.is_synthetic
             info.sources |= set(xview.sources)
             execution_origin += xview.origins["schedule"]
             for row in xview.by_year.itertuples():
-                target = due if row.series == pick(lang, "dû", "due") else paid
+                target = due if row.series == _(lang, "due") else paid
                 target[row.year] = target.get(row.year, Decimal(0)) + row.value
                 if row.is_synthetic:
                     synthetic_years.add(row.year)
-            late_lines += [(f"{name} → {r.creditor} : {r.days_late} j" if lang != "en" else
-                            f"{name} → {r.creditor}: {r.days_late} d", "red") for r in xview.late.itertuples()]
+            late_lines += [
+                (f"{name} → {r.creditor} : {r.days_late} j" if lang != "en" else f"{name} → {r.creditor}: {r.days_late} d", "red")
+                for r in xview.late.itertuples()
+            ]
         if due:
             years = sorted(due)
-            slide = deck.slide(pick(lang, "Exécution du plan : échéances dues et payées (€)",
-                                    "Plan execution: instalments due and paid (€)"),
-                               pick(lang, "Une échéance manquée ou en retard est rouge quoi qu'il arrive ailleurs. ",
-                                    "A missed or late instalment is red whatever else is green. ")
-                               + (pick(lang, "En retard : ", "Late: ") + " ; ".join(t for t, _s in late_lines)
-                                  if late_lines else pick(lang, "Aucun retard.", "Nothing late.")))
+            slide = deck.slide(
+                _(lang, "Plan execution: instalments due and paid (€)"),
+                _(lang, "A missed or late instalment is red whatever else is green. ")
+                + (_(lang, "Late: ") + " ; ".join(t for t, _s in late_lines) if late_lines else _(lang, "Nothing late.")),
+            )
             flags = [y in synthetic_years for y in years]
-            deck.chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, [str(y) for y in years], [
-                (pick(lang, "dû", "due"), [due[y] for y in years], charts.PALETTE[0]),
-                (pick(lang, "payé", "paid"), [paid.get(y, Decimal(0)) for y in years], charts.PALETTE[1]),
-            ], number_format=euro_format(due.values()), top=Inches(1.8), synthetic=[flags, flags])
+            deck.chart(
+                slide,
+                XL_CHART_TYPE.COLUMN_CLUSTERED,
+                [str(y) for y in years],
+                [
+                    (_(lang, "due"), [due[y] for y in years], charts.PALETTE[0]),
+                    (_(lang, "paid"), [paid.get(y, Decimal(0)) for y in years], charts.PALETTE[1]),
+                ],
+                number_format=euro_format(due.values()),
+                top=Inches(1.8),
+                synthetic=[flags, flags],
+            )
             deck.footnote(slide, execution_origin)
-        deck.footnote(attention_slide, tiles_origin + funding_views.lines_origin(fview) + execution_origin
-                      if not fview.lines.empty else tiles_origin + execution_origin)
+        deck.footnote(
+            attention_slide,
+            tiles_origin + funding_views.lines_origin(fview) + execution_origin
+            if not fview.lines.empty
+            else tiles_origin + execution_origin,
+        )
 
         # headcount
-        report(0.7, pick(lang, "Effectifs", "Headcount"))
+        report(0.7, _(lang, "Headcount"))
         hview = people_views.headcount_view(session=s, filters=filters, entities=[c for c, _n in entities])
         if not hview.series.empty:
             info.synthetic |= hview.is_synthetic
             series = hview.series.sort_values("period_end")
             months = sorted(set(series["period_end"]))[-24:]
             labels = people_views.population_labels(lang)
-            slide = deck.slide(pick(lang, "Effectifs (personnes), 24 derniers mois", "Headcount (people), last 24 months"),
-                               pick(lang, "Entités : ", "Entities: ") + ", ".join(n for _c, n in entities))
+            slide = deck.slide(
+                _(lang, "Headcount (people), last 24 months"), _(lang, "Entities: ") + ", ".join(n for _c, n in entities)
+            )
             half = (deck.width - 2 * MARGIN) // 2
             shown = series[series["period_end"].isin(months)]
             for i, (population, colour) in enumerate((("members", charts.PALETTE[0]), ("staff", charts.PALETTE[1]))):
                 part = shown[shown["population"] == population].set_index("period_end")
                 values = [int(part.at[d, "headcount"]) if d in part.index else None for d in months]
                 flags = [bool(part.at[d, "is_synthetic"]) if d in part.index else False for d in months]
-                chart = deck.chart(slide, XL_CHART_TYPE.LINE_MARKERS, [d.strftime("%m/%Y") for d in months],
-                                   [(labels[population], values, colour)], number_format="#,##0",
-                                   left=MARGIN + i * half, width=half - Inches(0.2), legend=False, synthetic=[flags])
+                chart = deck.chart(
+                    slide,
+                    XL_CHART_TYPE.LINE_MARKERS,
+                    [d.strftime("%m/%Y") for d in months],
+                    [(labels[population], values, colour)],
+                    number_format="#,##0",
+                    left=MARGIN + i * half,
+                    width=half - Inches(0.2),
+                    legend=False,
+                    synthetic=[flags],
+                )
                 chart.has_title = True
                 chart.chart_title.text_frame.text = labels[population]
             deck.footnote(slide, provenance.Provenance.of_frame(shown))
 
         # membership
-        report(0.8, pick(lang, "Sociétariat", "Membership"))
-        mview = people_views.membership_view(session=s, filters=Filters(None, filters.as_of, filters.compare,
-                                                                          filters.plan_version, lang))
+        report(0.8, _(lang, "Membership"))
+        mview = people_views.membership_view(
+            session=s, filters=Filters(None, filters.as_of, filters.compare, filters.plan_version, lang)
+        )
         if not mview.offices.empty:
             info.synthetic |= mview.is_synthetic
             info.sources |= set(mview.sources)
             rows = mview.offices[mview.offices["per_adviser"].notna()].sort_values("per_adviser", ascending=False)
-            slide = deck.slide(pick(lang, "Membres par conseiller, par bureau", "Members per adviser, per office"),
-                               pick(lang, f"Au {formatting.date_long(mview.period_end, lang=lang)} ; médiane "
-                                          f"{formatting.number(mview.median_per_adviser, lang=lang)}",
-                                    f"As of {formatting.date_long(mview.period_end, lang=lang)}; median "
-                                    f"{formatting.number(mview.median_per_adviser, lang=lang)}"))
-            deck.chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, list(rows["office_name"]),
-                       [(pick(lang, "membres par conseiller", "members per adviser"), list(rows["per_adviser"]),
-                         charts.PALETTE[0])], number_format="#,##0", legend=False,
-                       synthetic=[[bool(f) for f in rows["is_synthetic"]]])
+            slide = deck.slide(
+                _(lang, "Members per adviser, per office"),
+                _(
+                    lang,
+                    "As of {period_end}; median {median_per_adviser}",
+                    period_end=formatting.date_long(mview.period_end, lang=lang),
+                    median_per_adviser=formatting.number(mview.median_per_adviser, lang=lang),
+                ),
+            )
+            deck.chart(
+                slide,
+                XL_CHART_TYPE.BAR_CLUSTERED,
+                list(rows["office_name"]),
+                [(_(lang, "members per adviser"), list(rows["per_adviser"]), charts.PALETTE[0])],
+                number_format="#,##0",
+                legend=False,
+                synthetic=[[bool(f) for f in rows["is_synthetic"]]],
+            )
             deck.footnote(slide, mview.offices_origin)
 
         # receivables
-        report(0.9, pick(lang, "Créances", "Receivables"))
+        report(0.9, _(lang, "Receivables"))
         for code in queries.receivable_entities(session=s):
             if filters.entity and code != filters.entity:
                 continue
@@ -515,68 +646,99 @@ def build_deck(engine: Engine, *, filters: Filters, template: Path | None = None
             if rview.as_of is None:
                 continue
             entity_name = queries.entities(session=s).set_index("code").loc[code, "name"]
-            past_due = formatting.percent(rview.overdue_ratio * 100, lang=lang) if rview.overdue_ratio is not None \
-                else "—"
-            slide = deck.slide(pick(lang, f"Créances par ancienneté et DSO — {entity_name}",
-                                    f"Receivables by age and DSO — {entity_name}"), pick(
-                lang, f"Situation du {formatting.date_long(rview.as_of, lang=lang)} · encours "
-                      f"{formatting.money_compact(rview.total, lang=lang)} TTC · échu {past_due} · DSO "
-                      f"{formatting.value(rview.dso_days, 'days', lang=lang)}",
-                f"Snapshot of {formatting.date_long(rview.as_of, lang=lang)} · open "
-                f"{formatting.money_compact(rview.total, lang=lang)} incl. VAT · past due {past_due} · DSO "
-                f"{formatting.value(rview.dso_days, 'days', lang=lang)}"))
+            past_due = formatting.percent(rview.overdue_ratio * 100, lang=lang) if rview.overdue_ratio is not None else "—"
+            slide = deck.slide(
+                _(lang, "Receivables by age and DSO — {entity_name}", entity_name=entity_name),
+                _(
+                    lang,
+                    "Snapshot of {as_of} · open {money_compact} incl. VAT · past due {past_due} · DSO {dso_days}",
+                    as_of=formatting.date_long(rview.as_of, lang=lang),
+                    money_compact=formatting.money_compact(rview.total, lang=lang),
+                    past_due=past_due,
+                    dso_days=formatting.value(rview.dso_days, "days", lang=lang),
+                ),
+            )
             half = (deck.width - 2 * MARGIN) // 2
             height = deck.height - Inches(1.6) - Inches(1.5)
             flags = [bool(f) for f in rview.buckets["is_synthetic"]]
-            chart = deck.chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, list(rview.buckets["label"]),
-                               [(pick(lang, "encours (€ TTC)", "open (€)"), list(rview.buckets["amount"]),
-                                 charts.AGEING_COLOURS[3])], number_format=euro_format(rview.buckets["amount"]),
-                               legend=False, top=Inches(1.6), width=half - Inches(0.2), height=height,
-                               synthetic=[flags])
+            chart = deck.chart(
+                slide,
+                XL_CHART_TYPE.COLUMN_CLUSTERED,
+                list(rview.buckets["label"]),
+                [(_(lang, "open (€)"), list(rview.buckets["amount"]), charts.AGEING_COLOURS[3])],
+                number_format=euro_format(rview.buckets["amount"]),
+                legend=False,
+                top=Inches(1.6),
+                width=half - Inches(0.2),
+                height=height,
+                synthetic=[flags],
+            )
             chart.has_title = True
-            chart.chart_title.text_frame.text = pick(lang, "Encours par ancienneté (€ TTC)", "Open amount by age (€)")
+            chart.chart_title.text_frame.text = _(lang, "Open amount by age (€)")
             origin = rview.origin + rview.dso_origin + provenance.Provenance.of_frame(rview.references)
             if not rview.dso_trend.empty:
                 trend = rview.dso_trend
                 days = [formatting.date_short(d) for d in trend["period_end"]]
-                lines = [(pick(lang, t.label_fr, t.label_en), [t.days] * len(days), colour)
-                         for t, colour in zip(rview.rule.terms, ("7B5EA7", "C62828"), strict=False)]
-                chart = deck.chart(slide, XL_CHART_TYPE.LINE_MARKERS, days,
-                                   [("DSO", list(trend["value"]), charts.PALETTE[0]), *lines], number_format="0",
-                                   top=Inches(1.6), left=MARGIN + half, width=half - Inches(0.2), height=height,
-                                   synthetic=[[bool(f) for f in trend["is_synthetic"]]])
+                lines = [
+                    (bilingual(lang, t.label_fr, t.label_en), [t.days] * len(days), colour)
+                    for t, colour in zip(rview.rule.terms, ("7B5EA7", "C62828"), strict=False)
+                ]
+                chart = deck.chart(
+                    slide,
+                    XL_CHART_TYPE.LINE_MARKERS,
+                    days,
+                    [("DSO", list(trend["value"]), charts.PALETTE[0]), *lines],
+                    number_format="0",
+                    top=Inches(1.6),
+                    left=MARGIN + half,
+                    width=half - Inches(0.2),
+                    height=height,
+                    synthetic=[[bool(f) for f in trend["is_synthetic"]]],
+                )
                 chart.has_legend = False  # the legal lines are named in the sentence under the charts
                 for legal in list(chart.plots[0].series)[1:]:
                     legal.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
                     legal.marker.style = XL_MARKER_STYLE.NONE
                 chart.has_title = True
-                chart.chart_title.text_frame.text = pick(lang, "DSO par situation (jours)", "DSO per snapshot (days)")
-            terms = " ; ".join(pick(lang, t.label_fr, t.label_en) for t in rview.rule.terms)
-            deck.text(slide, pick(lang, f"Pointillés : {terms}. ", f"Dashed: {terms}. ") * bool(terms)
-                      + pick(lang, rview.rule.text_fr, rview.rule.text_en), MARGIN,
-                      deck.height - Inches(1.45), deck.width - 2 * MARGIN, Inches(0.4), size=11, colour=GREY)
+                chart.chart_title.text_frame.text = _(lang, "DSO per snapshot (days)")
+            terms = " ; ".join(bilingual(lang, t.label_fr, t.label_en) for t in rview.rule.terms)
+            deck.text(
+                slide,
+                _(lang, "Dashed: {terms}. ", terms=terms) * bool(terms) + bilingual(lang, rview.rule.text_fr, rview.rule.text_en),
+                MARGIN,
+                deck.height - Inches(1.45),
+                deck.width - 2 * MARGIN,
+                Inches(0.4),
+                size=11,
+                colour=GREY,
+            )
             deck.footnote(slide, origin)
 
         # the committee's notes and open actions for the meeting these figures are for
         if notes is None:
             notes = _meeting_notes(s, filters.as_of, lang)
         if notes:
-            slide = deck.slide(pick(lang, "Notes et décisions du comité", "Committee notes and decisions"))
+            slide = deck.slide(_(lang, "Committee notes and decisions"))
             deck.bullets(slide, notes, Inches(1.5), size=15)
 
         # appendix
-        report(0.97, pick(lang, "Annexe", "Appendix"))
+        report(0.97, _(lang, "Appendix"))
         versions = versions_views.ordered_versions(session=s)
-        slide = deck.slide(pick(lang, "Annexe : sources des chiffres", "Appendix: sources of the figures"))
+        slide = deck.slide(_(lang, "Appendix: sources of the figures"))
         lines = [(src, None) for src in sorted(info.sources)][:14]
-        lines += [(pick(lang, f"Versions du plan : {', '.join(versions['code'])}",
-                        f"Plan versions: {', '.join(versions['code'])}"), None)]
+        lines += [(_(lang, "Plan versions: {code}", code=", ".join(versions["code"])), None)]
         if info.synthetic:
-            lines.insert(0, (pick(lang, "Données de démonstration : une partie des chiffres est synthétique (générée) ; "
-                                        "les autres viennent du plan de novembre 2021 et du rapport annuel 2023 de "
-                                        "SmartCoop.",
-                                  "Demo data: part of the figures are synthetic (generated); the others come from the "
-                                  "November 2021 plan and SmartCoop's 2023 annual report."), "amber"))
+            lines.insert(
+                0,
+                (
+                    _(
+                        lang,
+                        "Demo data: part of the figures are synthetic (generated); the others come from the "
+                        "November 2021 plan and SmartCoop's 2023 annual report.",
+                    ),
+                    "amber",
+                ),
+            )
         deck.bullets(slide, lines, Inches(1.5), size=13)
-    report(1.0, pick(lang, "Terminé", "Done"))
+    report(1.0, _(lang, "Done"))
     return deck.save(), info

@@ -19,6 +19,7 @@ from pptx.chart.xlsx import CategoryWorkbookWriter
 
 from smartdash import provenance
 from smartdash.formats import FORMULA_STARTS
+from smartdash.i18n import every_language
 
 SYNTHETIC_FONT = Font(italic=True, color="6B7280")
 DANGEROUS = FORMULA_STARTS
@@ -62,12 +63,18 @@ def xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
         sheet.append([str(c) for c in safe.columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        origin = next((i for i, c in enumerate(frame.columns) if c in provenance.ORIGIN), None)
+        origin = next((i for i, c in enumerate(frame.columns) if c in every_language(provenance.ORIGIN)), None)
         for row in safe.itertuples(index=False):
             # openpyxl stores a text starting with "=" as a formula: a value turned into text is neutralised too
-            sheet.append([None if (not isinstance(v, str) and pd.isna(v)) else
-                          (v if isinstance(v, int | float | str) else neutralise(str(v))) for v in row])
-            if origin is not None and row[origin] in provenance.MARK:
+            sheet.append(
+                [
+                    None
+                    if (not isinstance(v, str) and pd.isna(v))
+                    else (v if isinstance(v, int | float | str) else neutralise(str(v)))
+                    for v in row
+                ]
+            )
+            if origin is not None and row[origin] in every_language(provenance.MARK):
                 for cell in sheet[sheet.max_row]:
                     cell.font = SYNTHETIC_FONT
         for column in sheet.columns:

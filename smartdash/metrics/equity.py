@@ -36,8 +36,15 @@ class Bridge:
 
     @property
     def computed_closing(self) -> Decimal:
-        return (self.opening + self.net_result + self.capital_paid_in - self.shares_repaid + (self.reserves or ZERO)
-                + (self.retained or ZERO) + self.other)
+        return (
+            self.opening
+            + self.net_result
+            + self.capital_paid_in
+            - self.shares_repaid
+            + (self.reserves or ZERO)
+            + (self.retained or ZERO)
+            + self.other
+        )
 
     @property
     def control(self) -> Decimal | None:
@@ -55,8 +62,9 @@ class Bridge:
         steps = [("opening", self.opening), ("net_result", self.net_result), ("capital_paid_in", self.capital_paid_in)]
         if not self.capital_net:
             steps.append(("shares_repaid", -self.shares_repaid))
-        steps += [(code, amount) for code, amount in (("reserves", self.reserves), ("retained", self.retained))
-                  if amount is not None]
+        steps += [
+            (code, amount) for code, amount in (("reserves", self.reserves), ("retained", self.retained)) if amount is not None
+        ]
         if self.other:
             steps.append(("other", self.other))
         if self.control:

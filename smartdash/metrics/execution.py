@@ -19,8 +19,9 @@ class InstalmentState:
     days_late: int
 
 
-def instalment_state(*, due_date: dt.date, amount_due: Decimal, amount_paid: Decimal, paid_on: dt.date | None,
-                     as_of: dt.date) -> InstalmentState:
+def instalment_state(
+    *, due_date: dt.date, amount_due: Decimal, amount_paid: Decimal, paid_on: dt.date | None, as_of: dt.date
+) -> InstalmentState:
     """An instalment is late when, at `as_of`, its due date has passed and it is not paid in full (days late =
     as-of − due date); paid late when paid in full after its due date (days late = paid on − due date)."""
     if amount_paid >= amount_due and paid_on is not None and paid_on <= as_of:

@@ -38,12 +38,24 @@ class OnePlusOneDefinition:
     def describe(self, lang: str = "fr") -> str:
         if lang == "en":
             text = "Definition: contributions as an associate (capital, shares, current accounts, participating funds)"
-            extra = [w for w, on in (("SmartBe's claim waivers", self.include_claim_waivers),
-                                     ("intra-group claim waivers", self.include_group_waivers)) if on]
+            extra = [
+                w
+                for w, on in (
+                    ("SmartBe's claim waivers", self.include_claim_waivers),
+                    ("intra-group claim waivers", self.include_group_waivers),
+                )
+                if on
+            ]
             return text + (" + " + " + ".join(extra) if extra else "; claim waivers excluded") + "."
         text = "Définition : apports en tant qu'associé (capital, parts, comptes courants, fonds participatifs)"
-        extra = [w for w, on in (("abandons de créances de SmartBe", self.include_claim_waivers),
-                                 ("abandons de créances intra-groupe", self.include_group_waivers)) if on]
+        extra = [
+            w
+            for w, on in (
+                ("abandons de créances de SmartBe", self.include_claim_waivers),
+                ("abandons de créances intra-groupe", self.include_group_waivers),
+            )
+            if on
+        ]
         return text + (" + " + " + ".join(extra) if extra else " ; abandons de créances exclus") + "."
 
 
@@ -52,16 +64,21 @@ def counted(contributions: pd.DataFrame, definition: OnePlusOneDefinition) -> pd
     return pd.Series(
         [
             definition.counts(instrument_counts=bool(c), equity_class=e, contributor_class=k)
-            for c, e, k in zip(contributions["counts_one_plus_one"], contributions["equity_class"],
-                               contributions["contributor_class"], strict=True)
+            for c, e, k in zip(
+                contributions["counts_one_plus_one"],
+                contributions["equity_class"],
+                contributions["contributor_class"],
+                strict=True,
+            )
         ],
         index=contributions.index,
         dtype=bool,
     )
 
 
-def one_plus_one_coverage(contributions: pd.DataFrame, definition: OnePlusOneDefinition, *,
-                          basis: str = "planned", as_of: dt.date | None = None) -> pd.DataFrame:
+def one_plus_one_coverage(
+    contributions: pd.DataFrame, definition: OnePlusOneDefinition, *, basis: str = "planned", as_of: dt.date | None = None
+) -> pd.DataFrame:
     """Coverage per beneficiary entity and in total, up to a date.
 
     Columns: entity, smartbe_eur (€), matched_eur (€), coverage (matched ÷ SmartBe, None when SmartBe
@@ -90,14 +107,16 @@ def one_plus_one_coverage(contributions: pd.DataFrame, definition: OnePlusOneDef
         mask = frame["beneficiary"] == entity if entity != "__total__" else pd.Series(True, index=frame.index)
         smartbe = sum(amounts[mask & (frame["contributor_class"] == "smartbe")], ZERO)
         matched = sum(amounts[mask & (frame["contributor_class"] != "smartbe")], ZERO)
-        rows.append({
-            "entity": entity,
-            "smartbe_eur": smartbe,
-            "matched_eur": matched,
-            "coverage": (matched / smartbe) if smartbe else None,
-            "shortfall_eur": max(smartbe - matched, ZERO),
-            "until": until,
-        })
+        rows.append(
+            {
+                "entity": entity,
+                "smartbe_eur": smartbe,
+                "matched_eur": matched,
+                "coverage": (matched / smartbe) if smartbe else None,
+                "shortfall_eur": max(smartbe - matched, ZERO),
+                "until": until,
+            }
+        )
     return pd.DataFrame(rows, columns=["entity", "smartbe_eur", "matched_eur", "coverage", "shortfall_eur", "until"])
 
 
@@ -113,16 +132,16 @@ def cumulative_by_date(contributions: pd.DataFrame, definition: OnePlusOneDefini
     (smartbe / matched), cumulative_eur. Planned basis uses planned dates and amounts; actual basis
     received dates and amounts."""
     frame = contributions[counted(contributions, definition) & (contributions["status"] != "cancelled")]
-    date_col, amount_col = ("planned_date", "planned_amount") if basis == "planned" else ("received_date",
-                                                                                         "received_amount")
+    date_col, amount_col = ("planned_date", "planned_amount") if basis == "planned" else ("received_date", "received_amount")
     frame = frame[frame[amount_col].notna()]
     rows = []
     for (entity, is_smartbe), group in frame.groupby([frame["beneficiary"], frame["contributor_class"] == "smartbe"]):
         running = ZERO
         for date, amount in sorted(zip(group[date_col], group[amount_col], strict=True)):
             running += amount
-            rows.append({"entity": entity, "date": date, "side": "smartbe" if is_smartbe else "matched",
-                         "cumulative_eur": running})
+            rows.append(
+                {"entity": entity, "date": date, "side": "smartbe" if is_smartbe else "matched", "cumulative_eur": running}
+            )
     return pd.DataFrame(rows, columns=["entity", "date", "side", "cumulative_eur"])
 
 
@@ -133,16 +152,26 @@ def subscriptions_by_due_year(contributions: pd.DataFrame, *, as_of: dt.date) ->
     January N+1, so the year of payment would put it in the wrong year. Input columns: contributor_class,
     planned_date, received_date, received_amount."""
     out: dict[int, Decimal] = {}
-    for cls, due, day, amount in zip(contributions["contributor_class"], contributions["planned_date"],
-                                     contributions["received_date"], contributions["received_amount"], strict=True):
+    for cls, due, day, amount in zip(
+        contributions["contributor_class"],
+        contributions["planned_date"],
+        contributions["received_date"],
+        contributions["received_amount"],
+        strict=True,
+    ):
         if cls == "members" and amount is not None and not pd.isna(amount) and day is not None and day <= as_of:
             out[due.year] = out.get(due.year, ZERO) + amount
     return out
 
 
-def member_subscriptions(received_by_year: dict[int, Decimal], gross_salary_by_year: dict[int, Decimal],
-                         rate: Decimal = Decimal("0.02"), *, from_year: int | None = None,
-                         as_of: dt.date | None = None) -> pd.DataFrame:
+def member_subscriptions(
+    received_by_year: dict[int, Decimal],
+    gross_salary_by_year: dict[int, Decimal],
+    rate: Decimal = Decimal("0.02"),
+    *,
+    from_year: int | None = None,
+    as_of: dt.date | None = None,
+) -> pd.DataFrame:
     """Member subscriptions against the statutory rule (`rate` of the gross salary of the employee-associates),
     per year they are due for.
 
@@ -157,6 +186,12 @@ def member_subscriptions(received_by_year: dict[int, Decimal], gross_salary_by_y
         if as_of is not None and as_of <= dt.date(year, 12, 31) and not paid:
             continue
         expected = gross_salary_by_year[year] * rate
-        rows.append({"year": year, "expected_eur": expected, "paid_up_eur": paid,
-                     "collection_rate": paid / expected if expected else None})
+        rows.append(
+            {
+                "year": year,
+                "expected_eur": expected,
+                "paid_up_eur": paid,
+                "collection_rate": paid / expected if expected else None,
+            }
+        )
     return pd.DataFrame(rows, columns=["year", "expected_eur", "paid_up_eur", "collection_rate"])

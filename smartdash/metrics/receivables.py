@@ -6,8 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from smartdash import codes
+
 ZERO = Decimal(0)
-BUCKETS = ("not_due", "d1_30", "d31_60", "d61_90", "d90_plus")
+BUCKETS = codes.AGEING_BUCKETS
 BELGIAN_2021_AMENDMENT_IN_FORCE = dt.date(2022, 2, 1)
 
 
@@ -38,33 +40,52 @@ def payment_rule(country: str, on: dt.date) -> PaymentRule:
     2022): 30 days by default, 60 days at most when agreed. No line for another country."""
     code = (country or "").lower()
     if code == "fr":
-        return PaymentRule(code, (PaymentTerm(60, "60 j : délai légal maximal (L441-10)", "60 d: legal maximum "
-                                                                                           "(L441-10)"),),
-                           "France, Code de commerce L441-10 : entre professionnels, 60 jours à compter de la facture "
-                           "(ou 45 jours fin de mois) au plus.",
-                           "France, Commercial Code L441-10: between businesses, at most 60 days from the invoice "
-                           "(or 45 days end of month).", "60 j (L441-10)", "60 d (L441-10)")
+        return PaymentRule(
+            code,
+            (PaymentTerm(60, "60 j : délai légal maximal (L441-10)", "60 d: legal maximum (L441-10)"),),
+            "France, Code de commerce L441-10 : entre professionnels, 60 jours à compter de la facture "
+            "(ou 45 jours fin de mois) au plus.",
+            "France, Commercial Code L441-10: between businesses, at most 60 days from the invoice (or 45 days end of month).",
+            "60 j (L441-10)",
+            "60 d (L441-10)",
+        )
     if code == "be":
-        default = PaymentTerm(30, "30 j : délai légal par défaut (loi belge du 2 août 2002)",
-                              "30 d: legal default (Belgian Act of 2 August 2002)")
+        default = PaymentTerm(
+            30, "30 j : délai légal par défaut (loi belge du 2 août 2002)", "30 d: legal default (Belgian Act of 2 August 2002)"
+        )
         if on < BELGIAN_2021_AMENDMENT_IN_FORCE:
-            return PaymentRule(code, (default,),
-                               "Belgique, loi du 2 août 2002 concernant la lutte contre le retard de paiement : 30 "
-                               "jours par défaut ; avant le 1er février 2022, le plafond de 60 jours ne valait que "
-                               "pour une PME créancière face à une grande entreprise.",
-                               "Belgium, Act of 2 August 2002 on combating late payment: 30 days by default; before "
-                               "1 February 2022 the 60-day cap applied only to an SME creditor facing a large company.",
-                               "30 j par défaut (loi belge du 2 août 2002)", "30 d by default (Belgian Act of 2002)")
-        return PaymentRule(code, (default, PaymentTerm(60, "60 j : délai convenu maximal (loi belge, modifiée en 2021)",
-                                                       "60 d: agreed maximum (Belgian Act, amended 2021)")),
-                           "Belgique, loi du 2 août 2002 concernant la lutte contre le retard de paiement, modifiée "
-                           "en 2021 (en vigueur le 1er février 2022) : 30 jours par défaut, 60 jours au plus s'ils "
-                           "sont convenus.",
-                           "Belgium, Act of 2 August 2002 on combating late payment, as amended in 2021 (in force 1 "
-                           "February 2022): 30 days by default, at most 60 days when agreed.",
-                           "30 j par défaut, 60 j au plus (loi belge)", "30 d by default, 60 d at most (Belgian law)")
-    return PaymentRule(code, (), "Aucun délai légal de paiement enregistré pour ce pays.",
-                       "No legal payment term recorded for this country.")
+            return PaymentRule(
+                code,
+                (default,),
+                "Belgique, loi du 2 août 2002 concernant la lutte contre le retard de paiement : 30 "
+                "jours par défaut ; avant le 1er février 2022, le plafond de 60 jours ne valait que "
+                "pour une PME créancière face à une grande entreprise.",
+                "Belgium, Act of 2 August 2002 on combating late payment: 30 days by default; before "
+                "1 February 2022 the 60-day cap applied only to an SME creditor facing a large company.",
+                "30 j par défaut (loi belge du 2 août 2002)",
+                "30 d by default (Belgian Act of 2002)",
+            )
+        return PaymentRule(
+            code,
+            (
+                default,
+                PaymentTerm(
+                    60,
+                    "60 j : délai convenu maximal (loi belge, modifiée en 2021)",
+                    "60 d: agreed maximum (Belgian Act, amended 2021)",
+                ),
+            ),
+            "Belgique, loi du 2 août 2002 concernant la lutte contre le retard de paiement, modifiée "
+            "en 2021 (en vigueur le 1er février 2022) : 30 jours par défaut, 60 jours au plus s'ils "
+            "sont convenus.",
+            "Belgium, Act of 2 August 2002 on combating late payment, as amended in 2021 (in force 1 "
+            "February 2022): 30 days by default, at most 60 days when agreed.",
+            "30 j par défaut, 60 j au plus (loi belge)",
+            "30 d by default, 60 d at most (Belgian law)",
+        )
+    return PaymentRule(
+        code, (), "Aucun délai légal de paiement enregistré pour ce pays.", "No legal payment term recorded for this country."
+    )
 
 
 def trailing_sales(day: dt.date, monthly: list[tuple[dt.date, Decimal]]) -> tuple[dt.date, dt.date, Decimal] | None:

@@ -10,9 +10,11 @@ import pandas as pd
 def _adopted(versions: pd.DataFrame) -> list[tuple[dt.date, str]]:
     """(adoption date, code) of the versions ever adopted (drafts left out), oldest first. A version whose adoption
     date is not recorded (the plan as first adopted, when its document does not date it) counts as the earliest."""
-    rows = [(None if d is None or pd.isna(d) else d, code)
-            for code, status, d in zip(versions["code"], versions["status"], versions["adopted_on"], strict=True)
-            if status != "draft"]
+    rows = [
+        (None if d is None or pd.isna(d) else d, code)
+        for code, status, d in zip(versions["code"], versions["status"], versions["adopted_on"], strict=True)
+        if status != "draft"
+    ]
     return sorted(((d or dt.date.min, code) for d, code in rows), key=lambda r: r[0])
 
 
@@ -30,10 +32,10 @@ def version_in_force_on(versions: pd.DataFrame, day: dt.date) -> str | None:
 def adopted_after(versions: pd.DataFrame, code: str | None, day: dt.date) -> bool:
     """True when version `code` was adopted after `day` (or is still a draft): figures of that date were not
     measured against it then."""
-    row = versions[versions["code"] == code]
-    if row.empty:
-        return False
-    status, adopted_on = row.iloc[0]["status"], row.iloc[0]["adopted_on"]
-    if status == "draft":
-        return True
-    return adopted_on is not None and not pd.isna(adopted_on) and adopted_on > day
+    # a walk over the columns, not a filtered frame: the sidebar asks for every version at every page run (2 ms each)
+    for version, status, adopted_on in zip(versions["code"], versions["status"], versions["adopted_on"], strict=True):
+        if version == code:
+            if status == "draft":
+                return True
+            return adopted_on is not None and not pd.isna(adopted_on) and adopted_on > day
+    return False

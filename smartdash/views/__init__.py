@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from smartdash.i18n import pick
-
 
 @dataclass(frozen=True)
 class Filters:
@@ -27,4 +25,5 @@ def sources_of(*columns) -> list[str]:
     """The distinct source texts of one or more columns, sorted; missing values (None, NaN) left out."""
     return sorted({value for column in columns for value in column if isinstance(value, str) and value})
 
-__all__ = ["COMPARISONS", "Filters", "pick", "sources_of"]
+
+__all__ = ["COMPARISONS", "Filters", "sources_of"]

@@ -10,6 +10,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from smartdash import queries
+from smartdash.i18n import _
 from smartdash.metrics.equity import (
     Bridge,
     equity_bridge,
@@ -18,10 +19,18 @@ from smartdash.metrics.equity import (
     year_equity_turns_positive,
 )
 from smartdash.provenance import Provenance
-from smartdash.views import Filters, pick, sources_of
+from smartdash.views import Filters, sources_of
 
-BRIDGE_CODES = ["EQUITY", "NET_RESULT", "CAPITAL_PAID_IN", "SHARES_REPAID", "OTHER_EQUITY_MOVEMENTS", "SHARE_CAPITAL",
-                "RESERVES", "RETAINED_EARNINGS"]
+BRIDGE_CODES = [
+    "EQUITY",
+    "NET_RESULT",
+    "CAPITAL_PAID_IN",
+    "SHARES_REPAID",
+    "OTHER_EQUITY_MOVEMENTS",
+    "SHARE_CAPITAL",
+    "RESERVES",
+    "RETAINED_EARNINGS",
+]
 
 
 @dataclass(frozen=True)
@@ -73,8 +82,8 @@ class EquityView:
     def pace_label(self, lang: str) -> str:
         """When equity turns positive at the current pace: a year within the plan, "au-delà de 2031", never, already."""
         if self.latest_equity is not None and self.latest_equity >= 0:
-            return pick(lang, "Déjà", "Already")
-        return year_label(self.pace_positive_year, self.plan_end_year, lang, none=pick(lang, "Jamais", "Never"))
+            return _(lang, "Already")
+        return year_label(self.pace_positive_year, self.plan_end_year, lang, none=_(lang, "Never"))
 
     @property
     def has_plan(self) -> bool:
@@ -92,7 +101,7 @@ class EquityView:
         """The break-even year as the plan states it, or that it states none (never a year read off its results)."""
         if self.break_even:
             return str(self.break_even.year)
-        return pick(lang, "non précisée par le plan", "not stated by the plan") if self.has_plan else "—"
+        return _(lang, "not stated by the plan") if self.has_plan else "—"
 
 
 def year_label(year: int | None, horizon: int | None, lang: str, *, none: str | None) -> str:
@@ -101,8 +110,7 @@ def year_label(year: int | None, horizon: int | None, lang: str, *, none: str | 
         return str(year)
     if year is None and none is not None:
         return none
-    return pick(lang, f"au-delà de {horizon}", f"beyond {horizon}") if horizon else pick(lang, "au-delà du plan",
-                                                                                        "beyond the plan")
+    return _(lang, "beyond {horizon}", horizon=horizon) if horizon else _(lang, "beyond the plan")
 
 
 def _by_year(frame: pd.DataFrame, code: str) -> dict[int, Decimal]:
@@ -113,8 +121,11 @@ def _by_year(frame: pd.DataFrame, code: str) -> dict[int, Decimal]:
 def _origin_by_year(frame: pd.DataFrame, code: str) -> dict[int, tuple[bool, str | None]]:
     """(is_synthetic, source) of the year-end values of an indicator, by year (as `_by_year` picks them)."""
     part = frame[frame["indicator"] == code]
-    return {d.year: (bool(f), s) for d, f, s in zip(part["period_end"], part["is_synthetic"], part["source"],
-                                                     strict=True) if d.month == 12 and d.day == 31}
+    return {
+        d.year: (bool(f), s)
+        for d, f, s in zip(part["period_end"], part["is_synthetic"], part["source"], strict=True)
+        if d.month == 12 and d.day == 31
+    }
 
 
 def original_version(*, session: Session) -> str | None:
@@ -131,8 +142,9 @@ def stated_target(targets: pd.DataFrame, target: str, entity: str | None, lang: 
     if row is None:
         return None
     statement = row["statement_en"] if lang == "en" and isinstance(row["statement_en"], str) else row["statement_fr"]
-    return StatedTarget(row["value"], statement, row["source"] if isinstance(row["source"], str) else None,
-                        bool(row["is_synthetic"]))
+    return StatedTarget(
+        row["value"], statement, row["source"] if isinstance(row["source"], str) else None, bool(row["is_synthetic"])
+    )
 
 
 def plan_end_year(targets: pd.DataFrame, plan: pd.DataFrame) -> int | None:
@@ -146,35 +158,69 @@ def plan_end_year(targets: pd.DataFrame, plan: pd.DataFrame) -> int | None:
 def equity_view(*, session: Session, filters: Filters, entity: str, entity_name: str) -> EquityView:
     """Everything the equity page shows for one entity, up to the as-of date."""
     lang = filters.lang
-    actual = queries.observations(session=session, indicators=BRIDGE_CODES + ["QUASI_EQUITY"], entities=[entity],
-                                  until=filters.as_of)
-    plan = (queries.observations(session=session, indicators=["EQUITY", "NET_RESULT"], entities=[entity],
-                                 scenario="plan", plan_version=filters.plan_version)
-            if filters.plan_version else actual.iloc[0:0])
-    targets = queries.plan_targets(session=session, plan_version=filters.plan_version) if filters.plan_version \
+    actual = queries.observations(
+        session=session, indicators=BRIDGE_CODES + ["QUASI_EQUITY"], entities=[entity], until=filters.as_of
+    )
+    plan = (
+        queries.observations(
+            session=session,
+            indicators=["EQUITY", "NET_RESULT"],
+            entities=[entity],
+            scenario="plan",
+            plan_version=filters.plan_version,
+        )
+        if filters.plan_version
+        else actual.iloc[0:0]
+    )
+    targets = (
+        queries.plan_targets(session=session, plan_version=filters.plan_version)
+        if filters.plan_version
         else queries.plan_targets(session=session).iloc[0:0]
+    )
     original = original_version(session=session)
-    first = (queries.observations(session=session, indicators=["EQUITY"], entities=[entity], scenario="plan",
-                                  plan_version=original)
-             if original and original != filters.plan_version else actual.iloc[0:0])
+    first = (
+        queries.observations(session=session, indicators=["EQUITY"], entities=[entity], scenario="plan", plan_version=original)
+        if original and original != filters.plan_version
+        else actual.iloc[0:0]
+    )
     parts = []
     for frame, name, dashed in (
-        (actual, pick(lang, "Réel", "Actual"), False),
-        (plan, pick(lang, f"Plan ({filters.plan_version})", f"Plan ({filters.plan_version})"), True),
-        (first, pick(lang, f"Plan initial ({original})", f"Original plan ({original})"), True),
+        (actual, _(lang, "Actual"), False),
+        (plan, _(lang, "Plan ({plan_version})", plan_version=filters.plan_version), True),
+        (first, _(lang, "Original plan ({original})", original=original), True),
     ):
         eq = frame[frame["indicator"] == "EQUITY"]
-        parts.append(pd.DataFrame({"period_end": eq["period_end"], "value": eq["value"], "series": name,
-                                   "dashed": dashed, "is_synthetic": eq["is_synthetic"], "source": eq["source"]}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "period_end": eq["period_end"],
+                    "value": eq["value"],
+                    "series": name,
+                    "dashed": dashed,
+                    "is_synthetic": eq["is_synthetic"],
+                    "source": eq["source"],
+                }
+            )
+        )
     trajectory = pd.concat(parts, ignore_index=True)
-    results = pd.concat([
-        pd.DataFrame({"year": list(d), "value": list(d.values()), "series": name,
-                      "is_synthetic": [origin[y][0] for y in d], "source": [origin[y][1] for y in d]})
-        for d, origin, name in ((_by_year(actual, "NET_RESULT"), _origin_by_year(actual, "NET_RESULT"),
-                                 pick(lang, "Réel", "Actual")),
-                                (_by_year(plan, "NET_RESULT"), _origin_by_year(plan, "NET_RESULT"), pick(lang, "Plan",
-                                                                                                        "Plan")))
-    ], ignore_index=True)
+    results = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "year": list(d),
+                    "value": list(d.values()),
+                    "series": name,
+                    "is_synthetic": [origin[y][0] for y in d],
+                    "source": [origin[y][1] for y in d],
+                }
+            )
+            for d, origin, name in (
+                (_by_year(actual, "NET_RESULT"), _origin_by_year(actual, "NET_RESULT"), _(lang, "Actual")),
+                (_by_year(plan, "NET_RESULT"), _origin_by_year(plan, "NET_RESULT"), _(lang, "Plan")),
+            )
+        ],
+        ignore_index=True,
+    )
     values = {code: _by_year(actual, code) for code in BRIDGE_CODES}
     equity = values["EQUITY"]
     capital = values["SHARE_CAPITAL"]
@@ -208,25 +254,32 @@ def equity_view(*, session: Session, filters: Filters, entity: str, entity_name:
     )
 
 
-STEP_CODES = ("opening", "net_result", "capital_paid_in", "shares_repaid", "reserves", "retained", "other",
-              "unexplained", "closing")
+STEP_CODES = (
+    "opening",
+    "net_result",
+    "capital_paid_in",
+    "shares_repaid",
+    "reserves",
+    "retained",
+    "other",
+    "unexplained",
+    "closing",
+)
 
 
 def bridge_labels(bridge: Bridge, lang: str) -> dict[str, str]:
     """The waterfall's step labels, short enough for a half-width chart (its title gives the year)."""
     previous = bridge.year - 1
     return {
-        "opening": pick(lang, "Ouverture", "Opening"),
-        "net_result": pick(lang, "Résultat", "Result"),
-        "capital_paid_in": pick(lang, "Capital (var. nette)", "Capital (net change)") if bridge.capital_net
-        else pick(lang, "Capital", "Capital"),
-        "shares_repaid": pick(lang, "Parts remb.", "Shares repaid"),
-        "reserves": pick(lang, "Réserves", "Reserves"),
-        "retained": pick(lang, f"Report (hors rés. {previous})", f"Retained (excl. {previous} result)"),
-        "other": pick(lang, "Autres", "Other"),
-        "unexplained": pick(lang, "Non expliqué", "Unexplained"),
-        "closing": pick(lang, "Clôture", "Closing") if bridge.booked_closing is not None
-        else pick(lang, "Clôture calculée", "Computed closing"),
+        "opening": _(lang, "Opening"),
+        "net_result": _(lang, "Result"),
+        "capital_paid_in": _(lang, "Capital (net change)") if bridge.capital_net else _(lang, "Capital"),
+        "shares_repaid": _(lang, "Shares repaid"),
+        "reserves": _(lang, "Reserves"),
+        "retained": _(lang, "Retained (excl. {previous} result)", previous=previous),
+        "other": _(lang, "Other"),
+        "unexplained": _(lang, "Unexplained"),
+        "closing": _(lang, "Closing") if bridge.booked_closing is not None else _(lang, "Computed closing"),
     }
 
 
@@ -234,8 +287,10 @@ def bridge_frame(bridge: Bridge, labels: dict[str, str]) -> pd.DataFrame:
     """The waterfall's rows: step label, signed amount (€), kind (level / up / down). It ends at the booked closing:
     a bridge that does not close by itself shows the difference as its own "unexplained" step."""
     steps = bridge.steps()
-    return pd.DataFrame({
-        "step": [labels[code] for code, _a in steps],
-        "amount": [a for _c, a in steps],
-        "kind": ["level" if code in ("opening", "closing") else ("up" if a >= 0 else "down") for code, a in steps],
-    })
+    return pd.DataFrame(
+        {
+            "step": [labels[code] for code, _a in steps],
+            "amount": [a for _c, a in steps],
+            "kind": ["level" if code in ("opening", "closing") else ("up" if a >= 0 else "down") for code, a in steps],
+        }
+    )

@@ -10,9 +10,10 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from smartdash import formatting, queries
+from smartdash.i18n import _
 from smartdash.metrics import execution as ex
 from smartdash.provenance import Provenance, with_origin
-from smartdash.views import Filters, pick
+from smartdash.views import Filters
 
 ZERO = Decimal(0)
 
@@ -62,9 +63,8 @@ class ExecutionView:
 
 
 def dated(day: dt.date | None, as_of: dt.date, lang: str) -> str:
-    """" · au 31 octobre 2026" for a figure of another date than the as-of date; nothing when they agree."""
-    return "" if day is None or day == as_of else pick(lang, " · au ", " · as of ") + formatting.date_long(day,
-                                                                                                        lang=lang)
+    """ " · au 31 octobre 2026" for a figure of another date than the as-of date; nothing when they agree."""
+    return "" if day is None or day == as_of else _(lang, " · as of ") + formatting.date_long(day, lang=lang)
 
 
 def _latest(frame: pd.DataFrame, code: str, day: dt.date | None = None):
@@ -74,19 +74,24 @@ def _latest(frame: pd.DataFrame, code: str, day: dt.date | None = None):
     return None if part.empty else part.iloc[-1]
 
 
-def execution_view(*, session: Session, filters: Filters, entity: str, entity_name: str,
-                   plan_adopted_on: dt.date | None) -> ExecutionView:
+def execution_view(
+    *, session: Session, filters: Filters, entity: str, entity_name: str, plan_adopted_on: dt.date | None
+) -> ExecutionView:
     """Everything the plan-execution page shows for one entity at the as-of date."""
     lang, as_of = filters.lang, filters.as_of
     plan = queries.instalments(session=session, entities=[entity])
-    states = [ex.instalment_state(due_date=d, amount_due=a, amount_paid=p if (o is not None and o <= as_of) else ZERO,
-                                  paid_on=o, as_of=as_of)
-              for d, a, p, o in zip(plan["due_date"], plan["amount_due"], plan["amount_paid"], plan["paid_on"],
-                                    strict=True)]
+    states = [
+        ex.instalment_state(
+            due_date=d, amount_due=a, amount_paid=p if (o is not None and o <= as_of) else ZERO, paid_on=o, as_of=as_of
+        )
+        for d, a, p, o in zip(plan["due_date"], plan["amount_due"], plan["amount_paid"], plan["paid_on"], strict=True)
+    ]
     plan = plan.assign(
-        amount_paid=[p if (o is not None and o <= as_of) else ZERO for p, o in zip(plan["amount_paid"], plan["paid_on"],
-                                                                                    strict=True)],
-        status=[s.status for s in states], days_late=[s.days_late for s in states],
+        amount_paid=[
+            p if (o is not None and o <= as_of) else ZERO for p, o in zip(plan["amount_paid"], plan["paid_on"], strict=True)
+        ],
+        status=[s.status for s in states],
+        days_late=[s.days_late for s in states],
         l626_minimum=[ex.l626_18_minimum(int(q)) for q in plan["seq"]],
         breaks_l626=[ex.breaks_l626_18(int(q), p) for q, p in zip(plan["seq"], plan["pct_of_claim"], strict=True)],
     )
@@ -97,12 +102,16 @@ def execution_view(*, session: Session, filters: Filters, entity: str, entity_na
     for year, part in plan.groupby(plan["due_date"].map(lambda d: d.year)):
         origin = Provenance.of_frame(part)
         said = {"is_synthetic": origin.synthetic, "source": origin.source_text}
-        by_year += [{"year": year, "series": pick(lang, "dû", "due"), "value": sum(part["amount_due"], ZERO), **said},
-                    {"year": year, "series": pick(lang, "payé", "paid"), "value": sum(part["amount_paid"], ZERO),
-                     **said}]
-    obs = queries.observations(session=session, entities=[entity], until=as_of,
-                               indicators=["CASH_NET", "CASH_MEMBERS", "CREDIT_LINES", "DEBTS_DUE", "EQUITY",
-                                           "QUASI_EQUITY", "SHARE_CAPITAL"])
+        by_year += [
+            {"year": year, "series": _(lang, "due"), "value": sum(part["amount_due"], ZERO), **said},
+            {"year": year, "series": _(lang, "paid"), "value": sum(part["amount_paid"], ZERO), **said},
+        ]
+    obs = queries.observations(
+        session=session,
+        entities=[entity],
+        until=as_of,
+        indicators=["CASH_NET", "CASH_MEMBERS", "CREDIT_LINES", "DEBTS_DUE", "EQUITY", "QUASI_EQUITY", "SHARE_CAPITAL"],
+    )
     net = obs[obs["indicator"] == "CASH_NET"].set_index("period_end")
     members = obs[obs["indicator"] == "CASH_MEMBERS"].set_index("period_end")
     common = [d for d in net.index if d in members.index]
@@ -111,27 +120,46 @@ def execution_view(*, session: Session, filters: Filters, entity: str, entity_na
         p = Provenance.of([r["is_synthetic"] for r in rows], [r["source"] for r in rows])
         return {"is_synthetic": p.synthetic, "source": p.source_text}
 
-    own = pd.Series([ex.own_cash(net.at[d, "value"], members.at[d, "value"]) for d in common], index=common,
-                    dtype=object)
+    own = pd.Series([ex.own_cash(net.at[d, "value"], members.at[d, "value"]) for d in common], index=common, dtype=object)
     own_origin = [origin_of(net.loc[d], members.loc[d]) for d in common]
-    cash = pd.concat([
-        pd.DataFrame({"period_end": common, "value": list(own), "series": pick(lang, "trésorerie propre", "own cash"),
-                      "dashed": False, "is_synthetic": [o["is_synthetic"] for o in own_origin],
-                      "source": [o["source"] for o in own_origin]}),
-        pd.DataFrame({"period_end": common, "value": [members.at[d, "value"] for d in common],
-                      "series": pick(lang, "argent des activités des membres", "members' activities' money"),
-                      "dashed": True, "is_synthetic": [bool(members.at[d, "is_synthetic"]) for d in common],
-                      "source": [members.at[d, "source"] for d in common]}),
-    ], ignore_index=True)
+    cash = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "period_end": common,
+                    "value": list(own),
+                    "series": _(lang, "own cash"),
+                    "dashed": False,
+                    "is_synthetic": [o["is_synthetic"] for o in own_origin],
+                    "source": [o["source"] for o in own_origin],
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "period_end": common,
+                    "value": [members.at[d, "value"] for d in common],
+                    "series": _(lang, "members' activities' money"),
+                    "dashed": True,
+                    "is_synthetic": [bool(members.at[d, "is_synthetic"]) for d in common],
+                    "source": [members.at[d, "source"] for d in common],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
     cessation = []
     lines = obs[obs["indicator"] == "CREDIT_LINES"].set_index("period_end")
     for day, debts in obs[obs["indicator"] == "DEBTS_DUE"].set_index("period_end").iterrows():
         cash_days = [d for d in common if d <= day]
         if cash_days and day in lines.index:
             last = cash_days[-1]
-            cessation.append({"period_end": day, "value": ex.cessation_ratio(own[last], lines.at[day, "value"],
-                                                                             debts["value"]),
-                              **origin_of(net.loc[last], members.loc[last], lines.loc[day], debts)})
+            cessation.append(
+                {
+                    "period_end": day,
+                    "value": ex.cessation_ratio(own[last], lines.at[day, "value"], debts["value"]),
+                    **origin_of(net.loc[last], members.loc[last], lines.loc[day], debts),
+                }
+            )
     cessation = pd.DataFrame(cessation, columns=["period_end", "value", "is_synthetic", "source"])
     runway = None
     if common:
@@ -148,22 +176,36 @@ def execution_view(*, session: Session, filters: Filters, entity: str, entity_na
         "quasi_equity": Provenance.of_frame(obs[obs["indicator"] == "QUASI_EQUITY"].tail(1)),
         "capital": Provenance.of_frame(capital),
     }
-    legal = _legal_lines(lang, capital=list(capital["value"]), equity=None if equity is None else equity["value"],
-                         ratio=cessation["value"].iloc[-1] if not cessation.empty else None,
-                         breaches=int(plan["breaks_l626"].sum()), plan_adopted_on=plan_adopted_on, origins=origins)
+    legal = _legal_lines(
+        lang,
+        capital=list(capital["value"]),
+        equity=None if equity is None else equity["value"],
+        ratio=cessation["value"].iloc[-1] if not cessation.empty else None,
+        breaches=int(plan["breaks_l626"].sum()),
+        plan_adopted_on=plan_adopted_on,
+        origins=origins,
+    )
     year_rows = plan[plan["due_date"].map(lambda d: d.year == as_of.year).astype(bool)]
     return ExecutionView(
-        entity=entity, entity_name=entity_name, schedule=plan, due_to_date=due_to_date, paid_to_date=paid_to_date,
+        entity=entity,
+        entity_name=entity_name,
+        schedule=plan,
+        due_to_date=due_to_date,
+        paid_to_date=paid_to_date,
         execution_rate=ex.execution_rate(list(due_rows["amount_due"]), list(due_rows["amount_paid"])),
         debt_left=sum(plan["amount_due"], ZERO) - sum(plan["amount_paid"], ZERO),
         due_this_year=sum(year_rows["amount_due"], ZERO),
         late=plan[(plan["status"] == "late").astype(bool)],
         by_year=pd.DataFrame(by_year, columns=["year", "series", "value", "is_synthetic", "source"]),
-        cash=cash, cessation=cessation,
+        cash=cash,
+        cessation=cessation,
         latest_cessation=cessation["value"].iloc[-1] if not cessation.empty else None,
-        runway=runway, own_cash=own[common[-1]] if common else None,
-        members_cash=members.at[common[-1], "value"] if common else None, cash_date=common[-1] if common else None,
-        legal=legal, equity=None if equity is None else equity["value"],
+        runway=runway,
+        own_cash=own[common[-1]] if common else None,
+        members_cash=members.at[common[-1], "value"] if common else None,
+        cash_date=common[-1] if common else None,
+        legal=legal,
+        equity=None if equity is None else equity["value"],
         quasi_equity=None if quasi is None else quasi["value"],
         is_synthetic=bool(plan["is_synthetic"].any() or obs["is_synthetic"].any()),
         sources=list((Provenance.of_frame(plan) + Provenance.of_frame(obs)).sources),
@@ -173,68 +215,121 @@ def execution_view(*, session: Session, filters: Filters, entity: str, entity_na
     )
 
 
-def _legal_lines(lang: str, *, capital: list[Decimal], equity: Decimal | None, ratio: Decimal | None, breaches: int,
-                 plan_adopted_on: dt.date | None, origins: dict[str, Provenance]) -> list[LegalLine]:
+def _legal_lines(
+    lang: str,
+    *,
+    capital: list[Decimal],
+    equity: Decimal | None,
+    ratio: Decimal | None,
+    breaches: int,
+    plan_adopted_on: dt.date | None,
+    origins: dict[str, Provenance],
+) -> list[LegalLine]:
     lines = []
     if ratio is not None:
-        lines.append(LegalLine(pick(lang, "Test de cessation des paiements ≥ 1", "Cessation-of-payments test ≥ 1"),
-                               "L631-1", True, formatting.ratio(ratio, lang=lang), "green" if ratio >= 1 else "red",
-                               origins["cessation"]))
-    lines.append(LegalLine(pick(lang, "Dividendes : ≥ 5 % dès la 3e échéance, ≥ 10 % dès la 6e",
-                                "Instalments: ≥ 5 % from the 3rd, ≥ 10 % from the 6th"), "L626-18", True,
-                           pick(lang, f"{breaches} écart(s)", f"{breaches} breach(es)"), "red" if breaches else "green",
-                           origins["schedule"]))
+        lines.append(
+            LegalLine(
+                _(lang, "Cessation-of-payments test ≥ 1"),
+                "L631-1",
+                True,
+                formatting.ratio(ratio, lang=lang),
+                "green" if ratio >= 1 else "red",
+                origins["cessation"],
+            )
+        )
+    lines.append(
+        LegalLine(
+            _(lang, "Instalments: ≥ 5 {pct} from the 3rd, ≥ 10 {pct} from the 6th", pct="%"),
+            "L626-18",
+            True,
+            _(lang, "{breaches} breach(es)", breaches=breaches),
+            "red" if breaches else "green",
+            origins["schedule"],
+        )
+    )
     if capital:
         floor = ex.capital_floor(capital)
-        lines.append(LegalLine(pick(lang, "Capital variable ≥ ¼ du plus haut atteint", "Variable capital ≥ ¼ of its peak"),
-                               pick(lang, "loi du 10/09/1947, art. 13", "law of 10/09/1947, art. 13"), True,
-                               f"{formatting.money_compact(capital[-1], lang=lang)} / "
-                               f"{formatting.money_compact(floor, lang=lang)}",
-                               "green" if capital[-1] >= floor else "red", origins["capital"]))
+        lines.append(
+            LegalLine(
+                _(lang, "Variable capital ≥ ¼ of its peak"),
+                _(lang, "law of 10/09/1947, art. 13"),
+                True,
+                f"{formatting.money_compact(capital[-1], lang=lang)} / {formatting.money_compact(floor, lang=lang)}",
+                "green" if capital[-1] >= floor else "red",
+                origins["capital"],
+            )
+        )
         half = capital[-1] / 2
-        lines.append(LegalLine(pick(lang, "Capitaux propres ≥ ½ capital social — informatif sous plan (L626-3)",
-                                    "Equity ≥ ½ share capital — informative under a plan (L626-3)"),
-                               "L225-248 / L223-42", False,
-                               f"{formatting.money_compact(equity, lang=lang)} / {formatting.money_compact(half, lang=lang)}",
-                               None, origins["equity"] + origins["capital"]))
+        lines.append(
+            LegalLine(
+                _(lang, "Equity ≥ ½ share capital — informative under a plan (L626-3)"),
+                "L225-248 / L223-42",
+                False,
+                f"{formatting.money_compact(equity, lang=lang)} / {formatting.money_compact(half, lang=lang)}",
+                None,
+                origins["equity"] + origins["capital"],
+            )
+        )
     end = ex.plan_end(plan_adopted_on) if plan_adopted_on else None
-    lines.append(LegalLine(pick(lang, "Durée du plan : 10 ans au plus", "Plan length: 10 years at most"), "L626-12", True,
-                           formatting.date_long(end, lang=lang) if end else
-                           pick(lang, "date d'adoption à renseigner (plan de novembre 2021 : novembre 2031)",
-                                "adoption date to record (plan of November 2021: November 2031)"), None,
-                           Provenance.document(pick(lang, "Versions du plan : date d'adoption",
-                                                    "Plan versions: adoption date"))))
+    lines.append(
+        LegalLine(
+            _(lang, "Plan length: 10 years at most"),
+            "L626-12",
+            True,
+            formatting.date_long(end, lang=lang)
+            if end
+            else _(lang, "adoption date to record (plan of November 2021: November 2031)"),
+            None,
+            Provenance.document(_(lang, "Plan versions: adoption date")),
+        )
+    )
     return lines
 
 
-STATUS_LABELS = {"paid": ("payé", "paid"), "paid_late": ("payé en retard", "paid late"), "late": ("en retard", "late"),
-                 "upcoming": ("à venir", "upcoming")}
+STATUS_LABELS = {
+    "paid": ("payé", "paid"),
+    "paid_late": ("payé en retard", "paid late"),
+    "late": ("en retard", "late"),
+    "upcoming": ("à venir", "upcoming"),
+}
 
 
 def schedule_table(view: ExecutionView, lang: str) -> pd.DataFrame:
     s = view.schedule
     en = lang == "en"
-    return with_origin(pd.DataFrame({
-        pick(lang, "Créancier", "Creditor"): s["creditor"],
-        pick(lang, "Rang", "No."): s["seq"],
-        pick(lang, "Échéance", "Due"): [formatting.date_short(d) for d in s["due_date"]],
-        pick(lang, "% de la créance", "% of claim"): [formatting.percent(p, lang=lang, places=0) for p in s["pct_of_claim"]],
-        pick(lang, "Dû", "Due amount"): [formatting.money(a, lang=lang) for a in s["amount_due"]],
-        pick(lang, "Payé", "Paid"): [formatting.money(a, lang=lang) for a in s["amount_paid"]],
-        pick(lang, "État", "State"): [STATUS_LABELS[x][en] for x in s["status"]],
-        pick(lang, "Jours de retard", "Days late"): s["days_late"],
-        "L626-18": ["✗" if b else "✓" for b in s["breaks_l626"]],
-    }), s["is_synthetic"], s["source"], lang)
+    return with_origin(
+        pd.DataFrame(
+            {
+                _(lang, "Creditor"): s["creditor"],
+                _(lang, "No."): s["seq"],
+                _(lang, "Due"): [formatting.date_short(d) for d in s["due_date"]],
+                _(lang, "{pct} of claim", pct="%"): [formatting.percent(p, lang=lang, places=0) for p in s["pct_of_claim"]],
+                _(lang, "Due amount"): [formatting.money(a, lang=lang) for a in s["amount_due"]],
+                _(lang, "Paid"): [formatting.money(a, lang=lang) for a in s["amount_paid"]],
+                _(lang, "State"): [STATUS_LABELS[x][en] for x in s["status"]],
+                _(lang, "Days late"): s["days_late"],
+                "L626-18": ["✗" if b else "✓" for b in s["breaks_l626"]],
+            }
+        ),
+        s["is_synthetic"],
+        s["source"],
+        lang,
+    )
 
 
 def legal_table(view: ExecutionView, lang: str) -> pd.DataFrame:
     marks = {"green": "✓", "red": "✗", None: "—"}
-    return with_origin(pd.DataFrame({
-        pick(lang, "Ligne", "Line"): [line.label for line in view.legal],
-        pick(lang, "Article", "Article"): [line.article for line in view.legal],
-        pick(lang, "Contraignante", "Binding"): [pick(lang, "oui", "yes") if line.binds else pick(lang, "non", "no")
-                                                 for line in view.legal],
-        pick(lang, "Valeur", "Value"): [line.value for line in view.legal],
-        pick(lang, "Respectée", "Met"): [marks[line.status] for line in view.legal],
-    }), [line.origin.synthetic for line in view.legal], [" ; ".join(line.origin.sources) or None
-                                                         for line in view.legal], lang)
+    return with_origin(
+        pd.DataFrame(
+            {
+                _(lang, "Line"): [line.label for line in view.legal],
+                _(lang, "Article"): [line.article for line in view.legal],
+                _(lang, "Binding"): [_(lang, "yes") if line.binds else _(lang, "no") for line in view.legal],
+                _(lang, "Value"): [line.value for line in view.legal],
+                _(lang, "Met"): [marks[line.status] for line in view.legal],
+            }
+        ),
+        [line.origin.synthetic for line in view.legal],
+        [" ; ".join(line.origin.sources) or None for line in view.legal],
+        lang,
+    )

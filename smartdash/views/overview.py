@@ -10,10 +10,11 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from smartdash import formatting, queries
+from smartdash.i18n import _
 from smartdash.metrics import status as st_
 from smartdash.metrics.equity import first_plan_year_positive
 from smartdash.metrics.funding import OnePlusOneDefinition, display_status, one_plus_one_coverage
-from smartdash.views import Filters, pick
+from smartdash.views import Filters
 
 SPARK_POINTS = 12
 
@@ -115,8 +116,13 @@ def overview_tiles(*, session: Session, filters: Filters) -> list[Tile]:
         return []
     codes, entity_codes = list(catalogue["code"]), [c for c, _n in ents]
     actual = queries.observations(session=session, indicators=codes, entities=entity_codes, until=filters.as_of)
-    plan = (queries.observations(session=session, indicators=codes, entities=entity_codes, scenario="plan",
-                                 plan_version=filters.plan_version) if filters.plan_version else actual.iloc[0:0])
+    plan = (
+        queries.observations(
+            session=session, indicators=codes, entities=entity_codes, scenario="plan", plan_version=filters.plan_version
+        )
+        if filters.plan_version
+        else actual.iloc[0:0]
+    )
     meeting_day = last_meeting_as_of(session=session, as_of=filters.as_of) if filters.compare == "meeting" else None
     tiles = []
     for entity, entity_name in ents:
@@ -132,30 +138,46 @@ def overview_tiles(*, session: Session, filters: Filters) -> list[Tile]:
             plan_row = plan_series[plan_series["period_end"] == period_end] if period_end else plan_series.iloc[0:0]
             plan_value = None if plan_row.empty else plan_row.iloc[-1]["value"]
             plan_period = None if plan_row.empty else plan_row.iloc[-1]["period_end"]
-            previous = series[series["period_end"] < period_end].iloc[-1] if period_end and (
-                series["period_end"] < period_end).any() else None
+            previous = (
+                series[series["period_end"] < period_end].iloc[-1]
+                if period_end and (series["period_end"] < period_end).any()
+                else None
+            )
             if filters.compare == "plan":
-                compare_label, compare_value = pick(filters.lang, "plan", "plan"), plan_value
+                compare_label, compare_value = _(filters.lang, "plan"), plan_value
             elif filters.compare == "meeting":
                 past = _value_at(series, meeting_day)
                 compare_value = None if past is None else past["value"]
-                compare_label = pick(filters.lang, "dernier comité", "last meeting") + (
-                    f" ({formatting.date_long(meeting_day, lang=filters.lang)})" if meeting_day else "")
+                compare_label = _(filters.lang, "last meeting") + (
+                    f" ({formatting.date_long(meeting_day, lang=filters.lang)})" if meeting_day else ""
+                )
             else:
                 compare_value = None if previous is None else previous["value"]
-                compare_label = pick(filters.lang, "période précédente", "previous period")
+                compare_label = _(filters.lang, "previous period")
             rule = st_.Thresholds(ind.direction, ind.threshold_mode, ind.amber, ind.red)
             spark = [float(v) for v in series[series["period_end"] <= filters.as_of]["value"].tail(SPARK_POINTS)]
-            tiles.append(Tile(
-                indicator=ind.code, label=ind.label_en if filters.lang == "en" else ind.label_fr, unit=ind.unit,
-                entity=entity, entity_name=entity_name, value=value, period_end=period_end,
-                compare_label=compare_label, compare_value=compare_value, plan_value=plan_value,
-                plan_version=filters.plan_version, status=st_.rag_status(value, plan_value, rule),
-                trend=st_.trend_arrow(value, None if previous is None else previous["value"]), spark=spark,
-                is_synthetic=bool(row["is_synthetic"]) if row is not None else False,
-                source=row["source"] if row is not None and isinstance(row["source"], str) else None,
-                direction=ind.direction, plan_period_end=plan_period,
-            ))
+            tiles.append(
+                Tile(
+                    indicator=ind.code,
+                    label=ind.label_en if filters.lang == "en" else ind.label_fr,
+                    unit=ind.unit,
+                    entity=entity,
+                    entity_name=entity_name,
+                    value=value,
+                    period_end=period_end,
+                    compare_label=compare_label,
+                    compare_value=compare_value,
+                    plan_value=plan_value,
+                    plan_version=filters.plan_version,
+                    status=st_.rag_status(value, plan_value, rule),
+                    trend=st_.trend_arrow(value, None if previous is None else previous["value"]),
+                    spark=spark,
+                    is_synthetic=bool(row["is_synthetic"]) if row is not None else False,
+                    source=row["source"] if row is not None and isinstance(row["source"], str) else None,
+                    direction=ind.direction,
+                    plan_period_end=plan_period,
+                )
+            )
     return tiles
 
 
@@ -164,11 +186,20 @@ def attention_items(*, session: Session, filters: Filters, tiles: list[Tile]) ->
     plan puts it back above zero, conditions not yet met."""
     lang = filters.lang
     items = [
-        Attention("red", pick(lang, f"{t.label} — {t.entity_name} : rouge au {formatting.date_short(t.period_end)} "
-                                    f"({_gap_text(t, lang)} par rapport au plan de la même période)",
-                              f"{t.label} — {t.entity_name}: red at {formatting.date_short(t.period_end)} "
-                              f"({_gap_text(t, lang)} against the plan for the same period)"), "overview")
-        for t in tiles if t.status == "red"
+        Attention(
+            "red",
+            _(
+                lang,
+                "{label} — {entity_name}: red at {period_end} ({gap_text} against the plan for the same period)",
+                label=t.label,
+                entity_name=t.entity_name,
+                period_end=formatting.date_short(t.period_end),
+                gap_text=_gap_text(t, lang),
+            ),
+            "overview",
+        )
+        for t in tiles
+        if t.status == "red"
     ]
     if not filters.plan_version:
         return items
@@ -178,21 +209,34 @@ def attention_items(*, session: Session, filters: Filters, tiles: list[Tile]) ->
     names = dict(zip(*[queries.entities(session=session)[c] for c in ("code", "name")], strict=True))
     for line in lines.itertuples():
         if display_status(line.status, line.planned_date, filters.as_of) == "late":
-            items.append(Attention("red", pick(
-                lang,
-                f"Apport en retard : {line.contributor} → {names[line.beneficiary]}, "
-                f"{formatting.money(line.planned_amount, lang=lang)} prévu le "
-                f"{formatting.date_long(line.planned_date, lang=lang)}",
-                f"Late contribution: {line.contributor} → {names[line.beneficiary]}, "
-                f"{formatting.money(line.planned_amount, lang=lang)} due "
-                f"{formatting.date_long(line.planned_date, lang=lang)}",
-            ), "funding"))
+            items.append(
+                Attention(
+                    "red",
+                    _(
+                        lang,
+                        "Late contribution: {contributor} → {name}, {planned_amount} due {planned_date}",
+                        contributor=line.contributor,
+                        name=names[line.beneficiary],
+                        planned_amount=formatting.money(line.planned_amount, lang=lang),
+                        planned_date=formatting.date_long(line.planned_date, lang=lang),
+                    ),
+                    "funding",
+                )
+            )
         if line.condition and line.condition_status == "pending":
-            items.append(Attention("amber", pick(
-                lang, f"Condition en attente : « {line.condition} » ({line.contributor}, "
-                      f"{formatting.money(line.planned_amount, lang=lang)})",
-                f"Condition pending: \"{line.condition}\" ({line.contributor}, "
-                f"{formatting.money(line.planned_amount, lang=lang)})"), "funding"))
+            items.append(
+                Attention(
+                    "amber",
+                    _(
+                        lang,
+                        'Condition pending: "{condition}" ({contributor}, {planned_amount})',
+                        condition=line.condition,
+                        contributor=line.contributor,
+                        planned_amount=formatting.money(line.planned_amount, lang=lang),
+                    ),
+                    "funding",
+                )
+            )
     definition = OnePlusOneDefinition()
     if not lines.empty:
         coverage = one_plus_one_coverage(lines, definition, basis="actual", as_of=filters.as_of)
@@ -202,12 +246,23 @@ def attention_items(*, session: Session, filters: Filters, tiles: list[Tile]) ->
                 ratio = formatting.ratio(row.coverage, lang=lang)
                 to_date = formatting.ratio(planned.loc[row.entity, "coverage"], lang=lang)
                 short = formatting.money(row.shortfall_eur, lang=lang)
-                items.append(Attention("red", pick(
-                    lang,
-                    f"Couverture 1+1 réalisée de {names[row.entity]} : {ratio} < 1, prévue à date {to_date} (manque "
-                    f"{short} ; {definition.describe(lang)[:-1].lower()}, version {filters.plan_version})",
-                    f"1+1 coverage achieved by {names[row.entity]}: {ratio} < 1, planned to date {to_date} (short by "
-                    f"{short}; {definition.describe(lang)[:-1].lower()}, version {filters.plan_version})"), "funding"))
+                items.append(
+                    Attention(
+                        "red",
+                        _(
+                            lang,
+                            "1+1 coverage achieved by {name}: {ratio} < 1, planned to date {to_date} (short by "
+                            "{short}; {describe}, version {plan_version})",
+                            name=names[row.entity],
+                            ratio=ratio,
+                            to_date=to_date,
+                            short=short,
+                            describe=definition.describe(lang)[:-1].lower(),
+                            plan_version=filters.plan_version,
+                        ),
+                        "funding",
+                    )
+                )
     items.extend(_equity_still_negative(session=session, filters=filters, names=names))
     items.extend(_execution_alerts(session=session, filters=filters))
     return items
@@ -223,31 +278,54 @@ def _execution_alerts(*, session: Session, filters: Filters) -> list[Attention]:
         view = execution_view(session=session, filters=filters, entity=entity, entity_name=name, plan_adopted_on=None)
         for row in view.late.itertuples():
             unpaid = formatting.money(row.amount_due - row.amount_paid, lang=lang)
-            out.append(Attention("red", pick(
-                lang, f"Échéance du plan en retard : {name} → {row.creditor}, {unpaid} impayés depuis le "
-                      f"{formatting.date_long(row.due_date, lang=lang)} ({row.days_late} jours)",
-                f"Late plan instalment: {name} → {row.creditor}, {unpaid} unpaid since "
-                f"{formatting.date_long(row.due_date, lang=lang)} ({row.days_late} days)"), "execution"))
+            out.append(
+                Attention(
+                    "red",
+                    _(
+                        lang,
+                        "Late plan instalment: {name} → {creditor}, {unpaid} unpaid since {due_date} ({days_late} days)",
+                        name=name,
+                        creditor=row.creditor,
+                        unpaid=unpaid,
+                        due_date=formatting.date_long(row.due_date, lang=lang),
+                        days_late=row.days_late,
+                    ),
+                    "execution",
+                )
+            )
         if view.latest_cessation is not None and view.latest_cessation < 1:
-            out.append(Attention("red", pick(
-                lang, f"Test de cessation des paiements de {name} sous 1 ({formatting.ratio(view.latest_cessation)})",
-                f"{name}'s cessation-of-payments test below 1 ({formatting.ratio(view.latest_cessation, lang=lang)})"),
-                "execution"))
+            out.append(
+                Attention(
+                    "red",
+                    _(
+                        lang,
+                        "{name}'s cessation-of-payments test below 1 ({ratio})",
+                        name=name,
+                        ratio=formatting.ratio(view.latest_cessation, lang=lang),
+                    ),
+                    "execution",
+                )
+            )
         for line in view.legal:
             if line.status == "red" and line.article.startswith("loi"):
                 out.append(Attention("red", f"{name} : {line.label} ({line.value})", "execution"))
         breaches = view.schedule[view.schedule["breaks_l626"].astype(bool)] if not view.schedule.empty else []
         if len(breaches):
-            out.append(Attention("amber", pick(
-                lang, f"{name} : {len(breaches)} échéance(s) sous le minimum de L626-18",
-                f"{name}: {len(breaches)} instalment(s) below the L626-18 minimum"), "execution"))
+            out.append(
+                Attention(
+                    "amber",
+                    _(lang, "{name}: {n_breaches} instalment(s) below the L626-18 minimum", name=name, n_breaches=len(breaches)),
+                    "execution",
+                )
+            )
     return out
 
 
 def _equity_still_negative(*, session: Session, filters: Filters, names: dict[str, str]) -> list[Attention]:
     ents = [c for c, _n in tile_entities(session=session, entity=filters.entity)]
-    plan = queries.observations(session=session, indicators=["EQUITY"], entities=ents, scenario="plan",
-                                plan_version=filters.plan_version)
+    plan = queries.observations(
+        session=session, indicators=["EQUITY"], entities=ents, scenario="plan", plan_version=filters.plan_version
+    )
     actual = queries.observations(session=session, indicators=["EQUITY"], entities=ents, until=filters.as_of)
     out = []
     for entity in ents:
@@ -259,14 +337,23 @@ def _equity_still_negative(*, session: Session, filters: Filters, names: dict[st
             continue
         value = last.iloc[0]["value"]
         if value < 0:
-            out.append(Attention("red", pick(
-                filters.lang,
-                f"Capitaux propres de {names[entity]} encore négatifs au {formatting.date_short(last.iloc[0]['period_end'])} "
-                f"({formatting.money_compact(value)}) alors que le plan {filters.plan_version} les voulait positifs "
-                f"fin {year}",
-                f"{names[entity]}'s equity still negative at {formatting.date_short(last.iloc[0]['period_end'])} "
-                f"({formatting.money_compact(value, lang='en')}) although plan {filters.plan_version} had it positive "
-                f"by end {year}"), "equity"))
+            out.append(
+                Attention(
+                    "red",
+                    _(
+                        filters.lang,
+                        "{name}'s equity still negative at {period_end} "
+                        "({money_compact}) although plan {plan_version} had it positive "
+                        "by end {year}",
+                        name=names[entity],
+                        period_end=formatting.date_short(last.iloc[0]["period_end"]),
+                        money_compact=formatting.money_compact(value, lang=filters.lang),
+                        plan_version=filters.plan_version,
+                        year=year,
+                    ),
+                    "equity",
+                )
+            )
     return out
 
 

@@ -11,12 +11,16 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from smartdash import formatting, queries
+from smartdash.i18n import _, _p
 from smartdash.metrics.people import attrition, members_per_adviser, stands_out, turnover
 from smartdash.provenance import Provenance, grouped, with_origin
-from smartdash.views import Filters, pick
+from smartdash.views import Filters
 
-AGE_BANDS = [("MEMBERS_AGE_U25", "< 25 ans", "< 25"), ("MEMBERS_AGE_26_45", "26–45 ans", "26–45"),
-             ("MEMBERS_AGE_46P", "> 46 ans", "> 46")]
+AGE_BANDS = [
+    ("MEMBERS_AGE_U25", "< 25 ans", "< 25"),
+    ("MEMBERS_AGE_26_45", "26–45 ans", "26–45"),
+    ("MEMBERS_AGE_46P", "> 46 ans", "> 46"),
+]
 
 
 @dataclass(frozen=True)
@@ -33,33 +37,44 @@ class HeadcountView:
     sources: list[str]
 
 
-def headcount_view(*, session: Session, filters: Filters, entities: list[str],
-                   plan_adopted_on: dt.date | None = None) -> HeadcountView:
+def headcount_view(
+    *, session: Session, filters: Filters, entities: list[str], plan_adopted_on: dt.date | None = None
+) -> HeadcountView:
     """Headcount and FTE over time, entries and exits per year, job-protection-plan departures against plan (none
     before the plan was adopted, when its date is known), attrition and turnover over the 12 months to the as-of
     date."""
     frame = queries.headcount(session=session, entities=entities, until=filters.as_of)
-    plan = (queries.headcount(session=session, entities=entities, scenario="plan", plan_version=filters.plan_version)
-            if filters.plan_version else frame.iloc[0:0])
+    plan = (
+        queries.headcount(session=session, entities=entities, scenario="plan", plan_version=filters.plan_version)
+        if filters.plan_version
+        else frame.iloc[0:0]
+    )
     if frame.empty:
         return HeadcountView(*(pd.DataFrame(),) * 4, {}, {}, False, [])
-    frame = frame.assign(fte=frame["fte"].map(lambda v: v if v is not None else Decimal(0)),
-                         entries=frame["entries"].fillna(0), exits=frame["exits"].fillna(0))
+    frame = frame.assign(
+        fte=frame["fte"].map(lambda v: v if v is not None else Decimal(0)),
+        entries=frame["entries"].fillna(0),
+        exits=frame["exits"].fillna(0),
+    )
     series = grouped(frame, ["period_end", "population"], headcount=("headcount", "sum"), fte=("fte", "sum"))
     frame["year"] = [d.year for d in frame["period_end"]]
     flows = grouped(frame, ["year", "population"], entries=("entries", "sum"), exits=("exits", "sum"))
     staff = frame[frame["population"] == "staff"]
     pse_actual = grouped(staff[staff["pse_departures"].notna()], ["period_end"], value=("pse_departures", "sum"))
-    pse_plan = grouped(plan[(plan["population"] == "staff") & plan["pse_departures"].notna()], ["period_end"],
-                       value=("pse_departures", "sum"))
+    pse_plan = grouped(
+        plan[(plan["population"] == "staff") & plan["pse_departures"].notna()], ["period_end"], value=("pse_departures", "sum")
+    )
     pse = pd.concat([pse_actual.assign(series="actual"), pse_plan.assign(series="plan")], ignore_index=True)
     pse = pse[pse["period_end"].isin(set(pse_plan["period_end"]))] if not pse_plan.empty else pse.iloc[0:0]
     if plan_adopted_on is not None:  # departures under a plan cannot come before it
         pse = pse[[d >= plan_adopted_on for d in pse["period_end"]]] if not pse.empty else pse
     last_day = series["period_end"].max()
     latest = series[series["period_end"] == last_day].assign(period_end=last_day)
-    start = dt.date(last_day.year - 1, last_day.month, last_day.day) if not (
-        last_day.month == 2 and last_day.day == 29) else dt.date(last_day.year - 1, 2, 28)
+    start = (
+        dt.date(last_day.year - 1, last_day.month, last_day.day)
+        if not (last_day.month == 2 and last_day.day == 29)
+        else dt.date(last_day.year - 1, 2, 28)
+    )
     att, turn = {}, {}
     for population in ("staff", "members"):
         part = frame[frame["population"] == population]
@@ -68,8 +83,9 @@ def headcount_view(*, session: Session, filters: Filters, entities: list[str],
         base = int(at_start.iloc[-1]["headcount"]) if not at_start.empty else 0
         att[population] = attrition(int(window["exits"].sum()), base)
         turn[population] = turnover(int(window["exits"].sum()), int(window["entries"].sum()), base)
-    return HeadcountView(series, flows, pse, latest, att, turn, bool(frame["is_synthetic"].any()),
-                         list(Provenance.of_frame(frame).sources))
+    return HeadcountView(
+        series, flows, pse, latest, att, turn, bool(frame["is_synthetic"].any()), list(Provenance.of_frame(frame).sources)
+    )
 
 
 @dataclass(frozen=True)
@@ -103,28 +119,39 @@ def membership_view(*, session: Session, filters: Filters) -> MembershipView:
     latest["advisers"] = pd.Series(advisers, index=latest.index, dtype=object)
     latest["per_adviser"] = pd.Series(
         [members_per_adviser(int(m), a) for m, a in zip(latest["members"], advisers, strict=True)],
-        index=latest.index, dtype=object)
+        index=latest.index,
+        dtype=object,
+    )
     ratios = [r for r in latest["per_adviser"] if r is not None]
     median = Decimal(statistics.median(ratios)) if ratios else None
     latest["stands_out"] = [stands_out(r, median) for r in latest["per_adviser"]]
     regions = grouped(frame, ["period_end", "region"], members=("members", "sum"))
     entity = frame["entity"].iloc[0]
-    obs = queries.observations(session=session, indicators=[c for c, _f, _e in AGE_BANDS] + ["SOCIETAIRES"],
-                               entities=[entity], until=filters.as_of)
+    obs = queries.observations(
+        session=session, indicators=[c for c, _f, _e in AGE_BANDS] + ["SOCIETAIRES"], entities=[entity], until=filters.as_of
+    )
     ages_obs = obs[obs["indicator"] != "SOCIETAIRES"]
     ages_date = ages_obs["period_end"].max() if not ages_obs.empty else None
     labels = {c: (en if filters.lang == "en" else fr) for c, fr, en in AGE_BANDS}
     order = [c for c, _f, _e in AGE_BANDS]
     ages = ages_obs[ages_obs["period_end"] == ages_date].sort_values("indicator", key=lambda s: s.map(order.index))
-    ages = pd.DataFrame({"band": [labels[c] for c in ages["indicator"]], "value": list(ages["value"]),
-                         "is_synthetic": list(ages["is_synthetic"]), "source": list(ages["source"])})
+    ages = pd.DataFrame(
+        {
+            "band": [labels[c] for c in ages["indicator"]],
+            "value": list(ages["value"]),
+            "is_synthetic": list(ages["is_synthetic"]),
+            "source": list(ages["source"]),
+        }
+    )
     soc = obs[obs["indicator"] == "SOCIETAIRES"]
-    shown = Provenance.of_frame(latest) + Provenance.of_frame(regions) + Provenance.of_frame(ages) + \
-        Provenance.of_frame(soc.tail(1))
+    shown = (
+        Provenance.of_frame(latest) + Provenance.of_frame(regions) + Provenance.of_frame(ages) + Provenance.of_frame(soc.tail(1))
+    )
     return MembershipView(
         period_end=day,
-        offices=latest[["office_name", "region", "members", "advisers", "per_adviser", "stands_out", "is_synthetic",
-                        "source"]].reset_index(drop=True),
+        offices=latest[
+            ["office_name", "region", "members", "advisers", "per_adviser", "stands_out", "is_synthetic", "source"]
+        ].reset_index(drop=True),
         regions=regions,
         median_per_adviser=median,
         total_members=int(latest["members"].sum()),
@@ -140,20 +167,30 @@ def membership_view(*, session: Session, filters: Filters) -> MembershipView:
 
 
 def population_labels(lang: str) -> dict[str, str]:
-    return {"staff": pick(lang, "Équipe permanente", "Permanent staff"),
-            "members": pick(lang, "Entrepreneurs-salariés", "Salaried members")}
+    return {"staff": _(lang, "Permanent staff"), "members": _(lang, "Salaried members")}
 
 
 def headcount_lines(view: HeadcountView, population: str, lang: str) -> pd.DataFrame:
     """Headcount (solid) and FTE (dashed) of one population as trajectory series."""
     part = view.series[view.series["population"] == population]
     origin = {"is_synthetic": list(part["is_synthetic"]), "source": list(part["source"])}
-    return pd.concat([
-        pd.DataFrame({"period_end": part["period_end"], "value": [Decimal(int(v)) for v in part["headcount"]],
-                      "series": pick(lang, "Effectif", "Headcount"), "dashed": False, **origin}),
-        pd.DataFrame({"period_end": part["period_end"], "value": list(part["fte"]), "series": pick(lang, "ETP", "FTE"),
-                      "dashed": True, **origin}),
-    ], ignore_index=True)
+    return pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "period_end": part["period_end"],
+                    "value": [Decimal(int(v)) for v in part["headcount"]],
+                    "series": _p(lang, "chart series", "Headcount"),
+                    "dashed": False,
+                    **origin,
+                }
+            ),
+            pd.DataFrame(
+                {"period_end": part["period_end"], "value": list(part["fte"]), "series": _(lang, "FTE"), "dashed": True, **origin}
+            ),
+        ],
+        ignore_index=True,
+    )
 
 
 def latest_origin(view: HeadcountView, population: str) -> Provenance:
@@ -163,56 +200,81 @@ def latest_origin(view: HeadcountView, population: str) -> Provenance:
 
 def flows_frame(view: HeadcountView, lang: str) -> pd.DataFrame:
     """Entries and exits per year and population. Columns: year, population, series, value."""
-    flows = view.flows.melt(id_vars=["year", "population", "is_synthetic", "source"],
-                            value_vars=["entries", "exits"], var_name="flow")
-    words = {"entries": pick(lang, "entrées", "entries"), "exits": pick(lang, "sorties", "exits")}
-    return pd.DataFrame({
-        "year": flows["year"],
-        "population": flows["population"],
-        "series": [words[fl] for fl in flows["flow"]],
-        "value": [Decimal(int(v)) for v in flows["value"]],
-        "is_synthetic": list(flows["is_synthetic"]),
-        "source": list(flows["source"]),
-    })
+    flows = view.flows.melt(
+        id_vars=["year", "population", "is_synthetic", "source"], value_vars=["entries", "exits"], var_name="flow"
+    )
+    words = {"entries": _(lang, "entries"), "exits": _(lang, "exits")}
+    return pd.DataFrame(
+        {
+            "year": flows["year"],
+            "population": flows["population"],
+            "series": [words[fl] for fl in flows["flow"]],
+            "value": [Decimal(int(v)) for v in flows["value"]],
+            "is_synthetic": list(flows["is_synthetic"]),
+            "source": list(flows["source"]),
+        }
+    )
 
 
 def pse_frame(view: HeadcountView, lang: str) -> pd.DataFrame:
     """Job-protection-plan departures per month, actual and plan. Columns: month, series, value."""
-    return pd.DataFrame({
-        "month": [d.strftime("%m/%Y") for d in view.pse["period_end"]],
-        "series": [pick(lang, "réel", "actual") if s == "actual" else "plan" for s in view.pse["series"]],
-        "value": [Decimal(int(v)) for v in view.pse["value"]],
-        "is_synthetic": list(view.pse["is_synthetic"]),
-        "source": list(view.pse["source"]),
-    })
+    return pd.DataFrame(
+        {
+            "month": [d.strftime("%m/%Y") for d in view.pse["period_end"]],
+            "series": [_(lang, "actual") if s == "actual" else "plan" for s in view.pse["series"]],
+            "value": [Decimal(int(v)) for v in view.pse["value"]],
+            "is_synthetic": list(view.pse["is_synthetic"]),
+            "source": list(view.pse["source"]),
+        }
+    )
 
 
 def per_adviser_frame(view: MembershipView) -> pd.DataFrame:
     """Offices with advisers: office, value (members per adviser), stands_out."""
     rows = view.offices[view.offices["per_adviser"].notna()]
-    return pd.DataFrame({"office": rows["office_name"], "value": list(rows["per_adviser"]),
-                         "stands_out": list(rows["stands_out"]), "is_synthetic": list(rows["is_synthetic"]),
-                         "source": list(rows["source"])})
+    return pd.DataFrame(
+        {
+            "office": rows["office_name"],
+            "value": list(rows["per_adviser"]),
+            "stands_out": list(rows["stands_out"]),
+            "is_synthetic": list(rows["is_synthetic"]),
+            "source": list(rows["source"]),
+        }
+    )
 
 
 def offices_table(view: MembershipView, lang: str) -> pd.DataFrame:
     """The offices as the page lists them."""
     o = view.offices
-    return with_origin(pd.DataFrame({
-        pick(lang, "Bureau", "Office"): o["office_name"],
-        pick(lang, "Région", "Region"): o["region"],
-        pick(lang, "Membres", "Members"): [formatting.number(v, lang=lang) for v in o["members"]],
-        pick(lang, "Conseillers", "Advisers"): [formatting.number(v, lang=lang) if v is not None else "—"
-                                                for v in o["advisers"]],
-        pick(lang, "Membres par conseiller", "Members per adviser"): [
-            formatting.number(v, lang=lang) if v is not None else "—" for v in o["per_adviser"]],
-        pick(lang, "À surveiller", "Stands out"): ["⚠" if s else "" for s in o["stands_out"]],
-    }), o["is_synthetic"], o["source"], lang)
+    return with_origin(
+        pd.DataFrame(
+            {
+                _(lang, "Office"): o["office_name"],
+                _(lang, "Region"): o["region"],
+                _(lang, "Members"): [formatting.number(v, lang=lang) for v in o["members"]],
+                _(lang, "Advisers"): [formatting.number(v, lang=lang) if v is not None else "—" for v in o["advisers"]],
+                _(lang, "Members per adviser"): [
+                    formatting.number(v, lang=lang) if v is not None else "—" for v in o["per_adviser"]
+                ],
+                _(lang, "Stands out"): ["⚠" if s else "" for s in o["stands_out"]],
+            }
+        ),
+        o["is_synthetic"],
+        o["source"],
+        lang,
+    )
 
 
 def regions_frame(view: MembershipView) -> pd.DataFrame:
     """Members per region over time as trajectory series."""
     r = view.regions
-    return pd.DataFrame({"period_end": r["period_end"], "value": [Decimal(int(v)) for v in r["members"]],
-                         "series": r["region"], "dashed": False, "is_synthetic": list(r["is_synthetic"]),
-                         "source": list(r["source"])})
+    return pd.DataFrame(
+        {
+            "period_end": r["period_end"],
+            "value": [Decimal(int(v)) for v in r["members"]],
+            "series": r["region"],
+            "dashed": False,
+            "is_synthetic": list(r["is_synthetic"]),
+            "source": list(r["source"]),
+        }
+    )

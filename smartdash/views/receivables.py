@@ -10,6 +10,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from smartdash import formatting, queries
+from smartdash.i18n import N_, _, bilingual
 from smartdash.metrics.receivables import (
     BUCKETS,
     PaymentRule,
@@ -21,7 +22,6 @@ from smartdash.metrics.receivables import (
     trailing_sales,
 )
 from smartdash.provenance import Provenance, with_origin
-from smartdash.views import pick
 
 BUCKET_LABELS = {
     "fr": {"not_due": "Non échu", "d1_30": "1–30 j", "d31_60": "31–60 j", "d61_90": "61–90 j", "d90_plus": "> 90 j"},
@@ -62,26 +62,28 @@ def receivables_view(*, session: Session, entity: str, as_of: dt.date, lang: str
     ageing = queries.ageing(session=session, entity=entity, until=as_of)
     if ageing.empty:
         empty = pd.DataFrame()
-        return ReceivablesView(entity, None, empty, Decimal(0), Decimal(0), None, None, None, None, empty, empty,
-                               empty, False)
+        return ReceivablesView(entity, None, empty, Decimal(0), Decimal(0), None, None, None, None, empty, empty, empty, False)
     day = ageing["as_of"].max()
     snap = ageing[ageing["as_of"] == day]
     amounts = dict(zip(snap["bucket"], snap["amount"], strict=True))
-    buckets = pd.DataFrame({
-        "bucket": list(BUCKETS),
-        "label": [labels[b] for b in BUCKETS],
-        "items": [int(snap[snap["bucket"] == b]["items"].sum()) for b in BUCKETS],
-        "amount": [amounts.get(b, Decimal(0)) for b in BUCKETS],
-        "is_synthetic": [bool(snap[snap["bucket"] == b]["is_synthetic"].any()) for b in BUCKETS],
-    })
+    buckets = pd.DataFrame(
+        {
+            "bucket": list(BUCKETS),
+            "label": [labels[b] for b in BUCKETS],
+            "items": [int(snap[snap["bucket"] == b]["items"].sum()) for b in BUCKETS],
+            "amount": [amounts.get(b, Decimal(0)) for b in BUCKETS],
+            "is_synthetic": [bool(snap[snap["bucket"] == b]["is_synthetic"].any()) for b in BUCKETS],
+        }
+    )
     total = sum(buckets["amount"], Decimal(0))
     origins = queries.receivable_origins(session=session, entity=entity, as_of=day)
     origin = Provenance.of_frame(origins)
     sales = queries.observations(session=session, indicators=["SALES_TTC"], entities=[entity], until=day)
     monthly = list(zip(sales["period_end"], sales["value"], strict=True))
     sales_flag = dict(zip(sales["period_end"], sales["is_synthetic"], strict=True))
-    totals = ageing.groupby("as_of", sort=True).agg(amount=("amount", lambda v: sum(v, Decimal(0))),
-                                                    is_synthetic=("is_synthetic", "any"))
+    totals = ageing.groupby("as_of", sort=True).agg(
+        amount=("amount", lambda v: sum(v, Decimal(0))), is_synthetic=("is_synthetic", "any")
+    )
     points = []
     for snapshot, row in totals.iterrows():
         window = trailing_sales(snapshot, monthly)
@@ -91,47 +93,66 @@ def receivables_view(*, session: Session, entity: str, as_of: dt.date, lang: str
         days = dso(row["amount"], sold, (last - first).days + 1)
         if days is not None:
             synthetic = bool(row["is_synthetic"]) or any(bool(f) for d, f in sales_flag.items() if first <= d <= last)
-            points.append({"period_end": snapshot, "value": days, "is_synthetic": synthetic, "first": first,
-                           "last": last})
+            points.append({"period_end": snapshot, "value": days, "is_synthetic": synthetic, "first": first, "last": last})
     dso_trend = pd.DataFrame(points, columns=["period_end", "value", "is_synthetic", "first", "last"])
     latest = dso_trend.iloc[-1] if not dso_trend.empty and dso_trend.iloc[-1]["period_end"] == day else None
-    window_sales = sales[(sales["period_end"] >= latest["first"]) & (sales["period_end"] <= latest["last"])] \
-        if latest is not None else sales.iloc[0:0]
+    window_sales = (
+        sales[(sales["period_end"] >= latest["first"]) & (sales["period_end"] <= latest["last"])]
+        if latest is not None
+        else sales.iloc[0:0]
+    )
     trend = ageing.assign(label=[labels[b] for b in ageing["bucket"]]).rename(columns={"amount": "value"})
     offices = queries.ageing_by_office(session=session, entity=entity, as_of=day)
     offices = offices.assign(label=[labels[b] for b in offices["bucket"]]).rename(columns={"amount": "value"})
     reminders = queries.observations(session=session, indicators=["REMINDERS_SENT"], entities=[entity], until=as_of)
-    reminders = pd.DataFrame({"year": [d.year for d in reminders["period_end"]], "value": list(reminders["value"]),
-                              "is_synthetic": list(reminders["is_synthetic"]), "source": list(reminders["source"])})
+    reminders = pd.DataFrame(
+        {
+            "year": [d.year for d in reminders["period_end"]],
+            "value": list(reminders["value"]),
+            "is_synthetic": list(reminders["is_synthetic"]),
+            "source": list(reminders["source"]),
+        }
+    )
     published = queries.observations(session=session, indicators=list(REFERENCE_CODES), entities=[entity], until=as_of)
     if not published.empty:  # a store with no published figure reads none (an empty frame has no columns)
         published = published[[d.year == day.year for d in published["period_end"]]]
         published = published.sort_values("indicator", key=lambda c: c.map(REFERENCE_CODES.index), kind="stable")
     return ReceivablesView(
-        entity=entity, as_of=day, buckets=buckets, total=total, overdue=total - amounts.get("not_due", Decimal(0)),
-        overdue_ratio=overdue_ratio(amounts), share_over_90=share_over_90(amounts),
+        entity=entity,
+        as_of=day,
+        buckets=buckets,
+        total=total,
+        overdue=total - amounts.get("not_due", Decimal(0)),
+        overdue_ratio=overdue_ratio(amounts),
+        share_over_90=share_over_90(amounts),
         dso_days=None if latest is None else latest["value"],
         dso_period=None if latest is None else (latest["first"], latest["last"]),
         trend=trend[["as_of", "label", "value", "is_synthetic"]],
         by_office=offices[["office_name", "label", "value", "is_synthetic"]],
-        reminders=reminders, is_synthetic=bool(snap["is_synthetic"].any()), origin=origin,
+        reminders=reminders,
+        is_synthetic=bool(snap["is_synthetic"].any()),
+        origin=origin,
         dso_trend=dso_trend[["period_end", "value", "is_synthetic"]],
         dso_origin=origin + Provenance.of_frame(window_sales) if latest is not None else Provenance(),
         rule=payment_rule(queries.entity_country(session=session, entity=entity) or "", day),
-        references=pd.DataFrame({"code": list(published["indicator"]), "value": list(published["value"]),
-                                 "period_end": list(published["period_end"]),
-                                 "is_synthetic": list(published["is_synthetic"]),
-                                 "source": list(published["source"])}),
+        references=pd.DataFrame(
+            {
+                "code": list(published["indicator"]),
+                "value": list(published["value"]),
+                "period_end": list(published["period_end"]),
+                "is_synthetic": list(published["is_synthetic"]),
+                "source": list(published["source"]),
+            }
+        ),
     )
 
 
 REFERENCE_LABELS = {
-    "TRADE_RECEIVABLES": ("Créances commerciales au bilan", "Trade receivables on the balance sheet"),
-    "OVERDUE_REMINDED": ("Encours relancé : factures impayées visées par les rappels de l'année (pas un solde échu "
-                         "à une date)", "Outstanding under reminder: unpaid invoices the year's reminders were about "
-                         "(not a past-due balance at a date)"),
-    "REMINDERS_SENT": ("Rappels de factures impayées envoyés dans l'année", "Unpaid-invoice reminders sent in the "
-                                                                          "year"),
+    "TRADE_RECEIVABLES": N_("Trade receivables on the balance sheet"),
+    "OVERDUE_REMINDED": N_(
+        "Outstanding under reminder: unpaid invoices the year's reminders were about (not a past-due balance at a date)"
+    ),
+    "REMINDERS_SENT": N_("Unpaid-invoice reminders sent in the year"),
 }
 
 
@@ -139,14 +160,23 @@ def references_table(view: ReceivablesView, lang: str) -> pd.DataFrame:
     """The figures published for the snapshot's year, each dated by its own period and with its origin."""
     r = view.references
     units = {"REMINDERS_SENT": "count"}
-    return with_origin(pd.DataFrame({
-        pick(lang, "Chiffre", "Figure"): [pick(lang, *REFERENCE_LABELS[c]) for c in r["code"]],
-        pick(lang, "Valeur", "Value"): [formatting.value(v, units.get(c, "EUR"), lang=lang)
-                                        for c, v in zip(r["code"], r["value"], strict=True)],
-        pick(lang, "Période", "Period"): [pick(lang, "au ", "at ") + formatting.date_short(d)
-                                          if c == "TRADE_RECEIVABLES" else pick(lang, "en ", "in ") + str(d.year)
-                                          for c, d in zip(r["code"], r["period_end"], strict=True)],
-    }), r["is_synthetic"], r["source"], lang)
+    return with_origin(
+        pd.DataFrame(
+            {
+                _(lang, "Figure"): [_(lang, REFERENCE_LABELS[c]) for c in r["code"]],
+                _(lang, "Value"): [
+                    formatting.value(v, units.get(c, "EUR"), lang=lang) for c, v in zip(r["code"], r["value"], strict=True)
+                ],
+                _(lang, "Period"): [
+                    _(lang, "at ") + formatting.date_short(d) if c == "TRADE_RECEIVABLES" else _(lang, "in ") + str(d.year)
+                    for c, d in zip(r["code"], r["period_end"], strict=True)
+                ],
+            }
+        ),
+        r["is_synthetic"],
+        r["source"],
+        lang,
+    )
 
 
 def ageing_frame(view: ReceivablesView) -> pd.DataFrame:
@@ -164,24 +194,39 @@ def page_sources(view: ReceivablesView) -> list[str]:
 def dso_lines(view: ReceivablesView, lang: str) -> pd.DataFrame:
     """The DSO per snapshot as a trajectory series (days), with its origin."""
     t = view.dso_trend
-    return pd.DataFrame({"period_end": t["period_end"], "value": list(t["value"]), "series": "DSO", "dashed": False,
-                         "is_synthetic": list(t["is_synthetic"])})
+    return pd.DataFrame(
+        {
+            "period_end": t["period_end"],
+            "value": list(t["value"]),
+            "series": "DSO",
+            "dashed": False,
+            "is_synthetic": list(t["is_synthetic"]),
+        }
+    )
 
 
 def dso_rules(view: ReceivablesView, lang: str) -> list[tuple[Decimal, str, str]]:
     """The legal payment terms of the entity's country as (days, label, colour) reference lines."""
     colours = ("#7B5EA7", "#C62828")
-    return [(Decimal(t.days), pick(lang, t.label_fr, t.label_en), colours[i % 2])
-            for i, t in enumerate(view.rule.terms if view.rule else ())]
+    return [
+        (Decimal(t.days), bilingual(lang, t.label_fr, t.label_en), colours[i % 2])
+        for i, t in enumerate(view.rule.terms if view.rule else ())
+    ]
 
 
 def clients_table(frame: pd.DataFrame, as_of: dt.date, lang: str) -> pd.DataFrame:
     """The largest overdue clients as the page lists them, each with its origin."""
-    return with_origin(pd.DataFrame({
-        pick(lang, "Client", "Client"): frame["client"],
-        pick(lang, "Factures échues", "Past-due invoices"): frame["invoices"],
-        pick(lang, "Montant échu", "Past due"): [formatting.money(v, lang=lang, places=2) for v in frame["overdue"]],
-        pick(lang, "Plus ancienne échéance", "Oldest due date"): [formatting.date_long(d, lang=lang)
-                                                                   for d in frame["oldest_due_date"]],
-        pick(lang, "Jours de retard", "Days past due"): [days_past_due(as_of, d) for d in frame["oldest_due_date"]],
-    }), frame["is_synthetic"], frame["source"], lang)
+    return with_origin(
+        pd.DataFrame(
+            {
+                _(lang, "Client"): frame["client"],
+                _(lang, "Past-due invoices"): frame["invoices"],
+                _(lang, "Past due"): [formatting.money(v, lang=lang, places=2) for v in frame["overdue"]],
+                _(lang, "Oldest due date"): [formatting.date_long(d, lang=lang) for d in frame["oldest_due_date"]],
+                _(lang, "Days past due"): [days_past_due(as_of, d) for d in frame["oldest_due_date"]],
+            }
+        ),
+        frame["is_synthetic"],
+        frame["source"],
+        lang,
+    )

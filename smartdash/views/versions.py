@@ -8,11 +8,11 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from smartdash import formatting, queries
+from smartdash import formatting, provenance, queries
 from smartdash import models as m
+from smartdash.i18n import _, _p
 from smartdash.metrics.equity import first_plan_year_positive
 from smartdash.metrics.versions import adopted_after
-from smartdash.views import pick
 from smartdash.views.equity import stated_target, year_label
 
 
@@ -28,27 +28,41 @@ class VersionsView:
 def ordered_versions(*, session: Session) -> pd.DataFrame:
     """Versions oldest first: the plan as adopted, then its revisions (drafts last)."""
     v = m.PlanVersion
-    rows = session.execute(select(v.code, v.name, v.status, v.adopted_on, v.adopted_by, v.note, v.is_synthetic)
-                           .order_by((v.status == "draft"), v.adopted_on.is_not(None), v.adopted_on, v.id)).all()
+    rows = session.execute(
+        select(v.code, v.name, v.status, v.adopted_on, v.adopted_by, v.note, v.is_synthetic).order_by(
+            (v.status == "draft"), v.adopted_on.is_not(None), v.adopted_on, v.id
+        )
+    ).all()
     return queries.frame(rows, ["code", "name", "status", "adopted_on", "adopted_by", "note", "is_synthetic"])
 
 
 def _plan_values(session: Session, version: str) -> pd.DataFrame:
     o, i, e = m.Observation, m.Indicator, m.Entity
     rows = session.execute(
-        select(i.code, i.label_fr, i.label_en, i.unit, e.code, e.name, o.period_end, o.value)
-        .join(i, i.id == o.indicator_id).join(e, e.id == o.entity_id)
+        select(i.code, i.label_fr, i.label_en, i.unit, e.code, e.name, o.period_end, o.value, o.is_synthetic, o.source, o.load_id)
+        .join(i, i.id == o.indicator_id)
+        .join(e, e.id == o.entity_id)
         .join(m.PlanVersion, m.PlanVersion.id == o.plan_version_id)
         .where(m.PlanVersion.code == version, o.office_id.is_(None))
     ).all()
-    return queries.frame(rows, ["indicator", "label_fr", "label_en", "unit", "entity", "entity_name", "period_end",
-                                "value"])
+    return queries.sourced(
+        session,
+        rows,
+        ["indicator", "label_fr", "label_en", "unit", "entity", "entity_name", "period_end", "value", "is_synthetic", "source"],
+    )
+
+
+def _origin_of(rows) -> tuple[bool, str | None]:
+    """The origin of a figure drawn from several rows: synthetic when any is, with their distinct sources."""
+    rows = list(rows)
+    sources = sorted({s for _, s in rows if isinstance(s, str) and s})
+    return any(bool(f) for f, _ in rows), " ; ".join(sources) or None
 
 
 def target_drift(*, session: Session, versions: list[str]) -> pd.DataFrame:
     """Every plan value that changed between consecutive versions (or appeared, or was dropped), with the
     version that changed it. Columns: indicator, label_fr, label_en, unit, entity_name, period_end,
-    before_version, before, after_version, after."""
+    before_version, before, after_version, after, is_synthetic, source (of the newer value, or of the dropped one)."""
     rows = []
     key = ["indicator", "label_fr", "label_en", "unit", "entity", "entity_name", "period_end"]
     for before, after in zip(versions, versions[1:], strict=False):
@@ -58,18 +72,47 @@ def target_drift(*, session: Session, versions: list[str]) -> pd.DataFrame:
             vb = None if pd.isna(r.value_before) else r.value_before
             va = None if pd.isna(r.value_after) else r.value_after
             if vb != va:
-                rows.append({"indicator": r.indicator, "label_fr": r.label_fr, "label_en": r.label_en, "unit": r.unit,
-                             "entity_name": r.entity_name, "period_end": r.period_end, "before_version": before,
-                             "before": vb, "after_version": after, "after": va})
-    frame = pd.DataFrame(rows, columns=["indicator", "label_fr", "label_en", "unit", "entity_name", "period_end",
-                                        "before_version", "before", "after_version", "after"])
+                newer = va is not None
+                rows.append(
+                    {
+                        "indicator": r.indicator,
+                        "label_fr": r.label_fr,
+                        "label_en": r.label_en,
+                        "unit": r.unit,
+                        "entity_name": r.entity_name,
+                        "period_end": r.period_end,
+                        "before_version": before,
+                        "before": vb,
+                        "after_version": after,
+                        "after": va,
+                        "is_synthetic": bool(r.is_synthetic_after if newer else r.is_synthetic_before),
+                        "source": r.source_after if newer else r.source_before,
+                    }
+                )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "indicator",
+            "label_fr",
+            "label_en",
+            "unit",
+            "entity_name",
+            "period_end",
+            "before_version",
+            "before",
+            "after_version",
+            "after",
+            "is_synthetic",
+            "source",
+        ],
+    )
     return frame.sort_values(["after_version", "indicator", "entity_name", "period_end"], ignore_index=True)
 
 
 def funding_drift(*, session: Session, versions: list[str]) -> pd.DataFrame:
     """Funding lines whose planned amount or date changed between consecutive versions.
     Columns: code, contributor, beneficiary, before_version, before_amount, before_date, after_version,
-    after_amount, after_date."""
+    after_amount, after_date, is_synthetic, source (of the newer line, or of the dropped one)."""
     rows = []
     for before, after in zip(versions, versions[1:], strict=False):
         a = queries.contributions(session=session, plan_version=before).set_index("code")
@@ -80,17 +123,44 @@ def funding_drift(*, session: Session, versions: list[str]) -> pd.DataFrame:
             dates = (None if ra is None else ra["planned_date"], None if rb is None else rb["planned_date"])
             if amounts[0] != amounts[1] or dates[0] != dates[1]:
                 line = rb if rb is not None else ra
-                rows.append({"code": code, "contributor": line["contributor"], "beneficiary": line["beneficiary"],
-                             "before_version": before, "before_amount": amounts[0], "before_date": dates[0],
-                             "after_version": after, "after_amount": amounts[1], "after_date": dates[1]})
-    return pd.DataFrame(rows, columns=["code", "contributor", "beneficiary", "before_version", "before_amount",
-                                       "before_date", "after_version", "after_amount", "after_date"])
+                rows.append(
+                    {
+                        "code": code,
+                        "contributor": line["contributor"],
+                        "beneficiary": line["beneficiary"],
+                        "before_version": before,
+                        "before_amount": amounts[0],
+                        "before_date": dates[0],
+                        "after_version": after,
+                        "after_amount": amounts[1],
+                        "after_date": dates[1],
+                        "is_synthetic": bool(line["is_synthetic"]),
+                        "source": line["source"],
+                    }
+                )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "code",
+            "contributor",
+            "beneficiary",
+            "before_version",
+            "before_amount",
+            "before_date",
+            "after_version",
+            "after_amount",
+            "after_date",
+            "is_synthetic",
+            "source",
+        ],
+    )
 
 
 def milestones(*, session: Session, versions: list[str]) -> pd.DataFrame:
     """Per entity and version: the break-even year as the version states it (None when it states none: never
     read off the planned results, which can turn positive for another reason, such as a waiver), the first
-    year-end with planned equity ≥ 0 on the version's path, and the version's horizon."""
+    year-end with planned equity ≥ 0 on the version's path, and the version's horizon; the origin of each
+    (stated_synthetic/stated_source: the stated target's; path_synthetic/path_source: the equity path's)."""
     rows = []
     for version in versions:
         values = _plan_values(session, version)
@@ -101,19 +171,48 @@ def milestones(*, session: Session, versions: list[str]) -> pd.DataFrame:
                 continue
             sel = part[part["indicator"] == "EQUITY"]
             stated = stated_target(targets, "BREAK_EVEN_YEAR", entity, "fr")
-            rows.append({"entity": part["entity_name"].iloc[0], "version": version,
-                         "break_even_year": stated.year if stated else None,
-                         "equity_positive_year": first_plan_year_positive(
-                             {d.year: v for d, v in zip(sel["period_end"], sel["value"], strict=True)}),
-                         "plan_end_year": horizon.year if horizon else max(d.year for d in part["period_end"])})
-    return pd.DataFrame(rows, columns=["entity", "version", "break_even_year", "equity_positive_year", "plan_end_year"])
+            path_synthetic, path_source = _origin_of(zip(sel["is_synthetic"], sel["source"], strict=True))
+            rows.append(
+                {
+                    "entity": part["entity_name"].iloc[0],
+                    "version": version,
+                    "break_even_year": stated.year if stated else None,
+                    "equity_positive_year": first_plan_year_positive(
+                        {d.year: v for d, v in zip(sel["period_end"], sel["value"], strict=True)}
+                    ),
+                    "plan_end_year": horizon.year if horizon else max(d.year for d in part["period_end"]),
+                    "stated_synthetic": stated.is_synthetic if stated else None,
+                    "stated_source": stated.source if stated else None,
+                    "path_synthetic": path_synthetic,
+                    "path_source": path_source,
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "entity",
+            "version",
+            "break_even_year",
+            "equity_positive_year",
+            "plan_end_year",
+            "stated_synthetic",
+            "stated_source",
+            "path_synthetic",
+            "path_source",
+        ],
+    )
 
 
 def versions_view(*, session: Session) -> VersionsView:
     versions = ordered_versions(session=session)
     codes = list(versions["code"])
-    return VersionsView(versions, milestones(session=session, versions=codes), queries.plan_targets(session=session),
-                        target_drift(session=session, versions=codes), funding_drift(session=session, versions=codes))
+    return VersionsView(
+        versions,
+        milestones(session=session, versions=codes),
+        queries.plan_targets(session=session),
+        target_drift(session=session, versions=codes),
+        funding_drift(session=session, versions=codes),
+    )
 
 
 def version_note(versions: pd.DataFrame, code: str | None, as_of, lang: str) -> str:
@@ -122,8 +221,7 @@ def version_note(versions: pd.DataFrame, code: str | None, as_of, lang: str) -> 
     if code is None or not adopted_after(versions, code, as_of):
         return ""
     draft = (versions.loc[versions["code"] == code, "status"] == "draft").any()
-    return pick(lang, "brouillon, non adoptée", "draft, not adopted") if draft else pick(
-        lang, "adoptée après cette date", "adopted after this date")
+    return _(lang, "draft, not adopted") if draft else _(lang, "adopted after this date")
 
 
 def version_label(versions: pd.DataFrame, code: str | None, as_of, lang: str) -> str:
@@ -134,58 +232,83 @@ def version_label(versions: pd.DataFrame, code: str | None, as_of, lang: str) ->
 
 def drift_table(view: VersionsView, lang: str) -> pd.DataFrame:
     d = view.target_drift
-    return pd.DataFrame({
-        pick(lang, "Indicateur", "Indicator"): d["label_en" if lang == "en" else "label_fr"],
-        pick(lang, "Entité", "Entity"): d["entity_name"],
-        pick(lang, "Période", "Period"): [formatting.date_short(x) for x in d["period_end"]],
-        pick(lang, "Avant", "Before"): [formatting.value(v, u, lang=lang) if v is not None else "—"
-                                        for v, u in zip(d["before"], d["unit"], strict=True)],
-        pick(lang, "Version d'avant", "Earlier version"): d["before_version"],
-        pick(lang, "Après", "After"): [formatting.value(v, u, lang=lang) if v is not None else "—"
-                                       for v, u in zip(d["after"], d["unit"], strict=True)],
-        pick(lang, "Modifié par", "Changed by"): d["after_version"],
-    })
+    return pd.DataFrame(
+        {
+            _(lang, "Indicator"): d["label_en" if lang == "en" else "label_fr"],
+            _(lang, "Entity"): d["entity_name"],
+            _(lang, "Period"): [formatting.date_short(x) for x in d["period_end"]],
+            _(lang, "Before"): [
+                formatting.value(v, u, lang=lang) if v is not None else "—" for v, u in zip(d["before"], d["unit"], strict=True)
+            ],
+            _(lang, "Earlier version"): d["before_version"],
+            _(lang, "After"): [
+                formatting.value(v, u, lang=lang) if v is not None else "—" for v, u in zip(d["after"], d["unit"], strict=True)
+            ],
+            _(lang, "Changed by"): d["after_version"],
+        }
+    ).pipe(provenance.with_origin, d["is_synthetic"], d["source"], lang)
 
 
 def funding_drift_table(view: VersionsView, names: dict[str, str], lang: str) -> pd.DataFrame:
     d = view.funding_drift
-    return pd.DataFrame({
-        pick(lang, "Apport", "Contribution"): [f"{c} → {names.get(b, b)}" for c, b in zip(d["contributor"],
-                                                                                      d["beneficiary"], strict=True)],
-        pick(lang, "Avant", "Before"): [f"{formatting.money_compact(a, lang=lang)} ({formatting.date_short(t)})"
-                                        if a is not None else "—" for a, t in zip(d["before_amount"], d["before_date"],
-                                                                                  strict=True)],
-        pick(lang, "Après", "After"): [f"{formatting.money_compact(a, lang=lang)} ({formatting.date_short(t)})"
-                                       if a is not None else "—" for a, t in zip(d["after_amount"], d["after_date"],
-                                                                                 strict=True)],
-        pick(lang, "Modifié par", "Changed by"): d["after_version"],
-    })
+    return pd.DataFrame(
+        {
+            _(lang, "Contribution"): [
+                f"{c} → {names.get(b, b)}" for c, b in zip(d["contributor"], d["beneficiary"], strict=True)
+            ],
+            _(lang, "Before"): [
+                f"{formatting.money_compact(a, lang=lang)} ({formatting.date_short(t)})" if a is not None else "—"
+                for a, t in zip(d["before_amount"], d["before_date"], strict=True)
+            ],
+            _(lang, "After"): [
+                f"{formatting.money_compact(a, lang=lang)} ({formatting.date_short(t)})" if a is not None else "—"
+                for a, t in zip(d["after_amount"], d["after_date"], strict=True)
+            ],
+            _(lang, "Changed by"): d["after_version"],
+        }
+    ).pipe(provenance.with_origin, d["is_synthetic"], d["source"], lang)
+
+
+def _milestone_origin(row, lang: str) -> str:
+    """Each column's origin apart: the stated break-even year and the equity path often come from different places."""
+    stated = (
+        provenance.origin_text(row.stated_synthetic, row.stated_source, lang)
+        if row.stated_synthetic is not None
+        else _p(lang, "statement", "not stated")
+    )
+    path = provenance.origin_text(row.path_synthetic, row.path_source, lang)
+    return _(lang, "break-even: {stated} · path: {path}", stated=stated, path=path)
 
 
 def milestones_table(view: VersionsView, lang: str) -> pd.DataFrame:
     d = view.milestones
-    return pd.DataFrame({
-        pick(lang, "Entité", "Entity"): d["entity"],
-        pick(lang, "Version", "Version"): d["version"],
-        pick(lang, "Équilibre visé (énoncé par le plan)", "Break-even target (as stated)"): [
-            str(y) if y else pick(lang, "non précisé", "not stated") for y in d["break_even_year"]],
-        pick(lang, "Capitaux propres ≥ 0 (trajectoire du plan)", "Equity ≥ 0 (plan path)"): [
-            year_label(y, h, lang, none=None) for y, h in zip(d["equity_positive_year"], d["plan_end_year"],
-                                                              strict=True)],
-    })
+    return pd.DataFrame(
+        {
+            _(lang, "Entity"): d["entity"],
+            _(lang, "Version"): d["version"],
+            _(lang, "Break-even target (as stated)"): [str(y) if y else _(lang, "not stated") for y in d["break_even_year"]],
+            _(lang, "Equity ≥ 0 (plan path)"): [
+                year_label(y, h, lang, none=None) for y, h in zip(d["equity_positive_year"], d["plan_end_year"], strict=True)
+            ],
+            provenance.origin_header(lang): [_milestone_origin(r, lang) for r in d.itertuples(index=False)],
+        }
+    )
 
 
 def targets_table(view: VersionsView, names: dict[str, str], lang: str) -> pd.DataFrame:
     """The targets each version states in words, as stated, with their source."""
     t = view.targets
-    return pd.DataFrame({
-        pick(lang, "Version", "Version"): t["plan_version"],
-        pick(lang, "Entité", "Entity"): [names.get(e, e) if isinstance(e, str) else pick(lang, "toutes", "all")
-                                         for e in t["entity"]],
-        pick(lang, "Cible", "Target"): [formatting.value(v, u, lang=lang) + (
-            pick(lang, f" à partir de {y:.0f}", f" from {y:.0f}") if y is not None and not pd.isna(y) else "")
-            for v, u, y in zip(t["value"], t["unit"], t["from_year"], strict=True)],
-        pick(lang, "Énoncé", "As stated"): [en if lang == "en" and isinstance(en, str) else fr
-                                            for fr, en in zip(t["statement_fr"], t["statement_en"], strict=True)],
-        pick(lang, "Source", "Source"): [s if isinstance(s, str) else "—" for s in t["source"]],
-    })
+    return pd.DataFrame(
+        {
+            _(lang, "Version"): t["plan_version"],
+            _(lang, "Entity"): [names.get(e, e) if isinstance(e, str) else _(lang, "all") for e in t["entity"]],
+            _(lang, "Target"): [
+                formatting.value(v, u, lang=lang) + (_(lang, " from {y:.0f}", y=y) if y is not None and not pd.isna(y) else "")
+                for v, u, y in zip(t["value"], t["unit"], t["from_year"], strict=True)
+            ],
+            _(lang, "As stated"): [
+                en if lang == "en" and isinstance(en, str) else fr
+                for fr, en in zip(t["statement_fr"], t["statement_en"], strict=True)
+            ],
+        }
+    ).pipe(provenance.with_origin, t["is_synthetic"], t["source"], lang)

@@ -27,12 +27,18 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("audit_key", sa.String(64), nullable=False),
     )
-    op.bulk_insert(table, [{"id": 1, "store_id": str(uuid.uuid4()), "created_at": dt.datetime.now(dt.UTC),
-                            "audit_key": secrets.token_hex(32)}])
+    op.bulk_insert(
+        table,
+        [{"id": 1, "store_id": str(uuid.uuid4()), "created_at": dt.datetime.now(dt.UTC), "audit_key": secrets.token_hex(32)}],
+    )
     # what was typed in the login field for an unknown login may be a password: it is not kept
-    op.execute(sa.text("UPDATE audit_event SET login = NULL, detail = 'identifiant inconnu' "
-                       "WHERE action = 'login_failed' AND login IS NOT NULL "
-                       "AND login NOT IN (SELECT login FROM app_user)"))
+    op.execute(
+        sa.text(
+            "UPDATE audit_event SET login = NULL, detail = 'identifiant inconnu' "
+            "WHERE action = 'login_failed' AND login IS NOT NULL "
+            "AND login NOT IN (SELECT login FROM app_user)"
+        )
+    )
 
 
 def downgrade() -> None:

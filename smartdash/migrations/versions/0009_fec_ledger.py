@@ -68,10 +68,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("uq_account_mapping_key", "account_mapping", ["indicator_code", "prefix"], unique=True)
-    op.bulk_insert(mapping, [
-        {"indicator_code": indicator, "prefix": prefix, "side": side, "rule": rule, "measure": measure}
-        for indicator, prefixes, side, rule, measure in PCG_DEFAULT for prefix in prefixes.split()
-    ])
+    op.bulk_insert(
+        mapping,
+        [
+            {"indicator_code": indicator, "prefix": prefix, "side": side, "rule": rule, "measure": measure}
+            for indicator, prefixes, side, rule, measure in PCG_DEFAULT
+            for prefix in prefixes.split()
+        ],
+    )
 
 
 def downgrade() -> None:

@@ -80,8 +80,10 @@ def upgrade() -> None:
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
         sa.CheckConstraint("kind IN ('digest', 'alert')", name="ck_mail_delivery_kind"),
         sa.CheckConstraint("status IN ('pending', 'sent', 'failed')", name="ck_mail_delivery_status"),
-        sa.CheckConstraint("(kind = 'digest') = (period IS NOT NULL) AND (kind = 'alert') = (alert_id IS NOT NULL)",
-                           name="ck_mail_delivery_target"),
+        sa.CheckConstraint(
+            "(kind = 'digest') = (period IS NOT NULL) AND (kind = 'alert') = (alert_id IS NOT NULL)",
+            name="ck_mail_delivery_target",
+        ),
         sa.ForeignKeyConstraint(["alert_id"], ["alert.id"]),
         sa.ForeignKeyConstraint(["user_id"], ["app_user.id"]),
         sa.PrimaryKeyConstraint("id"),

@@ -1,0 +1,126 @@
+"""The download buttons beside each chart (PNG, SVG) and table (CSV, XLSX, recorded in the audit log), and the
+page's workbook of every table it showed."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+
+import pandas as pd
+
+from smartdash import actions
+from smartdash.i18n import _
+from smartdash.inert import st
+from smartdash.web import store
+from smartdash.web.session import current_user, language
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_tables = threading.local()  # this script run's tables (for the workbook) and element counter
+
+
+def start_page() -> None:
+    """A page that does not use page_header starts its table list (and element counter) here."""
+    _tables.shown, _tables.count = {}, 0
+
+
+def _key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+
+
+def _next_element() -> int:
+    """A counter of the charts and tables of this script run: stable across reruns of the same page."""
+    _tables.count = getattr(_tables, "count", 0) + 1
+    return _tables.count
+
+
+def chart_buttons(spec: dict) -> None:
+    """A chart offered as PNG and SVG exactly as shown (rendered offline, only when asked for)."""
+    from smartdash.export.images import chart_png, chart_svg
+
+    lang = language()
+    title = spec.get("title")
+    title = title if isinstance(title, str) and title else "graphique"
+    name = re.sub(r"[^\w-]+", "_", title.lower()).strip("_")[:60] or "graphique"
+    key = _key(f"{title}#{_next_element()}")  # the same chart title can recur, in tabs
+    # a row of buttons as wide as their labels: columns cut them to "P…" under a half-width chart
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(
+        "PNG",
+        lambda: chart_png(spec, lang=lang),
+        file_name=f"{name}.png",
+        mime="image/png",
+        key=f"png_{key}",
+        on_click="ignore",
+        type="tertiary",
+        icon=":material/image:",
+    )
+    row.download_button(
+        "SVG",
+        lambda: chart_svg(spec, lang=lang),
+        file_name=f"{name}.svg",
+        mime="image/svg+xml",
+        key=f"svg_{key}",
+        on_click="ignore",
+        type="tertiary",
+        icon=":material/draw:",
+    )
+
+
+def table_buttons(frame: pd.DataFrame, name: str) -> None:
+    """A table offered as CSV and XLSX (French headers, formulas neutralised), each download recorded in the audit
+    log, and kept for the page's workbook."""
+    from smartdash.export.tables import csv_bytes, xlsx_bytes
+
+    if not hasattr(_tables, "shown"):
+        _tables.shown = {}
+    _tables.shown[name] = frame
+    slug = re.sub(r"[^\w-]+", "_", name.lower()).strip("_")[:60]
+    row = st.container(horizontal=True, gap="small")  # buttons as wide as their labels
+    user, engine = current_user(), store.engine()  # the callable runs later, on a thread with no session
+
+    def audited(make, kind):
+        def data():
+            actions.record_export(user, engine, kind, {"table": name})
+            return make()
+
+        return data
+
+    row.download_button(
+        "CSV",
+        audited(lambda: csv_bytes(frame), "csv"),
+        file_name=f"{slug}.csv",
+        mime="text/csv",
+        key=f"csv_{_key(name)}_{_next_element()}",
+        on_click="ignore",
+        type="tertiary",
+        icon=":material/table:",
+    )
+    row.download_button(
+        "XLSX",
+        audited(lambda: xlsx_bytes({name: frame}), "xlsx"),
+        file_name=f"{slug}.xlsx",
+        mime=XLSX,
+        key=f"xlsx_{_key(name)}_{_next_element()}",
+        on_click="ignore",
+        type="tertiary",
+        icon=":material/grid_on:",
+    )
+
+
+def page_workbook(page: str) -> None:
+    """One XLSX with a sheet per table the page showed."""
+    from smartdash.export.tables import xlsx_bytes
+
+    shown = dict(getattr(_tables, "shown", {}))
+    _tables.shown = {}
+    if shown:
+        st.download_button(
+            _(language(), "Every table on this page (XLSX)"),
+            lambda: xlsx_bytes(shown),
+            file_name=f"{page}.xlsx",
+            on_click="ignore",
+            mime=XLSX,
+            key=f"workbook_{page}",
+            icon=":material/download:",
+        )

@@ -1,0 +1,97 @@
+"""The pages: one record each (file, title, icon, menu section, permission); the menu is built from them.
+
+A page is added by writing its file under pages/ and one `Page` line here, in the menu's order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from smartdash.auth import CurrentUser
+from smartdash.i18n import N_, _
+from smartdash.inert import st
+
+
+@dataclass(frozen=True)
+class Section:
+    """A group of the menu."""
+
+    message: str  # English, translated in the catalogues
+
+    def title(self, lang: str) -> str:
+        return _(lang, self.message)
+
+
+PLAN = Section(N_("The plan"))
+ACTIVITY = Section(N_("Activity"))
+COMMITTEE = Section(N_("The committee"))
+DATA = Section(N_("Data"))
+SECTIONS = (PLAN, ACTIVITY, COMMITTEE, DATA)  # the menu's order
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of the app: its file under pages/, its title, its icon, its menu section, and the permission its role
+    needs (None: every logged-in user)."""
+
+    path: str
+    message: str  # the title, English, translated in the catalogues
+    icon: str
+    section: Section
+    permission: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The file's name without .py: the page's address."""
+        return self.path.split("/")[1].removesuffix(".py")
+
+    def title(self, lang: str) -> str:
+        return _(lang, self.message)
+
+    def may_open(self, user: CurrentUser | None) -> bool:
+        """Whether the page is in this user's menu (no user yet: the login gate decides)."""
+        return user is None or self.permission is None or user.can(self.permission)
+
+
+PAGES = (  # the navigation's order, the home page first; a section's pages are listed in this order too
+    Page("pages/overview.py", N_("Overview"), ":material/dashboard:", PLAN),
+    Page("pages/equity.py", N_("Equity"), ":material/trending_up:", PLAN),
+    Page("pages/funding.py", N_("Funding 1+1"), ":material/handshake:", PLAN),
+    Page("pages/headcount.py", N_("Headcount"), ":material/groups:", ACTIVITY),
+    Page("pages/membership.py", N_("Membership"), ":material/apartment:", ACTIVITY),
+    Page("pages/receivables.py", N_("Receivables"), ":material/receipt_long:", ACTIVITY),
+    Page("pages/execution.py", N_("Plan execution"), ":material/gavel:", PLAN),
+    Page("pages/committee.py", N_("Meetings and decisions"), ":material/groups_2:", COMMITTEE),
+    Page("pages/catalogue.py", N_("Indicator catalogue"), ":material/tune:", COMMITTEE, "catalogue"),
+    Page("pages/versions.py", N_("Plan versions"), ":material/history:", PLAN),
+    Page("pages/export.py", N_("Board pack"), ":material/slideshow:", COMMITTEE),
+    Page("pages/subscriptions.py", N_("My subscriptions"), ":material/mail:", COMMITTEE),
+    Page("pages/data.py", N_("Data loading"), ":material/upload_file:", DATA, "import"),
+    Page("pages/admin.py", N_("Administration"), ":material/admin_panel_settings:", DATA, "users"),
+)
+
+
+def page_titles(lang: str) -> list[str]:
+    """The navigation's page titles, in order, in the reader's language."""
+    return [page.title(lang) for page in PAGES]
+
+
+def visible_page_titles(lang: str, user: CurrentUser | None) -> list[str]:
+    """The menu as this user sees it: pages their role may not use are not listed."""
+    return [page.title(lang) for page in PAGES if page.may_open(user)]
+
+
+def navigation_pages(lang: str, user: CurrentUser | None = None) -> dict:
+    """Every page in its menu section, titled in the reader's language; the overview is the home page. Pages the
+    user's role may not use are hidden from the menu, and say so when opened by their address."""
+    shown = {
+        page: st.Page(
+            page.path,
+            title=page.title(lang),
+            icon=page.icon,
+            default=i == 0,
+            url_path=page.name if i else None,
+            visibility="visible" if page.may_open(user) else "hidden",
+        )
+        for i, page in enumerate(PAGES)
+    }
+    return {section.title(lang): [shown[page] for page in PAGES if page.section is section] for section in SECTIONS}

@@ -1,0 +1,125 @@
+"""What the pages show, as they show it: metrics that say where their figure comes from, status badges, notices,
+empty states, charts and tables (with their downloads)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import altair as alt
+import pandas as pd
+
+from smartdash import cache, charts, i18n, provenance
+from smartdash.i18n import N_, _
+from smartdash.inert import Md, md, st
+from smartdash.web import downloads
+from smartdash.web.session import language
+
+STATUS_BADGE = {
+    "green": (N_("green"), "green", ":material/check_circle:"),
+    "amber": (N_("amber"), "orange", ":material/warning:"),
+    "red": (N_("red"), "red", ":material/error:"),
+}
+
+
+def synthetic_notice(is_synthetic: bool, lang: str) -> None:
+    if is_synthetic:
+        st.warning(_(lang, i18n.DEMO_BANNER), icon=":material/science:")
+
+
+def status_badge(status: str | None, lang: str) -> None:
+    if status in STATUS_BADGE:
+        word, colour, icon = STATUS_BADGE[status]
+        st.badge(_(lang, word), color=colour, icon=icon)
+    else:
+        st.badge(_(lang, "no plan"), color="gray")
+
+
+def sources_expander(sources: list[str], lang: str, *, synthetic: bool) -> None:
+    """The "source" expander: the provenance of what the page shows."""
+    with st.expander(_(lang, "Sources of the figures shown"), icon=":material/description:"):
+        if synthetic:
+            st.markdown(
+                Md(
+                    _(
+                        lang,
+                        'Some values shown are **synthetic** (demo): they are marked "demo / synthetic" '
+                        '(lighter marks, "Origin" column).',
+                    )
+                )
+            )
+        none = _(lang, "No document: generated values (demo / synthetic)") if synthetic else "—"
+        st.dataframe(pd.DataFrame({_(lang, "Source"): sources or [none]}), hide_index=True)
+
+
+def metric(label: str, value: str, origin: provenance.Provenance, *, where=None, help: str | None = None, **kwargs) -> None:
+    """`st.metric` that says where its figure comes from: a short mark after the label when synthetic (the flask of
+    the demo banner and « démo »: the full « démo / synthétique » would be cut off in a narrow column), the source or
+    the full mark in its tooltip."""
+    lang = language()
+    shown = md("{} " + metric_mark(lang), label) if origin.synthetic else label  # the label is data: escaped
+    said = origin.describe(lang) if origin.known or value != "—" else _(lang, "No data at this date.")
+    (where or st).metric(shown, value, help=f"{help}\n\n{said}" if help else said, **kwargs)
+
+
+def metric_mark(lang: str) -> str:
+    """What follows the label of a metric whose figure is synthetic."""
+    return f":orange[:material/science: {_(lang, provenance.SHORT_MARK)}]"
+
+
+def empty_state(lang: str, what: str) -> None:
+    """`what` (in the reader's language): what to load."""
+    st.info(
+        _(lang, "No data for these filters. Load {what} (see docs/formats.md) or change the filters.", what=what),
+        icon=":material/info:",
+    )
+
+
+@cache.by_content(max_entries=512)
+def _chart_specs(builder: Callable[..., alt.TopLevelMixin], lang: str, args: tuple, kwargs: dict) -> tuple[dict, dict]:
+    """A chart's Vega-Lite spec (for its downloads) and the same spec with its data already in Arrow, as Streamlit
+    sends it: built once per input (Altair costs tens of milliseconds a chart, Streamlit's conversion of its data
+    a few more at every run)."""
+    from streamlit.dataframe_util import convert_anything_to_arrow_bytes  # Streamlit's own conversion, not text
+
+    charts.use_language(lang)
+    spec = builder(*args, **kwargs).to_dict(validate=False)
+    datasets = spec.get("datasets") or {}
+    shown = (
+        {**spec, "datasets": {name: convert_anything_to_arrow_bytes(values) for name, values in datasets.items()}}
+        if datasets
+        else spec
+    )
+    return spec, shown
+
+
+def plot(builder: Callable[..., alt.TopLevelMixin], *args, **kwargs) -> None:
+    """Draw `builder(*args, **kwargs)` — a chart builder of smartdash.charts — (its spec cached), with its PNG and
+    SVG downloads."""
+    chart(*_chart_specs(builder, language(), args, kwargs))
+
+
+def chart(c, shown: dict | None = None) -> None:
+    """Show a chart (an Altair chart or its spec; `shown`: the same spec with its data already in Arrow) with the
+    smartdash theme (not Streamlit's), and offer it as PNG and SVG exactly as shown."""
+    spec = c if isinstance(c, dict) else c.to_dict(validate=False)
+    # Streamlit takes the data out of the spec it is given: a copy, so the downloads keep theirs (and the cache its)
+    st.vega_lite_chart(spec=dict(shown or spec), theme=None, width="stretch")
+    downloads.chart_buttons(spec)
+
+
+def table(frame: pd.DataFrame, name: str, **kwargs) -> None:
+    """Show a table, offer it as CSV and XLSX (French headers, formulas neutralised), and keep it for the page's
+    workbook."""
+    frame = shown_blanks(frame)
+    st.dataframe(frame, hide_index=True, **kwargs)
+    downloads.table_buttons(frame, name)
+
+
+def shown_blanks(frame: pd.DataFrame) -> pd.DataFrame:
+    """A missing text (None, NaN) reads "—", never "None" or "nan" (the grid would print them)."""
+    text = [c for c in frame.columns if frame[c].map(lambda v: v is None or (isinstance(v, float) and pd.isna(v))).any()]
+    if not text:
+        return frame
+    return frame.assign(
+        **{c: [("—" if v is None or (isinstance(v, float) and pd.isna(v)) else v) for v in frame[c]] for c in text}
+    )

@@ -1,0 +1,38 @@
+"""The web layer's own mechanics: cached reads with keyword arguments, the page registry, guarded actions."""
+
+import pytest
+
+from smartdash import actions
+from smartdash.auth import CurrentUser, PermissionDenied
+from smartdash.web import registry, session
+from smartdash.web import store as web_store
+
+
+def test_a_cached_read_called_with_keywords_or_in_places_is_one_read(demo_store, app_env):
+    app_env(demo_store.url)
+    calls = []
+
+    @web_store.cached()
+    def read(session, meeting_id=None, open_only=False):
+        calls.append((meeting_id, open_only))
+        return len(calls)
+
+    assert read(open_only=True) == read(None, True) == read(meeting_id=None, open_only=True) == 1
+    assert read() == 2 and read(None) == 2 and calls == [(None, True), (None, False)]
+    with pytest.raises(TypeError):
+        read(unknown=1)
+
+
+def test_each_page_has_one_address_and_only_its_permission_hides_it():
+    names = [page.name for page in registry.PAGES]
+    assert len(set(names)) == len(names) and names[0] == "overview"
+    hidden = {page.name for page in registry.PAGES if not page.may_open(CurrentUser("viewer", "viewer"))}
+    assert hidden == {"data", "admin", "catalogue"}
+    assert all(page.may_open(CurrentUser("admin", "admin")) for page in registry.PAGES)
+    assert all(page.may_open(None) for page in registry.PAGES)  # before a login, the gate decides
+
+
+def test_a_guarded_action_runs_as_the_sessions_user_and_refuses_without_one(demo_store, app_env):
+    app_env(demo_store.url)
+    with pytest.raises(PermissionDenied):  # no page run, no logged-in user
+        session.as_user(actions.list_users)
