@@ -91,7 +91,7 @@ for tab, view in zip(st.tabs([v.entity_name for v in views]), views, strict=True
             if not view.by_year.empty:
                 widgets.plot(
                     charts.bars_with_target,
-                    view.by_year,
+                    xv.by_year_labelled(view.by_year, lang),
                     x="year",
                     unit="EUR",
                     lang=lang,

@@ -247,3 +247,52 @@ def test_the_deck_at_end_2023_cites_the_annual_report_for_the_membership_slide(d
     )
     assert not info.origins[number].synthetic
     assert "Sources : SmartCoop, rapport annuel 2023 — Membres et conseillers par bureau" in slide_text(slide)
+
+
+def test_the_agenda_is_built_from_the_registered_sections_and_a_new_section_needs_no_other_change(demo_store, monkeypatch):
+    from smartdash.export import slides
+
+    def appendix_b(ctx):
+        ctx.deck.slide("Annexe B")
+
+    monkeypatch.setattr(slides, "DECK_SECTIONS", list(slides.DECK_SECTIONS))
+    slides.deck_section("extra", agenda="Annexe B", step="Annexe B")(appendix_b)
+    data, info = build_deck(demo_store.engine, filters=Filters(None, END, "previous", "PLAN-2024-06", "fr"))
+    prs = Presentation(io.BytesIO(data))
+    agenda = [p.text for shape in prs.slides[1].shapes if shape.has_text_frame for p in shape.text_frame.paragraphs if p.text]
+    lines = [slides._("fr", s.agenda) for s in slides.DECK_SECTIONS if s.agenda]
+    assert agenda[-len(lines) :] == [f"● {i}. {line}" for i, line in enumerate(lines, start=1)]
+    assert agenda[-1] == f"● {len(lines)}. Annexe B" and info.titles[-1] == "Annexe B"
+
+
+def test_the_key_indicators_slide_states_the_thresholds_the_catalogue_sets():
+    from decimal import Decimal
+
+    from smartdash.export.sections import thresholds_phrase
+    from smartdash.metrics.status import Thresholds
+
+    same = [Thresholds("up", "plan", Decimal(3), Decimal(8)), Thresholds("down", "plan", Decimal(3), Decimal(8)), None]
+    assert (
+        thresholds_phrase(same, "fr") == "seuils : orange au-delà de 3\u00a0%, rouge au-delà de 8\u00a0% dans le sens défavorable"
+    )
+    assert thresholds_phrase(same, "en") == "thresholds: amber beyond 3%, red beyond 8% in the unfavourable direction"
+    mixed = [Thresholds("up", "plan", Decimal(5), Decimal(10)), Thresholds("up", "plan", Decimal(3), Decimal(10))]
+    assert thresholds_phrase(mixed, "fr") == "seuils : ceux de chaque indicateur, fixés dans le catalogue"
+    absolute = [Thresholds("up", "absolute", Decimal(0), Decimal(-5))]
+    assert thresholds_phrase(absolute, "en") == "thresholds: each indicator's own, as the catalogue sets them"
+
+
+def test_the_summary_slide_reads_its_thresholds_from_the_tiles_it_shows(decks):
+    prs, info = decks["fr"]
+    summary = prs.slides[info.titles.index("Synthèse des indicateurs clés")]
+    texts = [shape.text_frame.text for shape in summary.shapes if shape.has_text_frame]
+    # the demo's catalogue sets 5 % and 10 % for every indicator
+    assert any("seuils : orange au-delà de 5\u00a0%, rouge au-delà de 10\u00a0% dans le sens défavorable" in t for t in texts)
+
+
+def test_the_execution_slide_names_its_series_in_the_readers_language(decks):
+    for lang, names in (("fr", ["dû", "payé"]), ("en", ["due", "paid"])):
+        prs, info = decks[lang]
+        title = next(t for t in info.titles if t.startswith(("Exécution du plan", "Plan execution")))
+        [chart] = charts_of(prs.slides[info.titles.index(title)])
+        assert [s.name for s in chart.plots[0].series] == names

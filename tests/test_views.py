@@ -127,3 +127,32 @@ def test_membership_view_dates_the_sociétaires_by_their_own_year(demo_store):
     regions = view.regions
     assert regions[[d.year == 2023 for d in regions["period_end"]]]["is_synthetic"].eq(False).all()
     assert regions[[d.year == 2022 for d in regions["period_end"]]]["is_synthetic"].all()
+
+
+def test_an_attention_rule_is_one_registered_unit_and_the_list_follows_the_registration_order(demo_store, monkeypatch):
+    _, before = tiles_for(demo_store.engine, entity=None)
+    monkeypatch.setattr(ov, "ATTENTION_RULES", list(ov.ATTENTION_RULES))
+
+    @ov.attention_rule
+    def _every_entity(ctx):
+        return [ov.Attention("amber", f"{sorted(ctx.names)[0]}, {len(ctx.tiles)} tuiles", "overview")]
+
+    tiles, after = tiles_for(demo_store.engine, entity=None)
+    assert after[:-1] == before and after[-1] == ov.Attention("amber", f"ALTERNA, {len(tiles)} tuiles", "overview")
+
+
+def test_without_a_plan_version_only_the_red_indicators_are_raised(demo_store):
+    tiles, attention = tiles_for(demo_store.engine, entity=None, plan_version=None)
+    assert [a.page for a in attention] == ["overview"] * sum(t.status == "red" for t in tiles)
+
+
+def test_the_execution_view_gives_its_yearly_series_as_codes_and_the_edge_translates_them(demo_store):
+    from smartdash.views import execution
+
+    for lang in ("fr", "en"):
+        f = Filters("SMARTFR", END, "previous", "PLAN-2024-06", lang)
+        with session_scope(demo_store.engine) as s:
+            view = execution.execution_view(session=s, filters=f, entity="SMARTFR", entity_name="SmartFr", plan_adopted_on=None)
+        assert set(view.by_year["series"]) == set(execution.INSTALMENT_SERIES)
+    labelled = execution.by_year_labelled(view.by_year, "fr")
+    assert set(labelled["series"]) == {"dû", "payé"} and list(labelled["value"]) == list(view.by_year["value"])

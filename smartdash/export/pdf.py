@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from smartdash import charts, committee, formatting, importing, queries
 from smartdash.db import session_scope
 from smartdash.export.images import chart_svg
-from smartdash.export.sections import section_title
+from smartdash.export.sections import section_title, thresholds_phrase
 from smartdash.i18n import N_, _, _p
 from smartdash.metrics.funding import OnePlusOneDefinition
 from smartdash.views import Filters, sources_of
@@ -208,8 +208,9 @@ def _summary(
         "text",
         text=_(
             lang,
-            "Gap to plan {plan_version}; thresholds: amber beyond 5 %, red beyond 10 % in the unfavourable direction.",
+            "Gap to plan {plan_version}; {thresholds}.",
             plan_version=filters.plan_version,
+            thresholds=thresholds_phrase([t.rule for t in tiles], lang),
         ),
     )
     rows = [
@@ -408,7 +409,7 @@ def _execution(pack: Pack, s: Session, filters: Filters, entities: list[tuple[st
             pack.chart(
                 section,
                 charts.bars_with_target(
-                    view.by_year,
+                    execution_views.by_year_labelled(view.by_year, lang),
                     x="year",
                     unit="EUR",
                     colour_by="series",

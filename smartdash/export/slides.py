@@ -20,12 +20,14 @@ from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from smartdash import charts, formatting, provenance, queries
 from smartdash.db import session_scope
 from smartdash.export.images import chart_png
+from smartdash.export.sections import thresholds_phrase
 from smartdash.export.tables import InertChartData
-from smartdash.i18n import _, bilingual
+from smartdash.i18n import N_, _, bilingual
 from smartdash.metrics.funding import OnePlusOneDefinition
 from smartdash.views import Filters, sources_of
 from smartdash.views import equity as equity_views
@@ -317,6 +319,55 @@ def _meeting_notes(session, as_of: dt.date, lang: str) -> list[tuple[str, str | 
     return lines
 
 
+@dataclass
+class DeckContext:
+    """What the deck's sections share while it is built: the store's session, the filters, the deck, the plan
+    version's label and the entities shown; `origins` keeps what each section's slides show (by section key),
+    `finish` the steps that need every section first (the attention slide's footnote)."""
+
+    session: Session
+    filters: Filters
+    deck: Deck
+    version: str
+    entities: list[tuple[str, str]]
+    notes: list[tuple[str, str | None]] | None = None
+    origins: dict[str, provenance.Provenance] = field(default_factory=dict)
+    tiles: list[overview_views.Tile] = field(default_factory=list)  # the key indicators, as the summary read them
+    finish: list[Callable[[], None]] = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        return self.filters.lang
+
+    @property
+    def info(self) -> DeckInfo:
+        return self.deck.info
+
+
+@dataclass(frozen=True)
+class DeckSection:
+    """One section of the deck: its key (as in `export.sections`), its line in the agenda (a message; None when
+    the line before covers it), the step its progress names, and the builder that adds its slides."""
+
+    key: str
+    agenda: str | None
+    step: str
+    build: Callable[[DeckContext], None]
+
+
+DECK_SECTIONS: list[DeckSection] = []
+
+
+def deck_section(key: str, *, agenda: str | None, step: str) -> Callable[[Callable[[DeckContext], None]], Callable]:
+    """Registers a section's builder; the deck presents the sections in the order they are registered."""
+
+    def register(build: Callable[[DeckContext], None]) -> Callable[[DeckContext], None]:
+        DECK_SECTIONS.append(DeckSection(key, agenda, step, build))
+        return build
+
+    return register
+
+
 def build_deck(
     engine: Engine,
     *,
@@ -325,10 +376,10 @@ def build_deck(
     notes: list[tuple[str, str | None]] | None = None,
     progress: Callable[[float, str], None] | None = None,
 ) -> tuple[bytes, DeckInfo]:
-    """The committee's deck at `filters.as_of`, in `filters.lang`, for one entity or all entities under the plan.
-    `notes` (text, status colour) default to the notes of the meeting for these figures and the open actions.
-    `progress(share, step)` is
-    called as sections are built."""
+    """The committee's deck at `filters.as_of`, in `filters.lang`, for one entity or all entities under the plan:
+    a title slide, the agenda (one line per registered section that has one), then each section of
+    `DECK_SECTIONS` in turn. `notes` (text, status colour) default to the notes of the meeting for these figures
+    and the open actions. `progress(share, step)` is called as sections are built."""
     lang = filters.lang
     report = progress or (lambda _share, _step: None)
     with session_scope(engine) as s:
@@ -342,10 +393,9 @@ def build_deck(
             version=version,
         )
         deck = Deck(template, lang, footer)
-        info = deck.info
         entities = overview_views.tile_entities(session=s, entity=filters.entity)
+        ctx = DeckContext(session=s, filters=filters, deck=deck, version=version, entities=entities, notes=notes)
 
-        # title and agenda
         report(0.05, _(lang, "Title"))
         slide = deck.slide(_(lang, "Continuation plan committee"))
         deck.text(
@@ -366,379 +416,421 @@ def build_deck(
             Inches(3),
             size=22,
         )
-        agenda = [
-            _(lang, "Summary and what needs attention"),
-            _(lang, "Equity"),
-            _(lang, "Funding and 1+1"),
-            _(lang, "Plan execution"),
-            _(lang, "Headcount"),
-            _(lang, "Membership"),
-            _(lang, "Receivables"),
-            _(lang, "Appendix: sources"),
-        ]
+        agenda = [_(lang, section.agenda) for section in DECK_SECTIONS if section.agenda]
         slide = deck.slide(_(lang, "Agenda"))
         deck.bullets(slide, [(f"{i}. {a}", None) for i, a in enumerate(agenda, start=1)], Inches(1.5), size=22)
 
-        # summary tiles and attention
-        report(0.15, _(lang, "Summary"))
-        tiles = overview_views.overview_tiles(session=s, filters=filters)
-        attention = overview_views.attention_items(session=s, filters=filters, tiles=tiles)
-        info.synthetic |= any(t.is_synthetic for t in tiles)
-        info.sources |= set(sources_of([t.source for t in tiles]))
-        slide = deck.slide(
-            _(lang, "Key indicators"),
+        for i, section in enumerate(DECK_SECTIONS):
+            report(0.1 + 0.9 * i / len(DECK_SECTIONS), _(lang, section.step))
+            section.build(ctx)
+        for step in ctx.finish:
+            step()
+    report(1.0, _(lang, "Done"))
+    return deck.save(), deck.info
+
+
+@deck_section("summary", agenda=N_("Summary and what needs attention"), step=N_("Summary"))
+def _summary(ctx: DeckContext) -> None:
+    """The key indicators' table, each against the plan for its own period, judged by the catalogue's thresholds."""
+    s, filters, deck, lang = ctx.session, ctx.filters, ctx.deck, ctx.lang
+    tiles = overview_views.overview_tiles(session=s, filters=filters)
+    ctx.info.synthetic |= any(t.is_synthetic for t in tiles)
+    ctx.info.sources |= set(sources_of([t.source for t in tiles]))
+    shown = tiles[:14]
+    slide = deck.slide(
+        _(lang, "Key indicators"),
+        _(
+            lang,
+            "Gap to plan {version}, for each value's own period; {thresholds}",
+            version=ctx.version,
+            thresholds=thresholds_phrase([t.rule for t in shown], lang),
+        ),
+    )
+    status_words = {"green": _(lang, "green"), "amber": _(lang, "amber"), "red": _(lang, "red"), None: _(lang, "no plan")}
+    rows, fills = [], {}
+    for i, t in enumerate(shown):
+        rows.append(
+            [
+                t.label,
+                t.entity_name,
+                formatting.value(t.value, t.unit, lang=lang, compact=True) + (" ✱" if t.is_synthetic else ""),
+                formatting.value(t.plan_value, t.unit, lang=lang, compact=True) if t.plan_value is not None else "—",
+                formatting.date_short(t.period_end),
+                f"{status_words[t.status]} {t.trend}",
+            ]
+        )
+        fills[(i, 5)] = RAG[t.status]
+    deck.table(
+        slide,
+        [_(lang, "Indicator"), _(lang, "Entity"), _(lang, "Value"), "Plan", _(lang, "As of"), _(lang, "Status")],
+        rows,
+        fills=fills,
+        widths=[3, 2, 1.4, 1.4, 1.3, 1.4],
+        size=12,
+        top=Inches(1.55),
+    )
+    ctx.origins["summary"] = sum((provenance.Provenance.of([t.is_synthetic], [t.source]) for t in shown), provenance.Provenance())
+    deck.footnote(slide, ctx.origins["summary"])
+    ctx.tiles = tiles
+
+
+@deck_section("attention", agenda=None, step=N_("What needs attention"))
+def _attention(ctx: DeckContext) -> None:
+    """The exceptions only; its footnote, once every section is built, cites what its items are drawn from."""
+    lang = ctx.lang
+    attention = overview_views.attention_items(session=ctx.session, filters=ctx.filters, tiles=ctx.tiles)
+    slide = ctx.deck.slide(_(lang, "What needs attention"), _(lang, "Exceptions only"))
+    ctx.deck.bullets(
+        slide,
+        [(a.message, a.severity) for a in attention[:10]] or [(_(lang, "Nothing to report."), "green")],
+        Inches(1.6),
+        size=15,
+    )
+    drawn_from = ("summary", "funding", "execution")
+    ctx.finish.append(
+        lambda: ctx.deck.footnote(slide, sum((ctx.origins[k] for k in drawn_from if k in ctx.origins), provenance.Provenance()))
+    )
+
+
+@deck_section("equity", agenda=N_("Equity"), step=N_("Equity"))
+def _equity(ctx: DeckContext) -> None:
+    """Each entity's equity against the plan, then the first entity's bridge of its latest year."""
+    s, filters, deck, lang = ctx.session, ctx.filters, ctx.deck, ctx.lang
+    for code, name in ctx.entities:
+        view = equity_views.equity_view(session=s, filters=filters, entity=code, entity_name=name)
+        if view.trajectory.empty:
+            continue
+        ctx.info.synthetic |= view.is_synthetic
+        ctx.info.sources |= set(view.sources)
+        years = sorted({d.year for d in view.trajectory["period_end"]})
+        series, flags = [], []
+        for (label, part), colour in zip(view.trajectory.groupby("series", sort=False), charts.PALETTE, strict=False):
+            by_year = {d.year: v for d, v in zip(part["period_end"], part["value"], strict=True)}
+            synthetic = {d.year: bool(f) for d, f in zip(part["period_end"], part["is_synthetic"], strict=True)}
+            series.append((label, [by_year.get(y) for y in years], colour))
+            flags.append([synthetic.get(y, False) for y in years])
+        subtitle = (
             _(
                 lang,
-                "Gap to plan {version}, for each value's own period; thresholds: amber beyond 5 %, "
-                "red beyond 10 % in the unfavourable direction",
-                version=version,
+                "Actual against plan; break-even target (as stated): {break_even_label}; equity positive "
+                "on the plan's path: {plan_positive_label}",
+                break_even_label=view.break_even_label(lang),
+                plan_positive_label=view.plan_positive_label(lang),
+            )
+            if view.has_plan
+            else _(lang, "Actual; the plan gives no path for this entity")
+        )
+        slide = deck.slide(_(lang, "Equity — {name} (€)", name=name), subtitle)
+        deck.chart(
+            slide,
+            XL_CHART_TYPE.LINE_MARKERS,
+            [str(y) for y in years],
+            series,
+            number_format=euro_format(v for _n, values, _c in series for v in values),
+            synthetic=flags,
+        )
+        deck.footnote(slide, provenance.Provenance.of_frame(view.trajectory))
+    code, name = ctx.entities[0] if ctx.entities else (None, None)
+    if not code:
+        return
+    view = equity_views.equity_view(session=s, filters=filters, entity=code, entity_name=name)
+    if not view.bridge_years:
+        return
+    year = view.bridge_years[-1]
+    bridge = view.bridge(year)
+    labels = equity_views.bridge_labels(bridge, lang)
+    png = chart_png(
+        charts.waterfall_chart(
+            view.actual_origin.flag(equity_views.bridge_frame(bridge, labels)), lang=lang, title=""
+        ).properties(width=1100, height=420),
+        lang=lang,
+    )
+    unexplained = _(lang, ' — shown as "unexplained"') if bridge.control else ""
+    slide = deck.slide(
+        _(lang, "Equity bridge {year} — {name} (€)", year=year, name=name),
+        _(lang, "Control (booked − computed): {money}", money=_money(bridge.control, lang)) + unexplained,
+    )
+    deck.picture(slide, png, top=Inches(1.6))
+    deck.footnote(slide, view.actual_origin)
+
+
+@deck_section("funding", agenda=N_("Funding and 1+1"), step=N_("Funding"))
+def _funding(ctx: DeckContext) -> None:
+    """1+1 coverage to date, achieved and planned to the same date, against the rule."""
+    deck, lang = ctx.deck, ctx.lang
+    definition = OnePlusOneDefinition()
+    fview = funding_views.funding_view(session=ctx.session, filters=ctx.filters, definition=definition)
+    if fview.lines.empty:
+        return
+    ctx.info.synthetic |= bool(fview.lines["is_synthetic"].any())
+    ctx.info.sources |= set(sources_of(fview.lines["source"]))
+    names = fview.names | {"__total__": _(lang, "Total")}
+    cats = [names[e] for e in fview.coverage_planned["entity"]]
+    slide = deck.slide(
+        _(lang, "1+1 rule: coverage to date"),
+        definition.describe(lang) + _(lang, " Plan version: {version}.", version=ctx.version),
+    )
+    colours = (charts.PALETTE[0], charts.PALETTE[1], "B8C4D6")
+    per_entity = [
+        funding_views.lines_origin(fview, None if e == "__total__" else e).synthetic for e in fview.coverage_planned["entity"]
+    ]
+    deck.chart(
+        slide,
+        XL_CHART_TYPE.COLUMN_CLUSTERED,
+        cats,
+        [
+            (label, list(frame["coverage"]), colour)
+            for (label, frame), colour in zip(funding_views.coverage_series(fview, lang), colours, strict=True)
+        ]
+        + [(_(lang, "rule: 1.0"), [1] * len(cats), "9E9E9E")],
+        number_format="0.00",
+        top=Inches(1.8),
+        height=deck.height - Inches(3.9),
+        synthetic=[per_entity] * 3,
+    )
+    deck.text(
+        slide,
+        funding_views.coverage_caption(fview, lang),
+        MARGIN,
+        deck.height - Inches(2.05),
+        deck.width - 2 * MARGIN,
+        Inches(0.9),
+        size=11,
+        colour=GREY,
+    )
+    ctx.origins["funding"] = funding_views.lines_origin(fview)
+    deck.footnote(slide, ctx.origins["funding"])
+
+
+@deck_section("execution", agenda=N_("Plan execution"), step=N_("Plan execution"))
+def _execution(ctx: DeckContext) -> None:
+    """The plan's instalments due and paid by year, every entity added up; late ones named."""
+    deck, lang = ctx.deck, ctx.lang
+    totals: dict[str, dict[int, Decimal]] = {series: {} for series in execution_views.INSTALMENT_SERIES}
+    late_lines, synthetic_years = [], set()
+    origin = provenance.Provenance()
+    for code, name in ctx.entities:
+        xview = execution_views.execution_view(
+            session=ctx.session, filters=ctx.filters, entity=code, entity_name=name, plan_adopted_on=None
+        )
+        ctx.info.synthetic |= xview.is_synthetic
+        ctx.info.sources |= set(xview.sources)
+        origin += xview.origins["schedule"]
+        for row in xview.by_year.itertuples():
+            target = totals[row.series]
+            target[row.year] = target.get(row.year, Decimal(0)) + row.value
+            if row.is_synthetic:
+                synthetic_years.add(row.year)
+        late_lines += [
+            _(lang, "{name} → {creditor}: {days_late} d", name=name, creditor=r.creditor, days_late=r.days_late)
+            for r in xview.late.itertuples()
+        ]
+    ctx.origins["execution"] = origin
+    due, paid = totals["due"], totals["paid"]
+    if not due:
+        return
+    years = sorted(due)
+    slide = deck.slide(
+        _(lang, "Plan execution: instalments due and paid (€)"),
+        _(lang, "A missed or late instalment is red whatever else is green. ")
+        + (_(lang, "Late: ") + " ; ".join(late_lines) if late_lines else _(lang, "Nothing late.")),
+    )
+    flags = [y in synthetic_years for y in years]
+    labels = execution_views.instalment_series_labels(lang)
+    deck.chart(
+        slide,
+        XL_CHART_TYPE.COLUMN_CLUSTERED,
+        [str(y) for y in years],
+        [
+            (labels["due"], [due[y] for y in years], charts.PALETTE[0]),
+            (labels["paid"], [paid.get(y, Decimal(0)) for y in years], charts.PALETTE[1]),
+        ],
+        number_format=euro_format(due.values()),
+        top=Inches(1.8),
+        synthetic=[flags, flags],
+    )
+    deck.footnote(slide, origin)
+
+
+@deck_section("headcount", agenda=N_("Headcount"), step=N_("Headcount"))
+def _headcount(ctx: DeckContext) -> None:
+    """Members and staff, the last 24 months, side by side."""
+    deck, lang = ctx.deck, ctx.lang
+    hview = people_views.headcount_view(session=ctx.session, filters=ctx.filters, entities=[c for c, _n in ctx.entities])
+    if hview.series.empty:
+        return
+    ctx.info.synthetic |= hview.is_synthetic
+    series = hview.series.sort_values("period_end")
+    months = sorted(set(series["period_end"]))[-24:]
+    labels = people_views.population_labels(lang)
+    slide = deck.slide(
+        _(lang, "Headcount (people), last 24 months"), _(lang, "Entities: ") + ", ".join(n for _c, n in ctx.entities)
+    )
+    half = (deck.width - 2 * MARGIN) // 2
+    shown = series[series["period_end"].isin(months)]
+    for i, (population, colour) in enumerate((("members", charts.PALETTE[0]), ("staff", charts.PALETTE[1]))):
+        part = shown[shown["population"] == population].set_index("period_end")
+        values = [int(part.at[d, "headcount"]) if d in part.index else None for d in months]
+        flags = [bool(part.at[d, "is_synthetic"]) if d in part.index else False for d in months]
+        chart = deck.chart(
+            slide,
+            XL_CHART_TYPE.LINE_MARKERS,
+            [d.strftime("%m/%Y") for d in months],
+            [(labels[population], values, colour)],
+            number_format="#,##0",
+            left=MARGIN + i * half,
+            width=half - Inches(0.2),
+            legend=False,
+            synthetic=[flags],
+        )
+        chart.has_title = True
+        chart.chart_title.text_frame.text = labels[population]
+    deck.footnote(slide, provenance.Provenance.of_frame(shown))
+
+
+@deck_section("membership", agenda=N_("Membership"), step=N_("Membership"))
+def _membership(ctx: DeckContext) -> None:
+    """Members per adviser, office by office, at the membership figures' own date."""
+    deck, lang, filters = ctx.deck, ctx.lang, ctx.filters
+    mview = people_views.membership_view(
+        session=ctx.session, filters=Filters(None, filters.as_of, filters.compare, filters.plan_version, lang)
+    )
+    if mview.offices.empty:
+        return
+    ctx.info.synthetic |= mview.is_synthetic
+    ctx.info.sources |= set(mview.sources)
+    rows = mview.offices[mview.offices["per_adviser"].notna()].sort_values("per_adviser", ascending=False)
+    slide = deck.slide(
+        _(lang, "Members per adviser, per office"),
+        _(
+            lang,
+            "As of {period_end}; median {median_per_adviser}",
+            period_end=formatting.date_long(mview.period_end, lang=lang),
+            median_per_adviser=formatting.number(mview.median_per_adviser, lang=lang),
+        ),
+    )
+    deck.chart(
+        slide,
+        XL_CHART_TYPE.BAR_CLUSTERED,
+        list(rows["office_name"]),
+        [(_(lang, "members per adviser"), list(rows["per_adviser"]), charts.PALETTE[0])],
+        number_format="#,##0",
+        legend=False,
+        synthetic=[[bool(f) for f in rows["is_synthetic"]]],
+    )
+    deck.footnote(slide, mview.offices_origin)
+
+
+@deck_section("receivables", agenda=N_("Receivables"), step=N_("Receivables"))
+def _receivables(ctx: DeckContext) -> None:
+    """Per entity with a snapshot: the open amount by age and the DSO trend against the entity's legal terms."""
+    for code in queries.receivable_entities(session=ctx.session):
+        if not ctx.filters.entity or code == ctx.filters.entity:
+            _receivables_slide(ctx, code)
+
+
+def _receivables_slide(ctx: DeckContext, code: str) -> None:
+    s, deck, lang = ctx.session, ctx.deck, ctx.lang
+    rview = receivables_views.receivables_view(session=s, entity=code, as_of=ctx.filters.as_of, lang=lang)
+    if rview.as_of is None:
+        return
+    entity_name = queries.entities(session=s).set_index("code").loc[code, "name"]
+    past_due = formatting.percent(rview.overdue_ratio * 100, lang=lang) if rview.overdue_ratio is not None else "—"
+    slide = deck.slide(
+        _(lang, "Receivables by age and DSO — {entity_name}", entity_name=entity_name),
+        _(
+            lang,
+            "Snapshot of {as_of} · open {money_compact} incl. VAT · past due {past_due} · DSO {dso_days}",
+            as_of=formatting.date_long(rview.as_of, lang=lang),
+            money_compact=formatting.money_compact(rview.total, lang=lang),
+            past_due=past_due,
+            dso_days=formatting.value(rview.dso_days, "days", lang=lang),
+        ),
+    )
+    half = (deck.width - 2 * MARGIN) // 2
+    height = deck.height - Inches(1.6) - Inches(1.5)
+    flags = [bool(f) for f in rview.buckets["is_synthetic"]]
+    chart = deck.chart(
+        slide,
+        XL_CHART_TYPE.COLUMN_CLUSTERED,
+        list(rview.buckets["label"]),
+        [(_(lang, "open (€)"), list(rview.buckets["amount"]), charts.AGEING_COLOURS[3])],
+        number_format=euro_format(rview.buckets["amount"]),
+        legend=False,
+        top=Inches(1.6),
+        width=half - Inches(0.2),
+        height=height,
+        synthetic=[flags],
+    )
+    chart.has_title = True
+    chart.chart_title.text_frame.text = _(lang, "Open amount by age (€)")
+    origin = rview.origin + rview.dso_origin + provenance.Provenance.of_frame(rview.references)
+    if not rview.dso_trend.empty:
+        trend = rview.dso_trend
+        days = [formatting.date_short(d) for d in trend["period_end"]]
+        lines = [
+            (bilingual(lang, t.label_fr, t.label_en), [t.days] * len(days), colour)
+            for t, colour in zip(rview.rule.terms, ("7B5EA7", "C62828"), strict=False)
+        ]
+        chart = deck.chart(
+            slide,
+            XL_CHART_TYPE.LINE_MARKERS,
+            days,
+            [("DSO", list(trend["value"]), charts.PALETTE[0]), *lines],
+            number_format="0",
+            top=Inches(1.6),
+            left=MARGIN + half,
+            width=half - Inches(0.2),
+            height=height,
+            synthetic=[[bool(f) for f in trend["is_synthetic"]]],
+        )
+        chart.has_legend = False  # the legal lines are named in the sentence under the charts
+        for legal in list(chart.plots[0].series)[1:]:
+            legal.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+            legal.marker.style = XL_MARKER_STYLE.NONE
+        chart.has_title = True
+        chart.chart_title.text_frame.text = _(lang, "DSO per snapshot (days)")
+    terms = " ; ".join(bilingual(lang, t.label_fr, t.label_en) for t in rview.rule.terms)
+    deck.text(
+        slide,
+        _(lang, "Dashed: {terms}. ", terms=terms) * bool(terms) + bilingual(lang, rview.rule.text_fr, rview.rule.text_en),
+        MARGIN,
+        deck.height - Inches(1.45),
+        deck.width - 2 * MARGIN,
+        Inches(0.4),
+        size=11,
+        colour=GREY,
+    )
+    deck.footnote(slide, origin)
+
+
+@deck_section("notes", agenda=None, step=N_("Committee notes and decisions"))
+def _notes(ctx: DeckContext) -> None:
+    """The committee's notes and open actions for the meeting these figures are for."""
+    notes = ctx.notes if ctx.notes is not None else _meeting_notes(ctx.session, ctx.filters.as_of, ctx.lang)
+    if notes:
+        slide = ctx.deck.slide(_(ctx.lang, "Committee notes and decisions"))
+        ctx.deck.bullets(slide, notes, Inches(1.5), size=15)
+
+
+@deck_section("sources", agenda=N_("Appendix: sources"), step=N_("Appendix"))
+def _sources(ctx: DeckContext) -> None:
+    """Every source the deck's figures cite, the plan versions, and whether part of them is synthetic."""
+    lang = ctx.lang
+    versions = versions_views.ordered_versions(session=ctx.session)
+    slide = ctx.deck.slide(_(lang, "Appendix: sources of the figures"))
+    lines = [(src, None) for src in sorted(ctx.info.sources)][:14]
+    lines += [(_(lang, "Plan versions: {code}", code=", ".join(versions["code"])), None)]
+    if ctx.info.synthetic:
+        lines.insert(
+            0,
+            (
+                _(
+                    lang,
+                    "Demo data: part of the figures are synthetic (generated); the others come from the "
+                    "November 2021 plan and SmartCoop's 2023 annual report.",
+                ),
+                "amber",
             ),
         )
-        status_words = {"green": _(lang, "green"), "amber": _(lang, "amber"), "red": _(lang, "red"), None: _(lang, "no plan")}
-        rows, fills = [], {}
-        for i, t in enumerate(tiles[:14]):
-            rows.append(
-                [
-                    t.label,
-                    t.entity_name,
-                    formatting.value(t.value, t.unit, lang=lang, compact=True) + (" ✱" if t.is_synthetic else ""),
-                    formatting.value(t.plan_value, t.unit, lang=lang, compact=True) if t.plan_value is not None else "—",
-                    formatting.date_short(t.period_end),
-                    f"{status_words[t.status]} {t.trend}",
-                ]
-            )
-            fills[(i, 5)] = RAG[t.status]
-        deck.table(
-            slide,
-            [_(lang, "Indicator"), _(lang, "Entity"), _(lang, "Value"), "Plan", _(lang, "As of"), _(lang, "Status")],
-            rows,
-            fills=fills,
-            widths=[3, 2, 1.4, 1.4, 1.3, 1.4],
-            size=12,
-            top=Inches(1.55),
-        )
-        tiles_origin = sum((provenance.Provenance.of([t.is_synthetic], [t.source]) for t in tiles[:14]), provenance.Provenance())
-        deck.footnote(slide, tiles_origin)
-        slide = attention_slide = deck.slide(_(lang, "What needs attention"), _(lang, "Exceptions only"))
-        deck.bullets(
-            slide,
-            [(a.message, a.severity) for a in attention[:10]] or [(_(lang, "Nothing to report."), "green")],
-            Inches(1.6),
-            size=15,
-        )
-
-        # equity
-        report(0.3, _(lang, "Equity"))
-        for code, name in entities:
-            view = equity_views.equity_view(session=s, filters=filters, entity=code, entity_name=name)
-            if view.trajectory.empty:
-                continue
-            info.synthetic |= view.is_synthetic
-            info.sources |= set(view.sources)
-            years = sorted({d.year for d in view.trajectory["period_end"]})
-            series, flags = [], []
-            for (label, part), colour in zip(view.trajectory.groupby("series", sort=False), charts.PALETTE, strict=False):
-                by_year = {d.year: v for d, v in zip(part["period_end"], part["value"], strict=True)}
-                synthetic = {d.year: bool(f) for d, f in zip(part["period_end"], part["is_synthetic"], strict=True)}
-                series.append((label, [by_year.get(y) for y in years], colour))
-                flags.append([synthetic.get(y, False) for y in years])
-            subtitle = (
-                _(
-                    lang,
-                    "Actual against plan; break-even target (as stated): {break_even_label}; equity positive "
-                    "on the plan's path: {plan_positive_label}",
-                    break_even_label=view.break_even_label(lang),
-                    plan_positive_label=view.plan_positive_label(lang),
-                )
-                if view.has_plan
-                else _(lang, "Actual; the plan gives no path for this entity")
-            )
-            slide = deck.slide(_(lang, "Equity — {name} (€)", name=name), subtitle)
-            deck.chart(
-                slide,
-                XL_CHART_TYPE.LINE_MARKERS,
-                [str(y) for y in years],
-                series,
-                number_format=euro_format(v for _n, values, _c in series for v in values),
-                synthetic=flags,
-            )
-            deck.footnote(slide, provenance.Provenance.of_frame(view.trajectory))
-        code, name = entities[0] if entities else (None, None)
-        if code:
-            view = equity_views.equity_view(session=s, filters=filters, entity=code, entity_name=name)
-            if view.bridge_years:
-                year = view.bridge_years[-1]
-                bridge = view.bridge(year)
-                labels = equity_views.bridge_labels(bridge, lang)
-                png = chart_png(
-                    charts.waterfall_chart(
-                        view.actual_origin.flag(equity_views.bridge_frame(bridge, labels)), lang=lang, title=""
-                    ).properties(width=1100, height=420),
-                    lang=lang,
-                )
-                unexplained = _(lang, ' — shown as "unexplained"') if bridge.control else ""
-                slide = deck.slide(
-                    _(lang, "Equity bridge {year} — {name} (€)", year=year, name=name),
-                    _(lang, "Control (booked − computed): {money}", money=_money(bridge.control, lang)) + unexplained,
-                )
-                deck.picture(slide, png, top=Inches(1.6))
-                deck.footnote(slide, view.actual_origin)
-
-        # funding
-        report(0.5, _(lang, "Funding"))
-        definition = OnePlusOneDefinition()
-        fview = funding_views.funding_view(session=s, filters=filters, definition=definition)
-        if not fview.lines.empty:
-            info.synthetic |= bool(fview.lines["is_synthetic"].any())
-            info.sources |= set(sources_of(fview.lines["source"]))
-            names = fview.names | {"__total__": _(lang, "Total")}
-            cats = [names[e] for e in fview.coverage_planned["entity"]]
-            slide = deck.slide(
-                _(lang, "1+1 rule: coverage to date"),
-                definition.describe(lang) + _(lang, " Plan version: {version}.", version=version),
-            )
-            colours = (charts.PALETTE[0], charts.PALETTE[1], "B8C4D6")
-            per_entity = [
-                funding_views.lines_origin(fview, None if e == "__total__" else e).synthetic
-                for e in fview.coverage_planned["entity"]
-            ]
-            deck.chart(
-                slide,
-                XL_CHART_TYPE.COLUMN_CLUSTERED,
-                cats,
-                [
-                    (label, list(frame["coverage"]), colour)
-                    for (label, frame), colour in zip(funding_views.coverage_series(fview, lang), colours, strict=True)
-                ]
-                + [(_(lang, "rule: 1.0"), [1] * len(cats), "9E9E9E")],
-                number_format="0.00",
-                top=Inches(1.8),
-                height=deck.height - Inches(3.9),
-                synthetic=[per_entity] * 3,
-            )
-            deck.text(
-                slide,
-                funding_views.coverage_caption(fview, lang),
-                MARGIN,
-                deck.height - Inches(2.05),
-                deck.width - 2 * MARGIN,
-                Inches(0.9),
-                size=11,
-                colour=GREY,
-            )
-            deck.footnote(slide, funding_views.lines_origin(fview))
-
-        # execution
-        report(0.6, _(lang, "Plan execution"))
-        due, paid, late_lines, synthetic_years = {}, {}, [], set()
-        execution_origin = provenance.Provenance()
-        for code, name in entities:
-            xview = execution_views.execution_view(
-                session=s, filters=filters, entity=code, entity_name=name, plan_adopted_on=None
-            )
-            info.synthetic |= xview.is_synthetic
-            info.sources |= set(xview.sources)
-            execution_origin += xview.origins["schedule"]
-            for row in xview.by_year.itertuples():
-                target = due if row.series == _(lang, "due") else paid
-                target[row.year] = target.get(row.year, Decimal(0)) + row.value
-                if row.is_synthetic:
-                    synthetic_years.add(row.year)
-            late_lines += [
-                (f"{name} → {r.creditor} : {r.days_late} j" if lang != "en" else f"{name} → {r.creditor}: {r.days_late} d", "red")
-                for r in xview.late.itertuples()
-            ]
-        if due:
-            years = sorted(due)
-            slide = deck.slide(
-                _(lang, "Plan execution: instalments due and paid (€)"),
-                _(lang, "A missed or late instalment is red whatever else is green. ")
-                + (_(lang, "Late: ") + " ; ".join(t for t, _s in late_lines) if late_lines else _(lang, "Nothing late.")),
-            )
-            flags = [y in synthetic_years for y in years]
-            deck.chart(
-                slide,
-                XL_CHART_TYPE.COLUMN_CLUSTERED,
-                [str(y) for y in years],
-                [
-                    (_(lang, "due"), [due[y] for y in years], charts.PALETTE[0]),
-                    (_(lang, "paid"), [paid.get(y, Decimal(0)) for y in years], charts.PALETTE[1]),
-                ],
-                number_format=euro_format(due.values()),
-                top=Inches(1.8),
-                synthetic=[flags, flags],
-            )
-            deck.footnote(slide, execution_origin)
-        deck.footnote(
-            attention_slide,
-            tiles_origin + funding_views.lines_origin(fview) + execution_origin
-            if not fview.lines.empty
-            else tiles_origin + execution_origin,
-        )
-
-        # headcount
-        report(0.7, _(lang, "Headcount"))
-        hview = people_views.headcount_view(session=s, filters=filters, entities=[c for c, _n in entities])
-        if not hview.series.empty:
-            info.synthetic |= hview.is_synthetic
-            series = hview.series.sort_values("period_end")
-            months = sorted(set(series["period_end"]))[-24:]
-            labels = people_views.population_labels(lang)
-            slide = deck.slide(
-                _(lang, "Headcount (people), last 24 months"), _(lang, "Entities: ") + ", ".join(n for _c, n in entities)
-            )
-            half = (deck.width - 2 * MARGIN) // 2
-            shown = series[series["period_end"].isin(months)]
-            for i, (population, colour) in enumerate((("members", charts.PALETTE[0]), ("staff", charts.PALETTE[1]))):
-                part = shown[shown["population"] == population].set_index("period_end")
-                values = [int(part.at[d, "headcount"]) if d in part.index else None for d in months]
-                flags = [bool(part.at[d, "is_synthetic"]) if d in part.index else False for d in months]
-                chart = deck.chart(
-                    slide,
-                    XL_CHART_TYPE.LINE_MARKERS,
-                    [d.strftime("%m/%Y") for d in months],
-                    [(labels[population], values, colour)],
-                    number_format="#,##0",
-                    left=MARGIN + i * half,
-                    width=half - Inches(0.2),
-                    legend=False,
-                    synthetic=[flags],
-                )
-                chart.has_title = True
-                chart.chart_title.text_frame.text = labels[population]
-            deck.footnote(slide, provenance.Provenance.of_frame(shown))
-
-        # membership
-        report(0.8, _(lang, "Membership"))
-        mview = people_views.membership_view(
-            session=s, filters=Filters(None, filters.as_of, filters.compare, filters.plan_version, lang)
-        )
-        if not mview.offices.empty:
-            info.synthetic |= mview.is_synthetic
-            info.sources |= set(mview.sources)
-            rows = mview.offices[mview.offices["per_adviser"].notna()].sort_values("per_adviser", ascending=False)
-            slide = deck.slide(
-                _(lang, "Members per adviser, per office"),
-                _(
-                    lang,
-                    "As of {period_end}; median {median_per_adviser}",
-                    period_end=formatting.date_long(mview.period_end, lang=lang),
-                    median_per_adviser=formatting.number(mview.median_per_adviser, lang=lang),
-                ),
-            )
-            deck.chart(
-                slide,
-                XL_CHART_TYPE.BAR_CLUSTERED,
-                list(rows["office_name"]),
-                [(_(lang, "members per adviser"), list(rows["per_adviser"]), charts.PALETTE[0])],
-                number_format="#,##0",
-                legend=False,
-                synthetic=[[bool(f) for f in rows["is_synthetic"]]],
-            )
-            deck.footnote(slide, mview.offices_origin)
-
-        # receivables
-        report(0.9, _(lang, "Receivables"))
-        for code in queries.receivable_entities(session=s):
-            if filters.entity and code != filters.entity:
-                continue
-            rview = receivables_views.receivables_view(session=s, entity=code, as_of=filters.as_of, lang=lang)
-            if rview.as_of is None:
-                continue
-            entity_name = queries.entities(session=s).set_index("code").loc[code, "name"]
-            past_due = formatting.percent(rview.overdue_ratio * 100, lang=lang) if rview.overdue_ratio is not None else "—"
-            slide = deck.slide(
-                _(lang, "Receivables by age and DSO — {entity_name}", entity_name=entity_name),
-                _(
-                    lang,
-                    "Snapshot of {as_of} · open {money_compact} incl. VAT · past due {past_due} · DSO {dso_days}",
-                    as_of=formatting.date_long(rview.as_of, lang=lang),
-                    money_compact=formatting.money_compact(rview.total, lang=lang),
-                    past_due=past_due,
-                    dso_days=formatting.value(rview.dso_days, "days", lang=lang),
-                ),
-            )
-            half = (deck.width - 2 * MARGIN) // 2
-            height = deck.height - Inches(1.6) - Inches(1.5)
-            flags = [bool(f) for f in rview.buckets["is_synthetic"]]
-            chart = deck.chart(
-                slide,
-                XL_CHART_TYPE.COLUMN_CLUSTERED,
-                list(rview.buckets["label"]),
-                [(_(lang, "open (€)"), list(rview.buckets["amount"]), charts.AGEING_COLOURS[3])],
-                number_format=euro_format(rview.buckets["amount"]),
-                legend=False,
-                top=Inches(1.6),
-                width=half - Inches(0.2),
-                height=height,
-                synthetic=[flags],
-            )
-            chart.has_title = True
-            chart.chart_title.text_frame.text = _(lang, "Open amount by age (€)")
-            origin = rview.origin + rview.dso_origin + provenance.Provenance.of_frame(rview.references)
-            if not rview.dso_trend.empty:
-                trend = rview.dso_trend
-                days = [formatting.date_short(d) for d in trend["period_end"]]
-                lines = [
-                    (bilingual(lang, t.label_fr, t.label_en), [t.days] * len(days), colour)
-                    for t, colour in zip(rview.rule.terms, ("7B5EA7", "C62828"), strict=False)
-                ]
-                chart = deck.chart(
-                    slide,
-                    XL_CHART_TYPE.LINE_MARKERS,
-                    days,
-                    [("DSO", list(trend["value"]), charts.PALETTE[0]), *lines],
-                    number_format="0",
-                    top=Inches(1.6),
-                    left=MARGIN + half,
-                    width=half - Inches(0.2),
-                    height=height,
-                    synthetic=[[bool(f) for f in trend["is_synthetic"]]],
-                )
-                chart.has_legend = False  # the legal lines are named in the sentence under the charts
-                for legal in list(chart.plots[0].series)[1:]:
-                    legal.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
-                    legal.marker.style = XL_MARKER_STYLE.NONE
-                chart.has_title = True
-                chart.chart_title.text_frame.text = _(lang, "DSO per snapshot (days)")
-            terms = " ; ".join(bilingual(lang, t.label_fr, t.label_en) for t in rview.rule.terms)
-            deck.text(
-                slide,
-                _(lang, "Dashed: {terms}. ", terms=terms) * bool(terms) + bilingual(lang, rview.rule.text_fr, rview.rule.text_en),
-                MARGIN,
-                deck.height - Inches(1.45),
-                deck.width - 2 * MARGIN,
-                Inches(0.4),
-                size=11,
-                colour=GREY,
-            )
-            deck.footnote(slide, origin)
-
-        # the committee's notes and open actions for the meeting these figures are for
-        if notes is None:
-            notes = _meeting_notes(s, filters.as_of, lang)
-        if notes:
-            slide = deck.slide(_(lang, "Committee notes and decisions"))
-            deck.bullets(slide, notes, Inches(1.5), size=15)
-
-        # appendix
-        report(0.97, _(lang, "Appendix"))
-        versions = versions_views.ordered_versions(session=s)
-        slide = deck.slide(_(lang, "Appendix: sources of the figures"))
-        lines = [(src, None) for src in sorted(info.sources)][:14]
-        lines += [(_(lang, "Plan versions: {code}", code=", ".join(versions["code"])), None)]
-        if info.synthetic:
-            lines.insert(
-                0,
-                (
-                    _(
-                        lang,
-                        "Demo data: part of the figures are synthetic (generated); the others come from the "
-                        "November 2021 plan and SmartCoop's 2023 annual report.",
-                    ),
-                    "amber",
-                ),
-            )
-        deck.bullets(slide, lines, Inches(1.5), size=13)
-    report(1.0, _(lang, "Done"))
-    return deck.save(), info
+    ctx.deck.bullets(slide, lines, Inches(1.5), size=13)

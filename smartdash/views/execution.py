@@ -18,6 +18,19 @@ from smartdash.views import Filters
 ZERO = Decimal(0)
 
 
+INSTALMENT_SERIES = ("due", "paid")  # the series of `ExecutionView.by_year`, as codes
+
+
+def instalment_series_labels(lang: str) -> dict[str, str]:
+    """The label of each instalment series in the reader's language."""
+    return {"due": _(lang, "due"), "paid": _(lang, "paid")}
+
+
+def by_year_labelled(by_year: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """`ExecutionView.by_year` with each series' label, in the reader's language, in place of its code."""
+    return by_year.assign(series=by_year["series"].map(instalment_series_labels(lang)))
+
+
 @dataclass(frozen=True)
 class LegalLine:
     label: str
@@ -40,7 +53,7 @@ class ExecutionView:
     debt_left: Decimal
     due_this_year: Decimal
     late: pd.DataFrame  # the late instalments
-    by_year: pd.DataFrame  # year, series (due / paid), value, is_synthetic, source
+    by_year: pd.DataFrame  # year, series (the codes of INSTALMENT_SERIES), value, is_synthetic, source
     cash: pd.DataFrame  # period_end, value, series, dashed, is_synthetic, source — own cash and members' cash
     cessation: pd.DataFrame  # period_end, value (ratio), is_synthetic, source
     latest_cessation: Decimal | None
@@ -103,8 +116,8 @@ def execution_view(
         origin = Provenance.of_frame(part)
         said = {"is_synthetic": origin.synthetic, "source": origin.source_text}
         by_year += [
-            {"year": year, "series": _(lang, "due"), "value": sum(part["amount_due"], ZERO), **said},
-            {"year": year, "series": _(lang, "paid"), "value": sum(part["amount_paid"], ZERO), **said},
+            {"year": year, "series": "due", "value": sum(part["amount_due"], ZERO), **said},
+            {"year": year, "series": "paid", "value": sum(part["amount_paid"], ZERO), **said},
         ]
     obs = queries.observations(
         session=session,

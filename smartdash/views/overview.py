@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -41,6 +43,7 @@ class Tile:
     source: str | None = None
     direction: str = "up"
     plan_period_end: dt.date | None = None  # the period of `plan_value`: always `period_end`
+    rule: st_.Thresholds | None = None  # the catalogue's amber / red thresholds the status was judged by
 
     @property
     def change(self) -> Decimal | None:
@@ -176,39 +179,84 @@ def overview_tiles(*, session: Session, filters: Filters) -> list[Tile]:
                     source=row["source"] if row is not None and isinstance(row["source"], str) else None,
                     direction=ind.direction,
                     plan_period_end=plan_period,
+                    rule=rule,
                 )
             )
     return tiles
 
 
+@dataclass
+class AttentionContext:
+    """What the attention rules share: the store's session, the filters, the key indicators' tiles, and what more
+    than one rule reads (the plan version's funding lines in scope, the entities' names), read once."""
+
+    session: Session
+    filters: Filters
+    tiles: list[Tile]
+
+    @property
+    def lang(self) -> str:
+        return self.filters.lang
+
+    @functools.cached_property
+    def names(self) -> dict[str, str]:
+        return dict(zip(*[queries.entities(session=self.session)[c] for c in ("code", "name")], strict=True))
+
+    @functools.cached_property
+    def lines(self) -> pd.DataFrame:
+        """The funding lines of the plan version in force (empty without one), for the entity filtered on."""
+        if not self.filters.plan_version:
+            return pd.DataFrame()
+        lines = queries.contributions(session=self.session, plan_version=self.filters.plan_version)
+        return lines[lines["beneficiary"] == self.filters.entity] if self.filters.entity else lines
+
+
+AttentionRule = Callable[[AttentionContext], list[Attention]]
+ATTENTION_RULES: list[AttentionRule] = []
+
+
+def attention_rule(rule: AttentionRule) -> AttentionRule:
+    """Registers a rule of the attention list; the list shows the rules' items in the order they are registered.
+    A rule that compares with the plan says nothing without a plan version."""
+    ATTENTION_RULES.append(rule)
+    return rule
+
+
 def attention_items(*, session: Session, filters: Filters, tiles: list[Tile]) -> list[Attention]:
-    """Red indicators, late funding rounds, 1+1 coverage below 1, equity still negative past the year the
-    plan puts it back above zero, conditions not yet met."""
-    lang = filters.lang
-    items = [
+    """Everything the registered rules raise: red indicators, late funding rounds and pending conditions, 1+1
+    coverage below 1, equity still negative past the year the plan puts it back above zero, late instalments and
+    legal tests of the plan's execution."""
+    ctx = AttentionContext(session, filters, tiles)
+    return [item for rule in ATTENTION_RULES for item in rule(ctx)]
+
+
+@attention_rule
+def _red_indicators(ctx: AttentionContext) -> list[Attention]:
+    """A key indicator red against the plan for its own period."""
+    return [
         Attention(
             "red",
             _(
-                lang,
+                ctx.lang,
                 "{label} — {entity_name}: red at {period_end} ({gap_text} against the plan for the same period)",
                 label=t.label,
                 entity_name=t.entity_name,
                 period_end=formatting.date_short(t.period_end),
-                gap_text=_gap_text(t, lang),
+                gap_text=_gap_text(t, ctx.lang),
             ),
             "overview",
         )
-        for t in tiles
+        for t in ctx.tiles
         if t.status == "red"
     ]
-    if not filters.plan_version:
-        return items
-    lines = queries.contributions(session=session, plan_version=filters.plan_version)
-    if filters.entity:
-        lines = lines[lines["beneficiary"] == filters.entity]
-    names = dict(zip(*[queries.entities(session=session)[c] for c in ("code", "name")], strict=True))
-    for line in lines.itertuples():
-        if display_status(line.status, line.planned_date, filters.as_of) == "late":
+
+
+@attention_rule
+def _funding_lines(ctx: AttentionContext) -> list[Attention]:
+    """A contribution late on its planned date (red), a condition not yet met (amber), line by line."""
+    lang, items = ctx.lang, []
+    for line in ctx.lines.itertuples():
+        if display_status(line.status, line.planned_date, ctx.filters.as_of) == "late":
             items.append(
                 Attention(
                     "red",
@@ -216,7 +264,7 @@ def attention_items(*, session: Session, filters: Filters, tiles: list[Tile]) ->
                         lang,
                         "Late contribution: {contributor} → {name}, {planned_amount} due {planned_date}",
                         contributor=line.contributor,
-                        name=names[line.beneficiary],
+                        name=ctx.names[line.beneficiary],
                         planned_amount=formatting.money(line.planned_amount, lang=lang),
                         planned_date=formatting.date_long(line.planned_date, lang=lang),
                     ),
@@ -237,35 +285,52 @@ def attention_items(*, session: Session, filters: Filters, tiles: list[Tile]) ->
                     "funding",
                 )
             )
-    definition = OnePlusOneDefinition()
-    if not lines.empty:
-        coverage = one_plus_one_coverage(lines, definition, basis="actual", as_of=filters.as_of)
-        planned = one_plus_one_coverage(lines, definition, basis="planned", as_of=filters.as_of).set_index("entity")
-        for row in coverage.itertuples():
-            if row.entity != "__total__" and row.coverage is not None and row.coverage < 1:
-                ratio = formatting.ratio(row.coverage, lang=lang)
-                to_date = formatting.ratio(planned.loc[row.entity, "coverage"], lang=lang)
-                short = formatting.money(row.shortfall_eur, lang=lang)
-                items.append(
-                    Attention(
-                        "red",
-                        _(
-                            lang,
-                            "1+1 coverage achieved by {name}: {ratio} < 1, planned to date {to_date} (short by "
-                            "{short}; {describe}, version {plan_version})",
-                            name=names[row.entity],
-                            ratio=ratio,
-                            to_date=to_date,
-                            short=short,
-                            describe=definition.describe(lang)[:-1].lower(),
-                            plan_version=filters.plan_version,
-                        ),
-                        "funding",
-                    )
-                )
-    items.extend(_equity_still_negative(session=session, filters=filters, names=names))
-    items.extend(_execution_alerts(session=session, filters=filters))
     return items
+
+
+@attention_rule
+def _coverage_below_one(ctx: AttentionContext) -> list[Attention]:
+    """An entity whose achieved 1+1 coverage is below 1, with the coverage planned to the same date."""
+    if ctx.lines.empty:
+        return []
+    lang, lines, items = ctx.lang, ctx.lines, []
+    definition = OnePlusOneDefinition()
+    coverage = one_plus_one_coverage(lines, definition, basis="actual", as_of=ctx.filters.as_of)
+    planned = one_plus_one_coverage(lines, definition, basis="planned", as_of=ctx.filters.as_of).set_index("entity")
+    for row in coverage.itertuples():
+        if row.entity != "__total__" and row.coverage is not None and row.coverage < 1:
+            items.append(
+                Attention(
+                    "red",
+                    _(
+                        lang,
+                        "1+1 coverage achieved by {name}: {ratio} < 1, planned to date {to_date} (short by "
+                        "{short}; {describe}, version {plan_version})",
+                        name=ctx.names[row.entity],
+                        ratio=formatting.ratio(row.coverage, lang=lang),
+                        to_date=formatting.ratio(planned.loc[row.entity, "coverage"], lang=lang),
+                        short=formatting.money(row.shortfall_eur, lang=lang),
+                        describe=definition.describe(lang)[:-1].lower(),
+                        plan_version=ctx.filters.plan_version,
+                    ),
+                    "funding",
+                )
+            )
+    return items
+
+
+@attention_rule
+def _equity_rule(ctx: AttentionContext) -> list[Attention]:
+    if not ctx.filters.plan_version:
+        return []
+    return _equity_still_negative(session=ctx.session, filters=ctx.filters, names=ctx.names)
+
+
+@attention_rule
+def _execution_rule(ctx: AttentionContext) -> list[Attention]:
+    if not ctx.filters.plan_version:
+        return []
+    return _execution_alerts(session=ctx.session, filters=ctx.filters)
 
 
 def _execution_alerts(*, session: Session, filters: Filters) -> list[Attention]:
