@@ -20,7 +20,7 @@ if not choices:
 entity = (
     st.selectbox(_(lang, "Entity"), choices, format_func=names.get, key="receivables_entity") if len(choices) > 1 else choices[0]
 )
-view = store.receivables(entity, f.as_of, lang)
+view = store.receivables(entity, f.as_of)
 if view.as_of is None:
     widgets.empty_state(lang, _(lang, "open receivables at that date"))
     st.stop()
@@ -73,14 +73,14 @@ if not view.references.empty:
     st.subheader(_(lang, "Figures published for {year}", year=view.as_of.year))
     widgets.table(rv.references_table(view, lang), _(lang, "Published figures"))
 
-order = list(view.buckets["label"])
+order = list(rv.bucket_labels(lang).values())
 left, right = st.columns(2)
 with left:
-    widgets.plot(charts.ageing_bars, rv.ageing_frame(view), lang=lang, order=order, title=_(lang, "Open amount by age (€)"))
+    widgets.plot(charts.ageing_bars, rv.ageing_frame(view, lang), lang=lang, order=order, title=_(lang, "Open amount by age (€)"))
 with right:
     widgets.plot(
         charts.stacked_area,
-        view.trend,
+        rv.labelled(view.trend, lang),
         x="as_of",
         colour="label",
         unit="EUR",
@@ -104,7 +104,7 @@ if not view.dso_trend.empty:
 if not view.by_office.empty:
     widgets.plot(
         charts.stacked_bars,
-        view.by_office,
+        rv.labelled(view.by_office, lang),
         category="office_name",
         colour="label",
         unit="EUR",

@@ -199,7 +199,7 @@ def _chart(session: Session, code: str, name: str, as_of: dt.date, lang: str) ->
 
 
 def _receivables(session: Session, code: str, as_of: dt.date, lang: str) -> tuple[list[tuple[str, str]], str]:
-    view = receivables_views.receivables_view(session=session, entity=code, as_of=as_of, lang=lang)
+    view = receivables_views.receivables_view(session=session, entity=code, as_of=as_of)
     if view.as_of is None:
         return [], ""
 
@@ -217,7 +217,7 @@ def _receivables(session: Session, code: str, as_of: dt.date, lang: str) -> tupl
 
 def _clients(session: Session, code: str, as_of: dt.date, lang: str) -> list[tuple[str, str, str]]:
     """The largest past-due clients — read only for a subscriber whose role may see client names."""
-    view = receivables_views.receivables_view(session=session, entity=code, as_of=as_of, lang=lang)
+    view = receivables_views.receivables_view(session=session, entity=code, as_of=as_of)
     if view.as_of is None:
         return []
     frame = queries.largest_overdue_clients(session=session, entity=code, as_of=view.as_of, limit=CLIENTS_SHOWN)

@@ -156,3 +156,13 @@ def test_the_execution_view_gives_its_yearly_series_as_codes_and_the_edge_transl
         assert set(view.by_year["series"]) == set(execution.INSTALMENT_SERIES)
     labelled = execution.by_year_labelled(view.by_year, "fr")
     assert set(labelled["series"]) == {"dû", "payé"} and list(labelled["value"]) == list(view.by_year["value"])
+
+
+def test_the_receivables_view_holds_bucket_codes_and_the_edge_labels_them_in_either_language(demo_store):
+    with session_scope(demo_store.engine) as s:
+        view = receivables.receivables_view(session=s, entity="SMARTCOOP", as_of=dt.date(2023, 12, 31))
+    codes = ["not_due", "d1_30", "d31_60", "d61_90", "d90_plus"]
+    assert list(view.buckets["bucket"]) == codes and "label" not in view.buckets
+    assert set(view.trend["bucket"]) <= set(codes) and set(view.by_office["bucket"]) <= set(codes)
+    assert list(receivables.labelled(view.buckets, "fr")["label"]) == ["Non échu", "1–30 j", "31–60 j", "61–90 j", "> 90 j"]
+    assert list(receivables.ageing_frame(view, "en")["bucket"]) == ["Not yet due", "1–30 d", "31–60 d", "61–90 d", "> 90 d"]

@@ -562,7 +562,7 @@ def _receivables(pack: Pack, s: Session, filters: Filters) -> None:
     for code in queries.receivable_entities(session=s):
         if filters.entity and code != filters.entity:
             continue
-        view = receivables_views.receivables_view(session=s, entity=code, as_of=filters.as_of, lang=lang)
+        view = receivables_views.receivables_view(session=s, entity=code, as_of=filters.as_of)
         if view.as_of is None:
             continue
         shown = True
@@ -584,9 +584,9 @@ def _receivables(pack: Pack, s: Session, filters: Filters) -> None:
         pack.chart(
             section,
             charts.ageing_bars(
-                pd.DataFrame({"bucket": view.buckets["label"], "value": view.buckets["amount"]}),
+                receivables_views.ageing_frame(view, lang).drop(columns="is_synthetic"),
                 lang=lang,
-                order=list(view.buckets["label"]),
+                order=list(receivables_views.bucket_labels(lang).values()),
                 title=_(lang, "Open amount by age (€)"),
             ),
             height=170,

@@ -731,7 +731,7 @@ def _receivables(ctx: DeckContext) -> None:
 
 def _receivables_slide(ctx: DeckContext, code: str) -> None:
     s, deck, lang = ctx.session, ctx.deck, ctx.lang
-    rview = receivables_views.receivables_view(session=s, entity=code, as_of=ctx.filters.as_of, lang=lang)
+    rview = receivables_views.receivables_view(session=s, entity=code, as_of=ctx.filters.as_of)
     if rview.as_of is None:
         return
     entity_name = queries.entities(session=s).set_index("code").loc[code, "name"]
@@ -753,7 +753,7 @@ def _receivables_slide(ctx: DeckContext, code: str) -> None:
     chart = deck.chart(
         slide,
         XL_CHART_TYPE.COLUMN_CLUSTERED,
-        list(rview.buckets["label"]),
+        [receivables_views.bucket_labels(lang)[b] for b in rview.buckets["bucket"]],
         [(_(lang, "open (€)"), list(rview.buckets["amount"]), charts.AGEING_COLOURS[3])],
         number_format=euro_format(rview.buckets["amount"]),
         legend=False,

@@ -23,17 +23,30 @@ from smartdash.metrics.receivables import (
 )
 from smartdash.provenance import Provenance, with_origin
 
-BUCKET_LABELS = {
-    "fr": {"not_due": "Non échu", "d1_30": "1–30 j", "d31_60": "31–60 j", "d61_90": "61–90 j", "d90_plus": "> 90 j"},
-    "en": {"not_due": "Not yet due", "d1_30": "1–30 d", "d31_60": "31–60 d", "d61_90": "61–90 d", "d90_plus": "> 90 d"},
+BUCKET_NAMES = {
+    "not_due": N_("Not yet due"),
+    "d1_30": N_("1–30 d"),
+    "d31_60": N_("31–60 d"),
+    "d61_90": N_("61–90 d"),
+    "d90_plus": N_("> 90 d"),
 }
+
+
+def bucket_labels(lang: str) -> dict[str, str]:
+    """Each ageing bucket's label in the reader's language, in the buckets' order."""
+    return {b: _(lang, BUCKET_NAMES[b]) for b in BUCKETS}
+
+
+def labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A frame of the view that has a `bucket` code column, with each bucket's label (`label`) beside it."""
+    return frame.assign(label=frame["bucket"].map(bucket_labels(lang)))
 
 
 @dataclass(frozen=True)
 class ReceivablesView:
     entity: str
     as_of: dt.date | None
-    buckets: pd.DataFrame  # bucket, label, items, amount, is_synthetic
+    buckets: pd.DataFrame  # bucket (code), items, amount, is_synthetic
     total: Decimal
     overdue: Decimal
     overdue_ratio: Decimal | None
@@ -55,10 +68,9 @@ class ReceivablesView:
 REFERENCE_CODES = ("TRADE_RECEIVABLES", "OVERDUE_REMINDED", "REMINDERS_SENT")
 
 
-def receivables_view(*, session: Session, entity: str, as_of: dt.date, lang: str = "fr") -> ReceivablesView:
+def receivables_view(*, session: Session, entity: str, as_of: dt.date) -> ReceivablesView:
     """Open receivables of one entity at its newest snapshot on or before `as_of`, the DSO over time against the
     legal payment terms of the entity's country, and the figures published for the snapshot's year."""
-    labels = BUCKET_LABELS["en" if lang == "en" else "fr"]
     ageing = queries.ageing(session=session, entity=entity, until=as_of)
     if ageing.empty:
         empty = pd.DataFrame()
@@ -69,7 +81,6 @@ def receivables_view(*, session: Session, entity: str, as_of: dt.date, lang: str
     buckets = pd.DataFrame(
         {
             "bucket": list(BUCKETS),
-            "label": [labels[b] for b in BUCKETS],
             "items": [int(snap[snap["bucket"] == b]["items"].sum()) for b in BUCKETS],
             "amount": [amounts.get(b, Decimal(0)) for b in BUCKETS],
             "is_synthetic": [bool(snap[snap["bucket"] == b]["is_synthetic"].any()) for b in BUCKETS],
@@ -101,9 +112,9 @@ def receivables_view(*, session: Session, entity: str, as_of: dt.date, lang: str
         if latest is not None
         else sales.iloc[0:0]
     )
-    trend = ageing.assign(label=[labels[b] for b in ageing["bucket"]]).rename(columns={"amount": "value"})
+    trend = ageing.rename(columns={"amount": "value"})
     offices = queries.ageing_by_office(session=session, entity=entity, as_of=day)
-    offices = offices.assign(label=[labels[b] for b in offices["bucket"]]).rename(columns={"amount": "value"})
+    offices = offices.rename(columns={"amount": "value"})
     reminders = queries.observations(session=session, indicators=["REMINDERS_SENT"], entities=[entity], until=as_of)
     reminders = pd.DataFrame(
         {
@@ -127,8 +138,8 @@ def receivables_view(*, session: Session, entity: str, as_of: dt.date, lang: str
         share_over_90=share_over_90(amounts),
         dso_days=None if latest is None else latest["value"],
         dso_period=None if latest is None else (latest["first"], latest["last"]),
-        trend=trend[["as_of", "label", "value", "is_synthetic"]],
-        by_office=offices[["office_name", "label", "value", "is_synthetic"]],
+        trend=trend[["as_of", "bucket", "value", "is_synthetic"]],
+        by_office=offices[["office_name", "bucket", "value", "is_synthetic"]],
         reminders=reminders,
         is_synthetic=bool(snap["is_synthetic"].any()),
         origin=origin,
@@ -179,10 +190,14 @@ def references_table(view: ReceivablesView, lang: str) -> pd.DataFrame:
     )
 
 
-def ageing_frame(view: ReceivablesView) -> pd.DataFrame:
-    """The snapshot's open amount per bucket for the ageing chart: bucket (label), value (€), is_synthetic."""
+def ageing_frame(view: ReceivablesView, lang: str) -> pd.DataFrame:
+    """The snapshot's open amount per bucket for the ageing chart: bucket (its label in the reader's language),
+    value (€), is_synthetic."""
     b = view.buckets
-    return pd.DataFrame({"bucket": b["label"], "value": list(b["amount"]), "is_synthetic": list(b["is_synthetic"])})
+    labels = bucket_labels(lang)
+    return pd.DataFrame(
+        {"bucket": [labels[c] for c in b["bucket"]], "value": list(b["amount"]), "is_synthetic": list(b["is_synthetic"])}
+    )
 
 
 def page_sources(view: ReceivablesView) -> list[str]:

@@ -141,8 +141,8 @@ def membership(session: Session, filters: Filters):
 
 
 @cached()
-def receivables(session: Session, entity: str, as_of: dt.date, lang: str):
-    return receivables_views.receivables_view(session=session, entity=entity, as_of=as_of, lang=lang)
+def receivables(session: Session, entity: str, as_of: dt.date):
+    return receivables_views.receivables_view(session=session, entity=entity, as_of=as_of)
 
 
 @cached(max_entries=32)
