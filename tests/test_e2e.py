@@ -116,6 +116,30 @@ def open_page(tab, title: str):
     tab.wait_for_timeout(1500)  # charts draw after the text
 
 
+def settled(tab) -> None:
+    """Waits until the page's script run is over: Streamlit shows its status widget while a run goes on, and a
+    button clicked during a run may be redrawn under the click."""
+    tab.wait_for_timeout(300)
+    tab.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=120_000)
+
+
+def download(tab, button):
+    """The file a download button delivers, clicked once the page has settled. On a machine loaded by other work
+    the button can still be replaced by a late run under the click: it is then clicked once more, never more."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in (1, 2):
+        settled(tab)
+        try:
+            with tab.expect_download(timeout=45_000) as pending:
+                button.click()
+            return pending.value
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
 def test_every_page_shows_its_key_figures(page):
     SHOTS.mkdir(exist_ok=True)
     expected = {  # page title → heading, and a text a board member must see on it
@@ -155,10 +179,9 @@ def test_download_the_deck(page, tmp_path):
     page.get_by_role("button", name="Préparer le dossier").click()
     button = page.get_by_role("button", name="Télécharger le dossier (PPTX)")
     button.wait_for()
-    with page.expect_download() as download:
-        button.click()
+    file = download(page, button)
     path = tmp_path / "deck.pptx"
-    download.value.save_as(path)
+    file.save_as(path)
     titles = [slide.shapes.title.text for slide in Presentation(str(path)).slides]
     assert titles[0] == "Comité de suivi du plan de continuation" and len(titles) >= 12
 
@@ -166,10 +189,9 @@ def test_download_the_deck(page, tmp_path):
 def test_download_a_table_as_csv(page, tmp_path):
     open_page(page, "Créances")
     page.get_by_text("Clients les plus en retard").first.wait_for()
-    with page.expect_download() as download:
-        page.get_by_test_id("stDownloadButton").filter(has_text="CSV").last.click()
+    file = download(page, page.get_by_test_id("stDownloadButton").filter(has_text="CSV").last)
     path = tmp_path / "clients.csv"
-    download.value.save_as(path)
+    file.save_as(path)
     text = path.read_bytes().decode("utf-8-sig")
     assert text.splitlines()[0] == "Client;Factures échues;Montant échu;Plus ancienne échéance;Jours de retard;Origine"
     assert text.splitlines()[1].endswith(";démo / synthétique")
@@ -178,12 +200,11 @@ def test_download_a_table_as_csv(page, tmp_path):
 
 def test_download_a_chart_as_png(page, tmp_path):
     open_page(page, "Capitaux propres")
-    with page.expect_download() as download:
-        page.get_by_test_id("stDownloadButton").filter(has_text="PNG").first.click()
+    file = download(page, page.get_by_test_id("stDownloadButton").filter(has_text="PNG").first)
     path = tmp_path / "chart.png"
-    download.value.save_as(path)
+    file.save_as(path)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert download.value.suggested_filename == "capitaux_propres_de_smartfr_réel_et_plan.png"
+    assert file.suggested_filename == "capitaux_propres_de_smartfr_réel_et_plan.png"
 
 
 def test_download_a_dataset_export_and_a_template(page, tmp_path):
@@ -191,17 +212,15 @@ def test_download_a_dataset_export_and_a_template(page, tmp_path):
     open_page(page, "Chargement des données")
     page.get_by_text("Modèles de fichiers et exports").click()
     downloads = page.get_by_test_id("stDownloadButton")
-    with page.expect_download() as download:
-        downloads.filter(has_text="Export").nth(formats.LOAD_ORDER.index("membership")).click()
+    file = download(page, downloads.filter(has_text="Export").nth(formats.LOAD_ORDER.index("membership")))
     path = tmp_path / "societariat.csv"
-    download.value.save_as(path)
+    file.save_as(path)
     rows = path.read_bytes().decode("utf-8-sig").splitlines()
-    assert download.value.suggested_filename == "societariat.csv"
+    assert file.suggested_filename == "societariat.csv"
     assert rows[0].startswith("bureau;fin_periode;membres") and len(rows) == 51  # the demo's 50 rows
-    with page.expect_download() as download:
-        downloads.filter(has_text="XLSX").nth(formats.LOAD_ORDER.index("receivables")).click()
+    file = download(page, downloads.filter(has_text="XLSX").nth(formats.LOAD_ORDER.index("receivables")))
     path = tmp_path / "modele.xlsx"
-    download.value.save_as(path)
+    file.save_as(path)
     header, rows, _lines = formats.read_table("modele.xlsx", path.read_bytes())
     assert header[:3] == ["date_situation", "entite", "bureau"] and rows == []
 
