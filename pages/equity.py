@@ -3,6 +3,7 @@
 from smartdash import charts, formatting
 from smartdash.i18n import _
 from smartdash.inert import st
+from smartdash.present import equity as ep
 from smartdash.views import equity as equity_views
 from smartdash.web import downloads, filters, session, store, widgets
 
@@ -54,11 +55,11 @@ for tab, (code, name) in zip(tabs, entities, strict=True):
         )
         widgets.metric(
             _(lang, "Positive at current pace"),
-            view.pace_label(lang),
+            ep.pace_label(view, lang),
             origin,
             where=c3,
             border=True,
-            delta_description=_(lang, "plan path: ") + view.plan_positive_label(lang),
+            delta_description=_(lang, "plan path: ") + ep.plan_positive_label(view, lang),
             help=_(
                 lang,
                 "Year equity turns positive at the average pace of the last three years, extrapolated "
@@ -78,7 +79,7 @@ for tab, (code, name) in zip(tabs, entities, strict=True):
             )
         widgets.plot(
             charts.trajectory_chart,
-            view.trajectory,
+            ep.trajectory_labelled(view, lang),
             unit="EUR",
             lang=lang,
             rules=rules,
@@ -93,7 +94,7 @@ for tab, (code, name) in zip(tabs, entities, strict=True):
             bridge = view.bridge(chosen)
             widgets.plot(
                 charts.waterfall_chart,
-                origin.flag(equity_views.bridge_frame(bridge, equity_views.bridge_labels(bridge, lang))),
+                origin.flag(equity_views.bridge_frame(bridge, ep.bridge_labels(bridge, lang))),
                 lang=lang,
                 title=_(lang, "Equity bridge {chosen} (€)", chosen=chosen),
             )
@@ -114,7 +115,7 @@ for tab, (code, name) in zip(tabs, entities, strict=True):
         target = view.break_even
         widgets.plot(
             charts.bars_with_target,
-            view.results,
+            ep.results_labelled(view, lang),
             x="year",
             unit="EUR",
             lang=lang,
@@ -125,7 +126,7 @@ for tab, (code, name) in zip(tabs, entities, strict=True):
             title=_(lang, "Net result against break-even (€)"),
         )
         if target is not None:
-            said, where = target.statement, f" ({target.source})" if target.source else ""
+            said, where = target.statement.render(lang), f" ({target.source})" if target.source else ""
             st.caption(
                 _(
                     lang,

@@ -3,7 +3,7 @@
 from smartdash import charts, formatting
 from smartdash.i18n import _
 from smartdash.inert import st
-from smartdash.views import execution as xv
+from smartdash.present import execution as xp
 from smartdash.web import downloads, filters, session, store, widgets
 
 session.ensure_app_frame()
@@ -56,7 +56,7 @@ for tab, view in zip(st.tabs([v.entity_name for v in views]), views, strict=True
                 formatting.ratio(ratio, lang=lang),
                 view.origins["cessation"],
                 delta_description=_(lang, "(available assets + credit lines) ÷ debts due")
-                + xv.dated(view.cessation_date, f.as_of, lang),
+                + xp.dated(view.cessation_date, f.as_of, lang),
             )
         widgets.metric(
             _(lang, "Own cash"),
@@ -70,7 +70,7 @@ for tab, view in zip(st.tabs([v.entity_name for v in views]), views, strict=True
                 if view.runway is not None
                 else _(lang, "no burn over 3 months")
             )
-            + xv.dated(view.cash_date, f.as_of, lang),
+            + xp.dated(view.cash_date, f.as_of, lang),
         )
         st.caption(_(lang, "Own cash = net cash − money of members' activities, never presented as the cooperative's."))
         for row in view.late.itertuples():
@@ -91,7 +91,7 @@ for tab, view in zip(st.tabs([v.entity_name for v in views]), views, strict=True
             if not view.by_year.empty:
                 widgets.plot(
                     charts.bars_with_target,
-                    xv.by_year_labelled(view.by_year, lang),
+                    xp.by_year_labelled(view.by_year, lang),
                     x="year",
                     unit="EUR",
                     lang=lang,
@@ -111,13 +111,13 @@ for tab, view in zip(st.tabs([v.entity_name for v in views]), views, strict=True
         if not view.cash.empty:
             widgets.plot(
                 charts.trajectory_chart,
-                view.cash,
+                xp.cash_labelled(view, lang),
                 unit="EUR",
                 lang=lang,
                 title=_(lang, "Own cash and members' money (€), never added together"),
             )
         st.subheader(_(lang, "Legal lines"))
-        widgets.table(xv.legal_table(view, lang), _(lang, "Legal lines {entity_name}", entity_name=view.entity_name))
+        widgets.table(xp.legal_table(view, lang), _(lang, "Legal lines {entity_name}", entity_name=view.entity_name))
         c1, c2 = st.columns(2)
         widgets.metric(
             _(lang, "Equity"),
@@ -125,7 +125,7 @@ for tab, view in zip(st.tabs([v.entity_name for v in views]), views, strict=True
             view.origins["equity"],
             where=c1,
             border=True,
-            delta_description=xv.dated(view.equity_date, f.as_of, lang).removeprefix(" · ") or None,
+            delta_description=xp.dated(view.equity_date, f.as_of, lang).removeprefix(" · ") or None,
         )
         widgets.metric(
             _(lang, "Quasi-equity (apart)"),
@@ -133,9 +133,9 @@ for tab, view in zip(st.tabs([v.entity_name for v in views]), views, strict=True
             view.origins["quasi_equity"],
             where=c2,
             border=True,
-            delta_description=xv.dated(view.quasi_equity_date, f.as_of, lang).removeprefix(" · ") or None,
+            delta_description=xp.dated(view.quasi_equity_date, f.as_of, lang).removeprefix(" · ") or None,
         )
         st.subheader(_(lang, "Schedule"))
-        widgets.table(xv.schedule_table(view, lang), _(lang, "Schedule {entity_name}", entity_name=view.entity_name))
+        widgets.table(xp.schedule_table(view, lang), _(lang, "Schedule {entity_name}", entity_name=view.entity_name))
         widgets.sources_expander(view.sources, lang, synthetic=view.is_synthetic)
 downloads.page_workbook("execution_du_plan")

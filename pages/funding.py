@@ -4,6 +4,7 @@ from smartdash import charts, formatting
 from smartdash.i18n import _
 from smartdash.inert import st
 from smartdash.metrics.funding import OnePlusOneDefinition
+from smartdash.present import funding as fp
 from smartdash.views import funding as fv
 from smartdash.views import sources_of
 from smartdash.web import downloads, filters, session, store, widgets
@@ -25,7 +26,7 @@ waivers = st.toggle(_(lang, "Count SmartBe's claim waiver"), key="funding_waiver
 group = bool(st.session_state.get("funding_group_waivers", False))
 definition = OnePlusOneDefinition(include_claim_waivers=waivers, include_group_waivers=group)
 view = store.funding(f, definition)
-st.toggle(fv.group_waiver_switch(view, lang), key="funding_group_waivers")
+st.toggle(fp.group_waiver_switch(view, lang), key="funding_group_waivers")
 if view.lines.empty:
     widgets.empty_state(lang, _(lang, "contributions (funding format)"))
     st.stop()
@@ -67,7 +68,7 @@ for col, planned, actual, end in zip(
             )
         )
 
-ratios = fv.coverage_frame(view, names, lang, to_date_only=True)  # the plan's end is in each tile, apart
+ratios = fp.coverage_frame(view, names, lang, to_date_only=True)  # the plan's end is in each tile, apart
 widgets.plot(
     charts.bars_with_target,
     ratios,
@@ -79,13 +80,13 @@ widgets.plot(
     target_label=_(lang, "1.0: rule met"),
     title=_(lang, "1+1 coverage, planned and achieved to date (ratio)"),
 )
-st.caption(fv.coverage_caption(view, lang))
+st.caption(fp.coverage_caption(view, lang))
 beneficiaries = list(dict.fromkeys(view.lines["beneficiary"]))
 for col, entity in zip(st.columns(len(beneficiaries)), beneficiaries, strict=True):
     with col:
         widgets.plot(
             charts.trajectory_chart,
-            fv.cumulative_frame(view, entity, lang),
+            fp.cumulative_frame(view, entity, lang),
             unit="EUR",
             lang=lang,
             title=_(lang, "{name}: SmartBe and matched, cumulative (€)", name=names[entity]),
@@ -93,7 +94,7 @@ for col, entity in zip(st.columns(len(beneficiaries)), beneficiaries, strict=Tru
 st.caption(_(lang, "Solid: achieved; dashed: planned by the plan version."))
 
 st.subheader(_(lang, "Contributions and rounds"))
-widgets.table(fv.contributions_table(view, lang), _(lang, "Contributions"))
+widgets.table(fp.contributions_table(view, lang), _(lang, "Contributions"))
 
 conditional = view.lines[view.lines["condition"].notna()]
 for line in conditional.itertuples():
@@ -113,10 +114,10 @@ for line in conditional.itertuples():
 
 if view.subscriptions:
     st.subheader(_(lang, "Member subscriptions and the 2 {pct} rule", pct="%"))
-    st.caption(fv.subscriptions_caption(view, lang))
+    st.caption(fp.subscriptions_caption(view, lang))
     widgets.plot(
         charts.bars_with_target,
-        fv.subscriptions_frame(view, names, lang),
+        fp.subscriptions_frame(view, names, lang),
         x="year",
         unit="percent",
         lang=lang,
@@ -128,7 +129,7 @@ if view.subscriptions:
 
 if not view.discrepancies.empty:
     st.subheader(_(lang, "Inconsistencies in the plan"))
-    widgets.table(fv.discrepancies_table(view, lang), _(lang, "Plan inconsistencies"))
+    widgets.table(fp.discrepancies_table(view, lang), _(lang, "Plan inconsistencies"))
 
 widgets.sources_expander(sources_of(view.lines["source"]), lang, synthetic=bool(view.lines["is_synthetic"].any()))
 downloads.page_workbook("financement")

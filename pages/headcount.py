@@ -3,6 +3,7 @@
 from smartdash import charts, formatting
 from smartdash.i18n import _
 from smartdash.inert import st
+from smartdash.present import people as people_text
 from smartdash.views import people
 from smartdash.web import downloads, filters, session, store, widgets
 
@@ -19,7 +20,7 @@ if view.series.empty:
 widgets.synthetic_notice(view.is_synthetic, lang)
 st.caption(_(lang, "Entities: ") + ", ".join(n for _c, n in entities))
 
-populations = people.population_labels(lang)
+populations = people_text.population_labels(lang)
 columns = st.columns(2)
 for col, (population, label) in zip(columns, populations.items(), strict=True):
     latest = view.latest[view.latest["population"] == population]
@@ -46,12 +47,12 @@ for col, (population, label) in zip(columns, populations.items(), strict=True):
 for population, label in populations.items():
     widgets.plot(
         charts.trajectory_chart,
-        people.headcount_lines(view, population, lang),
+        people_text.headcount_lines(view, population, lang),
         unit="count",
         lang=lang,
         title=_(lang, "{label}: headcount and FTE (people)", label=label),
     )
-flows = people.flows_frame(view, lang)
+flows = people_text.flows_frame(view, lang)
 for col, (population, label) in zip(st.columns(2), populations.items(), strict=True):
     with col:
         widgets.plot(
@@ -66,12 +67,12 @@ for col, (population, label) in zip(st.columns(2), populations.items(), strict=T
 if not view.pse.empty:
     widgets.plot(
         charts.bars_with_target,
-        people.pse_frame(view, lang),
+        people_text.pse_frame(view, lang),
         x="month",
         unit="count",
         lang=lang,
         colour_by="series",
-        sort=list(dict.fromkeys(people.pse_frame(view, lang)["month"])),
+        sort=list(dict.fromkeys(people_text.pse_frame(view, lang)["month"])),
         title=_(lang, "Job-protection-plan departures, actual and plan"),
     )
 widgets.sources_expander(view.sources, lang, synthetic=view.is_synthetic)

@@ -3,6 +3,7 @@
 from smartdash import charts, formatting
 from smartdash.i18n import _
 from smartdash.inert import st
+from smartdash.present import people as people_text
 from smartdash.views import people
 from smartdash.web import downloads, filters, session, store, widgets
 
@@ -58,7 +59,7 @@ widgets.plot(
     reference_label=_(lang, "median"),
     title=_(lang, "Members per adviser, per office"),
 )
-widgets.table(people.offices_table(view, lang), _(lang, "Offices"))
+widgets.table(people_text.offices_table(view, lang), _(lang, "Offices"))
 
 left, right = st.columns(2)
 with left:
@@ -67,13 +68,14 @@ with left:
     )
 with right:
     if not view.ages.empty:
+        ages = people_text.ages_labelled(view, lang)
         widgets.plot(
             charts.bars_with_target,
-            view.ages,
+            ages,
             x="band",
             unit="count",
             lang=lang,
-            sort=list(view.ages["band"]),
+            sort=list(ages["band"]),
             title=_(lang, "Members by age (people)"),
         )
         st.caption(_(lang, "as of ") + formatting.date_long(view.ages_date, lang=lang))

@@ -3,6 +3,7 @@
 from smartdash import formatting, provenance
 from smartdash.i18n import _
 from smartdash.inert import md, st
+from smartdash.present import overview as op
 from smartdash.views import sources_of
 from smartdash.web import board, downloads, filters, session, store, widgets
 
@@ -21,7 +22,7 @@ st.subheader(_(lang, "Needs attention"))
 if attention:
     for item in attention:
         dot = ":red[:material/error:]" if item.severity == "red" else ":orange[:material/warning:]"
-        st.markdown(md(dot + " {}", item.message))
+        st.markdown(md(dot + " {}", op.attention_text(item, lang)))
 else:
     st.success(_(lang, "Nothing to report."))
 
@@ -42,13 +43,13 @@ for entity_name in dict.fromkeys(t.entity_name for t in tiles):
         with columns[i % 3], st.container(border=True):
             widgets.status_badge(tile.status, lang)
             widgets.metric(
-                tile.label if tile.trend == "—" else f"{tile.label} {tile.trend}",
+                op.tile_label(tile, lang) + ("" if tile.trend == "—" else f" {tile.trend}"),
                 formatting.value(tile.value, tile.unit, lang=lang, compact=True),
                 provenance.Provenance.of([tile.is_synthetic], [tile.source]),
                 delta=formatting.change(tile.change, tile.unit, lang=lang) or None,
                 delta_color=tile.delta_colour,
                 delta_arrow=tile.delta_arrow,
-                delta_description=tile.compare_label,
+                delta_description=op.compare_text(tile, lang),
                 chart_data=tile.spark or None,
                 help=formatting.value(tile.value, tile.unit, lang=lang),
             )

@@ -3,6 +3,7 @@
 from smartdash import charts, formatting
 from smartdash.i18n import _, _p, bilingual
 from smartdash.inert import st
+from smartdash.present import receivables as rp
 from smartdash.views import receivables as rv
 from smartdash.web import downloads, filters, session, store, widgets
 
@@ -71,16 +72,16 @@ widgets.metric(
 st.caption(_(lang, "{name} · snapshot of ", name=names[entity]) + formatting.date_long(view.as_of, lang=lang))
 if not view.references.empty:
     st.subheader(_(lang, "Figures published for {year}", year=view.as_of.year))
-    widgets.table(rv.references_table(view, lang), _(lang, "Published figures"))
+    widgets.table(rp.references_table(view, lang), _(lang, "Published figures"))
 
-order = list(rv.bucket_labels(lang).values())
+order = list(rp.bucket_labels(lang).values())
 left, right = st.columns(2)
 with left:
-    widgets.plot(charts.ageing_bars, rv.ageing_frame(view, lang), lang=lang, order=order, title=_(lang, "Open amount by age (€)"))
+    widgets.plot(charts.ageing_bars, rp.ageing_frame(view, lang), lang=lang, order=order, title=_(lang, "Open amount by age (€)"))
 with right:
     widgets.plot(
         charts.stacked_area,
-        rv.labelled(view.trend, lang),
+        rp.labelled(view.trend, lang),
         x="as_of",
         colour="label",
         unit="EUR",
@@ -91,10 +92,10 @@ with right:
 if not view.dso_trend.empty:
     widgets.plot(
         charts.trajectory_chart,
-        rv.dso_lines(view, lang),
+        rp.dso_lines(view, lang),
         unit="days",
         lang=lang,
-        rules=rv.dso_rules(view, lang),
+        rules=rp.dso_rules(view, lang),
         title=_(lang, "DSO per snapshot, against the legal payment term (days)"),
     )
     st.caption(
@@ -104,7 +105,7 @@ if not view.dso_trend.empty:
 if not view.by_office.empty:
     widgets.plot(
         charts.stacked_bars,
-        rv.labelled(view.by_office, lang),
+        rp.labelled(view.by_office, lang),
         category="office_name",
         colour="label",
         unit="EUR",
@@ -125,7 +126,7 @@ if not view.reminders.empty:
 st.subheader(_(lang, "Largest overdue clients"))
 if session.current_user().can("see_clients"):
     widgets.table(
-        rv.clients_table(store.largest_overdue_clients(session.current_user(), entity, view.as_of), view.as_of, lang),
+        rp.clients_table(store.largest_overdue_clients(session.current_user(), entity, view.as_of), view.as_of, lang),
         _(lang, "Largest overdue clients"),
     )
 else:

@@ -3,7 +3,7 @@
 from smartdash import formatting
 from smartdash.i18n import _
 from smartdash.inert import md, st
-from smartdash.views import versions as vv
+from smartdash.present import versions as vp
 from smartdash.web import downloads, session, store, widgets
 
 session.ensure_app_frame()
@@ -44,19 +44,19 @@ for row in view.versions.itertuples():
 
 if not view.milestones.empty:
     st.subheader(_(lang, "Milestones per version"))
-    widgets.table(vv.milestones_table(view, lang), _(lang, "Milestones"))
+    widgets.table(vp.milestones_table(view, lang), _(lang, "Milestones"))
 if not view.targets.empty:
     st.subheader(_(lang, "Targets the plan states"))
     st.caption(_(lang, "As each version words them; never inferred from its figures."))
-    widgets.table(vv.targets_table(view, store.entity_names(), lang), _(lang, "Stated targets"))
+    widgets.table(vp.targets_table(view, store.entity_names(), lang), _(lang, "Stated targets"))
 st.subheader(_(lang, "Contributions whose amount or date changed"))
 if view.funding_drift.empty:
     st.info(_(lang, "No change."))
 else:
-    widgets.table(vv.funding_drift_table(view, store.entity_names(), lang), _(lang, "Changed contributions"))
+    widgets.table(vp.funding_drift_table(view, store.entity_names(), lang), _(lang, "Changed contributions"))
 st.subheader(_(lang, "Targets changed from one version to the next"))
 if view.target_drift.empty:
     st.info(_(lang, "No target changed."))
 else:
-    widgets.table(vv.drift_table(view, lang), _(lang, "Changed targets"))
+    widgets.table(vp.drift_table(view, lang), _(lang, "Changed targets"))
 downloads.page_workbook("versions_du_plan")

@@ -18,10 +18,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from smartdash import auth, charts, formatting, models, queries
+from smartdash import auth, charts, models, queries
 from smartdash.config import Settings
 from smartdash.db import session_scope
-from smartdash.i18n import _, template_messages
+from smartdash.formatting import shown
+from smartdash.i18n import N_, Text, _, template_messages, text
 from smartdash.mail import MailNotConfigured, build_message, not_configured_message, send_all
 from smartdash.metrics.funding import display_status
 from smartdash.metrics.status import AMBER, GREEN, RED
@@ -39,40 +40,44 @@ PAGE_PATHS = {"overview": "", "funding": "funding", "execution": "execution"}
 
 @dataclass(frozen=True)
 class Condition:
-    """A watched condition's state now, with what an alert about it would say in each language."""
+    """A watched condition's state now, with what an alert about it says (a message and its parameters, stored
+    in each language when the alert is raised)."""
 
     key: str
     kind: str  # indicator / instalment / funding / cessation
     entity: str
     state: str
     page: str
-    message_fr: str
-    message_en: str
+    text: Text
+
+    @property
+    def message_fr(self) -> str:
+        return self.text.render("fr")
+
+    @property
+    def message_en(self) -> str:
+        return self.text.render("en")
 
 
 def _indicator_conditions(session: Session, code: str, name: str, as_of: dt.date, version: str | None):
     """One condition per key indicator with a status: its colour against the catalogue's thresholds."""
-    now = {
-        lang: overview_views.overview_tiles(session=session, filters=Filters(code, as_of, "previous", version, lang))
-        for lang in ("fr", "en")
-    }
-    english = {t.indicator: t for t in now["en"]}
-    for tile in now["fr"]:
+    for tile in overview_views.overview_tiles(session=session, filters=Filters(code, as_of, "previous", version)):
         if tile.status is None:
             continue
-        en = english[tile.indicator]
-        plan_fr = formatting.value(tile.plan_value, tile.unit, compact=True)
-        plan_en = formatting.value(tile.plan_value, tile.unit, lang="en", compact=True)
         yield Condition(
             f"indicator:{code}:{tile.indicator}",
             "indicator",
             code,
             tile.status,
             "overview",
-            f"{tile.label} — {name} : {formatting.value(tile.value, tile.unit, compact=True)} au "
-            f"{formatting.date_long(tile.period_end)} (plan {plan_fr})",
-            f"{en.label} — {name}: {formatting.value(tile.value, tile.unit, lang='en', compact=True)} as of "
-            f"{formatting.date_long(tile.period_end, lang='en')} (plan {plan_en})",
+            text(
+                N_("{label} — {name}: {value} as of {period_end} (plan {plan})"),
+                label=tile.labels,
+                name=name,
+                value=shown("value", tile.value, unit=tile.unit, compact=True),
+                period_end=shown("date_long", tile.period_end),
+                plan=shown("value", tile.plan_value, unit=tile.unit, compact=True),
+            ),
         )
 
 
@@ -82,17 +87,13 @@ def _execution_conditions(session: Session, code: str, name: str, as_of: dt.date
         session=session, filters=Filters(code, as_of, "previous", version), entity=code, entity_name=name, plan_adopted_on=None
     )
     for row in view.late.itertuples():
-        unpaid = row.amount_due - row.amount_paid
         yield Condition(
             f"instalment:{code}:{row.claim}:{row.seq}",
             "instalment",
             code,
             LATE,
             "execution",
-            f"Échéance du plan en retard : {name} → {row.creditor}, {formatting.money(unpaid)} impayés depuis le "
-            f"{formatting.date_long(row.due_date)}",
-            f"Late plan instalment: {name} → {row.creditor}, {formatting.money(unpaid, lang='en')} unpaid since "
-            f"{formatting.date_long(row.due_date, lang='en')}",
+            overview_views.late_instalment(row, name, days=False),
         )
     if view.latest_cessation is not None:
         ratio = view.latest_cessation
@@ -102,8 +103,7 @@ def _execution_conditions(session: Session, code: str, name: str, as_of: dt.date
             code,
             BELOW if ratio < 1 else OK,
             "execution",
-            f"Test de cessation des paiements de {name} sous 1 ({formatting.ratio(ratio)})",
-            f"{name}'s cessation-of-payments test below 1 ({formatting.ratio(ratio, lang='en')})",
+            overview_views.cessation_below_one(name, ratio),
         )
 
 
@@ -116,17 +116,13 @@ def _funding_conditions(session: Session, as_of: dt.date, version: str | None, n
         if line.beneficiary not in names:
             continue
         state = LATE if display_status(line.status, line.planned_date, as_of) == "late" else OK
-        name = names[line.beneficiary]
         yield Condition(
             f"funding:{version}:{line.code}",
             "funding",
             line.beneficiary,
             state,
             "funding",
-            f"Apport en retard : {line.contributor} → {name}, {formatting.money(line.planned_amount)} prévu le "
-            f"{formatting.date_long(line.planned_date)}",
-            f"Late contribution: {line.contributor} → {name}, {formatting.money(line.planned_amount, lang='en')} "
-            f"due {formatting.date_long(line.planned_date, lang='en')}",
+            overview_views.late_contribution(line, names[line.beneficiary]),
         )
 
 

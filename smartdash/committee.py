@@ -212,7 +212,7 @@ def _freeze(session: Session, meeting: models.Meeting, by: str) -> int:
             models.MeetingSnapshot(
                 meeting_id=meeting.id,
                 indicator_code=t.indicator,
-                label=t.label,
+                label=t.labels.fr,
                 unit=t.unit,
                 entity_code=t.entity,
                 entity_name=t.entity_name,

@@ -29,6 +29,7 @@ from smartdash.i18n import N_, _, bilingual, template_messages
 from smartdash.importing import load_history
 from smartdash.mail import InlineImage, MailNotConfigured, build_message, new_cid, not_configured_message, send_all
 from smartdash.metrics.status import AMBER, GREEN, RED
+from smartdash.present import overview as overview_text
 from smartdash.subscriptions import Subscriber, covered_entities, subscribers
 from smartdash.views import Filters
 from smartdash.views import overview as overview_views
@@ -135,7 +136,7 @@ def _lines(now: list[overview_views.Tile], week: list[overview_views.Tile], lang
         )
         lines.append(
             Line(
-                label=tile.label,
+                label=overview_text.tile_label(tile, lang),
                 status=tile.status,
                 status_word=_(lang, STATUS_WORDS[tile.status]),
                 colour=charts.STATUS_COLOURS[tile.status],
@@ -236,7 +237,9 @@ def _entity_part(session: Session, code: str, name: str, as_of: dt.date, version
     grouped: dict[str, list[tuple[str, str]]] = {}
     for item in overview_views.attention_items(session=session, filters=filters, tiles=now):
         if item.page in ATTENTION_GROUPS:  # red indicators are in the table already
-            grouped.setdefault(item.page, []).append((charts.STATUS_COLOURS[item.severity], item.message))
+            grouped.setdefault(item.page, []).append(
+                (charts.STATUS_COLOURS[item.severity], overview_text.attention_text(item, lang))
+            )
     attention = [(_(lang, ATTENTION_GROUPS[page]), items) for page, items in grouped.items()]
     receivables, receivables_as_of = _receivables(session, code, as_of, lang)
     return EntityPart(

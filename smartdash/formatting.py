@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import numbers
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
@@ -161,3 +162,37 @@ def value(v: Decimal | int | None, unit: str, *, lang: str = "fr", compact: bool
         return "—" if _absent(v) else str(int(v))
     suffix = {"days": " j" if lang == "fr" else " d", "hours": " h"}.get(unit, "")
     return number(v, lang=lang) + ("" if _absent(v) else suffix.replace(" ", NBSP))
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A figure kept as data until it is shown: `Shown("money", v)` renders as `money(v, lang=…)` in the reader's
+    language. A view puts these in a message's parameters (`i18n.Text`) so that it never formats for one language."""
+
+    kind: str  # money / money_compact / ratio / date_long / date_short / number / percent / points / relative
+    value: object
+    options: tuple[tuple[str, object], ...] = ()
+
+    def render(self, lang: str) -> str:
+        if self.kind == "date_short":
+            return date_short(self.value)
+        return SHOWN_KINDS[self.kind](self.value, lang=lang, **dict(self.options))
+
+
+SHOWN_KINDS = {
+    "money": money,
+    "money_compact": money_compact,
+    "ratio": ratio,
+    "date_long": date_long,
+    "number": number,
+    "percent": percent,
+    "points": points,
+    "relative": relative,
+    "change": change,
+    "value": value,
+}
+
+
+def shown(kind: str, value: object, **options: object) -> Shown:
+    """`Shown(kind, value)` in one call, with formatting options (`places=2`)."""
+    return Shown(kind, value, tuple(sorted(options.items())))

@@ -75,6 +75,17 @@ def bilingual(lang: str, fr: str, en: str) -> str:
     return en if lang == "en" else fr
 
 
+@dataclass(frozen=True)
+class Bilingual:
+    """A value the data holds in both languages, kept whole until it is shown (a parameter of a `Text`)."""
+
+    fr: str
+    en: str
+
+    def render(self, lang: str) -> str:
+        return bilingual(lang, self.fr, self.en)
+
+
 def gettext(lang: str, message: str) -> str:
     """`message` (an English msgid) in the reader's language."""
     return _catalogue(lang).gettext(message)
@@ -92,8 +103,9 @@ def N_(message: str) -> str:
 
 @dataclass(frozen=True)
 class Text:
-    """A message and its parameters, rendered in the reader's language where it is shown. A parameter may itself
-    be a `Text` (rendered first); other parameters are inserted as they are (`str.format` fields of the msgid)."""
+    """A message and its parameters, rendered in the reader's language where it is shown. A parameter that has a
+    `render(lang)` — a `Text`, or a figure to format (`formatting.Shown`) — is rendered first; other parameters are
+    inserted as they are (`str.format` fields of the msgid)."""
 
     message: str
     params: dict[str, Any] = field(default_factory=dict)
@@ -102,7 +114,7 @@ class Text:
         return hash((self.message, tuple(sorted((k, repr(v)) for k, v in self.params.items()))))
 
     def render(self, lang: str) -> str:
-        values = {k: v.render(lang) if isinstance(v, Text) else v for k, v in self.params.items()}
+        values = {k: v.render(lang) if hasattr(v, "render") else v for k, v in self.params.items()}
         return gettext(lang, self.message).format(**values)
 
     def __str__(self) -> str:  # logs and exceptions read English
@@ -124,14 +136,26 @@ class Refusal(ValueError):
         return self.text.render(lang)
 
 
+@dataclass(frozen=True)
+class Clause:
+    """A sentence set inside another: its first letter in lower case and its final full stop dropped."""
+
+    sentence: Any  # a Text, or anything with render(lang)
+
+    def render(self, lang: str) -> str:
+        said = self.sentence.render(lang).removesuffix(".")
+        return said[:1].lower() + said[1:]
+
+
 def text(message: str, **params: Any) -> Text:
     """A `Text` in one call: `text(N_("expected {what}"), what=text(N_("a date")))`."""
     return Text(message, params)
 
 
 def render(lang: str, value: Text | str) -> str:
-    """A `Text` in the reader's language; a plain string (data, not a message) as it is."""
-    return value.render(lang) if isinstance(value, Text) else value
+    """A `Text` (or a `formatting.Shown` figure) in the reader's language; a plain string (data, not a message) as
+    it is."""
+    return value.render(lang) if hasattr(value, "render") else value
 
 
 DEMO_BANNER = N_(

@@ -9,6 +9,8 @@ import pytest
 from smartdash import queries
 from smartdash.db import session_scope
 from smartdash.metrics.funding import OnePlusOneDefinition
+from smartdash.present import equity as ep
+from smartdash.present import funding as fp
 from smartdash.views import Filters
 from smartdash.views import equity as ev
 from smartdash.views import funding as fv
@@ -51,8 +53,9 @@ def test_no_plan_figure_is_compared_with_an_actual_of_another_period(demo_store,
                 if view.plan_at_latest is not None:
                     assert view.plan_at_latest_period == dt.date(view.latest_date, 12, 31)
             for item in ov.attention_items(session=s, filters=f, tiles=tiles):
-                if item.message.startswith("Couverture 1+1 réalisée"):
-                    assert "prévue à date" in item.message
+                said = item.text.render("fr")
+                if said.startswith("Couverture 1+1 réalisée"):
+                    assert "prévue à date" in said
 
 
 def test_planned_coverage_at_the_latest_date_is_the_plans_value_to_that_date(demo_store):
@@ -76,9 +79,9 @@ def test_a_figure_the_plan_prints_twice_says_which_value_the_coverage_uses(demo_
     assert (rows.loc["members", "used_eur"], rows.loc["members", "used"]) == (Decimal("3677000.00"), "b")  # not 3,6 M€
     assert rows.loc["members", "note"] == "Les lignes du tableau (134 k€ + 143 k€ + 3,4 M€) font 3,677 M€."
     assert bool(rows.loc["group", "counted"])
-    caption = fv.coverage_caption(view, "fr")
+    caption = fp.coverage_caption(view, "fr")
     assert "la couverture compte 3\u202f677\u202f000\u00a0€ (le plan imprime aussi 3\u202f600\u202f000\u00a0€)" in caption
-    assert fv.group_waiver_switch(view, "fr").endswith("650\u00a0k€ comptés, le texte du plan dit 675\u00a0k€)")
+    assert fp.group_waiver_switch(view, "fr").endswith("650\u00a0k€ comptés, le texte du plan dit 675\u00a0k€)")
 
 
 def test_subscriptions_are_counted_for_the_year_they_are_due_for(demo_store):
@@ -91,7 +94,7 @@ def test_subscriptions_are_counted_for_the_year_they_are_due_for(demo_store):
     assert frame.loc[2022, "paid_up_eur"] == Decimal("132031.36")
     assert frame.loc[2024, "paid_up_eur"] == Decimal("341150.22")
     assert 2021 not in frame.index  # the plan states the rule from 2022
-    assert view.subscription_rule.statement.startswith("Règle statutaire : 2 %")
+    assert view.subscription_rule.statement.render("fr").startswith("Règle statutaire : 2 %")
     at_2023 = Filters("SMARTFR", END_2023, "previous", "PLAN-2021-11")
     with session_scope(demo_store.engine) as s:
         early = fv.funding_view(session=s, filters=at_2023, definition=OnePlusOneDefinition()).subscriptions["SMARTFR"]
@@ -108,7 +111,7 @@ def test_smartcoops_bridge_closes_to_the_booked_equity(demo_store):
     assert steps["closing"] == Decimal(39856475)  # booked, not 26,1 M€
     assert steps["unexplained"] == Decimal(-2)
     assert view.half_capital is None and view.country == "BE"
-    frame = ev.bridge_frame(bridge, ev.bridge_labels(bridge, "fr"))
+    frame = ev.bridge_frame(bridge, ep.bridge_labels(bridge, "fr"))
     assert list(frame["step"]) == [
         "Ouverture",
         "Résultat",
@@ -118,7 +121,7 @@ def test_smartcoops_bridge_closes_to_the_booked_equity(demo_store):
         "Non expliqué",
         "Clôture",
     ]
-    assert not view.has_plan and view.plan_positive_label("fr") == "—" and view.break_even_label("fr") == "—"
+    assert not view.has_plan and ep.plan_positive_label(view, "fr") == "—" and ep.break_even_label(view, "fr") == "—"
 
 
 @pytest.mark.parametrize(("version", "year"), [("PLAN-2021-11", 2024), ("PLAN-2024-06", 2025)])
@@ -127,16 +130,16 @@ def test_the_break_even_target_is_the_one_each_version_states(demo_store, versio
     with session_scope(demo_store.engine) as s:
         view = ev.equity_view(session=s, filters=f, entity="GRANDSENSEMBLE", entity_name="GrandsEnsemble")
     assert view.break_even.year == year  # the planned result is ≥ 0 from 2021 (the waiver): never "dès 2021"
-    assert view.break_even_label("fr") == str(year)
+    assert ep.break_even_label(view, "fr") == str(year)
     assert view.plan_end_year == 2031 and view.half_capital is not None
 
 
 def test_a_year_past_the_plans_horizon_says_so():
-    assert ev.year_label(2101, 2031, "fr", none="Jamais") == "au-delà de 2031"
-    assert ev.year_label(2029, 2031, "fr", none="Jamais") == "2029"
-    assert ev.year_label(None, 2031, "fr", none="Jamais") == "Jamais"
-    assert ev.year_label(None, 2031, "fr", none=None) == "au-delà de 2031"
-    assert ev.year_label(2101, 2031, "en", none=None) == "beyond 2031"
+    assert ep.year_label(2101, 2031, "fr", none="Jamais") == "au-delà de 2031"
+    assert ep.year_label(2029, 2031, "fr", none="Jamais") == "2029"
+    assert ep.year_label(None, 2031, "fr", none="Jamais") == "Jamais"
+    assert ep.year_label(None, 2031, "fr", none=None) == "au-delà de 2031"
+    assert ep.year_label(2101, 2031, "en", none=None) == "beyond 2031"
 
 
 def deck_text(engine, filters: Filters) -> tuple[list[str], object]:
@@ -209,9 +212,9 @@ def test_a_stated_target_of_one_entity_overrides_the_one_for_every_entity(store)
     import_files(store.engine, [("cibles.csv", good.encode())], loaded_by="test")
     with session_scope(store.engine) as s:
         targets = queries.plan_targets(session=s, plan_version="PLAN-2021-11")
-    assert ev.stated_target(targets, "BREAK_EVEN_YEAR", "ALTERNA", "fr").year == 2023
-    assert ev.stated_target(targets, "BREAK_EVEN_YEAR", "SMARTFR", "fr").year == 2024  # its own row, from the demo
-    assert ev.stated_target(targets, "BREAK_EVEN_YEAR", "SMARTCOOP", "fr").statement == (
+    assert ev.stated_target(targets, "BREAK_EVEN_YEAR", "ALTERNA").year == 2023
+    assert ev.stated_target(targets, "BREAK_EVEN_YEAR", "SMARTFR").year == 2024  # its own row, from the demo
+    assert ev.stated_target(targets, "BREAK_EVEN_YEAR", "SMARTCOOP").statement.render("fr") == (
         "Équilibre de toutes les entités en 2026"
     )
     header = "version_plan;entite;cible;valeur;unite;enonce_fr\n"

@@ -84,7 +84,7 @@ def test_a_late_instalment_turns_the_overview_red(demo_store):
         )
     late = [a for a in items if a.page == "execution"]
     assert [a.severity for a in late] == ["red"]
-    assert late[0].message.startswith("Échéance du plan en retard : SmartFr → URSSAF Île-de-France, 30\u202f000")
+    assert late[0].text.render("fr").startswith("Échéance du plan en retard : SmartFr → URSSAF Île-de-France, 30\u202f000")
     assert not [a for a in before if a.page == "execution"]  # the day before it fell due, nothing was late
 
 

@@ -136,7 +136,7 @@ def test_every_sections_key_figures_are_printed_in_french(dossiers, demo_store):
             assert plain(formatting.value(t.value, t.unit, compact=True)) in text["Synthèse des indicateurs clés"]
         assert re.search(r"−?\d+,\d+ M€", text["Synthèse des indicateurs clés"])  # decimal comma, M€
         for a in overview_views.attention_items(session=s, filters=filters, tiles=tiles)[:3]:
-            assert plain(a.message)[:40] in plain(text["Points d'attention"].replace("\n", " "))
+            assert plain(a.text.render("fr"))[:40] in plain(text["Points d'attention"].replace("\n", " "))
         entities = overview_views.tile_entities(session=s, entity=None)
         for code, name in entities:
             equity = equity_views.equity_view(session=s, filters=filters, entity=code, entity_name=name)

@@ -13,6 +13,7 @@ from smartdash.db import session_scope
 from smartdash.demo import load_demo
 from smartdash.formats import FileRefused
 from smartdash.importing import import_files, preview_file
+from smartdash.present import versions as vp
 from smartdash.views import versions as vv
 from tests.conftest import login
 
@@ -107,7 +108,7 @@ def test_the_break_even_year_is_the_one_the_plan_states_never_read_off_its_resul
     milestones = view.milestones.set_index(["entity", "version"])
     assert milestones.loc[("GrandsEnsemble", "PLAN-2021-11"), "break_even_year"] == 2024
     assert milestones.loc[("GrandsEnsemble", "PLAN-2024-06"), "break_even_year"] == 2025
-    shown = vv.milestones_table(view, "fr").set_index(["Entité", "Version"])
+    shown = vp.milestones_table(view, "fr").set_index(["Entité", "Version"])
     assert shown.loc[("GrandsEnsemble", "PLAN-2021-11"), "Équilibre visé (énoncé par le plan)"] == "2024"
     targets = view.targets
     stated = targets[(targets["target"] == "BREAK_EVEN_YEAR") & (targets["entity"] == "GRANDSENSEMBLE")]
@@ -117,7 +118,7 @@ def test_the_break_even_year_is_the_one_the_plan_states_never_read_off_its_resul
     unstated = vv.VersionsView(
         view.versions, view.milestones.assign(break_even_year=None), targets.iloc[0:0], view.target_drift, view.funding_drift
     )
-    column = vv.milestones_table(unstated, "fr")["Équilibre visé (énoncé par le plan)"]
+    column = vp.milestones_table(unstated, "fr")["Équilibre visé (énoncé par le plan)"]
     assert set(column) == {"non précisé"}
 
 

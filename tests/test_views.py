@@ -6,6 +6,10 @@ from decimal import Decimal
 from smartdash.db import session_scope
 from smartdash.demo import load_demo
 from smartdash.importing import import_files
+from smartdash.present import execution as execution_text
+from smartdash.present import overview as op
+from smartdash.present import people as people_text
+from smartdash.present import receivables as receivables_text
 from smartdash.views import Filters, people, receivables
 from smartdash.views import overview as ov
 
@@ -31,9 +35,9 @@ def test_a_new_key_indicator_added_as_data_shows_as_a_tile_with_its_status(store
     import_files(store.engine, [(n, t.encode()) for n, t in files.items()], loaded_by="test")
     tiles, attention = tiles_for(store.engine)
     tile = next(t for t in tiles if t.indicator == "BACKLOG")
-    assert (tile.label, tile.value, tile.plan_value) == ("Carnet de commandes", Decimal(920000), Decimal(1000000))
+    assert (op.tile_label(tile, "fr"), tile.value, tile.plan_value) == ("Carnet de commandes", Decimal(920000), Decimal(1000000))
     assert tile.gap_pct == Decimal(-8) and tile.status == "amber"  # 8 % under plan: between 5 and 10
-    assert not any("Carnet" in a.message for a in attention)  # amber is not red
+    assert not any("Carnet" in op.attention_text(a, "fr") for a in attention)  # amber is not red
 
 
 def test_tiles_compare_with_the_previous_period_the_last_meeting_or_the_plan(demo_store):
@@ -44,9 +48,9 @@ def test_tiles_compare_with_the_previous_period_the_last_meeting_or_the_plan(dem
         name: next(t for t in tiles if t.indicator == "CASH_NET")
         for name, tiles in (("previous", previous), ("meeting", meeting), ("plan", plan))
     }
-    assert cash["previous"].period_end == END and cash["previous"].compare_label == "période précédente"
+    assert cash["previous"].period_end == END and op.compare_text(cash["previous"], "fr") == "période précédente"
     # the last meeting before 22/11/2026 was held on 15/09/2026 on figures as of 31/08/2026
-    assert cash["meeting"].compare_label == "dernier comité (31 août 2026)"
+    assert op.compare_text(cash["meeting"], "fr") == "dernier comité (31 août 2026)"
     assert cash["meeting"].compare_value != cash["previous"].compare_value
     assert cash["plan"].compare_value is None and cash["plan"].status is None  # cash has no plan
     equity = next(t for t in plan if t.indicator == "EQUITY")
@@ -67,7 +71,7 @@ def test_gap_to_plan_follows_the_chosen_plan_version(demo_store):
 
 def test_attention_lists_late_rounds_pending_conditions_and_coverage(demo_store):
     _, attention = tiles_for(demo_store.engine, entity=None)
-    messages = [a.message for a in attention]
+    messages = [op.attention_text(a, "fr") for a in attention]
     assert "Apport en retard : SmartBe → SmartFr, 500\u202f000\u00a0€ prévu le 30 juin 2023" in messages
     assert any(m.startswith("Condition en attente : « Bonne marche du plan de continuation »") for m in messages)
     assert any(m.startswith("Couverture 1+1 réalisée de GrandsEnsemble") and "version PLAN-2024-06" in m for m in messages)
@@ -79,7 +83,7 @@ def test_membership_view_flags_the_office_with_most_members_per_adviser(demo_sto
     offices = view.offices.set_index("office_name")
     assert view.total_members == 20077 and view.median_per_adviser == Decimal("227.1333333333333333333333333")
     assert list(offices.index[offices["stands_out"]]) == ["Louvain-la-Neuve"]
-    assert list(view.ages["band"]) == ["< 25 ans", "26–45 ans", "> 46 ans"]
+    assert list(people_text.ages_labelled(view, "fr")["band"]) == ["< 25 ans", "26–45 ans", "> 46 ans"]
 
 
 def test_receivables_view_at_end_2023(demo_store):
@@ -104,7 +108,7 @@ def test_receivables_view_dates_and_sources_what_it_shows(demo_store):
     assert published.loc["TRADE_RECEIVABLES", "source"] == "SmartCoop, rapport annuel 2023 — Bilan consolidé"
     assert published.loc["OVERDUE_REMINDED", "value"] == Decimal(14500000)
     assert not published["is_synthetic"].any()
-    table = receivables.references_table(view, "fr")
+    table = receivables_text.references_table(view, "fr")
     assert list(table["Période"]) == ["au 31/12/2023", "en 2023", "en 2023"]
     assert "pas un solde échu" in table["Chiffre"].iloc[1]
 
@@ -154,7 +158,7 @@ def test_the_execution_view_gives_its_yearly_series_as_codes_and_the_edge_transl
         with session_scope(demo_store.engine) as s:
             view = execution.execution_view(session=s, filters=f, entity="SMARTFR", entity_name="SmartFr", plan_adopted_on=None)
         assert set(view.by_year["series"]) == set(execution.INSTALMENT_SERIES)
-    labelled = execution.by_year_labelled(view.by_year, "fr")
+    labelled = execution_text.by_year_labelled(view.by_year, "fr")
     assert set(labelled["series"]) == {"dû", "payé"} and list(labelled["value"]) == list(view.by_year["value"])
 
 
@@ -164,5 +168,42 @@ def test_the_receivables_view_holds_bucket_codes_and_the_edge_labels_them_in_eit
     codes = ["not_due", "d1_30", "d31_60", "d61_90", "d90_plus"]
     assert list(view.buckets["bucket"]) == codes and "label" not in view.buckets
     assert set(view.trend["bucket"]) <= set(codes) and set(view.by_office["bucket"]) <= set(codes)
-    assert list(receivables.labelled(view.buckets, "fr")["label"]) == ["Non échu", "1–30 j", "31–60 j", "61–90 j", "> 90 j"]
-    assert list(receivables.ageing_frame(view, "en")["bucket"]) == ["Not yet due", "1–30 d", "31–60 d", "61–90 d", "> 90 d"]
+    assert list(receivables_text.labelled(view.buckets, "fr")["label"]) == ["Non échu", "1–30 j", "31–60 j", "61–90 j", "> 90 j"]
+    assert list(receivables_text.ageing_frame(view, "en")["bucket"]) == ["Not yet due", "1–30 d", "31–60 d", "61–90 d", "> 90 d"]
+
+
+def test_views_hold_data_and_codes_and_never_read_the_readers_language():
+    """The layering the pages, the deck and the PDF rely on: smartdash.views returns data and codes, and only
+    smartdash.present turns them into text. A view that takes `lang`, reads `filters.lang` or translates fails."""
+    import ast
+    from pathlib import Path
+
+    import smartdash.views
+
+    found = []
+    for path in sorted(Path(smartdash.views.__file__).parent.glob("*.py")):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.arg) and node.arg == "lang":
+                found.append(f"{path.name}:{node.lineno} takes lang")
+            if isinstance(node, ast.Attribute) and node.attr == "lang":
+                found.append(f"{path.name}:{node.lineno} reads .lang")
+            if isinstance(node, ast.ImportFrom) and node.module == "smartdash.i18n":
+                found += [
+                    f"{path.name}:{node.lineno} imports {a.name}"
+                    for a in node.names
+                    if a.name in ("_", "_p", "gettext", "ngettext", "bilingual")
+                ]
+    assert found == []
+
+
+def test_a_view_is_the_same_for_every_reader_and_its_texts_follow_the_reader(demo_store):
+    with session_scope(demo_store.engine) as s:
+        fr = ov.overview_tiles(session=s, filters=Filters(None, END, "plan", "PLAN-2024-06", "fr"))
+        en = ov.overview_tiles(session=s, filters=Filters(None, END, "plan", "PLAN-2024-06", "en"))
+        attention = ov.attention_items(session=s, filters=Filters(None, END, "plan", "PLAN-2024-06"), tiles=fr)
+    assert fr == en
+    assert op.tile_label(fr[0], "fr") != op.tile_label(fr[0], "en")
+    assert attention, "the demo store has items that need attention"
+    said = {op.attention_text(a, "fr") for a in attention} & {op.attention_text(a, "en") for a in attention}
+    assert not said, f"an attention message reads the same in French and English: {said}"

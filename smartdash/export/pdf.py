@@ -28,6 +28,12 @@ from smartdash.export.images import chart_svg
 from smartdash.export.sections import section_title, thresholds_phrase
 from smartdash.i18n import N_, _, _p
 from smartdash.metrics.funding import OnePlusOneDefinition
+from smartdash.present import equity as equity_text
+from smartdash.present import execution as execution_text
+from smartdash.present import funding as funding_text
+from smartdash.present import overview as overview_text
+from smartdash.present import people as people_text
+from smartdash.present import receivables as receivables_text
 from smartdash.views import Filters, sources_of
 from smartdash.views import equity as equity_views
 from smartdash.views import execution as execution_views
@@ -215,7 +221,7 @@ def _summary(
     )
     rows = [
         [
-            t.label,
+            overview_text.tile_label(t, lang),
             t.entity_name,
             formatting.value(t.value, t.unit, lang=lang, compact=True),
             formatting.value(t.plan_value, t.unit, lang=lang, compact=True) if t.plan_value is not None else "—",
@@ -247,7 +253,7 @@ def _attention(pack: Pack, items: list[overview_views.Attention]) -> None:
     section.add("text", text=_(pack.lang, "Exceptions only: what is red or amber."))
     section.add(
         "bullets",
-        items=[{"text": a.message, "status": a.severity} for a in items]
+        items=[{"text": overview_text.attention_text(a, pack.lang), "status": a.severity} for a in items]
         or [{"text": _(pack.lang, "Nothing to report."), "status": "green"}],
     )
 
@@ -287,7 +293,7 @@ def _equity(pack: Pack, s: Session, filters: Filters, entities: list[tuple[str, 
                 (
                     _(lang, "Break-even target (plan)"),
                     str(view.break_even.year) if view.break_even else "—",
-                    view.break_even.statement if view.break_even else None,
+                    view.break_even.statement.render(lang) if view.break_even else None,
                     False,
                 ),
                 (_(lang, "Equity positive planned"), str(view.plan_positive_year or _(lang, "beyond the plan")), None, False),
@@ -296,7 +302,7 @@ def _equity(pack: Pack, s: Session, filters: Filters, entities: list[tuple[str, 
         pack.chart(
             section,
             charts.trajectory_chart(
-                view.trajectory,
+                equity_text.trajectory_labelled(view, lang),
                 unit="EUR",
                 lang=lang,
                 title=_(lang, "Equity — {name} (€)", name=name),
@@ -353,7 +359,7 @@ def _funding(pack: Pack, s: Session, filters: Filters) -> None:
     pack.chart(
         section,
         charts.bars_with_target(
-            funding_views.coverage_frame(view, names, lang),
+            funding_text.coverage_frame(view, names, lang),
             x="entity",
             unit="ratio",
             colour_by="series",
@@ -364,7 +370,7 @@ def _funding(pack: Pack, s: Session, filters: Filters) -> None:
         ),
         height=200,
     )
-    contributions = funding_views.contributions_table(view, lang)
+    contributions = funding_text.contributions_table(view, lang)
     section.add("subheading", text=_(lang, "Contributions"))
     table(
         section,
@@ -409,7 +415,7 @@ def _execution(pack: Pack, s: Session, filters: Filters, entities: list[tuple[st
             pack.chart(
                 section,
                 charts.bars_with_target(
-                    execution_views.by_year_labelled(view.by_year, lang),
+                    execution_text.by_year_labelled(view.by_year, lang),
                     x="year",
                     unit="EUR",
                     colour_by="series",
@@ -437,7 +443,7 @@ def _execution(pack: Pack, s: Session, filters: Filters, entities: list[tuple[st
                     for r in view.late.itertuples()
                 ],
             )
-        legal = execution_views.legal_table(view, lang)
+        legal = execution_text.legal_table(view, lang)
         table(section, list(legal.columns), legal.values.tolist(), widths=[3.6, 2.2, 1.2, 2.6, 1], align="llclc")
     if synthetic:
         pack.demo(section)
@@ -451,7 +457,7 @@ def _headcount(pack: Pack, s: Session, filters: Filters, entities: list[tuple[st
         section.add("text", text=_(lang, "No headcount loaded."))
         return
     pack.sources |= set(view.sources)
-    labels = people_views.population_labels(lang)
+    labels = people_text.population_labels(lang)
     section.add("text", text=_(lang, "Entities: ") + ", ".join(n for _c, n in entities))
     latest = view.latest.set_index("population")
     figures(
@@ -478,7 +484,7 @@ def _headcount(pack: Pack, s: Session, filters: Filters, entities: list[tuple[st
         ],
     )
     for population in ("members", "staff"):
-        lines = people_views.headcount_lines(view, population, lang)
+        lines = people_text.headcount_lines(view, population, lang)
         if not lines.empty:
             pack.chart(
                 section,
@@ -540,7 +546,7 @@ def _membership(pack: Pack, s: Session, filters: Filters) -> None:
             ),
             height=max(160, 16 * len(per_adviser)),
         )
-    offices = people_views.offices_table(view, lang)
+    offices = people_text.offices_table(view, lang)
     section.add("subheading", text=_(lang, "Offices"))
     table(
         section,
@@ -584,9 +590,9 @@ def _receivables(pack: Pack, s: Session, filters: Filters) -> None:
         pack.chart(
             section,
             charts.ageing_bars(
-                receivables_views.ageing_frame(view, lang).drop(columns="is_synthetic"),
+                receivables_text.ageing_frame(view, lang).drop(columns="is_synthetic"),
                 lang=lang,
-                order=list(receivables_views.bucket_labels(lang).values()),
+                order=list(receivables_text.bucket_labels(lang).values()),
                 title=_(lang, "Open amount by age (€)"),
             ),
             height=170,
@@ -594,7 +600,7 @@ def _receivables(pack: Pack, s: Session, filters: Filters) -> None:
         section.keep_together(start)
         clients = queries.largest_overdue_clients(session=s, entity=code, as_of=view.as_of)
         if not clients.empty:
-            frame = receivables_views.clients_table(clients, view.as_of, lang)
+            frame = receivables_text.clients_table(clients, view.as_of, lang)
             section.add("subheading", text=_p(lang, "board pack", "Largest overdue clients"))
             table(
                 section,

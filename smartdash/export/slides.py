@@ -29,6 +29,13 @@ from smartdash.export.sections import thresholds_phrase
 from smartdash.export.tables import InertChartData
 from smartdash.i18n import N_, _, bilingual
 from smartdash.metrics.funding import OnePlusOneDefinition
+from smartdash.present import equity as equity_text
+from smartdash.present import execution as execution_text
+from smartdash.present import funding as funding_text
+from smartdash.present import overview as overview_text
+from smartdash.present import people as people_text
+from smartdash.present import receivables as receivables_text
+from smartdash.present import versions as versions_text
 from smartdash.views import Filters, sources_of
 from smartdash.views import equity as equity_views
 from smartdash.views import execution as execution_views
@@ -385,7 +392,7 @@ def build_deck(
     with session_scope(engine) as s:
         meeting = _meeting_date(s, filters.as_of)
         # the version figures are compared with, and whether it was adopted only after the as-of date
-        version = versions_views.version_label(queries.plan_versions(session=s), filters.plan_version, filters.as_of, lang)
+        version = versions_text.version_label(queries.plan_versions(session=s), filters.plan_version, filters.as_of, lang)
         footer = _(
             lang,
             "smartdash · figures as of {as_of} · plan: {version} · Confidential — committee only",
@@ -451,7 +458,7 @@ def _summary(ctx: DeckContext) -> None:
     for i, t in enumerate(shown):
         rows.append(
             [
-                t.label,
+                overview_text.tile_label(t, lang),
                 t.entity_name,
                 formatting.value(t.value, t.unit, lang=lang, compact=True) + (" ✱" if t.is_synthetic else ""),
                 formatting.value(t.plan_value, t.unit, lang=lang, compact=True) if t.plan_value is not None else "—",
@@ -482,7 +489,8 @@ def _attention(ctx: DeckContext) -> None:
     slide = ctx.deck.slide(_(lang, "What needs attention"), _(lang, "Exceptions only"))
     ctx.deck.bullets(
         slide,
-        [(a.message, a.severity) for a in attention[:10]] or [(_(lang, "Nothing to report."), "green")],
+        [(overview_text.attention_text(a, lang), a.severity) for a in attention[:10]]
+        or [(_(lang, "Nothing to report."), "green")],
         Inches(1.6),
         size=15,
     )
@@ -504,7 +512,8 @@ def _equity(ctx: DeckContext) -> None:
         ctx.info.sources |= set(view.sources)
         years = sorted({d.year for d in view.trajectory["period_end"]})
         series, flags = [], []
-        for (label, part), colour in zip(view.trajectory.groupby("series", sort=False), charts.PALETTE, strict=False):
+        trajectory = equity_text.trajectory_labelled(view, lang)
+        for (label, part), colour in zip(trajectory.groupby("series", sort=False), charts.PALETTE, strict=False):
             by_year = {d.year: v for d, v in zip(part["period_end"], part["value"], strict=True)}
             synthetic = {d.year: bool(f) for d, f in zip(part["period_end"], part["is_synthetic"], strict=True)}
             series.append((label, [by_year.get(y) for y in years], colour))
@@ -514,8 +523,8 @@ def _equity(ctx: DeckContext) -> None:
                 lang,
                 "Actual against plan; break-even target (as stated): {break_even_label}; equity positive "
                 "on the plan's path: {plan_positive_label}",
-                break_even_label=view.break_even_label(lang),
-                plan_positive_label=view.plan_positive_label(lang),
+                break_even_label=equity_text.break_even_label(view, lang),
+                plan_positive_label=equity_text.plan_positive_label(view, lang),
             )
             if view.has_plan
             else _(lang, "Actual; the plan gives no path for this entity")
@@ -538,7 +547,7 @@ def _equity(ctx: DeckContext) -> None:
         return
     year = view.bridge_years[-1]
     bridge = view.bridge(year)
-    labels = equity_views.bridge_labels(bridge, lang)
+    labels = equity_text.bridge_labels(bridge, lang)
     png = chart_png(
         charts.waterfall_chart(
             view.actual_origin.flag(equity_views.bridge_frame(bridge, labels)), lang=lang, title=""
@@ -580,7 +589,7 @@ def _funding(ctx: DeckContext) -> None:
         cats,
         [
             (label, list(frame["coverage"]), colour)
-            for (label, frame), colour in zip(funding_views.coverage_series(fview, lang), colours, strict=True)
+            for (label, frame), colour in zip(funding_text.coverage_series(fview, lang), colours, strict=True)
         ]
         + [(_(lang, "rule: 1.0"), [1] * len(cats), "9E9E9E")],
         number_format="0.00",
@@ -590,7 +599,7 @@ def _funding(ctx: DeckContext) -> None:
     )
     deck.text(
         slide,
-        funding_views.coverage_caption(fview, lang),
+        funding_text.coverage_caption(fview, lang),
         MARGIN,
         deck.height - Inches(2.05),
         deck.width - 2 * MARGIN,
@@ -636,7 +645,7 @@ def _execution(ctx: DeckContext) -> None:
         + (_(lang, "Late: ") + " ; ".join(late_lines) if late_lines else _(lang, "Nothing late.")),
     )
     flags = [y in synthetic_years for y in years]
-    labels = execution_views.instalment_series_labels(lang)
+    labels = execution_text.instalment_series_labels(lang)
     deck.chart(
         slide,
         XL_CHART_TYPE.COLUMN_CLUSTERED,
@@ -662,7 +671,7 @@ def _headcount(ctx: DeckContext) -> None:
     ctx.info.synthetic |= hview.is_synthetic
     series = hview.series.sort_values("period_end")
     months = sorted(set(series["period_end"]))[-24:]
-    labels = people_views.population_labels(lang)
+    labels = people_text.population_labels(lang)
     slide = deck.slide(
         _(lang, "Headcount (people), last 24 months"), _(lang, "Entities: ") + ", ".join(n for _c, n in ctx.entities)
     )
@@ -753,7 +762,7 @@ def _receivables_slide(ctx: DeckContext, code: str) -> None:
     chart = deck.chart(
         slide,
         XL_CHART_TYPE.COLUMN_CLUSTERED,
-        [receivables_views.bucket_labels(lang)[b] for b in rview.buckets["bucket"]],
+        [receivables_text.bucket_labels(lang)[b] for b in rview.buckets["bucket"]],
         [(_(lang, "open (€)"), list(rview.buckets["amount"]), charts.AGEING_COLOURS[3])],
         number_format=euro_format(rview.buckets["amount"]),
         legend=False,

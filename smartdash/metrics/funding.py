@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import pandas as pd
 
+from smartdash.i18n import N_, Text, text
+
 ZERO = Decimal(0)
 
 
@@ -35,28 +37,31 @@ class OnePlusOneDefinition:
             "with_smartbe_waivers" if self.include_claim_waivers else "with_group_waivers",
         )
 
-    def describe(self, lang: str = "fr") -> str:
-        if lang == "en":
-            text = "Definition: contributions as an associate (capital, shares, current accounts, participating funds)"
-            extra = [
-                w
-                for w, on in (
-                    ("SmartBe's claim waivers", self.include_claim_waivers),
-                    ("intra-group claim waivers", self.include_group_waivers),
-                )
-                if on
-            ]
-            return text + (" + " + " + ".join(extra) if extra else "; claim waivers excluded") + "."
-        text = "Définition : apports en tant qu'associé (capital, parts, comptes courants, fonds participatifs)"
-        extra = [
-            w
-            for w, on in (
-                ("abandons de créances de SmartBe", self.include_claim_waivers),
-                ("abandons de créances intra-groupe", self.include_group_waivers),
+    def description(self) -> Text:
+        """What the definition counts, as a message rendered in the reader's language."""
+        waivers = [
+            word
+            for word, on in (
+                (text(N_("SmartBe's claim waivers")), self.include_claim_waivers),
+                (text(N_("intra-group claim waivers")), self.include_group_waivers),
             )
             if on
         ]
-        return text + (" + " + " + ".join(extra) if extra else " ; abandons de créances exclus") + "."
+        if not waivers:
+            return text(
+                N_(
+                    "Definition: contributions as an associate (capital, shares, current accounts, participating "
+                    "funds); claim waivers excluded."
+                )
+            )
+        joined = waivers[0] if len(waivers) == 1 else text("{a} + {b}", a=waivers[0], b=waivers[1])
+        return text(
+            N_("Definition: contributions as an associate (capital, shares, current accounts, participating funds) + {waivers}."),
+            waivers=joined,
+        )
+
+    def describe(self, lang: str = "fr") -> str:
+        return self.description().render(lang)
 
 
 def counted(contributions: pd.DataFrame, definition: OnePlusOneDefinition) -> pd.Series:

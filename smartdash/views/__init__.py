@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,12 @@ class Filters:
     compare: str
     plan_version: str | None
     lang: str = "fr"
+
+    @property
+    def data(self) -> Filters:
+        """These choices without the reader's language: all a view depends on (views never read `lang`; the
+        functions of smartdash.present do), so French and English readers share one cached view."""
+        return replace(self, lang="")
 
 
 COMPARISONS = ("previous", "meeting", "plan")

@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from smartdash import queries
-from smartdash.i18n import _
+from smartdash.i18n import Bilingual
 from smartdash.metrics.equity import (
     Bridge,
     equity_bridge,
@@ -38,7 +38,7 @@ class StatedTarget:
     """A target as the plan version states it (never inferred from its figures)."""
 
     value: Decimal
-    statement: str
+    statement: Bilingual  # the plan's own words, in both languages when the store has them
     source: str | None
     is_synthetic: bool
 
@@ -52,8 +52,8 @@ class EquityView:
     entity: str
     entity_name: str
     country: str
-    trajectory: pd.DataFrame  # period_end, value (€), series, dashed
-    results: pd.DataFrame  # year, value (€), series
+    trajectory: pd.DataFrame  # period_end, value (€), series (actual / plan / original), dashed, is_synthetic, source
+    results: pd.DataFrame  # year, value (€), series (actual / plan), is_synthetic, source
     bridge_years: list[int]
     half_capital: Decimal | None  # None for an entity outside French law
     latest_equity: Decimal | None
@@ -69,6 +69,8 @@ class EquityView:
     is_synthetic: bool
     sources: list[str]
     values: dict[str, dict[int, Decimal]]
+    plan_version: str | None = None  # the version the "plan" series comes from
+    original_version: str | None = None  # the plan as first adopted, the "original" series (when another one)
 
     def bridge(self, year: int) -> Bridge | None:
         return equity_bridge(self.values, year)
@@ -79,38 +81,10 @@ class EquityView:
         t = self.trajectory
         return Provenance.of_frame(t[~t["dashed"].astype(bool)]) if not t.empty else Provenance()
 
-    def pace_label(self, lang: str) -> str:
-        """When equity turns positive at the current pace: a year within the plan, "au-delà de 2031", never, already."""
-        if self.latest_equity is not None and self.latest_equity >= 0:
-            return _(lang, "Already")
-        return year_label(self.pace_positive_year, self.plan_end_year, lang, none=_(lang, "Never"))
-
     @property
     def has_plan(self) -> bool:
         """Whether the plan version gives this entity an equity path (SmartCoop, not under the plan, has none)."""
         return self.plan_end_year is not None and self.plan_equity_years > 0
-
-    def plan_positive_label(self, lang: str) -> str:
-        """The first year-end the plan's path puts equity at or above zero, "au-delà de 2031", or "—" without a plan
-        path for this entity."""
-        if not self.has_plan:
-            return "—"
-        return year_label(self.plan_positive_year, self.plan_end_year, lang, none=None)
-
-    def break_even_label(self, lang: str) -> str:
-        """The break-even year as the plan states it, or that it states none (never a year read off its results)."""
-        if self.break_even:
-            return str(self.break_even.year)
-        return _(lang, "not stated by the plan") if self.has_plan else "—"
-
-
-def year_label(year: int | None, horizon: int | None, lang: str, *, none: str | None) -> str:
-    """A year, or "au-delà de <horizon>" past the plan's horizon (or when the plan never gets there: `none` None)."""
-    if year is not None and (horizon is None or year <= horizon):
-        return str(year)
-    if year is None and none is not None:
-        return none
-    return _(lang, "beyond {horizon}", horizon=horizon) if horizon else _(lang, "beyond the plan")
 
 
 def _by_year(frame: pd.DataFrame, code: str) -> dict[int, Decimal]:
@@ -134,22 +108,25 @@ def original_version(*, session: Session) -> str | None:
     return None if versions.empty else versions.iloc[-1]["code"]
 
 
-def stated_target(targets: pd.DataFrame, target: str, entity: str | None, lang: str) -> StatedTarget | None:
+def stated_target(targets: pd.DataFrame, target: str, entity: str | None) -> StatedTarget | None:
     """A target of one plan version for an entity: its own row, else the row for every entity under the plan."""
     rows = targets[targets["target"] == target]
     own, shared = rows[rows["entity"] == entity], rows[rows["entity"].isna()]
     row = own.iloc[0] if not own.empty else shared.iloc[0] if not shared.empty else None
     if row is None:
         return None
-    statement = row["statement_en"] if lang == "en" and isinstance(row["statement_en"], str) else row["statement_fr"]
+    english = row["statement_en"] if isinstance(row["statement_en"], str) else row["statement_fr"]
     return StatedTarget(
-        row["value"], statement, row["source"] if isinstance(row["source"], str) else None, bool(row["is_synthetic"])
+        row["value"],
+        Bilingual(row["statement_fr"], english),
+        row["source"] if isinstance(row["source"], str) else None,
+        bool(row["is_synthetic"]),
     )
 
 
 def plan_end_year(targets: pd.DataFrame, plan: pd.DataFrame) -> int | None:
     """The plan's horizon: the end year the plan states, else the last year it gives values for."""
-    stated = stated_target(targets, "PLAN_END_YEAR", None, "fr")
+    stated = stated_target(targets, "PLAN_END_YEAR", None)
     if stated is not None:
         return stated.year
     return max((d.year for d in plan["period_end"]), default=None)
@@ -157,7 +134,6 @@ def plan_end_year(targets: pd.DataFrame, plan: pd.DataFrame) -> int | None:
 
 def equity_view(*, session: Session, filters: Filters, entity: str, entity_name: str) -> EquityView:
     """Everything the equity page shows for one entity, up to the as-of date."""
-    lang = filters.lang
     actual = queries.observations(
         session=session, indicators=BRIDGE_CODES + ["QUASI_EQUITY"], entities=[entity], until=filters.as_of
     )
@@ -185,9 +161,9 @@ def equity_view(*, session: Session, filters: Filters, entity: str, entity_name:
     )
     parts = []
     for frame, name, dashed in (
-        (actual, _(lang, "Actual"), False),
-        (plan, _(lang, "Plan ({plan_version})", plan_version=filters.plan_version), True),
-        (first, _(lang, "Original plan ({original})", original=original), True),
+        (actual, "actual", False),
+        (plan, "plan", True),
+        (first, "original", True),
     ):
         eq = frame[frame["indicator"] == "EQUITY"]
         parts.append(
@@ -215,8 +191,8 @@ def equity_view(*, session: Session, filters: Filters, entity: str, entity_name:
                 }
             )
             for d, origin, name in (
-                (_by_year(actual, "NET_RESULT"), _origin_by_year(actual, "NET_RESULT"), _(lang, "Actual")),
-                (_by_year(plan, "NET_RESULT"), _origin_by_year(plan, "NET_RESULT"), _(lang, "Plan")),
+                (_by_year(actual, "NET_RESULT"), _origin_by_year(actual, "NET_RESULT"), "actual"),
+                (_by_year(plan, "NET_RESULT"), _origin_by_year(plan, "NET_RESULT"), "plan"),
             )
         ],
         ignore_index=True,
@@ -245,12 +221,14 @@ def equity_view(*, session: Session, filters: Filters, entity: str, entity_name:
         plan_at_latest_period=dt.date(latest, 12, 31) if latest in plan_equity else None,
         plan_positive_year=first_plan_year_positive(plan_equity),
         pace_positive_year=year_equity_turns_positive(equity),
-        break_even=stated_target(targets, "BREAK_EVEN_YEAR", entity, lang),
+        break_even=stated_target(targets, "BREAK_EVEN_YEAR", entity),
         plan_end_year=plan_end_year(targets, plan),
         plan_equity_years=len(plan_equity),
         is_synthetic=bool(shown["is_synthetic"].any()),
         sources=sources_of(shown["source"]),
         values=values,
+        plan_version=filters.plan_version,
+        original_version=original if original != filters.plan_version else None,
     )
 
 
@@ -265,22 +243,6 @@ STEP_CODES = (
     "unexplained",
     "closing",
 )
-
-
-def bridge_labels(bridge: Bridge, lang: str) -> dict[str, str]:
-    """The waterfall's step labels, short enough for a half-width chart (its title gives the year)."""
-    previous = bridge.year - 1
-    return {
-        "opening": _(lang, "Opening"),
-        "net_result": _(lang, "Result"),
-        "capital_paid_in": _(lang, "Capital (net change)") if bridge.capital_net else _(lang, "Capital"),
-        "shares_repaid": _(lang, "Shares repaid"),
-        "reserves": _(lang, "Reserves"),
-        "retained": _(lang, "Retained (excl. {previous} result)", previous=previous),
-        "other": _(lang, "Other"),
-        "unexplained": _(lang, "Unexplained"),
-        "closing": _(lang, "Closing") if bridge.booked_closing is not None else _(lang, "Computed closing"),
-    }
 
 
 def bridge_frame(bridge: Bridge, labels: dict[str, str]) -> pd.DataFrame:

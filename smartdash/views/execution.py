@@ -9,10 +9,11 @@ from decimal import Decimal
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from smartdash import formatting, queries
-from smartdash.i18n import _
+from smartdash import queries
+from smartdash.formatting import Shown, shown
+from smartdash.i18n import N_, Text, text
 from smartdash.metrics import execution as ex
-from smartdash.provenance import Provenance, with_origin
+from smartdash.provenance import Provenance
 from smartdash.views import Filters
 
 ZERO = Decimal(0)
@@ -21,22 +22,19 @@ ZERO = Decimal(0)
 INSTALMENT_SERIES = ("due", "paid")  # the series of `ExecutionView.by_year`, as codes
 
 
-def instalment_series_labels(lang: str) -> dict[str, str]:
-    """The label of each instalment series in the reader's language."""
-    return {"due": _(lang, "due"), "paid": _(lang, "paid")}
-
-
-def by_year_labelled(by_year: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """`ExecutionView.by_year` with each series' label, in the reader's language, in place of its code."""
-    return by_year.assign(series=by_year["series"].map(instalment_series_labels(lang)))
+LAW_1947 = text(N_("law of 10/09/1947, art. 13"))  # the variable-capital floor's reference (not a code article)
+CASH_SERIES = ("own_cash", "members_cash")  # the series of `ExecutionView.cash`, as codes
 
 
 @dataclass(frozen=True)
 class LegalLine:
-    label: str
-    article: str
+    """One legal test of the plan's execution; its label, article and value are messages with their figures as
+    parameters (`i18n.Text`, `formatting.Shown`), rendered where they are shown."""
+
+    label: Text
+    article: Text | str
     binds: bool
-    value: str
+    value: Text | Shown
     status: str | None  # green / red, or None for an informative line
     origin: Provenance = Provenance()  # where the figures the line is checked on come from
 
@@ -54,7 +52,7 @@ class ExecutionView:
     due_this_year: Decimal
     late: pd.DataFrame  # the late instalments
     by_year: pd.DataFrame  # year, series (the codes of INSTALMENT_SERIES), value, is_synthetic, source
-    cash: pd.DataFrame  # period_end, value, series, dashed, is_synthetic, source — own cash and members' cash
+    cash: pd.DataFrame  # period_end, value, series (the codes of CASH_SERIES), dashed, is_synthetic, source
     cessation: pd.DataFrame  # period_end, value (ratio), is_synthetic, source
     latest_cessation: Decimal | None
     runway: Decimal | None
@@ -75,11 +73,6 @@ class ExecutionView:
         return None if self.cessation.empty else self.cessation["period_end"].iloc[-1]
 
 
-def dated(day: dt.date | None, as_of: dt.date, lang: str) -> str:
-    """ " · au 31 octobre 2026" for a figure of another date than the as-of date; nothing when they agree."""
-    return "" if day is None or day == as_of else _(lang, " · as of ") + formatting.date_long(day, lang=lang)
-
-
 def _latest(frame: pd.DataFrame, code: str, day: dt.date | None = None):
     part = frame[frame["indicator"] == code]
     if day is not None:
@@ -91,7 +84,7 @@ def execution_view(
     *, session: Session, filters: Filters, entity: str, entity_name: str, plan_adopted_on: dt.date | None
 ) -> ExecutionView:
     """Everything the plan-execution page shows for one entity at the as-of date."""
-    lang, as_of = filters.lang, filters.as_of
+    as_of = filters.as_of
     plan = queries.instalments(session=session, entities=[entity])
     states = [
         ex.instalment_state(
@@ -141,7 +134,7 @@ def execution_view(
                 {
                     "period_end": common,
                     "value": list(own),
-                    "series": _(lang, "own cash"),
+                    "series": "own_cash",
                     "dashed": False,
                     "is_synthetic": [o["is_synthetic"] for o in own_origin],
                     "source": [o["source"] for o in own_origin],
@@ -151,7 +144,7 @@ def execution_view(
                 {
                     "period_end": common,
                     "value": [members.at[d, "value"] for d in common],
-                    "series": _(lang, "members' activities' money"),
+                    "series": "members_cash",
                     "dashed": True,
                     "is_synthetic": [bool(members.at[d, "is_synthetic"]) for d in common],
                     "source": [members.at[d, "source"] for d in common],
@@ -190,7 +183,6 @@ def execution_view(
         "capital": Provenance.of_frame(capital),
     }
     legal = _legal_lines(
-        lang,
         capital=list(capital["value"]),
         equity=None if equity is None else equity["value"],
         ratio=cessation["value"].iloc[-1] if not cessation.empty else None,
@@ -229,7 +221,6 @@ def execution_view(
 
 
 def _legal_lines(
-    lang: str,
     *,
     capital: list[Decimal],
     equity: Decimal | None,
@@ -242,20 +233,20 @@ def _legal_lines(
     if ratio is not None:
         lines.append(
             LegalLine(
-                _(lang, "Cessation-of-payments test ≥ 1"),
+                text(N_("Cessation-of-payments test ≥ 1")),
                 "L631-1",
                 True,
-                formatting.ratio(ratio, lang=lang),
+                shown("ratio", ratio),
                 "green" if ratio >= 1 else "red",
                 origins["cessation"],
             )
         )
     lines.append(
         LegalLine(
-            _(lang, "Instalments: ≥ 5 {pct} from the 3rd, ≥ 10 {pct} from the 6th", pct="%"),
+            text(N_("Instalments: ≥ 5 {pct} from the 3rd, ≥ 10 {pct} from the 6th"), pct="%"),
             "L626-18",
             True,
-            _(lang, "{breaches} breach(es)", breaches=breaches),
+            text(N_("{breaches} breach(es)"), breaches=breaches),
             "red" if breaches else "green",
             origins["schedule"],
         )
@@ -264,10 +255,10 @@ def _legal_lines(
         floor = ex.capital_floor(capital)
         lines.append(
             LegalLine(
-                _(lang, "Variable capital ≥ ¼ of its peak"),
-                _(lang, "law of 10/09/1947, art. 13"),
+                text(N_("Variable capital ≥ ¼ of its peak")),
+                LAW_1947,
                 True,
-                f"{formatting.money_compact(capital[-1], lang=lang)} / {formatting.money_compact(floor, lang=lang)}",
+                text("{a} / {b}", a=shown("money_compact", capital[-1]), b=shown("money_compact", floor)),
                 "green" if capital[-1] >= floor else "red",
                 origins["capital"],
             )
@@ -275,10 +266,10 @@ def _legal_lines(
         half = capital[-1] / 2
         lines.append(
             LegalLine(
-                _(lang, "Equity ≥ ½ share capital — informative under a plan (L626-3)"),
+                text(N_("Equity ≥ ½ share capital — informative under a plan (L626-3)")),
                 "L225-248 / L223-42",
                 False,
-                f"{formatting.money_compact(equity, lang=lang)} / {formatting.money_compact(half, lang=lang)}",
+                text("{a} / {b}", a=shown("money_compact", equity), b=shown("money_compact", half)),
                 None,
                 origins["equity"] + origins["capital"],
             )
@@ -286,63 +277,12 @@ def _legal_lines(
     end = ex.plan_end(plan_adopted_on) if plan_adopted_on else None
     lines.append(
         LegalLine(
-            _(lang, "Plan length: 10 years at most"),
+            text(N_("Plan length: 10 years at most")),
             "L626-12",
             True,
-            formatting.date_long(end, lang=lang)
-            if end
-            else _(lang, "adoption date to record (plan of November 2021: November 2031)"),
+            shown("date_long", end) if end else text(N_("adoption date to record (plan of November 2021: November 2031)")),
             None,
-            Provenance.document(_(lang, "Plan versions: adoption date")),
+            Provenance.document(N_("Plan versions: adoption date")),
         )
     )
     return lines
-
-
-STATUS_LABELS = {
-    "paid": ("payé", "paid"),
-    "paid_late": ("payé en retard", "paid late"),
-    "late": ("en retard", "late"),
-    "upcoming": ("à venir", "upcoming"),
-}
-
-
-def schedule_table(view: ExecutionView, lang: str) -> pd.DataFrame:
-    s = view.schedule
-    en = lang == "en"
-    return with_origin(
-        pd.DataFrame(
-            {
-                _(lang, "Creditor"): s["creditor"],
-                _(lang, "No."): s["seq"],
-                _(lang, "Due"): [formatting.date_short(d) for d in s["due_date"]],
-                _(lang, "{pct} of claim", pct="%"): [formatting.percent(p, lang=lang, places=0) for p in s["pct_of_claim"]],
-                _(lang, "Due amount"): [formatting.money(a, lang=lang) for a in s["amount_due"]],
-                _(lang, "Paid"): [formatting.money(a, lang=lang) for a in s["amount_paid"]],
-                _(lang, "State"): [STATUS_LABELS[x][en] for x in s["status"]],
-                _(lang, "Days late"): s["days_late"],
-                "L626-18": ["✗" if b else "✓" for b in s["breaks_l626"]],
-            }
-        ),
-        s["is_synthetic"],
-        s["source"],
-        lang,
-    )
-
-
-def legal_table(view: ExecutionView, lang: str) -> pd.DataFrame:
-    marks = {"green": "✓", "red": "✗", None: "—"}
-    return with_origin(
-        pd.DataFrame(
-            {
-                _(lang, "Line"): [line.label for line in view.legal],
-                _(lang, "Article"): [line.article for line in view.legal],
-                _(lang, "Binding"): [_(lang, "yes") if line.binds else _(lang, "no") for line in view.legal],
-                _(lang, "Value"): [line.value for line in view.legal],
-                _(lang, "Met"): [marks[line.status] for line in view.legal],
-            }
-        ),
-        [line.origin.synthetic for line in view.legal],
-        [" ; ".join(line.origin.sources) or None for line in view.legal],
-        lang,
-    )

@@ -11,8 +11,9 @@ from decimal import Decimal
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from smartdash import formatting, queries
-from smartdash.i18n import _
+from smartdash import queries
+from smartdash.formatting import Shown, shown
+from smartdash.i18n import N_, Bilingual, Clause, Text, text
 from smartdash.metrics import status as st_
 from smartdash.metrics.equity import first_plan_year_positive
 from smartdash.metrics.funding import OnePlusOneDefinition, display_status, one_plus_one_coverage
@@ -26,13 +27,13 @@ class Tile:
     """One key indicator for one entity at the as-of date."""
 
     indicator: str
-    label: str
+    labels: Bilingual  # the catalogue's label in both languages (data)
     unit: str
     entity: str
     entity_name: str
     value: Decimal | None
     period_end: dt.date | None
-    compare_label: str
+    compare: str  # what `compare_value` is: plan / meeting / previous (views.COMPARISONS)
     compare_value: Decimal | None
     plan_value: Decimal | None  # the plan's value for the same period as `value`, never another one
     plan_version: str | None
@@ -44,6 +45,7 @@ class Tile:
     direction: str = "up"
     plan_period_end: dt.date | None = None  # the period of `plan_value`: always `period_end`
     rule: st_.Thresholds | None = None  # the catalogue's amber / red thresholds the status was judged by
+    meeting_day: dt.date | None = None  # with compare == "meeting": the as-of date of the last meeting's figures
 
     @property
     def change(self) -> Decimal | None:
@@ -78,10 +80,11 @@ class Tile:
 
 @dataclass(frozen=True)
 class Attention:
-    """Something the committee must look at: severity red / amber, the message, the page to open."""
+    """Something the committee must look at: severity red / amber, the message (a code with its parameters, rendered
+    in the reader's language where it is shown), the page to open."""
 
     severity: str
-    message: str
+    text: Text
     page: str
 
 
@@ -147,28 +150,24 @@ def overview_tiles(*, session: Session, filters: Filters) -> list[Tile]:
                 else None
             )
             if filters.compare == "plan":
-                compare_label, compare_value = _(filters.lang, "plan"), plan_value
+                compare_value = plan_value
             elif filters.compare == "meeting":
                 past = _value_at(series, meeting_day)
                 compare_value = None if past is None else past["value"]
-                compare_label = _(filters.lang, "last meeting") + (
-                    f" ({formatting.date_long(meeting_day, lang=filters.lang)})" if meeting_day else ""
-                )
             else:
                 compare_value = None if previous is None else previous["value"]
-                compare_label = _(filters.lang, "previous period")
             rule = st_.Thresholds(ind.direction, ind.threshold_mode, ind.amber, ind.red)
             spark = [float(v) for v in series[series["period_end"] <= filters.as_of]["value"].tail(SPARK_POINTS)]
             tiles.append(
                 Tile(
                     indicator=ind.code,
-                    label=ind.label_en if filters.lang == "en" else ind.label_fr,
+                    labels=Bilingual(ind.label_fr, ind.label_en),
                     unit=ind.unit,
                     entity=entity,
                     entity_name=entity_name,
                     value=value,
                     period_end=period_end,
-                    compare_label=compare_label,
+                    compare=filters.compare,
                     compare_value=compare_value,
                     plan_value=plan_value,
                     plan_version=filters.plan_version,
@@ -180,6 +179,7 @@ def overview_tiles(*, session: Session, filters: Filters) -> list[Tile]:
                     direction=ind.direction,
                     plan_period_end=plan_period,
                     rule=rule,
+                    meeting_day=meeting_day,
                 )
             )
     return tiles
@@ -193,10 +193,6 @@ class AttentionContext:
     session: Session
     filters: Filters
     tiles: list[Tile]
-
-    @property
-    def lang(self) -> str:
-        return self.filters.lang
 
     @functools.cached_property
     def names(self) -> dict[str, str]:
@@ -236,13 +232,12 @@ def _red_indicators(ctx: AttentionContext) -> list[Attention]:
     return [
         Attention(
             "red",
-            _(
-                ctx.lang,
-                "{label} — {entity_name}: red at {period_end} ({gap_text} against the plan for the same period)",
-                label=t.label,
+            text(
+                N_("{label} — {entity_name}: red at {period_end} ({gap_text} against the plan for the same period)"),
+                label=t.labels,
                 entity_name=t.entity_name,
-                period_end=formatting.date_short(t.period_end),
-                gap_text=_gap_text(t, ctx.lang),
+                period_end=shown("date_short", t.period_end),
+                gap_text=gap_text(t),
             ),
             "overview",
         )
@@ -254,33 +249,19 @@ def _red_indicators(ctx: AttentionContext) -> list[Attention]:
 @attention_rule
 def _funding_lines(ctx: AttentionContext) -> list[Attention]:
     """A contribution late on its planned date (red), a condition not yet met (amber), line by line."""
-    lang, items = ctx.lang, []
+    items = []
     for line in ctx.lines.itertuples():
         if display_status(line.status, line.planned_date, ctx.filters.as_of) == "late":
-            items.append(
-                Attention(
-                    "red",
-                    _(
-                        lang,
-                        "Late contribution: {contributor} → {name}, {planned_amount} due {planned_date}",
-                        contributor=line.contributor,
-                        name=ctx.names[line.beneficiary],
-                        planned_amount=formatting.money(line.planned_amount, lang=lang),
-                        planned_date=formatting.date_long(line.planned_date, lang=lang),
-                    ),
-                    "funding",
-                )
-            )
+            items.append(Attention("red", late_contribution(line, ctx.names[line.beneficiary]), "funding"))
         if line.condition and line.condition_status == "pending":
             items.append(
                 Attention(
                     "amber",
-                    _(
-                        lang,
-                        'Condition pending: "{condition}" ({contributor}, {planned_amount})',
+                    text(
+                        N_('Condition pending: "{condition}" ({contributor}, {planned_amount})'),
                         condition=line.condition,
                         contributor=line.contributor,
-                        planned_amount=formatting.money(line.planned_amount, lang=lang),
+                        planned_amount=shown("money", line.planned_amount),
                     ),
                     "funding",
                 )
@@ -293,7 +274,7 @@ def _coverage_below_one(ctx: AttentionContext) -> list[Attention]:
     """An entity whose achieved 1+1 coverage is below 1, with the coverage planned to the same date."""
     if ctx.lines.empty:
         return []
-    lang, lines, items = ctx.lang, ctx.lines, []
+    lines, items = ctx.lines, []
     definition = OnePlusOneDefinition()
     coverage = one_plus_one_coverage(lines, definition, basis="actual", as_of=ctx.filters.as_of)
     planned = one_plus_one_coverage(lines, definition, basis="planned", as_of=ctx.filters.as_of).set_index("entity")
@@ -302,15 +283,16 @@ def _coverage_below_one(ctx: AttentionContext) -> list[Attention]:
             items.append(
                 Attention(
                     "red",
-                    _(
-                        lang,
-                        "1+1 coverage achieved by {name}: {ratio} < 1, planned to date {to_date} (short by "
-                        "{short}; {describe}, version {plan_version})",
+                    text(
+                        N_(
+                            "1+1 coverage achieved by {name}: {ratio} < 1, planned to date {to_date} (short by "
+                            "{short}; {describe}, version {plan_version})"
+                        ),
                         name=ctx.names[row.entity],
-                        ratio=formatting.ratio(row.coverage, lang=lang),
-                        to_date=formatting.ratio(planned.loc[row.entity, "coverage"], lang=lang),
-                        short=formatting.money(row.shortfall_eur, lang=lang),
-                        describe=definition.describe(lang)[:-1].lower(),
+                        ratio=shown("ratio", row.coverage),
+                        to_date=shown("ratio", planned.loc[row.entity, "coverage"]),
+                        short=shown("money", row.shortfall_eur),
+                        describe=Clause(definition.description()),
                         plan_version=ctx.filters.plan_version,
                     ),
                     "funding",
@@ -336,50 +318,25 @@ def _execution_rule(ctx: AttentionContext) -> list[Attention]:
 def _execution_alerts(*, session: Session, filters: Filters) -> list[Attention]:
     """A missed or late instalment, a failed cessation-of-payments test or a capital below its legal floor is red
     whatever else is green; an instalment below the L626-18 minimum is amber."""
-    from smartdash.views.execution import execution_view
+    from smartdash.views.execution import LAW_1947, execution_view
 
-    lang, out = filters.lang, []
+    out = []
     for entity, name in tile_entities(session=session, entity=filters.entity):
         view = execution_view(session=session, filters=filters, entity=entity, entity_name=name, plan_adopted_on=None)
         for row in view.late.itertuples():
-            unpaid = formatting.money(row.amount_due - row.amount_paid, lang=lang)
-            out.append(
-                Attention(
-                    "red",
-                    _(
-                        lang,
-                        "Late plan instalment: {name} → {creditor}, {unpaid} unpaid since {due_date} ({days_late} days)",
-                        name=name,
-                        creditor=row.creditor,
-                        unpaid=unpaid,
-                        due_date=formatting.date_long(row.due_date, lang=lang),
-                        days_late=row.days_late,
-                    ),
-                    "execution",
-                )
-            )
+            out.append(Attention("red", late_instalment(row, name, days=True), "execution"))
         if view.latest_cessation is not None and view.latest_cessation < 1:
-            out.append(
-                Attention(
-                    "red",
-                    _(
-                        lang,
-                        "{name}'s cessation-of-payments test below 1 ({ratio})",
-                        name=name,
-                        ratio=formatting.ratio(view.latest_cessation, lang=lang),
-                    ),
-                    "execution",
-                )
-            )
+            out.append(Attention("red", cessation_below_one(name, view.latest_cessation), "execution"))
         for line in view.legal:
-            if line.status == "red" and line.article.startswith("loi"):
-                out.append(Attention("red", f"{name} : {line.label} ({line.value})", "execution"))
+            if line.status == "red" and line.article == LAW_1947:
+                said = text(N_("{name}: {label} ({value})"), name=name, label=line.label, value=line.value)
+                out.append(Attention("red", said, "execution"))
         breaches = view.schedule[view.schedule["breaks_l626"].astype(bool)] if not view.schedule.empty else []
         if len(breaches):
             out.append(
                 Attention(
                     "amber",
-                    _(lang, "{name}: {n_breaches} instalment(s) below the L626-18 minimum", name=name, n_breaches=len(breaches)),
+                    text(N_("{name}: {n_breaches} instalment(s) below the L626-18 minimum"), name=name, n_breaches=len(breaches)),
                     "execution",
                 )
             )
@@ -405,14 +362,15 @@ def _equity_still_negative(*, session: Session, filters: Filters, names: dict[st
             out.append(
                 Attention(
                     "red",
-                    _(
-                        filters.lang,
-                        "{name}'s equity still negative at {period_end} "
-                        "({money_compact}) although plan {plan_version} had it positive "
-                        "by end {year}",
+                    text(
+                        N_(
+                            "{name}'s equity still negative at {period_end} "
+                            "({money_compact}) although plan {plan_version} had it positive "
+                            "by end {year}"
+                        ),
                         name=names[entity],
-                        period_end=formatting.date_short(last.iloc[0]["period_end"]),
-                        money_compact=formatting.money_compact(value, lang=filters.lang),
+                        period_end=shown("date_short", last.iloc[0]["period_end"]),
+                        money_compact=shown("money_compact", value),
                         plan_version=filters.plan_version,
                         year=year,
                     ),
@@ -422,10 +380,45 @@ def _equity_still_negative(*, session: Session, filters: Filters, names: dict[st
     return out
 
 
-def _gap_text(tile: Tile, lang: str) -> str:
+def gap_text(tile: Tile) -> Shown | Text:
     """A tile's gap to plan: as a share of the plan (what the thresholds measure); a rate's gap in points too."""
     pct = tile.gap_pct
     if pct is None:
-        return formatting.change(tile.gap, tile.unit, lang=lang)
-    relative = formatting.relative(pct, lang=lang)
-    return f"{formatting.points(tile.gap, lang=lang)}, {relative}" if tile.unit == "percent" else relative
+        return shown("change", tile.gap, unit=tile.unit)
+    relative = shown("relative", pct)
+    if tile.unit != "percent":
+        return relative
+    return text("{points}, {relative}", points=shown("points", tile.gap), relative=relative)
+
+
+def late_contribution(line, name: str) -> Text:
+    """A funding line past its planned date and not received (the overview's list, the e-mail alerts)."""
+    return text(
+        N_("Late contribution: {contributor} → {name}, {planned_amount} due {planned_date}"),
+        contributor=line.contributor,
+        name=name,
+        planned_amount=shown("money", line.planned_amount),
+        planned_date=shown("date_long", line.planned_date),
+    )
+
+
+def late_instalment(row, name: str, *, days: bool) -> Text:
+    """A plan instalment late at the as-of date; `days`: with how many days late (the e-mail alert keeps one
+    wording while the days go by)."""
+    params = {
+        "name": name,
+        "creditor": row.creditor,
+        "unpaid": shown("money", row.amount_due - row.amount_paid),
+        "due_date": shown("date_long", row.due_date),
+    }
+    if days:
+        return text(
+            N_("Late plan instalment: {name} → {creditor}, {unpaid} unpaid since {due_date} ({days_late} days)"),
+            days_late=row.days_late,
+            **params,
+        )
+    return text(N_("Late plan instalment: {name} → {creditor}, {unpaid} unpaid since {due_date}"), **params)
+
+
+def cessation_below_one(name: str, ratio: Decimal) -> Text:
+    return text(N_("{name}'s cessation-of-payments test below 1 ({ratio})"), name=name, ratio=shown("ratio", ratio))

@@ -10,17 +10,12 @@ from decimal import Decimal
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from smartdash import formatting, queries
-from smartdash.i18n import _, _p
+from smartdash import queries
 from smartdash.metrics.people import attrition, members_per_adviser, stands_out, turnover
-from smartdash.provenance import Provenance, grouped, with_origin
+from smartdash.provenance import Provenance, grouped
 from smartdash.views import Filters
 
-AGE_BANDS = [
-    ("MEMBERS_AGE_U25", "< 25 ans", "< 25"),
-    ("MEMBERS_AGE_26_45", "26–45 ans", "26–45"),
-    ("MEMBERS_AGE_46P", "> 46 ans", "> 46"),
-]
+AGE_BANDS = ("MEMBERS_AGE_U25", "MEMBERS_AGE_26_45", "MEMBERS_AGE_46P")  # the age profile's indicators, youngest first
 
 
 @dataclass(frozen=True)
@@ -96,7 +91,7 @@ class MembershipView:
     median_per_adviser: Decimal | None
     total_members: int
     societaires: Decimal | None
-    ages: pd.DataFrame  # band, value, is_synthetic, source
+    ages: pd.DataFrame  # band (its indicator code, AGE_BANDS order), value, is_synthetic, source
     ages_date: dt.date | None
     is_synthetic: bool  # any figure the page shows (the regions' history included)
     sources: list[str]
@@ -127,17 +122,14 @@ def membership_view(*, session: Session, filters: Filters) -> MembershipView:
     latest["stands_out"] = [stands_out(r, median) for r in latest["per_adviser"]]
     regions = grouped(frame, ["period_end", "region"], members=("members", "sum"))
     entity = frame["entity"].iloc[0]
-    obs = queries.observations(
-        session=session, indicators=[c for c, _f, _e in AGE_BANDS] + ["SOCIETAIRES"], entities=[entity], until=filters.as_of
-    )
+    obs = queries.observations(session=session, indicators=[*AGE_BANDS, "SOCIETAIRES"], entities=[entity], until=filters.as_of)
     ages_obs = obs[obs["indicator"] != "SOCIETAIRES"]
     ages_date = ages_obs["period_end"].max() if not ages_obs.empty else None
-    labels = {c: (en if filters.lang == "en" else fr) for c, fr, en in AGE_BANDS}
-    order = [c for c, _f, _e in AGE_BANDS]
+    order = list(AGE_BANDS)
     ages = ages_obs[ages_obs["period_end"] == ages_date].sort_values("indicator", key=lambda s: s.map(order.index))
     ages = pd.DataFrame(
         {
-            "band": [labels[c] for c in ages["indicator"]],
+            "band": list(ages["indicator"]),  # the band's indicator code (AGE_BANDS)
             "value": list(ages["value"]),
             "is_synthetic": list(ages["is_synthetic"]),
             "source": list(ages["source"]),
@@ -166,67 +158,9 @@ def membership_view(*, session: Session, filters: Filters) -> MembershipView:
     )
 
 
-def population_labels(lang: str) -> dict[str, str]:
-    return {"staff": _(lang, "Permanent staff"), "members": _(lang, "Salaried members")}
-
-
-def headcount_lines(view: HeadcountView, population: str, lang: str) -> pd.DataFrame:
-    """Headcount (solid) and FTE (dashed) of one population as trajectory series."""
-    part = view.series[view.series["population"] == population]
-    origin = {"is_synthetic": list(part["is_synthetic"]), "source": list(part["source"])}
-    return pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "period_end": part["period_end"],
-                    "value": [Decimal(int(v)) for v in part["headcount"]],
-                    "series": _p(lang, "chart series", "Headcount"),
-                    "dashed": False,
-                    **origin,
-                }
-            ),
-            pd.DataFrame(
-                {"period_end": part["period_end"], "value": list(part["fte"]), "series": _(lang, "FTE"), "dashed": True, **origin}
-            ),
-        ],
-        ignore_index=True,
-    )
-
-
 def latest_origin(view: HeadcountView, population: str) -> Provenance:
     """Where the latest headcount of a population comes from."""
     return Provenance.of_frame(view.latest[view.latest["population"] == population])
-
-
-def flows_frame(view: HeadcountView, lang: str) -> pd.DataFrame:
-    """Entries and exits per year and population. Columns: year, population, series, value."""
-    flows = view.flows.melt(
-        id_vars=["year", "population", "is_synthetic", "source"], value_vars=["entries", "exits"], var_name="flow"
-    )
-    words = {"entries": _(lang, "entries"), "exits": _(lang, "exits")}
-    return pd.DataFrame(
-        {
-            "year": flows["year"],
-            "population": flows["population"],
-            "series": [words[fl] for fl in flows["flow"]],
-            "value": [Decimal(int(v)) for v in flows["value"]],
-            "is_synthetic": list(flows["is_synthetic"]),
-            "source": list(flows["source"]),
-        }
-    )
-
-
-def pse_frame(view: HeadcountView, lang: str) -> pd.DataFrame:
-    """Job-protection-plan departures per month, actual and plan. Columns: month, series, value."""
-    return pd.DataFrame(
-        {
-            "month": [d.strftime("%m/%Y") for d in view.pse["period_end"]],
-            "series": [_(lang, "actual") if s == "actual" else "plan" for s in view.pse["series"]],
-            "value": [Decimal(int(v)) for v in view.pse["value"]],
-            "is_synthetic": list(view.pse["is_synthetic"]),
-            "source": list(view.pse["source"]),
-        }
-    )
 
 
 def per_adviser_frame(view: MembershipView) -> pd.DataFrame:
@@ -240,28 +174,6 @@ def per_adviser_frame(view: MembershipView) -> pd.DataFrame:
             "is_synthetic": list(rows["is_synthetic"]),
             "source": list(rows["source"]),
         }
-    )
-
-
-def offices_table(view: MembershipView, lang: str) -> pd.DataFrame:
-    """The offices as the page lists them."""
-    o = view.offices
-    return with_origin(
-        pd.DataFrame(
-            {
-                _(lang, "Office"): o["office_name"],
-                _(lang, "Region"): o["region"],
-                _(lang, "Members"): [formatting.number(v, lang=lang) for v in o["members"]],
-                _(lang, "Advisers"): [formatting.number(v, lang=lang) if v is not None else "—" for v in o["advisers"]],
-                _(lang, "Members per adviser"): [
-                    formatting.number(v, lang=lang) if v is not None else "—" for v in o["per_adviser"]
-                ],
-                _(lang, "Stands out"): ["⚠" if s else "" for s in o["stands_out"]],
-            }
-        ),
-        o["is_synthetic"],
-        o["source"],
-        lang,
     )
 
 

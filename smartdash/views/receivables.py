@@ -9,37 +9,17 @@ from decimal import Decimal
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from smartdash import formatting, queries
-from smartdash.i18n import N_, _, bilingual
+from smartdash import queries
 from smartdash.metrics.receivables import (
     BUCKETS,
     PaymentRule,
-    days_past_due,
     dso,
     overdue_ratio,
     payment_rule,
     share_over_90,
     trailing_sales,
 )
-from smartdash.provenance import Provenance, with_origin
-
-BUCKET_NAMES = {
-    "not_due": N_("Not yet due"),
-    "d1_30": N_("1–30 d"),
-    "d31_60": N_("31–60 d"),
-    "d61_90": N_("61–90 d"),
-    "d90_plus": N_("> 90 d"),
-}
-
-
-def bucket_labels(lang: str) -> dict[str, str]:
-    """Each ageing bucket's label in the reader's language, in the buckets' order."""
-    return {b: _(lang, BUCKET_NAMES[b]) for b in BUCKETS}
-
-
-def labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """A frame of the view that has a `bucket` code column, with each bucket's label (`label`) beside it."""
-    return frame.assign(label=frame["bucket"].map(bucket_labels(lang)))
+from smartdash.provenance import Provenance
 
 
 @dataclass(frozen=True)
@@ -158,90 +138,7 @@ def receivables_view(*, session: Session, entity: str, as_of: dt.date) -> Receiv
     )
 
 
-REFERENCE_LABELS = {
-    "TRADE_RECEIVABLES": N_("Trade receivables on the balance sheet"),
-    "OVERDUE_REMINDED": N_(
-        "Outstanding under reminder: unpaid invoices the year's reminders were about (not a past-due balance at a date)"
-    ),
-    "REMINDERS_SENT": N_("Unpaid-invoice reminders sent in the year"),
-}
-
-
-def references_table(view: ReceivablesView, lang: str) -> pd.DataFrame:
-    """The figures published for the snapshot's year, each dated by its own period and with its origin."""
-    r = view.references
-    units = {"REMINDERS_SENT": "count"}
-    return with_origin(
-        pd.DataFrame(
-            {
-                _(lang, "Figure"): [_(lang, REFERENCE_LABELS[c]) for c in r["code"]],
-                _(lang, "Value"): [
-                    formatting.value(v, units.get(c, "EUR"), lang=lang) for c, v in zip(r["code"], r["value"], strict=True)
-                ],
-                _(lang, "Period"): [
-                    _(lang, "at ") + formatting.date_short(d) if c == "TRADE_RECEIVABLES" else _(lang, "in ") + str(d.year)
-                    for c, d in zip(r["code"], r["period_end"], strict=True)
-                ],
-            }
-        ),
-        r["is_synthetic"],
-        r["source"],
-        lang,
-    )
-
-
-def ageing_frame(view: ReceivablesView, lang: str) -> pd.DataFrame:
-    """The snapshot's open amount per bucket for the ageing chart: bucket (its label in the reader's language),
-    value (€), is_synthetic."""
-    b = view.buckets
-    labels = bucket_labels(lang)
-    return pd.DataFrame(
-        {"bucket": [labels[c] for c in b["bucket"]], "value": list(b["amount"]), "is_synthetic": list(b["is_synthetic"])}
-    )
-
-
 def page_sources(view: ReceivablesView) -> list[str]:
     """Every source behind what the page shows: the items, the sales, the published figures, the reminders."""
     shown = view.origin + view.dso_origin + Provenance.of_frame(view.references) + Provenance.of_frame(view.reminders)
     return list(shown.sources)
-
-
-def dso_lines(view: ReceivablesView, lang: str) -> pd.DataFrame:
-    """The DSO per snapshot as a trajectory series (days), with its origin."""
-    t = view.dso_trend
-    return pd.DataFrame(
-        {
-            "period_end": t["period_end"],
-            "value": list(t["value"]),
-            "series": "DSO",
-            "dashed": False,
-            "is_synthetic": list(t["is_synthetic"]),
-        }
-    )
-
-
-def dso_rules(view: ReceivablesView, lang: str) -> list[tuple[Decimal, str, str]]:
-    """The legal payment terms of the entity's country as (days, label, colour) reference lines."""
-    colours = ("#7B5EA7", "#C62828")
-    return [
-        (Decimal(t.days), bilingual(lang, t.label_fr, t.label_en), colours[i % 2])
-        for i, t in enumerate(view.rule.terms if view.rule else ())
-    ]
-
-
-def clients_table(frame: pd.DataFrame, as_of: dt.date, lang: str) -> pd.DataFrame:
-    """The largest overdue clients as the page lists them, each with its origin."""
-    return with_origin(
-        pd.DataFrame(
-            {
-                _(lang, "Client"): frame["client"],
-                _(lang, "Past-due invoices"): frame["invoices"],
-                _(lang, "Past due"): [formatting.money(v, lang=lang, places=2) for v in frame["overdue"]],
-                _(lang, "Oldest due date"): [formatting.date_long(d, lang=lang) for d in frame["oldest_due_date"]],
-                _(lang, "Days past due"): [days_past_due(as_of, d) for d in frame["oldest_due_date"]],
-            }
-        ),
-        frame["is_synthetic"],
-        frame["source"],
-        lang,
-    )

@@ -10,8 +10,8 @@ from smartdash.config import load_settings
 from smartdash.i18n import _, _p
 from smartdash.inert import st
 from smartdash.metrics.versions import version_in_force_on
+from smartdash.present import versions as versions_text
 from smartdash.views import COMPARISONS, Filters
-from smartdash.views import versions as versions_views
 from smartdash.web import downloads, store
 from smartdash.web.session import APP_FRAME_KEY, LANG_KEY, current_user, language, logout
 
@@ -68,7 +68,7 @@ def sidebar() -> str:
         def version_text(code: str) -> str:
             if code == IN_FORCE:  # short: the sidebar is narrow, and the as-of date is just above
                 return _(lang, "In force: {value}", value=in_force or "—")
-            note = versions_views.version_note(versions, code, as_of, lang)
+            note = versions_text.version_note(versions, code, as_of, lang)
             return labels[code] + (f" — {note}" if note else "")
 
         side.selectbox(
@@ -138,7 +138,7 @@ def page_header(title: str, f: Filters, *, extra: str = "") -> None:
     parts = [_(f.lang, "As of ") + formatting.date_long(f.as_of, lang=f.lang)]
     if f.plan_version:
         parts.append(
-            _(f.lang, "plan: ") + versions_views.version_label(store.reference()["versions"], f.plan_version, f.as_of, f.lang)
+            _(f.lang, "plan: ") + versions_text.version_label(store.reference()["versions"], f.plan_version, f.as_of, f.lang)
         )
     if extra:
         parts.append(extra)

@@ -62,7 +62,8 @@ def changed() -> None:
 def cached(*, max_entries: int = 64) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorate `read(session, …)`: it becomes `read(…)`, cached per store, data version and arguments
     (`smartdash.cache.store_read`). Keyword arguments are put in their places first, defaults filled in, so
-    `decisions(open_only=True)` and `decisions(None, True)` are one read."""
+    `decisions(open_only=True)` and `decisions(None, True)` are one read; filters are keyed without the reader's
+    language, which no view reads."""
 
     def decorate(read: Callable[..., Any]) -> Callable[..., Any]:
         positional = cache.store_read(engine, max_entries=max_entries)(read)
@@ -72,7 +73,7 @@ def cached(*, max_entries: int = 64) -> Callable[[Callable[..., Any]], Callable[
         def call(*args, **kwargs):
             bound = signature.bind(None, *args, **kwargs)
             bound.apply_defaults()
-            return positional(*bound.args[1:])
+            return positional(*(a.data if isinstance(a, Filters) else a for a in bound.args[1:]))
 
         call.__signature__ = signature.replace(parameters=list(signature.parameters.values())[1:])
         return call

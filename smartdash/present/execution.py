@@ -1,0 +1,83 @@
+"""The plan-execution view in the reader's language: series labels, the schedule and the legal lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from smartdash import formatting
+from smartdash.i18n import N_, _, gettext, render
+from smartdash.provenance import with_origin
+from smartdash.views.execution import ExecutionView
+
+CASH_LABELS = {"own_cash": N_("own cash"), "members_cash": N_("members' activities' money")}
+
+
+def cash_labelled(view: ExecutionView, lang: str) -> pd.DataFrame:
+    """`ExecutionView.cash` with each series' label, in the reader's language, in place of its code."""
+    return view.cash.assign(series=view.cash["series"].map(lambda code: _(lang, CASH_LABELS[code])))
+
+
+def instalment_series_labels(lang: str) -> dict[str, str]:
+    """The label of each instalment series in the reader's language."""
+    return {"due": _(lang, "due"), "paid": _(lang, "paid")}
+
+
+def by_year_labelled(by_year: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """`ExecutionView.by_year` with each series' label, in the reader's language, in place of its code."""
+    return by_year.assign(series=by_year["series"].map(instalment_series_labels(lang)))
+
+
+def dated(day: dt.date | None, as_of: dt.date, lang: str) -> str:
+    """ " · au 31 octobre 2026" for a figure of another date than the as-of date; nothing when they agree."""
+    return "" if day is None or day == as_of else _(lang, " · as of ") + formatting.date_long(day, lang=lang)
+
+
+STATUS_LABELS = {
+    "paid": ("payé", "paid"),
+    "paid_late": ("payé en retard", "paid late"),
+    "late": ("en retard", "late"),
+    "upcoming": ("à venir", "upcoming"),
+}
+
+
+def schedule_table(view: ExecutionView, lang: str) -> pd.DataFrame:
+    s = view.schedule
+    en = lang == "en"
+    return with_origin(
+        pd.DataFrame(
+            {
+                _(lang, "Creditor"): s["creditor"],
+                _(lang, "No."): s["seq"],
+                _(lang, "Due"): [formatting.date_short(d) for d in s["due_date"]],
+                _(lang, "{pct} of claim", pct="%"): [formatting.percent(p, lang=lang, places=0) for p in s["pct_of_claim"]],
+                _(lang, "Due amount"): [formatting.money(a, lang=lang) for a in s["amount_due"]],
+                _(lang, "Paid"): [formatting.money(a, lang=lang) for a in s["amount_paid"]],
+                _(lang, "State"): [STATUS_LABELS[x][en] for x in s["status"]],
+                _(lang, "Days late"): s["days_late"],
+                "L626-18": ["✗" if b else "✓" for b in s["breaks_l626"]],
+            }
+        ),
+        s["is_synthetic"],
+        s["source"],
+        lang,
+    )
+
+
+def legal_table(view: ExecutionView, lang: str) -> pd.DataFrame:
+    marks = {"green": "✓", "red": "✗", None: "—"}
+    return with_origin(
+        pd.DataFrame(
+            {
+                _(lang, "Line"): [render(lang, line.label) for line in view.legal],
+                _(lang, "Article"): [render(lang, line.article) for line in view.legal],
+                _(lang, "Binding"): [_(lang, "yes") if line.binds else _(lang, "no") for line in view.legal],
+                _(lang, "Value"): [render(lang, line.value) for line in view.legal],
+                _(lang, "Met"): [marks[line.status] for line in view.legal],
+            }
+        ),
+        [line.origin.synthetic for line in view.legal],
+        [" ; ".join(gettext(lang, s) for s in line.origin.sources) or None for line in view.legal],
+        lang,
+    )
