@@ -101,6 +101,12 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(context: str, message: str) -> tuple[str, str]:
+    """Marks a message with its context for extraction where it is defined: `_p(lang, *NP_("status", "late"))`
+    where it is shown (one English word can need two French ones)."""
+    return context, message
+
+
 @dataclass(frozen=True)
 class Text:
     """A message and its parameters, rendered in the reader's language where it is shown. A parameter that has a

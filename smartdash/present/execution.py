@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from smartdash import formatting
-from smartdash.i18n import N_, _, gettext, render
+from smartdash.i18n import N_, NP_, _, _p, gettext, render
 from smartdash.provenance import with_origin
 from smartdash.views.execution import ExecutionView
 
@@ -35,16 +35,15 @@ def dated(day: dt.date | None, as_of: dt.date, lang: str) -> str:
 
 
 STATUS_LABELS = {
-    "paid": ("payé", "paid"),
-    "paid_late": ("payé en retard", "paid late"),
-    "late": ("en retard", "late"),
-    "upcoming": ("à venir", "upcoming"),
+    "paid": NP_("instalment", "paid"),
+    "paid_late": NP_("instalment", "paid late"),
+    "late": NP_("instalment", "late"),
+    "upcoming": NP_("instalment", "upcoming"),
 }
 
 
 def schedule_table(view: ExecutionView, lang: str) -> pd.DataFrame:
     s = view.schedule
-    en = lang == "en"
     return with_origin(
         pd.DataFrame(
             {
@@ -54,7 +53,7 @@ def schedule_table(view: ExecutionView, lang: str) -> pd.DataFrame:
                 _(lang, "{pct} of claim", pct="%"): [formatting.percent(p, lang=lang, places=0) for p in s["pct_of_claim"]],
                 _(lang, "Due amount"): [formatting.money(a, lang=lang) for a in s["amount_due"]],
                 _(lang, "Paid"): [formatting.money(a, lang=lang) for a in s["amount_paid"]],
-                _(lang, "State"): [STATUS_LABELS[x][en] for x in s["status"]],
+                _(lang, "State"): [_p(lang, *STATUS_LABELS[x]) for x in s["status"]],
                 _(lang, "Days late"): s["days_late"],
                 "L626-18": ["✗" if b else "✓" for b in s["breaks_l626"]],
             }

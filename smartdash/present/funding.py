@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from smartdash import formatting
-from smartdash.i18n import _
+from smartdash.i18n import NP_, _, _p
 from smartdash.provenance import with_origin
 from smartdash.views.funding import FundingView, lines_origin
 
@@ -81,19 +81,11 @@ def group_waiver_switch(view: FundingView, lang: str) -> str:
 
 
 STATUS_LABELS = {
-    "planned": ("prévu", "planned"),
-    "committed": ("engagé", "committed"),
-    "received": ("reçu", "received"),
-    "cancelled": ("annulé", "cancelled"),
-    "late": ("en retard", "late"),
-}
-
-
-CLASS_LABELS = {
-    "smartbe": ("SmartBe", "SmartBe"),
-    "members": ("sociétaires", "members"),
-    "partners": ("partenaires", "partners"),
-    "group": ("groupe", "group"),
+    "planned": NP_("contribution", "planned"),
+    "committed": NP_("contribution", "committed"),
+    "received": NP_("contribution", "received"),
+    "cancelled": NP_("contribution", "cancelled"),
+    "late": NP_("contribution", "late"),
 }
 
 
@@ -159,7 +151,7 @@ def contributions_table(view: FundingView, lang: str) -> pd.DataFrame:
                 _(lang, "Instrument"): lines["instrument_en" if en else "instrument_fr"],
                 _(lang, "Planned for"): [formatting.date_short(d) for d in lines["planned_date"]],
                 _(lang, "Planned amount"): [formatting.money(a, lang=lang) for a in lines["planned_amount"]],
-                _(lang, "Status"): [STATUS_LABELS[s][en] for s in lines["display_status"]],
+                _(lang, "Status"): [_p(lang, *STATUS_LABELS[s]) for s in lines["display_status"]],
                 _(lang, "Received"): [formatting.money(a, lang=lang) if a is not None else "" for a in lines["received_amount"]],
                 _(lang, "Counts for 1+1"): [_(lang, "yes") if c else _(lang, "no") for c in lines["counts"]],
             }
