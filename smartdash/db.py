@@ -43,6 +43,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from smartdash import change_log  # noqa: F401 - every session keeps the store's data version
 from smartdash.config import load_settings
+from smartdash.i18n import N_, gettext
 
 LOCK_WAIT_SECONDS = 30.0
 log = logging.getLogger(__name__)
@@ -57,84 +58,60 @@ _LOAD_LOCK_CLASS = 0x534D4C44
 class StoreError(Exception):
     """A store problem told in the reader's language, without SQL, values, names or paths."""
 
-    fr = "La base de données a renvoyé une erreur : rien n'a été enregistré. Le détail est dans le journal du serveur."
-    en = "The data store returned an error: nothing was written. The details are in the server log."
+    said = N_("The data store returned an error: nothing was written. The details are in the server log.")
 
     def message(self, lang: str = "fr") -> str:
-        return self.en if lang == "en" else self.fr
+        return gettext(lang, self.said)
 
     def __str__(self) -> str:
-        return self.fr
+        return self.message("fr")
 
 
 class StoreUnavailable(StoreError):
-    fr = (
-        "La base de données est indisponible pour le moment. Réessayez dans un instant ; si cela dure, prévenez l'administrateur."
-    )
-    en = "The data store is unavailable at the moment. Try again shortly; if it lasts, tell the administrator."
+    said = N_("The data store is unavailable at the moment. Try again shortly; if it lasts, tell the administrator.")
 
 
 class StoreBusy(StoreError):
-    fr = "La base est occupée par un autre chargement depuis trop longtemps : rien n'a été enregistré. Réessayez dans un instant."
-    en = "The data store has been busy with another load for too long: nothing was written. Try again shortly."
+    said = N_("The data store has been busy with another load for too long: nothing was written. Try again shortly.")
 
 
 class StoreFull(StoreError):
-    fr = "Plus de place pour écrire dans la base (disque plein) : rien n'a été enregistré. Prévenez l'administrateur."
-    en = "No space left to write in the data store (disk full): nothing was written. Tell the administrator."
+    said = N_("No space left to write in the data store (disk full): nothing was written. Tell the administrator.")
 
 
 class StoreReadOnly(StoreError):
-    fr = "La base est en lecture seule : la consultation fonctionne, mais rien ne peut y être enregistré."
-    en = "The data store is read-only: you can read it, but nothing can be written to it."
+    said = N_("The data store is read-only: you can read it, but nothing can be written to it.")
 
 
 class StoreMissing(StoreError):
-    fr = (
-        "Le fichier de la base a disparu : rien n'a été enregistré. L'administrateur doit restaurer une sauvegarde "
-        "(python -m smartdash restore) ou créer une base neuve (python -m smartdash init-db --new)."
-    )
-    en = (
+    said = N_(
         "The data store's file has disappeared: nothing was written. The administrator must restore a backup "
         "(python -m smartdash restore) or create a new store (python -m smartdash init-db --new)."
     )
 
 
 class StoreReplaced(StoreError):
-    fr = (
-        "Le fichier de la base a été remplacé pendant que le serveur tournait : rien n'a été enregistré. Redémarrez "
-        "le serveur pour ouvrir la nouvelle base."
-    )
-    en = (
-        "The data store's file was replaced while the server was running: nothing was written. Restart the server "
-        "to open the new store."
+    said = N_(
+        "The data store's file was replaced while the server was running: nothing was written. Restart the "
+        "server to open the new store."
     )
 
 
 class StoreTooNew(StoreError):
-    fr = "La base a été écrite par une version plus récente de smartdash : mettez smartdash à jour avant de l'ouvrir."
-    en = "The data store was written by a newer version of smartdash: update smartdash before opening it."
+    said = N_("The data store was written by a newer version of smartdash: update smartdash before opening it.")
 
 
 class StoreNeedsUpgrade(StoreReadOnly):
-    fr = (
-        "La base est en lecture seule et son schéma doit être mis à jour : l'administrateur doit la rendre "
-        "inscriptible et lancer python -m smartdash init-db."
-    )
-    en = (
-        "The data store is read-only and its schema needs an upgrade: the administrator must make it writable and "
-        "run python -m smartdash init-db."
+    said = N_(
+        "The data store is read-only and its schema needs an upgrade: the administrator must make it writable"
+        " and run python -m smartdash init-db."
     )
 
 
 class StoreConflict(StoreError):
-    fr = (
-        "Les mêmes données ont été modifiées en même temps par ailleurs : rien n'a été enregistré. Réessayez "
-        "(l'aperçu montrera l'état actuel)."
-    )
-    en = (
-        "The same data was changed elsewhere at the same time: nothing was written. Try again (the preview will "
-        "show the current state)."
+    said = N_(
+        "The same data was changed elsewhere at the same time: nothing was written. Try again (the preview "
+        "will show the current state)."
     )
 
 

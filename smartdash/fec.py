@@ -30,7 +30,7 @@ from smartdash.config import load_settings
 from smartdash.db import session_scope
 from smartdash.fec_mapping import EQUITY, QUASI_EQUITY, RECEIVABLES, Mapping, rules
 from smartdash.formats import LEDGER_BALANCES, Dataset, FileRefused, ParsedFile, Problem
-from smartdash.formatting import money, number
+from smartdash.formatting import money, number, shown
 from smartdash.i18n import N_, Text, _, text
 from smartdash.importing import (
     Diff,
@@ -571,23 +571,23 @@ class LedgerSummary:
     form: str
 
     def line(self, lang: str = "fr") -> str:
-        if lang == "en":
-            return (
-                f"{self.entity} as of {self.as_of:%d/%m/%Y}: {number(self.lines, lang='en')} lines, "
-                f"{number(self.entries, lang='en')} balanced entries, debits = credits = "
-                f"{money(_euros(self.total_debit), lang='en', places=2)}; {number(self.accounts, lang='en')} "
-                f"accounts; {number(len(self.figures), lang='en')} indicator values; "
-                f"{number(self.open_items, lang='en')} open customer items "
-                f"({money(_euros(self.open_amount), lang='en', places=2)}, due {self.payment_term} days after "
-                f"their piece date)"
-            )
-        return (
-            f"{self.entity} au {self.as_of:%d/%m/%Y} : {number(self.lines)} lignes, {number(self.entries)} "
-            f"écritures équilibrées, débits = crédits = {_cents_text(self.total_debit)} ; "
-            f"{number(self.accounts)} comptes ; {number(len(self.figures))} valeurs d'indicateurs ; "
-            f"{number(self.open_items)} créances clients ouvertes ({_cents_text(self.open_amount)}, échéance "
-            f"pièce + {self.payment_term} jours)"
-        )
+        return text(
+            N_(
+                "{entity} as of {as_of}: {lines} lines, {entries} balanced entries, debits = credits = {debits}; "
+                "{accounts} accounts; {figures} indicator values; {open_items} open customer items ({open_amount}, "
+                "due {payment_term} days after their piece date)"
+            ),
+            entity=self.entity,
+            as_of=shown("date_short", self.as_of),
+            lines=shown("number", self.lines),
+            entries=shown("number", self.entries),
+            debits=shown("money", _euros(self.total_debit), places=2),
+            accounts=shown("number", self.accounts),
+            figures=shown("number", len(self.figures)),
+            open_items=shown("number", self.open_items),
+            open_amount=shown("money", _euros(self.open_amount), places=2),
+            payment_term=self.payment_term,
+        ).render(lang)
 
 
 @dataclass

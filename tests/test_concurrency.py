@@ -225,7 +225,7 @@ def test_a_load_waiting_too_long_for_another_is_refused_with_one_line_and_change
         holder.stdin.close()
         holder.wait(timeout=60)
     assert code == 3 and out == ""
-    assert err.splitlines() == ["Erreur : " + StoreBusy.fr]
+    assert err.splitlines() == ["Erreur : " + StoreBusy().message("fr")]
     assert items(store.engine) == before and len(loads(store.engine)) == 1
 
 

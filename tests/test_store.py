@@ -307,10 +307,10 @@ def test_a_full_disk_is_told_without_sql_values_or_client_names(sqlite_store, tm
     try:
         assert cli_main(["import", str(tmp_path / "creances.csv")]) == 3
         out, err = capsys.readouterr()
-        assert out == "" and err == "Erreur : " + StoreFull.fr + "\n"
+        assert out == "" and err == "Erreur : " + StoreFull().message("fr") + "\n"
         with pytest.raises(StoreFull) as told:  # what the data page shows, in the reader's language
             actions.import_files(CurrentUser("e", "editor"), shared, [("creances.csv", BIG.encode())])
-        assert told.value.message("en") == StoreFull.en
+        assert told.value.message("en").startswith("No space left to write in the data store (disk full)")
     finally:
         event.remove(shared, "connect", disk_nearly_full)
         shared.dispose()
@@ -340,7 +340,7 @@ def test_a_read_only_store_is_read_by_commands_and_pages_and_refuses_writes_clea
             cli(url, "import", str(tmp_path / "creances.csv")),
             cli(url, "users", "add", "x", "--role", "viewer", "--password-stdin", stdin=PASSWORD + "\n"),
         ):
-            assert refused.returncode == 3 and refused.stderr == "Erreur : " + StoreReadOnly.fr + "\n"
+            assert refused.returncode == 3 and refused.stderr == "Erreur : " + StoreReadOnly().message("fr") + "\n"
         # a page: the login works (its audit cannot be kept) and the figures show
         monkeypatch.setenv("SMARTDASH_DATABASE_URL", url)
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
@@ -369,7 +369,7 @@ def test_a_store_deleted_under_a_running_process_refuses_reads_and_writes_and_is
         ensure_store(restarted, load_demo_when_empty=True)
     assert not path.exists()
     told = cli(url, "loads")
-    assert told.returncode == 3 and told.stderr == "Erreur : " + StoreMissing.fr + "\n"
+    assert told.returncode == 3 and told.stderr == "Erreur : " + StoreMissing().message("fr") + "\n"
     new = cli(url, "init-db", "--new")
     assert new.returncode == 0 and path.exists() and "base neuve" in new.stdout
 
@@ -416,7 +416,7 @@ UNREACHABLE = "postgresql+psycopg://smartdash@127.0.0.1:1/smartdash"
 def test_postgresql_unreachable_is_one_line_on_the_command_line():
     told = cli(UNREACHABLE, "loads")
     assert told.returncode == 3 and told.stdout == ""
-    assert told.stderr == "Erreur : " + StoreUnavailable.fr + "\n"
+    assert told.stderr == "Erreur : " + StoreUnavailable().message("fr") + "\n"
     debug = cli(UNREACHABLE, "loads", "--debug")
     assert debug.returncode == 3 and "Traceback" in debug.stderr and "127.0.0.1" in debug.stderr
 
@@ -426,7 +426,7 @@ def test_postgresql_unreachable_shows_a_visitor_one_message_and_no_page(monkeypa
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception
     [error] = at.error
-    assert error.value.startswith(StoreUnavailable.fr) and "référence" in error.value
+    assert error.value.startswith(StoreUnavailable().message("fr")) and "référence" in error.value
     shown = " ".join(e.value for e in (*at.title, *at.markdown, *at.caption, *at.error))
     assert "127.0.0.1" not in shown and "psycopg" not in shown and not at.text_input
     assert not at.sidebar.children  # no menu: not even the pages' names
