@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -108,7 +109,10 @@ def seen(run) -> dict:
     """What a reader sees of a page, comparable with what the browser shows: headings, metrics, counts of elements."""
 
     def plain(text: str) -> str:
-        return text.replace("\\", "")  # markdown escapes do not show
+        """The text as a browser shows it: escapes dropped, `:orange[…]` colour spans reduced to their text and a
+        `:material/science:` icon to its ligature name (what the icon font's element holds as text)."""
+        text = re.sub(r":material/(\w+):", r"\1", text.replace("\\", ""))
+        return re.sub(r":(?:red|orange|green|blue|violet|gray|grey|rainbow|primary)\[(.*?)\]", r"\1", text)
 
     return {
         "headings": [plain(h) for h in run.headings()],

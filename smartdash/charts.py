@@ -18,6 +18,7 @@ import altair as alt
 import pandas as pd
 
 from smartdash import formatting, provenance
+from smartdash.i18n import N_, _
 
 # Okabe–Ito, a colour-blind-safe palette; red/amber/green are kept for status only.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999", "#000000"]
@@ -195,6 +196,28 @@ def origin_opacity(data: pd.DataFrame, lang: str, field: str = "origin") -> dict
     }
 
 
+TIP_TITLES = {
+    "series": N_("Series"),
+    "period_end": N_("Date"),
+    "as_of": N_("Date"),
+    "value_label": N_("Value"),
+    "year": N_("Year"),
+    "month": N_("Month"),
+    "step": N_("Step"),
+    "bucket": N_("Age"),
+    "band": N_("Age band"),
+    "office": N_("Office"),
+    "office_name": N_("Office"),
+    "entity": N_("Entity"),
+    "region": N_("Region"),
+}
+
+
+def tip(field: str, kind: str, lang: str, *, title: str | None = None, **options) -> alt.Tooltip:
+    """A tooltip line titled in the reader's language (an untitled one shows its field's name, `value_label`)."""
+    return alt.Tooltip(f"{field}:{kind}", title=title or _(lang, TIP_TITLES.get(field, N_("Category"))), **options)
+
+
 def origin_tooltip(data: pd.DataFrame, lang: str) -> list[alt.Tooltip]:
     return [alt.Tooltip("origin_text:N", title=provenance.origin_header(lang))] if "origin_text" in data else []
 
@@ -264,9 +287,9 @@ def trajectory_chart(
         color=alt.Color("series:N", title=None, sort=list(dict.fromkeys(data["series"]))),
         strokeDash=alt.StrokeDash("dashed:N", legend=None, scale=alt.Scale(domain=[False, True], range=[[1, 0], [7, 5]])),
         tooltip=[
-            alt.Tooltip("series:N", title=""),
-            alt.Tooltip("period_end:T", title="", format="%d/%m/%Y"),
-            alt.Tooltip("value_label:N", title=""),
+            tip("series", "N", lang),
+            tip("period_end", "T", lang, format="%d/%m/%Y"),
+            tip("value_label", "N", lang),
             *origin_tooltip(data, lang),
         ],
     )
@@ -308,7 +331,7 @@ def waterfall_chart(steps: pd.DataFrame, *, title: str, lang: str) -> alt.LayerC
             y=alt.Y("start:Q", axis=value_axis("EUR")),
             y2="end:Q",
             color=alt.Color("kind:N", scale=colours, legend=None),
-            tooltip=[alt.Tooltip("step:N", title=""), alt.Tooltip("label:N", title=""), *origin_tooltip(data, lang)],
+            tooltip=[tip("step", "N", lang), tip("label", "N", lang, title=_(lang, "Value")), *origin_tooltip(data, lang)],
             **origin_opacity(data, lang),
         )
     )
@@ -344,14 +367,14 @@ def bars_with_target(
     enc = {
         "x": alt.X(f"{x}:O", title=x_title, sort=sort, axis=alt.Axis(labelAngle=0, labelLimit=200)),
         "y": alt.Y("value:Q", axis=value_axis(unit)),
-        "tooltip": [alt.Tooltip(f"{x}:O", title=""), alt.Tooltip("value_label:N", title=""), *origin_tooltip(data, lang)],
+        "tooltip": [tip(x, "O", lang), tip("value_label", "N", lang), *origin_tooltip(data, lang)],
         **origin_opacity(data, lang),
     }
     if colour_by:
         series_order = list(dict.fromkeys(data[colour_by]))
         enc["color"] = alt.Color(f"{colour_by}:N", title=None, sort=series_order)
         enc["xOffset"] = alt.XOffset(f"{colour_by}:N", sort=series_order)
-        enc["tooltip"].insert(0, alt.Tooltip(f"{colour_by}:N", title=""))
+        enc["tooltip"].insert(0, tip(colour_by, "N", lang))
     chart = alt.Chart(data).mark_bar().encode(**enc)
     if target is not None:
         chart = chart + _rule(float(target), target_label, PLAN_COLOUR)
@@ -376,7 +399,7 @@ def horizontal_bars(
     enc = {
         "y": alt.Y(f"{category}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
         "x": alt.X("value:Q", axis=value_axis(unit)),
-        "tooltip": [alt.Tooltip(f"{category}:N", title=""), alt.Tooltip("value_label:N", title=""), *origin_tooltip(data, lang)],
+        "tooltip": [tip(category, "N", lang), tip("value_label", "N", lang), *origin_tooltip(data, lang)],
         **origin_opacity(data, lang),
     }
     if highlight:
@@ -419,9 +442,9 @@ def stacked_area(frame: pd.DataFrame, *, x: str, colour: str, unit: str, title: 
             color=alt.Color(f"{colour}:N", title=None, sort=order, scale=alt.Scale(domain=order, range=AGEING_COLOURS)),
             order=alt.Order("order:Q"),
             tooltip=[
-                alt.Tooltip(f"{x}:T", title="", format="%d/%m/%Y"),
-                alt.Tooltip(f"{colour}:N", title=""),
-                alt.Tooltip("value_label:N", title=""),
+                tip(x, "T", lang, format="%d/%m/%Y"),
+                tip(colour, "N", lang, title=_(lang, "Age") if colour == "label" else None),
+                tip("value_label", "N", lang),
                 *origin_tooltip(data, lang),
             ],
             **origin_opacity(data, lang, "area_origin"),
@@ -440,7 +463,7 @@ def ageing_bars(frame: pd.DataFrame, *, title: str, lang: str, order: list[str])
             x=alt.X("bucket:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("value:Q", axis=value_axis("EUR")),
             color=alt.Color("bucket:N", sort=order, legend=None, scale=alt.Scale(domain=order, range=AGEING_COLOURS)),
-            tooltip=[alt.Tooltip("bucket:N", title=""), alt.Tooltip("value_label:N", title=""), *origin_tooltip(data, lang)],
+            tooltip=[tip("bucket", "N", lang), tip("value_label", "N", lang), *origin_tooltip(data, lang)],
             **origin_opacity(data, lang),
         )
         .properties(title=title)
@@ -467,9 +490,9 @@ def stacked_bars(
             color=alt.Color(f"{colour}:N", title=None, sort=order, scale=alt.Scale(domain=order, range=AGEING_COLOURS)),
             order=alt.Order("order:Q"),
             tooltip=[
-                alt.Tooltip(f"{category}:N", title=""),
-                alt.Tooltip(f"{colour}:N", title=""),
-                alt.Tooltip("value_label:N", title=""),
+                tip(category, "N", lang),
+                tip(colour, "N", lang, title=_(lang, "Age") if colour == "label" else None),
+                tip("value_label", "N", lang),
                 *origin_tooltip(data, lang),
             ],
             **origin_opacity(data, lang),

@@ -65,3 +65,19 @@ def test_a_chart_spec_and_its_arrow_data_are_built_once_per_content():
     table = pa.ipc.open_stream(shown["datasets"][name]).read_all()  # what Streamlit sends, made from the same rows
     assert table.num_rows == len(rows) == 10 and table.column("value_label").to_pylist() == [r["value_label"] for r in rows]
     assert {k: v for k, v in shown.items() if k != "datasets"} == {k: v for k, v in spec.items() if k != "datasets"}
+
+
+def test_a_charts_repeated_texts_are_sent_once_and_read_back_as_written():
+    """The series, origin and source texts repeat down a weekly chart's rows: Arrow sends each once (a dictionary),
+    and the rows read back are the spec's own."""
+    frame = weekly("Réel", 100).assign(is_synthetic=True, source=None)
+    spec, shown = widgets._chart_specs(charts.trajectory_chart, "fr", (frame,), {"unit": "EUR", "title": "t", "lang": "fr"})
+    [(name, rows)] = spec["datasets"].items()
+    table = pa.ipc.open_stream(shown["datasets"][name]).read_all()
+    assert pa.types.is_dictionary(table.schema.field("series").type)
+    assert pa.types.is_dictionary(table.schema.field("origin_text").type)
+    assert not pa.types.is_dictionary(table.schema.field("value_label").type)  # every row's own
+    assert table.column("origin_text").to_pylist() == [r["origin_text"] for r in rows]
+    from streamlit.dataframe_util import convert_anything_to_arrow_bytes
+
+    assert len(shown["datasets"][name]) < len(convert_anything_to_arrow_bytes(rows)) * 0.8
