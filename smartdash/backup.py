@@ -22,12 +22,14 @@ from sqlalchemy.engine import make_url
 
 from smartdash import schema
 from smartdash.db import marker_path, sqlite_path
+from smartdash.i18n import N_, Refusal, text
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-class BackupRefused(Exception):
-    """A backup or restore that cannot be done; the message says why and what to do."""
+class BackupRefused(Refusal):
+    """A backup or restore that cannot be done: a message saying why and what to do, rendered in the reader's
+    language where it is shown (`str()` reads English)."""
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,12 @@ def _store_path(engine: Engine) -> Path:
     if path is None:
         dump, restore = pg_commands(engine.url.render_as_string(hide_password=False))
         raise BackupRefused(
-            "la base est sur PostgreSQL : sauvegardez-la avec pg_dump et restaurez-la avec "
-            f"pg_restore, par exemple :\n  {dump}\n  {restore}"
+            N_(
+                "the store is on PostgreSQL: back it up with pg_dump and restore it with pg_restore, for example:"
+                "\n  {dump}\n  {restore}"
+            ),
+            dump=dump,
+            restore=restore,
         )
     return path
 
@@ -66,7 +72,7 @@ def backup(engine: Engine, out: Path) -> StoreFile:
     path = _store_path(engine)
     out = Path(out)
     if out.resolve() == path.resolve() or out.resolve() == marker_path(path).resolve():
-        raise BackupRefused("le fichier de sauvegarde ne peut pas être la base elle-même")
+        raise BackupRefused(N_("the backup file cannot be the store itself"))
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partiel")
     partial.unlink(missing_ok=True)
@@ -89,33 +95,42 @@ def check_backup(path: Path) -> StoreFile:
     """The backup's identity, if it is a sound smartdash store this code can open; BackupRefused otherwise."""
     path = Path(path)
     if not path.is_file():
-        raise BackupRefused(f"{path} : fichier introuvable")
+        raise BackupRefused(N_("{file}: file not found"), file=str(path))
     with path.open("rb") as fh:
         if fh.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-            raise BackupRefused(f"{path} n'est pas une base SQLite")
+            raise BackupRefused(N_("{file} is not a SQLite database"), file=str(path))
     connection = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
     try:
         try:
             integrity = [row[0] for row in connection.execute("PRAGMA integrity_check")]
+            found = integrity[0][:80]
         except sqlite3.DatabaseError:
-            integrity = ["illisible"]
+            integrity, found = None, text(N_("unreadable"))
         if integrity != ["ok"]:
-            raise BackupRefused(f"{path} est endommagée (PRAGMA integrity_check : {integrity[0][:80]})")
+            raise BackupRefused(N_("{file} is damaged (PRAGMA integrity_check: {found})"), file=str(path), found=found)
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if not {"alembic_version", "store_info", "data_load"} <= tables:
-            raise BackupRefused(f"{path} n'est pas une base smartdash (ou vient d'une version trop ancienne pour être restaurée)")
+            raise BackupRefused(
+                N_("{file} is not a smartdash store (or comes from a version too old to be restored)"), file=str(path)
+            )
         revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
         store_id = connection.execute("SELECT store_id FROM store_info").fetchone()
         loads = connection.execute("SELECT count(*) FROM data_load").fetchone()[0]
     finally:
         connection.close()
-    if revision is None or revision[0] not in schema.known_revisions():
+    if revision is None:
         raise BackupRefused(
-            f"{path} vient d'une version plus récente de smartdash (schéma "
-            f"{revision[0] if revision else 'inconnu'}) : mettez smartdash à jour avant de la restaurer"
+            N_("{file} comes from a newer version of smartdash (unknown schema): update smartdash before restoring it"),
+            file=str(path),
+        )
+    if revision[0] not in schema.known_revisions():
+        raise BackupRefused(
+            N_("{file} comes from a newer version of smartdash (schema {revision}): update smartdash before restoring it"),
+            file=str(path),
+            revision=revision[0],
         )
     if store_id is None:
-        raise BackupRefused(f"{path} n'a pas d'identifiant de base : ce n'est pas une sauvegarde smartdash")
+        raise BackupRefused(N_("{file} has no store identifier: it is not a smartdash backup"), file=str(path))
     return StoreFile(path, store_id[0], revision[0], loads, path.stat().st_size)
 
 
@@ -131,7 +146,7 @@ def restore(engine: Engine, backup_file: Path, *, now: dt.datetime | None = None
     path = _store_path(engine)
     checked = check_backup(backup_file)
     if Path(backup_file).resolve() == path.resolve():
-        raise BackupRefused("la sauvegarde est la base elle-même : rien à restaurer")
+        raise BackupRefused(N_("the backup is the store itself: nothing to restore"))
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     aside, previous_id = None, None
     if path.exists():

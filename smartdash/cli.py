@@ -14,6 +14,7 @@ from smartdash import formats
 from smartdash.config import load_settings
 from smartdash.db import engine_for
 from smartdash.formats import FileRefused
+from smartdash.formatting import date_short, number
 from smartdash.i18n import _
 
 log = logging.getLogger(__name__)
@@ -27,28 +28,36 @@ def cmd_init_db(args: argparse.Namespace) -> int:
     from smartdash.db import forget_missing_store, sqlite_path
     from smartdash.store import init_store
 
-    url = load_settings().database_url
+    lang, url = _language(), load_settings().database_url
     if args.new:
         if not forget_missing_store(url):
             path = sqlite_path(url)
-            print(
-                "--new ne sert qu'à recréer une base SQLite disparue" + (f" ; {path} existe" if path and path.exists() else ""),
-                file=sys.stderr,
-            )
+            if path and path.exists():
+                print(_(lang, "--new only recreates a SQLite store that has vanished; {path} exists", path=path), file=sys.stderr)
+            else:
+                print(_(lang, "--new only recreates a SQLite store that has vanished"), file=sys.stderr)
             return 1
-        print(f"La base disparue ({sqlite_path(url)}) est oubliée : une base neuve est créée.")
+        print(_(lang, "The vanished store ({path}) is forgotten: a new store is created.", path=sqlite_path(url)))
     report = init_store(_engine(), demo=args.demo)
-    print(report.line())
+    print(report.line(lang))
     return 0
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from smartdash.backup import backup
 
+    lang = _language()
     saved = backup(_engine(), Path(args.out))
     print(
-        f"Sauvegarde écrite : {saved.path} ({_size(saved.size)}, schéma {saved.revision}, {saved.loads} "
-        f"chargement(s), base {saved.store_id[:8]})"
+        _(
+            lang,
+            "Backup written: {path} ({size}, schema {revision}, {loads} load(s), store {store})",
+            path=saved.path,
+            size=_size(saved.size, lang),
+            revision=saved.revision,
+            loads=number(saved.loads, lang=lang),
+            store=saved.store_id[:8],
+        )
     )
     return 0
 
@@ -58,16 +67,26 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from smartdash.db import make_engine, sqlite_path
     from smartdash.store import ensure_schema
 
-    url = load_settings().database_url
+    lang, url = _language(), load_settings().database_url
     checked = check_backup(Path(args.file))
     print(
-        f"{checked.path} : base smartdash {checked.store_id[:8]}, schéma {checked.revision}, {checked.loads} "
-        f"chargement(s), intégrité vérifiée."
+        _(
+            lang,
+            "{path}: smartdash store {store}, schema {revision}, {loads} load(s), integrity checked.",
+            path=checked.path,
+            store=checked.store_id[:8],
+            revision=checked.revision,
+            loads=number(checked.loads, lang=lang),
+        )
     )
     if not args.yes:
         print(
-            f"Rien n'a été fait. Pour remplacer la base {sqlite_path(url) or ''} par cette sauvegarde (l'actuelle est "
-            "gardée à côté), relancez avec --yes.",
+            _(
+                lang,
+                "Nothing was done. To replace the store {path} with this backup (the current one is kept beside it), "
+                "run again with --yes.",
+                path=sqlite_path(url) or "",
+            ),
             file=sys.stderr,
         )
         return 1
@@ -77,22 +96,23 @@ def cmd_restore(args: argparse.Namespace) -> int:
     engine = make_engine(url, lock_wait=load_settings().lock_wait_seconds)
     migrated = ensure_schema(engine)
     engine.dispose()
-    print(
-        "Base restaurée"
-        + (" et mise à jour au schéma le plus récent" if migrated else "")
-        + "."
-        + (f" L'ancienne base est gardée dans {report.kept_aside}." if report.kept_aside else "")
-    )
+    said = [_(lang, "Store restored and upgraded to the newest schema.") if migrated else _(lang, "Store restored.")]
+    if report.kept_aside:
+        said.append(_(lang, "The former store is kept in {path}.", path=report.kept_aside))
+    print(" ".join(said))
     if report.kept_aside and not report.same_store:
         print(
-            "La sauvegarde vient d'une autre base : redémarrez les serveurs smartdash qui tournent (ils refusent "
-            "d'écrire dans une base remplacée)."
+            _(
+                lang,
+                "The backup comes from another store: restart the smartdash servers that are running (they refuse to "
+                "write to a replaced store).",
+            )
         )
     return 0
 
 
-def _size(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} Mo".replace(".", ",")
+def _size(size: int, lang: str) -> str:
+    return _(lang, "{size} MB", size=number(size / 1024 / 1024, lang=lang, places=1))
 
 
 def _read_files(names: list[str]) -> list[tuple[str, bytes | Path]] | None:
@@ -102,7 +122,7 @@ def _read_files(names: list[str]) -> list[tuple[str, bytes | Path]] | None:
     for name in names:
         path = Path(name)
         if not path.is_file():
-            print(f"{name} : fichier introuvable", file=sys.stderr)
+            print(_(_language(), "{file}: file not found", file=name), file=sys.stderr)
             return None
         # a ledger export (FEC) may be large: it is read from its file, as a stream
         files.append((path.name, path if recognised_ledger(path) else path.read_bytes()))
@@ -110,7 +130,7 @@ def _read_files(names: list[str]) -> list[tuple[str, bytes | Path]] | None:
 
 
 def _print_refusal(refused: FileRefused) -> int:
-    lang = load_settings().language  # the problems in the configured language, French unless set otherwise
+    lang = _language()  # the problems in the configured language, French unless set otherwise
     count = len(refused.problems)
     print(_(lang, "Refused: {count} problem(s), nothing was written.", count=count), file=sys.stderr)
     for problem in refused.problems:
@@ -122,7 +142,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from smartdash.importing import import_files, preview_file
     from smartdash.store import ensure_schema
 
-    settings = load_settings()
+    settings, lang = load_settings(), _language()
     engine = _engine()
     ensure_schema(engine)
     files = _read_files(args.files)
@@ -139,27 +159,45 @@ def cmd_import(args: argparse.Namespace) -> int:
             for name, data in files:
                 diff, preview = preview_file(engine, name, data, **limits)
                 if hasattr(diff, "summary"):  # a ledger export (FEC): what it holds and gives
-                    print(f"{name} : {diff.summary.line()}")
-                sheet = f", feuille « {diff.sheet} »" if diff.sheet else ""
+                    print(_(lang, "{file}: {summary}", file=name, summary=diff.summary.line(lang)))
+                counts = {
+                    "inserted": number(len(diff.inserts), lang=lang),
+                    "updated": number(len(diff.updates), lang=lang),
+                    "unchanged": number(diff.unchanged, lang=lang),
+                    "deleted": number(len(diff.deletes), lang=lang),
+                }
+                if diff.sheet:
+                    what = _(lang, "{file}, sheet “{sheet}” ({title})", file=name, sheet=diff.sheet, title=diff.dataset.kind)
+                else:
+                    what = _(lang, "{file} ({title})", file=name, title=diff.dataset.kind)
                 print(
-                    f"{name}{sheet} ({diff.dataset.kind}) : {len(diff.inserts)} nouvelles lignes, "
-                    f"{len(diff.updates)} modifiées, {diff.unchanged} identiques, {len(diff.deletes)} retirées — "
-                    "rien n'a été écrit (--dry-run)"
+                    _(
+                        lang,
+                        "{what}: {inserted} new rows, {updated} changed, {unchanged} identical, {deleted} removed — "
+                        "nothing was written (--dry-run)",
+                        what=what,
+                        **counts,
+                    )
                 )
                 for removal in diff.large_removals:
-                    print(
-                        f"  attention : {removal.line()} seraient retirées (plus d'un cinquième) : le chargement "
-                        "demandera --allow-large-removal"
+                    said = _(
+                        lang,
+                        "warning: {removal} would be removed (more than a fifth): the load will ask for --allow-large-removal",
+                        removal=removal.line(lang),
                     )
+                    print(f"  {said}")
                 for row in preview.itertuples():
-                    print(f"  {row.action} : {row.key}" + (f" — {row.change}" if row.change else ""))
+                    if row.change:
+                        said = _(lang, "{action}: {key} — {change}", action=row.action, key=row.key, change=row.change)
+                    else:
+                        said = _(lang, "{action}: {key}", action=row.action, key=row.key)
+                    print(f"  {said}")
             return 0
         results = import_files(
             engine, files, loaded_by=args.user or getpass.getuser(), allow_large_removal=args.allow_large_removal, **limits
         )
     except FileRefused as refused:
         return _print_refusal(refused)
-    lang = load_settings().language
     for result in results:
         print(result.line(lang))
     return 0
@@ -169,12 +207,14 @@ def cmd_loads(args: argparse.Namespace) -> int:
     from smartdash.db import session_scope
     from smartdash.importing import load_history
 
+    lang = _language()
     with session_scope(_engine()) as session:
         history = load_history(session=session, limit=args.limit)
     for row in history.itertuples():
-        state = "annulé" if row.status == "undone" else "appliqué"
+        load = _(lang, "no. {number}", number=row.id)
+        state = _(lang, "undone") if row.status == "undone" else _(lang, "applied")
         print(
-            f"n° {row.id}\t{row.loaded_at:%d/%m/%Y %H:%M}\t{row.loaded_by}\t{row.kind}\t{row.file_name}\t"
+            f"{load}\t{row.loaded_at:%d/%m/%Y %H:%M}\t{row.loaded_by}\t{row.kind}\t{row.file_name}\t"
             f"+{row.rows_inserted} ~{row.rows_updated} ={row.rows_unchanged} -{row.rows_deleted}\t{state}\t"
             f"{row.checksum[:12]}"
         )
@@ -184,12 +224,20 @@ def cmd_loads(args: argparse.Namespace) -> int:
 def cmd_undo(args: argparse.Namespace) -> int:
     from smartdash.importing import UndoRefused, undo_load
 
+    lang = _language()
     try:
         count = undo_load(_engine(), args.load_id, undone_by=args.user or getpass.getuser())
     except UndoRefused as refused:
-        print(f"Annulation refusée : {refused.render(load_settings().language)}", file=sys.stderr)
+        print(_(lang, "Undo refused: {reason}", reason=refused.render(lang)), file=sys.stderr)
         return 1
-    print(f"Chargement n° {args.load_id} annulé : {count} lignes rétablies ou retirées.")
+    print(
+        _(
+            lang,
+            "Load no. {load_id} undone: {count} rows restored or removed.",
+            load_id=args.load_id,
+            count=number(count, lang=lang),
+        )
+    )
     return 0
 
 
@@ -204,7 +252,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     text = export_csv(_engine(), args.kind)
     Path(args.out).write_text(text, encoding="utf-8")
-    print(f"{args.out} : {text.count(chr(10)) - 1} lignes ({args.kind})")
+    lang = _language()
+    rows = number(text.count(chr(10)) - 1, lang=lang)
+    print(_(lang, "{file}: {count} rows ({kind})", file=args.out, count=rows, kind=args.kind))
     return 0
 
 
@@ -222,18 +272,20 @@ def _export_slides(args: argparse.Namespace) -> int:
         as_of = dt.date.fromisoformat(args.as_of) if args.as_of else latest_data_date(session=session)
         # by default the version in force on the as-of date: a revision adopted later is not what it was measured by
         version = args.plan_version or (version_in_force(session=session, on=as_of) if as_of else None)
+    said = _language()  # the command's own lines; the deck is in --lang
     if as_of is None:
-        print("La base ne contient aucune donnée : rien à présenter.", file=sys.stderr)
+        print(_(said, "The store holds no data: nothing to present."), file=sys.stderr)
         return 1
     lang = args.lang or settings.language
     data, info = build_deck(
         engine, filters=Filters(args.entity, as_of, "meeting", version, lang), template=settings.export_template
     )
     Path(args.out).write_bytes(data)
-    print(
-        f"{args.out} : {len(info.titles)} diapositives, chiffres au {as_of:%d/%m/%Y}"
-        + (" (contient des données de démonstration)" if info.synthetic else "")
-    )
+    fields = {"file": args.out, "count": number(len(info.titles), lang=said), "date": date_short(as_of)}
+    if info.synthetic:
+        print(_(said, "{file}: {count} slides, figures as of {date} (contains demo data)", **fields))
+    else:
+        print(_(said, "{file}: {count} slides, figures as of {date}", **fields))
     return 0
 
 
@@ -248,34 +300,35 @@ def cmd_users(args: argparse.Namespace) -> int:
     from smartdash.db import session_scope
     from smartdash.store import ensure_schema
 
-    engine = _engine()
+    lang, engine = _language(), _engine()
     ensure_schema(engine)
-    by = f"{getpass.getuser()} (ligne de commande)"
+    by = _system_user()
     try:
         if args.users_command in ("add", "set-password"):
             password = _stdin_password(args)
             if password is None:
-                print("Mot de passe attendu sur l'entrée standard : --password-stdin", file=sys.stderr)
+                print(_(lang, "Password expected on standard input: --password-stdin"), file=sys.stderr)
                 return 2
             if args.users_command == "add":
                 auth.add_user(engine, args.login, args.role, password, by=by)
-                print(f"Compte « {args.login} » créé ({args.role}).")
+                print(_(lang, "Account “{login}” created ({role}).", login=args.login, role=args.role))
             else:
                 auth.set_password(engine, args.login, password, by=by)
-                print(f"Mot de passe de « {args.login} » changé.")
+                print(_(lang, "Password of “{login}” changed.", login=args.login))
         elif args.users_command == "set-role":
             auth.set_role(engine, args.login, args.role, by=by)
-            print(f"« {args.login} » : rôle {args.role}.")
+            print(_(lang, "“{login}”: role {role}.", login=args.login, role=args.role))
         elif args.users_command == "disable":
             auth.disable_user(engine, args.login, by=by)
-            print(f"Compte « {args.login} » désactivé.")
+            print(_(lang, "Account “{login}” disabled.", login=args.login))
         else:
             with session_scope(engine) as session:
                 users = auth.list_users(session=session)
             for row in users.itertuples():
-                print(f"{row.login}\t{row.role}\t{'actif' if row.active else 'désactivé'}")
+                state = _(lang, "active") if row.active else _(lang, "disabled")
+                print(f"{row.login}\t{row.role}\t{state}")
     except auth.AccountError as err:
-        print(f"Refusé, attendu : {err.render('fr')}", file=sys.stderr)
+        print(_(lang, "Refused, expected: {expected}", expected=err.render(lang)), file=sys.stderr)
         return 1
     return 0
 
@@ -293,7 +346,7 @@ def cmd_fec_mapping(args: argparse.Namespace) -> int:
     from smartdash.db import session_scope
     from smartdash.store import ensure_schema
 
-    engine = _engine()
+    lang, engine = _language(), _engine()
     ensure_schema(engine)
     with session_scope(engine) as session:
         current = fec_mapping.rules(session=session)
@@ -308,14 +361,16 @@ def cmd_fec_mapping(args: argparse.Namespace) -> int:
         if args.mapping_command == "set":
             new.append(fec_mapping.Rule(args.indicator.upper(), args.prefix, args.side, args.rule, args.measure))
         elif len(new) == len(current):
-            print(f"Aucune règle {args.indicator} / {args.prefix} : rien n'a changé.", file=sys.stderr)
+            said = _(lang, "No rule {indicator} / {prefix}: nothing changed.", indicator=args.indicator, prefix=args.prefix)
+            print(said, file=sys.stderr)
             return 1
     try:
-        count = fec_mapping.replace_rules(engine, new, by=f"{getpass.getuser()} (ligne de commande)")
+        count = fec_mapping.replace_rules(engine, new, by=_system_user())
     except fec_mapping.MappingError as err:
-        print(f"Refusé, attendu :\n{err}", file=sys.stderr)
+        print(_(lang, "Refused, expected:"), file=sys.stderr)
+        print(err, file=sys.stderr)
         return 1
-    print(f"Correspondance des comptes enregistrée : {count} règles.")
+    print(_(lang, "Account mapping saved: {count} rules.", count=number(count, lang=lang)))
     return 0
 
 
@@ -335,6 +390,7 @@ def cmd_formats(args: argparse.Namespace) -> int:
 
 
 def _system_user() -> str:
+    """Who the audit log records for a command: data kept in the store, the same whatever the language."""
     return f"{getpass.getuser()} (ligne de commande)"
 
 
@@ -349,7 +405,7 @@ def cmd_subscriptions(args: argparse.Namespace) -> int:
     from smartdash.db import session_scope
     from smartdash.store import ensure_schema
 
-    engine = _engine()
+    lang, engine = _language(), _engine()
     ensure_schema(engine)
     try:
         if args.subscriptions_command == "add":
@@ -362,21 +418,30 @@ def cmd_subscriptions(args: argparse.Namespace) -> int:
                 email=args.email,
                 by=_system_user(),
             )
-            print(f"Abonnement de « {args.login} » enregistré ({args.what}).")
+            print(_(lang, "Subscription of “{login}” saved ({what}).", login=args.login, what=args.what))
         elif args.subscriptions_command == "remove":
-            removed = subscriptions.unsubscribe(engine, args.login, by=_system_user())
-            print(f"Abonnement de « {args.login} » " + ("retiré." if removed else "absent : rien à retirer."))
+            if subscriptions.unsubscribe(engine, args.login, by=_system_user()):
+                print(_(lang, "Subscription of “{login}” removed.", login=args.login))
+            else:
+                print(_(lang, "Subscription of “{login}” absent: nothing to remove.", login=args.login))
         else:
             with session_scope(engine) as session:
                 subs = subscriptions.subscribers(session=session)
             for s in subs:
                 what = "both" if s.digest and s.alerts else "digest" if s.digest else "alerts"
-                print(
-                    f"{s.login}\t{s.email or '(sans adresse)'}\t{s.role}\t{what}\t{s.lang}\t"
-                    f"{','.join(s.entities) or 'entités sous plan'}" + ("" if s.active else "\tcompte désactivé")
-                )
+                columns = [
+                    s.login,
+                    s.email or _(lang, "(no address)"),
+                    s.role,
+                    what,
+                    s.lang,
+                    ",".join(s.entities) or _(lang, "entities under plan"),
+                ]
+                if not s.active:
+                    columns.append(_(lang, "account disabled"))
+                print("\t".join(columns))
     except subscriptions.SubscriptionError as err:
-        print(f"Refusé, attendu : {err.render('fr')}", file=sys.stderr)
+        print(_(lang, "Refused, expected: {expected}", expected=err.render(lang)), file=sys.stderr)
         return 1
     return 0
 
@@ -394,7 +459,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
     from smartdash import digest
     from smartdash.store import ensure_schema
 
-    settings = load_settings()
+    settings, lang = load_settings(), _language()
     if args.send and not _mail_settings_or_refuse(settings):
         return 2
     engine = _engine()
@@ -403,51 +468,72 @@ def cmd_digest(args: argparse.Namespace) -> int:
     if args.out:
         written = digest.write_digests(engine, as_of=as_of, settings=settings, out=Path(args.out), login=args.login)
         for path, login in written:
-            print(
-                f"{path} : récapitulatif au {as_of:%d/%m/%Y} de « {login} »"
-                + (" (personne n'est abonné : vue d'un membre du comité, entités sous plan)" if login == "aperçu" else "")
-            )
+            if login == "aperçu":  # digest.py's stand-in subscriber when nobody is subscribed
+                said = _(
+                    lang,
+                    "{file}: digest as of {date} for “{login}” (nobody is subscribed: the view of a committee member, "
+                    "entities under plan)",
+                    file=path,
+                    date=date_short(as_of),
+                    login=_(lang, "preview"),
+                )
+            else:
+                said = _(lang, "{file}: digest as of {date} for “{login}”", file=path, date=date_short(as_of), login=login)
+            print(said)
         if not written:
-            print(f"« {args.login} » n'est pas abonné au récapitulatif : rien n'a été écrit.", file=sys.stderr)
+            said = _(lang, "“{login}” is not subscribed to the digest: nothing was written.", login=args.login)
+            print(said, file=sys.stderr)
         return 0 if written else 1
     report = digest.send_digests(engine, as_of=as_of, settings=settings, by=_system_user(), login=args.login)
     if not (report.sent or report.skipped or report.failed):
-        print("Personne n'est abonné au récapitulatif : rien n'a été envoyé.")
+        print(_(lang, "Nobody is subscribed to the digest: nothing was sent."))
     for login in report.sent:
-        print(f"{login} : récapitulatif envoyé (semaine {digest.week_of(as_of)})")
+        print(_(lang, "{login}: digest sent (week {week})", login=login, week=digest.week_of(as_of)))
     for login, reason in report.skipped:
-        print(f"{login} : non envoyé — {reason}")
-    for login, error in report.failed:
-        print(f"{login} : échec de l'envoi — {error} (nouvel essai au prochain passage)", file=sys.stderr)
+        print(_(lang, "{login}: not sent — {reason}", login=login, reason=reason))
+    _print_failures(report.failed, lang)
     return 1 if report.failed else 0
+
+
+def _print_failures(failed: list[tuple[str, str]], lang: str) -> None:
+    for login, error in failed:
+        said = _(lang, "{login}: sending failed — {error} (tried again at the next run)", login=login, error=error)
+        print(said, file=sys.stderr)
 
 
 def cmd_alerts(args: argparse.Namespace) -> int:
     from smartdash import alerts
     from smartdash.store import ensure_schema
 
-    settings = load_settings()
+    settings, lang = load_settings(), _language()
     if args.send and not _mail_settings_or_refuse(settings):
         return 2
     engine = _engine()
     ensure_schema(engine)
     report = alerts.run_alerts(engine, as_of=_as_of(args.as_of), settings=settings, by=_system_user(), send=args.send)
-    if report.baseline:
+    if report.baseline and args.send:
+        print(_(lang, "First run: the states found are recorded as the starting point; no alert is raised."))
+    elif report.baseline:
         print(
-            "Premier passage : les états trouvés sont enregistrés comme point de départ"
-            + ("" if args.send else " (au premier passage avec --send)")
-            + " ; aucune alerte n'est levée."
+            _(
+                lang,
+                "First run: the states found are recorded as the starting point (at the first run with --send); "
+                "no alert is raised.",
+            )
         )
     for c in report.raised:
-        print(f"Alerte{'' if args.send else ' (à lever)'} : {c.message_fr}")
+        if args.send:
+            print(_(lang, "Alert: {alert}", alert=c.text.render(lang)))
+        else:
+            print(_(lang, "Alert (to raise): {alert}", alert=c.text.render(lang)))
     if not report.baseline and not report.raised:
-        print("Rien de nouveau depuis le dernier passage.")
+        print(_(lang, "Nothing new since the last run."))
     if not args.send:
-        print(f"Aperçu : rien n'a été enregistré ni envoyé ({report.pending} envoi(s) en attente). Ajoutez --send.")
+        pending = number(report.pending, lang=lang)
+        print(_(lang, "Preview: nothing was recorded or sent ({pending} sending(s) pending). Add --send.", pending=pending))
     for login, count in report.sent:
-        print(f"{login} : {count} alerte(s) envoyée(s)")
-    for login, error in report.failed:
-        print(f"{login} : échec de l'envoi — {error} (nouvel essai au prochain passage)", file=sys.stderr)
+        print(_(lang, "{login}: {count} alert(s) sent", login=login, count=number(count, lang=lang)))
+    _print_failures(report.failed, lang)
     return 1 if report.failed else 0
 
 
@@ -729,7 +815,7 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as exc:  # a user reads one sentence, never a traceback, SQL or values (--debug shows them)
-        print(f"Erreur : {_error_line(exc)}", file=sys.stderr)
+        print(_(_language(), "Error: {error}", error=_error_line(exc)), file=sys.stderr)
         if args.debug:
             traceback.print_exc()
         else:
@@ -741,14 +827,21 @@ def _error_line(error: Exception) -> str:
     from smartdash.backup import BackupRefused
     from smartdash.db import store_error
 
+    lang = _language()
     told = store_error(error)
     if told is not None:
-        return told.message(_language())
+        return told.message(lang)
     if isinstance(error, BackupRefused):
-        return str(error)
+        return error.render(lang)
     if isinstance(error, OSError) and error.strerror:
-        return f"{error.filename or ''} : {error.strerror}".lstrip(" :")
-    return f"erreur inattendue ({type(error).__name__}) : rien n'a été enregistré. Relancez avec --debug pour voir le détail."
+        if error.filename:
+            return _(lang, "{file}: {reason}", file=error.filename, reason=error.strerror)
+        return error.strerror
+    return _(
+        lang,
+        "unexpected error ({error}): nothing was written. Run again with --debug to see the detail.",
+        error=type(error).__name__,
+    )
 
 
 def _language() -> str:

@@ -8,6 +8,8 @@ from sqlalchemy import Engine, func, select
 
 from smartdash import models, schema
 from smartdash.db import StoreNeedsUpgrade, StoreTooNew, remember_store, session_scope, store_read_only
+from smartdash.formatting import number
+from smartdash.i18n import _
 
 
 @dataclass(frozen=True)
@@ -16,15 +18,18 @@ class InitReport:
     revision: str
     demo_rows_written: int | None  # None: the demo was not asked for
 
-    def line(self) -> str:
-        text = f"Schéma {'mis à jour' if self.migrated else 'déjà à jour'} (révision {self.revision})."
-        if self.demo_rows_written is not None:
-            text += (
-                f" Démonstration : {self.demo_rows_written} lignes écrites."
-                if self.demo_rows_written
-                else " Démonstration : déjà chargée, rien n'a changé."
-            )
-        return text
+    def line(self, lang: str) -> str:
+        """What init-db did, in the reader's language: the schema, and the demo data set when it was asked for."""
+        said = [
+            _(lang, "Schema updated (revision {revision}).", revision=self.revision)
+            if self.migrated
+            else _(lang, "Schema already up to date (revision {revision}).", revision=self.revision)
+        ]
+        if self.demo_rows_written:
+            said.append(_(lang, "Demo: {rows} rows written.", rows=number(self.demo_rows_written, lang=lang)))
+        elif self.demo_rows_written is not None:
+            said.append(_(lang, "Demo: already loaded, nothing changed."))
+        return " ".join(said)
 
 
 def ensure_schema(engine: Engine) -> bool:

@@ -34,6 +34,7 @@ from smartdash.db import (
     write_scope,
 )
 from smartdash.demo import demo_file_name
+from smartdash.formatting import number
 from smartdash.importing import import_files
 from smartdash.store import ensure_schema, ensure_store, init_store, is_empty
 from tests.conftest import PASSWORD
@@ -122,7 +123,9 @@ def test_init_with_demo_twice_changes_nothing(store):
     assert second.demo_rows_written == 0
     assert second.migrated is False
     assert counts(store.engine) == after_first
-    assert "déjà chargée" in second.line()
+    assert "déjà chargée" in second.line("fr")
+    assert second.line("en") == f"Schema already up to date (revision {second.revision}). Demo: already loaded, nothing changed."
+    assert f"Démonstration : {number(first.demo_rows_written, lang='fr')} lignes écrites." in first.line("fr")
 
 
 def test_first_start_loads_the_demo_only_into_an_empty_store(store):
