@@ -159,5 +159,5 @@ if st.button(_(lang, "Save the mapping"), key="catalogue_fec_mapping_save"):
         count = loads.save_fec_mapping(edited_mapping)
         st.success(_(lang, "Mapping saved: {count} rules.", count=count))
     except fec_mapping.MappingError as err:
-        st.error("\n\n".join([_(lang, "Refused, expected:"), *str(err).splitlines()]))
+        st.error("\n\n".join([_(lang, "Refused, expected:"), *err.render(lang).splitlines()]))
 downloads.page_workbook("catalogue")

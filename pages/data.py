@@ -7,7 +7,7 @@ from smartdash.db import StoreError
 from smartdash.formats import FileRefused
 from smartdash.formatting import number
 from smartdash.i18n import _, bilingual
-from smartdash.importing import UndoRefused
+from smartdash.importing import UndoRefused, preview_shown
 from smartdash.inert import st
 from smartdash.web import downloads, exports, loads, session, store, widgets
 
@@ -136,7 +136,7 @@ if upload is not None:
             st.checkbox(_(lang, "I confirm these items are removed"), key=removal_key)
         if diff.changes_anything:
             st.dataframe(
-                preview,
+                preview_shown(preview, lang),
                 hide_index=True,
                 column_config={"action": _(lang, "Action"), "key": _(lang, "Row"), "change": _(lang, "Old → new value")},
             )

@@ -23,7 +23,7 @@ from smartdash.config import Settings
 from smartdash.db import session_scope
 from smartdash.formatting import shown
 from smartdash.i18n import N_, Text, _, template_messages, text
-from smartdash.mail import MailNotConfigured, build_message, not_configured_message, send_all
+from smartdash.mail import MailNotConfigured, build_message, send_all
 from smartdash.metrics.funding import display_status
 from smartdash.metrics.status import AMBER, GREEN, RED
 from smartdash.subscriptions import Subscriber, covered_entities, subscribers
@@ -264,7 +264,7 @@ def run_alerts(engine: Engine, *, as_of: dt.date, settings: Settings, by: str, s
     written). With `send`: store states and alerts, then e-mail every subscriber what they are owed (these alerts
     and any whose delivery failed before), one e-mail each, and record every sending in the audit log."""
     if send and settings.mail is None:
-        raise MailNotConfigured(not_configured_message())
+        raise MailNotConfigured()
     report = AlertsReport()
     with session_scope(engine) as session:
         now, raised, report.baseline = evaluate(session=session, as_of=as_of)

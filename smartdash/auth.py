@@ -44,8 +44,8 @@ HASH_TIME_COST, HASH_MEMORY_KIB, HASH_PARALLELISM = 2, 19 * 1024, 1
 _hasher = PasswordHasher(time_cost=HASH_TIME_COST, memory_cost=HASH_MEMORY_KIB, parallelism=HASH_PARALLELISM)
 
 
-class PermissionDenied(Exception):
-    """The user's role does not allow this."""
+class PermissionDenied(Refusal):
+    """The user's role does not allow this (rendered in the reader's language; `str()` reads English)."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,9 @@ class CurrentUser:
 def require(user: CurrentUser | None, permission: str) -> CurrentUser:
     """The user, if their role allows `permission`; PermissionDenied otherwise (and for no user at all)."""
     if user is None or not user.can(permission):
-        raise PermissionDenied(f"rôle « {user.role if user else 'aucun'} » : action « {permission} » non autorisée")
+        if user is None:
+            raise PermissionDenied(N_("not signed in: action “{permission}” not allowed"), permission=permission)
+        raise PermissionDenied(N_("role “{role}”: action “{permission}” not allowed"), role=user.role, permission=permission)
     return user
 
 

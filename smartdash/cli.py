@@ -139,7 +139,7 @@ def _print_refusal(refused: FileRefused) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from smartdash.importing import import_files, preview_file
+    from smartdash.importing import import_files, preview_file, preview_shown
     from smartdash.store import ensure_schema
 
     settings, lang = load_settings(), _language()
@@ -186,7 +186,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                         removal=removal.line(lang),
                     )
                     print(f"  {said}")
-                for row in preview.itertuples():
+                for row in preview_shown(preview, lang).itertuples():
                     if row.change:
                         said = _(lang, "{action}: {key} — {change}", action=row.action, key=row.key, change=row.change)
                     else:
@@ -368,7 +368,7 @@ def cmd_fec_mapping(args: argparse.Namespace) -> int:
         count = fec_mapping.replace_rules(engine, new, by=_system_user())
     except fec_mapping.MappingError as err:
         print(_(lang, "Refused, expected:"), file=sys.stderr)
-        print(err, file=sys.stderr)
+        print(err.render(lang), file=sys.stderr)
         return 1
     print(_(lang, "Account mapping saved: {count} rules.", count=number(count, lang=lang)))
     return 0
@@ -447,10 +447,10 @@ def cmd_subscriptions(args: argparse.Namespace) -> int:
 
 
 def _mail_settings_or_refuse(settings) -> bool:
-    from smartdash.mail import not_configured_message
+    from smartdash.mail import MailNotConfigured
 
     if settings.mail is None:
-        print(not_configured_message(), file=sys.stderr)
+        print(MailNotConfigured().render(_language()), file=sys.stderr)
         return False
     return True
 
@@ -490,7 +490,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
     for login in report.sent:
         print(_(lang, "{login}: digest sent (week {week})", login=login, week=digest.week_of(as_of)))
     for login, reason in report.skipped:
-        print(_(lang, "{login}: not sent — {reason}", login=login, reason=reason))
+        print(_(lang, "{login}: not sent — {reason}", login=login, reason=reason.render(lang)))
     _print_failures(report.failed, lang)
     return 1 if report.failed else 0
 

@@ -25,9 +25,9 @@ from smartdash.committee import decisions
 from smartdash.config import Settings
 from smartdash.db import session_scope
 from smartdash.export.images import chart_png
-from smartdash.i18n import N_, _, bilingual, template_messages
+from smartdash.i18n import N_, Text, _, bilingual, template_messages, text
 from smartdash.importing import load_history
-from smartdash.mail import InlineImage, MailNotConfigured, build_message, new_cid, not_configured_message, send_all
+from smartdash.mail import InlineImage, MailNotConfigured, build_message, new_cid, send_all
 from smartdash.metrics.status import AMBER, GREEN, RED
 from smartdash.present import overview as overview_text
 from smartdash.subscriptions import Subscriber, covered_entities, subscribers
@@ -421,7 +421,7 @@ def _safe(login: str) -> str:
 class SendReport:
     sent: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, Text]] = field(default_factory=list)  # (login, why), rendered where it is shown
 
 
 def _delivered(session: Session, user_id: int, period: str) -> bool:
@@ -434,15 +434,15 @@ def send_digests(engine: Engine, *, as_of: dt.date, settings: Settings, by: str,
     skipped, one whose delivery failed is tried again. Each sending and each failure goes to the audit log (who,
     what, when — not the content)."""
     if settings.mail is None:
-        raise MailNotConfigured(not_configured_message())
+        raise MailNotConfigured()
     period, report, todo = week_of(as_of), SendReport(), []
     with session_scope(engine) as session:
         builder = DigestBuilder(session, as_of=as_of, app_url=settings.app_url)
         for sub in digest_subscribers(session=session, login=login):
             if not sub.reachable:
-                report.skipped.append((sub.login, "compte désactivé ou sans adresse électronique"))
+                report.skipped.append((sub.login, text(N_("account disabled or without an e-mail address"))))
             elif _delivered(session, sub.user_id, period):
-                report.skipped.append((sub.login, f"déjà envoyé pour la semaine {period}"))
+                report.skipped.append((sub.login, text(N_("already sent for week {week}"), week=period)))
             else:
                 digest = builder.build(sub)
                 todo.append(

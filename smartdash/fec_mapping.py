@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from smartdash import auth, models
 from smartdash.auth import CurrentUser, require
 from smartdash.db import session_scope
-from smartdash.i18n import N_, _
+from smartdash.i18n import N_, Text, _, text
 
 EQUITY, QUASI_EQUITY, RECEIVABLES = "EQUITY", "QUASI_EQUITY", "TRADE_RECEIVABLES"
 SIDE_WORDS = {"credit": N_("credit"), "debit": N_("debit")}
@@ -72,7 +72,15 @@ PCG_DEFAULT: tuple[Rule, ...] = (
 
 
 class MappingError(ValueError):
-    """A mapping that cannot be saved; the message lists what is wrong."""
+    """A mapping that cannot be saved: `problems` says what each wrong rule should be, rendered in the reader's
+    language (`render(lang)`, one problem per line; `str()` reads English)."""
+
+    def __init__(self, problems: Sequence[Text]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(self.render("en"))
+
+    def render(self, lang: str) -> str:
+        return "\n".join(p.render(lang) for p in self.problems)
 
 
 class Mapping:
@@ -108,33 +116,37 @@ class Mapping:
         return ", ".join(taken) + (" sauf " + ", ".join(left) if left else "")
 
 
-def problems(rules: Sequence[Rule], units: dict[str, str]) -> list[str]:
+def problems(rules: Sequence[Rule], units: dict[str, str]) -> list[Text]:
     """What is wrong with a mapping (empty: it can be saved). `units` maps the catalogue's codes to their unit."""
     out = []
     seen: set[tuple[str, str]] = set()
     for r in rules:
         where = f"{r.indicator} / {r.prefix}"
         if (r.indicator, r.prefix) in seen:
-            out.append(f"{where} : une seule règle par indicateur et préfixe de comptes")
+            out.append(text(N_("{where}: one rule per indicator and account prefix"), where=where))
         seen.add((r.indicator, r.prefix))
         if r.indicator not in units:
-            out.append(f"{where} : le code d'un indicateur du catalogue")
+            out.append(text(N_("{where}: the code of an indicator of the catalogue"), where=where))
         elif units[r.indicator] != "EUR":
-            out.append(f"{where} : un indicateur en euros (celui-ci est en {units[r.indicator]})")
+            out.append(text(N_("{where}: an indicator in euros (this one is in {unit})"), where=where, unit=units[r.indicator]))
         if not (r.prefix.isascii() and r.prefix.isdigit() and len(r.prefix) <= 20):
-            out.append(f"{where} : un préfixe de comptes fait de chiffres (ex. 411)")
+            out.append(text(N_("{where}: an account prefix made of digits (e.g. 411)"), where=where))
         if r.side not in models.MAPPING_SIDES or r.rule not in models.MAPPING_RULES or r.measure not in models.MAPPING_MEASURES:
-            out.append(f"{where} : sens débit ou crédit, règle net, side ou exclude, mesure balance ou monthly")
+            out.append(
+                text(N_("{where}: side debit or credit, rule net, side or exclude, measure balance or monthly"), where=where)
+            )
         if r.measure == "monthly" and r.rule == "side":
-            out.append(f"{where} : des mouvements du mois se comptent en solde net ou exclus")
+            out.append(text(N_("{where}: a month's movements count as a net balance or are excluded"), where=where))
     for indicator in {r.indicator for r in rules}:
         if len({r.measure for r in rules if r.indicator == indicator and r.rule != "exclude"}) > 1:
-            out.append(f"{indicator} : une seule mesure par indicateur (solde à la date ou mouvements du mois)")
+            out.append(
+                text(N_("{where}: one measure per indicator (balance at the date or the month's movements)"), where=indicator)
+            )
     out += _equity_overlaps(rules)
     return out
 
 
-def _equity_overlaps(rules: Sequence[Rule]) -> list[str]:
+def _equity_overlaps(rules: Sequence[Rule]) -> list[Text]:
     """Accounts that would count both in equity and in quasi-equity (never allowed)."""
     mapping = Mapping(rules)
     out = []
@@ -149,8 +161,11 @@ def _equity_overlaps(rules: Sequence[Rule]) -> list[str]:
         ]
         if mapping.rule_for(EQUITY, q.prefix) is not None or longer:
             out.append(
-                f"{EQUITY} / {q.prefix} : les comptes {q.prefix} sont des quasi-fonds propres, jamais "
-                "additionnés aux capitaux propres (excluez-les des capitaux propres)"
+                text(
+                    N_("{where}: accounts {prefix} are quasi-equity, never added to equity (exclude them from equity)"),
+                    where=f"{EQUITY} / {q.prefix}",
+                    prefix=q.prefix,
+                )
             )
     return out
 
@@ -175,7 +190,7 @@ def replace_rules(engine: Engine, new: Sequence[Rule], *, by: str) -> int:
     with session_scope(engine) as session:
         found = problems(new, _units(session))
         if found:
-            raise MappingError("\n".join(found))
+            raise MappingError(found)
         session.execute(delete(models.AccountMapping))
         if new:
             session.execute(

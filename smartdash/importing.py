@@ -34,7 +34,7 @@ from smartdash import change_log, formats, models, queries
 from smartdash.db import session_scope, write_scope
 from smartdash.formats import Dataset, FileRefused, ParsedFile, Problem, RefError, StoreCheck
 from smartdash.formatting import number
-from smartdash.i18n import N_, Refusal, Text, _, bilingual, text
+from smartdash.i18n import N_, NP_, Refusal, Text, _, _p, bilingual, text
 from smartdash.metrics.receivables import ageing_bucket, days_past_due
 
 CHUNK = 500
@@ -291,7 +291,8 @@ class Diff:
         return bool(self.inserts or self.updates or self.new_versions or self.deletes)
 
     def preview(self, lookups: Lookups, limit: int = 500) -> pd.DataFrame:
-        """Rows new and changed, as the reader knows them (codes, not ids). Columns: action, key, change."""
+        """Rows new, changed and removed, as the reader knows them (codes, not ids). Columns: action (a code of
+        PREVIEW_ACTIONS), key, change; `preview_shown` puts it in the reader's language."""
         target = TARGETS[self.dataset.kind]
         by_attr = {f.attr: f for f in target.fields}
 
@@ -306,14 +307,29 @@ class Diff:
         def key(row: dict) -> str:
             return " / ".join(shown(a, row[a]) for a in target.key if row.get(a) is not None)
 
-        rows = [{"action": "nouveau", "key": key(r), "change": ""} for r in self.inserts[:limit]]
+        rows = [{"action": "inserted", "key": key(r), "change": ""} for r in self.inserts[:limit]]
         for stored, new in self.updates[:limit]:
             changes = [
                 f"{by_attr[a].column} : {shown(a, stored[a])} → {shown(a, v)}" for a, v in new.items() if not _same(stored[a], v)
             ]
-            rows.append({"action": "modifié", "key": key(new), "change": " ; ".join(changes)})
-        rows += [{"action": "retiré", "key": key(r), "change": "absent du fichier"} for r in self.deletes[:limit]]
+            rows.append({"action": "updated", "key": key(new), "change": " ; ".join(changes)})
+        rows += [{"action": "deleted", "key": key(r), "change": ""} for r in self.deletes[:limit]]
         return pd.DataFrame(rows, columns=["action", "key", "change"])
+
+
+PREVIEW_ACTIONS = {"inserted": NP_("preview", "new"), "updated": NP_("preview", "changed"), "deleted": NP_("preview", "removed")}
+
+
+def preview_shown(preview: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A preview frame (Diff.preview) in the reader's language: the action named, a removal said to be absent from
+    the file."""
+    shown = preview.copy()
+    shown["action"] = [_p(lang, *PREVIEW_ACTIONS[code]) for code in preview["action"]]
+    absent = _(lang, "absent from the file")
+    shown["change"] = [
+        absent if code == "deleted" else change for code, change in zip(preview["action"], preview["change"], strict=True)
+    ]
+    return shown
 
 
 @dataclass(frozen=True)

@@ -16,21 +16,26 @@ from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
 from smartdash.config import MailSettings
+from smartdash.i18n import N_, Refusal
 
 ENV_PASSWORD = "SMARTDASH_SMTP_PASSWORD"
 TIMEOUT_SECONDS = 30
 
 
-class MailNotConfigured(Exception):
-    """No SMTP server in config.toml, or a login without its password: nothing can be sent."""
+NOT_CONFIGURED = N_(
+    "Cannot send: no SMTP server is configured. Fill in the [mail] section of config.toml (host, port, security = "
+    "none | starttls | ssl, sender) and, if the server asks for a login, the password in {env} or in "
+    ".streamlit/secrets.toml ([mail] password). --out works without it."
+)
+PASSWORD_MISSING = N_("[mail] username is set but the password is missing ({env} or .streamlit/secrets.toml)")
 
 
-def not_configured_message() -> str:
-    return (
-        "Envoi impossible : aucun serveur SMTP n'est configuré. Renseignez la section [mail] de config.toml "
-        "(host, port, security = none | starttls | ssl, sender) et, si le serveur demande un identifiant, le mot "
-        f"de passe dans {ENV_PASSWORD} ou dans .streamlit/secrets.toml ([mail] password). --out fonctionne sans."
-    )
+class MailNotConfigured(Refusal):
+    """No SMTP server in config.toml, or a login without its password: nothing can be sent. Rendered in the
+    reader's language (`str()` reads English)."""
+
+    def __init__(self, message: str = NOT_CONFIGURED) -> None:
+        super().__init__(message, env=ENV_PASSWORD)
 
 
 def smtp_password(settings: MailSettings) -> str | None:
@@ -87,9 +92,7 @@ def _connect(settings: MailSettings, password: str | None) -> smtplib.SMTP:
     if settings.username:
         if not password:
             smtp.close()
-            raise MailNotConfigured(
-                f"[mail] username est renseigné mais le mot de passe manque ({ENV_PASSWORD} ou .streamlit/secrets.toml)"
-            )
+            raise MailNotConfigured(PASSWORD_MISSING)
         smtp.login(settings.username, password)
     return smtp
 

@@ -16,7 +16,7 @@ from smartdash.config import DEMO_DIR
 from smartdash.db import session_scope
 from smartdash.demo import demo_file_name, demo_files, load_demo
 from smartdash.formats import FileRefused
-from smartdash.importing import UndoRefused, export_csv, import_files, preview_file, undo_load
+from smartdash.importing import UndoRefused, export_csv, import_files, preview_file, preview_shown, undo_load
 from tests.conftest import login
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -234,7 +234,9 @@ def test_preview_shows_new_changed_and_unchanged_rows_without_writing(demo):
     )
     diff, preview = preview_file(demo.engine, "s.csv", text.encode())
     assert (len(diff.inserts), len(diff.updates), diff.unchanged) == (1, 1, 1)
-    assert list(preview["action"]) == ["nouveau", "modifié"]
+    assert list(preview["action"]) == ["inserted", "updated"]  # codes; the reader's words where it is shown
+    assert list(preview_shown(preview, "fr")["action"]) == ["nouveau", "modifié"]
+    assert list(preview_shown(preview, "en")["action"]) == ["new", "changed"]
     assert list(preview["key"]) == ["GAND / 30/06/2026", "LLN / 31/12/2023"]
     assert preview["change"].iloc[1] == "conseillers : 2 → 3"
     assert snapshot(demo.engine) == before
@@ -348,7 +350,8 @@ def test_a_receivables_file_is_the_whole_snapshot_and_undo_brings_removed_items_
     second = head + "31/03/2026;SMARTCOOP;GAND;Atelier A;R-1;01/01/2026;31/01/2026;1 000,00\n"
     diff, preview = preview_file(demo.engine, "creances-mars-bis.csv", second.encode())
     assert [r["invoice_no"] for r in diff.deletes] == ["R-2"]
-    assert list(preview["action"]) == ["retiré"] and preview["key"].iloc[0] == "31/03/2026 / SMARTCOOP / R-2"
+    assert list(preview_shown(preview, "fr")["action"]) == ["retiré"] and preview["key"].iloc[0] == "31/03/2026 / SMARTCOOP / R-2"
+    assert list(preview_shown(preview, "en")[["action", "change"]].iloc[0]) == ["removed", "absent from the file"]
     [b] = load(demo.engine, "creances-mars-bis.csv", second, allow_large_removal=True)
     assert (b.inserted, b.updated, b.unchanged, b.deleted) == (0, 0, 1, 1)
     with session_scope(demo.engine) as s:

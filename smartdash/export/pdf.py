@@ -774,7 +774,7 @@ def _meeting_row(s: Session, meeting_id: int | None, as_of: dt.date) -> pd.Serie
         return None if upcoming.empty else upcoming.iloc[0]
     found = frame[frame["id"] == meeting_id]
     if found.empty:
-        raise ValueError(f"réunion n° {meeting_id} inconnue")
+        raise ValueError(f"meeting no. {meeting_id} unknown")  # the command checks first: a programming error
     return found.iloc[0]
 
 
@@ -905,23 +905,33 @@ def export_pdf_command(engine: Engine, args, default_lang: str) -> int:
         as_of = dt.date.fromisoformat(args.as_of) if args.as_of else queries.latest_data_date(session=s)
         version = args.plan_version or (queries.version_in_force(session=s, on=as_of) if as_of else None)
         known = set(int(i) for i in queries.meetings(session=s)["id"])
+    said = default_lang  # the command's own lines, in the configured language; the dossier is in --lang
     if as_of is None:
-        print("La base ne contient aucune donnée : rien à imprimer.", file=sys.stderr)
+        print(_(said, "The store holds no data: nothing to print."), file=sys.stderr)
         return 1
     if args.meeting is not None and args.meeting not in known:
-        print(f"--meeting : la réunion n° {args.meeting} n'existe pas (voir la page Comité).", file=sys.stderr)
+        print(
+            _(said, "--meeting: meeting no. {number} does not exist (see the Committee page).", number=args.meeting),
+            file=sys.stderr,
+        )
         return 1
     data, info = build_pdf(
         engine, filters=Filters(args.entity, as_of, "meeting", version, args.lang or default_lang), meeting_id=args.meeting
     )
     Path(args.out).write_bytes(data)
-    print(
-        f"{args.out} : dossier A4 de {len(info.titles)} sections"
-        + (
-            f", chiffres figés de la réunion n° {info.frozen_meeting}"
-            if info.frozen_meeting
-            else f", chiffres au {as_of:%d/%m/%Y}"
+    fields = {"file": args.out, "count": formatting.number(len(info.titles), lang=said)}
+    if info.frozen_meeting:
+        line = _(
+            said,
+            "{file}: A4 dossier of {count} sections, figures frozen at meeting no. {number}",
+            number=info.frozen_meeting,
+            **fields,
         )
-        + (" (contient des données de démonstration)" if info.synthetic else "")
-    )
+    else:
+        line = _(
+            said, "{file}: A4 dossier of {count} sections, figures as of {date}", date=formatting.date_short(as_of), **fields
+        )
+    if info.synthetic:
+        line = _(said, "{line} (contains demo data)", line=line)
+    print(line)
     return 0
