@@ -163,7 +163,12 @@ else:
         labels = dict(zip(history["id"], history["file_name"], strict=True))
         if st.session_state.get("data_undo_id") not in applied:
             st.session_state["data_undo_id"] = applied[0]
-        chosen = c1.selectbox(_(lang, "Load to undo"), applied, key="data_undo_id", format_func=lambda i: f"n° {i} — {labels[i]}")
+        chosen = c1.selectbox(
+            _(lang, "Load to undo"),
+            applied,
+            key="data_undo_id",
+            format_func=lambda i: _(lang, "no. {number} — {file}", number=i, file=labels[i]),
+        )
         c2.write("")
         if c2.button(_(lang, "Undo this load"), key="data_undo"):
             try:

@@ -537,270 +537,331 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
-def _add_mail_commands(sub) -> None:
+_FEC_NAME = "{SIREN}FEC{AAAAMMJJ}.txt"  # the file name the LPF gives an FEC (French: the placeholders are French words)
+
+
+def _add_mail_commands(sub, lang: str) -> None:
     """subscriptions, digest, alerts: the e-mail side, meant for cron or a systemd timer."""
     p = sub.add_parser(
         "subscriptions",
-        help="gère les abonnements par courriel (récapitulatif, alertes)",
-        description="Abonnements d'un compte au récapitulatif hebdomadaire et aux alertes, par entité "
-        "et par langue. Un compte a besoin d'une adresse électronique (--email).",
+        help=_(lang, "manages e-mail subscriptions (digest, alerts)"),
+        description=_(
+            lang,
+            "An account's subscriptions to the weekly digest and to the alerts, by entity and by language. An account "
+            "needs an e-mail address (--email).",
+        ),
     )
     subs = p.add_subparsers(dest="subscriptions_command", required=True, metavar="ACTION")
     a = subs.add_parser(
-        "add", help="crée ou remplace l'abonnement d'un compte", description="Crée ou remplace l'abonnement d'un compte."
+        "add",
+        help=_(lang, "creates or replaces an account's subscription"),
+        description=_(lang, "Creates or replaces an account's subscription."),
     )
     a.add_argument("login")
-    a.add_argument("--email", help="adresse électronique du compte (enregistrée sur le compte)")
+    a.add_argument("--email", help=_(lang, "the account's e-mail address (saved on the account)"))
     a.add_argument(
         "--what",
         choices=["digest", "alerts", "both"],
         default="both",
-        help="récapitulatif, alertes ou les deux (par défaut : both)",
+        help=_(lang, "digest, alerts or both (default: both)"),
     )
     a.add_argument(
         "--entity",
         action="append",
         metavar="CODE",
-        help="code d'une entité suivie (répétable ; par défaut : toutes celles sous plan)",
+        help=_(lang, "code of an entity followed (repeatable; default: every entity under the plan)"),
     )
-    a.add_argument("--lang", choices=["fr", "en"], help="langue des courriels (par défaut : celle de config.toml)")
-    subs.add_parser("list", help="liste les abonnements", description="Liste les abonnements.")
-    r = subs.add_parser("remove", help="retire l'abonnement d'un compte", description="Retire un abonnement.")
+    a.add_argument("--lang", choices=["fr", "en"], help=_(lang, "language of the e-mails (default: config.toml's)"))
+    subs.add_parser("list", help=_(lang, "lists the subscriptions"), description=_(lang, "Lists the subscriptions."))
+    r = subs.add_parser(
+        "remove", help=_(lang, "removes an account's subscription"), description=_(lang, "Removes a subscription.")
+    )
     r.add_argument("login")
     p.set_defaults(func=cmd_subscriptions)
 
     p = sub.add_parser(
         "digest",
-        help="récapitulatif hebdomadaire : l'envoie (--send) ou l'écrit (--out)",
-        description="Le récapitulatif de la semaine, un par abonné : indicateurs clés et statut, "
-        "évolution sur une semaine et depuis le dernier comité, points d'attention, actions "
-        "ouvertes, derniers chargements. --send l'envoie (une fois par abonné et par "
-        "semaine ; un envoi échoué est retenté au passage suivant) ; --out l'écrit dans un "
-        "fichier (.html, ou .txt pour le texte seul), un par abonné.",
+        help=_(lang, "weekly digest: sends it (--send) or writes it (--out)"),
+        description=_(
+            lang,
+            "The week's digest, one per subscriber: key indicators and status, change over one week and since the "
+            "last committee, points of attention, open actions, latest loads. --send sends it (once per subscriber "
+            "and per week; a failed sending is tried again at the next run); --out writes it to a file (.html, or "
+            ".txt for the text alone), one per subscriber.",
+        ),
     )
     what = p.add_mutually_exclusive_group(required=True)
-    what.add_argument("--send", action="store_true", help="envoie par courriel (section [mail] de config.toml)")
-    what.add_argument("--out", metavar="FICHIER", help="écrit le récapitulatif dans ce fichier, sans rien envoyer")
-    p.add_argument("--as-of", help="date des chiffres AAAA-MM-JJ (par défaut : aujourd'hui)")
-    p.add_argument("--login", help="seulement l'abonné de ce compte")
+    what.add_argument("--send", action="store_true", help=_(lang, "sends by e-mail ([mail] section of config.toml)"))
+    what.add_argument("--out", metavar=_(lang, "FILE"), help=_(lang, "writes the digest to this file, without sending anything"))
+    p.add_argument("--as-of", help=_(lang, "date of the figures YYYY-MM-DD (default: today)"))
+    p.add_argument("--login", help=_(lang, "only this account's subscriber"))
     p.set_defaults(func=cmd_digest)
 
     p = sub.add_parser(
         "alerts",
-        help="alertes : ce qui s'est dégradé depuis le dernier passage",
-        description="Cherche ce qui s'est dégradé depuis le dernier passage (indicateur qui franchit "
-        "son seuil, échéance du plan en retard, apport 1+1 en retard, test de cessation des "
-        "paiements sous 1) et l'envoie une seule fois aux abonnés. Sans --send : aperçu, "
-        "rien n'est enregistré.",
+        help=_(lang, "alerts: what has worsened since the last run"),
+        description=_(
+            lang,
+            "Looks for what has worsened since the last run (an indicator crossing its threshold, a plan instalment "
+            "late, a 1+1 contribution late, the cessation-of-payments test below 1) and sends it once only to the "
+            "subscribers. Without --send: a preview, nothing is recorded.",
+        ),
     )
-    p.add_argument("--send", action="store_true", help="enregistre et envoie (section [mail] de config.toml)")
-    p.add_argument("--as-of", help="date de la situation AAAA-MM-JJ (par défaut : aujourd'hui)")
+    p.add_argument("--send", action="store_true", help=_(lang, "records and sends ([mail] section of config.toml)"))
+    p.add_argument("--as-of", help=_(lang, "date of the situation YYYY-MM-DD (default: today)"))
     p.set_defaults(func=cmd_alerts)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
+    """The command line, its texts in `lang` (by default the configured language)."""
+    lang = lang or _language()
     parser = argparse.ArgumentParser(
         prog="python -m smartdash",
-        description="smartdash — tableau de bord du comité de suivi du plan de continuation.",
+        description=_(lang, "smartdash — dashboard of the continuation plan's monitoring committee."),
     )
-    parser.add_argument("--debug", action="store_true", help="en cas d'erreur, affiche aussi le détail technique")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
+    parser.add_argument("--debug", action="store_true", help=_(lang, "on an error, also shows the technical detail"))
+    sub = parser.add_subparsers(dest="command", required=True, metavar=_(lang, "COMMAND"))
 
     p = sub.add_parser(
         "init-db",
-        help="crée ou met à jour le schéma de la base configurée",
-        description="Crée ou met à jour le schéma (migrations Alembic) de la base configurée "
-        "(config.toml, ou SMARTDASH_DATABASE_URL). Relancer ne change rien.",
+        help=_(lang, "creates or upgrades the schema of the configured store"),
+        description=_(
+            lang,
+            "Creates or upgrades the schema (Alembic migrations) of the configured store (config.toml, or "
+            "SMARTDASH_DATABASE_URL). Running it again changes nothing.",
+        ),
     )
-    p.add_argument("--demo", action="store_true", help="charge aussi le jeu de données de démonstration")
+    p.add_argument("--demo", action="store_true", help=_(lang, "also loads the demo data set"))
     p.add_argument(
         "--new",
         action="store_true",
-        help="crée une base neuve là où une base SQLite a disparu (sans cela, smartdash refuse de la "
-        "recréer vide : restaurez plutôt une sauvegarde)",
+        help=_(
+            lang,
+            "creates a new store where a SQLite store has vanished (without it, smartdash refuses to recreate it "
+            "empty: restore a backup instead)",
+        ),
     )
     p.set_defaults(func=cmd_init_db)
 
     p = sub.add_parser(
         "backup",
-        help="sauvegarde la base (SQLite) pendant qu'elle tourne",
-        description="Copie toute la base SQLite dans un fichier, en une fois et de façon cohérente, pendant que le "
-        "serveur tourne (un chargement en cours n'y figure pas à moitié). Pour PostgreSQL, la commande "
-        "donne les lignes pg_dump / pg_restore.",
+        help=_(lang, "backs up the store (SQLite) while it runs"),
+        description=_(
+            lang,
+            "Copies the whole SQLite store to a file, at once and consistently, while the server runs (a load under "
+            "way is not half in it). For PostgreSQL, the command gives the pg_dump / pg_restore lines.",
+        ),
     )
-    p.add_argument("--out", required=True, help="fichier de sauvegarde à écrire")
+    p.add_argument("--out", required=True, help=_(lang, "backup file to write"))
     p.set_defaults(func=cmd_backup)
 
     p = sub.add_parser(
         "restore",
-        help="remet une sauvegarde en place (après vérifications)",
-        description="Vérifie la sauvegarde (base SQLite, base smartdash, schéma connu, PRAGMA integrity_check), garde "
-        "la base actuelle à côté (…avant-restauration-DATE.db), puis la remplace. Demande --yes.",
+        help=_(lang, "puts a backup back in place (after checks)"),
+        description=_(
+            lang,
+            "Checks the backup (SQLite store, smartdash store, known schema, PRAGMA integrity_check), keeps the "
+            "current store beside it (…avant-restauration-DATE.db), then replaces it. Asks for --yes.",
+        ),
     )
-    p.add_argument("file", metavar="FICHIER", help="fichier de sauvegarde (écrit par « backup »)")
-    p.add_argument("--yes", action="store_true", help="confirme le remplacement de la base actuelle")
+    p.add_argument("file", metavar=_(lang, "FILE"), help=_(lang, "backup file (written by “backup”)"))
+    p.add_argument("--yes", action="store_true", help=_(lang, "confirms replacing the current store"))
     p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser(
         "import",
-        help="charge des fichiers (CSV ou XLSX) dans la base",
-        description="Valide puis charge des fichiers dans une seule transaction : tout ou rien. "
-        "Le type de données est reconnu d'après les en-têtes (voir docs/formats.md).",
+        help=_(lang, "loads files (CSV or XLSX) into the store"),
+        description=_(
+            lang,
+            "Checks then loads files in a single transaction: all or nothing. The data type is recognised from the "
+            "headers (see docs/formats.md).",
+        ),
     )
-    p.add_argument("files", nargs="+", metavar="FICHIER", help="fichier .csv ou .xlsx")
-    p.add_argument("--kind", choices=sorted(formats.DATASETS), help="type de données, s'il n'est pas reconnu")
-    p.add_argument("--user", help="nom enregistré comme auteur du chargement (par défaut : l'utilisateur système)")
-    p.add_argument("--dry-run", action="store_true", help="montre ce qui changerait, sans rien écrire")
+    p.add_argument("files", nargs="+", metavar=_(lang, "FILE"), help=_(lang, ".csv or .xlsx file"))
+    p.add_argument("--kind", choices=sorted(formats.DATASETS), help=_(lang, "data type, if it is not recognised"))
+    p.add_argument("--user", help=_(lang, "name recorded as the author of the load (default: the system user)"))
+    p.add_argument("--dry-run", action="store_true", help=_(lang, "shows what would change, without writing anything"))
     p.add_argument(
         "--entity",
         metavar="CODE",
-        help="FEC (écritures comptables) : l'entité, si le SIREN du nom de "
-        "fichier {SIREN}FEC{AAAAMMJJ}.txt n'est pas celui d'une entité",
+        help=_(
+            lang,
+            "FEC (ledger entries): the entity, if the SIREN of the file name {pattern} is not an entity's",
+            pattern=_FEC_NAME,
+        ),
     )
     p.add_argument(
         "--allow-large-removal",
         action="store_true",
-        help="confirme le retrait de plus d'un cinquième des créances d'une situation déjà enregistrée "
-        "(sans cela, un tel chargement est refusé : un fichier incomplet retirerait les créances "
-        "manquantes)",
+        help=_(
+            lang,
+            "confirms the removal of more than a fifth of the receivables of a situation already recorded (without "
+            "it, such a load is refused: an incomplete file would remove the receivables it lacks)",
+        ),
     )
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser(
         "loads",
-        help="liste les chargements (historique)",
-        description="Liste les chargements, du plus récent au plus ancien : qui, quand, quel fichier, "
-        "empreinte SHA-256, lignes nouvelles / modifiées / identiques, état.",
+        help=_(lang, "lists the loads (history)"),
+        description=_(
+            lang,
+            "Lists the loads, newest first: who, when, which file, SHA-256 fingerprint, new / changed / identical rows, state.",
+        ),
     )
-    p.add_argument("--limit", type=int, default=50, help="nombre de chargements affichés (50 par défaut)")
+    p.add_argument("--limit", type=int, default=50, help=_(lang, "number of loads shown (50 by default)"))
     p.set_defaults(func=cmd_loads)
 
     p = sub.add_parser(
         "undo",
-        help="annule un chargement",
-        description="Annule un chargement en une transaction : les lignes ajoutées sont retirées, "
-        "les valeurs remplacées reviennent. Refusé si un chargement plus récent a modifié "
-        "les mêmes lignes.",
+        help=_(lang, "undoes a load"),
+        description=_(
+            lang,
+            "Undoes a load in one transaction: the rows added are removed, the values replaced come back. Refused if "
+            "a newer load changed the same rows.",
+        ),
     )
-    p.add_argument("load_id", type=int, metavar="N", help="numéro du chargement (voir « loads »)")
-    p.add_argument("--user", help="nom enregistré comme auteur de l'annulation")
+    p.add_argument("load_id", type=int, metavar="N", help=_(lang, "number of the load (see “loads”)"))
+    p.add_argument("--user", help=_(lang, "name recorded as the author of the undo"))
     p.set_defaults(func=cmd_undo)
 
     p = sub.add_parser(
         "export",
-        help="exporte le dossier du comité (slides) ou un jeu de données",
-        description="« export slides --out dossier.pptx » écrit le dossier du comité (PowerPoint, "
-        "graphiques natifs) ; « export pdf --out dossier.pdf » l'imprime en A4 (PDF/A) ; "
-        "« export TYPE --out fichier.csv » écrit les lignes d'un jeu de "
-        "données au format d'import (le recharger ne change rien).",
+        help=_(lang, "exports the committee pack (slides) or a data set"),
+        description=_(
+            lang,
+            "“export slides --out pack.pptx” writes the committee pack (PowerPoint, native charts); “export pdf --out "
+            "pack.pdf” prints it on A4 (PDF/A); “export TYPE --out file.csv” writes the rows of a data set in the "
+            "import format (loading it again changes nothing).",
+        ),
     )
     p.add_argument(
         "kind",
         choices=["slides", "pdf", *sorted(formats.DATASETS)],
         metavar="slides|pdf|TYPE",
-        help="slides, pdf (dossier A4), ou un type de données : " + ", ".join(sorted(formats.DATASETS)),
+        help=_(lang, "slides, pdf (A4 pack), or a data type: {types}", types=", ".join(sorted(formats.DATASETS))),
     )
-    p.add_argument("--out", required=True, help="fichier à écrire (.pptx pour slides, .pdf pour pdf, .csv sinon)")
-    p.add_argument("--as-of", help="slides, pdf : date des chiffres AAAA-MM-JJ (par défaut : la plus récente)")
-    p.add_argument("--lang", choices=["fr", "en"], help="slides, pdf : langue (par défaut : celle de config.toml)")
-    p.add_argument("--entity", help="slides, pdf : code d'une entité (par défaut : toutes celles sous plan)")
-    p.add_argument("--plan-version", help="slides, pdf : version du plan (par défaut : celle en vigueur à la date --as-of)")
-    p.add_argument("--meeting", type=int, help="pdf : numéro d'une réunion (ses chiffres ; figés si elle est close)")
+    p.add_argument("--out", required=True, help=_(lang, "file to write (.pptx for slides, .pdf for pdf, .csv otherwise)"))
+    p.add_argument("--as-of", help=_(lang, "slides, pdf: date of the figures YYYY-MM-DD (default: the latest)"))
+    p.add_argument("--lang", choices=["fr", "en"], help=_(lang, "slides, pdf: language (default: config.toml's)"))
+    p.add_argument("--entity", help=_(lang, "slides, pdf: code of an entity (default: every entity under the plan)"))
+    p.add_argument(
+        "--plan-version", help=_(lang, "slides, pdf: version of the plan (default: the one in force on the --as-of date)")
+    )
+    p.add_argument("--meeting", type=int, help=_(lang, "pdf: number of a meeting (its figures; frozen if it is closed)"))
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(
         "template",
-        help="écrit un modèle de fichier vide (CSV ou XLSX)",
-        description="Écrit un modèle vide d'un format : CSV (en-têtes) ou XLSX (en-têtes et feuille "
-        "d'aide), selon l'extension de --out.",
+        help=_(lang, "writes an empty file template (CSV or XLSX)"),
+        description=_(
+            lang,
+            "Writes an empty template of a format: CSV (headers) or XLSX (headers and help sheet), depending on the "
+            "extension of --out.",
+        ),
     )
-    p.add_argument("kind", choices=sorted(formats.DATASETS), metavar="TYPE", help="type de données")
-    p.add_argument("--out", required=True, help="fichier .csv ou .xlsx à écrire")
+    p.add_argument("kind", choices=sorted(formats.DATASETS), metavar="TYPE", help=_(lang, "data type"))
+    p.add_argument("--out", required=True, help=_(lang, ".csv or .xlsx file to write"))
     p.set_defaults(func=cmd_template)
 
     p = sub.add_parser(
         "users",
-        help="gère les comptes (ajout, liste, rôle, mot de passe, désactivation)",
-        description="Comptes locaux. Les mots de passe sont lus sur l'entrée standard "
-        "(--password-stdin), jamais en argument, jamais affichés.",
+        help=_(lang, "manages the accounts (add, list, role, password, disable)"),
+        description=_(
+            lang,
+            "Local accounts. Passwords are read on standard input (--password-stdin), never as an argument, never shown.",
+        ),
     )
     users = p.add_subparsers(dest="users_command", required=True, metavar="ACTION")
-    u = users.add_parser("add", help="crée un compte", description="Crée un compte local.")
+    u = users.add_parser("add", help=_(lang, "creates an account"), description=_(lang, "Creates a local account."))
     u.add_argument("login")
     u.add_argument("--role", required=True, choices=["viewer", "editor", "admin"])
-    u.add_argument("--password-stdin", action="store_true", help="lit le mot de passe sur l'entrée standard")
-    users.add_parser("list", help="liste les comptes", description="Liste les comptes, leur rôle et leur état.")
-    u = users.add_parser("disable", help="désactive un compte", description="Désactive un compte (il est conservé).")
+    u.add_argument("--password-stdin", action="store_true", help=_(lang, "reads the password on standard input"))
+    users.add_parser(
+        "list", help=_(lang, "lists the accounts"), description=_(lang, "Lists the accounts, their role and their state.")
+    )
+    u = users.add_parser("disable", help=_(lang, "disables an account"), description=_(lang, "Disables an account (it is kept)."))
     u.add_argument("login")
-    u = users.add_parser("set-password", help="change un mot de passe", description="Change le mot de passe.")
+    u = users.add_parser("set-password", help=_(lang, "changes a password"), description=_(lang, "Changes the password."))
     u.add_argument("login")
-    u.add_argument("--password-stdin", action="store_true", help="lit le mot de passe sur l'entrée standard")
-    u = users.add_parser("set-role", help="change le rôle d'un compte", description="Change le rôle d'un compte.")
+    u.add_argument("--password-stdin", action="store_true", help=_(lang, "reads the password on standard input"))
+    u = users.add_parser("set-role", help=_(lang, "changes an account's role"), description=_(lang, "Changes an account's role."))
     u.add_argument("login")
     u.add_argument("--role", required=True, choices=["viewer", "editor", "admin"])
     p.set_defaults(func=cmd_users)
 
     p = sub.add_parser(
         "fec-mapping",
-        help="correspondance des comptes (FEC) → indicateurs : liste, modifie",
-        description="Les comptes qui font chaque indicateur dérivé d'un FEC (plan comptable général par "
-        "défaut). Un compte compte sous le plus long préfixe de l'indicateur qui le couvre.",
+        help=_(lang, "mapping of the accounts (FEC) → indicators: lists, changes"),
+        description=_(
+            lang,
+            "The accounts that make each indicator derived from an FEC (French general chart of accounts by "
+            "default). An account counts under the longest prefix of the indicator that covers it.",
+        ),
     )
     mapping = p.add_subparsers(dest="mapping_command", required=True, metavar="ACTION")
-    mapping.add_parser("list", help="affiche la correspondance", description="Affiche la correspondance en vigueur.")
+    mapping.add_parser("list", help=_(lang, "shows the mapping"), description=_(lang, "Shows the mapping in force."))
     u = mapping.add_parser(
         "set",
-        help="ajoute ou remplace une règle",
-        description="Ajoute ou remplace la règle d'un indicateur pour un préfixe de comptes.",
+        help=_(lang, "adds or replaces a rule"),
+        description=_(lang, "Adds or replaces an indicator's rule for a prefix of accounts."),
     )
-    u.add_argument("indicator", metavar="INDICATEUR")
-    u.add_argument("prefix", metavar="PREFIXE", help="début des numéros de compte, ex. 411")
+    u.add_argument("indicator", metavar=_(lang, "INDICATOR"))
+    u.add_argument("prefix", metavar=_(lang, "PREFIX"), help=_(lang, "start of the account numbers, e.g. 411"))
     u.add_argument(
         "--side",
         choices=["credit", "debit"],
         default="credit",
-        help="sens compté positif (credit : crédit − débit) ; par défaut credit",
+        help=_(lang, "side counted positive (credit: credit − debit); default credit"),
     )
     u.add_argument(
         "--rule",
         choices=["net", "side", "exclude"],
         default="net",
-        help="net : soldes additionnés ; side : comptes dont le solde est de ce sens seulement ; exclude : comptes exclus",
+        help=_(
+            lang,
+            "net: balances added up; side: only the accounts whose balance is on this side; exclude: accounts left out",
+        ),
     )
     u.add_argument(
         "--measure",
         choices=["balance", "monthly"],
         default="balance",
-        help="balance : solde à la date ; monthly : mouvements de chaque mois",
+        help=_(lang, "balance: balance on the date; monthly: each month's movements"),
     )
     u = mapping.add_parser(
-        "remove", help="retire une règle", description="Retire la règle d'un indicateur pour un préfixe de comptes."
+        "remove",
+        help=_(lang, "removes a rule"),
+        description=_(lang, "Removes an indicator's rule for a prefix of accounts."),
     )
-    u.add_argument("indicator", metavar="INDICATEUR")
-    u.add_argument("prefix", metavar="PREFIXE")
+    u.add_argument("indicator", metavar=_(lang, "INDICATOR"))
+    u.add_argument("prefix", metavar=_(lang, "PREFIX"))
     mapping.add_parser(
         "reset",
-        help="revient au plan comptable général par défaut",
-        description="Remplace la correspondance par celle du plan comptable général (défaut).",
+        help=_(lang, "goes back to the default French general chart of accounts"),
+        description=_(lang, "Replaces the mapping with that of the French general chart of accounts (default)."),
     )
     p.set_defaults(func=cmd_fec_mapping)
 
     p = sub.add_parser(
         "demo-data",
-        help="écrit les fichiers complets du jeu de démonstration",
-        description="Écrit les fichiers complets du jeu de démonstration : les chiffres des documents (data/demo) et "
-        "l'historique synthétique généré autour (graine fixe : le résultat est toujours le même).",
+        help=_(lang, "writes the complete files of the demo data set"),
+        description=_(
+            lang,
+            "Writes the complete files of the demo data set: the figures of the documents (data/demo) and the "
+            "synthetic history generated around them (fixed seed: the result is always the same).",
+        ),
     )
-    p.add_argument("--out", required=True, help="dossier de sortie")
+    p.add_argument("--out", required=True, help=_(lang, "output folder"))
     p.set_defaults(func=cmd_demo_data)
 
     p = sub.add_parser(
         "formats",
-        help="affiche la documentation des formats de fichiers",
-        description="Affiche, en Markdown, les colonnes de chaque format de fichier importable.",
+        help=_(lang, "shows the documentation of the file formats"),
+        description=_(lang, "Shows, in Markdown, the columns of each importable file format."),
     )
     p.set_defaults(func=cmd_formats)
-    _add_mail_commands(sub)
+    _add_mail_commands(sub, lang)
     return parser
 
 

@@ -39,6 +39,24 @@ def test_every_command_has_help(command, capsys):
     assert "usage: python -m smartdash " + command in capsys.readouterr().out
 
 
+@pytest.mark.parametrize(
+    "language, expected",
+    [
+        ("fr", ["crée ou met à jour le schéma de la base configurée", "si le SIREN du nom de fichier {SIREN}FEC{AAAAMMJJ}.txt"]),
+        ("en", ["creates or upgrades the schema of the configured store", "the SIREN of the file name {SIREN}FEC{AAAAMMJJ}.txt"]),
+    ],
+)
+def test_the_help_reads_the_configured_language(tmp_path, language, expected):
+    config = tmp_path / "config.toml"
+    config.write_text(f'[app]\nlanguage = "{language}"\n', encoding="utf-8")
+    commands, subcommand = run("--help", config=config), run("import", "--help", config=config)
+    assert commands.returncode == 0 and subcommand.returncode == 0
+    commands_said, import_said = " ".join(commands.stdout.split()), " ".join(subcommand.stdout.split())  # argparse wraps
+    assert expected[0] in commands_said and expected[1] in import_said
+    other = "creates or upgrades the schema" if language == "fr" else "crée ou met à jour le schéma"
+    assert other not in commands_said
+
+
 def test_init_db_twice_then_with_demo_twice(store):
     first = run("init-db", url=store.url)
     assert first.returncode == 0 and "déjà à jour" in first.stdout  # the fixture migrated it already

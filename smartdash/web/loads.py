@@ -10,7 +10,7 @@ import pandas as pd
 from smartdash import actions, formats, formatting, i18n
 from smartdash.config import load_settings
 from smartdash.db import session_scope
-from smartdash.i18n import N_, _, bilingual
+from smartdash.i18n import N_, _, _p, bilingual
 from smartdash.web import store
 from smartdash.web.session import as_user
 
@@ -79,7 +79,7 @@ def problems_table(problems, lang: str) -> pd.DataFrame:
 def history_table(history: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "n°": history["id"],
+            _p(lang, "load number", "No."): history["id"],
             _(lang, "When"): [formatting.date_short(d) + d.strftime(" %H:%M") for d in history["loaded_at"]],
             _(lang, "Who"): history["loaded_by"],
             _(lang, "File"): history["file_name"],
