@@ -249,6 +249,33 @@ def test_the_deck_at_end_2023_cites_the_annual_report_for_the_membership_slide(d
     assert "Sources : SmartCoop, rapport annuel 2023 — Membres et conseillers par bureau" in slide_text(slide)
 
 
+def test_the_appendix_lists_every_cited_source_on_as_many_slides_as_it_needs(demo_store):
+    """At the end of 2023 the figures cite more sources than one slide holds: none is dropped, none runs off."""
+    from smartdash.export import slides
+
+    data, info = build_deck(demo_store.engine, filters=Filters(None, dt.date(2023, 12, 31), "previous", "PLAN-2021-11", "fr"))
+    prs = Presentation(io.BytesIO(data))
+    appendix = [s for s in prs.slides if slide_title(s).startswith("Annexe : sources des chiffres")]
+    assert len(appendix) >= 2 and [slide_title(s) for s in appendix][-1].endswith(f"({len(appendix)}/{len(appendix)})")
+    listed = [
+        p.text.removeprefix("● ")
+        for s in appendix
+        for shape in s.shapes
+        if shape.has_text_frame and shape != s.shapes.title
+        for p in shape.text_frame.paragraphs
+        if p.text.startswith("● ")
+    ]
+    assert sorted(info.sources) == sorted(src for src in listed if src in info.sources)
+    assert len(info.sources) > 14  # more than the slide used to keep
+    deck = slides.Deck(None, "fr", "")  # each appendix slide holds no more than one slide's worth, by the deck's measure
+    for s in appendix:
+        lines = [
+            p.text for shape in s.shapes if shape.has_text_frame and shape != s.shapes.title for p in shape.text_frame.paragraphs
+        ]
+        bullets = [(t.removeprefix("● "), None) for t in lines if t.startswith("● ")]
+        assert deck.bullet_pages(bullets, slides.BODY_TOP, size=13) == [bullets], slide_title(s)
+
+
 def test_the_agenda_is_built_from_the_registered_sections_and_a_new_section_needs_no_other_change(demo_store, monkeypatch):
     from smartdash.export import slides
 

@@ -48,6 +48,8 @@ from smartdash.views import versions as versions_views
 WIDTH, HEIGHT = Emu(12192000), Emu(6858000)  # 16:9, PowerPoint's own widescreen size
 MARGIN = Inches(0.5)
 BODY_TOP = Inches(1.5)
+BULLET_SPACE_PT = 8  # the space after a bullet line
+BULLET_CHAR_EM = 0.55  # the average width of a character of the deck's sans-serif, in em (measured on a render)
 
 
 def _with_minus(fmt: str) -> str:
@@ -148,6 +150,23 @@ class Deck:
             run.text = line
             run.font.size, run.font.bold, run.font.color.rgb = Pt(size), bold, colour
 
+    def bullet_pages(self, items: list[tuple[str, str | None]], top, *, size: int = 16) -> list[list[tuple[str, str | None]]]:
+        """`items` cut into slides' worth of `bullets` at `size`: each line's wrapped rows estimated from its length
+        (BULLET_CHAR_EM), a slide filled down to its footer."""
+        per_row = max(20, int((self.width - 2 * MARGIN) / Pt(size * BULLET_CHAR_EM)))
+        room = self.height - top - Inches(0.6)
+        pages: list[list[tuple[str, str | None]]] = [[]]
+        used = 0
+        for item in items:
+            rows = -(-(len(item[0]) + 2) // per_row)
+            cost = rows * Pt(size * 1.2) + Pt(BULLET_SPACE_PT)
+            if pages[-1] and used + cost > room:
+                pages.append([])
+                used = 0
+            pages[-1].append(item)
+            used += cost
+        return pages
+
     def bullets(self, slide, items: list[tuple[str, str | None]], top, *, size: int = 16) -> None:
         """Lines with a coloured dot: (text, status colour)."""
         box = slide.shapes.add_textbox(MARGIN, top, self.width - 2 * MARGIN, self.height - top - Inches(0.7))
@@ -155,7 +174,7 @@ class Deck:
         frame.word_wrap = True
         for i, (line, status) in enumerate(items):
             p = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-            p.space_after = Pt(8)
+            p.space_after = Pt(BULLET_SPACE_PT)
             dot = p.add_run()
             dot.text = "● "
             dot.font.size, dot.font.color.rgb = Pt(size), _rgb(RAG.get(status, RAG[None]))
@@ -827,8 +846,7 @@ def _sources(ctx: DeckContext) -> None:
     """Every source the deck's figures cite, the plan versions, and whether part of them is synthetic."""
     lang = ctx.lang
     versions = versions_views.ordered_versions(session=ctx.session)
-    slide = ctx.deck.slide(_(lang, "Appendix: sources of the figures"))
-    lines = [(src, None) for src in sorted(ctx.info.sources)][:14]
+    lines = [(src, None) for src in sorted(ctx.info.sources)]  # every source a slide cites, none left out
     lines += [(_(lang, "Plan versions: {code}", code=", ".join(versions["code"])), None)]
     if ctx.info.synthetic:
         lines.insert(
@@ -842,4 +860,9 @@ def _sources(ctx: DeckContext) -> None:
                 "amber",
             ),
         )
-    ctx.deck.bullets(slide, lines, Inches(1.5), size=13)
+    pages = ctx.deck.bullet_pages(lines, BODY_TOP, size=13)
+    for number, page in enumerate(pages, start=1):
+        title = _(lang, "Appendix: sources of the figures")
+        if len(pages) > 1:
+            title = _(lang, "{title} ({number}/{count})", title=title, number=number, count=len(pages))
+        ctx.deck.bullets(ctx.deck.slide(title), page, BODY_TOP, size=13)
