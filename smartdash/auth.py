@@ -48,13 +48,18 @@ class PermissionDenied(Refusal):
     """The user's role does not allow this (rendered in the reader's language; `str()` reads English)."""
 
 
+def role_can(role: str, permission: str) -> bool:
+    """Whether `role` allows `permission` (what an output built for a role may hold: client names need "see_clients")."""
+    return permission in PERMISSIONS.get(role, set())
+
+
 @dataclass(frozen=True)
 class CurrentUser:
     login: str
     role: str
 
     def can(self, permission: str) -> bool:
-        return permission in PERMISSIONS.get(self.role, set())
+        return role_can(self.role, permission)
 
 
 def require(user: CurrentUser | None, permission: str) -> CurrentUser:
