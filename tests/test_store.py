@@ -403,6 +403,56 @@ def test_a_store_replaced_under_a_running_process_refuses_to_write(sqlite_store,
     assert path.read_bytes() == replaced
 
 
+def test_a_store_replaced_under_a_running_server_is_refused_to_new_sessions_too(sqlite_store, tmp_path, monkeypatch):
+    """The running server's new connections (a new session, a pool that closed its idle ones) open the file at the
+    store's path: one put there meanwhile — here an empty store, which would offer the first-admin form — is refused
+    as the old connections refuse it, until the server restarts."""
+    url, _engine, path = sqlite_store
+    auth.add_user(_engine, "admin", "admin", PASSWORD, by="test")
+    monkeypatch.setenv("SMARTDASH_DATABASE_URL", url)
+    server = engine_for(url)  # the engine the pages use in this process
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception and [t.key for t in at.text_input] == ["login_username", "login_password"]
+    other = make_engine(f"sqlite:///{tmp_path / 'other.db'}")
+    ensure_schema(other)  # a store without any account
+    other.dispose()
+    os.replace(tmp_path / "other.db", path)
+    server.dispose()  # the pooled connections are gone: the next session opens new ones
+    with pytest.raises(StoreReplaced):
+        with read_scope(server) as s:
+            s.scalar(select(func.count()).select_from(m.User))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()  # a new visitor
+    assert not at.exception and not at.text_input and not at.warning
+    assert [e.value.split(" (")[0] for e in at.error] == [StoreReplaced().message("fr").split(" (")[0]]
+
+
+FULL_DISK = """
+set -e
+mount -t tmpfs -o size=2m tmpfs "$1"
+cp "$2" "$2.id" "$1/"
+dd if=/dev/zero of="$1/remplissage" bs=4k 2>/dev/null || true
+SMARTDASH_DATABASE_URL="sqlite:///$1/smartdash.db" "$3" -m smartdash loads
+"""
+
+
+def test_loads_on_a_full_disk_says_disk_full(sqlite_store, tmp_path):
+    """A disk 100 % full (a tmpfs filled to its last byte, in a mount namespace of its own): SQLite cannot make the
+    shared-memory file a read needs, and says "disk I/O error"; the command says "disk full"."""
+    url, engine, path = sqlite_store
+    engine.dispose()  # the store's -wal and -shm files are folded back into it
+    (tmp_path / "full").mkdir()
+    namespace = ["unshare", "--mount"] if os.geteuid() == 0 else ["unshare", "--user", "--map-root-user", "--mount"]
+    done = subprocess.run(
+        [*namespace, "sh", "-c", FULL_DISK, "sh", str(tmp_path / "full"), str(path), sys.executable],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "mount" not in done.stderr, f"no mount namespace on this machine: {done.stderr}"
+    assert done.returncode == 3 and done.stderr == "Erreur : " + StoreFull().message("fr") + "\n", done.stderr
+
+
 def test_a_store_vanishing_during_a_load_is_never_reported_as_loaded(sqlite_store, monkeypatch):
     url, engine, path = sqlite_store
     check = importing._check_versions_in_force
