@@ -149,8 +149,23 @@ def add_user(engine: Engine, login: str, role: str, password: str | None, *, by:
         audit(session, by, "user_added", {"login": login, "role": role})
 
 
-def create_first_admin(engine: Engine, login: str, password: str) -> None:
-    """The first account, an admin, while the store has none (refused once any account exists)."""
+def setup_token(engine: Engine) -> str | None:
+    """The token that creates the first administrator from the app (None for a store without its secret key): derived
+    from the store's own secret key, so every server process of the store prints the same one, worthless once an
+    account exists. Behind a reverse proxy a visitor's address and Host header say nothing of who they are; the
+    server's log is read only by who runs the server."""
+    with session_scope(engine) as session:
+        key = session.scalar(select(models.StoreInfo.audit_key))
+    return hashlib.sha256(f"smartdash first administrator:{key}".encode()).hexdigest()[:32] if key else None
+
+
+def create_first_admin(engine: Engine, login: str, password: str, token: str) -> None:
+    """The first account, an admin, while the store has none (refused once any account exists), for a visitor who
+    gives the setup token the server printed in its log."""
+    expected = setup_token(engine)
+    if expected is None or not hmac.compare_digest((token or "").strip(), expected):
+        record(engine, None, "first_admin_refused", "jeton de mise en service incorrect")
+        raise AccountError(N_("the setup token printed in the server's log"))
     add_user(engine, login, "admin", password, by=login.strip(), only_if_first=True)
 
 
