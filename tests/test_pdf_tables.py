@@ -171,7 +171,7 @@ def test_the_typesetter_refuses_a_table_whose_rows_do_not_fit_its_columns():
         render(pack, archival=False)
 
 
-def test_the_deck_and_the_pages_draw_the_declared_headers(demo_store):
+def test_the_deck_draws_the_declared_key_indicators(demo_store):
     from pptx import Presentation
 
     from smartdash.export.slides import build_deck
@@ -181,9 +181,21 @@ def test_the_deck_and_the_pages_draw_the_declared_headers(demo_store):
         version = queries.version_in_force(session=s, on=latest)
     data = build_deck(demo_store.engine, filters=Filters(None, latest, "meeting", version, "en"))[0]
     shown = [
-        [cell.text for cell in shape.table.rows[0].cells]
+        shape.table
         for slide in Presentation(io.BytesIO(data)).slides
         for shape in slide.shapes
-        if shape.has_table
+        if shape.has_table and shape.table.cell(0, 0).text == tables.SUMMARY.headers("en")[0]
     ]
-    assert tables.SUMMARY.headers("en") in shown
+    assert shown and all([c.text for c in t.rows[0].cells] == tables.SUMMARY.headers("en") for t in shown)
+    widths = [c.width for c in shown[0].columns]
+    declared = tables.SUMMARY.widths
+    assert all(abs(w / sum(widths) - d / sum(declared)) < 0.01 for w, d in zip(widths, declared, strict=True))
+
+
+def test_the_page_shows_the_offices_as_declared(demo_store, app_env):
+    from tests.test_pages import END_2023, open_page
+
+    app_env(demo_store.url)
+    at = open_page("membership", filter_as_of=END_2023)
+    offices = next(d.value for d in at.dataframe if list(d.value.columns) == tables.OFFICES.headers("fr"))
+    assert list(offices.iloc[0])[:5] == ["Anvers", "Flandre", "822", "5", "164"]
