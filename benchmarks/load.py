@@ -381,7 +381,10 @@ def main() -> None:
         help="server processes on the one store, each session "
         "sticking to one of them as behind a proxy with sticky sessions (default 1)",
     )
+    parser.add_argument("--quick", action="store_true", help="2 protocol sessions: a smoke test of the benchmark")
     args = parser.parse_args()
+    if args.quick:
+        args.sessions, args.scale, args.full = 2, False, False
     if not (args.protocol or args.browser or args.bytes):
         args.protocol = True
     from run import add_scale, new_store
