@@ -154,7 +154,7 @@ async def browser_session(browser, url: str, login: str, other: str, start_toget
         result["overview"] = await settled(page, started)
         overview = await shown(page)
         started = await page_clock(page)
-        await page.get_by_test_id("stSidebarNav").get_by_role("link", name=other, exact=True).click()
+        await page.get_by_test_id("stSidebar").get_by_role("link", name=other, exact=True).click()
         await page.get_by_role("heading", level=1, name=other_heading(other)).wait_for()
         result["second"] = await settled(page, started)
         result["elements"] = {"overview": overview, other: await shown(page)}
