@@ -50,6 +50,8 @@ def test_every_chart_and_picture_says_its_title_and_its_figures(deck):
         if shape.has_chart and len(shape.chart.plots[0].series) > 1:
             names = [s.name for s in shape.chart.plots[0].series]
             assert all(name in text for name in names), (title, text)  # each series said by its name
+    bridge = next(description(shape) for _s, _t, shape in shown if shape.shape_type == MSO_SHAPE_TYPE.PICTURE)
+    assert not any(f" {kind} " in bridge for kind in ("level", "up", "down"))  # its steps by their amounts, not codes
     equity = next(text for _s, title, shape in shown if title.startswith(("Capitaux", "Equity")) and (text := description(shape)))
     actual = "Réel" if lang == "fr" else "Actual"
     assert f"{actual} " in equity and "(2025)" in equity  # the actual's latest value, before the plan's end, is said
