@@ -11,6 +11,7 @@ The theme carries the number and date locale of the reader's language, set per s
 
 from __future__ import annotations
 
+import re
 import threading
 from decimal import Decimal
 
@@ -614,3 +615,25 @@ def describe(spec: dict, lang: str, *, most: int = 12) -> str:
             )
         )
     return " ".join(s if s.endswith(".") else s + "." for s in sentences)
+
+
+_ISO_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
+
+
+def chart_table(spec: dict) -> pd.DataFrame:
+    """The data a chart draws, as a table a reader can open (its CSV beside the PNG and SVG): the largest of its
+    datasets, with the columns its tooltips show, under the tooltips' titles (the reader's words, not field names)."""
+    datasets = [v for v in (spec.get("datasets") or {}).values() if isinstance(v, list) and v]
+    if not datasets:
+        return pd.DataFrame()
+    frame = pd.DataFrame(max(datasets, key=len))
+    for column in frame.columns:  # dates travel in the spec as ISO timestamps: read as the reader writes them
+        if frame[column].map(lambda v: isinstance(v, str) and bool(_ISO_TIMESTAMP.match(v))).all():
+            frame[column] = [formatting.date_short(pd.Timestamp(v).date()) for v in frame[column]]
+    shown: dict[str, str] = {}
+    for encoding in _encodings(spec):
+        tips = encoding.get("tooltip") or []
+        for tip_ in tips if isinstance(tips, list) else [tips]:
+            if isinstance(tip_, dict) and tip_.get("field") in frame.columns:
+                shown.setdefault(tip_["field"], str(tip_.get("title") or tip_["field"]))
+    return frame[list(shown)].rename(columns=shown) if shown else frame
