@@ -320,7 +320,13 @@ def waterfall_chart(steps: pd.DataFrame, *, title: str, lang: str) -> alt.LayerC
             start, end = running, running + amount
             running = end
         rows.append(
-            {"step": step, "start": float(start), "end": float(end), "kind": kind, "label": formatting.money(amount, lang=lang)}
+            {
+                "step": step,
+                "start": float(start),
+                "end": float(end),
+                "kind": kind,
+                "value_label": formatting.money(amount, lang=lang),  # the step's amount, as its text alternative says it
+            }
         )
     data = pd.DataFrame(rows)
     if "is_synthetic" in steps:
@@ -334,7 +340,7 @@ def waterfall_chart(steps: pd.DataFrame, *, title: str, lang: str) -> alt.LayerC
             y=alt.Y("start:Q", axis=value_axis("EUR")),
             y2="end:Q",
             color=alt.Color("kind:N", scale=colours, legend=None),
-            tooltip=[tip("step", "N", lang), tip("label", "N", lang, title=_(lang, "Value")), *origin_tooltip(data, lang)],
+            tooltip=[tip("step", "N", lang), tip("value_label", "N", lang, title=_(lang, "Value")), *origin_tooltip(data, lang)],
             **origin_opacity(data, lang),
         )
     )
@@ -344,7 +350,7 @@ def waterfall_chart(steps: pd.DataFrame, *, title: str, lang: str) -> alt.LayerC
         .encode(
             x=alt.X("step:N", sort=list(data["step"])),
             y=alt.Y("max_end:Q"),
-            text="label:N",
+            text="value_label:N",
         )
         .transform_calculate(max_end="max(datum.start, datum.end)")
     )
@@ -524,6 +530,17 @@ def _field(encodings: list[dict], channel: str) -> tuple[str, str] | None:
     return None
 
 
+def _holds_figure(row: dict, value: tuple[str, str] | None) -> bool:
+    raw = row.get(value[0]) if value else None
+    return row.get("value_label") not in (None, "", "—") or (raw is not None and not pd.isna(raw))
+
+
+def _unexplained(encodings: list[dict], channel: str) -> bool:
+    """Whether the first encoding of `channel` that names a field draws no legend."""
+    shown = next(e[channel] for e in encodings if isinstance(e.get(channel), dict) and e[channel].get("field"))
+    return "legend" in shown and shown["legend"] is None
+
+
 def _title(spec: dict) -> str:
     title = spec.get("title")
     if isinstance(title, dict):
@@ -557,6 +574,8 @@ def describe(spec: dict, lang: str, *, most: int = 12) -> str:
     x, y, colour = _field(encodings, "x"), _field(encodings, "y"), _field(encodings, "color")
     horizontal = y is not None and y[1] in ("nominal", "ordinal") and x is not None and x[1] == "quantitative"
     category, value = (y, x) if horizontal else (x, y)
+    if colour and (colour == category or _unexplained(encodings, "color")):
+        colour = None  # a colour that repeats the category, or that no legend names (a bridge's up/down), says nothing
 
     def said(row: dict, *, with_category: bool) -> str:
         raw = row.get(value[0]) if value else None
@@ -576,7 +595,14 @@ def describe(spec: dict, lang: str, *, most: int = 12) -> str:
 
         first, last = min(keys, key=str), max(keys, key=str)
         sentences.append(_(lang, "Period: from {start} to {end}.", start=when(first), end=when(last)))
-        values = "; ".join(said(row, with_category=False) for row, key in zip(rows, keys, strict=True) if key == last)
+        latest: dict = {}  # each series' last row that holds a figure: an actual that stops before the plan still said
+        for row, key in zip(rows, keys, strict=True):
+            series = row.get(colour[0]) if colour else None
+            if _holds_figure(row, value) and (series not in latest or str(key) >= str(latest[series][1])):
+                latest[series] = (row, key)
+        values = "; ".join(
+            said(row, with_category=False) + ("" if key == last else f" ({when(key)})") for row, key in latest.values()
+        )
         sentences.append(_(lang, "Latest values ({date}): {values}.", date=when(last), values=values))
     else:
         values = "; ".join(said(row, with_category=True) for row in rows[:most])
