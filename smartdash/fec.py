@@ -341,7 +341,10 @@ def _read(name: str, stream: BinaryIO, encoding: str, as_of: dt.date | None, rec
             d = int(digits) if a1[-3:-2] == b"," and digits.isdigit() else _cents(a1)
             if d is not None and len(amounts) < 200_000:  # amounts repeat (zero, VAT, wages): parsed once each
                 amounts[a1] = d
-        if d is None and a1:
+        if d is not None and not -_MAX_CENTS < d < _MAX_CENTS:
+            problems.add(line_no, a1_name, a1, _AMOUNT_RANGE, encoding)
+            d = None
+        elif d is None and a1:
             problems.add(line_no, a1_name, a1, _AMOUNT, encoding)
         if signed:
             c = 0
@@ -358,7 +361,10 @@ def _read(name: str, stream: BinaryIO, encoding: str, as_of: dt.date | None, rec
                 c = int(digits) if a2[-3:-2] == b"," and digits.isdigit() else _cents(a2)
                 if c is not None and len(amounts) < 200_000:
                     amounts[a2] = c
-            if c is None and a2:
+            if c is not None and not -_MAX_CENTS < c < _MAX_CENTS:
+                problems.add(line_no, a2_name, a2, _AMOUNT_RANGE, encoding)
+                c = None
+            elif c is None and a2:
                 problems.add(line_no, a2_name, a2, _AMOUNT, encoding)
         # the entry's balance, by runs of consecutive lines (an entry's lines are normally together)
         if num != cur_num or journal != cur_journal:
@@ -654,6 +660,13 @@ class LedgerLoadResult(LoadResult):
 _REQUIRED = text(N_("a value (a field article A47 A-1 requires)"))
 _AMOUNT = text(N_("an amount with a decimal comma (e.g. 1234,56)"))
 _DATE = text(N_("a date YYYYMMDD"))
+# an amount of a line, as every money cell of the other formats: an account's balance and an indicator add up to
+# [import] fec_max_file_mb of such lines, checked once derived (`_check_totals`)
+_MAX_CENTS = formats.NUMBER_LIMITS["money"] * 100
+_AMOUNT_RANGE = text(
+    N_("an amount below {bound} € in absolute value, with a decimal comma"),
+    bound=formats.thousands(formats.NUMBER_LIMITS["money"]),
+)
 _CHOOSE = text(N_("the entity chosen (“Entity of this FEC” on the data loading page, --entity CODE on the command line)"))
 _NAME = "{SIREN}FEC{AAAAMMJJ}.txt"  # the file name the LPF gives an FEC (French: the placeholders are French words)
 
@@ -800,6 +813,7 @@ def ledger_diff(session: Session, name: str, data: Source, *, entity: str | None
         source + " — lignes clients non lettrées, comptes "
         f"{mapping.prefixes_text(RECEIVABLES)}, échéance = date de pièce + {term} jours",
     )
+    _check_sums(name, balances, observations, items)
     parts = [
         compute_diff(session, _parsed(name, LEDGER_BALANCES, balances, tuple(c.name for c in LEDGER_BALANCES.columns))),
         compute_diff(
@@ -823,6 +837,33 @@ def ledger_diff(session: Session, name: str, data: Source, *, entity: str | None
         "Montant / Sens" if ledger.signed else "Debit / Credit",
     )
     return LedgerDiff(parts, summary, ledger.checksum)
+
+
+def _check_sums(name: str, balances: list[dict], observations: list[dict], items: list[dict]) -> None:
+    """Each line's amount is bounded as a money cell is; what the lines add up to (an account's debits, an indicator,
+    a customer's open item) is held to the bound of the column it is stored in, as a file giving it would be."""
+    problems = _Problems(name)
+    money = formats.NUMBER_LIMITS["money"]
+    for row in balances:
+        for column in ("debit", "credit"):
+            if abs(row[column]) >= money:
+                problems.add(None, "CompteNum", row["compte"], _sum_range(money, column))
+    for row in items:
+        if abs(row["montant_du"]) >= money:
+            problems.add(None, "CompAuxNum", row["client"], _sum_range(money, "montant_du"))
+    decimal = formats.NUMBER_LIMITS["decimal"]
+    for row in observations:
+        if abs(row["valeur"]) >= decimal:
+            problems.add(None, "CompteNum", row["indicateur"], _sum_range(decimal, "valeur"))
+    problems.raise_any()
+
+
+def _sum_range(bound: int, column: str) -> Text:
+    return text(
+        N_("lines adding up to less than {bound} € in absolute value (the store's “{column}” column)"),
+        bound=formats.thousands(bound),
+        column=column,
+    )
 
 
 def _cents_of(amount: Decimal) -> int:
