@@ -83,6 +83,7 @@ FILES = {
         lambda: hostile.small_parts_bomb(1_900, 1 << 19),
     ),
     "legit-50k.xlsx": ("an honest workbook of 50 000 items (loaded)", lambda: legit_workbook(50_000)),
+    "legit-500k.xlsx": ("an honest workbook of 500 000 items, [import] max_rows (loaded)", lambda: legit_workbook(500_000)),
 }
 
 
@@ -300,6 +301,7 @@ def main() -> None:
     )
     parser.add_argument("--rounds", type=int, default=2, help="--server: rounds of each upload (default 2)")
     parser.add_argument("--postgres", metavar="URL", help="--server: a PostgreSQL server to create the store on")
+    parser.add_argument("--dry-run", action="store_true", help="import --dry-run: the preview (read, checked, compared)")
     parser.add_argument("--make", nargs=2, metavar=("NAME", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.make:
@@ -314,7 +316,8 @@ def main() -> None:
     reference = [str(ROOT / "data" / "demo" / f) for f in ("entites.csv", "bureaux.csv")]
     run(args.repo, f"sqlite:///{base}", ["init-db"], args.timeout)
     run(args.repo, f"sqlite:///{base}", ["import", *reference], args.timeout)
-    print(f"command line of {args.repo}; each file into a copy of a store holding the demo's entities and offices")
+    dry = " (--dry-run)" if args.dry_run else ""
+    print(f"command line of {args.repo}{dry}; each file into a copy of a store holding the demo's entities and offices")
     print("| file | what | size | exit | time | peak RSS | last line |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for name, (what, _make) in FILES.items():
@@ -325,7 +328,8 @@ def main() -> None:
         subprocess.run([sys.executable, __file__, "--make", name, str(path)], check=True)
         store = work / f"{name}.db"
         store.write_bytes(base.read_bytes())
-        code, seconds, rss, last = run(args.repo, f"sqlite:///{store}", ["import", str(path)], args.timeout)
+        command = ["import", str(path), *(["--dry-run"] if args.dry_run else [])]
+        code, seconds, rss, last = run(args.repo, f"sqlite:///{store}", command, args.timeout)
         size = f"{path.stat().st_size / 1e6:.1f} MB".replace(".", ",")
         exit_ = "stopped" if code is None else str(code)
         time_ = f"{seconds:.1f}".replace(".", ",")

@@ -1,0 +1,161 @@
+"""Hostile input, round three: numbers a workbook or a ledger cannot hold, figures dated after today, French text
+in Windows-1252, logins that would inject mail headers, a store never initialised, large honest workbooks. Each
+file is generated here; a refusal names file, row and column, and changes nothing in the store (SQLite and
+PostgreSQL)."""
+
+from __future__ import annotations
+
+import pytest
+
+from smartdash.formats import FileRefused
+from tests import hostile
+from tests.fec_factory import BOOK, Line, fec_bytes
+from tests.hostile import RECEIVABLES_HEADER
+from tests.test_fec import NAME, load_book
+from tests.test_hostile_files import reference, refused  # noqa: F401 - the fixture
+
+RANGE = "un montant inférieur à 100\u202f000\u202f000\u202f000 € en valeur absolue"
+
+
+def number_cell_workbook(value: str) -> bytes:
+    """A receivables workbook of one item whose amount is the number cell `<v>{value}</v>`, as an attacker (or a
+    program writing floats) would write it."""
+    row = (
+        '<row><c t="inlineStr"><is><t>31/03/2026</t></is></c><c t="inlineStr"><is><t>SMARTCOOP</t></is></c>'
+        '<c/><c t="inlineStr"><is><t>A</t></is></c><c t="inlineStr"><is><t>R1</t></is></c>'
+        '<c t="inlineStr"><is><t>01/01/2026</t></is></c><c t="inlineStr"><is><t>31/01/2026</t></is></c>'
+        f"<c><v>{value}</v></c></row>"
+    )
+    return hostile.raw_workbook([hostile._inline_row(RECEIVABLES_HEADER.split(";")).encode(), row.encode()])
+
+
+# --------------------------------------------------------------------------- numbers the store cannot hold
+
+
+@pytest.mark.parametrize(
+    "value, shown, expected",
+    [
+        ("1e300", "1e+300", RANGE),
+        ("-1E+19", "-1e+19", RANGE),
+        ("NaN", "nan", RANGE + " (ni NaN ni l'infini)"),
+        ("INF", "inf", RANGE + " (ni NaN ni l'infini)"),
+        ("-inf", "-inf", RANGE + " (ni NaN ni l'infini)"),
+    ],
+)
+def test_a_workbook_number_the_store_cannot_hold_is_refused_with_row_column_and_range(reference, value, shown, expected):  # noqa: F811
+    [problem] = refused(reference, "creances.xlsx", number_cell_workbook(value))
+    assert problem.line() == f"creances.xlsx, ligne 2, colonne « montant_du » : valeur « {shown} » — attendu : {expected}"
+
+
+def _fec_with(lines: list[Line]) -> bytes:
+    return fec_bytes([*BOOK, ("OD", "OD999", "20231231", lines)])
+
+
+def test_a_ledger_amount_of_ten_to_the_nineteen_is_refused_on_its_line(reference):  # noqa: F811
+    huge = 10**19 * 100  # 10^19 €, in cents
+    data = _fec_with([Line("471000", "Attente", debit=huge), Line("512000", "Banque", credit=huge)])
+    with pytest.raises(FileRefused) as refusal:
+        load_book(reference.engine, data, entity="SMARTFR")
+    lines = [p.line() for p in refusal.value.problems]
+    last = len(fec_bytes(BOOK).splitlines()) + 1
+    assert lines[:2] == [
+        f"{NAME}, ligne {last}, colonne « Debit » : valeur « 10000000000000000000,00 » — attendu : un montant inférieur à "
+        "100\u202f000\u202f000\u202f000 € en valeur absolue, à virgule décimale",
+        f"{NAME}, ligne {last + 1}, colonne « Credit » : valeur « 10000000000000000000,00 » — attendu : un montant "
+        "inférieur à 100\u202f000\u202f000\u202f000 € en valeur absolue, à virgule décimale",
+    ]
+
+
+def test_ledger_lines_adding_up_beyond_the_store_are_refused_by_account(reference):  # noqa: F811
+    big = 90_000_000_000_00  # 90 billion €: each line allowed, two on one account are not
+    data = _fec_with(
+        [
+            Line("471000", "Attente", debit=big),
+            Line("471000", "Attente", debit=big),
+            Line("101300", "Capital", credit=big),
+            Line("101300", "Capital", credit=big),
+        ]
+    )
+    with pytest.raises(FileRefused) as refusal:
+        load_book(reference.engine, data, entity="SMARTFR")
+    lines = [p.line() for p in refusal.value.problems]
+    assert (
+        f"{NAME}, colonne « CompteNum » : valeur « 471000 » — attendu : des lignes totalisant moins de "
+        "100\u202f000\u202f000\u202f000 € en valeur absolue (colonne « debit » de la base)"
+    ) in lines
+    assert all("lignes totalisant" in line for line in lines)  # no line alone is refused
+
+
+# --------------------------------------------------------------------------- logins and addresses that would add headers
+
+EVIL = "evil\r\nBcc: x@evil.example"
+
+
+@pytest.mark.parametrize("login", [EVIL, "evil\nx", "a\tb", "nul\x00", "line\u2028sep", "bidi\u202eevil"])
+def test_a_login_with_a_control_character_is_refused_and_nothing_is_written(store, login):
+    from smartdash import auth
+    from tests.test_loading import snapshot
+
+    before = snapshot(store.engine)
+    with pytest.raises(auth.AccountError) as refusal:
+        auth.add_user(store.engine, login, "viewer", "un mot de passe de test", by="test")
+    assert refusal.value.render("fr").startswith("un identifiant sans caractère de contrôle")
+    assert snapshot(store.engine) == before
+
+
+def test_users_add_refuses_a_login_that_would_add_a_mail_header(store):
+    from smartdash import auth
+    from tests.test_cli import run
+
+    result = run("users", "add", EVIL, "--role", "viewer", "--password-stdin", url=store.url, stdin="un mot de passe de test\n")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "un identifiant sans caractère de contrôle (saut de ligne, tabulation…) : caractère U+000D trouvé" in result.stderr
+    assert not auth.has_users(store.engine)
+
+
+@pytest.mark.parametrize("address", ["x@evil.example\r\nBcc: y@evil.example", "x@evil.example\x00", "a\u2028@b.example"])
+def test_an_email_address_with_a_control_character_is_refused(store, address):
+    from smartdash import auth, subscriptions
+
+    auth.add_user(store.engine, "ana", "viewer", "un mot de passe de test", by="test")
+    with pytest.raises(subscriptions.SubscriptionError) as refusal:
+        subscriptions.subscribe(store.engine, "ana", email=address, by="test", what="digest")
+    assert refusal.value.render("fr").startswith("une adresse e-mail sans caractère de contrôle")
+
+
+def test_one_account_whose_name_breaks_its_mail_does_not_stop_the_digest_for_the_others(store, tmp_path):
+    """An account stored before such logins were refused: its delivery fails (kept as failed, in the audit log),
+    the three others are sent; the next run sends nothing twice."""
+    from sqlalchemy import select, update
+
+    from smartdash import auth, digest, models
+    from smartdash.config import load_settings
+    from smartdash.db import session_scope
+    from smartdash.demo import load_demo
+    from tests.test_mail import MONDAY, _server, account, write_config
+
+    box, controller = _server(with_auth=False)
+    try:
+        load_demo(store.engine)
+        for login in ("a", "b", "c", "d"):
+            account(store.engine, login, "viewer", what="digest")
+        with session_scope(store.engine) as s:
+            s.execute(update(models.User).where(models.User.login == "b").values(login=EVIL))
+        settings = load_settings(write_config(tmp_path / "config.toml", store.url, controller.port))
+        report = digest.send_digests(store.engine, as_of=MONDAY, settings=settings, by="cron")
+        assert report.sent == ["a", "c", "d"]
+        [(login, error)] = report.failed
+        assert login == EVIL and error.startswith("ValueError: ")
+        assert sorted(rcpt for rcpts, _m, _raw in box.messages for rcpt in rcpts) == [
+            "a@test.example",
+            "c@test.example",
+            "d@test.example",
+        ]
+        again = digest.send_digests(store.engine, as_of=MONDAY, settings=settings, by="cron")
+        assert again.sent == [] and [login for login, _e in again.failed] == [EVIL] and len(box.messages) == 3
+        with session_scope(store.engine) as s:
+            actions = list(s.scalars(select(models.AuditEvent.action).where(models.AuditEvent.action.like("mail_%"))))
+        assert sorted(actions) == ["mail_failed", "mail_failed", "mail_sent", "mail_sent", "mail_sent"]
+        assert auth.has_users(store.engine)
+    finally:
+        controller.stop()
