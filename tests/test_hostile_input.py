@@ -9,6 +9,7 @@ import pytest
 
 from smartdash.formats import FileRefused
 from tests import hostile
+from tests.conftest import BACKENDS
 from tests.fec_factory import BOOK, Line, fec_bytes
 from tests.hostile import RECEIVABLES_HEADER
 from tests.test_fec import NAME, load_book
@@ -159,3 +160,63 @@ def test_one_account_whose_name_breaks_its_mail_does_not_stop_the_digest_for_the
         assert auth.has_users(store.engine)
     finally:
         controller.stop()
+
+
+# --------------------------------------------------------------------------- a store never initialised
+
+
+@pytest.fixture(params=BACKENDS)
+def blank_store(request, tmp_path):
+    """The URL of a store nobody initialised: a SQLite file not yet made, or an empty PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'jamais' / 'smartdash.db'}"
+        return
+    import uuid
+
+    from sqlalchemy import make_url, text
+
+    from smartdash.db import make_engine
+
+    database = request.getfixturevalue("pg_database")
+    name = f"t_{uuid.uuid4().hex[:10]}"
+    base = make_engine(database)
+    with base.begin() as conn:
+        conn.execute(text("CREATE SCHEMA " + conn.dialect.identifier_preparer.quote(name)))
+    yield make_url(database).update_query_dict({"options": f"-csearch_path={name}"}).render_as_string(hide_password=False)
+    with base.begin() as conn:
+        conn.execute(text("DROP SCHEMA " + conn.dialect.identifier_preparer.quote(name) + " CASCADE"))
+    base.dispose()
+
+
+NO_STORE = (
+    "Erreur : Pas encore de base de données : lancez python -m smartdash init-db (ou démarrez l'application), puis "
+    "recommencez. Rien n'a été écrit."
+)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "observations", "--out", "{tmp}/obs.csv"],
+        ["loads"],
+        ["export", "slides", "--out", "{tmp}/d.pptx"],
+        ["undo", "1"],
+        ["backup", "--out", "{tmp}/b.db"],
+    ],
+    ids=lambda c: " ".join(c[:2]),
+)
+def test_a_command_on_a_store_never_initialised_says_so_and_creates_nothing(blank_store, tmp_path, command):
+    from sqlalchemy import inspect
+
+    from smartdash.db import make_engine, sqlite_path
+    from tests.test_cli import run
+
+    result = run(*(part.format(tmp=tmp_path) for part in command), url=blank_store)
+    assert (result.returncode, result.stderr.strip()) == (3, NO_STORE)
+    path = sqlite_path(blank_store)
+    if path is not None:
+        assert not path.exists() and not path.parent.exists()
+    else:
+        engine = make_engine(blank_store)
+        assert inspect(engine).get_table_names() == []
+        engine.dispose()
