@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from smartdash.formats import FileRefused
+from smartdash.importing import import_files
 from tests import hostile
 from tests.conftest import BACKENDS
 from tests.fec_factory import BOOK, Line, fec_bytes
@@ -220,3 +221,50 @@ def test_a_command_on_a_store_never_initialised_says_so_and_creates_nothing(blan
         engine = make_engine(blank_store)
         assert inspect(engine).get_table_names() == []
         engine.dispose()
+
+
+# --------------------------------------------------------------------------- French text in Windows-1252
+
+MEMBERSHIP = "bureau;fin_periode;membres;source\n"
+FRENCH = [
+    "Rapport des salarié·es (½ × ± ‰ £ ® ÷)",
+    "Part des salarié·es associé·es : ± 12 ‰, ¼ du capital",
+    "Comptes 2023 © Smart — 1 250 £ × 3 ÷ 2, marque®, « L’Haÿ-les-Roses », créée, agréées",
+]
+
+
+def test_a_french_excel_csv_with_inclusive_writing_and_signs_loads_as_written(reference):  # noqa: F811
+    from sqlalchemy import select
+
+    from smartdash import models
+    from smartdash.db import session_scope
+
+    rows = "".join(
+        f"{office};31/12/2023;{741 + i};{text}\n"
+        for i, (office, text) in enumerate(zip(("GAND", "LLN", "NAMUR"), FRENCH, strict=True))
+    )
+    data = (MEMBERSHIP + rows).encode("cp1252")  # what French Excel writes as "CSV (séparateur : point-virgule)"
+    [result] = import_files(reference.engine, [("societariat.csv", data)], loaded_by="test")
+    assert result.inserted == 3
+    with session_scope(reference.engine) as s:
+        stored = set(s.scalars(select(models.Membership.source)))
+    assert stored == set(FRENCH)
+
+
+@pytest.mark.parametrize(
+    "text, encoding, shown",
+    [
+        ("Привет мир", "cp1251", "« Ïðèâåò » (octets 0xCF 0xF0 0xE8 0xE2 0xE5 0xF2)"),
+        ("Иван", "cp1251", "« Èâàí » (octets 0xC8 0xE2 0xE0 0xED)"),
+        ("ООО Ромашка", "cp1251", "« ÎÎÎ » (octets 0xCE 0xCE 0xCE)"),
+        ("Καλημέρα", "cp1253", "« ÊáëçìÝñá » (octets 0xCA 0xE1 0xEB 0xE7 0xEC 0xDD 0xF1 0xE1)"),
+        ("ﾊﾝｶｸ", "shift_jis", "« ÊÝ » (octets 0xCA 0xDD)"),
+    ],
+)
+def test_another_encoding_read_as_windows_1252_is_refused_with_row_and_column(reference, text, encoding, shown):  # noqa: F811
+    data = (MEMBERSHIP + "GAND;31/12/2023;741;Rapport\n" + f"LLN;31/12/2023;1786;{text}\n").encode(encoding)
+    [problem] = refused(reference, "societariat.csv", data)
+    assert problem.line() == (
+        f"societariat.csv, ligne 3, colonne « source » : valeur « {shown} » — attendu : un texte en UTF-8 ou en "
+        "Windows-1252 (enregistrez le fichier en « CSV UTF-8 »)"
+    )
