@@ -274,6 +274,7 @@ def _read(name: str, stream: BinaryIO, encoding: str, as_of: dt.date | None, rec
     low = high = None
     if as_of is not None:
         low, high = _period_start(as_of).strftime("%Y%m%d").encode(), as_of.strftime("%Y%m%d").encode()
+    latest = formats.latest_actual_date().strftime("%Y%m%d").encode()  # entries are actual figures: none after it
     entry_months: dict[bytes, bytes] = {}  # EcritureDate → yyyymm
     refused_dates: dict[bytes, str] = {}  # EcritureDate → why it is refused
     first_line_of: dict[bytes, int] = {}  # EcritureDate → the first line it is on (period checks after the pass)
@@ -387,7 +388,7 @@ def _read(name: str, stream: BinaryIO, encoding: str, as_of: dt.date | None, rec
         # dates: each distinct text checked once
         month = months_get(edate)
         if month is None:
-            month = _entry_month(entry_months, refused_dates, first_line_of, edate, line_no, low, high)
+            month = _entry_month(entry_months, refused_dates, first_line_of, edate, line_no, low, high, latest)
             if month is None:
                 if edate:
                     problems.add(line_no, "EcritureDate", edate, refused_dates[edate], encoding)
@@ -466,6 +467,7 @@ def _entry_month(
     line_no: int,
     low: bytes | None,
     high: bytes | None,
+    latest: bytes,
 ) -> bytes | None:
     """A distinct EcritureDate's month (yyyymm), kept in `months`; None when it is not a date or is outside the
     period (why, kept in `refused`)."""
@@ -474,6 +476,13 @@ def _entry_month(
     first_line_of[raw] = line_no
     if _date(raw) is None:
         refused[raw] = _DATE
+        return None
+    if raw > latest:
+        refused[raw] = text(
+            N_("an entry date on or before {latest} (today plus {days} days): an entry dated later is not in the books yet"),
+            latest=f"{_date(latest):%d/%m/%Y}",
+            days=formats.FUTURE_TOLERANCE_DAYS,
+        )
         return None
     if low is not None and not low <= raw <= high:
         closing = _date(high)
@@ -763,6 +772,26 @@ def ledger_diff(session: Session, name: str, data: Source, *, entity: str | None
             ]
         )
     entity_code, as_of = _entity(session, name, entity)
+    if as_of is not None and as_of > formats.latest_actual_date():
+        raise FileRefused(
+            [
+                Problem(
+                    name,
+                    None,
+                    None,
+                    f"{as_of:%d/%m/%Y}",
+                    text(
+                        N_(
+                            "a name {pattern} whose closing date is on or before {latest} (today plus {days} days): the "
+                            "figures of a ledger are actual figures"
+                        ),
+                        pattern=_NAME,
+                        latest=f"{formats.latest_actual_date():%d/%m/%Y}",
+                        days=formats.FUTURE_TOLERANCE_DAYS,
+                    ),
+                )
+            ]
+        )
     mapping = Mapping(rules(session=session))
     receivable_cache: dict[bytes, bool] = {}
 

@@ -5,9 +5,13 @@ PostgreSQL)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from smartdash import formats
 from smartdash.formats import FileRefused
+from smartdash.i18n import render
 from smartdash.importing import import_files
 from tests import hostile
 from tests.conftest import BACKENDS
@@ -268,3 +272,85 @@ def test_another_encoding_read_as_windows_1252_is_refused_with_row_and_column(re
         f"societariat.csv, ligne 3, colonne « source » : valeur « {shown} » — attendu : un texte en UTF-8 ou en "
         "Windows-1252 (enregistrez le fichier en « CSV UTF-8 »)"
     )
+
+
+# --------------------------------------------------------------------------- figures dated after today
+
+TODAY = dt.date(2026, 3, 31)  # the clock the tests set: actual figures up to 07/04/2026 (today plus 7 days)
+LATER = (
+    "une date passée pour une valeur réelle (au plus tard le 07/04/2026 : aujourd'hui plus 7 jours ; un plan ou une "
+    "prévision peut être postérieur)"
+)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    from smartdash import formats
+
+    monkeypatch.setattr(formats.cells, "today", lambda: TODAY)
+
+
+OBSERVATIONS = "indicateur;entite;fin_periode;scenario;version_plan;valeur\n"
+FUTURE_ACTUALS = [
+    ("observations.csv", OBSERVATIONS + "EQUITY;SMARTFR;08/04/2026;réel;;1\n", "fin_periode"),
+    ("observations.csv", OBSERVATIONS + "EQUITY;SMARTFR;31/12/2029;réel;;1\n", "fin_periode"),
+    ("societariat.csv", MEMBERSHIP + "GAND;30/04/2026;741;x\n", "fin_periode"),
+    ("creances.csv", hostile.receivables_csv(1, as_of="08/04/2026"), "date_situation"),
+    ("effectifs.csv", "entite;fin_periode;population;scenario;effectif\nSMARTFR;30/06/2026;permanents;réel;10\n", "fin_periode"),
+]
+
+
+@pytest.mark.parametrize("name, data, column", FUTURE_ACTUALS, ids=lambda v: v if isinstance(v, str) and "\n" not in v else None)
+@pytest.mark.parametrize("form", ["csv", "xlsx"])
+def test_an_actual_figure_dated_after_today_is_refused_in_every_format(reference, clock, name, data, column, form):  # noqa: F811
+    if form == "xlsx":
+        name = name.replace(".csv", ".xlsx")
+        data = hostile.workbook([(name.removesuffix(".xlsx"), hostile.csv_rows(data), "visible")])
+    problems = refused(reference, name, data)
+    assert [(p.row, p.column, render("fr", p.expected)) for p in problems] == [(2, column, LATER)]
+
+
+def test_actual_figures_up_to_the_tolerance_and_plans_of_any_date_are_loaded(reference, clock):  # noqa: F811
+    data = OBSERVATIONS + "EQUITY;SMARTFR;07/04/2026;réel;;1\nEQUITY;SMARTFR;31/12/2031;plan;PLAN-2021-11;2\n"
+    [result] = import_files(reference.engine, [("observations.csv", data.encode())], loaded_by="test")
+    assert result.inserted == 2
+
+
+def _valid_row(dataset) -> dict[str, str]:
+    """A cell each column of the format reads without a problem (its codes are checked against the store later)."""
+    cell = {"text": "X", "int": "1", "money": "1,00", "decimal": "1", "date": "31/12/2023", "bool": "non"}
+    return {c.name: c.choice_words()[0] if c.kind == "choice" else cell[c.kind] for c in dataset.columns}
+
+
+@pytest.mark.parametrize("dataset, column", [(formats.FUNDING, "date_reception"), (formats.INSTALMENTS, "paye_le")])
+def test_a_funding_received_or_an_instalment_paid_after_today_is_refused(clock, dataset, column):
+    row = _valid_row(dataset)
+    for day, refusals in (("07/04/2026", []), ("08/04/2026", [(2, column, LATER)])):
+        row[column] = day
+        data = ";".join(row) + "\n" + ";".join(row.values()) + "\n"
+        problems = formats.parse_file(f"{dataset.file_stem}.csv", data.encode(), dataset.kind).problems
+        assert [(p.row, p.column, render("fr", p.expected)) for p in problems] == refusals
+
+
+def test_a_ledger_whose_name_or_entries_lie_about_their_date_is_refused(reference, clock):  # noqa: F811
+    """An FEC named …FEC20291231.txt with its entries of 2029 moved the deck to "chiffres au 31/12/2029"."""
+    from tests.test_loading import snapshot
+
+    future = [(j, n, "2029" + d[4:], lines) for j, n, d, lines in BOOK]
+    before = snapshot(reference.engine)
+    with pytest.raises(FileRefused) as refusal:
+        load_book(reference.engine, fec_bytes(future), name="123456782FEC20291231.txt", entity="SMARTFR")
+    assert [p.line() for p in refusal.value.problems] == [
+        "123456782FEC20291231.txt : valeur « 31/12/2029 » — attendu : un nom {SIREN}FEC{AAAAMMJJ}.txt dont la date de "
+        "clôture est au plus tard le 07/04/2026 (aujourd'hui plus 7 jours) : les chiffres d'une comptabilité sont des "
+        "chiffres réels"
+    ]
+    with pytest.raises(FileRefused) as refusal:  # no date in the name: the last entry date would close the period
+        load_book(reference.engine, fec_bytes(future), name="grand-livre.txt", entity="SMARTFR")
+    first = refusal.value.problems[0]
+    assert (first.row, first.column, render("fr", first.value)) == (2, "EcritureDate", "20290101")
+    assert render("fr", first.expected) == (
+        "une date d'écriture au plus tard le 07/04/2026 (aujourd'hui plus 7 jours) : une écriture datée plus tard "
+        "n'est pas encore dans les livres"
+    )
+    assert snapshot(reference.engine) == before

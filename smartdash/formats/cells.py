@@ -79,6 +79,28 @@ _FALSE = {"non", "n", "no", "faux", "false", "0"}
 
 
 DATE_MIN, DATE_MAX = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
+# how far after the machine's date an actual figure may be dated: a month-end snapshot prepared a few days early, a
+# clock a day apart; a plan or a forecast may be dated any time later
+FUTURE_TOLERANCE_DAYS = 7
+
+
+def today() -> dt.date:
+    """The machine's date, which actual figures may not be after (tests set their own clock here)."""
+    return dt.date.today()
+
+
+def latest_actual_date() -> dt.date:
+    """The latest date an actual figure may have: today plus `FUTURE_TOLERANCE_DAYS`."""
+    return today() + dt.timedelta(days=FUTURE_TOLERANCE_DAYS)
+
+
+def not_after_latest_actual_date() -> Text:
+    """What a date of an actual figure must be, with the date of today's limit."""
+    return text(
+        N_("a past date for an actual value (on or before {latest}: today plus {days} days; a plan or a forecast may be later)"),
+        latest=f"{latest_actual_date():%d/%m/%Y}",
+        days=FUTURE_TOLERANCE_DAYS,
+    )
 
 
 class CellError(ValueError):
