@@ -354,3 +354,107 @@ def test_a_ledger_whose_name_or_entries_lie_about_their_date_is_refused(referenc
         "n'est pas encore dans les livres"
     )
     assert snapshot(reference.engine) == before
+
+
+# --------------------------------------------------------------------------- large honest workbooks
+
+
+def test_a_workbook_is_read_by_calamine_with_the_lines_a_spreadsheet_shows():
+    """Blank rows before and between the data keep their line numbers; numbers, dates and texts read as typed."""
+    data = hostile.workbook(
+        [
+            ("Lisez-moi", [["notes"]], "visible"),
+            (
+                "societariat",
+                [
+                    [],
+                    ["bureau", "fin_periode", "membres", "source"],
+                    [],
+                    ["GAND", dt.date(2023, 12, 31), 741, 12],
+                    ["LLN", "31/12/2023", 1786.0, "x"],
+                ],
+                "visible",
+            ),
+        ]
+    )
+    table, sheet = formats.read_sheet("s.xlsx", data, max_rows=10)
+    assert sheet == "societariat" and table.header == ["bureau", "fin_periode", "membres", "source"]
+    assert table.lines == [4, 5] and table.rows[0][:3] == ["GAND", dt.date(2023, 12, 31), 741]
+    parsed = formats.parse_file("s.xlsx", data)
+    assert parsed.problems == [] and parsed.columns["source"] == ["12", "x"] and parsed.columns["membres"] == [741, 1786]
+
+
+ROW_LIMIT = "attendu : une feuille de 10\u202f021 lignes au plus"
+FAR_CELLS = [
+    (
+        "a cell at ALL1000000",
+        b'<row r="2"><c r="A2"><v>1</v></c></row><row r="1000000"><c r="ALL1000000"><v>2</v></c></row>',
+        f"c.xlsx : valeur « une ligne numérotée 1\u202f000\u202f000 » — {ROW_LIMIT}",
+    ),
+    (
+        "a cell numbered far in a near row",
+        b'<row r="2"><c r="A2"><v>1</v></c><c r="B900000"><v>2</v></c></row>',
+        f"c.xlsx : valeur « une ligne numérotée 900\u202f000 » — {ROW_LIMIT}",
+    ),
+    (
+        "references in single quotes",
+        b"<row r='2'><c r='A2'><v>1</v></c></row><row r='1000000'><c r='Z1000000'><v>2</v></c></row>",
+        f"c.xlsx : valeur « une ligne numérotée 1\u202f000\u202f000 » — {ROW_LIMIT}",
+    ),
+    (
+        "cells without references",
+        b"<row>" + b"<c><v>1</v></c>" * 2000 + b"</row>",
+        "c.xlsx, ligne 2 : valeur « une cellule en colonne 2\u202f000 » — attendu : des lignes de 1\u202f000 colonnes au plus",
+    ),
+    (
+        "a sheet of 10 000 rows by 500 columns",
+        b'<row r="2"><c r="A2"><v>1</v></c></row><row r="10000"><c r="SF10000"><v>1</v></c></row>',
+        "c.xlsx : valeur « une feuille allant jusqu'à la ligne 10\u202f000 et la colonne 500 » — attendu : une feuille de "
+        "260\u202f546 cellules au plus de A1 à sa dernière ligne et colonne (26 par ligne permise)",
+    ),
+]
+
+
+@pytest.mark.parametrize("case, rows, line", FAR_CELLS, ids=[c for c, *_r in FAR_CELLS])
+def test_a_sheet_reaching_far_from_a1_is_refused_before_calamine_allocates_it(case, rows, line):
+    """calamine holds a sheet as the rectangle from A1 to its last cell (32 bytes a cell): one cell at ALL1000000 made
+    it ask for 32 GB and abort the process. The scan refuses such a sheet first; run in a process of its own, so that
+    a regression aborts that process, not the test run."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    header = hostile._inline_row(RECEIVABLES_HEADER.split(";")).encode()
+    data = hostile.raw_workbook([header, rows])
+    script = (
+        "import sys\nfrom smartdash import workbooks\nfrom smartdash.formats import FileRefused\n"
+        "try:\n    workbooks.read_workbook('c.xlsx', sys.stdin.buffer.read(), max_rows=20)\n"
+        "except FileRefused as refused:\n    print(refused.problems[0].line())\nelse:\n    print('read')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], input=data, capture_output=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr.decode()[-300:]
+    assert done.stdout.decode().strip() == line
+
+
+def test_the_preview_and_the_load_tell_their_steps(reference):  # noqa: F811
+    from smartdash.importing import preview_file
+
+    data = hostile.workbook([("creances", hostile.csv_rows(hostile.receivables_csv(3)), "visible")])
+    steps = []
+    preview_file(reference.engine, "creances.xlsx", data, progress=lambda share, step: steps.append((share, render("fr", step))))
+    import_files(
+        reference.engine,
+        [("creances.xlsx", data)],
+        loaded_by="test",
+        progress=lambda share, step: steps.append((share, render("fr", step))),
+    )
+    assert steps == [
+        (0.0, "Lecture et vérification du fichier…"),
+        (0.6, "Comparaison avec la base…"),
+        (1.0, "Terminé."),
+        (0.0, "Lecture et vérification du fichier…"),
+        (0.5, "Comparaison avec la base…"),
+        (0.7, "Écriture dans la base…"),
+        (1.0, "Terminé."),
+    ]
