@@ -120,6 +120,10 @@ UPLOADS = {
         lambda: hostile.receivables_csv(200_000, as_of="15/03/2026").encode(),
     ),
     "creances-100k.xlsx": ("an honest receivables workbook of 100 000 items", lambda: legit_workbook(100_000, "15/03/2026")),
+    "creances-500k.xlsx": (
+        "an honest receivables workbook of 500 000 items, [import] max_rows (run when named in --only)",
+        lambda: legit_workbook(500_000, "15/03/2026"),
+    ),
     "creances-500k.csv": (
         "an honest receivables CSV of 500 000 items, [import] max_rows (run when named in --only)",
         lambda: hostile.receivables_csv(500_000, as_of="15/03/2026").encode(),
