@@ -16,7 +16,9 @@ first visible sheet: a hidden sheet is never read.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
+import itertools
 import re
 import struct
 import zipfile
@@ -111,8 +113,7 @@ def read_workbook(name: str, data: bytes, *, kind: str | None = None, max_rows: 
             sheet = workbook.get_sheet_by_name(title)
             if sheet.width > formats.MAX_COLUMNS:  # the scan refuses cells named beyond it: here, cells without names
                 raise _too_wide(name, sheet.width, None)
-            # numbered from A1, as a spreadsheet numbers them (the header need not be in the first row)
-            rows = sheet.to_python(skip_empty_area=False, nrows=None if max_rows is None else max_rows + 2)
+            rows = _rows_of(sheet, None if max_rows is None else max_rows + 2)
     if max_rows is not None and len(rows) > max_rows + 1:
         raise formats.too_many_rows(name, max_rows)
     table = formats._table(name, rows, _blank, text(N_("a non-empty sheet “{sheet}” with a header row"), sheet=title))
@@ -133,6 +134,22 @@ def _calamine_refusal(name: str) -> Iterator[None]:
         if type(exc).__name__ != "PanicException":
             raise
         raise _refused(name, None, _error(exc)) from None
+
+
+def _rows_of(sheet, stop: int | None) -> list[list]:
+    """The sheet's rows from its first row, each from column A (as a spreadsheet numbers them: the header need not
+    be in A1), at most `stop` of them. calamine's rows start at the sheet's first row but at its first column used:
+    they are padded back to column A. A text or a date repeated down a column (an entity, an as-of date) is kept as
+    one object: a 500 000-row sheet holds a few hundred thousand fewer."""
+    start = sheet.start
+    pad = [""] * (start[1] if start else 0)
+    seen: dict = {}
+    keep = seen.setdefault
+    rows = [
+        [*pad, *(keep(cell, cell) if type(cell) is str or type(cell) is dt.date else cell for cell in row)]
+        for row in itertools.islice(sheet.iter_rows(), stop)
+    ]
+    return rows
 
 
 def _blank(row: list) -> bool:

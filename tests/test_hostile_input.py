@@ -382,6 +382,17 @@ def test_a_workbook_is_read_by_calamine_with_the_lines_a_spreadsheet_shows():
     assert table.lines == [4, 5] and table.rows[0][:3] == ["GAND", dt.date(2023, 12, 31), 741]
     parsed = formats.parse_file("s.xlsx", data)
     assert parsed.problems == [] and parsed.columns["source"] == ["12", "x"] and parsed.columns["membres"] == [741, 1786]
+    shifted = hostile.raw_workbook(  # a table starting in C3: the header is row 3, columns A and B are empty
+        [
+            b'<row r="3"><c r="C3" t="inlineStr"><is><t>bureau</t></is></c><c r="D3" t="inlineStr"><is><t>fin_periode</t>'
+            b'</is></c><c r="E3" t="inlineStr"><is><t>membres</t></is></c></row>',
+            b'<row r="5"><c r="C5" t="inlineStr"><is><t>GAND</t></is></c><c r="D5" t="inlineStr"><is><t>31/12/2023</t>'
+            b'</is></c><c r="E5"><v>741</v></c></row>',
+        ]
+    )
+    table, _sheet = formats.read_sheet("s.xlsx", shifted, max_rows=10)
+    assert table.header == ["", "", "bureau", "fin_periode", "membres"] and table.lines == [5]
+    assert table.rows == [["", "", "GAND", "31/12/2023", 741]]
 
 
 ROW_LIMIT = "attendu : une feuille de 10\u202f021 lignes au plus"
