@@ -37,8 +37,9 @@ def receivables_items(rows: int, seed: int = 7):
     offices = ["ANVERS", "GAND", "BRUXELLES", "CHARLEROI", "LIEGE", "LLN", "MONS", "NAMUR", "TOURNAI"]
     as_of = dt.date(2026, 11, 22)
     for i in range(rows):
-        due = as_of - dt.timedelta(days=rng.randint(-60, 400))
-        invoice = min(due - dt.timedelta(days=30), as_of)  # an item open at the snapshot is invoiced by then
+        # issued on or before the snapshot (the loader refuses an invoice dated after it), due 30 days later
+        invoice = as_of - dt.timedelta(days=rng.randint(0, 430))
+        due = invoice + dt.timedelta(days=30)
         cents = rng.randint(100, 5_000_000)  # drawn in the order the CSV of earlier figures drew them
         office, client = rng.choice(offices), rng.randint(1, 30000)
         yield as_of, "SMARTCOOP", office, f"Client {client}", f"F{i:07d}", invoice, due, cents
@@ -158,6 +159,8 @@ def measure(url: str | None, rows: int, repeat: int) -> None:
     print(f"  bare executemany      {bare_s:6.2f} s  {rows / bare_s:9.0f} rows/s  (SQLAlchemy insert, one run)")
     print(f"  import / bare         {full_s / bare_s:6.2f} x")
     print(f"  import rows/s: median {rows / full_s:.0f}, slowest run {rows / max(import_runs):.0f}")
+    target = "target ≥ 50 000 rows/s" if url is None else "no target on PostgreSQL"
+    print(f"  import / bare: {full_s / bare_s:.2f} x, {rows / full_s:.0f} rows/s ({target})")
 
 
 def main() -> None:
@@ -168,7 +171,10 @@ def main() -> None:
     parser.add_argument("--only-postgres", action="store_true", help="skip SQLite")
     parser.add_argument("--repeat", type=int, default=3, help="runs, each on a fresh store (default 3)")
     parser.add_argument("--xlsx", action="store_true", help="also the same rows as an .xlsx workbook")
+    parser.add_argument("--quick", action="store_true", help="20 000 rows, one run: a smoke test of the benchmark")
     args = parser.parse_args()
+    if args.quick:
+        args.rows, args.repeat = 20_000, 1
     if not args.only_postgres:
         measure(None, args.rows, args.repeat)
         if args.xlsx:

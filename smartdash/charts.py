@@ -11,6 +11,7 @@ The theme carries the number and date locale of the reader's language, set per s
 
 from __future__ import annotations
 
+import re
 import threading
 from decimal import Decimal
 
@@ -18,7 +19,7 @@ import altair as alt
 import pandas as pd
 
 from smartdash import formatting, provenance
-from smartdash.i18n import N_, _
+from smartdash.i18n import N_, _, ngettext
 
 # Okabe–Ito, a colour-blind-safe palette; red/amber/green are kept for status only.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999", "#000000"]
@@ -114,7 +115,9 @@ def theme_config() -> dict:
             },
             "legend": {"labelFontSize": 13, "titleFontSize": 13, "orient": "bottom", "symbolStrokeWidth": 3},
             "range": {"category": PALETTE},
-            "mark": {"color": PALETTE[0]},
+            # one text alternative per chart (its `description`, read by screen readers as the SVG's name): marks are
+            # not announced one by one, and an empty mark group is no unnamed image to a screen reader
+            "mark": {"color": PALETTE[0], "aria": False},
             "line": {"strokeWidth": 3, "color": PALETTE[0]},
             "point": {"size": 60, "filled": True},
             "bar": {"cornerRadiusEnd": 2, "color": PALETTE[0]},
@@ -317,7 +320,13 @@ def waterfall_chart(steps: pd.DataFrame, *, title: str, lang: str) -> alt.LayerC
             start, end = running, running + amount
             running = end
         rows.append(
-            {"step": step, "start": float(start), "end": float(end), "kind": kind, "label": formatting.money(amount, lang=lang)}
+            {
+                "step": step,
+                "start": float(start),
+                "end": float(end),
+                "kind": kind,
+                "value_label": formatting.money(amount, lang=lang),  # the step's amount, as its text alternative says it
+            }
         )
     data = pd.DataFrame(rows)
     if "is_synthetic" in steps:
@@ -331,7 +340,7 @@ def waterfall_chart(steps: pd.DataFrame, *, title: str, lang: str) -> alt.LayerC
             y=alt.Y("start:Q", axis=value_axis("EUR")),
             y2="end:Q",
             color=alt.Color("kind:N", scale=colours, legend=None),
-            tooltip=[tip("step", "N", lang), tip("label", "N", lang, title=_(lang, "Value")), *origin_tooltip(data, lang)],
+            tooltip=[tip("step", "N", lang), tip("value_label", "N", lang, title=_(lang, "Value")), *origin_tooltip(data, lang)],
             **origin_opacity(data, lang),
         )
     )
@@ -341,7 +350,7 @@ def waterfall_chart(steps: pd.DataFrame, *, title: str, lang: str) -> alt.LayerC
         .encode(
             x=alt.X("step:N", sort=list(data["step"])),
             y=alt.Y("max_end:Q"),
-            text="label:N",
+            text="value_label:N",
         )
         .transform_calculate(max_end="max(datum.start, datum.end)")
     )
@@ -499,3 +508,132 @@ def stacked_bars(
         )
         .properties(title=title)
     )
+
+
+def _encodings(spec: dict) -> list[dict]:
+    """Every `encoding` of a spec and of its layers and concatenations, outermost first."""
+    found = [spec["encoding"]] if isinstance(spec.get("encoding"), dict) else []
+    for key in ("layer", "hconcat", "vconcat", "concat"):
+        for part in spec.get(key) or []:
+            found += _encodings(part)
+    if isinstance(spec.get("spec"), dict):
+        found += _encodings(spec["spec"])
+    return found
+
+
+def _field(encodings: list[dict], channel: str) -> tuple[str, str] | None:
+    """(field, type) of the first encoding of `channel` that names a field."""
+    for encoding in encodings:
+        shown = encoding.get(channel)
+        if isinstance(shown, dict) and shown.get("field"):
+            return shown["field"], shown.get("type", "")
+    return None
+
+
+def _holds_figure(row: dict, value: tuple[str, str] | None) -> bool:
+    raw = row.get(value[0]) if value else None
+    return row.get("value_label") not in (None, "", "—") or (raw is not None and not pd.isna(raw))
+
+
+def _unexplained(encodings: list[dict], channel: str) -> bool:
+    """Whether the first encoding of `channel` that names a field draws no legend."""
+    shown = next(e[channel] for e in encodings if isinstance(e.get(channel), dict) and e[channel].get("field"))
+    return "legend" in shown and shown["legend"] is None
+
+
+def _title(spec: dict) -> str:
+    title = spec.get("title")
+    if isinstance(title, dict):
+        title = title.get("text")
+    if isinstance(title, list):
+        title = " ".join(map(str, title))
+    if not title:
+        for part in spec.get("layer") or spec.get("hconcat") or spec.get("vconcat") or []:
+            if title := _title(part):
+                break
+    return str(title or "")
+
+
+def _shown_date(value, lang: str) -> str:
+    try:
+        return formatting.date_long(pd.Timestamp(value).date(), lang=lang)
+    except (ValueError, TypeError):
+        return str(value)
+
+
+def describe(spec: dict, lang: str, *, most: int = 12) -> str:
+    """A chart's text alternative, from its spec: its title, the period its data covers, and the values it shows last
+    (each series' latest value — the actual against the plan where both are drawn), as a screen reader reads it and
+    as the chart's `description` (Vega gives it to the chart's SVG as its accessible name)."""
+    datasets = [v for v in (spec.get("datasets") or {}).values() if isinstance(v, list) and v]
+    sentences = [title] if (title := _title(spec)) else []
+    if not datasets:
+        return " ".join(sentences) or _(lang, "Chart")
+    rows = max(datasets, key=len)
+    encodings = _encodings(spec)
+    x, y, colour = _field(encodings, "x"), _field(encodings, "y"), _field(encodings, "color")
+    horizontal = y is not None and y[1] in ("nominal", "ordinal") and x is not None and x[1] == "quantitative"
+    category, value = (y, x) if horizontal else (x, y)
+    if colour and (colour == category or _unexplained(encodings, "color")):
+        colour = None  # a colour that repeats the category, or that no legend names (a bridge's up/down), says nothing
+
+    def said(row: dict, *, with_category: bool) -> str:
+        raw = row.get(value[0]) if value else None
+        if isinstance(raw, int | float):
+            raw = formatting.number(Decimal(str(raw)), lang=lang, places=2)
+        figure = row.get("value_label") or raw
+        parts = [row.get(category[0]) if with_category and category else None, row.get(colour[0]) if colour else None, figure]
+        return " ".join(str(p) for p in parts if p not in (None, ""))
+
+    keys = [row.get(category[0]) for row in rows] if category else []
+    temporal = bool(keys) and category[1] == "temporal" and all(keys)
+    yearly = bool(keys) and category[1] == "ordinal" and all(isinstance(k, int) for k in keys)
+    if temporal or yearly:  # over time: the period, then the latest value of each series
+
+        def when(key) -> str:
+            return _shown_date(key, lang) if temporal else str(key)
+
+        first, last = min(keys, key=str), max(keys, key=str)
+        sentences.append(_(lang, "Period: from {start} to {end}.", start=when(first), end=when(last)))
+        latest: dict = {}  # each series' last row that holds a figure: an actual that stops before the plan still said
+        for row, key in zip(rows, keys, strict=True):
+            series = row.get(colour[0]) if colour else None
+            if _holds_figure(row, value) and (series not in latest or str(key) >= str(latest[series][1])):
+                latest[series] = (row, key)
+        values = "; ".join(
+            said(row, with_category=False) + ("" if key == last else f" ({when(key)})") for row, key in latest.values()
+        )
+        sentences.append(_(lang, "Latest values ({date}): {values}.", date=when(last), values=values))
+    else:
+        values = "; ".join(said(row, with_category=True) for row in rows[:most])
+        more = len(rows) - most
+        sentences.append(
+            _(lang, "Values: {values}.", values=values)
+            if more <= 0
+            else ngettext(lang, "Values: {values}; and {n} more value.", "Values: {values}; and {n} more values.", more).format(
+                values=values, n=more
+            )
+        )
+    return " ".join(s if s.endswith(".") else s + "." for s in sentences)
+
+
+_ISO_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
+
+
+def chart_table(spec: dict) -> pd.DataFrame:
+    """The data a chart draws, as a table a reader can open (its CSV beside the PNG and SVG): the largest of its
+    datasets, with the columns its tooltips show, under the tooltips' titles (the reader's words, not field names)."""
+    datasets = [v for v in (spec.get("datasets") or {}).values() if isinstance(v, list) and v]
+    if not datasets:
+        return pd.DataFrame()
+    frame = pd.DataFrame(max(datasets, key=len))
+    for column in frame.columns:  # dates travel in the spec as ISO timestamps: read as the reader writes them
+        if frame[column].map(lambda v: isinstance(v, str) and bool(_ISO_TIMESTAMP.match(v))).all():
+            frame[column] = [formatting.date_short(pd.Timestamp(v).date()) for v in frame[column]]
+    shown: dict[str, str] = {}
+    for encoding in _encodings(spec):
+        tips = encoding.get("tooltip") or []
+        for tip_ in tips if isinstance(tips, list) else [tips]:
+            if isinstance(tip_, dict) and tip_.get("field") in frame.columns:
+                shown.setdefault(tip_["field"], str(tip_.get("title") or tip_["field"]))
+    return frame[list(shown)].rename(columns=shown) if shown else frame

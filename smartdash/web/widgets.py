@@ -63,7 +63,8 @@ def metric(label: str, value: str, origin: provenance.Provenance, *, where=None,
 
 def metric_mark(lang: str) -> str:
     """What follows the label of a metric whose figure is synthetic."""
-    return f":orange[:material/science: {_(lang, provenance.SHORT_MARK)}]"
+    # plain text: Streamlit names the metric's help button "Help for <label>", and a screen reader would read markup
+    return f"✱ {_(lang, provenance.SHORT_MARK)}"
 
 
 def empty_state(lang: str, what: str) -> None:
@@ -83,6 +84,7 @@ def _chart_specs(builder: Callable[..., alt.TopLevelMixin], lang: str, args: tup
 
     charts.use_language(lang)
     spec = builder(*args, **kwargs).to_dict(validate=False)
+    spec.setdefault("description", charts.describe(spec, lang))  # the chart's text alternative (its SVG's name)
     datasets = spec.get("datasets") or {}
     shown = (
         {
@@ -116,6 +118,9 @@ def chart(c, shown: dict | None = None) -> None:
     """Show a chart (an Altair chart or its spec; `shown`: the same spec with its data already in Arrow) with the
     smartdash theme (not Streamlit's), and offer it as PNG and SVG exactly as shown."""
     spec = c if isinstance(c, dict) else c.to_dict(validate=False)
+    if "description" not in spec:  # a chart not built by `plot`: its text alternative now
+        spec = {**spec, "description": charts.describe(spec, language())}
+        shown = {**shown, "description": spec["description"]} if shown else None
     # Streamlit takes the data out of the spec it is given: a copy, so the downloads keep theirs (and the cache its)
     st.vega_lite_chart(spec=dict(shown or spec), theme=None, width="stretch")
     downloads.chart_buttons(spec)
