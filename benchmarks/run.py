@@ -283,6 +283,7 @@ def run(label: str, server_url: str | None, args) -> dict:
         "--rows",
         str(50_000 if args.quick else 200_000),
         "--only-postgres" if server_url else "--only-sqlite",
+        "--xlsx",
     ]
     if server_url:
         command += ["--postgres", server_url]

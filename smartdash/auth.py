@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import logging
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -118,6 +119,13 @@ class AccountError(Refusal):
     message rendered in the reader's language."""
 
 
+# characters a login never holds: control characters (a line break would let a login add headers to the e-mails
+# it names, or lines to a log), and Unicode's line and paragraph separators and format characters
+def control_character(value: str) -> str | None:
+    """The first control or format character of `value` (C0, DEL, C1, Unicode categories Cc, Cf, Zl, Zp), or None."""
+    return next((c for c in value if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")), None)
+
+
 def _check_password(password: str) -> None:
     if len(password) < 12:
         raise AccountError(N_("a password of at least 12 characters"))
@@ -133,6 +141,11 @@ def add_user(engine: Engine, login: str, role: str, password: str | None, *, by:
     login = login.strip()
     if not login or len(login) > 120:
         raise AccountError(N_("a login of 1 to 120 characters"))
+    bad = control_character(login)
+    if bad is not None:
+        raise AccountError(
+            N_("a login without control characters (line break, tab…): character U+{code} found"), code=f"{ord(bad):04X}"
+        )
     if role not in ROLES:
         raise AccountError(N_("a role among: {roles}"), roles=", ".join(ROLES))
     if password is not None:

@@ -98,6 +98,10 @@ class StoreReplaced(StoreError):
     )
 
 
+class StoreNotInitialised(StoreError):
+    said = N_("No store yet: run python -m smartdash init-db (or start the app), then try again. Nothing was written.")
+
+
 class StoreTooNew(StoreError):
     said = N_("The data store was written by a newer version of smartdash: update smartdash before opening it.")
 
@@ -497,3 +501,16 @@ def store_read_only(engine: Engine) -> bool:
 def has_schema(engine: Engine) -> bool:
     """True when the store has been initialised (the alembic version table exists)."""
     return inspect(engine).has_table("alembic_version")
+
+
+def existing_engine(url: str) -> Engine:
+    """The engine of a store that exists and has a schema, for a command that reads it or changes its data: a SQLite
+    file that does not exist is never created (`StoreNotInitialised`, or `StoreMissing` where a store existed), and
+    a store without a schema is told as not initialised rather than as a database error."""
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        raise StoreMissing() if marker_path(path).exists() else StoreNotInitialised()
+    engine = engine_for(url)
+    if not has_schema(engine):
+        raise StoreNotInitialised()
+    return engine
