@@ -256,7 +256,7 @@ def _entity_part(session: Session, code: str, name: str, as_of: dt.date, version
 
 def _actions(session: Session, as_of: dt.date, lang: str) -> list[tuple[str, str, str, bool]]:
     """Open actions due within ACTIONS_HORIZON_DAYS or late: (text, owner, due date, late)."""
-    frame = decisions(session=session, open_only=True)
+    frame = decisions(session=session, open_at=as_of)
     horizon = as_of + dt.timedelta(days=ACTIONS_HORIZON_DAYS)
     return [
         (text, owner, formatting.date_long(due, lang=lang), due < as_of)
