@@ -104,6 +104,14 @@ def meeting_for(*, session: Session, as_of: dt.date) -> int | None:
     return None if before.empty else int(before.iloc[0]["id"])
 
 
+def open_actions(*, session: Session, as_of: dt.date) -> pd.DataFrame:
+    """The decisions open for figures as of `as_of` (columns of `decisions()`): those open when the meeting these
+    figures are for was held, or at `as_of` when that meeting was held before it; none decided later."""
+    meeting_id = meeting_for(session=session, as_of=as_of)
+    held = queries.meetings(session=session).set_index("id")["held_on"].get(meeting_id, as_of)
+    return decisions(session=session, open_at=max(as_of, held))
+
+
 # --------------------------------------------------------------------------- changes
 
 

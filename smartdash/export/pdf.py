@@ -620,9 +620,9 @@ def _notes(pack: Pack, s: Session, filters: Filters, meeting_id: int | None) -> 
     lang = filters.lang
     section = pack.section("notes")
     meeting_id = meeting_id if meeting_id is not None else committee.meeting_for(session=s, as_of=filters.as_of)
-    held_on = queries.meetings(session=s).set_index("id").loc[meeting_id, "held_on"] if meeting_id is not None else None
     if meeting_id is not None:
         notes = committee.notes(session=s, meeting_id=meeting_id)
+        held_on = queries.meetings(session=s).set_index("id").loc[meeting_id, "held_on"]
         section.add(
             "subheading", text=_(lang, "Notes of the meeting of {held_on}", held_on=formatting.date_long(held_on, lang=lang))
         )
@@ -640,8 +640,7 @@ def _notes(pack: Pack, s: Session, filters: Filters, meeting_id: int | None) -> 
                     for n in notes.itertuples()
                 ],
             )
-    # the actions open when the meeting these figures are for was held (at the as-of date when it was held before)
-    decisions = committee.decisions(session=s, open_at=max(filters.as_of, held_on or filters.as_of))
+    decisions = committee.open_actions(session=s, as_of=filters.as_of)
     section.add("subheading", text=_(lang, "Open decisions and actions"))
     if decisions.empty:
         section.add("text", text=_(lang, "No open action."))
@@ -908,7 +907,8 @@ def export_pdf_command(engine: Engine, args, default_lang: str) -> int:
         as_of = dt.date.fromisoformat(args.as_of) if args.as_of else queries.latest_data_date(session=s)
         # none chosen: the version in force at the figures' date, a meeting's own date included (compose decides)
         version = args.plan_version
-        known = set(int(i) for i in queries.meetings(session=s)["id"])
+        meetings = queries.meetings(session=s).set_index("id")["as_of"]
+        known = set(int(i) for i in meetings.index)
     said = default_lang  # the command's own lines, in the configured language; the dossier is in --lang
     if as_of is None:
         print(_(said, "The store holds no data: nothing to print."), file=sys.stderr)
@@ -923,6 +923,7 @@ def export_pdf_command(engine: Engine, args, default_lang: str) -> int:
         engine, filters=Filters(args.entity, as_of, "meeting", version, args.lang or default_lang), meeting_id=args.meeting
     )
     Path(args.out).write_bytes(data)
+    as_of = meetings[args.meeting] if args.meeting is not None else as_of  # a meeting's pack: its figures' date
     fields = {"file": args.out, "count": formatting.number(len(info.titles), lang=said)}
     if info.frozen_meeting:
         line = _(

@@ -337,8 +337,7 @@ def _meeting_notes(session, as_of: dt.date, lang: str) -> list[tuple[str, str | 
         for note in committee.notes(session=session, meeting_id=meeting_id).itertuples():
             about = " — ".join(x for x in (note.indicator, note.entity) if x)
             lines.append(((f"{about} : " if about else "") + note.text, None))
-    held = queries.meetings(session=session).set_index("id")["held_on"].get(meeting_id, as_of)
-    for d in committee.decisions(session=session, open_at=max(as_of, held)).itertuples():
+    for d in committee.open_actions(session=session, as_of=as_of).itertuples():
         due = formatting.date_short(d.due_date) if d.due_date else "—"
         late = d.due_date is not None and d.due_date < as_of
         lines.append(

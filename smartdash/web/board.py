@@ -40,10 +40,13 @@ def notes(session: Session, meeting_id: int) -> pd.DataFrame:
 
 
 @store.cached()
-def decisions(
-    session: Session, meeting_id: int | None = None, open_only: bool = False, open_at: dt.date | None = None
-) -> pd.DataFrame:
-    return committee.decisions(session=session, meeting_id=meeting_id, open_only=open_only, open_at=open_at)
+def decisions(session: Session, meeting_id: int | None = None, open_only: bool = False) -> pd.DataFrame:
+    return committee.decisions(session=session, meeting_id=meeting_id, open_only=open_only)
+
+
+@store.cached()
+def open_actions(session: Session, as_of: dt.date) -> pd.DataFrame:
+    return committee.open_actions(session=session, as_of=as_of)
 
 
 @store.cached()
