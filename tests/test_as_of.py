@@ -279,13 +279,6 @@ def sweep_dates(facts: Facts, latest: dt.date) -> list[dt.date]:
     return sorted({END_2021, END_2023, latest, *closed_meetings(facts)})
 
 
-def page_dates(facts: Facts, latest: dt.date) -> list[dt.date]:
-    """The pages' dates: 31/12/2021, 31/12/2023, the latest, and of the closed meetings the last one under each plan
-    version (where the version in force changes); every page at every meeting would take minutes."""
-    last_under = {version_in_force_on(facts.versions, d): d for d in sorted(closed_meetings(facts))}
-    return sorted({END_2021, END_2023, latest, *last_under.values()})
-
-
 # --------------------------------------------------------------------------- the invariant sweep
 
 
@@ -326,7 +319,7 @@ def test_every_registered_page_is_as_known_at_its_date(swept):
     store, latest, facts = swept
     problems = {}
     at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=180))
-    for day in page_dates(facts, latest):
+    for day in sweep_dates(facts, latest):
         at.session_state["filter_as_of"] = day
         at.run()
         for page in registry.PAGES:
