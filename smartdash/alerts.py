@@ -111,7 +111,7 @@ def _funding_conditions(session: Session, as_of: dt.date, version: str | None, n
     """Funding rounds of the plan in force not received by their planned date (the 1+1 tranches)."""
     if not version:
         return
-    lines = queries.contributions(session=session, plan_version=version)
+    lines = queries.contributions(session=session, plan_version=version, known_at=as_of)
     for line in lines.itertuples():
         if line.beneficiary not in names:
             continue

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from smartdash import auth, charts, formats, formatting, models, queries
-from smartdash.committee import decisions
+from smartdash.committee import open_actions
 from smartdash.config import Settings
 from smartdash.db import session_scope
 from smartdash.export.images import chart_png
@@ -256,7 +256,7 @@ def _entity_part(session: Session, code: str, name: str, as_of: dt.date, version
 
 def _actions(session: Session, as_of: dt.date, lang: str) -> list[tuple[str, str, str, bool]]:
     """Open actions due within ACTIONS_HORIZON_DAYS or late: (text, owner, due date, late)."""
-    frame = decisions(session=session, open_only=True)
+    frame = open_actions(session=session, as_of=as_of)
     horizon = as_of + dt.timedelta(days=ACTIONS_HORIZON_DAYS)
     return [
         (text, owner, formatting.date_long(due, lang=lang), due < as_of)

@@ -36,6 +36,7 @@ from smartdash.present import overview as overview_text
 from smartdash.present import people as people_text
 from smartdash.present import receivables as receivables_text
 from smartdash.present import tables
+from smartdash.present import versions as versions_text
 from smartdash.views import Filters, sources_of
 from smartdash.views import equity as equity_views
 from smartdash.views import execution as execution_views
@@ -172,6 +173,7 @@ def _summary(
     tiles: list[overview_views.Tile],
     frozen: pd.DataFrame | None,
     meeting: pd.Series | None,
+    version_text: str,
 ) -> None:
     lang = filters.lang
     section = pack.section("summary")
@@ -219,7 +221,7 @@ def _summary(
         text=_(
             lang,
             "Gap to plan {plan_version}; {thresholds}.",
-            plan_version=filters.plan_version,
+            plan_version=version_text,
             thresholds=thresholds_phrase([t.rule for t in tiles], lang),
         ),
     )
@@ -322,14 +324,12 @@ def _equity(pack: Pack, s: Session, filters: Filters, entities: list[tuple[str, 
         pack.demo(section)
 
 
-def _funding(pack: Pack, s: Session, filters: Filters) -> None:
+def _funding(pack: Pack, s: Session, filters: Filters, version_text: str) -> None:
     lang = filters.lang
     section = pack.section("funding")
     definition = OnePlusOneDefinition()
     view = funding_views.funding_view(session=s, filters=filters, definition=definition)
-    section.add(
-        "text", text=definition.describe(lang) + _(lang, " Plan version: {plan_version}.", plan_version=filters.plan_version)
-    )
+    section.add("text", text=definition.describe(lang) + _(lang, " Plan version: {plan_version}.", plan_version=version_text))
     if view.lines.empty:
         section.add("text", text=_(lang, "No contribution in this plan version."))
         return
@@ -615,7 +615,7 @@ def _notes(pack: Pack, s: Session, filters: Filters, meeting_id: int | None) -> 
                     for n in notes.itertuples()
                 ],
             )
-    decisions = committee.decisions(session=s, open_only=True)
+    decisions = committee.open_actions(session=s, as_of=filters.as_of)
     section.add("subheading", text=_(lang, "Open decisions and actions"))
     if decisions.empty:
         section.add("text", text=_(lang, "No open action."))
@@ -749,14 +749,18 @@ def compose(
     meeting_id: int | None = None,
     progress: Callable[[float, str], None] | None = None,
 ) -> Pack:
-    """The dossier's content at `filters.as_of` (a meeting's own as-of date when `meeting_id` is given), as the
-    `role` it is built for may read it (client names only for a role that may see them)."""
+    """The dossier's content at `filters.as_of` (a meeting's own as-of date when `meeting_id` is given), against
+    `filters.plan_version`, or without one chosen the version in force at that date, as the `role` it is built for
+    may read it (client names only for a role that may see them)."""
     lang = filters.lang
     report = progress or (lambda _share, _step: None)
     with session_scope(engine) as s:
         meeting = _meeting_row(s, meeting_id, filters.as_of)
-        if meeting_id is not None:
-            filters = Filters(filters.entity, meeting["as_of"], filters.compare, filters.plan_version, lang)
+        as_of = meeting["as_of"] if meeting_id is not None else filters.as_of
+        version = filters.plan_version or queries.version_in_force(session=s, on=as_of)
+        filters = Filters(filters.entity, as_of, filters.compare, version, lang)
+        # a version adopted after the figures' date is said to be so wherever the dossier names it
+        version_text = versions_text.version_label(queries.plan_versions(session=s), version, as_of, lang)
         frozen = (
             committee.meeting_snapshot(session=s, meeting_id=meeting_id)
             if (meeting_id is not None and meeting["status"] == "closed")
@@ -777,15 +781,13 @@ def compose(
                 "cover": [
                     _(lang, "Meeting: {meeting_text}", meeting_text=meeting_text),
                     _(lang, "Figures as of {as_of_text}", as_of_text=as_of_text),
-                    _(lang, "Plan version: {value}", value=filters.plan_version or "—"),
+                    _(lang, "Plan version: {value}", value=version_text),
                     _(lang, "Entities: ") + ", ".join(n for _c, n in entities),
                 ]
                 + ([_(lang, "Key figures frozen when the meeting closed")] if frozen is not None else []),
                 "confidential": _(lang, "Confidential — committee members only"),
                 "toc_title": _(lang, "Contents"),
-                "footer": _(
-                    lang, "Figures as of {as_of_text} · plan {value}", as_of_text=as_of_text, value=filters.plan_version or "—"
-                ),
+                "footer": _(lang, "Figures as of {as_of_text} · plan {value}", as_of_text=as_of_text, value=version_text),
                 "page_word": "page",
             },
             frozen_meeting=meeting_id if frozen is not None else None,
@@ -794,13 +796,13 @@ def compose(
         def summary_and_attention() -> None:
             tiles = overview_views.overview_tiles(session=s, filters=filters)
             pack.sources |= set(sources_of([t.source for t in tiles]))
-            _summary(pack, s, filters, tiles, frozen, meeting)
+            _summary(pack, s, filters, tiles, frozen, meeting, version_text)
             _attention(pack, overview_views.attention_items(session=s, filters=filters, tiles=tiles))
 
         steps = [
             (0.05, _(lang, "Summary"), summary_and_attention),
             (0.2, _(lang, "Equity"), lambda: _equity(pack, s, filters, entities)),
-            (0.35, _(lang, "Funding"), lambda: _funding(pack, s, filters)),
+            (0.35, _(lang, "Funding"), lambda: _funding(pack, s, filters, version_text)),
             (0.45, _(lang, "Plan execution"), lambda: _execution(pack, s, filters, entities)),
             (0.55, _(lang, "Headcount"), lambda: _headcount(pack, s, filters, entities)),
             (0.62, _(lang, "Membership"), lambda: _membership(pack, s, filters)),
@@ -878,8 +880,10 @@ def export_pdf_command(engine: Engine, args, default_lang: str) -> int:
 
     with session_scope(engine) as s:
         as_of = dt.date.fromisoformat(args.as_of) if args.as_of else queries.latest_data_date(session=s)
-        version = args.plan_version or (queries.version_in_force(session=s, on=as_of) if as_of else None)
-        known = set(int(i) for i in queries.meetings(session=s)["id"])
+        # none chosen: the version in force at the figures' date, a meeting's own date included (compose decides)
+        version = args.plan_version
+        meetings = queries.meetings(session=s).set_index("id")["as_of"]
+        known = set(int(i) for i in meetings.index)
     said = default_lang  # the command's own lines, in the configured language; the dossier is in --lang
     if as_of is None:
         print(_(said, "The store holds no data: nothing to print."), file=sys.stderr)
@@ -897,6 +901,7 @@ def export_pdf_command(engine: Engine, args, default_lang: str) -> int:
         meeting_id=args.meeting,
     )
     Path(args.out).write_bytes(data)
+    as_of = meetings[args.meeting] if args.meeting is not None else as_of  # a meeting's pack: its figures' date
     fields = {"file": args.out, "count": formatting.number(len(info.titles), lang=said)}
     if info.frozen_meeting:
         line = _(

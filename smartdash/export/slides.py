@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from smartdash.export.sections import thresholds_phrase
 from smartdash.export.tables import InertChartData
 from smartdash.i18n import N_, _, bilingual
 from smartdash.metrics.funding import OnePlusOneDefinition
+from smartdash.metrics.versions import adopted_after
 from smartdash.present import equity as equity_text
 from smartdash.present import execution as execution_text
 from smartdash.present import funding as funding_text
@@ -390,7 +391,7 @@ def _meeting_notes(session, as_of: dt.date, lang: str) -> list[tuple[str, str | 
         for note in committee.notes(session=session, meeting_id=meeting_id).itertuples():
             about = " — ".join(x for x in (note.indicator, note.entity) if x)
             lines.append(((f"{about} : " if about else "") + note.text, None))
-    for d in committee.decisions(session=session, open_only=True).itertuples():
+    for d in committee.open_actions(session=session, as_of=as_of).itertuples():
         due = formatting.date_short(d.due_date) if d.due_date else "—"
         late = d.due_date is not None and d.due_date < as_of
         lines.append(
@@ -466,6 +467,8 @@ def build_deck(
     lang = filters.lang
     report = progress or (lambda _share, _step: None)
     with session_scope(engine) as s:
+        if not filters.plan_version:  # none chosen: the version in force at the figures' date
+            filters = replace(filters, plan_version=queries.version_in_force(session=s, on=filters.as_of))
         meeting = _meeting_date(s, filters.as_of)
         # the version figures are compared with, and whether it was adopted only after the as-of date
         version = versions_text.version_label(queries.plan_versions(session=s), filters.plan_version, filters.as_of, lang)
@@ -916,8 +919,20 @@ def _sources(ctx: DeckContext) -> None:
     """Every source the deck's figures cite, the plan versions, and whether part of them is synthetic."""
     lang = ctx.lang
     versions = versions_views.ordered_versions(session=ctx.session)
+    as_of, chosen = ctx.filters.as_of, ctx.filters.plan_version
+    # the versions adopted by the figures' date; a later one only when chosen, and then said to be later
+    known = [c for c in versions["code"] if c == chosen or not adopted_after(versions, c, as_of)]
     lines = [(src, None) for src in sorted(ctx.info.sources)]  # every source a slide cites, none left out
-    lines += [(_(lang, "Plan versions: {code}", code=", ".join(versions["code"])), None)]
+    lines += [
+        (
+            _(
+                lang,
+                "Plan versions: {code}",
+                code=", ".join(versions_text.version_label(versions, c, as_of, lang) for c in known),
+            ),
+            None,
+        )
+    ]
     if ctx.info.synthetic:
         lines.insert(
             0,

@@ -39,3 +39,11 @@ def adopted_after(versions: pd.DataFrame, code: str | None, day: dt.date) -> boo
                 return True
             return adopted_on is not None and not pd.isna(adopted_on) and adopted_on > day
     return False
+
+
+def status_on(versions: pd.DataFrame, code: str, day: dt.date) -> str:
+    """A version's status as it stood on `day`: in_force (the one in force then), superseded (adopted before and
+    replaced by then), later (adopted after that date) or draft. Input columns: code, status, adopted_on."""
+    if adopted_after(versions, code, day):
+        return "draft" if (versions.loc[versions["code"] == code, "status"] == "draft").any() else "later"
+    return "in_force" if version_in_force_on(versions, day) == code else "superseded"

@@ -170,8 +170,8 @@ def largest_overdue_clients(session: Session, user: CurrentUser | None, entity: 
 
 
 @cached(max_entries=8)
-def versions(session: Session):
-    return versions_views.versions_view(session=session)
+def versions(session: Session, known_at: dt.date | None = None, chosen: str | None = None):
+    return versions_views.versions_view(session=session, known_at=known_at, chosen=chosen)
 
 
 @cached()
