@@ -30,12 +30,13 @@ st.toggle(fp.group_waiver_switch(view, lang), key="funding_group_waivers")
 if view.lines.empty:
     widgets.empty_state(lang, _(lang, "contributions (funding format)"))
     st.stop()
-widgets.synthetic_notice(bool(view.lines["is_synthetic"].any()), lang)
+widgets.synthetic_notice(fv.lines_origin(view).synthetic, lang)
 st.info(
     definition.describe(lang) + _(lang, " Plan version: {plan_version}.", plan_version=f.plan_version), icon=":material/rule:"
 )
 
-names = view.names | {"__total__": _(lang, "Total")}
+names = view.names | {"__total__": fp.total_name(view, lang)}
+judged = {j.entity: j for j in view.judgements}
 columns = st.columns(len(view.coverage_planned))
 for col, planned, actual, end in zip(
     columns,
@@ -46,11 +47,14 @@ for col, planned, actual, end in zip(
 ):
     with col, st.container(border=True):
         ratio = actual.coverage
-        widgets.status_badge(None if ratio is None else ("green" if ratio >= 1 else "red"), lang)
+        judgement = judged.get(actual.entity)
+        widgets.status_badge(judgement.status if judgement else None, lang)
+        if judgement:
+            st.caption(fp.judgement_sentence(judgement, view, lang))
         widgets.metric(
             names[planned.entity],
             formatting.ratio(ratio, lang=lang),
-            fv.lines_origin(view, None if planned.entity == "__total__" else planned.entity),
+            fv.received_origin(view, None if planned.entity == "__total__" else planned.entity),
             delta_description=_(lang, "achieved · planned to date: ") + formatting.ratio(planned.coverage, lang=lang),
         )
         st.caption(
@@ -81,6 +85,7 @@ widgets.plot(
     title=_(lang, "1+1 coverage, planned and achieved to date (ratio)"),
 )
 st.caption(fp.coverage_caption(view, lang))
+widgets.table(fp.judgements_table(view, lang), _(lang, "1+1 coverage judged"))
 beneficiaries = list(dict.fromkeys(view.lines["beneficiary"]))
 for col, entity in zip(st.columns(len(beneficiaries)), beneficiaries, strict=True):
     with col:
@@ -131,5 +136,5 @@ if not view.discrepancies.empty:
     st.subheader(_(lang, "Inconsistencies in the plan"))
     widgets.table(fp.discrepancies_table(view, lang), _(lang, "Plan inconsistencies"))
 
-widgets.sources_expander(sources_of(view.lines["source"]), lang, synthetic=bool(view.lines["is_synthetic"].any()))
+widgets.sources_expander(sources_of(view.lines["source"]), lang, synthetic=fv.lines_origin(view).synthetic)
 downloads.page_workbook("financement")

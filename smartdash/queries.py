@@ -193,8 +193,9 @@ def observations(
 def contributions(*, session: Session, plan_version: str) -> pd.DataFrame:
     """Funding lines of a plan version. Columns: code, contributor, contributor_class, beneficiary (code),
     instrument, instrument_fr, instrument_en, equity_class, counts_one_plus_one, period_label, planned_date,
-    planned_amount (€), status, received_date, received_amount (€), condition, condition_status, note,
-    is_synthetic, source."""
+    date_precision (day / year: due by the year's end), planned_amount (€), status, received_date, received_amount
+    (€), condition, condition_status, note, is_synthetic, source (the plan line's origin), received_is_synthetic,
+    received_source (the receipt's origin: its own where the file gives one, else the line's)."""
     f, i, e = m.FundingContribution, m.FundingInstrument, m.Entity
     rows = session.execute(
         select(
@@ -209,6 +210,7 @@ def contributions(*, session: Session, plan_version: str) -> pd.DataFrame:
             i.counts_one_plus_one,
             f.period_label,
             f.planned_date,
+            f.date_precision,
             f.planned_amount,
             f.status,
             f.received_date,
@@ -216,6 +218,8 @@ def contributions(*, session: Session, plan_version: str) -> pd.DataFrame:
             f.condition,
             f.condition_status,
             f.note,
+            f.received_is_synthetic,
+            f.received_source,
             f.is_synthetic,
             f.source,
             f.load_id,
@@ -226,7 +230,7 @@ def contributions(*, session: Session, plan_version: str) -> pd.DataFrame:
         .where(m.PlanVersion.code == plan_version)
         .order_by(e.sort_order, f.planned_date, f.code)
     ).all()
-    return sourced(
+    lines = sourced(
         session,
         rows,
         [
@@ -241,6 +245,7 @@ def contributions(*, session: Session, plan_version: str) -> pd.DataFrame:
             "counts_one_plus_one",
             "period_label",
             "planned_date",
+            "date_precision",
             "planned_amount",
             "status",
             "received_date",
@@ -248,10 +253,21 @@ def contributions(*, session: Session, plan_version: str) -> pd.DataFrame:
             "condition",
             "condition_status",
             "note",
+            "received_is_synthetic",
+            "received_source",
             "is_synthetic",
             "source",
         ],
     )
+    # a receipt without an origin of its own has the line's; a generated one names no document
+    generated = [r is not None and not pd.isna(r) and bool(r) for r in lines["received_is_synthetic"]]
+    own = [r is not None and not pd.isna(r) for r in lines["received_is_synthetic"]]
+    lines["received_source"] = [
+        r if isinstance(r, str) and r else (None if g else src)
+        for r, src, g in zip(lines["received_source"], lines["source"], generated, strict=True)
+    ]
+    lines["received_is_synthetic"] = [g if o else bool(f) for g, o, f in zip(generated, own, lines["is_synthetic"], strict=True)]
+    return lines
 
 
 def headcount(

@@ -258,16 +258,6 @@ def _attention(pack: Pack, items: list[overview_views.Attention]) -> None:
     )
 
 
-BRIDGE_LABELS = {
-    "opening": N_("Opening"),
-    "net_result": N_("Result"),
-    "capital_paid_in": N_("Capital"),
-    "shares_repaid": N_("Shares repaid"),
-    "other": N_("Other"),
-    "closing": N_("Closing"),
-}
-
-
 def _equity(pack: Pack, s: Session, filters: Filters, entities: list[tuple[str, str]]) -> None:
     lang = filters.lang
     section = pack.section("equity")
@@ -287,9 +277,14 @@ def _equity(pack: Pack, s: Session, filters: Filters, entities: list[tuple[str, 
                     _(lang, "Equity at end {value}", value=view.latest_date or "—"),
                     formatting.money_compact(view.latest_equity, lang=lang),
                     None,
-                    view.is_synthetic,
+                    view.latest_origin.synthetic,
                 ),
-                (_(lang, "Quasi-equity"), formatting.money_compact(view.latest_quasi_equity, lang=lang), None, view.is_synthetic),
+                (
+                    _(lang, "Quasi-equity"),
+                    formatting.money_compact(view.latest_quasi_equity, lang=lang),
+                    None,
+                    view.quasi_origin.synthetic,
+                ),
                 (
                     _(lang, "Break-even target (plan)"),
                     str(view.break_even.year) if view.break_even else "—",
@@ -314,7 +309,7 @@ def _equity(pack: Pack, s: Session, filters: Filters, entities: list[tuple[str, 
         if view.bridge_years:
             year = view.bridge_years[-1]
             bridge = view.bridge(year)
-            labels = {k: _(lang, label) for k, label in BRIDGE_LABELS.items()}
+            labels = equity_text.bridge_labels(bridge, lang)  # the page's: every step, "unexplained" included
             pack.chart(
                 section,
                 charts.waterfall_chart(
@@ -341,7 +336,7 @@ def _funding(pack: Pack, s: Session, filters: Filters) -> None:
         section.add("text", text=_(lang, "No contribution in this plan version."))
         return
     pack.sources |= set(sources_of(view.lines["source"]))
-    names = view.names | {"__total__": _(lang, "Total")}
+    names = view.names | {"__total__": funding_text.total_name(view, lang)}
     planned = dict(zip(view.coverage_planned["entity"], view.coverage_planned["coverage"], strict=True))
     actual = dict(zip(view.coverage_actual["entity"], view.coverage_actual["coverage"], strict=True))
     figures(
@@ -351,7 +346,7 @@ def _funding(pack: Pack, s: Session, filters: Filters) -> None:
                 _(lang, "Coverage achieved — {name}", name=names[e]),
                 formatting.ratio(actual.get(e), lang=lang),
                 _(lang, "planned {ratio}", ratio=formatting.ratio(planned.get(e), lang=lang)),
-                False,
+                funding_views.received_origin(view, None if e == "__total__" else e).synthetic,  # achieved: the receipts
             )
             for e in planned
         ][:4],
@@ -366,9 +361,19 @@ def _funding(pack: Pack, s: Session, filters: Filters) -> None:
             lang=lang,
             title=_(lang, "1+1 rule: coverage planned and achieved"),
             target=Decimal(1),
-            target_label=_(lang, "rule: 1.0"),
+            target_label=_(lang, "rule: 1.0 (judged for the group)"),
         ),
         height=200,
+    )
+    judged = funding_text.judgements_table(view, lang)
+    section.add("subheading", text=_(lang, "1+1 coverage judged"))
+    table(
+        section,
+        list(judged.columns)[:-1],
+        judged.iloc[:, :-1].values.tolist(),
+        widths=[2.2, 2.2, 1, 1, 2, 2, 1.3],
+        align="llrrlll",
+        status=[[None] * 5 + [j.status] + [None] for j in view.judgements],
     )
     contributions = funding_text.contributions_table(view, lang)
     section.add("subheading", text=_(lang, "Contributions"))
@@ -378,9 +383,9 @@ def _funding(pack: Pack, s: Session, filters: Filters) -> None:
         contributions.iloc[:, :-1].values.tolist(),
         widths=[2.2, 2.4, 1.2, 1.5, 1, 1.5, 1],
         align="llcrlrc",
-        demo=[bool(x) for x in view.lines["is_synthetic"]],
+        demo=funding_views.row_parts_synthetic(view),
     )
-    if view.lines["is_synthetic"].any():
+    if funding_views.lines_origin(view).synthetic:
         pack.demo(section)
 
 
