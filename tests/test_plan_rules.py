@@ -2,6 +2,8 @@
 against its own plan to date; dates the plan gives as a year due by that year's end, a conditional tranche never
 late while its condition is pending; each part of a figure with its own origin, a ledger's figures with the ledger."""
 
+from __future__ import annotations
+
 import datetime as dt
 import io
 from decimal import Decimal as D
