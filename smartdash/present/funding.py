@@ -8,7 +8,8 @@ from smartdash import formatting
 from smartdash.i18n import N_, NP_, _, _p
 from smartdash.metrics.funding import GROUP_RULE, ONE_PLUS_ONE_GROUP, CoverageJudgement
 from smartdash.metrics.status import AMBER, GREEN, RED
-from smartdash.provenance import origin_header, origin_text, parts_origin, provenance_text, with_origin
+from smartdash.present import tables
+from smartdash.provenance import origin_text, parts_origin, provenance_text, with_origin
 from smartdash.views.funding import FundingView, planned_origin, received_known, received_origin
 
 
@@ -175,31 +176,22 @@ def contribution_origins(view: FundingView, lang: str) -> list[str]:
 
 
 def contributions_table(view: FundingView, lang: str) -> pd.DataFrame:
-    """The contributions as the page lists them, French headers first; the origin of each part of a line."""
+    """The contributions as every output lists them (`tables.CONTRIBUTIONS`), the origin of each part of a line."""
     lines = view.lines
     en = lang == "en"
-    return with_parts_origin(
-        pd.DataFrame(
-            {
-                _(lang, "Contributor"): lines["contributor"],
-                _(lang, "Instrument"): lines["instrument_en" if en else "instrument_fr"],
-                _(lang, "Planned for"): [
-                    planned_for(d, p, lang) for d, p in zip(lines["planned_date"], lines["date_precision"], strict=True)
-                ],
-                _(lang, "Planned amount"): [formatting.money(a, lang=lang) for a in lines["planned_amount"]],
-                _(lang, "Status"): [status_text(line, lang) for line in lines.itertuples()],
-                _(lang, "Received"): [formatting.money(a, lang=lang) if a is not None else "" for a in lines["received_amount"]],
-                _(lang, "Counts for 1+1"): [_(lang, "yes") if c else _(lang, "no") for c in lines["counts"]],
-            }
-        ),
-        contribution_origins(view, lang),
+    return tables.CONTRIBUTIONS.frame(
+        {
+            "contributor": lines["contributor"],
+            "instrument": lines["instrument_en" if en else "instrument_fr"],
+            "planned_for": [planned_for(d, p, lang) for d, p in zip(lines["planned_date"], lines["date_precision"], strict=True)],
+            "planned_amount": [formatting.money(a, lang=lang) for a in lines["planned_amount"]],
+            "status": [status_text(line, lang) for line in lines.itertuples()],
+            "received": [formatting.money(a, lang=lang) if a is not None else "" for a in lines["received_amount"]],
+            "counts": [_(lang, "yes") if c else _(lang, "no") for c in lines["counts"]],
+        },
         lang,
+        origins=contribution_origins(view, lang),
     )
-
-
-def with_parts_origin(table: pd.DataFrame, origins: list[str], lang: str) -> pd.DataFrame:
-    """`table` with its "Origine" column last, each cell already naming its parts' origins."""
-    return table.assign(**{origin_header(lang): origins})
 
 
 def subscriptions_frame(view: FundingView, names: dict[str, str], lang: str) -> pd.DataFrame:
@@ -324,18 +316,16 @@ def judgements_table(view: FundingView, lang: str) -> pd.DataFrame:
         )
         for scope in (None if j.entity == "__total__" else j.entity for j in rows)
     ]
-    return with_parts_origin(
-        pd.DataFrame(
-            {
-                _(lang, "Scope"): [names[j.entity] for j in rows],
-                _(lang, "Judged"): [_(lang, JUDGEMENTS[j.basis]) for j in rows],
-                _(lang, "Achieved"): [formatting.ratio(j.achieved, lang=lang) for j in rows],
-                _(lang, "Against"): [formatting.ratio(j.reference, lang=lang) for j in rows],
-                _(lang, "Gap (€)"): [gap_text(j, lang) for j in rows],
-                _(lang, "Verdict"): [verdict(j, lang) for j in rows],
-                _(lang, "End of plan"): [f"{formatting.ratio(j.plan_end, lang=lang)} ({j.plan_end_year or '—'})" for j in rows],
-            }
-        ),
-        origins,
+    return tables.JUDGED_COVERAGE.frame(
+        {
+            "scope": [names[j.entity] for j in rows],
+            "judged": [_(lang, JUDGEMENTS[j.basis]) for j in rows],
+            "achieved": [formatting.ratio(j.achieved, lang=lang) for j in rows],
+            "against": [formatting.ratio(j.reference, lang=lang) for j in rows],
+            "gap": [gap_text(j, lang) for j in rows],
+            "verdict": [verdict(j, lang) for j in rows],
+            "plan_end": [f"{formatting.ratio(j.plan_end, lang=lang)} ({j.plan_end_year or '—'})" for j in rows],
+        },
         lang,
+        origins=origins,
     )
