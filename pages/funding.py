@@ -61,8 +61,8 @@ for col, planned, actual, end in zip(
             _(lang, "End of plan ({plan_end_year}): ", plan_end_year=view.plan_end_year)
             + formatting.ratio(end.coverage, lang=lang)
         )
-        st.caption(
-            _(
+        if actual.entity == "__total__":  # the group's shortfall is against the rule itself, 1
+            said = _(
                 lang,
                 "SmartBe {money_compact} · matched {money_compact2} · short {money_compact3} · as of {as_of}",
                 money_compact=formatting.money_compact(actual.smartbe_eur, lang=lang),
@@ -70,7 +70,15 @@ for col, planned, actual, end in zip(
                 money_compact3=formatting.money_compact(actual.shortfall_eur, lang=lang),
                 as_of=formatting.date_long(f.as_of, lang=lang),
             )
-        )
+        else:  # an entity's gap is to its own plan, in the judgement above
+            said = _(
+                lang,
+                "SmartBe {smartbe} · matched {matched} · as of {as_of}",
+                smartbe=formatting.money_compact(actual.smartbe_eur, lang=lang),
+                matched=formatting.money_compact(actual.matched_eur, lang=lang),
+                as_of=formatting.date_long(f.as_of, lang=lang),
+            )
+        st.caption(said)
 
 ratios = fp.coverage_frame(view, names, lang, to_date_only=True)  # the plan's end is in each tile, apart
 widgets.plot(
@@ -81,7 +89,7 @@ widgets.plot(
     lang=lang,
     colour_by="series",
     target=1,
-    target_label=_(lang, "1.0: rule met"),
+    target_label=_(lang, "rule: 1.0 (judged for the group)"),
     title=_(lang, "1+1 coverage, planned and achieved to date (ratio)"),
 )
 st.caption(fp.coverage_caption(view, lang))
