@@ -17,6 +17,8 @@ from smartdash.i18n import N_, Refusal
 from smartdash.views import Filters
 from smartdash.views import overview as overview_views
 
+CLOSING_STATES = ("done", "cancelled")  # how an action ends
+
 
 class CommitteeError(Refusal):
     """A request that cannot be done (unknown meeting, meeting already closed, empty text…): what was expected, as a
@@ -161,7 +163,8 @@ def add_decision(
     if not text.strip() or not owner.strip():
         raise CommitteeError(N_("a text and an owner"))
     with write_scope(engine) as session:
-        _meeting(session, meeting_id)
+        if _meeting(session, meeting_id).status == "closed":
+            raise CommitteeError(N_("a meeting not yet closed (its decisions are frozen)"))
         session.add(
             models.Decision(
                 meeting_id=meeting_id,
@@ -179,7 +182,7 @@ def add_decision(
 
 def close_decision(user: CurrentUser | None, engine: Engine, decision_id: int, status: str = "done") -> None:
     require(user, "notes")
-    if status not in ("done", "cancelled"):
+    if status not in CLOSING_STATES:
         raise CommitteeError(N_('a state "done" or "cancelled"'))
     with write_scope(engine) as session:
         decision = session.get(models.Decision, decision_id)
@@ -187,6 +190,22 @@ def close_decision(user: CurrentUser | None, engine: Engine, decision_id: int, s
             raise CommitteeError(N_("an open decision"))
         decision.status, decision.closed_by, decision.closed_at = status, user.login, _now()
         auth.audit(session, user.login, "decision_closed", {"decision": decision_id, "status": status})
+
+
+def update_action(user: CurrentUser | None, engine: Engine, decision_id: int, *, owner: str, due_date: dt.date | None) -> None:
+    """Give an open action another owner or due date (a closed one is kept as it was closed)."""
+    require(user, "notes")
+    if not owner.strip():
+        raise CommitteeError(N_("a text and an owner"))
+    with write_scope(engine) as session:
+        decision = session.get(models.Decision, decision_id)
+        if decision is None or decision.status != "open":
+            raise CommitteeError(N_("an open decision"))
+        before = {"owner": decision.owner, "due_date": decision.due_date}
+        decision.owner, decision.due_date = owner.strip(), due_date
+        auth.audit(
+            session, user.login, "action_updated", {"decision": decision_id, "before": before, "owner": owner, "due": due_date}
+        )
 
 
 def close_meeting(user: CurrentUser | None, engine: Engine, meeting_id: int) -> int:
