@@ -31,6 +31,7 @@ from smartdash.metrics.funding import OnePlusOneDefinition
 from smartdash.present import equity as equity_text
 from smartdash.present import execution as execution_text
 from smartdash.present import funding as funding_text
+from smartdash.present import meetings as meetings_text
 from smartdash.present import overview as overview_text
 from smartdash.present import people as people_text
 from smartdash.present import receivables as receivables_text
@@ -38,6 +39,7 @@ from smartdash.views import Filters, sources_of
 from smartdash.views import equity as equity_views
 from smartdash.views import execution as execution_views
 from smartdash.views import funding as funding_views
+from smartdash.views import meetings as meetings_views
 from smartdash.views import overview as overview_views
 from smartdash.views import people as people_views
 from smartdash.views import receivables as receivables_views
@@ -640,20 +642,72 @@ def _notes(pack: Pack, s: Session, filters: Filters, meeting_id: int | None) -> 
                     for n in notes.itertuples()
                 ],
             )
-    decisions = committee.decisions(session=s, open_only=True)
+    actions = meetings_views.open_actions(session=s, as_of=filters.as_of)  # as known at the figures' date
     section.add("subheading", text=_(lang, "Open decisions and actions"))
-    if decisions.empty:
+    if not actions:
         section.add("text", text=_(lang, "No open action."))
         return
-    late = [d is not None and d < filters.as_of for d in decisions["due_date"]]
+    frame = meetings_text.actions_table(actions, lang)
     table(
         section,
-        [_(lang, "Meeting"), _(lang, "Decision / action"), _(lang, "Owner"), _(lang, "Due")],
-        [[formatting.date_short(d.meeting), d.text, d.owner, formatting.date_short(d.due_date)] for d in decisions.itertuples()],
-        widths=[1.2, 5, 1.8, 1.2],
-        align="lllc",
-        status=[[None, None, None, "red" if x else "amber"] for x in late],
+        list(frame.columns),
+        frame.values.tolist(),
+        widths=list(meetings_text.ACTION_WIDTHS),
+        align=meetings_text.ACTION_ALIGN,
+        status=[[None] * 4 + ["red" if a.overdue else "amber", None] for a in actions],
     )
+
+
+def _since_meeting(pack: Pack, s: Session, filters: Filters) -> None:
+    """Since the last meeting held: key indicators then and now with their change and status, the watch list's new
+    and worse items, the files loaded since, the meeting's decisions with their state at the as-of date."""
+    lang = filters.lang
+    section = pack.section("since_meeting")
+    view = meetings_views.since_meeting(session=s, filters=filters)
+    section.add("subheading", text=meetings_text.heading(view, lang))
+    section.add("text", text=meetings_text.origin_text(view, lang))
+    if view.meeting is None:
+        return
+    section.add("text", text=meetings_text.summary_text(view, lang))
+    frame = meetings_text.changes_table(view, lang)
+    table(
+        section,
+        list(frame.columns),
+        frame.values.tolist(),
+        widths=list(meetings_text.CHANGE_WIDTHS),
+        align=meetings_text.CHANGE_ALIGN,
+        demo=[c.is_synthetic for c in view.changes],
+        status=[[None] * 5 + [c.now_status] for c in view.changes],
+        size=8,
+    )
+    pack.sources |= set(sources_of([c.source for c in view.changes]))
+    if any(c.is_synthetic for c in view.changes):
+        pack.demo(section)
+    section.add("subheading", text=_(lang, "Watch list: new or worse"))
+    section.add(
+        "bullets",
+        items=[{"text": meetings_text.watch_text(w, lang), "status": w.item.severity} for w in view.watch]
+        or [{"text": _(lang, "Nothing new or worse on the watch list."), "status": None}],
+    )
+    section.add("subheading", text=_(lang, "Files loaded since the meeting"))
+    if view.loads:
+        loads = meetings_text.loads_table(view, lang)
+        table(section, list(loads.columns), loads.values.tolist(), widths=[1.2, 1.2, 4, 2.4])
+    else:
+        section.add("text", text=_(lang, "No file loaded since the meeting."))
+    section.add("subheading", text=_(lang, "Decisions of the meeting and their actions"))
+    if view.decisions:
+        decisions = meetings_text.actions_table(view.decisions, lang)
+        table(
+            section,
+            list(decisions.columns),
+            decisions.values.tolist(),
+            widths=list(meetings_text.ACTION_WIDTHS),
+            align=meetings_text.ACTION_ALIGN,
+            status=[[None] * 4 + ["red" if a.overdue else None, None] for a in view.decisions],
+        )
+    else:
+        section.add("text", text=_(lang, "No decision recorded at this meeting."))
 
 
 def _corrections(pack: Pack, s: Session, meeting_id: int, meeting: pd.Series) -> None:
@@ -827,6 +881,7 @@ def compose(
             pack.sources |= set(sources_of([t.source for t in tiles]))
             _summary(pack, s, filters, tiles, frozen, meeting)
             _attention(pack, overview_views.attention_items(session=s, filters=filters, tiles=tiles))
+            _since_meeting(pack, s, filters)
 
         steps = [
             (0.05, _(lang, "Summary"), summary_and_attention),
