@@ -273,7 +273,11 @@ class SincePart:
     summary: str
     turned: list[tuple[str, str]]  # (status colour, text with the status in words)
     watch: list[tuple[str, str]]  # (severity colour, text)
-    decisions: list[tuple[str, bool]]  # (text with its state, overdue)
+    decisions: list[tuple[str, str]]  # (state colour: red overdue, amber open, green closed; text with its state)
+
+
+def _action_colour(action: meetings_views.Action) -> str:
+    return RED if action.overdue else AMBER if action.status == "open" else GREEN
 
 
 def _since(session: Session, as_of: dt.date, version: str | None, entity: str | None, lang: str) -> SincePart:
@@ -290,7 +294,7 @@ def _since(session: Session, as_of: dt.date, version: str | None, entity: str | 
             for c in view.turned
         ],
         [(charts.STATUS_COLOURS[w.item.severity], meetings_text.watch_text(w, lang)) for w in view.watch],
-        [(meetings_text.action_line(a, lang), a.overdue) for a in view.decisions],
+        [(charts.STATUS_COLOURS[_action_colour(a)], meetings_text.action_line(a, lang)) for a in view.decisions],
     )
 
 

@@ -621,6 +621,7 @@ def _receivables(pack: Pack, s: Session, filters: Filters) -> None:
 def _notes(pack: Pack, s: Session, filters: Filters, meeting_id: int | None) -> None:
     lang = filters.lang
     section = pack.section("notes")
+    own_dossier = meeting_id is not None  # a meeting's own dossier: its record, as known when it was held
     meeting_id = meeting_id if meeting_id is not None else committee.meeting_for(session=s, as_of=filters.as_of)
     if meeting_id is not None:
         notes = committee.notes(session=s, meeting_id=meeting_id)
@@ -642,7 +643,10 @@ def _notes(pack: Pack, s: Session, filters: Filters, meeting_id: int | None) -> 
                     for n in notes.itertuples()
                 ],
             )
-    actions = meetings_views.open_actions(session=s, as_of=filters.as_of)  # as known at the figures' date
+    known_on = filters.as_of  # the figures' date; a meeting's own dossier, the day it was held (its decisions included)
+    if own_dossier:
+        known_on = max(known_on, queries.meetings(session=s).set_index("id").loc[meeting_id, "held_on"])
+    actions = meetings_views.open_actions(session=s, as_of=known_on)
     section.add("subheading", text=_(lang, "Open decisions and actions"))
     if not actions:
         section.add("text", text=_(lang, "No open action."))

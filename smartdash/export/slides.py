@@ -517,28 +517,35 @@ def _attention(ctx: DeckContext) -> None:
     )
 
 
+SINCE_ROWS = 10  # rows of the since-the-meeting table a slide holds above its footnote, dates on two lines
+SINCE_WIDTHS = (2.3, 1.7, 2.1, 2.3, 1.4, 2.5)
+
+
 @deck_section("since_meeting", agenda=N_("Since the last meeting"), step=N_("Since the last meeting"))
 def _since_meeting(ctx: DeckContext) -> None:
     """Per entity and key indicator, then and now with the change; then what turned, the watch list's new and worse
     items, the files loaded since and the meeting's decisions with their state."""
     lang, deck = ctx.lang, ctx.deck
     view = meetings_views.since_meeting(session=ctx.session, filters=ctx.filters)
-    slide = deck.slide(meetings_text.heading(view, lang), meetings_text.origin_text(view, lang))
+    heading, said = meetings_text.heading(view, lang), meetings_text.origin_text(view, lang)
     if view.meeting is None:
+        deck.slide(heading, said)
         return
-    frame = meetings_text.changes_table(view, lang)
-    rows = frame.values.tolist()[:14]
-    deck.table(
-        slide,
-        list(frame.columns),
-        rows,
-        widths=list(meetings_text.CHANGE_WIDTHS),
-        size=11,
-        top=Inches(1.55),
-    )
-    origin = sum((provenance.Provenance.of([c.is_synthetic], [c.source]) for c in view.changes), provenance.Provenance())
-    deck.footnote(slide, origin)
+    rows = meetings_text.moved(view)
+    left_out = len(view.changes) - len(rows)
+    pages = [rows[i : i + SINCE_ROWS] for i in range(0, len(rows), SINCE_ROWS)] or [[]]
+    for number, page in enumerate(pages, start=1):
+        title = heading
+        if len(pages) > 1:
+            title = _(lang, "{title} ({number}/{count})", title=heading, number=number, count=len(pages))
+        slide = deck.slide(title, said)
+        frame = meetings_text.changes_table(view, lang, changes=page)
+        deck.table(slide, list(frame.columns), frame.values.tolist(), widths=list(SINCE_WIDTHS), size=12, top=Inches(1.55))
+        origin = sum((provenance.Provenance.of([c.is_synthetic], [c.source]) for c in page), provenance.Provenance())
+        deck.footnote(slide, origin)
     items: list[tuple[str, str | None]] = [(meetings_text.summary_text(view, lang), None)]
+    if left_out:
+        items.append((_(lang, "Key indicators without a new figure since the meeting: {count}.", count=left_out), None))
     items += [(meetings_text.watch_text(w, lang), w.item.severity) for w in view.watch[:6]]
     items += [
         (

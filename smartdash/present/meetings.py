@@ -91,9 +91,22 @@ CHANGE_WIDTHS = (2.4, 1.5, 2.1, 2.1, 1.3, 2.6)
 CHANGE_ALIGN = "llrrrl"
 
 
-def changes_table(view: SinceMeeting, lang: str, *, origin: bool = False) -> pd.DataFrame:
-    """Per entity and key indicator: value then and now (each with its date), change, status then → now; with
-    `origin`, the "Origine" column of each row (the deck and the dossier mark origins their own way)."""
+def moved(view: SinceMeeting) -> list[IndicatorChange]:
+    """The rows with something to say: a new or corrected figure, or a status that changed (what a slide keeps)."""
+    return [
+        c
+        for c in view.changes
+        if c.change is None or c.change != 0 or c.now_period != c.then_period or c.now_status != c.then_status
+    ]
+
+
+def changes_table(
+    view: SinceMeeting, lang: str, *, origin: bool = False, changes: list[IndicatorChange] | None = None
+) -> pd.DataFrame:
+    """Per entity and key indicator (or only `changes`): value then and now (each with its date), change, status
+    then → now; with `origin`, the "Origine" column of each row (the deck and the dossier mark origins their own
+    way)."""
+    changes = view.changes if changes is None else changes
     rows = [
         [
             c.labels.render(lang),
@@ -103,12 +116,12 @@ def changes_table(view: SinceMeeting, lang: str, *, origin: bool = False) -> pd.
             change_text(c, lang),
             status_change_text(c, lang),
         ]
-        for c in view.changes
+        for c in changes
     ]
     frame = pd.DataFrame(rows, columns=[_(lang, h) for h in CHANGE_COLUMNS])
     if not origin:
         return frame
-    return with_origin(frame, [c.is_synthetic for c in view.changes], [c.source for c in view.changes], lang)
+    return with_origin(frame, [c.is_synthetic for c in changes], [c.source for c in changes], lang)
 
 
 def watch_text(w: WatchChange, lang: str) -> str:
