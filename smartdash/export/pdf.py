@@ -35,6 +35,7 @@ from smartdash.present import meetings as meetings_text
 from smartdash.present import overview as overview_text
 from smartdash.present import people as people_text
 from smartdash.present import receivables as receivables_text
+from smartdash.present import tables
 from smartdash.views import Filters, sources_of
 from smartdash.views import equity as equity_views
 from smartdash.views import execution as execution_views
@@ -114,26 +115,33 @@ class PdfInfo:
 
 def table(
     section: Section,
-    header: list[str],
-    rows: list[list[str]],
+    spec: tables.TableSpec,
+    rows: pd.DataFrame | list[list],
     *,
-    widths: list[float],
-    align: str = "",
+    lang: str,
     demo: list[bool] | None = None,
-    status: list[list[str | None]] | None = None,
-    size: float = 9,
+    status: dict[str, list[str | None]] | None = None,
 ) -> None:
-    """A table that splits across pages with its header repeated. `align`: one letter per column (l, r, c)."""
-    letters = (align or "l" * len(header)).ljust(len(header), "l")
+    """A declared table (smartdash.present.tables) that splits across pages with its header repeated: its headers,
+    widths, alignment and size come from the declaration. `rows`: the frame made for it (its headers checked) or
+    one list of cells per row; `status`: a status dot per row in the columns named. Rows that do not fit the
+    declaration are refused here, before the typesetter could wrap a cell onto the next row."""
+    body = spec.rows(rows, lang) if isinstance(rows, pd.DataFrame) else rows
+    spec.check(body)
+    for what, values in [("demo", demo or [])] + list((status or {}).items()):
+        if values and len(values) != len(body):
+            raise tables.TableMismatch(f"table {spec.key}: {len(values)} {what} flags for {len(body)} rows")
+    dots = [[(status or {}).get(key, [None] * len(body))[i] for key in spec.keys] for i in range(len(body))]
     section.add(
         "table",
-        header=header,
-        rows=[[str(c) for c in row] for row in rows],
-        widths=widths,
-        align=[{"r": "right", "c": "center"}.get(a, "left") for a in letters],
+        table=spec.key,
+        header=spec.headers(lang),
+        rows=[["—" if _known(c) is None else str(c) for c in row] for row in body],
+        widths=spec.widths,
+        align=spec.alignments,
         demo=demo or [],
-        status=status or [],
-        size=size,
+        status=dots if status else [],
+        size=spec.size,
     )
 
 
@@ -164,7 +172,6 @@ def _summary(
 ) -> None:
     lang = filters.lang
     section = pack.section("summary")
-    header = [_(lang, "Indicator"), _(lang, "Entity"), _(lang, "Value"), "Plan", _(lang, "As of"), _(lang, "Status")]
     if frozen is not None and not frozen.empty:
         version = next((v for v in frozen["plan_version"] if v), filters.plan_version)
         section.add(
@@ -195,15 +202,7 @@ def _summary(
         demo = [
             synthetic.get((code, name), False) for code, name in zip(frozen["indicator_code"], frozen["entity_name"], strict=True)
         ]
-        table(
-            section,
-            header,
-            rows,
-            widths=[3.2, 1.8, 1.3, 1.3, 1.1, 1.2],
-            align="llrrcl",
-            demo=demo,
-            status=[[None] * 5 + [status] for status in statuses],
-        )
+        table(section, tables.SUMMARY, rows, lang=lang, demo=demo, status={"status": statuses})
         if any(demo):
             pack.demo(section)
         return
@@ -234,12 +233,11 @@ def _summary(
     ]
     table(
         section,
-        header,
+        tables.SUMMARY,
         rows,
-        widths=[3.2, 1.8, 1.3, 1.3, 1.1, 1.2],
-        align="llrrcl",
+        lang=lang,
         demo=[t.is_synthetic for t in tiles],
-        status=[[None] * 5 + [t.status] for t in tiles],
+        status={"status": [t.status for t in tiles]},
     )
     if any(t.is_synthetic for t in tiles):
         pack.demo(section)
@@ -374,14 +372,7 @@ def _funding(pack: Pack, s: Session, filters: Filters) -> None:
     )
     contributions = funding_text.contributions_table(view, lang)
     section.add("subheading", text=_(lang, "Contributions"))
-    table(
-        section,
-        list(contributions.columns)[:-1],
-        contributions.iloc[:, :-1].values.tolist(),
-        widths=[2.2, 2.4, 1.2, 1.5, 1, 1.5, 1],
-        align="llcrlrc",
-        demo=[bool(x) for x in view.lines["is_synthetic"]],
-    )
+    table(section, tables.CONTRIBUTIONS, contributions, lang=lang, demo=[bool(x) for x in view.lines["is_synthetic"]])
     if view.lines["is_synthetic"].any():
         pack.demo(section)
 
@@ -446,7 +437,7 @@ def _execution(pack: Pack, s: Session, filters: Filters, entities: list[tuple[st
                 ],
             )
         legal = execution_text.legal_table(view, lang)
-        table(section, list(legal.columns), legal.values.tolist(), widths=[3.6, 2.2, 1.2, 2.6, 1], align="llclc")
+        table(section, tables.LEGAL_LINES, legal, lang=lang)
     if synthetic:
         pack.demo(section)
 
@@ -550,14 +541,7 @@ def _membership(pack: Pack, s: Session, filters: Filters) -> None:
         )
     offices = people_text.offices_table(view, lang)
     section.add("subheading", text=_(lang, "Offices"))
-    table(
-        section,
-        list(offices.columns),
-        offices.values.tolist(),
-        widths=[2.4, 2.4, 1.2, 1.2, 1.6, 1],
-        align="llrrrc",
-        demo=[bool(x) for x in view.offices["is_synthetic"]],
-    )
+    table(section, tables.OFFICES, offices, lang=lang, demo=[bool(x) for x in view.offices["is_synthetic"]])
     if view.is_synthetic:
         pack.demo(section)
 
@@ -604,14 +588,7 @@ def _receivables(pack: Pack, s: Session, filters: Filters) -> None:
         if not clients.empty:
             frame = receivables_text.clients_table(clients, view.as_of, lang)
             section.add("subheading", text=_p(lang, "board pack", "Largest overdue clients"))
-            table(
-                section,
-                list(frame.columns),
-                frame.values.tolist(),
-                widths=[3, 1.2, 1.6, 2, 1.2],
-                align="lrrlr",
-                demo=[view.is_synthetic] * len(frame),
-            )
+            table(section, tables.OVERDUE_CLIENTS, frame, lang=lang, demo=[view.is_synthetic] * len(frame))
     if not shown:
         section.add("text", text=_(lang, "No receivables loaded."))
     if synthetic:
@@ -654,11 +631,10 @@ def _notes(pack: Pack, s: Session, filters: Filters, meeting_id: int | None) -> 
     frame = meetings_text.actions_table(actions, lang)
     table(
         section,
-        list(frame.columns),
-        frame.values.tolist(),
-        widths=list(meetings_text.ACTION_WIDTHS),
-        align=meetings_text.ACTION_ALIGN,
-        status=[[None] * 4 + ["red" if a.overdue else "amber", None] for a in actions],
+        tables.DECISIONS,
+        frame,
+        lang=lang,
+        status={"state": ["red" if a.overdue else "amber" for a in actions]},
     )
 
 
@@ -673,16 +649,13 @@ def _since_meeting(pack: Pack, s: Session, filters: Filters) -> None:
     if view.meeting is None:
         return
     section.add("text", text=meetings_text.summary_text(view, lang))
-    frame = meetings_text.changes_table(view, lang)
     table(
         section,
-        list(frame.columns),
-        frame.values.tolist(),
-        widths=list(meetings_text.CHANGE_WIDTHS),
-        align=meetings_text.CHANGE_ALIGN,
+        tables.SINCE_MEETING,
+        meetings_text.changes_table(view, lang),
+        lang=lang,
         demo=[c.is_synthetic for c in view.changes],
-        status=[[None] * 5 + [c.now_status] for c in view.changes],
-        size=8,
+        status={"statuses": [c.now_status for c in view.changes]},
     )
     pack.sources |= set(sources_of([c.source for c in view.changes]))
     if any(c.is_synthetic for c in view.changes):
@@ -695,20 +668,18 @@ def _since_meeting(pack: Pack, s: Session, filters: Filters) -> None:
     )
     section.add("subheading", text=_(lang, "Files loaded since the meeting"))
     if view.loads:
-        loads = meetings_text.loads_table(view, lang)
-        table(section, list(loads.columns), loads.values.tolist(), widths=[1.2, 1.2, 4, 2.4])
+        loads = meetings_text.loads_table(view, lang).values
+        section.add("bullets", items=[{"text": " · ".join(str(c) for c in row), "status": None} for row in loads])
     else:
         section.add("text", text=_(lang, "No file loaded since the meeting."))
     section.add("subheading", text=_(lang, "Decisions of the meeting and their actions"))
     if view.decisions:
-        decisions = meetings_text.actions_table(view.decisions, lang)
         table(
             section,
-            list(decisions.columns),
-            decisions.values.tolist(),
-            widths=list(meetings_text.ACTION_WIDTHS),
-            align=meetings_text.ACTION_ALIGN,
-            status=[[None] * 4 + ["red" if a.overdue else None, None] for a in view.decisions],
+            tables.DECISIONS,
+            meetings_text.actions_table(view.decisions, lang),
+            lang=lang,
+            status={"state": ["red" if a.overdue else None for a in view.decisions]},
         )
     else:
         section.add("text", text=_(lang, "No decision recorded at this meeting."))
@@ -734,14 +705,7 @@ def _corrections(pack: Pack, s: Session, meeting_id: int, meeting: pd.Series) ->
         return
     table(
         section,
-        [
-            _(lang, "Indicator"),
-            _(lang, "Entity"),
-            _(lang, "As of"),
-            _(lang, "Presented"),
-            _(lang, "Corrected"),
-            _(lang, "Difference"),
-        ],
+        tables.CORRECTIONS,
         [
             [
                 r.label,
@@ -753,8 +717,7 @@ def _corrections(pack: Pack, s: Session, meeting_id: int, meeting: pd.Series) ->
             ]
             for r in changed.itertuples()
         ],
-        widths=[3, 1.8, 1.1, 1.5, 1.5, 1.5],
-        align="llcrrr",
+        lang=lang,
     )
 
 
@@ -782,7 +745,7 @@ def _sources(pack: Pack, s: Session, lang: str) -> None:
         section.add("subheading", text=_(lang, "Source documents and locations"))
         table(
             section,
-            [_(lang, "Document"), _(lang, "Location"), _(lang, "Figure"), _(lang, "Value")],
+            tables.SOURCE_FIGURES,
             [
                 [
                     d.document,
@@ -792,8 +755,7 @@ def _sources(pack: Pack, s: Session, lang: str) -> None:
                 ]
                 for d in documents.itertuples()
             ],
-            widths=[2.4, 2, 3.4, 1.4],
-            align="lllr",
+            lang=lang,
         )
     loads = importing.load_history(session=s)
     section.add("subheading", text=_(lang, "Files loaded"))
@@ -803,7 +765,7 @@ def _sources(pack: Pack, s: Session, lang: str) -> None:
     undone = _(lang, "undone")
     table(
         section,
-        ["N°", _(lang, "File"), _(lang, "Kind"), _(lang, "By"), _(lang, "On (UTC)"), _(lang, "Rows"), "SHA-256"],
+        tables.LOADS,
         [
             [
                 str(r.id),
@@ -816,9 +778,7 @@ def _sources(pack: Pack, s: Session, lang: str) -> None:
             ]
             for r in loads.itertuples()
         ],
-        widths=[0.5, 3, 1.3, 1, 1.5, 0.9, 1.9],
-        align="rlllcrl",
-        size=7.5,
+        lang=lang,
     )
 
 

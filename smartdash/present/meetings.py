@@ -7,6 +7,7 @@ import pandas as pd
 
 from smartdash import formatting
 from smartdash.i18n import N_, _
+from smartdash.present import tables
 from smartdash.provenance import with_origin
 from smartdash.views.meetings import SNAPSHOT, Action, IndicatorChange, SinceMeeting, WatchChange
 
@@ -86,11 +87,6 @@ def status_change_text(c: IndicatorChange, lang: str) -> str:
     return said
 
 
-CHANGE_COLUMNS = (N_("Indicator"), N_("Entity"), N_("Then"), N_("Now"), N_("Change"), N_("Status then → now"))
-CHANGE_WIDTHS = (2.4, 1.5, 2.1, 2.1, 1.3, 2.6)
-CHANGE_ALIGN = "llrrrl"
-
-
 def moved(view: SinceMeeting) -> list[IndicatorChange]:
     """The rows with something to say: a new or corrected figure, or a status that changed (what a slide keeps)."""
     return [
@@ -107,18 +103,19 @@ def changes_table(
     then → now; with `origin`, the "Origine" column of each row (the deck and the dossier mark origins their own
     way)."""
     changes = view.changes if changes is None else changes
-    rows = [
-        [
-            c.labels.render(lang),
-            c.entity_name,
-            _value_with_date(c.then_value, c.unit, c.then_period, lang),
-            _value_with_date(c.now_value, c.unit, c.now_period, lang) + (" ✱" if c.is_synthetic else ""),
-            change_text(c, lang),
-            status_change_text(c, lang),
-        ]
-        for c in changes
-    ]
-    frame = pd.DataFrame(rows, columns=[_(lang, h) for h in CHANGE_COLUMNS])
+    frame = tables.SINCE_MEETING.frame(
+        {
+            "indicator": [c.labels.render(lang) for c in changes],
+            "entity": [c.entity_name for c in changes],
+            "then": [_value_with_date(c.then_value, c.unit, c.then_period, lang) for c in changes],
+            "now": [
+                _value_with_date(c.now_value, c.unit, c.now_period, lang) + (" ✱" if c.is_synthetic else "") for c in changes
+            ],
+            "change": [change_text(c, lang) for c in changes],
+            "statuses": [status_change_text(c, lang) for c in changes],
+        },
+        lang,
+    )
     if not origin:
         return frame
     return with_origin(frame, [c.is_synthetic for c in changes], [c.source for c in changes], lang)
@@ -166,26 +163,18 @@ def carried_text(a: Action, lang: str) -> str:
     return "—" if not a.carried else _(lang, "{count} meeting(s)", count=a.carried)
 
 
-ACTION_COLUMNS = (N_("Decided on"), N_("Decision or action"), N_("Owner"), N_("Due"), N_("State"), N_("Carried over"))
-ACTION_WIDTHS = (1.2, 4.4, 1.6, 1.2, 2.0, 1.2)
-ACTION_ALIGN = "llllll"
-
-
 def actions_table(actions: list[Action], lang: str) -> pd.DataFrame:
     """The register: each action with its meeting, owner, due date, state at the date and meetings carried over."""
-    return pd.DataFrame(
-        [
-            [
-                formatting.date_short(a.decided_on),
-                a.text,
-                a.owner,
-                formatting.date_short(a.due_date),
-                action_state(a, lang),
-                carried_text(a, lang),
-            ]
-            for a in actions
-        ],
-        columns=[_(lang, h) for h in ACTION_COLUMNS],
+    return tables.DECISIONS.frame(
+        {
+            "meeting": [formatting.date_short(a.decided_on) for a in actions],
+            "text": [a.text for a in actions],
+            "owner": [a.owner for a in actions],
+            "due": [formatting.date_short(a.due_date) for a in actions],
+            "state": [action_state(a, lang) for a in actions],
+            "carried": [carried_text(a, lang) for a in actions],
+        },
+        lang,
     )
 
 
