@@ -49,7 +49,7 @@ else:
             due = c2.date_input(
                 _(lang, "Due"), value=action.due_date, format="DD/MM/YYYY", key=f"committee_action_due_{action.id}"
             )
-            if c3.form_submit_button(_(lang, "Change owner or due date")):
+            if c3.form_submit_button(_(lang, "Update the action")):
                 try:
                     board.change(committee.update_action, int(chosen_action), owner=owner, due_date=due)
                     st.rerun()

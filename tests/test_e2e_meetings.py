@@ -153,7 +153,7 @@ def test_the_meetings_page_opens_on_the_last_held_meeting_in_one_click(browser, 
         clicks = 1
     else:
         clicks = 0
-    tab.get_by_test_id("stSidebarNav").get_by_role("link", name="Réunions et décisions", exact=True).click()
+    tab.get_by_test_id("stSidebar").get_by_role("link", name="Réunions et décisions", exact=True).click()
     clicks += 1
     tab.get_by_role("heading", name="Réunions et décisions").wait_for()
     settled(tab)
