@@ -45,13 +45,13 @@ else:
         with st.form("committee_update_action"):
             action = next(a for a in open_actions if a.id == chosen_action)
             c1, c2, c3 = st.columns([2, 1, 1])
-            owner = c1.text_input(_(lang, "Owner"), value=action.owner, key=f"committee_action_owner_{action.id}")
+            owner = c1.text_input(_(lang, "New owner (empty: unchanged)"), key=f"committee_action_owner_{action.id}")
             due = c2.date_input(
                 _(lang, "Due"), value=action.due_date, format="DD/MM/YYYY", key=f"committee_action_due_{action.id}"
             )
             if c3.form_submit_button(_(lang, "Update the action")):
                 try:
-                    board.change(committee.update_action, int(chosen_action), owner=owner, due_date=due)
+                    board.change(committee.update_action, int(chosen_action), owner=owner or None, due_date=due)
                     st.rerun()
                 except CommitteeError as err:
                     st.error(_(lang, "Refused, expected: ") + err.render(lang))

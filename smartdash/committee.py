@@ -192,17 +192,17 @@ def close_decision(user: CurrentUser | None, engine: Engine, decision_id: int, s
         auth.audit(session, user.login, "decision_closed", {"decision": decision_id, "status": status})
 
 
-def update_action(user: CurrentUser | None, engine: Engine, decision_id: int, *, owner: str, due_date: dt.date | None) -> None:
-    """Give an open action another owner or due date (a closed one is kept as it was closed)."""
+def update_action(
+    user: CurrentUser | None, engine: Engine, decision_id: int, *, owner: str | None, due_date: dt.date | None
+) -> None:
+    """Give an open action another owner (None or blank: the same) or due date; a closed one is kept as it was closed."""
     require(user, "notes")
-    if not owner.strip():
-        raise CommitteeError(N_("a text and an owner"))
     with write_scope(engine) as session:
         decision = session.get(models.Decision, decision_id)
         if decision is None or decision.status != "open":
             raise CommitteeError(N_("an open decision"))
         before = {"owner": decision.owner, "due_date": decision.due_date}
-        decision.owner, decision.due_date = owner.strip(), due_date
+        decision.owner, decision.due_date = (owner or "").strip() or decision.owner, due_date
         auth.audit(
             session, user.login, "action_updated", {"decision": decision_id, "before": before, "owner": owner, "due": due_date}
         )

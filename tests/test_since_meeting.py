@@ -283,7 +283,8 @@ def test_editors_change_an_open_actions_owner_or_due_date_and_viewers_only_read(
         [action] = mv.action_register(session=s, as_of=dt.date(2026, 12, 31))
     with pytest.raises(PermissionDenied):
         committee.update_action(CurrentUser("viewer", "viewer"), demo.engine, action.id, owner="DAF", due_date=None)
-    committee.update_action(EDITOR, demo.engine, action.id, owner="DAF", due_date=dt.date(2027, 1, 15))
+    committee.update_action(EDITOR, demo.engine, action.id, owner="DAF", due_date=None)
+    committee.update_action(EDITOR, demo.engine, action.id, owner=" ", due_date=dt.date(2027, 1, 15))  # owner kept
     committee.close_decision(EDITOR, demo.engine, action.id, "cancelled")
     with pytest.raises(committee.CommitteeError):
         committee.update_action(EDITOR, demo.engine, action.id, owner="Présidente", due_date=None)
