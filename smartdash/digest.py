@@ -27,7 +27,7 @@ from smartdash.db import session_scope
 from smartdash.export.images import chart_png
 from smartdash.i18n import N_, Text, _, bilingual, template_messages, text
 from smartdash.importing import load_history
-from smartdash.mail import InlineImage, MailNotConfigured, build_message, new_cid, send_all
+from smartdash.mail import InlineImage, MailNotConfigured, message_or_refusal, new_cid, send_all
 from smartdash.metrics.status import AMBER, GREEN, RED
 from smartdash.present import meetings as meetings_text
 from smartdash.present import overview as overview_text
@@ -490,7 +490,7 @@ def send_digests(engine: Engine, *, as_of: dt.date, settings: Settings, by: str,
                 todo.append(
                     (
                         sub,
-                        build_message(
+                        message_or_refusal(
                             sender=settings.mail.sender,
                             to=sub.email,
                             to_name=sub.login,

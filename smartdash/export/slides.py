@@ -405,6 +405,7 @@ class DeckContext:
 
     session: Session
     filters: Filters
+    role: str  # the reader's role: what the deck may hold (client names need "see_clients")
     deck: Deck
     version: str
     entities: list[tuple[str, str]]
@@ -450,14 +451,16 @@ def build_deck(
     engine: Engine,
     *,
     filters: Filters,
+    role: str,
     template: Path | None = None,
     notes: list[tuple[str, str | None]] | None = None,
     progress: Callable[[float, str], None] | None = None,
 ) -> tuple[bytes, DeckInfo]:
     """The committee's deck at `filters.as_of`, in `filters.lang`, for one entity or all entities under the plan:
     a title slide, the agenda (one line per registered section that has one), then each section of
-    `DECK_SECTIONS` in turn. `notes` (text, status colour) default to the notes of the meeting for these figures
-    and the open actions. `progress(share, step)` is called as sections are built."""
+    `DECK_SECTIONS` in turn, built for `role` (a section holds what that role may read). `notes` (text, status
+    colour) default to the notes of the meeting for these figures and the open actions. `progress(share, step)` is
+    called as sections are built."""
     lang = filters.lang
     report = progress or (lambda _share, _step: None)
     with session_scope(engine) as s:
@@ -472,7 +475,7 @@ def build_deck(
         )
         deck = Deck(template, lang, footer)
         entities = overview_views.tile_entities(session=s, entity=filters.entity)
-        ctx = DeckContext(session=s, filters=filters, deck=deck, version=version, entities=entities, notes=notes)
+        ctx = DeckContext(session=s, filters=filters, role=role, deck=deck, version=version, entities=entities, notes=notes)
 
         report(0.05, _(lang, "Title"))
         slide = deck.slide(_(lang, "Continuation plan committee"))
