@@ -192,7 +192,7 @@ def test_loads_since_the_meeting_stop_at_the_as_of_date(demo):
 def test_the_deck_has_a_since_the_meeting_section_in_its_agenda_with_the_table_read_back(demo):
     add_action(demo.engine, meeting_on(demo.engine, SEPTEMBER), "Relancer SmartBe", due=dt.date(2026, 10, 31))
     assert "since_meeting" in [s.key for s in DECK_SECTIONS]
-    data, info = build_deck(demo.engine, filters=FILTERS)
+    data, info = build_deck(demo.engine, filters=FILTERS, role="viewer")
     prs = Presentation(io.BytesIO(data))
     agenda = " ".join(sh.text_frame.text for sh in prs.slides[1].shapes if sh.has_text_frame)
     assert "Depuis la dernière réunion" in agenda
@@ -219,7 +219,7 @@ def test_the_deck_has_a_since_the_meeting_section_in_its_agenda_with_the_table_r
 def test_the_dossier_section_draws_the_same_tables(demo):
     september = meeting_on(demo.engine, SEPTEMBER)
     add_action(demo.engine, september, "Relancer SmartBe", due=dt.date(2026, 12, 31))
-    pack = pdf.compose(demo.engine, filters=FILTERS)
+    pack = pdf.compose(demo.engine, filters=FILTERS, role="viewer")
     [section] = [s for s in pack.sections if s.key == "since_meeting"]
     assert section.title == "Depuis la dernière réunion"
     tables = [b for b in section.blocks if b["kind"] == "table"]
