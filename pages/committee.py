@@ -5,8 +5,9 @@ import datetime as dt
 from smartdash import committee, formatting
 from smartdash.committee import CommitteeError
 from smartdash.i18n import _
-from smartdash.inert import st
-from smartdash.web import board, downloads, session, widgets
+from smartdash.inert import md, st
+from smartdash.present import meetings as meetings_text
+from smartdash.web import board, downloads, filters, session, widgets
 
 session.ensure_app_frame()
 lang = session.language()
@@ -16,12 +17,49 @@ st.title(_(lang, "Meetings and decisions"))
 meetings = board.meetings()
 status_words = {"planned": _(lang, "planned"), "held": _(lang, "held"), "closed": _(lang, "closed")}
 
-open_actions = board.decisions(open_only=True)
+f = filters.chosen()
+register = board.action_register(dt.date.today())  # the working register: every action in its state today
+open_actions = [a for a in register if a.status == "open"]
 st.subheader(_(lang, "Open actions"))
-if open_actions.empty:
+if not open_actions:
     st.info(_(lang, "No open action."))
 else:
-    widgets.table(board.decisions_table(open_actions, lang), _(lang, "Open actions"))
+    widgets.table(meetings_text.actions_table(open_actions, lang), _(lang, "Open actions"))
+    if user.can("notes"):
+        c1, c2, c3 = st.columns([3, 1, 1])
+        chosen_action = c1.selectbox(
+            _(lang, "Action"),
+            [a.id for a in open_actions],
+            key="committee_close_decision",
+            format_func={a.id: meetings_text.action_line(a, lang) for a in open_actions}.get,
+        )
+        outcome = c2.selectbox(
+            _(lang, "Outcome"),
+            list(committee.CLOSING_STATES),
+            key="committee_close_outcome",
+            format_func=lambda state: _(lang, meetings_text.ACTION_STATES[state]),
+        )
+        if c3.button(_(lang, "Close the action"), key="committee_close_decision_button"):
+            board.change(committee.close_decision, int(chosen_action), outcome)
+            st.rerun()
+        with st.form("committee_update_action"):
+            action = next(a for a in open_actions if a.id == chosen_action)
+            c1, c2, c3 = st.columns([2, 1, 1])
+            owner = c1.text_input(_(lang, "New owner (empty: unchanged)"), key=f"committee_action_owner_{action.id}")
+            due = c2.date_input(
+                _(lang, "Due"), value=action.due_date, format="DD/MM/YYYY", key=f"committee_action_due_{action.id}"
+            )
+            if c3.form_submit_button(_(lang, "Update the action")):
+                try:
+                    board.change(committee.update_action, int(chosen_action), owner=owner or None, due_date=due)
+                    st.rerun()
+                except CommitteeError as err:
+                    st.error(_(lang, "Refused, expected: ") + err.render(lang))
+with st.expander(_(lang, "Decisions and actions register, every meeting"), icon=":material/checklist:"):
+    if register:
+        widgets.table(meetings_text.actions_table(register, lang), _(lang, "Decisions and actions register"))
+    else:
+        st.markdown(md("{}", _(lang, "No decision recorded yet.")))
 
 if user.can("notes"):
     with st.expander(_(lang, "New meeting"), icon=":material/add:"):
@@ -49,8 +87,13 @@ labels = {
     int(r.id): f"{formatting.date_long(r.held_on, lang=lang)} — {r.title} ({status_words[r.status]})"
     for r in meetings.itertuples()
 }
-meeting_id = st.selectbox(_(lang, "Meeting"), list(labels), format_func=labels.get, key="committee_meeting")
+held = board.held_meetings(dt.date.today())
+opening = list(labels).index(held[0].id) if held else 0  # the last meeting held, not the next, empty one
+meeting_id = st.selectbox(_(lang, "Meeting"), list(labels), index=opening, format_func=labels.get, key="committee_meeting")
 meeting = meetings[meetings["id"] == meeting_id].iloc[0]
+closed = meeting["status"] == "closed"
+if closed:
+    st.info(_(lang, "This meeting is closed: its notes, decisions and figures are read-only."), icon=":material/lock:")
 st.caption(
     _(lang, "Figures as of ")
     + formatting.date_long(meeting["as_of"], lang=lang)
@@ -60,12 +103,14 @@ st.caption(
 
 notes = board.notes(meeting_id=meeting_id)
 st.subheader(_(lang, "Notes"))
+if notes.empty:
+    st.markdown(md("{}", _(lang, "No note.")))
 for note in notes.itertuples():
     about = " — ".join(x for x in (note.indicator, note.entity) if x)
     byline = f"{note.author} · {note.created_at:%d/%m/%Y %H:%M}" + (f" · {about}" if about else "")
     st.text(byline)
     st.text(note.text)  # plain text: no markdown, no HTML
-if user.can("notes") and meeting["status"] != "closed":
+if user.can("notes") and not closed:
     with st.form("committee_new_note", clear_on_submit=True):
         text = st.text_area(_(lang, "New note"), key="committee_note_text")
         indicator = st.selectbox(
@@ -82,10 +127,16 @@ if user.can("notes") and meeting["status"] != "closed":
                 st.error(_(lang, "Refused, expected: ") + err.render(lang))
 
 st.subheader(_(lang, "Decisions"))
-meeting_decisions = board.decisions(meeting_id=meeting_id)
-if not meeting_decisions.empty:
-    widgets.table(board.decisions_table(meeting_decisions, lang), _(lang, "Meeting decisions"))
-if user.can("notes"):
+meeting_decisions = [a for a in register if a.meeting_id == meeting_id]
+if meeting_decisions:
+    widgets.table(meetings_text.actions_table(meeting_decisions, lang), _(lang, "Meeting decisions"))
+else:
+    st.markdown(md("{}", _(lang, "No decision recorded at this meeting.")))
+carried = board.carried_into(meeting_id)
+if carried:
+    st.markdown(md("**{}**", _(lang, "Actions carried over from earlier meetings")))
+    widgets.table(meetings_text.actions_table(carried, lang), _(lang, "Actions carried over"))
+if user.can("notes") and not closed:
     with st.form("committee_new_decision", clear_on_submit=True):
         c1, c2, c3 = st.columns([3, 1, 1])
         text = c1.text_input(_(lang, "Decision or action"), key="committee_decision_text")
@@ -97,21 +148,11 @@ if user.can("notes"):
                 st.rerun()
             except CommitteeError as err:
                 st.error(_(lang, "Refused, expected: ") + err.render(lang))
-    open_ids = list(meeting_decisions[meeting_decisions["status"] == "open"]["id"]) if not meeting_decisions.empty else []
-    if open_ids:
-        c1, c2 = st.columns([3, 1])
-        chosen = c1.selectbox(
-            _(lang, "Action done"),
-            open_ids,
-            key="committee_close_decision",
-            format_func=lambda i: meeting_decisions.set_index("id").loc[i, "text"],
-        )
-        if c2.button(_(lang, "Close the action"), key="committee_close_decision_button"):
-            board.change(committee.close_decision, int(chosen))
-            st.rerun()
+
+board.since_meeting_section(board.since_meeting(f, meeting_id), lang)
 
 st.subheader(_(lang, "As presented"))
-if meeting["status"] == "closed":
+if closed:
     frozen = board.presented_and_corrected(meeting_id=meeting_id)
     if frozen.empty:
         st.info(_(lang, "This meeting was closed without a snapshot."))

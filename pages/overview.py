@@ -3,6 +3,7 @@
 from smartdash import formatting, provenance
 from smartdash.i18n import _
 from smartdash.inert import md, st
+from smartdash.present import meetings as op_meetings
 from smartdash.present import overview as op
 from smartdash.views import sources_of
 from smartdash.web import board, downloads, filters, session, store, widgets
@@ -26,14 +27,23 @@ if attention:
 else:
     st.success(_(lang, "Nothing to report."))
 
-actions = board.open_actions(f.as_of)  # as they stood for the figures of the as-of date
-if not actions.empty:
+actions = board.open_actions(f.as_of)
+if actions:
     st.subheader(_(lang, "The committee's open actions"))
-    for row in actions.itertuples():
-        late = row.due_date is not None and row.due_date < f.as_of
-        mark = ":red[:material/schedule:]" if late else ":blue[:material/task_alt:]"
-        due = formatting.date_long(row.due_date, lang=lang) if row.due_date else "—"
-        st.markdown(md(mark + " {} — {}, {}", row.text, row.owner, _(lang, "due ") + due))
+    board.actions_section(actions, lang)
+held = board.held_meetings(f.as_of)
+if held:
+    ids = [m.id for m in held]
+    picked = st.session_state.get("overview_since_meeting")
+    since = board.since_meeting(f, picked if picked in ids else ids[0])
+    with st.expander(op_meetings.heading(since, lang) + " — " + op_meetings.summary_text(since, lang), icon=":material/history:"):
+        chosen = st.selectbox(
+            _(lang, "Compare with the meeting"),
+            ids,
+            format_func={m.id: op_meetings.meeting_label(m, lang) for m in held}.get,
+            key="overview_since_meeting",
+        )
+        board.since_meeting_section(board.since_meeting(f, chosen), lang, heading=False)
 
 for entity_name in dict.fromkeys(t.entity_name for t in tiles):
     st.subheader(entity_name)

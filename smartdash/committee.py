@@ -17,6 +17,8 @@ from smartdash.i18n import N_, Refusal
 from smartdash.views import Filters
 from smartdash.views import overview as overview_views
 
+CLOSING_STATES = ("done", "cancelled")  # how an action ends
+
 
 class CommitteeError(Refusal):
     """A request that cannot be done (unknown meeting, meeting already closed, empty text…): what was expected, as a
@@ -104,14 +106,6 @@ def meeting_for(*, session: Session, as_of: dt.date) -> int | None:
     return None if before.empty else int(before.iloc[0]["id"])
 
 
-def open_actions(*, session: Session, as_of: dt.date) -> pd.DataFrame:
-    """The decisions open for figures as of `as_of` (columns of `decisions()`): those open when the meeting these
-    figures are for was held, or at `as_of` when that meeting was held before it; none decided later."""
-    meeting_id = meeting_for(session=session, as_of=as_of)
-    held = queries.meetings(session=session).set_index("id")["held_on"].get(meeting_id, as_of)
-    return decisions(session=session, open_at=max(as_of, held))
-
-
 # --------------------------------------------------------------------------- changes
 
 
@@ -181,7 +175,8 @@ def add_decision(
     if not text.strip() or not owner.strip():
         raise CommitteeError(N_("a text and an owner"))
     with write_scope(engine) as session:
-        _meeting(session, meeting_id)
+        if _meeting(session, meeting_id).status == "closed":
+            raise CommitteeError(N_("a meeting not yet closed (its decisions are frozen)"))
         session.add(
             models.Decision(
                 meeting_id=meeting_id,
@@ -199,7 +194,7 @@ def add_decision(
 
 def close_decision(user: CurrentUser | None, engine: Engine, decision_id: int, status: str = "done") -> None:
     require(user, "notes")
-    if status not in ("done", "cancelled"):
+    if status not in CLOSING_STATES:
         raise CommitteeError(N_('a state "done" or "cancelled"'))
     with write_scope(engine) as session:
         decision = session.get(models.Decision, decision_id)
@@ -207,6 +202,22 @@ def close_decision(user: CurrentUser | None, engine: Engine, decision_id: int, s
             raise CommitteeError(N_("an open decision"))
         decision.status, decision.closed_by, decision.closed_at = status, user.login, _now()
         auth.audit(session, user.login, "decision_closed", {"decision": decision_id, "status": status})
+
+
+def update_action(
+    user: CurrentUser | None, engine: Engine, decision_id: int, *, owner: str | None, due_date: dt.date | None
+) -> None:
+    """Give an open action another owner (None or blank: the same) or due date; a closed one is kept as it was closed."""
+    require(user, "notes")
+    with write_scope(engine) as session:
+        decision = session.get(models.Decision, decision_id)
+        if decision is None or decision.status != "open":
+            raise CommitteeError(N_("an open decision"))
+        before = {"owner": decision.owner, "due_date": decision.due_date}
+        decision.owner, decision.due_date = (owner or "").strip() or decision.owner, due_date
+        auth.audit(
+            session, user.login, "action_updated", {"decision": decision_id, "before": before, "owner": owner, "due": due_date}
+        )
 
 
 def close_meeting(user: CurrentUser | None, engine: Engine, meeting_id: int) -> int:

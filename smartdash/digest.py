@@ -1,6 +1,7 @@
 """The weekly digest: one e-mail per subscriber with the week's key indicators (status, change since last week and
 since the last meeting), what turned amber or red, what needs attention (late instalments and rounds, the 1+1
-coverage, the cessation-des-paiements test), open actions, the latest loads and a small chart per entity.
+coverage, the cessation-des-paiements test), what changed since the last meeting and what it decided, the open and
+overdue actions, the latest loads and a small chart per entity.
 
 Every figure comes from the views the pages use (smartdash.views.overview, .receivables); a viewer's digest holds
 what a viewer may see — no client names. Built without streamlit: `python -m smartdash digest` runs it from cron.
@@ -21,7 +22,6 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from smartdash import auth, charts, formats, formatting, models, queries
-from smartdash.committee import open_actions
 from smartdash.config import Settings
 from smartdash.db import session_scope
 from smartdash.export.images import chart_png
@@ -29,16 +29,17 @@ from smartdash.i18n import N_, Text, _, bilingual, template_messages, text
 from smartdash.importing import load_history
 from smartdash.mail import InlineImage, MailNotConfigured, message_or_refusal, new_cid, send_all
 from smartdash.metrics.status import AMBER, GREEN, RED
+from smartdash.present import meetings as meetings_text
 from smartdash.present import overview as overview_text
 from smartdash.subscriptions import Subscriber, covered_entities, subscribers
 from smartdash.views import Filters
+from smartdash.views import meetings as meetings_views
 from smartdash.views import overview as overview_views
 from smartdash.views import receivables as receivables_views
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 RANK = {None: 0, GREEN: 0, AMBER: 1, RED: 2}
 STATUS_WORDS = {GREEN: N_("green"), AMBER: N_("amber"), RED: N_("red"), None: N_("no plan")}
-ACTIONS_HORIZON_DAYS = 14
 CHART_WEEKS = 13
 CLIENTS_SHOWN = 5
 PAGE_PATHS = {
@@ -255,14 +256,46 @@ def _entity_part(session: Session, code: str, name: str, as_of: dt.date, version
 
 
 def _actions(session: Session, as_of: dt.date, lang: str) -> list[tuple[str, str, str, bool]]:
-    """Open actions due within ACTIONS_HORIZON_DAYS or late: (text, owner, due date, late)."""
-    frame = open_actions(session=session, as_of=as_of)
-    horizon = as_of + dt.timedelta(days=ACTIONS_HORIZON_DAYS)
+    """The actions open at `as_of`, overdue ones first: (text, owner, due date, overdue)."""
     return [
-        (text, owner, formatting.date_long(due, lang=lang), due < as_of)
-        for text, owner, due in zip(frame["text"], frame["owner"], frame["due_date"], strict=True)
-        if due is not None and due <= horizon
+        (a.text, a.owner, formatting.date_long(a.due_date, lang=lang), a.overdue)
+        for a in meetings_views.open_actions(session=session, as_of=as_of)
     ]
+
+
+@dataclass(frozen=True)
+class SincePart:
+    """Since the last meeting held, for the subscriber's entities: heading, where "then" comes from, one summary
+    line, what turned amber or red, the watch list's new and worse items, the meeting's decisions."""
+
+    heading: str
+    origin: str
+    summary: str
+    turned: list[tuple[str, str]]  # (status colour, text with the status in words)
+    watch: list[tuple[str, str]]  # (severity colour, text)
+    decisions: list[tuple[str, str]]  # (state colour: red overdue, amber open, green closed; text with its state)
+
+
+def _action_colour(action: meetings_views.Action) -> str:
+    return RED if action.overdue else AMBER if action.status == "open" else GREEN
+
+
+def _since(session: Session, as_of: dt.date, version: str | None, entity: str | None, lang: str) -> SincePart:
+    view = meetings_views.since_meeting(session=session, filters=Filters(entity, as_of, "previous", version))
+    return SincePart(
+        meetings_text.heading(view, lang),
+        meetings_text.origin_text(view, lang),
+        meetings_text.summary_text(view, lang) if view.meeting else "",
+        [
+            (
+                charts.STATUS_COLOURS[c.now_status],
+                f"{c.labels.render(lang)} — {c.entity_name} : {meetings_text.status_change_text(c, lang)}",
+            )
+            for c in view.turned
+        ],
+        [(charts.STATUS_COLOURS[w.item.severity], meetings_text.watch_text(w, lang)) for w in view.watch],
+        [(charts.STATUS_COLOURS[_action_colour(a)], meetings_text.action_line(a, lang)) for a in view.decisions],
+    )
 
 
 def _loads(session: Session, as_of: dt.date, lang: str) -> tuple[list[tuple[str, str, str, str]], bool]:
@@ -318,6 +351,7 @@ class DigestBuilder:
         self._parts: dict[tuple[str, str], EntityPart] = {}
         self._clients: dict[tuple[str, str], list] = {}
         self._common: dict[str, tuple] = {}
+        self._since: dict[tuple[str | None, str], SincePart] = {}
         self.env = _environment()
 
     def part(self, code: str, name: str, lang: str, *, see_clients: bool) -> EntityPart:
@@ -335,6 +369,14 @@ class DigestBuilder:
         if lang not in self._common:
             self._common[lang] = (_actions(self.session, self.as_of, lang), *_loads(self.session, self.as_of, lang))
         return self._common[lang]
+
+    def since(self, codes: list[str], lang: str) -> SincePart:
+        """Since the last meeting for the subscriber's entities: one entity's own, else every entity under the plan."""
+        entity = codes[0] if len(codes) == 1 else None
+        key = (entity, lang)
+        if key not in self._since:
+            self._since[key] = _since(self.session, self.as_of, self.version, entity, lang)
+        return self._since[key]
 
     def build(self, subscriber: Subscriber) -> Digest:
         lang = subscriber.lang
@@ -364,9 +406,9 @@ class DigestBuilder:
             "worse": worse,
             "better": better,
             "actions": actions,
+            "since": self.since([p.code for p in parts], lang),
             "loads": loads,
             "loads_this_week": loads_this_week,
-            "horizon": ACTIONS_HORIZON_DAYS,
             "synthetic": any(line.synthetic for p in parts for line in p.lines),
             "app_url": self.app_url,
             "page_url": lambda page: f"{self.app_url}/{PAGE_PATHS.get(page, page)}",

@@ -555,3 +555,29 @@ def instalments(*, session: Session, entities: list[str] | None = None, known_at
             "source",
         ],
     )
+
+
+def actions(*, session: Session) -> pd.DataFrame:
+    """Every decision or action with its meeting, oldest meeting first. Columns: id, meeting_id, held_on (the
+    meeting's date), text, owner, due_date, status (as stored today), closed_at, closed_by, created_by."""
+    d, mt = m.Decision, m.Meeting
+    rows = session.execute(
+        select(d.id, d.meeting_id, mt.held_on, d.text, d.owner, d.due_date, d.status, d.closed_at, d.closed_by, d.created_by)
+        .join(mt, mt.id == d.meeting_id)
+        .order_by(mt.held_on, d.id)
+    ).all()
+    return frame(
+        rows, ["id", "meeting_id", "held_on", "text", "owner", "due_date", "status", "closed_at", "closed_by", "created_by"]
+    )
+
+
+def meeting_snapshot_values(*, session: Session, meeting_id: int) -> pd.DataFrame:
+    """The key indicators a closed meeting was shown, as frozen. Columns: indicator, entity, period_end, value,
+    plan_value, status."""
+    s = m.MeetingSnapshot
+    rows = session.execute(
+        select(s.indicator_code, s.entity_code, s.period_end, s.value, s.plan_value, s.status)
+        .where(s.meeting_id == meeting_id)
+        .order_by(s.id)
+    ).all()
+    return frame(rows, ["indicator", "entity", "period_end", "value", "plan_value", "status"])

@@ -415,9 +415,9 @@ def test_open_actions_are_those_open_at_the_date(store):
 
     load_demo(store.engine)
     editor = CurrentUser("editor", "editor")
-    with session_scope(store.engine) as s:
-        meetings = queries.meetings(session=s).set_index("held_on")["id"]
-    early, late = int(meetings[dt.date(2022, 3, 15)]), int(meetings[dt.date(2024, 3, 15)])
+    # meetings of their own (the demo's past meetings are closed: their decisions are frozen)
+    early = committee.add_meeting(editor, store.engine, held_on=dt.date(2022, 4, 20), as_of=dt.date(2022, 3, 31), title="Comité")
+    late = committee.add_meeting(editor, store.engine, held_on=dt.date(2024, 4, 20), as_of=dt.date(2024, 3, 31), title="Comité")
     committee.add_decision(editor, store.engine, early, "Relancer les sociétaires", owner="DAF", due_date=dt.date(2022, 6, 30))
     committee.add_decision(editor, store.engine, late, "Revoir le plan", owner="CA", due_date=dt.date(2024, 6, 30))
     with session_scope(store.engine) as s:

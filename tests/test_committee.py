@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 from pptx import Presentation
-from sqlalchemy import select
+from sqlalchemy import select, update
 from streamlit.testing.v1 import AppTest
 
 from smartdash import committee
 from smartdash import models as m
 from smartdash.auth import CurrentUser, PermissionDenied
-from smartdash.db import session_scope
+from smartdash.db import session_scope, write_scope
 from smartdash.demo import load_demo
 from smartdash.export.slides import build_deck
 from smartdash.importing import import_files
@@ -121,7 +121,10 @@ def test_a_correction_after_a_closed_meeting_leaves_its_snapshot_and_shows_the_d
 
 
 def test_notes_and_open_actions_flow_into_the_deck_and_the_overview(demo, app_env):
-    meeting_id = committee.add_meeting(EDITOR, demo.engine, held_on=dt.date(2026, 12, 10), as_of=END, title="Comité de décembre")
+    # held before the figures' date: a decision taken after it is not yet known at that date
+    meeting_id = committee.add_meeting(
+        EDITOR, demo.engine, held_on=dt.date(2026, 11, 20), as_of=dt.date(2026, 10, 31), title="Comité de novembre"
+    )
     committee.add_note(
         EDITOR, demo.engine, meeting_id, "Le retard URSSAF est régularisé fin novembre.", indicator="CASH_NET", entity="SMARTFR"
     )
@@ -140,15 +143,18 @@ def test_notes_and_open_actions_flow_into_the_deck_and_the_overview(demo, app_en
     slide = Presentation(io.BytesIO(data)).slides[info.titles.index("Notes et décisions du comité")]
     text = " ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
     assert "Le retard URSSAF est régularisé fin novembre." in text
-    assert "Action : Relancer SmartBe sur la tranche conditionnelle — Présidente, échéance 30/11/2026" in text
+    assert "Action : Relancer SmartBe sur la tranche conditionnelle — Présidente, échéance 30/11/2026 : ○ ouverte" in text
     app_env(demo.url)
     at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "viewer").run()
     assert any("Relancer SmartBe" in md.value for md in at.markdown)
     with session_scope(demo.engine) as s:
         decision_id = int(committee.decisions(session=s, open_only=True).iloc[0]["id"])
-    committee.close_decision(EDITOR, demo.engine, decision_id)
+    with write_scope(demo.engine) as s:  # closed on the figures' date: off the overview as of that date
+        closed_at = dt.datetime(2026, 11, 21, tzinfo=dt.UTC)
+        s.execute(update(m.Decision).where(m.Decision.id == decision_id).values(status="done", closed_at=closed_at))
+    committee.add_note(EDITOR, demo.engine, meeting_id, "Action close.")  # a change the pages' caches see
     at.run()
-    assert not any("Relancer SmartBe" in md.value for md in at.markdown)  # closed: off the overview
+    assert not any("Relancer SmartBe" in md.value for md in at.markdown)
 
 
 def test_the_meetings_page_lets_an_editor_close_a_meeting_and_a_viewer_only_read(demo, app_env):

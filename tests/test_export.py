@@ -32,6 +32,8 @@ FR_TITLES = [
     "Ordre du jour",
     "Synthèse des indicateurs clés",
     "Points d'attention",
+    "Depuis la réunion du 15 septembre 2026",
+    "Depuis la réunion : points d'attention, chargements et décisions",
     "Capitaux propres — SmartFr (€)",
     "Capitaux propres — GrandsEnsemble (€)",
     "Capitaux propres — Alterna (€)",
@@ -206,7 +208,7 @@ def test_the_export_page_builds_the_deck_with_progress(demo_store, app_env):
     assert not at.exception
     at.button(key="export_build").click().run()
     assert not at.exception
-    assert at.success[0].value == "14 diapositives, chiffres au 22 novembre 2026."
+    assert at.success[0].value == "16 diapositives, chiffres au 22 novembre 2026."
     assert "démonstration" in at.warning[-1].value
 
 

@@ -37,6 +37,7 @@ EDITOR = CurrentUser("editor", "editor")
 FR_SECTIONS = [
     "Synthèse des indicateurs clés",
     "Points d'attention",
+    "Depuis la dernière réunion",
     "Capitaux propres",
     "Financement et règle du 1+1",
     "Exécution du plan",
@@ -168,7 +169,7 @@ def test_every_sections_key_figures_are_printed_in_french(dossiers, demo_store):
 
 def test_the_english_pack_prints_english_numbers(dossiers, demo_store):
     _data, info, pages = dossiers["en"]
-    assert info.titles[:3] == ["Key indicators", "What needs attention", "Equity"]
+    assert info.titles[:4] == ["Key indicators", "What needs attention", "Since the last meeting", "Equity"]
     summary = section_text(pages, info, "Key indicators")
     with session_scope(demo_store.engine) as s:
         tiles = overview_views.overview_tiles(session=s, filters=Filters(None, END, "previous", "PLAN-2024-06", "en"))
@@ -353,7 +354,7 @@ def test_the_export_page_prints_a_meetings_pdf_and_records_it(demo_store, app_en
     at.selectbox(key="export_meeting").set_value(19).run()  # closed, but the fixture kept no snapshot of it
     at.button(key="export_pdf_build").click().run()
     assert not at.exception
-    assert at.success[-1].value == "PDF prêt : 10 sections, chiffres au 31 août 2026."
+    assert at.success[-1].value == "PDF prêt : 11 sections, chiffres au 31 août 2026."
     pages = pages_of(at.session_state["export_pdf"][0])
     summary = next(p for p in pages[2:] if p.startswith("Synthèse des indicateurs clés")).replace("\n", " ")
     assert "Cette réunion close n'a pas gardé d'instantané de ses chiffres" in summary

@@ -32,6 +32,7 @@ from smartdash.metrics.funding import OnePlusOneDefinition
 from smartdash.present import equity as equity_text
 from smartdash.present import execution as execution_text
 from smartdash.present import funding as funding_text
+from smartdash.present import meetings as meetings_text
 from smartdash.present import overview as overview_text
 from smartdash.present import people as people_text
 from smartdash.present import receivables as receivables_text
@@ -41,6 +42,7 @@ from smartdash.views import Filters, sources_of
 from smartdash.views import equity as equity_views
 from smartdash.views import execution as execution_views
 from smartdash.views import funding as funding_views
+from smartdash.views import meetings as meetings_views
 from smartdash.views import overview as overview_views
 from smartdash.views import people as people_views
 from smartdash.views import receivables as receivables_views
@@ -602,6 +604,7 @@ def _receivables(pack: Pack, s: Session, filters: Filters, role: str) -> None:
 def _notes(pack: Pack, s: Session, filters: Filters, meeting_id: int | None) -> None:
     lang = filters.lang
     section = pack.section("notes")
+    own_dossier = meeting_id is not None  # a meeting's own dossier: its record, as known when it was held
     meeting_id = meeting_id if meeting_id is not None else committee.meeting_for(session=s, as_of=filters.as_of)
     if meeting_id is not None:
         notes = committee.notes(session=s, meeting_id=meeting_id)
@@ -623,19 +626,69 @@ def _notes(pack: Pack, s: Session, filters: Filters, meeting_id: int | None) -> 
                     for n in notes.itertuples()
                 ],
             )
-    decisions = committee.open_actions(session=s, as_of=filters.as_of)
+    known_on = filters.as_of  # the figures' date; a meeting's own dossier, the day it was held (its decisions included)
+    if own_dossier:
+        known_on = max(known_on, queries.meetings(session=s).set_index("id").loc[meeting_id, "held_on"])
+    actions = meetings_views.open_actions(session=s, as_of=known_on)
     section.add("subheading", text=_(lang, "Open decisions and actions"))
-    if decisions.empty:
+    if not actions:
         section.add("text", text=_(lang, "No open action."))
         return
-    late = [d is not None and d < filters.as_of for d in decisions["due_date"]]
+    frame = meetings_text.actions_table(actions, lang)
     table(
         section,
         tables.DECISIONS,
-        [[formatting.date_short(d.meeting), d.text, d.owner, formatting.date_short(d.due_date)] for d in decisions.itertuples()],
+        frame,
         lang=lang,
-        status={"due": ["red" if x else "amber" for x in late]},
+        status={"state": ["red" if a.overdue else "amber" for a in actions]},
     )
+
+
+def _since_meeting(pack: Pack, s: Session, filters: Filters) -> None:
+    """Since the last meeting held: key indicators then and now with their change and status, the watch list's new
+    and worse items, the files loaded since, the meeting's decisions with their state at the as-of date."""
+    lang = filters.lang
+    section = pack.section("since_meeting")
+    view = meetings_views.since_meeting(session=s, filters=filters)
+    section.add("subheading", text=meetings_text.heading(view, lang))
+    section.add("text", text=meetings_text.origin_text(view, lang))
+    if view.meeting is None:
+        return
+    section.add("text", text=meetings_text.summary_text(view, lang))
+    table(
+        section,
+        tables.SINCE_MEETING,
+        meetings_text.changes_table(view, lang),
+        lang=lang,
+        demo=[c.is_synthetic for c in view.changes],
+        status={"statuses": [c.now_status for c in view.changes]},
+    )
+    pack.sources |= set(sources_of([c.source for c in view.changes]))
+    if any(c.is_synthetic for c in view.changes):
+        pack.demo(section)
+    section.add("subheading", text=_(lang, "Watch list: new or worse"))
+    section.add(
+        "bullets",
+        items=[{"text": meetings_text.watch_text(w, lang), "status": w.item.severity} for w in view.watch]
+        or [{"text": _(lang, "Nothing new or worse on the watch list."), "status": None}],
+    )
+    section.add("subheading", text=_(lang, "Files loaded since the meeting"))
+    if view.loads:
+        loads = meetings_text.loads_table(view, lang).values
+        section.add("bullets", items=[{"text": " · ".join(str(c) for c in row), "status": None} for row in loads])
+    else:
+        section.add("text", text=_(lang, "No file loaded since the meeting."))
+    section.add("subheading", text=_(lang, "Decisions of the meeting and their actions"))
+    if view.decisions:
+        table(
+            section,
+            tables.DECISIONS,
+            meetings_text.actions_table(view.decisions, lang),
+            lang=lang,
+            status={"state": ["red" if a.overdue else None for a in view.decisions]},
+        )
+    else:
+        section.add("text", text=_(lang, "No decision recorded at this meeting."))
 
 
 def _corrections(pack: Pack, s: Session, meeting_id: int, meeting: pd.Series) -> None:
@@ -806,6 +859,7 @@ def compose(
             pack.sources |= set(sources_of([t.source for t in tiles]))
             _summary(pack, s, filters, tiles, frozen, meeting, version_text)
             _attention(pack, overview_views.attention_items(session=s, filters=filters, tiles=tiles))
+            _since_meeting(pack, s, filters)
 
         steps = [
             (0.05, _(lang, "Summary"), summary_and_attention),

@@ -7,6 +7,7 @@ from smartdash.i18n import N_, _
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("summary", N_("Key indicators")),
     ("attention", N_("What needs attention")),
+    ("since_meeting", N_("Since the last meeting")),
     ("equity", N_("Equity")),
     ("funding", N_("Funding and the 1+1 rule")),
     ("execution", N_("Plan execution")),

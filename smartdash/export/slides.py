@@ -34,6 +34,7 @@ from smartdash.metrics.versions import adopted_after
 from smartdash.present import equity as equity_text
 from smartdash.present import execution as execution_text
 from smartdash.present import funding as funding_text
+from smartdash.present import meetings as meetings_text
 from smartdash.present import overview as overview_text
 from smartdash.present import people as people_text
 from smartdash.present import receivables as receivables_text
@@ -43,6 +44,7 @@ from smartdash.views import Filters, sources_of
 from smartdash.views import equity as equity_views
 from smartdash.views import execution as execution_views
 from smartdash.views import funding as funding_views
+from smartdash.views import meetings as meetings_views
 from smartdash.views import overview as overview_views
 from smartdash.views import people as people_views
 from smartdash.views import receivables as receivables_views
@@ -391,12 +393,8 @@ def _meeting_notes(session, as_of: dt.date, lang: str) -> list[tuple[str, str | 
         for note in committee.notes(session=session, meeting_id=meeting_id).itertuples():
             about = " — ".join(x for x in (note.indicator, note.entity) if x)
             lines.append(((f"{about} : " if about else "") + note.text, None))
-    for d in committee.open_actions(session=session, as_of=as_of).itertuples():
-        due = formatting.date_short(d.due_date) if d.due_date else "—"
-        late = d.due_date is not None and d.due_date < as_of
-        lines.append(
-            (_(lang, "Action: {text} — {owner}, due {due}", text=d.text, owner=d.owner, due=due), "red" if late else "amber")
-        )
+    for a in meetings_views.open_actions(session=session, as_of=as_of):  # as known at the figures' date
+        lines.append((_(lang, "Action: {line}", line=meetings_text.action_line(a, lang)), "red" if a.overdue else "amber"))
     return lines
 
 
@@ -569,6 +567,57 @@ def _attention(ctx: DeckContext) -> None:
     ctx.finish.append(
         lambda: ctx.deck.footnote(slide, sum((ctx.origins[k] for k in drawn_from if k in ctx.origins), provenance.Provenance()))
     )
+
+
+SINCE_ROWS = 10  # rows of the since-the-meeting table a slide holds above its footnote, dates on two lines
+
+
+@deck_section("since_meeting", agenda=N_("Since the last meeting"), step=N_("Since the last meeting"))
+def _since_meeting(ctx: DeckContext) -> None:
+    """Per entity and key indicator, then and now with the change; then what turned, the watch list's new and worse
+    items, the files loaded since and the meeting's decisions with their state."""
+    lang, deck = ctx.lang, ctx.deck
+    view = meetings_views.since_meeting(session=ctx.session, filters=ctx.filters)
+    heading, said = meetings_text.heading(view, lang), meetings_text.origin_text(view, lang)
+    if view.meeting is None:
+        deck.slide(heading, said)
+        return
+    rows = meetings_text.moved(view)
+    left_out = len(view.changes) - len(rows)
+    pages = [rows[i : i + SINCE_ROWS] for i in range(0, len(rows), SINCE_ROWS)] or [[]]
+    for number, page in enumerate(pages, start=1):
+        title = heading
+        if len(pages) > 1:
+            title = _(lang, "{title} ({number}/{count})", title=heading, number=number, count=len(pages))
+        slide = deck.slide(title, said)
+        frame = meetings_text.changes_table(view, lang, changes=page)
+        deck.table(slide, tables.SINCE_MEETING, frame.values.tolist(), lang=lang, size=12, top=Inches(1.55))
+        origin = sum((provenance.Provenance.of([c.is_synthetic], [c.source]) for c in page), provenance.Provenance())
+        deck.footnote(slide, origin)
+    items: list[tuple[str, str | None]] = [(meetings_text.summary_text(view, lang), None)]
+    if left_out:
+        items.append((_(lang, "Key indicators without a new figure since the meeting: {count}.", count=left_out), None))
+    items += [(meetings_text.watch_text(w, lang), w.item.severity) for w in view.watch[:6]]
+    items += [
+        (
+            _(
+                lang,
+                "{label} — {entity_name}: now {status}",
+                label=c.labels.render(lang),
+                entity_name=c.entity_name,
+                status=meetings_text.status_text(c.now_status, lang),
+            ),
+            c.now_status,
+        )
+        for c in view.turned
+    ]
+    items += [(_(lang, "File loaded: {file} ({by})", file=load.file_name, by=load.loaded_by), None) for load in view.loads[:4]]
+    items += [
+        (_(lang, "Decision: {line}", line=meetings_text.action_line(a, lang)), "red" if a.overdue else None)
+        for a in view.decisions
+    ] or [(_(lang, "No decision recorded at this meeting."), None)]
+    for page in deck.bullet_pages(items, BODY_TOP, size=14):
+        deck.bullets(deck.slide(_(lang, "Since the meeting: watch list, loads and decisions")), page, BODY_TOP, size=14)
 
 
 @deck_section("equity", agenda=N_("Equity"), step=N_("Equity"))

@@ -226,14 +226,29 @@ OVERDUE_CLIENTS = TableSpec(
     ),
 )
 
-DECISIONS = TableSpec(
+DECISIONS = TableSpec(  # the decisions and actions register: its state as known at the date, meetings carried over
     "decisions",
     (
-        Column("meeting", N_("Meeting"), "date", 1.2, align="left"),
-        Column("text", N_("Decision / action"), width=5),
-        Column("owner", N_("Owner"), width=1.8),
+        Column("meeting", N_("Decided on"), "date", 1.2, align="left"),
+        Column("text", N_("Decision or action"), width=4.4),
+        Column("owner", N_("Owner"), width=1.6),
         Column("due", N_("Due"), "date", 1.2),
+        Column("state", N_("State"), "status", 2.0),
+        Column("carried", N_("Carried over"), width=1.2),
     ),
+)
+
+SINCE_MEETING = TableSpec(  # each key indicator then (at the meeting) and now, its change and status
+    "since_meeting",
+    (
+        Column("indicator", N_("Indicator"), width=2.4),
+        Column("entity", N_("Entity"), width=1.5),
+        Column("then", N_("Then"), "number", 2.1),
+        Column("now", N_("Now"), "number", 2.1),
+        Column("change", N_("Change"), "number", 1.3),
+        Column("statuses", N_("Status then → now"), "status", 2.6),
+    ),
+    size=8,
 )
 
 CORRECTIONS = TableSpec(
@@ -299,6 +314,7 @@ TABLES: dict[str, TableSpec] = {
         OFFICES,
         OVERDUE_CLIENTS,
         DECISIONS,
+        SINCE_MEETING,
         CORRECTIONS,
         SOURCE_FIGURES,
         LOADS,

@@ -14,7 +14,11 @@ from sqlalchemy.orm import Session
 from smartdash import committee, formatting, queries
 from smartdash.auth import CurrentUser
 from smartdash.i18n import _, _p
-from smartdash.web import store
+from smartdash.inert import escape, md, st
+from smartdash.present import meetings as meetings_text
+from smartdash.views import Filters
+from smartdash.views import meetings as meetings_views
+from smartdash.web import downloads, store, widgets
 from smartdash.web.session import as_user
 
 P = ParamSpec("P")
@@ -45,13 +49,34 @@ def decisions(session: Session, meeting_id: int | None = None, open_only: bool =
 
 
 @store.cached()
-def open_actions(session: Session, as_of: dt.date) -> pd.DataFrame:
-    return committee.open_actions(session=session, as_of=as_of)
+def presented_and_corrected(session: Session, meeting_id: int) -> pd.DataFrame:
+    return committee.presented_and_corrected(session=session, meeting_id=meeting_id)
 
 
 @store.cached()
-def presented_and_corrected(session: Session, meeting_id: int) -> pd.DataFrame:
-    return committee.presented_and_corrected(session=session, meeting_id=meeting_id)
+def since_meeting(session: Session, filters: Filters, meeting_id: int | None = None) -> meetings_views.SinceMeeting:
+    return meetings_views.since_meeting(session=session, filters=filters, meeting_id=meeting_id)
+
+
+@store.cached()
+def held_meetings(session: Session, as_of: dt.date) -> list[meetings_views.MeetingRef]:
+    return meetings_views.held_meetings(session=session, as_of=as_of)
+
+
+@store.cached()
+def action_register(session: Session, as_of: dt.date) -> list[meetings_views.Action]:
+    return meetings_views.action_register(session=session, as_of=as_of)
+
+
+@store.cached()
+def open_actions(session: Session, as_of: dt.date) -> list[meetings_views.Action]:
+    return meetings_views.open_actions(session=session, as_of=as_of)
+
+
+@store.cached()
+def carried_into(session: Session, meeting_id: int) -> list[meetings_views.Action]:
+    meeting = meetings_views.meeting_ref(session=session, meeting_id=meeting_id)
+    return [] if meeting is None else meetings_views.carried_into(session=session, meeting=meeting)
 
 
 @store.cached()
@@ -98,3 +123,54 @@ def frozen_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             ],
         }
     )
+
+
+def _static_table(frame: pd.DataFrame, name: str) -> None:
+    """A short table set as text (read on a projector, by a screen reader, whole without scrolling), with its CSV and
+    XLSX downloads. Streamlit reads a static table's cells and headers as markdown: each is escaped, so a name reads
+    as written and never becomes a link."""
+    shown = widgets.shown_blanks(frame)
+    shown = pd.DataFrame({escape(c): [escape(v) for v in shown[c]] for c in shown.columns})
+    st.table(shown, hide_index=True)
+    downloads.table_buttons(frame, name)
+
+
+WATCH_ICONS = {"red": ":red[:material/error:]", "amber": ":orange[:material/warning:]"}
+
+
+def since_meeting_section(view: meetings_views.SinceMeeting, lang: str, *, heading: bool = True) -> None:
+    """Since the meeting compared with: key indicators then and now, what turned amber or red, the watch list's new
+    and worse items, the files loaded since, and the meeting's decisions with their state at the as-of date."""
+    if heading:
+        st.subheader(meetings_text.heading(view, lang))
+    st.caption(meetings_text.origin_text(view, lang))
+    if view.meeting is None:
+        return
+    st.markdown(md("{}", meetings_text.summary_text(view, lang)))
+    _static_table(meetings_text.changes_table(view, lang, origin=True), _(lang, "Since the meeting"))
+    st.markdown(md("**{}**", _(lang, "Watch list: new or worse")))
+    if view.watch:
+        for change in view.watch:
+            st.markdown(md(WATCH_ICONS.get(change.item.severity, "") + " {}", meetings_text.watch_text(change, lang)))
+    else:
+        st.markdown(md("{}", _(lang, "Nothing new or worse on the watch list.")))
+    st.markdown(md("**{}**", _(lang, "Files loaded since the meeting")))
+    if view.loads:
+        _static_table(meetings_text.loads_table(view, lang), _(lang, "Files loaded since the meeting"))
+    else:
+        st.markdown(md("{}", _(lang, "No file loaded since the meeting.")))
+    st.markdown(md("**{}**", _(lang, "Decisions of the meeting and their actions")))
+    if view.decisions:
+        _static_table(meetings_text.actions_table(view.decisions, lang), _(lang, "Decisions of the meeting"))
+    else:
+        st.markdown(md("{}", _(lang, "No decision recorded at this meeting.")))
+
+
+def actions_section(actions: list[meetings_views.Action], lang: str) -> None:
+    """Open actions, overdue ones first, each with its state in words."""
+    if not actions:
+        st.markdown(md("{}", _(lang, "No open action.")))
+        return
+    for a in actions:
+        mark = ":red[:material/schedule:]" if a.overdue else ":blue[:material/task_alt:]"
+        st.markdown(md(mark + " {}", meetings_text.action_line(a, lang)))
