@@ -30,6 +30,8 @@ from smartdash.importing import load_history
 from smartdash.mail import InlineImage, MailNotConfigured, build_message, new_cid, send_all
 from smartdash.metrics.status import AMBER, GREEN, RED
 from smartdash.present import overview as overview_text
+from smartdash.present import receivables as receivables_text
+from smartdash.provenance import is_marked
 from smartdash.subscriptions import Subscriber, covered_entities, subscribers
 from smartdash.views import Filters
 from smartdash.views import overview as overview_views
@@ -98,6 +100,7 @@ class EntityPart:
     receivables: list[tuple[str, str]]  # (label, value) — aggregates only
     receivables_as_of: str
     clients: list[tuple[str, str, str]]  # (client, past due, oldest due date) — only for roles that see clients
+    receivables_note: str = ""  # what the open amount nets (unmatched payments and credit notes), if any
 
 
 @dataclass
@@ -199,21 +202,30 @@ def _chart(session: Session, code: str, name: str, as_of: dt.date, lang: str) ->
     return None
 
 
-def _receivables(session: Session, code: str, as_of: dt.date, lang: str) -> tuple[list[tuple[str, str]], str]:
+def _receivables(session: Session, code: str, as_of: dt.date, lang: str) -> tuple[list[tuple[str, str]], str, str]:
     view = receivables_views.receivables_view(session=session, entity=code, as_of=as_of)
     if view.as_of is None:
-        return [], ""
+        return [], "", ""
 
     def pct(share: Decimal | None) -> str:
         return formatting.percent(share * 100, lang=lang) if share is not None else "—"
 
-    return [
-        (_(lang, "Open receivables"), formatting.money_compact(view.total, lang=lang)),
-        (_(lang, "of which past due"), formatting.money_compact(view.overdue, lang=lang)),
-        (_(lang, "Past-due share"), pct(view.overdue_ratio)),
-        (_(lang, "Share over 90 days"), pct(view.share_over_90)),
-        ("DSO", formatting.value(view.dso_days, "days", lang=lang) if view.dso_days is not None else "—"),
-    ], formatting.date_long(view.as_of, lang=lang)
+    # each figure labelled for what it is: figures of generated open items carry the mark, as on the page
+    items, dso_origin = view.origin, view.dso_origin
+    return (
+        [
+            (items.label(_(lang, "Open receivables"), lang), formatting.money_compact(view.total, lang=lang)),
+            (items.label(_(lang, "of which past due"), lang), formatting.money_compact(view.overdue, lang=lang)),
+            (items.label(_(lang, "Past-due share"), lang), pct(view.overdue_ratio)),
+            (items.label(_(lang, "Share over 90 days"), lang), pct(view.share_over_90)),
+            (
+                dso_origin.label("DSO", lang),
+                formatting.value(view.dso_days, "days", lang=lang) if view.dso_days is not None else "—",
+            ),
+        ],
+        formatting.date_long(view.as_of, lang=lang),
+        receivables_text.credits_note(view, lang) or "",
+    )
 
 
 def _clients(session: Session, code: str, as_of: dt.date, lang: str) -> list[tuple[str, str, str]]:
@@ -241,7 +253,7 @@ def _entity_part(session: Session, code: str, name: str, as_of: dt.date, version
                 (charts.STATUS_COLOURS[item.severity], overview_text.attention_text(item, lang))
             )
     attention = [(_(lang, ATTENTION_GROUPS[page]), items) for page, items in grouped.items()]
-    receivables, receivables_as_of = _receivables(session, code, as_of, lang)
+    receivables, receivables_as_of, receivables_note = _receivables(session, code, as_of, lang)
     return EntityPart(
         code,
         name,
@@ -251,6 +263,7 @@ def _entity_part(session: Session, code: str, name: str, as_of: dt.date, version
         receivables,
         receivables_as_of,
         [],
+        receivables_note,
     )
 
 
@@ -367,7 +380,8 @@ class DigestBuilder:
             "loads": loads,
             "loads_this_week": loads_this_week,
             "horizon": ACTIONS_HORIZON_DAYS,
-            "synthetic": any(line.synthetic for p in parts for line in p.lines),
+            "synthetic": any(line.synthetic for p in parts for line in p.lines)
+            or any(is_marked(label) for p in parts for label, _value in p.receivables),
             "app_url": self.app_url,
             "page_url": lambda page: f"{self.app_url}/{PAGE_PATHS.get(page, page)}",
             "subscription_url": f"{self.app_url}/subscriptions",

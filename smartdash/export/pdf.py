@@ -34,6 +34,7 @@ from smartdash.present import funding as funding_text
 from smartdash.present import overview as overview_text
 from smartdash.present import people as people_text
 from smartdash.present import receivables as receivables_text
+from smartdash.present import versions as versions_text
 from smartdash.views import Filters, sources_of
 from smartdash.views import equity as equity_views
 from smartdash.views import execution as execution_views
@@ -587,6 +588,8 @@ def _receivables(pack: Pack, s: Session, filters: Filters) -> None:
                 ("DSO", formatting.value(view.dso_days, "days", lang=lang), None, view.is_synthetic),
             ],
         )
+        if (credits := receivables_text.credits_note(view, lang)) is not None:
+            section.add("text", text=credits)
         pack.chart(
             section,
             charts.ageing_bars(
@@ -769,9 +772,10 @@ def _sources(pack: Pack, s: Session, lang: str) -> None:
 
 def _meeting_row(s: Session, meeting_id: int | None, as_of: dt.date) -> pd.Series | None:
     frame = queries.meetings(session=s)
-    if meeting_id is None:
-        upcoming = frame[frame["held_on"] >= as_of]
-        return None if upcoming.empty else upcoming.iloc[0]
+    if meeting_id is None:  # the meeting whose notes the dossier holds (its figures' date), never a later one
+        meeting_id = committee.meeting_for(session=s, as_of=as_of)
+        if meeting_id is None:
+            return None
     found = frame[frame["id"] == meeting_id]
     if found.empty:
         raise ValueError(f"meeting no. {meeting_id} unknown")  # the command checks first: a programming error
@@ -799,6 +803,19 @@ def compose(
         meeting_text = (
             f"{meeting['title']} — {formatting.date_long(meeting['held_on'], lang=lang)}" if meeting is not None else "—"
         )
+        # the version named as the pages name it: "adoptée après cette date", "remplacée par … le …"
+        version = versions_text.version_label(queries.plan_versions(session=s), filters.plan_version, filters.as_of, lang)
+        # the meeting whose notes the dossier holds; "last meeting" when its figures are of another date
+        meeting_line = (
+            _(lang, "Meeting: {meeting_text}", meeting_text=meeting_text)
+            if meeting is None or meeting["as_of"] == filters.as_of
+            else _(
+                lang,
+                "Last meeting: {meeting_text} (its figures as of {meeting_as_of})",
+                meeting_text=meeting_text,
+                meeting_as_of=formatting.date_long(meeting["as_of"], lang=lang),
+            )
+        )
         pack = Pack(
             lang=lang,
             meta={
@@ -806,17 +823,15 @@ def compose(
                 "title": _(lang, "Continuation plan committee"),
                 "organisation": _(lang, "Smart — the SmartFr, GrandsEnsemble and Alterna cooperatives"),
                 "cover": [
-                    _(lang, "Meeting: {meeting_text}", meeting_text=meeting_text),
+                    meeting_line,
                     _(lang, "Figures as of {as_of_text}", as_of_text=as_of_text),
-                    _(lang, "Plan version: {value}", value=filters.plan_version or "—"),
+                    _(lang, "Plan version: {value}", value=version),
                     _(lang, "Entities: ") + ", ".join(n for _c, n in entities),
                 ]
                 + ([_(lang, "Key figures frozen when the meeting closed")] if frozen is not None else []),
                 "confidential": _(lang, "Confidential — committee members only"),
                 "toc_title": _(lang, "Contents"),
-                "footer": _(
-                    lang, "Figures as of {as_of_text} · plan {value}", as_of_text=as_of_text, value=filters.plan_version or "—"
-                ),
+                "footer": _(lang, "Figures as of {as_of_text} · plan {value}", as_of_text=as_of_text, value=version),
                 "page_word": "page",
             },
             frozen_meeting=meeting_id if frozen is not None else None,
@@ -825,7 +840,7 @@ def compose(
         def summary_and_attention() -> None:
             tiles = overview_views.overview_tiles(session=s, filters=filters)
             pack.sources |= set(sources_of([t.source for t in tiles]))
-            _summary(pack, s, filters, tiles, frozen, meeting)
+            _summary(pack, s, filters, tiles, frozen, meeting if meeting_id is not None else None)
             _attention(pack, overview_views.attention_items(session=s, filters=filters, tiles=tiles))
 
         steps = [

@@ -320,10 +320,24 @@ def _money(v, lang):
     return formatting.money(v, lang=lang)
 
 
-def _meeting_date(session, as_of: dt.date) -> dt.date | None:
-    meetings = queries.meetings(session=session)
-    upcoming = meetings[meetings["held_on"] >= as_of]
-    return None if upcoming.empty else upcoming.iloc[0]["held_on"]
+def _meeting_line(session, as_of: dt.date, lang: str) -> str:
+    """The cover's meeting: the one whose notes the deck holds (its figures' date, else the last before), never a
+    later one; "last meeting" when its figures are of another date than the deck's."""
+    from smartdash import committee
+
+    meeting_id = committee.meeting_for(session=session, as_of=as_of)
+    if meeting_id is None:
+        return _(lang, "Meeting of {value}", value="—")
+    meeting = queries.meetings(session=session).set_index("id").loc[meeting_id]
+    held_on = formatting.date_long(meeting["held_on"], lang=lang)
+    if meeting["as_of"] == as_of:
+        return _(lang, "Meeting of {value}", value=held_on)
+    return _(
+        lang,
+        "Last meeting: {held_on} (its figures as of {meeting_as_of})",
+        held_on=held_on,
+        meeting_as_of=formatting.date_long(meeting["as_of"], lang=lang),
+    )
 
 
 def _meeting_notes(session, as_of: dt.date, lang: str) -> list[tuple[str, str | None]]:
@@ -409,7 +423,7 @@ def build_deck(
     lang = filters.lang
     report = progress or (lambda _share, _step: None)
     with session_scope(engine) as s:
-        meeting = _meeting_date(s, filters.as_of)
+        meeting = _meeting_line(s, filters.as_of, lang)
         # the version figures are compared with, and whether it was adopted only after the as-of date
         version = versions_text.version_label(queries.plan_versions(session=s), filters.plan_version, filters.as_of, lang)
         footer = _(
@@ -428,10 +442,10 @@ def build_deck(
             slide,
             _(
                 lang,
-                "Meeting of {value}\n"
+                "{meeting}\n"
                 "Figures as of {as_of} · plan version {version}\n"
                 "Entities: {value2}\n\nConfidential — committee members only",
-                value=formatting.date_long(meeting, lang=lang) if meeting else "—",
+                meeting=meeting,
                 as_of=formatting.date_long(filters.as_of, lang=lang),
                 version=version,
                 value2=", ".join(n for _c, n in entities),
@@ -442,13 +456,21 @@ def build_deck(
             Inches(3),
             size=22,
         )
-        agenda = [_(lang, section.agenda) for section in DECK_SECTIONS if section.agenda]
-        slide = deck.slide(_(lang, "Agenda"))
-        deck.bullets(slide, [(f"{i}. {a}", None) for i, a in enumerate(agenda, start=1)], Inches(1.5), size=22)
+        agenda_slide = deck.slide(_(lang, "Agenda"))
 
+        # the agenda lists the sections that gave this deck a slide (a section without a line of its own counts
+        # for the line before it): a deck for one entity has no line for a section it has nothing to show in
+        agenda: list[str] = []
+        line: str | None = None
         for i, section in enumerate(DECK_SECTIONS):
             report(0.1 + 0.9 * i / len(DECK_SECTIONS), _(lang, section.step))
+            if section.agenda:
+                line = _(lang, section.agenda)
+            before = len(deck.prs.slides)
             section.build(ctx)
+            if len(deck.prs.slides) > before and line is not None and line not in agenda:
+                agenda.append(line)
+        deck.bullets(agenda_slide, [(f"{i}. {a}", None) for i, a in enumerate(agenda, start=1)], Inches(1.5), size=22)
         for step in ctx.finish:
             step()
     report(1.0, _(lang, "Done"))

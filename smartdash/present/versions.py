@@ -6,16 +6,22 @@ import pandas as pd
 
 from smartdash import formatting, provenance
 from smartdash.i18n import _, _p
-from smartdash.metrics.versions import adopted_after
+from smartdash.metrics.versions import adopted_after, superseded_by
 from smartdash.present.equity import year_label
 from smartdash.views.versions import VersionsView
 
 
 def version_note(versions: pd.DataFrame, code: str | None, as_of, lang: str) -> str:
     """What a reader must know of the version figures of `as_of` are compared with: "adoptée après cette date"
-    for a version not yet adopted then (empty otherwise). Input: queries.plan_versions()."""
-    if code is None or not adopted_after(versions, code, as_of):
+    for a version not yet adopted then, "remplacée par PLAN-… le …" for one a later version had replaced by then
+    (empty for the version in force). Input: queries.plan_versions()."""
+    if code is None:
         return ""
+    if not adopted_after(versions, code, as_of):
+        replaced = superseded_by(versions, code, as_of)
+        if replaced is None:
+            return ""
+        return _(lang, "superseded by {code} on {date}", code=replaced[0], date=formatting.date_short(replaced[1]))
     draft = (versions.loc[versions["code"] == code, "status"] == "draft").any()
     return _(lang, "draft, not adopted") if draft else _(lang, "adopted after this date")
 

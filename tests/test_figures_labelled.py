@@ -1,0 +1,215 @@
+"""Each figure labelled for what it is, in every output: a generated past-due part is not the report's outstanding under
+reminder, an unmatched payment is a credit and not an overdue invoice, the cover names the meeting whose notes the pack
+holds, a superseded plan version says so, the deck's agenda lists only the sections it has, workbooks hold numbers."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import re
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from pptx import Presentation
+
+from smartdash import committee, digest, formatting, i18n, queries
+from smartdash.config import DEMO_DIR
+from smartdash.db import session_scope
+from smartdash.demo import demo_file_name
+from smartdash.export import slides as slides_module
+from smartdash.export.pdf import compose
+from smartdash.export.slides import build_deck
+from smartdash.export.tables import xlsx_bytes
+from smartdash.importing import import_files
+from smartdash.present import receivables as receivables_text
+from smartdash.present import versions as versions_text
+from smartdash.provenance import is_marked
+from smartdash.views import Filters
+from smartdash.views import receivables as receivables_views
+
+END_2023 = dt.date(2023, 12, 31)
+
+
+# --------------------------------------------------------------------------- past due is not "under reminder"
+
+
+def test_the_digest_marks_generated_receivables_and_none_equals_the_outstanding_under_reminder(demo_store):
+    with session_scope(demo_store.engine) as s:
+        view = receivables_views.receivables_view(session=s, entity="SMARTCOOP", as_of=END_2023)
+        reminded = view.references.set_index("code").loc["OVERDUE_REMINDED", "value"]
+        part = digest.DigestBuilder(s, as_of=END_2023, app_url="http://x").part("SMARTCOOP", "SmartCoop", "fr", see_clients=False)
+    assert view.overdue != reminded  # the report's 14,5 M€ under reminder is not a past-due balance
+    labels = dict(part.receivables)
+    past_due = next(label for label in labels if label.startswith("dont échu"))
+    assert is_marked(past_due) and labels[past_due] != "14,5\u00a0M€"
+    assert all(is_marked(label) for label in labels)  # every figure of generated items carries the mark
+
+
+# --------------------------------------------------------------------------- credits are not overdue invoices
+
+
+@pytest.fixture
+def credited(store):
+    """A store whose one receivables snapshot holds two invoices past due and an unmatched payment of −1 200 €."""
+    files = [(demo_file_name(k), (DEMO_DIR / demo_file_name(k)).read_bytes()) for k in ("entities", "offices")]
+    rows = [
+        "date_situation;entite;bureau;client;facture;date_facture;date_echeance;montant_du;source;synthetique",
+        "31/12/2023;SMARTFR;;Client Alpha;F001;01/09/2023;31/10/2023;5000,00;grand livre;non",
+        "31/12/2023;SMARTFR;;Client Bêta;F002;01/11/2023;01/12/2023;800,00;grand livre;non",
+        "31/12/2023;SMARTFR;;Client Gamma;R017;04/06/2023;04/08/2023;-1200,00;grand livre;non",
+    ]
+    files.append(("creances.csv", ("\n".join(rows) + "\n").encode("utf-8")))
+    import_files(store.engine, files, loaded_by="test")
+    return store
+
+
+def test_an_unmatched_payment_is_never_listed_as_an_overdue_invoice_and_the_outputs_say_what_is_netted(credited):
+    with session_scope(credited.engine) as s:
+        clients = queries.largest_overdue_clients(session=s, entity="SMARTFR", as_of=END_2023)
+        view = receivables_views.receivables_view(session=s, entity="SMARTFR", as_of=END_2023)
+        part = digest.DigestBuilder(s, as_of=END_2023, app_url="http://x").part("SMARTFR", "SmartFr", "fr", see_clients=True)
+    assert list(clients["client"]) == ["Client Alpha", "Client Bêta"]  # the −1 200 € payment is not a late invoice
+    assert all(v > 0 for v in clients["overdue"])
+    assert view.total == Decimal("4600.00") and view.credits == (1, Decimal("-1200.00"))
+    for lang, words, amount in (
+        ("fr", "paiement ou avoir non lettré", "1\u202f200,00"),
+        ("en", "unmatched payment or credit note", "1,200.00"),
+    ):
+        note = receivables_text.credits_note(view, lang)
+        assert note is not None and words in note and amount in note
+    assert part.receivables_note == receivables_text.credits_note(view, "fr")
+    assert [c for c, _v, _d in part.clients] == ["Client Alpha", "Client Bêta"]
+
+
+# --------------------------------------------------------------------------- the cover's meeting
+
+
+def deck_slides(engine, filters: Filters) -> list[tuple[str, str]]:
+    """(title, the rest of its text) of every slide of the deck."""
+    data, _info = build_deck(engine, filters=filters)
+    out = []
+    for slide in Presentation(io.BytesIO(data)).slides:
+        title = slide.shapes.title.text if slide.shapes.title is not None else ""
+        body = "\n".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame and sh != slide.shapes.title)
+        out.append((title, body))
+    return out
+
+
+def test_the_cover_names_the_meeting_whose_notes_the_pack_holds_never_a_later_one(demo_store):
+    with session_scope(demo_store.engine) as s:
+        meeting_id = committee.meeting_for(session=s, as_of=END_2023)
+        meeting = queries.meetings(session=s).set_index("id").loc[meeting_id]
+        later = queries.meetings(session=s)
+        later = later[later["held_on"] > END_2023].iloc[0]
+    assert meeting["held_on"] == dt.date(2023, 12, 15) and meeting["as_of"] != END_2023
+    filters = Filters(None, END_2023, "previous", None, "fr")
+    cover = " ".join(compose(demo_store.engine, filters=filters).meta["cover"])
+    deck_cover = deck_slides(demo_store.engine, filters)[0][1]
+    for text in (cover, deck_cover):
+        assert formatting.date_long(meeting["held_on"]) in text and "Dernière réunion" in text
+        assert formatting.date_long(meeting["as_of"]) in text  # its figures' date, not the pack's
+        assert formatting.date_long(later["held_on"]) not in text  # 15 mars 2024 was not held yet
+    # at a meeting's own figures' date, the cover names that meeting plainly
+    filters = Filters(None, meeting["as_of"], "previous", None, "fr")
+    cover = compose(demo_store.engine, filters=filters).meta["cover"]
+    assert f"Réunion : {meeting['title']} — {formatting.date_long(meeting['held_on'])}" in cover
+
+
+# --------------------------------------------------------------------------- a superseded version says so
+
+
+def test_a_superseded_plan_version_is_labelled_wherever_it_is_named(demo_store):
+    with session_scope(demo_store.engine) as s:
+        versions = queries.plan_versions(session=s)
+    in_force = versions[versions["status"] == "in_force"].iloc[0]
+    old = versions[versions["status"] == "superseded"].iloc[0]
+    day = in_force["adopted_on"] + dt.timedelta(days=200)
+    label_fr = f"remplacée par {in_force['code']} le {formatting.date_short(in_force['adopted_on'])}"
+    label_en = f"superseded by {in_force['code']} on {formatting.date_short(in_force['adopted_on'])}"
+    assert versions_text.version_note(versions, old["code"], day, "fr") == label_fr  # the sidebar's choice
+    assert versions_text.version_label(versions, old["code"], day, "en") == f"{old['code']} ({label_en})"  # page header
+    assert versions_text.version_note(versions, old["code"], in_force["adopted_on"] - dt.timedelta(days=1), "fr") == ""
+    assert versions_text.version_note(versions, in_force["code"], day, "fr") == ""
+    filters = Filters(None, day, "previous", old["code"], "fr")
+    meta = compose(demo_store.engine, filters=filters).meta
+    assert label_fr in " ".join(meta["cover"]) and label_fr in meta["footer"]
+    slides = deck_slides(demo_store.engine, filters)
+    assert label_fr in slides[0][1] and all(label_fr in body for _title, body in slides)  # cover and every footer
+
+
+# --------------------------------------------------------------------------- the deck's agenda
+
+
+def test_the_decks_agenda_lists_only_the_sections_the_deck_has(demo_store, monkeypatch):
+    """For every entity and all together: each agenda line is a section (or the section before one without a line)
+    that gave the deck at least one slide, and every such section has its line."""
+    built: list[str] = []
+
+    def watched(section):
+        def build(ctx):
+            before = len(ctx.deck.prs.slides)
+            section.build(ctx)
+            if len(ctx.deck.prs.slides) > before:
+                built.append(section.key)
+
+        return dataclasses.replace(section, build=build)
+
+    monkeypatch.setattr(slides_module, "DECK_SECTIONS", [watched(x) for x in slides_module.DECK_SECTIONS])
+    with session_scope(demo_store.engine) as s:
+        codes = [None, *queries.entities(session=s)["code"]]
+    seen_smaller = False
+    for code in codes:
+        built.clear()
+        slides = deck_slides(demo_store.engine, Filters(code, END_2023, "previous", None, "fr"))
+        agenda = [re.sub(r"^● \d+\. ", "", line) for line in slides[1][1].splitlines() if line.startswith("●")]
+        expected, line = [], None
+        for section in slides_module.DECK_SECTIONS:
+            line = i18n._("fr", section.agenda) if section.agenda else line
+            if section.key in built and line not in expected:
+                expected.append(line)
+        assert agenda == expected, code
+        seen_smaller |= len(agenda) < len([x for x in slides_module.DECK_SECTIONS if x.agenda])
+    assert seen_smaller  # some entity's deck has fewer sections than the registry (SmartCoop has no plan execution)
+
+
+# --------------------------------------------------------------------------- workbooks hold numbers
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_downloaded_workbook_holds_numbers_and_dates_with_a_format_that_shows_them_as_the_page(lang):
+    shown = pd.DataFrame(
+        {
+            "Bureau": ["Bruxelles", "=HYPERLINK(1)"],
+            "Membres": [formatting.number(Decimal(10221), lang=lang), formatting.number(Decimal(822), lang=lang)],
+            "Montant": [
+                formatting.money(Decimal(3_800_000), lang=lang),
+                formatting.money(Decimal("-1200.5"), lang=lang, places=2),
+            ],
+            "Compact": [
+                formatting.money_compact(Decimal(1_500_000), lang=lang),
+                formatting.money_compact(Decimal(250_000), lang=lang),
+            ],
+            "Part": [formatting.percent(Decimal("12.4"), lang=lang), formatting.value(Decimal(37), "days", lang=lang)],
+            "Date": [formatting.date_short(END_2023), dt.date(2024, 6, 30)],
+            "Brut": [Decimal("1234.5"), 7],
+            "Année": ["2023", "—"],
+        }
+    )
+    sheet = load_workbook(io.BytesIO(xlsx_bytes({"Bureaux": shown}, lang))).active
+    row2, row3 = ([c.value for c in sheet[r]] for r in (2, 3))
+    assert row2[1:5] == [10221, 3_800_000, 1_500_000, 0.124]
+    assert row3[1:5] == [822, -1200.5, 250_000, 37]
+    assert row2[5] == dt.datetime(2023, 12, 31) and row3[5] == dt.datetime(2024, 6, 30)
+    assert row2[6] == 1234.5 and row3[6] == 7
+    assert row2[7] == "2023" and row3[7] == "—"  # a year and a dash stay text
+    assert row3[0] == "'=HYPERLINK(1)" and sheet["A3"].data_type == "s"  # a formula is still neutralised
+    formats = [sheet.cell(2, c).number_format for c in range(2, 7)]
+    euro = ' "€"' if lang == "fr" else ""
+    assert formats[0] == "#,##0" and formats[4] == "DD/MM/YYYY"
+    assert formats[1] == ("#,##0" + euro if lang == "fr" else '"€"#,##0')
+    assert formats[2].startswith("#,##0.0,,") and "M€" in formats[2]  # shown in millions, worth its full amount
+    assert formats[3].startswith("0.0") and formats[3].endswith("%")
+    assert all(sheet.cell(r, c).data_type == "n" for r in (2, 3) for c in range(2, 6))
