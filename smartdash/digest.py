@@ -145,7 +145,7 @@ def _lines(now: list[overview_views.Tile], week: list[overview_views.Tile], lang
                 colour=charts.STATUS_COLOURS[tile.status],
                 previous_status=old.status if old else None,
                 value=formatting.value(tile.value, tile.unit, lang=lang, compact=True),
-                period=formatting.date_short(tile.period_end),
+                period=overview_text.period_text(tile, lang, short=True),
                 week_change=week_change,
                 meeting_change=_signed(tile.change, tile.unit, lang),
                 plan=formatting.value(tile.plan_value, tile.unit, lang=lang, compact=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import json
 import re
 from decimal import Decimal
 
@@ -24,11 +25,19 @@ from smartdash.export.pdf import compose
 from smartdash.export.slides import build_deck
 from smartdash.export.tables import xlsx_bytes
 from smartdash.importing import import_files
+from smartdash.present import equity as equity_text
+from smartdash.present import execution as execution_text
+from smartdash.present import overview as overview_text
 from smartdash.present import receivables as receivables_text
 from smartdash.present import versions as versions_text
 from smartdash.provenance import is_marked
 from smartdash.views import Filters
+from smartdash.views import annual as annual_views
+from smartdash.views import equity as equity_views
+from smartdash.views import execution as execution_views
+from smartdash.views import overview as overview_views
 from smartdash.views import receivables as receivables_views
+from smartdash.views import versions as versions_views
 
 END_2023 = dt.date(2023, 12, 31)
 
@@ -213,3 +222,141 @@ def test_a_downloaded_workbook_holds_numbers_and_dates_with_a_format_that_shows_
     assert formats[2].startswith("#,##0.0,,") and "M€" in formats[2]  # shown in millions, worth its full amount
     assert formats[3].startswith("0.0") and formats[3].endswith("%")
     assert all(sheet.cell(r, c).data_type == "n" for r in (2, 3) for c in range(2, 6))
+
+
+# --------------------------------------------------------------------------- no schedule, never negative
+
+
+def section_text(pack, key: str) -> str:
+    """Everything a section of the dossier says, as one text (its blocks, nested ones too)."""
+    return json.dumps([s.blocks for s in pack.sections if s.key == key], ensure_ascii=False, default=str)
+
+
+def entity_without_schedule(session, filters: Filters) -> tuple[str, str]:
+    """An entity under the plan that has cash figures but no instalment schedule (Alterna in the demo)."""
+    for code, name in overview_views.tile_entities(session=session, entity=None):
+        view = execution_views.execution_view(
+            session=session, filters=filters, entity=code, entity_name=name, plan_adopted_on=None
+        )
+        if view.schedule.empty and not view.cash.empty:
+            return code, name
+    raise AssertionError("the demo has an entity under the plan with no schedule")
+
+
+def in_force_filters(engine, day: dt.date) -> Filters:
+    with session_scope(engine) as s:
+        return Filters(None, day, "previous", queries.version_in_force(session=s, on=day), "fr")
+
+
+def test_without_a_schedule_nothing_reads_as_repaid_or_met(demo_store):
+    filters = in_force_filters(demo_store.engine, END_2023)
+    with session_scope(demo_store.engine) as s:
+        code, name = entity_without_schedule(s, filters)
+        view = execution_views.execution_view(session=s, filters=filters, entity=code, entity_name=name, plan_adopted_on=None)
+    legal = execution_text.legal_table(view, "fr").set_index("Article")
+    assert legal.loc["L626-18", "Respectée"] == "—" and "aucun échéancier" in legal.loc["L626-18", "Valeur"]
+    assert execution_text.debt_left_text(view, "fr") == "aucun échéancier"
+    assert execution_text.debt_left_text(view, "en") == "no schedule"
+    text = section_text(compose(demo_store.engine, filters=filters), "execution")
+    part = text[text.index(f'"text": "{name}"') :]
+    assert "aucun échéancier" in part and '"value": "0\u00a0€"' not in part
+
+
+def test_a_plan_path_never_negative_has_no_year_of_turning_positive(demo_store):
+    filters = in_force_filters(demo_store.engine, END_2023)
+    with session_scope(demo_store.engine) as s:
+        views = [
+            equity_views.equity_view(session=s, filters=filters, entity=c, entity_name=n)
+            for c, n in overview_views.tile_entities(session=s, entity=None)
+        ]
+        versions = versions_views.versions_view(session=s)
+    always = [v for v in views if v.plan_never_negative]
+    assert always and all(v.has_plan for v in always)  # Alterna's plan path is never negative
+    for view in always:
+        assert equity_text.plan_positive_label(view, "fr") == "positifs tout au long du plan"
+        assert equity_text.plan_positive_label(view, "en") == "positive throughout"
+    for view in views:
+        if not view.plan_never_negative and view.has_plan:
+            assert equity_text.plan_positive_label(view, "fr") != "positifs tout au long du plan"
+    names = {v.entity_name for v in always}
+    table = versions_text.milestones_table(versions, "fr")
+    rows = table[table["Entité"].isin(names)]
+    assert not rows.empty and set(rows["Capitaux propres ≥ 0 (trajectoire du plan)"]) == {"positifs tout au long du plan"}
+    text = section_text(compose(demo_store.engine, filters=filters), "equity")
+    for name in names:
+        part = text[text.index(f'"text": "{name}"') :]
+        assert "positifs tout au long du plan" in part[:2000]
+
+
+# --------------------------------------------------------------------------- a month's figure says it is a month's
+
+
+def test_a_monthly_tile_says_the_month_it_covers_in_every_output(demo_store):
+    filters = in_force_filters(demo_store.engine, END_2023)
+    with session_scope(demo_store.engine) as s:
+        tiles = overview_views.overview_tiles(session=s, filters=filters)
+        monthly = queries.indicators(session=s, key_only=True).query("frequency == 'monthly'")["code"]
+        lines = digest.DigestBuilder(s, as_of=END_2023, app_url="http://x").part("SMARTFR", "SmartFr", "fr", see_clients=False)
+    months = [t for t in tiles if t.indicator in set(monthly) and t.period_end is not None]
+    assert months  # turnover, gross margin, contribution rate
+    for tile in months:
+        month = formatting.date_long(tile.period_end).split(" ", 1)[1]  # "décembre 2023"
+        assert overview_text.period_text(tile, "fr") == f"mois de {month}"
+        assert overview_text.period_text(tile, "fr", short=True) == tile.period_end.strftime("%m/%Y") + " (mois)"
+        assert overview_text.period_text(tile, "en", short=True) == tile.period_end.strftime("%m/%Y") + " (month)"
+    yearly = next(t for t in tiles if t.indicator not in set(monthly) and t.period_end is not None)
+    assert overview_text.period_text(yearly, "fr") == "au " + formatting.date_long(yearly.period_end)
+    assert any(line.period.endswith("(mois)") for line in lines.lines)  # the digest
+    summary = section_text(compose(demo_store.engine, filters=filters), "summary")
+    assert "(mois)" in summary  # the dossier's summary table
+    assert any("(mois)" in cell for cell in deck_summary_cells(demo_store.engine, filters))  # the deck's summary
+
+
+def deck_summary_cells(engine, filters: Filters) -> list[str]:
+    data, _info = build_deck(engine, filters=filters)
+    cells = []
+    for slide in Presentation(io.BytesIO(data)).slides:
+        for shape in slide.shapes:
+            if shape.has_table:
+                cells += [c.text for row in shape.table.rows for c in row.cells]
+    return cells
+
+
+# --------------------------------------------------------------------------- the annual report's figures are shown
+
+
+def test_every_annual_report_figure_loaded_is_shown_on_the_page_the_dossier_and_the_deck(demo_store):
+    """The income statement, cash, debts, contracts and hours the store holds for an entity not under the plan are
+    read back from each output, with their values and their source."""
+    with session_scope(demo_store.engine) as s:
+        loaded = queries.observations(session=s, indicators=list(annual_views.ANNUAL_REPORT_CODES), until=END_2023)
+        catalogue = queries.indicators(session=s).set_index("code")
+        names = dict(zip(*[queries.entities(session=s)[c] for c in ("code", "name")], strict=True))
+    loaded = loaded[[d == END_2023 for d in loaded["period_end"]]]
+    assert {"TOTAL_INCOME", "CASH", "DEBTS", "CONTRACTS", "HOURS_WORKED"} <= set(loaded["indicator"])
+    filters = in_force_filters(demo_store.engine, END_2023)
+    dossier = section_text(compose(demo_store.engine, filters=filters), "membership")
+    deck = " ".join(deck_summary_cells(demo_store.engine, filters))
+    for row in loaded.itertuples():
+        label = catalogue.loc[row.indicator, "label_fr"]
+        value = formatting.value(row.value, catalogue.loc[row.indicator, "unit"])
+        for output in (dossier, deck):
+            assert label in output and value in output, (row.indicator, names[row.entity])
+    assert "SmartCoop : chiffres du rapport annuel" in dossier
+    assert "SmartCoop, rapport annuel 2023 — Compte de résultats consolidé" in dossier
+
+
+def test_the_membership_page_shows_the_annual_report_figures_and_a_monthly_tile_its_month(demo_store, app_env):
+    from tests.test_pages import open_page
+
+    app_env(demo_store.url)
+    at = open_page("membership", filter_as_of=END_2023)
+    tables = [t.value for t in at.dataframe]
+    annual = next(t for t in tables if "Exercice 2023" in t.columns)
+    shown = annual.set_index("Chiffre")
+    assert shown.loc["Total des produits", "Exercice 2023"] == "222\u202f372\u202f506\u00a0€"
+    assert shown.loc["Heures prestées", "Exercice 2023"] == "4\u202f539\u202f177\u00a0h"
+    assert shown.loc["Contrats de travail", "Exercice 2022"] == "—"  # the 2023 report gives no 2022 count
+    assert "SmartCoop : chiffres du rapport annuel" in [h.value for h in at.subheader]
+    overview = open_page(None, filter_as_of=END_2023)
+    assert any(c.value.startswith("mois de ") for c in overview.caption)  # turnover: one month's, said so

@@ -28,6 +28,7 @@ from smartdash.export.images import chart_svg
 from smartdash.export.sections import section_title, thresholds_phrase
 from smartdash.i18n import N_, _, _p
 from smartdash.metrics.funding import OnePlusOneDefinition
+from smartdash.present import annual as annual_text
 from smartdash.present import equity as equity_text
 from smartdash.present import execution as execution_text
 from smartdash.present import funding as funding_text
@@ -36,6 +37,7 @@ from smartdash.present import people as people_text
 from smartdash.present import receivables as receivables_text
 from smartdash.present import versions as versions_text
 from smartdash.views import Filters, sources_of
+from smartdash.views import annual as annual_views
 from smartdash.views import equity as equity_views
 from smartdash.views import execution as execution_views
 from smartdash.views import funding as funding_views
@@ -226,7 +228,7 @@ def _summary(
             t.entity_name,
             formatting.value(t.value, t.unit, lang=lang, compact=True),
             formatting.value(t.plan_value, t.unit, lang=lang, compact=True) if t.plan_value is not None else "—",
-            formatting.date_short(t.period_end),
+            overview_text.period_text(t, lang, short=True),
             f"{_(lang, STATUS_WORDS[t.status])} {t.trend}",
         ]
         for t in tiles
@@ -297,7 +299,7 @@ def _equity(pack: Pack, s: Session, filters: Filters, entities: list[tuple[str, 
                     view.break_even.statement.render(lang) if view.break_even else None,
                     False,
                 ),
-                (_(lang, "Equity positive planned"), str(view.plan_positive_year or _(lang, "beyond the plan")), None, False),
+                (_(lang, "Equity positive planned"), equity_text.plan_positive_label(view, lang), None, False),
             ],
         )
         pack.chart(
@@ -398,18 +400,22 @@ def _execution(pack: Pack, s: Session, filters: Filters, entities: list[tuple[st
         pack.sources |= set(view.sources)
         start = len(section.blocks)
         section.add("subheading", text=name)
+
+        def money_or_none(value: Decimal, view=view) -> str:  # no schedule: nothing due, nothing paid, not 0 €
+            return formatting.money_compact(value, lang=lang) if not view.schedule.empty else "—"
+
         figures(
             section,
             [
-                (_(lang, "Due to date"), formatting.money_compact(view.due_to_date, lang=lang), None, view.is_synthetic),
-                (_(lang, "Paid to date"), formatting.money_compact(view.paid_to_date, lang=lang), None, view.is_synthetic),
+                (_(lang, "Due to date"), money_or_none(view.due_to_date), None, view.is_synthetic),
+                (_(lang, "Paid to date"), money_or_none(view.paid_to_date), None, view.is_synthetic),
                 (
                     _(lang, "Execution rate"),
                     formatting.percent(view.execution_rate * 100, lang=lang) if view.execution_rate is not None else "—",
                     None,
                     view.is_synthetic,
                 ),
-                (_(lang, "Left to pay"), formatting.money_compact(view.debt_left, lang=lang), None, view.is_synthetic),
+                (_(lang, "Left to pay"), execution_text.debt_left_text(view, lang), None, view.is_synthetic),
             ],
         )
         if not view.by_year.empty:
@@ -557,8 +563,26 @@ def _membership(pack: Pack, s: Session, filters: Filters) -> None:
         align="llrrrc",
         demo=[bool(x) for x in view.offices["is_synthetic"]],
     )
+    _annual_figures(pack, section, s, filters)
     if view.is_synthetic:
         pack.demo(section)
+
+
+def _annual_figures(pack: Pack, section: Section, s: Session, filters: Filters) -> None:
+    """The annual report's other figures (income statement, cash and debts, activity), read nowhere else."""
+    lang = filters.lang
+    for figures in annual_views.annual_figures(session=s, as_of=filters.as_of, entity=filters.entity):
+        frame = annual_text.annual_table(figures, lang)
+        pack.sources |= set(figures.origin.sources)
+        section.add("subheading", text=annual_text.annual_title(figures, lang))
+        table(
+            section,
+            list(frame.columns),
+            frame.values.tolist(),
+            widths=[3.4] + [1.6] * len(figures.years) + [3.2],
+            align="l" + "r" * len(figures.years) + "l",
+            demo=[bool(x) for x in figures.figures["is_synthetic"]],
+        )
 
 
 def _receivables(pack: Pack, s: Session, filters: Filters) -> None:

@@ -29,6 +29,7 @@ from smartdash.export.sections import thresholds_phrase
 from smartdash.export.tables import InertChartData
 from smartdash.i18n import N_, _, bilingual
 from smartdash.metrics.funding import OnePlusOneDefinition
+from smartdash.present import annual as annual_text
 from smartdash.present import equity as equity_text
 from smartdash.present import execution as execution_text
 from smartdash.present import funding as funding_text
@@ -37,6 +38,7 @@ from smartdash.present import people as people_text
 from smartdash.present import receivables as receivables_text
 from smartdash.present import versions as versions_text
 from smartdash.views import Filters, sources_of
+from smartdash.views import annual as annual_views
 from smartdash.views import equity as equity_views
 from smartdash.views import execution as execution_views
 from smartdash.views import funding as funding_views
@@ -503,7 +505,7 @@ def _summary(ctx: DeckContext) -> None:
                 t.entity_name,
                 formatting.value(t.value, t.unit, lang=lang, compact=True) + (" ✱" if t.is_synthetic else ""),
                 formatting.value(t.plan_value, t.unit, lang=lang, compact=True) if t.plan_value is not None else "—",
-                formatting.date_short(t.period_end),
+                overview_text.period_text(t, lang, short=True),
                 f"{status_words[t.status]} {t.trend}",
             ]
         )
@@ -769,6 +771,25 @@ def _membership(ctx: DeckContext) -> None:
         synthetic=[[bool(f) for f in rows["is_synthetic"]]],
     )
     deck.footnote(slide, mview.offices_origin)
+    _annual_figures(ctx)
+
+
+def _annual_figures(ctx: DeckContext) -> None:
+    """The annual report's other figures (income statement, cash and debts, activity), read nowhere else."""
+    deck, lang = ctx.deck, ctx.lang
+    for figures in annual_views.annual_figures(session=ctx.session, as_of=ctx.filters.as_of, entity=ctx.filters.entity):
+        # the origins go to the footnote (a column of them would wrap every row past the slide); a generated
+        # figure keeps its mark on its row, as in the summary table
+        frame = annual_text.annual_table(figures, lang).drop(columns=provenance.origin_header(lang))
+        rows = [
+            [row[0] + (" ✱" if synthetic else ""), *row[1:]]
+            for row, synthetic in zip(frame.values.tolist(), figures.figures["is_synthetic"], strict=True)
+        ]
+        ctx.info.synthetic |= figures.origin.synthetic
+        ctx.info.sources |= set(figures.origin.sources)
+        slide = deck.slide(annual_text.annual_title(figures, lang))
+        deck.table(slide, list(frame.columns), rows, widths=[4] + [1.6] * len(figures.years), size=10)
+        deck.footnote(slide, figures.origin)
 
 
 @deck_section("receivables", agenda=N_("Receivables"), step=N_("Receivables"))

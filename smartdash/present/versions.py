@@ -90,7 +90,8 @@ def milestones_table(view: VersionsView, lang: str) -> pd.DataFrame:
             _(lang, "Version"): d["version"],
             _(lang, "Break-even target (as stated)"): [str(y) if y else _(lang, "not stated") for y in d["break_even_year"]],
             _(lang, "Equity ≥ 0 (plan path)"): [
-                year_label(y, h, lang, none=None) for y, h in zip(d["equity_positive_year"], d["plan_end_year"], strict=True)
+                _(lang, "positive throughout") if always else year_label(y, h, lang, none=None)
+                for y, always, h in zip(d["equity_positive_year"], d["equity_never_negative"], d["plan_end_year"], strict=True)
             ],
             provenance.origin_header(lang): [_milestone_origin(r, lang) for r in d.itertuples(index=False)],
         }
