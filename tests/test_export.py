@@ -40,7 +40,7 @@ FR_TITLES = [
     "Exécution du plan : échéances dues et payées (€)",
     "Effectifs (personnes), 24 derniers mois",
     "Membres par conseiller, par bureau",
-    "SmartCoop : chiffres du rapport annuel",
+    "SmartCoop : chiffres du rapport annuel, 2022 et 2023",
     "Créances par ancienneté et DSO — SmartCoop",
     "Annexe : sources des chiffres",
 ]

@@ -342,7 +342,7 @@ def test_every_annual_report_figure_loaded_is_shown_on_the_page_the_dossier_and_
         value = formatting.value(row.value, catalogue.loc[row.indicator, "unit"])
         for output in (dossier, deck):
             assert label in output and value in output, (row.indicator, names[row.entity])
-    assert "SmartCoop : chiffres du rapport annuel" in dossier
+    assert "SmartCoop : chiffres du rapport annuel, 2022 et 2023" in dossier
     assert "SmartCoop, rapport annuel 2023 — Compte de résultats consolidé" in dossier
 
 
@@ -352,11 +352,11 @@ def test_the_membership_page_shows_the_annual_report_figures_and_a_monthly_tile_
     app_env(demo_store.url)
     at = open_page("membership", filter_as_of=END_2023)
     tables = [t.value for t in at.dataframe]
-    annual = next(t for t in tables if "Exercice 2023" in t.columns)
+    annual = next(t for t in tables if "Dernier exercice" in t.columns)
     shown = annual.set_index("Chiffre")
-    assert shown.loc["Total des produits", "Exercice 2023"] == "222\u202f372\u202f506\u00a0€"
-    assert shown.loc["Heures prestées", "Exercice 2023"] == "4\u202f539\u202f177\u00a0h"
-    assert shown.loc["Contrats de travail", "Exercice 2022"] == "—"  # the 2023 report gives no 2022 count
-    assert "SmartCoop : chiffres du rapport annuel" in [h.value for h in at.subheader]
+    assert shown.loc["Total des produits", "Dernier exercice"] == "222\u202f372\u202f506\u00a0€"
+    assert shown.loc["Heures prestées", "Dernier exercice"] == "4\u202f539\u202f177\u00a0h"
+    assert shown.loc["Contrats de travail", "Exercice précédent"] == "—"  # the 2023 report gives no 2022 count
+    assert "SmartCoop : chiffres du rapport annuel, 2022 et 2023" in [h.value for h in at.subheader]
     overview = open_page(None, filter_as_of=END_2023)
     assert any(c.value.startswith("mois de ") for c in overview.caption)  # turnover: one month's, said so

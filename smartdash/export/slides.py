@@ -36,6 +36,7 @@ from smartdash.present import funding as funding_text
 from smartdash.present import overview as overview_text
 from smartdash.present import people as people_text
 from smartdash.present import receivables as receivables_text
+from smartdash.present import tables
 from smartdash.present import versions as versions_text
 from smartdash.views import Filters, sources_of
 from smartdash.views import annual as annual_views
@@ -273,14 +274,18 @@ class Deck:
     def table(
         self,
         slide,
-        header: list[str],
+        spec: tables.TableSpec,
         rows: list[list[str]],
         *,
+        lang: str,
         top=BODY_TOP,
-        widths: list[float] | None = None,
         fills: dict[tuple[int, int], str] | None = None,
         size: int = 13,
     ) -> None:
+        """A declared table (smartdash.present.tables): its headers, widths and alignment from the declaration."""
+        spec.check(rows)
+        header, widths = spec.headers(lang), spec.widths
+        aligns = [{"right": PP_ALIGN.RIGHT, "center": PP_ALIGN.CENTER}.get(a, PP_ALIGN.LEFT) for a in spec.alignments]
         row_height = min(Inches(0.4), int((self.height - top - Inches(1.05)) / (len(rows) + 1)))
         shape = slide.shapes.add_table(
             len(rows) + 1, len(header), MARGIN, top, self.width - 2 * MARGIN, row_height * (len(rows) + 1)
@@ -288,10 +293,9 @@ class Deck:
         table = shape.table
         for row in table.rows:
             row.height = row_height
-        if widths:
-            total = sum(widths)
-            for i, w in enumerate(widths):
-                table.columns[i].width = int((self.width - 2 * MARGIN) * w / total)
+        total = sum(widths)
+        for i, w in enumerate(widths):
+            table.columns[i].width = int((self.width - 2 * MARGIN) * w / total)
         for c, text in enumerate(header):
             table.cell(0, c).text = text
         for r, row in enumerate(rows, start=1):
@@ -305,6 +309,7 @@ class Deck:
         for r in range(len(rows) + 1):
             for c in range(len(header)):
                 for p in table.cell(r, c).text_frame.paragraphs:
+                    p.alignment = aligns[c]
                     for run in p.runs:
                         run.font.size = Pt(size)
 
@@ -509,16 +514,8 @@ def _summary(ctx: DeckContext) -> None:
                 f"{status_words[t.status]} {t.trend}",
             ]
         )
-        fills[(i, 5)] = RAG[t.status]
-    deck.table(
-        slide,
-        [_(lang, "Indicator"), _(lang, "Entity"), _(lang, "Value"), "Plan", _(lang, "As of"), _(lang, "Status")],
-        rows,
-        fills=fills,
-        widths=[3, 2, 1.4, 1.4, 1.3, 1.4],
-        size=12,
-        top=Inches(1.55),
-    )
+        fills[(i, tables.SUMMARY.keys.index("status"))] = RAG[t.status]
+    deck.table(slide, tables.SUMMARY, rows, lang=lang, fills=fills, size=12, top=Inches(1.55))
     ctx.origins["summary"] = sum((provenance.Provenance.of([t.is_synthetic], [t.source]) for t in shown), provenance.Provenance())
     deck.footnote(slide, ctx.origins["summary"])
     ctx.tiles = tiles
@@ -788,7 +785,7 @@ def _annual_figures(ctx: DeckContext) -> None:
         ctx.info.synthetic |= figures.origin.synthetic
         ctx.info.sources |= set(figures.origin.sources)
         slide = deck.slide(annual_text.annual_title(figures, lang))
-        deck.table(slide, list(frame.columns), rows, widths=[4] + [1.6] * len(figures.years), size=10)
+        deck.table(slide, tables.ANNUAL_FIGURES_SLIDE, rows, lang=lang, size=10)
         deck.footnote(slide, figures.origin)
 
 

@@ -6,32 +6,41 @@ import pandas as pd
 
 from smartdash import formatting
 from smartdash.i18n import _, bilingual
-from smartdash.provenance import with_origin
+from smartdash.present import tables
 from smartdash.views.annual import AnnualFigures
 
 
 def annual_title(figures: AnnualFigures, lang: str) -> str:
-    return _(lang, "{entity_name}: annual report figures", entity_name=figures.entity_name)
+    """The table's title, with its two years: the columns are declared once as "year before" and "latest year"."""
+    previous, latest = figures.years
+    return _(
+        lang,
+        "{entity_name}: annual report figures, {previous} and {latest}",
+        entity_name=figures.entity_name,
+        previous=previous,
+        latest=latest,
+    )
 
 
 def annual_table(figures: AnnualFigures, lang: str) -> pd.DataFrame:
-    """Figure | year before | year | Origin (of the latest year's value); "—" where a year gives none."""
+    """`tables.ANNUAL_FIGURES`: figure, year before, latest year, origin (of the latest year's value); "—" where
+    a year gives none."""
     f = figures.figures
-    years = {
-        str(y): [
+
+    def shown(year: int) -> list[str]:
+        return [
             formatting.value(v, u, lang=lang) if v is not None and not pd.isna(v) else "—"
-            for v, u in zip(f[str(y)], f["unit"], strict=True)
+            for v, u in zip(f[str(year)], f["unit"], strict=True)
         ]
-        for y in figures.years
-    }
-    return with_origin(
-        pd.DataFrame(
-            {
-                _(lang, "Figure"): [bilingual(lang, fr, en) for fr, en in zip(f["label_fr"], f["label_en"], strict=True)],
-                **{_(lang, "Year {year}", year=y): years[y] for y in years},
-            }
-        ),
-        f["is_synthetic"],
-        f["source"],
+
+    previous, latest = figures.years
+    return tables.ANNUAL_FIGURES.frame(
+        {
+            "figure": [bilingual(lang, fr, en) for fr, en in zip(f["label_fr"], f["label_en"], strict=True)],
+            "previous": shown(previous),
+            "latest": shown(latest),
+        },
         lang,
+        is_synthetic=f["is_synthetic"],
+        sources=f["source"],
     )

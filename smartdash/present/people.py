@@ -8,7 +8,7 @@ import pandas as pd
 
 from smartdash import formatting
 from smartdash.i18n import N_, _, _p
-from smartdash.provenance import with_origin
+from smartdash.present import tables
 from smartdash.views.people import AGE_BANDS, HeadcountView, MembershipView
 
 AGE_LABELS = {"MEMBERS_AGE_U25": N_("< 25"), "MEMBERS_AGE_26_45": N_("26–45"), "MEMBERS_AGE_46P": N_("> 46")}
@@ -79,22 +79,18 @@ def pse_frame(view: HeadcountView, lang: str) -> pd.DataFrame:
 
 
 def offices_table(view: MembershipView, lang: str) -> pd.DataFrame:
-    """The offices as the page lists them."""
+    """The offices as every output lists them (`tables.OFFICES`)."""
     o = view.offices
-    return with_origin(
-        pd.DataFrame(
-            {
-                _(lang, "Office"): o["office_name"],
-                _(lang, "Region"): o["region"],
-                _(lang, "Members"): [formatting.number(v, lang=lang) for v in o["members"]],
-                _(lang, "Advisers"): [formatting.number(v, lang=lang) if v is not None else "—" for v in o["advisers"]],
-                _(lang, "Members per adviser"): [
-                    formatting.number(v, lang=lang) if v is not None else "—" for v in o["per_adviser"]
-                ],
-                _(lang, "Stands out"): ["⚠" if s else "" for s in o["stands_out"]],
-            }
-        ),
-        o["is_synthetic"],
-        o["source"],
+    return tables.OFFICES.frame(
+        {
+            "office": o["office_name"],
+            "region": o["region"],
+            "members": [formatting.number(v, lang=lang) for v in o["members"]],
+            "advisers": [formatting.number(v, lang=lang) if v is not None else "—" for v in o["advisers"]],
+            "per_adviser": [formatting.number(v, lang=lang) if v is not None else "—" for v in o["per_adviser"]],
+            "stands_out": ["⚠" if s else "" for s in o["stands_out"]],
+        },
         lang,
+        is_synthetic=o["is_synthetic"],
+        sources=o["source"],
     )
