@@ -140,6 +140,10 @@ def check_page(at: AppTest, page: str, figures: bool) -> list[str]:
         spec = json.loads(chart.proto.spec)
         problems += [f"chart text: {t}" for t in bad_texts(strings(spec))]
         title = spec.get("title") or spec.get("layer", [{}])[0].get("title")
+        # its text alternative (the SVG's accessible name) names the chart and says what it shows
+        said = spec.get("description") or ""
+        if not said or (title and not said.startswith(str(title))) or said.rstrip(".") == str(title or ""):
+            problems.append(f"chart {title!r}: its text alternative does not say what it shows: {said!r}")
         for data in chart.proto.datasets:
             rows = dataframe_util.convert_arrow_bytes_to_pandas_df(data.data.data)
             problems += [
