@@ -83,6 +83,7 @@ FILES = {
         lambda: hostile.small_parts_bomb(1_900, 1 << 19),
     ),
     "legit-50k.xlsx": ("an honest workbook of 50 000 items (loaded)", lambda: legit_workbook(50_000)),
+    "legit-500k.xlsx": ("an honest workbook of 500 000 items, [import] max_rows (loaded)", lambda: legit_workbook(500_000)),
 }
 # --quick: a smoke test of the benchmark in seconds — what any refusal costs, a small bomb, a small honest file
 QUICK_FILES = {
@@ -125,6 +126,10 @@ UPLOADS = {
         lambda: hostile.receivables_csv(200_000, as_of="15/03/2026").encode(),
     ),
     "creances-100k.xlsx": ("an honest receivables workbook of 100 000 items", lambda: legit_workbook(100_000, "15/03/2026")),
+    "creances-500k.xlsx": (
+        "an honest receivables workbook of 500 000 items, [import] max_rows (run when named in --only)",
+        lambda: legit_workbook(500_000, "15/03/2026"),
+    ),
     "creances-500k.csv": (
         "an honest receivables CSV of 500 000 items, [import] max_rows (run when named in --only)",
         lambda: hostile.receivables_csv(500_000, as_of="15/03/2026").encode(),
@@ -306,6 +311,7 @@ def main() -> None:
     )
     parser.add_argument("--rounds", type=int, default=2, help="--server: rounds of each upload (default 2)")
     parser.add_argument("--postgres", metavar="URL", help="--server: a PostgreSQL server to create the store on")
+    parser.add_argument("--dry-run", action="store_true", help="import --dry-run: the preview (read, checked, compared)")
     parser.add_argument("--make", nargs=2, metavar=("NAME", "PATH"), help=argparse.SUPPRESS)
     parser.add_argument("--quick", action="store_true", help="three small files: a smoke test of the benchmark")
     args = parser.parse_args()
@@ -322,7 +328,8 @@ def main() -> None:
     reference = [str(ROOT / "data" / "demo" / f) for f in ("entites.csv", "bureaux.csv")]
     run(args.repo, f"sqlite:///{base}", ["init-db"], args.timeout)
     run(args.repo, f"sqlite:///{base}", ["import", *reference], args.timeout)
-    print(f"command line of {args.repo}; each file into a copy of a store holding the demo's entities and offices")
+    dry = " (--dry-run)" if args.dry_run else ""
+    print(f"command line of {args.repo}{dry}; each file into a copy of a store holding the demo's entities and offices")
     print("| file | what | size | exit | time | peak RSS | last line |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for name, (what, _make) in files.items():
@@ -333,7 +340,8 @@ def main() -> None:
         subprocess.run([sys.executable, __file__, "--make", name, str(path)], check=True)
         store = work / f"{name}.db"
         store.write_bytes(base.read_bytes())
-        code, seconds, rss, last = run(args.repo, f"sqlite:///{store}", ["import", str(path)], args.timeout)
+        command = ["import", str(path), *(["--dry-run"] if args.dry_run else [])]
+        code, seconds, rss, last = run(args.repo, f"sqlite:///{store}", command, args.timeout)
         size = f"{path.stat().st_size / 1e6:.1f} MB".replace(".", ",")
         exit_ = "stopped" if code is None else str(code)
         time_ = f"{seconds:.1f}".replace(".", ",")

@@ -30,7 +30,9 @@ def confirm(name: str, data: bytes, kind: str | None, entity: str | None, remova
     """Load the previewed file before the page runs again (so it is not parsed a second time), then offer a fresh
     uploader: the preview of a file just loaded would be stale."""
     try:
-        result = loads.import_upload(name, data, kind, entity, allow_large_removal=st.session_state.get(removal_key, False))
+        result = loads.import_upload(
+            name, data, kind, entity, allow_large_removal=st.session_state.get(removal_key, False), lang=lang
+        )
     except FileRefused as refused:  # the store changed since the preview
         st.session_state["data_refused"] = refused.problems
         return
@@ -86,7 +88,7 @@ if upload is not None and loads.is_fec(upload.getvalue()):  # a ledger export: i
 if upload is not None:
     data = upload.getvalue()
     try:
-        diff, preview = loads.preview_upload(upload.name, data, kind, fec_entity)
+        diff, preview = loads.preview_upload(upload.name, data, kind, fec_entity, lang=lang)
     except FileRefused as refused:
         show_refused(refused.problems)
     else:

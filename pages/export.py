@@ -36,10 +36,11 @@ meeting = st.selectbox(
     key="export_meeting",
     format_func=lambda i: _(lang, "— the sidebar's date —") if i is None else titles[i],
 )
-if meeting is not None:  # the deck for a meeting uses that meeting's as-of date
+if meeting is not None:  # a meeting's pack: its as-of date, and the plan version in force then unless one is chosen
     from dataclasses import replace
 
-    f = replace(f, as_of=meetings.set_index("id").loc[meeting, "as_of"])
+    meeting_as_of = meetings.set_index("id").loc[meeting, "as_of"]
+    f = replace(f, as_of=meeting_as_of, plan_version=filters.plan_version(meeting_as_of))
 deck_lang = st.segmented_control(
     _(lang, "Deck language"), ["fr", "en"], default=lang, key="export_lang", format_func={"fr": "Français", "en": "English"}.get
 )

@@ -26,7 +26,7 @@ if attention:
 else:
     st.success(_(lang, "Nothing to report."))
 
-actions = board.decisions(open_only=True)
+actions = board.open_actions(f.as_of)  # as they stood for the figures of the as-of date
 if not actions.empty:
     st.subheader(_(lang, "The committee's open actions"))
     for row in actions.itertuples():

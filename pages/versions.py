@@ -3,8 +3,9 @@
 from smartdash import formatting
 from smartdash.i18n import _
 from smartdash.inert import md, st
+from smartdash.metrics.versions import status_on
 from smartdash.present import versions as vp
-from smartdash.web import downloads, session, store, widgets
+from smartdash.web import downloads, filters, session, store, widgets
 
 session.ensure_app_frame()
 
@@ -19,12 +20,26 @@ st.caption(
         "version and never touches the others.",
     )
 )
-view = store.versions()
+as_of = filters.chosen().as_of
+view = store.versions(as_of, filters.chosen_version())  # as known at the as-of date, and the one chosen
 if view.versions.empty:
     widgets.empty_state(lang, _(lang, "plan versions (plan_versions format)"))
     st.stop()
+if len(view.versions) < len(store.reference()["versions"]):
+    st.info(
+        _(
+            lang,
+            "Versions adopted after {as_of} are not listed: choose a later as-of date to see them, or choose one in the sidebar.",
+            as_of=formatting.date_long(as_of, lang=lang),
+        )
+    )
 
-status = {"draft": _(lang, "draft"), "in_force": _(lang, "in force"), "superseded": _(lang, "superseded")}
+status = {
+    "draft": _(lang, "draft"),
+    "in_force": _(lang, "in force"),
+    "superseded": _(lang, "superseded"),
+    "later": _(lang, "adopted after this date"),
+}
 for row in view.versions.itertuples():
     with st.container(border=True):
         st.markdown(md("**{}** — {}", row.name, row.code))  # no code span: escapes are literal inside one
@@ -33,7 +48,7 @@ for row in view.versions.itertuples():
             _(
                 lang,
                 "{status} · adopted on {adopted} · {adopted_by}",
-                status=status[row.status],
+                status=status[status_on(view.versions, row.code, as_of)],  # as it stood at the as-of date
                 adopted=adopted,
                 adopted_by=row.adopted_by or "—",
             )

@@ -23,7 +23,7 @@ from smartdash.config import Settings
 from smartdash.db import session_scope
 from smartdash.formatting import shown
 from smartdash.i18n import N_, Text, _, template_messages, text
-from smartdash.mail import MailNotConfigured, build_message, send_all
+from smartdash.mail import MailNotConfigured, message_or_refusal, send_all
 from smartdash.metrics.funding import display_status
 from smartdash.metrics.status import AMBER, GREEN, RED
 from smartdash.subscriptions import Subscriber, covered_entities, subscribers
@@ -111,7 +111,7 @@ def _funding_conditions(session: Session, as_of: dt.date, version: str | None, n
     """Funding rounds of the plan in force not received by their planned date (the 1+1 tranches)."""
     if not version:
         return
-    lines = queries.contributions(session=session, plan_version=version)
+    lines = queries.contributions(session=session, plan_version=version, known_at=as_of)
     for line in lines.itertuples():
         if line.beneficiary not in names:
             continue
@@ -243,7 +243,7 @@ def _message(env: Environment, settings: Settings, sub: Subscriber, alerts: list
         "app_url": settings.app_url,
         "subscription_url": f"{settings.app_url}/subscriptions",
     }
-    return build_message(
+    return message_or_refusal(
         sender=settings.mail.sender,
         to=sub.email,
         to_name=sub.login,

@@ -24,6 +24,13 @@ def _engine():
     return engine_for(load_settings().database_url)
 
 
+def _existing_engine():
+    """For the commands that only read the store or change its data: a store never initialised is not created."""
+    from smartdash.db import existing_engine
+
+    return existing_engine(load_settings().database_url)
+
+
 def cmd_init_db(args: argparse.Namespace) -> int:
     from smartdash.db import forget_missing_store, sqlite_path
     from smartdash.store import init_store
@@ -47,7 +54,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from smartdash.backup import backup
 
     lang = _language()
-    saved = backup(_engine(), Path(args.out))
+    saved = backup(_existing_engine(), Path(args.out))
     print(
         _(
             lang,
@@ -208,7 +215,7 @@ def cmd_loads(args: argparse.Namespace) -> int:
     from smartdash.importing import load_history
 
     lang = _language()
-    with session_scope(_engine()) as session:
+    with session_scope(_existing_engine()) as session:
         history = load_history(session=session, limit=args.limit)
     for row in history.itertuples():
         load = _(lang, "no. {number}", number=row.id)
@@ -226,7 +233,7 @@ def cmd_undo(args: argparse.Namespace) -> int:
 
     lang = _language()
     try:
-        count = undo_load(_engine(), args.load_id, undone_by=args.user or getpass.getuser())
+        count = undo_load(_existing_engine(), args.load_id, undone_by=args.user or getpass.getuser())
     except UndoRefused as refused:
         print(_(lang, "Undo refused: {reason}", reason=refused.render(lang)), file=sys.stderr)
         return 1
@@ -247,10 +254,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.kind == "pdf":
         from smartdash.export.pdf import export_pdf_command
 
-        return export_pdf_command(_engine(), args, load_settings().language)
+        return export_pdf_command(_existing_engine(), args, load_settings().language)
     from smartdash.importing import export_csv
 
-    text = export_csv(_engine(), args.kind)
+    text = export_csv(_existing_engine(), args.kind)
     Path(args.out).write_text(text, encoding="utf-8")
     lang = _language()
     rows = number(text.count(chr(10)) - 1, lang=lang)
@@ -267,7 +274,7 @@ def _export_slides(args: argparse.Namespace) -> int:
     from smartdash.views import Filters
 
     settings = load_settings()
-    engine = _engine()
+    engine = _existing_engine()
     with session_scope(engine) as session:
         as_of = dt.date.fromisoformat(args.as_of) if args.as_of else latest_data_date(session=session)
         # by default the version in force on the as-of date: a revision adopted later is not what it was measured by
@@ -278,7 +285,7 @@ def _export_slides(args: argparse.Namespace) -> int:
         return 1
     lang = args.lang or settings.language
     data, info = build_deck(
-        engine, filters=Filters(args.entity, as_of, "meeting", version, lang), template=settings.export_template
+        engine, filters=Filters(args.entity, as_of, "meeting", version, lang), role=args.role, template=settings.export_template
     )
     Path(args.out).write_bytes(data)
     fields = {"file": args.out, "count": number(len(info.titles), lang=said), "date": date_short(as_of)}
@@ -749,6 +756,12 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
         "--plan-version", help=_(lang, "slides, pdf: version of the plan (default: the one in force on the --as-of date)")
     )
     p.add_argument("--meeting", type=int, help=_(lang, "pdf: number of a meeting (its figures; frozen if it is closed)"))
+    p.add_argument(
+        "--role",
+        choices=["viewer", "editor", "admin"],
+        default="viewer",
+        help=_(lang, "slides, pdf: the role the pack is for (default: viewer, without client names)"),
+    )
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(

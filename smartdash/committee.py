@@ -64,8 +64,13 @@ def notes(*, session: Session, meeting_id: int) -> pd.DataFrame:
     return queries.frame(rows, ["indicator", "entity", "text", "author", "created_at"])
 
 
-def decisions(*, session: Session, meeting_id: int | None = None, open_only: bool = False) -> pd.DataFrame:
-    """Columns: id, meeting (date held), text, owner, due_date, status, created_by, created_at, closed_by."""
+def decisions(
+    *, session: Session, meeting_id: int | None = None, open_only: bool = False, open_at: dt.date | None = None
+) -> pd.DataFrame:
+    """Columns: id, meeting (date held), text, owner, due_date, status, created_by, created_at, closed_by.
+
+    With `open_at`, the decisions open on that date: taken at a meeting held by then, and not closed by then
+    (those closed since are listed as open, as they were)."""
     d = models.Decision
     q = (
         select(d.id, models.Meeting.held_on, d.text, d.owner, d.due_date, d.status, d.created_by, d.created_at, d.closed_by)
@@ -76,10 +81,17 @@ def decisions(*, session: Session, meeting_id: int | None = None, open_only: boo
         q = q.where(d.meeting_id == meeting_id)
     if open_only:
         q = q.where(d.status == "open")
-    return queries.frame(
+    if open_at is not None:
+        day_after = dt.datetime.combine(open_at + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+        closed_since = d.closed_at.is_not(None) & (d.closed_at >= day_after)
+        q = q.where(models.Meeting.held_on <= open_at, (d.status == "open") | closed_since)
+    frame = queries.frame(
         session.execute(q).all(),
         ["id", "meeting", "text", "owner", "due_date", "status", "created_by", "created_at", "closed_by"],
     )
+    if open_at is not None:  # what was open then reads as open, whatever became of it since
+        frame = frame.assign(status="open", closed_by=None)
+    return frame
 
 
 def meeting_for(*, session: Session, as_of: dt.date) -> int | None:
@@ -90,6 +102,14 @@ def meeting_for(*, session: Session, as_of: dt.date) -> int | None:
         return int(exact.iloc[0]["id"])
     before = frame[frame["as_of"] <= as_of]
     return None if before.empty else int(before.iloc[0]["id"])
+
+
+def open_actions(*, session: Session, as_of: dt.date) -> pd.DataFrame:
+    """The decisions open for figures as of `as_of` (columns of `decisions()`): those open when the meeting these
+    figures are for was held, or at `as_of` when that meeting was held before it; none decided later."""
+    meeting_id = meeting_for(session=session, as_of=as_of)
+    held = queries.meetings(session=session).set_index("id")["held_on"].get(meeting_id, as_of)
+    return decisions(session=session, open_at=max(as_of, held))
 
 
 # --------------------------------------------------------------------------- changes

@@ -21,13 +21,13 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from smartdash import auth, charts, formats, formatting, models, queries
-from smartdash.committee import decisions
+from smartdash.committee import open_actions
 from smartdash.config import Settings
 from smartdash.db import session_scope
 from smartdash.export.images import chart_png
 from smartdash.i18n import N_, Text, _, bilingual, template_messages, text
 from smartdash.importing import load_history
-from smartdash.mail import InlineImage, MailNotConfigured, build_message, new_cid, send_all
+from smartdash.mail import InlineImage, MailNotConfigured, message_or_refusal, new_cid, send_all
 from smartdash.metrics.status import AMBER, GREEN, RED
 from smartdash.present import overview as overview_text
 from smartdash.present import receivables as receivables_text
@@ -269,7 +269,7 @@ def _entity_part(session: Session, code: str, name: str, as_of: dt.date, version
 
 def _actions(session: Session, as_of: dt.date, lang: str) -> list[tuple[str, str, str, bool]]:
     """Open actions due within ACTIONS_HORIZON_DAYS or late: (text, owner, due date, late)."""
-    frame = decisions(session=session, open_only=True)
+    frame = open_actions(session=session, as_of=as_of)
     horizon = as_of + dt.timedelta(days=ACTIONS_HORIZON_DAYS)
     return [
         (text, owner, formatting.date_long(due, lang=lang), due < as_of)
@@ -462,7 +462,7 @@ def send_digests(engine: Engine, *, as_of: dt.date, settings: Settings, by: str,
                 todo.append(
                     (
                         sub,
-                        build_message(
+                        message_or_refusal(
                             sender=settings.mail.sender,
                             to=sub.email,
                             to_name=sub.login,

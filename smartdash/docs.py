@@ -23,26 +23,29 @@ def _limits() -> list[str]:
     return [
         "## Lecture des fichiers et limites",
         "",
-        "- **Encodage d'un CSV.** UTF-8 (avec ou sans BOM) ; sinon Windows-1252, si le texte n'emploie que des",
-        "  caractères d'un texte français ou d'Europe de l'Ouest (lettres accentuées, `€ ’ « » – — …`, espace",
-        "  insécable), sans signe collé à une lettre accentuée (`—é`) ni séquence d'UTF-8 lu en Windows-1252 (`Ã©`).",
-        "  Un autre encodage (Shift-JIS, cyrillique, UTF-16…) serait enregistré illisible : il est refusé, avec la",
-        "  ligne et la colonne du premier octet qui ne convient pas. Enregistrez le fichier en « CSV UTF-8 ».",
+        "- **Encodage d'un CSV.** UTF-8 (avec ou sans BOM) ; sinon Windows-1252 — ce qu'écrit Excel en français",
+        "  (« CSV (séparateur : point-virgule) »), avec tous ses caractères (`salarié·es`, `½ × ± ‰ £ ® ÷`…) —",
+        "  quand charset-normalizer juge le fichier plausible en Windows-1252 et que le texte ne montre pas un autre",
+        "  encodage lu en Windows-1252 : signe collé à une lettre accentuée (`—é`, Shift-JIS), suite d'UTF-8",
+        "  (`Ã©`), trois lettres accentuées de suite ou un mot de deux (`Ïðèâåò`, cyrillique ou grec). Un autre",
+        "  encodage (Shift-JIS, cyrillique, UTF-16…) serait enregistré illisible : il est refusé, avec la ligne et",
+        "  la colonne du premier caractère qui le trahit. Enregistrez le fichier en « CSV UTF-8 ».",
         "- **Forme d'un CSV.** Chaque ligne a autant de cellules que l'en-tête : une ligne plus courte (fichier",
         "  tronqué) ou une valeur sous aucun en-tête (séparateur dans une valeur sans guillemets) est refusée, comme",
         "  un guillemet jamais fermé ou suivi d'autre chose qu'un séparateur. Un caractère de contrôle (octet nul…)",
         "  est refusé.",
         "- **Classeur `.xlsx`.** La feuille lue est la feuille visible nommée comme les données (son code, son nom",
         "  de fichier ou son titre : `creances`, `receivables`…), sinon la première feuille visible ; une feuille",
-        "  masquée n'est jamais lue, et l'aperçu comme le résultat disent quelle feuille a été lue. Avant toute",
-        "  lecture, l'archive est vérifiée : au plus "
+        "  masquée n'est jamais lue, et l'aperçu comme le résultat disent quelle feuille a été lue. Le classeur est",
+        "  lu par python-calamine. Avant toute lecture, l'archive est vérifiée : au plus "
         f"{n(workbooks.UNPACKED_BYTES_PER_ROW // 1024)} Kio une fois décompressée par ligne permise (au moins "
         f"{n(workbooks.UNPACKED_MIN_BYTES >> 20)} Mo),",
         f"  ni une partie ni le tout décompressés plus de {workbooks.MAX_RATIO} fois (« bombe zip »), au plus "
         f"{n(workbooks.MAX_PARTS)} parties,",
-        f"  au plus {n(workbooks.OTHER_SHEETS_ROWS)} lignes dans les autres feuilles ; les lignes sont lues au fil "
-        "de l'eau et la",
-        "  lecture s'arrête à la limite. Les formats `.xls` (Excel 97-2003) et `.ods` ne sont pas lus :",
+        f"  au plus {n(workbooks.OTHER_SHEETS_ROWS)} lignes dans les autres feuilles, et aucune cellule d'une feuille au-delà",
+        f"  de ses lignes permises ni de {n(workbooks.CELLS_PER_ROW)} colonnes en moyenne par ligne (de A1 à sa "
+        "dernière cellule) ;",
+        "  la lecture s'arrête à la limite. Les formats `.xls` (Excel 97-2003) et `.ods` ne sont pas lus :",
         "  enregistrez-les en `.xlsx` ou en CSV.",
         "- **Limites.** Un fichier de plus de `[import] max_file_mb` Mo ou de plus de `[import] max_rows` lignes",
         "  (`config.toml`) est refusé. Une cellule de texte a au plus "
@@ -51,7 +54,12 @@ def _limits() -> list[str]:
         f"{n(formats.NUMBER_LIMITS['money'])} € en valeur absolue, un",
         f"  nombre décimal sous {n(formats.NUMBER_LIMITS['decimal'])}, un entier sous "
         f"{n(formats.NUMBER_LIMITS['int'])} : la base garde les montants",
-        "  en centimes sur 64 bits, et le total d'une situation de créances doit y tenir.",
+        "  en centimes sur 64 bits, et le total d'une situation de créances doit y tenir. Une cellule NaN ou",
+        "  infinie est refusée.",
+        "- **Dates à venir.** Un chiffre réel (scénario réel, situation de créances, sociétariat, versement reçu,",
+        "  échéance payée, écriture d'un FEC et date de clôture de son nom) daté après la date du jour plus "
+        f"{formats.FUTURE_TOLERANCE_DAYS} jours",
+        "  est refusé ; un plan ou une prévision peut être daté plus tard.",
         "- **Formules.** Une cellule de texte commençant par `=`, `+`, `-`, `@`, une tabulation ou un retour chariot",
         "  est écrite précédée d'une apostrophe dans tout fichier produit (exports, téléchargements CSV et XLSX,",
         "  données des graphiques du dossier du comité) : un tableur la montre comme du texte au lieu de l'exécuter.",

@@ -274,6 +274,7 @@ def _read(name: str, stream: BinaryIO, encoding: str, as_of: dt.date | None, rec
     low = high = None
     if as_of is not None:
         low, high = _period_start(as_of).strftime("%Y%m%d").encode(), as_of.strftime("%Y%m%d").encode()
+    latest = formats.latest_actual_date().strftime("%Y%m%d").encode()  # entries are actual figures: none after it
     entry_months: dict[bytes, bytes] = {}  # EcritureDate → yyyymm
     refused_dates: dict[bytes, str] = {}  # EcritureDate → why it is refused
     first_line_of: dict[bytes, int] = {}  # EcritureDate → the first line it is on (period checks after the pass)
@@ -341,7 +342,10 @@ def _read(name: str, stream: BinaryIO, encoding: str, as_of: dt.date | None, rec
             d = int(digits) if a1[-3:-2] == b"," and digits.isdigit() else _cents(a1)
             if d is not None and len(amounts) < 200_000:  # amounts repeat (zero, VAT, wages): parsed once each
                 amounts[a1] = d
-        if d is None and a1:
+        if d is not None and not -_MAX_CENTS < d < _MAX_CENTS:
+            problems.add(line_no, a1_name, a1, _AMOUNT_RANGE, encoding)
+            d = None
+        elif d is None and a1:
             problems.add(line_no, a1_name, a1, _AMOUNT, encoding)
         if signed:
             c = 0
@@ -358,7 +362,10 @@ def _read(name: str, stream: BinaryIO, encoding: str, as_of: dt.date | None, rec
                 c = int(digits) if a2[-3:-2] == b"," and digits.isdigit() else _cents(a2)
                 if c is not None and len(amounts) < 200_000:
                     amounts[a2] = c
-            if c is None and a2:
+            if c is not None and not -_MAX_CENTS < c < _MAX_CENTS:
+                problems.add(line_no, a2_name, a2, _AMOUNT_RANGE, encoding)
+                c = None
+            elif c is None and a2:
                 problems.add(line_no, a2_name, a2, _AMOUNT, encoding)
         # the entry's balance, by runs of consecutive lines (an entry's lines are normally together)
         if num != cur_num or journal != cur_journal:
@@ -381,7 +388,7 @@ def _read(name: str, stream: BinaryIO, encoding: str, as_of: dt.date | None, rec
         # dates: each distinct text checked once
         month = months_get(edate)
         if month is None:
-            month = _entry_month(entry_months, refused_dates, first_line_of, edate, line_no, low, high)
+            month = _entry_month(entry_months, refused_dates, first_line_of, edate, line_no, low, high, latest)
             if month is None:
                 if edate:
                     problems.add(line_no, "EcritureDate", edate, refused_dates[edate], encoding)
@@ -460,6 +467,7 @@ def _entry_month(
     line_no: int,
     low: bytes | None,
     high: bytes | None,
+    latest: bytes,
 ) -> bytes | None:
     """A distinct EcritureDate's month (yyyymm), kept in `months`; None when it is not a date or is outside the
     period (why, kept in `refused`)."""
@@ -468,6 +476,13 @@ def _entry_month(
     first_line_of[raw] = line_no
     if _date(raw) is None:
         refused[raw] = _DATE
+        return None
+    if raw > latest:
+        refused[raw] = text(
+            N_("an entry date on or before {latest} (today plus {days} days): an entry dated later is not in the books yet"),
+            latest=f"{_date(latest):%d/%m/%Y}",
+            days=formats.FUTURE_TOLERANCE_DAYS,
+        )
         return None
     if low is not None and not low <= raw <= high:
         closing = _date(high)
@@ -656,6 +671,13 @@ class LedgerLoadResult(LoadResult):
 _REQUIRED = text(N_("a value (a field article A47 A-1 requires)"))
 _AMOUNT = text(N_("an amount with a decimal comma (e.g. 1234,56)"))
 _DATE = text(N_("a date YYYYMMDD"))
+# an amount of a line, as every money cell of the other formats: an account's balance and an indicator add up to
+# [import] fec_max_file_mb of such lines, checked once derived (`_check_totals`)
+_MAX_CENTS = formats.NUMBER_LIMITS["money"] * 100
+_AMOUNT_RANGE = text(
+    N_("an amount below {bound} € in absolute value, with a decimal comma"),
+    bound=formats.thousands(formats.NUMBER_LIMITS["money"]),
+)
 _CHOOSE = text(N_("the entity chosen (“Entity of this FEC” on the data loading page, --entity CODE on the command line)"))
 _NAME = "{SIREN}FEC{AAAAMMJJ}.txt"  # the file name the LPF gives an FEC (French: the placeholders are French words)
 
@@ -752,6 +774,26 @@ def ledger_diff(session: Session, name: str, data: Source, *, entity: str | None
             ]
         )
     entity_code, as_of = _entity(session, name, entity)
+    if as_of is not None and as_of > formats.latest_actual_date():
+        raise FileRefused(
+            [
+                Problem(
+                    name,
+                    None,
+                    None,
+                    f"{as_of:%d/%m/%Y}",
+                    text(
+                        N_(
+                            "a name {pattern} whose closing date is on or before {latest} (today plus {days} days): the "
+                            "figures of a ledger are actual figures"
+                        ),
+                        pattern=_NAME,
+                        latest=f"{formats.latest_actual_date():%d/%m/%Y}",
+                        days=formats.FUTURE_TOLERANCE_DAYS,
+                    ),
+                )
+            ]
+        )
     mapping = Mapping(rules(session=session))
     receivable_cache: dict[bytes, bool] = {}
 
@@ -802,6 +844,7 @@ def ledger_diff(session: Session, name: str, data: Source, *, entity: str | None
         source + " — lignes clients non lettrées, comptes "
         f"{mapping.prefixes_text(RECEIVABLES)}, échéance = date de pièce + {term} jours",
     )
+    _check_sums(name, balances, observations, items)
     parts = [
         compute_diff(session, _parsed(name, LEDGER_BALANCES, balances, tuple(c.name for c in LEDGER_BALANCES.columns))),
         compute_diff(
@@ -825,6 +868,33 @@ def ledger_diff(session: Session, name: str, data: Source, *, entity: str | None
         "Montant / Sens" if ledger.signed else "Debit / Credit",
     )
     return LedgerDiff(parts, summary, ledger.checksum)
+
+
+def _check_sums(name: str, balances: list[dict], observations: list[dict], items: list[dict]) -> None:
+    """Each line's amount is bounded as a money cell is; what the lines add up to (an account's debits, an indicator,
+    a customer's open item) is held to the bound of the column it is stored in, as a file giving it would be."""
+    problems = _Problems(name)
+    money = formats.NUMBER_LIMITS["money"]
+    for row in balances:
+        for column in ("debit", "credit"):
+            if abs(row[column]) >= money:
+                problems.add(None, "CompteNum", row["compte"], _sum_range(money, column))
+    for row in items:
+        if abs(row["montant_du"]) >= money:
+            problems.add(None, "CompAuxNum", row["client"], _sum_range(money, "montant_du"))
+    decimal = formats.NUMBER_LIMITS["decimal"]
+    for row in observations:
+        if abs(row["valeur"]) >= decimal:
+            problems.add(None, "CompteNum", row["indicateur"], _sum_range(decimal, "valeur"))
+    problems.raise_any()
+
+
+def _sum_range(bound: int, column: str) -> Text:
+    return text(
+        N_("lines adding up to less than {bound} € in absolute value (the store's “{column}” column)"),
+        bound=formats.thousands(bound),
+        column=column,
+    )
 
 
 def _cents_of(amount: Decimal) -> int:

@@ -693,6 +693,18 @@ def collector_paused() -> Iterator[None]:
                 gc.enable()
 
 
+# the steps of a preview or a load, told to a `Progress` (a page's progress bar) with the share done before each
+READING = text(N_("Reading and checking the file…"))
+COMPARING = text(N_("Comparing with the store…"))
+WRITING = text(N_("Writing to the store…"))
+DONE = text(N_("Done."))
+Progress = Callable[[float, Text], None]
+
+
+def _no_progress(_share: float, _step: Text) -> None:
+    return None
+
+
 def preview_file(
     engine: Engine,
     name: str,
@@ -702,16 +714,25 @@ def preview_file(
     max_file_mb: int = 50,
     max_rows: int = 500_000,
     entity: str | None = None,
+    progress: Progress = _no_progress,
 ) -> tuple[Diff, pd.DataFrame]:
     """What loading a file would do, without writing anything (FileRefused lists every problem). A ledger
-    export (FEC) is recognised by its header; `entity` names its entity when its file name does not."""
+    export (FEC) is recognised by its header; `entity` names its entity when its file name does not. `progress`
+    is told each step as it starts (reading and checking takes most of a large file's time)."""
     from smartdash import fec
 
+    progress(0.0, READING)
     if fec.recognised(data):
-        return fec.preview_fec(engine, name, data, entity=entity)
+        found = fec.preview_fec(engine, name, data, entity=entity)
+        progress(1.0, DONE)
+        return found
     with collector_paused(), session_scope(engine) as session:
-        diff = compute_diff(session, parse_checked(name, data, kind=kind, max_file_mb=max_file_mb, max_rows=max_rows))
-        return diff, diff.preview(Lookups(session))
+        parsed = parse_checked(name, data, kind=kind, max_file_mb=max_file_mb, max_rows=max_rows)
+        progress(0.6, COMPARING)
+        diff = compute_diff(session, parsed)
+        found = diff, diff.preview(Lookups(session))
+    progress(1.0, DONE)
+    return found
 
 
 def import_files(
@@ -724,6 +745,7 @@ def import_files(
     max_rows: int = 500_000,
     entity: str | None = None,
     allow_large_removal: bool = False,
+    progress: Progress = _no_progress,
 ) -> list[LoadResult]:
     """Load files in one transaction: all of them or, on any problem, none (FileRefused lists them). A ledger
     export (FEC), recognised by its header, loads the figures derived from it (`entity`: see preview_file). A file
@@ -735,6 +757,7 @@ def import_files(
     from smartdash import fec
 
     results: list[LoadResult] = []
+    progress(0.0, READING)
     with collector_paused():
         parsed = [
             (
@@ -746,6 +769,7 @@ def import_files(
             )
             for name, data in files
         ]
+        progress(0.5, COMPARING)
         with write_scope(engine, load_lock=True) as session:
             for name, data, file in parsed:
                 if file is None:  # a ledger export: read as a stream, inside the lock
@@ -756,8 +780,10 @@ def import_files(
                     )
                     continue
                 diff = compute_diff(session, file, create_versions=True, allow_large_removal=allow_large_removal)
+                progress(0.7, WRITING)
                 results.append(apply_diff(session, diff, file_name=name, checksum=checksum_of(data), loaded_by=loaded_by))
                 _check_versions_in_force(session, name)
+    progress(1.0, DONE)
     return results
 
 

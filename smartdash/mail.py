@@ -81,6 +81,15 @@ def build_message(
     return msg
 
 
+def message_or_refusal(**parts) -> EmailMessage | str:
+    """`build_message(**parts)`, or why it cannot be built (a header the e-mail library refuses: a line break in an
+    account's name or address from before such names were refused): that one delivery fails, the others go."""
+    try:
+        return build_message(**parts)
+    except (ValueError, TypeError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+
+
 def _connect(settings: MailSettings, password: str | None) -> smtplib.SMTP:
     context = ssl.create_default_context()
     if settings.security == "ssl":
@@ -131,6 +140,8 @@ class _Connection:
                 self.smtp = None
                 if attempt == 2:
                     raise
+            except (smtplib.SMTPNotSupportedError, ValueError, UnicodeError) as exc:  # this message only: not sent
+                return describe(exc)
             except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as exc:
                 try:
                     self.smtp.rset()
@@ -147,14 +158,15 @@ class _Connection:
                 self.smtp.close()
 
 
-def send_all(settings: MailSettings, messages: list[EmailMessage]) -> list[str | None]:
-    """Send each message; one error (None: sent) per message, in order. A message the server refuses does not stop
-    the others; when the server cannot be used at all, every message not yet sent gets that reason."""
+def send_all(settings: MailSettings, messages: list[EmailMessage | str]) -> list[str | None]:
+    """Send each message; one error (None: sent) per message, in order. A message that could not be built (its
+    reason in its place, `message_or_refusal`) or that the server refuses does not stop the others; when the server
+    cannot be used at all, every message not yet sent gets that reason."""
     errors: list[str | None] = []
     connection = _Connection(settings)
     try:
         for message in messages:
-            errors.append(connection.send(message))
+            errors.append(message if isinstance(message, str) else connection.send(message))
     except (OSError, smtplib.SMTPException, MailNotConfigured) as exc:
         errors += [describe(exc)] * (len(messages) - len(errors))
     finally:

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pandas as pd
-from sqlalchemy import Integer, func, select
+from sqlalchemy import Integer, and_, case, func, null, select, type_coerce
 from sqlalchemy.orm import Session
 
 from smartdash import models as m
@@ -191,12 +191,21 @@ def observations(
     return sourced(session, session.execute(q).all(), OBS_COLUMNS)
 
 
-def contributions(*, session: Session, plan_version: str) -> pd.DataFrame:
+def contributions(*, session: Session, plan_version: str, known_at: dt.date | None = None) -> pd.DataFrame:
     """Funding lines of a plan version. Columns: code, contributor, contributor_class, beneficiary (code),
     instrument, instrument_fr, instrument_en, equity_class, counts_one_plus_one, period_label, planned_date,
     planned_amount (€), status, received_date, received_amount (€), condition, condition_status, note,
-    is_synthetic, source."""
+    is_synthetic, source.
+
+    With `known_at`, each line as it stood on that date: a receipt dated after it is not known yet (the line is
+    "planned", without received date or amount), whatever has been received since."""
     f, i, e = m.FundingContribution, m.FundingInstrument, m.Entity
+    status, received_date, received_amount = f.status, f.received_date, f.received_amount
+    if known_at is not None:
+        later = and_(f.received_date.is_not(None), f.received_date > known_at)
+        status = case((and_(f.status == "received", later), "planned"), else_=f.status)
+        received_date = type_coerce(case((later, null()), else_=f.received_date), f.received_date.type)
+        received_amount = type_coerce(case((later, null()), else_=f.received_amount), f.received_amount.type)
     rows = session.execute(
         select(
             f.code,
@@ -211,9 +220,9 @@ def contributions(*, session: Session, plan_version: str) -> pd.DataFrame:
             f.period_label,
             f.planned_date,
             f.planned_amount,
-            f.status,
-            f.received_date,
-            f.received_amount,
+            status,
+            received_date,
+            received_amount,
             f.condition,
             f.condition_status,
             f.note,
@@ -489,10 +498,17 @@ def latest_data_date(*, session: Session) -> dt.date | None:
     return max(dates) if dates else None
 
 
-def instalments(*, session: Session, entities: list[str] | None = None) -> pd.DataFrame:
+def instalments(*, session: Session, entities: list[str] | None = None, known_at: dt.date | None = None) -> pd.DataFrame:
     """The plan's instalment schedule. Columns: entity, claim, creditor, creditor_class, admitted (€), option,
-    seq, due_date, pct_of_claim (%), amount_due (€), amount_paid (€), paid_on, is_synthetic, source."""
+    seq, due_date, pct_of_claim (%), amount_due (€), amount_paid (€), paid_on, is_synthetic, source.
+
+    With `known_at`, as it stood on that date: a payment made after it is not known yet (0 €, no date)."""
     c, i = m.CreditorClaim, m.Instalment
+    amount_paid, paid_on = i.amount_paid, i.paid_on
+    if known_at is not None:
+        later = and_(i.paid_on.is_not(None), i.paid_on > known_at)
+        amount_paid = type_coerce(case((later, 0), else_=i.amount_paid), i.amount_paid.type)
+        paid_on = type_coerce(case((later, null()), else_=i.paid_on), i.paid_on.type)
     q = (
         select(
             m.Entity.code,
@@ -505,8 +521,8 @@ def instalments(*, session: Session, entities: list[str] | None = None) -> pd.Da
             i.due_date,
             i.pct_of_claim,
             i.amount_due,
-            i.amount_paid,
-            i.paid_on,
+            amount_paid,
+            paid_on,
             i.is_synthetic,
             i.source,
             i.load_id,

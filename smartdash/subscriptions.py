@@ -55,6 +55,12 @@ def _now() -> dt.datetime:
 
 def check_email(email: str) -> str:
     email = (email or "").strip()
+    bad = auth.control_character(email)
+    if bad is not None:
+        raise SubscriptionError(
+            N_("an e-mail address without control characters (line break, tab…): character U+{code} found"),
+            code=f"{ord(bad):04X}",
+        )
     if len(email) > 254 or not _EMAIL.match(email):
         raise SubscriptionError(N_('a valid e-mail address ("{email}" is not)'), email=email)
     return email

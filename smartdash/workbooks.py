@@ -1,13 +1,13 @@
 """Reading .xlsx workbooks without trusting them.
 
-An .xlsx file is a zip archive of XML parts, and a few kilobytes of it can expand to gigabytes (a "zip bomb")
-or to millions of rows that a spreadsheet reader builds one Python object at a time. Before openpyxl parses
-anything, the archive is checked from its end record (the size of its central directory, read before zipfile
-parses it: a directory of a million entries costs zipfile seconds and hundreds of MB), from its directory, and by
-streaming each XML part once through zlib, in bounded memory: its declared size once unpacked (at most
-`UNPACKED_BYTES_PER_ROW` per allowed row), the compression ratio of each part and of the whole, the longest text
-between two tags (a cell's text), and the rows of each sheet. Only then are the rows of one sheet read, as a
-stream, stopping at the row limit.
+An .xlsx file is a zip archive of XML parts, and a few kilobytes of it can expand to gigabytes (a "zip bomb"),
+to millions of rows, or to one cell so far from A1 that a reader allocating the rectangle up to it asks for
+gigabytes. Before python-calamine (a reader written in Rust) parses anything, the archive is
+checked from its end record (the size of its central directory, read before zipfile parses it: a directory of a
+million entries costs zipfile seconds and hundreds of MB), from its directory, and by streaming each XML part once
+through zlib, in bounded memory: its declared size once unpacked (at most `UNPACKED_BYTES_PER_ROW` per allowed
+row), the compression ratio of each part and of the whole, the longest text between two tags (a cell's text), the
+rows of each sheet and how far its cells reach (`_Extent`). Only then is the one sheet read, up to the row limit.
 
 The sheet read is the one named like the dataset (`creances`, `receivables`…) among the visible sheets, else the
 first visible sheet: a hidden sheet is never read.
@@ -15,12 +15,15 @@ first visible sheet: a hidden sheet is never read.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import io
 import itertools
 import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
 
 from smartdash import formats
 from smartdash.formats import DATASETS, FileRefused, Problem, Table
@@ -50,6 +53,9 @@ OTHER_SHEETS_ROWS = 10_000
 _CHUNK = 1 << 20
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
 _DEFAULT_MAX_ROWS = 500_000
+# calamine holds a sheet as the rectangle from A1 to its last cell, 32 bytes a cell: a sheet may reach as many cells
+# as its allowed rows have columns A to Z (the widest format has 17 columns), about 420 MB at 500 000 rows
+CELLS_PER_ROW = 26
 
 READABLE = N_("a readable .xlsx workbook")
 
@@ -96,53 +102,67 @@ def read_workbook(name: str, data: bytes, *, kind: str | None = None, max_rows: 
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
         raise _refused(name, None, _readable(text(N_("this file is not a workbook: a CSV renamed .xlsx?")))) from None
     _check_directory(name, parts, unpacked_limit(max_rows))
-    rows_of = _scan_parts(name, archive, parts, max_rows)
-    from openpyxl import load_workbook
+    _scan_parts(name, archive, parts, max_rows)
+    import python_calamine
 
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise _refused(name, None, _error(exc)) from None
-    try:
-        sheet = _sheet_to_read(name, workbook, kind)
-        path = getattr(sheet, "_worksheet_path", None)  # openpyxl's own path of the part: the scan counted its rows
-        if max_rows is not None and rows_of.get(str(path).lstrip("/"), 0) > max_rows + 1:
-            raise formats.too_many_rows(name, max_rows)
-        rows = _rows_of(name, sheet, None if max_rows is None else max_rows + 2)
-    finally:
-        workbook.close()
+    with _calamine_refusal(name):
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    with workbook:
+        title = _sheet_to_read(name, workbook, kind)
+        with _calamine_refusal(name):  # a part the scan let through but calamine cannot parse
+            sheet = workbook.get_sheet_by_name(title)
+            if sheet.width > formats.MAX_COLUMNS:  # the scan refuses cells named beyond it: here, cells without names
+                raise _too_wide(name, sheet.width, None)
+            rows = _rows_of(sheet, None if max_rows is None else max_rows + 2)
     if max_rows is not None and len(rows) > max_rows + 1:
         raise formats.too_many_rows(name, max_rows)
-    table = formats._table(
-        name,
-        rows,
-        lambda row: all(c in (None, "") for c in row),
-        text(N_("a non-empty sheet “{sheet}” with a header row"), sheet=sheet.title),
-    )
-    return Table([str(c or "") for c in table.header], table.rows, table.lines), sheet.title
+    table = formats._table(name, rows, _blank, text(N_("a non-empty sheet “{sheet}” with a header row"), sheet=title))
+    return Table([str(c or "") for c in table.header], table.rows, table.lines), title
 
 
-def _rows_of(name: str, sheet, stop: int | None) -> list[list]:
-    """The sheet's rows as lists, at most `stop` of them. Its declared dimension is dropped (openpyxl would pad
-    every row to it, and add empty rows up to it): a row is as wide as its last cell, and a row wider than any
-    table of ours is refused as soon as it is read, before another is built."""
-    sheet.reset_dimensions()
-    rows: list[list] = []
+@contextlib.contextmanager
+def _calamine_refusal(name: str) -> Iterator[None]:
+    """python-calamine's errors on a damaged workbook, and a panic of its Rust code (which pyo3 raises as a
+    BaseException), told as an unreadable workbook."""
     try:
-        for row in itertools.islice(sheet.iter_rows(values_only=True), stop):
-            if len(row) > formats.MAX_COLUMNS:
-                raise _refused(
-                    name,
-                    text(N_("a cell in column {column}"), column=formats.thousands(len(row))),
-                    text(N_("rows of at most {columns} columns"), columns=formats.thousands(formats.MAX_COLUMNS)),
-                    row=len(rows) + 1,
-                )
-            rows.append(list(row))
+        yield
     except FileRefused:
         raise
-    except Exception as exc:  # a part the scan let through but openpyxl cannot parse
+    except Exception as exc:
         raise _refused(name, None, _error(exc)) from None
+    except BaseException as exc:
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise _refused(name, None, _error(exc)) from None
+
+
+def _rows_of(sheet, stop: int | None) -> list[list]:
+    """The sheet's rows from its first row, each from column A (as a spreadsheet numbers them: the header need not
+    be in A1), at most `stop` of them. calamine's rows start at the sheet's first row but at its first column used:
+    they are padded back to column A. A text or a date repeated down a column (an entity, an as-of date) is kept as
+    one object: a 500 000-row sheet holds a few hundred thousand fewer."""
+    start = sheet.start
+    pad = [""] * (start[1] if start else 0)
+    seen: dict = {}
+    keep = seen.setdefault
+    rows = [
+        [*pad, *(keep(cell, cell) if type(cell) is str or type(cell) is dt.date else cell for cell in row)]
+        for row in itertools.islice(sheet.iter_rows(), stop)
+    ]
     return rows
+
+
+def _blank(row: list) -> bool:
+    return all(c in (None, "") for c in row)
+
+
+def _too_wide(name: str, column: int, row: int | None) -> FileRefused:
+    return _refused(
+        name,
+        text(N_("a cell in column {column}"), column=formats.thousands(column)),
+        text(N_("rows of at most {columns} columns"), columns=formats.thousands(formats.MAX_COLUMNS)),
+        row=row,
+    )
 
 
 def _check_end_record(name: str, data: bytes) -> None:
@@ -217,19 +237,20 @@ def _check_directory(name: str, parts: list[zipfile.ZipInfo], limit: int) -> Non
 def _scan_parts(name: str, archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo], max_rows: int | None) -> dict[str, int]:
     """Stream every part that starts like XML once: refuse a text between two tags longer than a cell may be, and
     a workbook whose sheets together hold more rows than allowed (plus `OTHER_SHEETS_ROWS` for help or notes
-    sheets): openpyxl parses every sheet that lacks a dimension element whole when it opens a workbook. Returns
-    the rows counted per part."""
+    sheets), and a sheet whose cells reach beyond what its rows may hold (`_Extent`). Returns the rows counted per
+    part."""
     rows_of: dict[str, int] = {}
     enough = None if max_rows is None else max_rows + 1 + OTHER_SHEETS_ROWS
     total = 0
+    allowed_rows = (_DEFAULT_MAX_ROWS if max_rows is None else max_rows) + 1 + OTHER_SHEETS_ROWS
     for part in parts:
-        rows, carry = 0, b""
+        rows, carry, extent, in_sheet = 0, b"", _Extent(allowed_rows), False
         try:
             with archive.open(part) as stream:
                 first = True
                 while chunk := stream.read(_CHUNK):
                     if first and not _looks_like_xml(chunk):
-                        break  # an image, a binary part: openpyxl parses no such part as a sheet
+                        break  # an image, a binary part: no reader parses such a part as a sheet
                     first = False
                     buffer = carry + chunk
                     last = buffer.rfind(b"<")  # what follows the last tag opening waits for the next chunk
@@ -241,14 +262,111 @@ def _scan_parts(name: str, archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo
                             text(N_("cells of at most {size} characters"), size=formats.thousands(formats.MAX_CELL_CHARS)),
                             row=rows + 1 if "worksheets/" in part.filename else None,
                         )
-                    rows += _rows_in(head)
+                    counted = _rows_in(head)
+                    in_sheet = in_sheet or b"sheetData" in head  # cells are only read in a sheet's data
+                    if in_sheet:
+                        extent.add(head, counted, rows)
+                    rows += counted
                     if enough is not None and total + rows > enough:
                         raise formats.too_many_rows(name, max_rows)
+                if in_sheet and carry:  # the last tag, and whatever a truncated part ends with
+                    extent.add(carry, _rows_in(carry), rows)
+                extent.check(name, rows)
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
             raise _refused(name, None, _error(exc)) from None
         rows_of[part.filename] = rows
         total += rows
     return rows_of
+
+
+# the cell references beyond column Z (` r="AB12"`; a lower-case one too): the common shape, ` r="B12"`, fails
+# at its second character
+_WIDE_REFERENCE = re.compile(rb' r="([A-Za-z]{2,3}|[a-z])\d')
+_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
+_TAG_REFERENCE = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{0,3})(\d{1,9})["']""")
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - 64
+    return number
+
+
+def _far_reference(rows: int) -> re.Pattern:
+    """A reference (` r="12"`, ` r="B12"`) to a row past `rows`, or near past it: its leading digit above the
+    bound's (600 000 and on for 510 000), or more digits than the bound has."""
+    digits = str(rows)
+    lead, rest = int(digits[0]), len(digits) - 1
+    above = f"[{lead + 1}-9]\\d{{{rest}}}|" if lead < 9 else ""
+    return re.compile(f' r="[A-Za-z]{{0,3}}(?:{above}\\d{{{rest + 2},}})"'.encode())
+
+
+class _Extent:
+    """How far a sheet's cells reach (its last row and column): calamine allocates every cell of the rectangle
+    from A1 to its last cell before returning one, so a single cell far away (`XFD1048576`) would ask it for
+    gigabytes. Where every row and cell carries a reference the way spreadsheet programs write it (`<row r="2"`,
+    `<c r="B2"`), a few C-level passes find a reference past the allowed rows or beyond column Z; elsewhere (a
+    reference written otherwise, cells numbered by their position) the piece is walked tag by tag."""
+
+    def __init__(self, allowed_rows: int) -> None:
+        self.allowed_rows = allowed_rows
+        self.far = _far_reference(allowed_rows)
+        self.last_row = 0
+        self.last_column = 0
+        self.any_cell = False
+        self.column = 0  # the walk's position: the column of the last cell read in the current row
+        self.wide_at: int | None = None  # the row of the first cell beyond MAX_COLUMNS
+
+    def add(self, xml: bytes, rows: int, rows_before: int) -> None:
+        cells = xml.count(b"<c")
+        self.any_cell = self.any_cell or cells > 0
+        if cells == xml.count(b'<c r="') and rows == xml.count(b'<row r="'):
+            far = self.far.search(xml)
+            if far is not None:
+                self._reach(0, int(re.sub(rb"\D", b"", far.group())))
+            for letters in _WIDE_REFERENCE.findall(xml):
+                self._reach(_column_number(letters), rows_before + rows)
+            self.last_row = max(self.last_row, rows_before + rows)
+            return
+        row = max(self.last_row, rows_before)
+        for tag, attributes in _TAG.findall(xml):
+            found = _TAG_REFERENCE.search(attributes)
+            if tag == b"row":
+                row = int(found.group(2)) if found else row + 1
+                self.column = 0
+            else:
+                self.column = _column_number(found.group(1)) if found and found.group(1) else self.column + 1
+                row = int(found.group(2)) if found else row
+            self._reach(self.column if tag == b"c" else 0, row)
+
+    def _reach(self, column: int, row: int) -> None:
+        self.last_row = max(self.last_row, row)
+        if column > self.last_column:
+            self.last_column = column
+            if column > formats.MAX_COLUMNS and self.wide_at is None:
+                self.wide_at = row
+
+    def check(self, name: str, rows: int) -> None:
+        if self.wide_at is not None:
+            raise _too_wide(name, self.last_column, self.wide_at)
+        if self.last_row > self.allowed_rows:
+            raise _refused(
+                name,
+                text(N_("a row numbered {row}"), row=formats.thousands(self.last_row)),
+                text(N_("a sheet of at most {rows} rows"), rows=formats.thousands(self.allowed_rows)),
+            )
+        columns = max(self.last_column, CELLS_PER_ROW if self.any_cell else 0)
+        if max(self.last_row, rows) * columns > CELLS_PER_ROW * self.allowed_rows:
+            raise _refused(
+                name,
+                text(N_("a sheet reaching row {row} and column {column}"), row=formats.thousands(self.last_row), column=columns),
+                text(
+                    N_("a sheet of at most {cells} cells from A1 to its last row and column ({per_row} per row allowed)"),
+                    cells=formats.thousands(CELLS_PER_ROW * self.allowed_rows),
+                    per_row=CELLS_PER_ROW,
+                ),
+            )
 
 
 def _looks_like_xml(start: bytes) -> bool:
@@ -276,11 +394,17 @@ def _rows_in(xml: bytes) -> int:
     return xml.count(b"<row") - xml.count(b"<rowBreaks")
 
 
-def _sheet_to_read(name: str, workbook, kind: str | None):
+def _sheet_to_read(name: str, workbook, kind: str | None) -> str:
     """The visible sheet named like the dataset (its code, file name or title), else the first visible sheet."""
-    visible = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
+    from python_calamine import SheetTypeEnum, SheetVisibleEnum
+
+    visible = [
+        sheet.name
+        for sheet in workbook.sheets_metadata
+        if sheet.visible == SheetVisibleEnum.Visible and sheet.typ == SheetTypeEnum.WorkSheet
+    ]
     if not visible:
         raise _refused(name, None, text(N_("a workbook with a visible sheet")))
     datasets = [DATASETS[kind]] if kind in DATASETS else list(DATASETS.values())
     names = {formats._normal_header(n) for ds in datasets for n in (ds.kind, ds.file_stem, ds.title_fr, ds.title_en)}
-    return next((ws for ws in visible if formats._normal_header(ws.title) in names), visible[0])
+    return next((title for title in visible if formats._normal_header(title) in names), visible[0])

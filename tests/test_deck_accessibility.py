@@ -24,7 +24,9 @@ def described(slide) -> list:
 
 @pytest.fixture(scope="module", params=["fr", "en"])
 def deck(request, demo_store):
-    data, info = build_deck(demo_store.engine, filters=Filters(None, END, "previous", "PLAN-2024-06", request.param))
+    data, info = build_deck(
+        demo_store.engine, filters=Filters(None, END, "previous", "PLAN-2024-06", request.param), role="viewer"
+    )
     return request.param, Presentation(io.BytesIO(data)), info
 
 
@@ -66,7 +68,10 @@ def test_a_template_without_a_title_only_layout_still_gives_every_slide_a_real_t
         layout.name = f"Organisation {number}"
     template.save(str(tmp_path / "org.pptx"))
     data, info = build_deck(
-        demo_store.engine, filters=Filters("SMARTFR", END, "previous", "PLAN-2024-06"), template=tmp_path / "org.pptx"
+        demo_store.engine,
+        filters=Filters("SMARTFR", END, "previous", "PLAN-2024-06"),
+        role="viewer",
+        template=tmp_path / "org.pptx",
     )
     for slide, title in zip(Presentation(io.BytesIO(data)).slides, info.titles, strict=True):
         assert slide.shapes.title is not None and slide.shapes.title.text == title

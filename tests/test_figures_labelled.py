@@ -98,7 +98,7 @@ def test_an_unmatched_payment_is_never_listed_as_an_overdue_invoice_and_the_outp
 
 def deck_slides(engine, filters: Filters) -> list[tuple[str, str]]:
     """(title, the rest of its text) of every slide of the deck."""
-    data, _info = build_deck(engine, filters=filters)
+    data, _info = build_deck(engine, filters=filters, role="editor")
     out = []
     for slide in Presentation(io.BytesIO(data)).slides:
         title = slide.shapes.title.text if slide.shapes.title is not None else ""
@@ -115,7 +115,7 @@ def test_the_cover_names_the_meeting_whose_notes_the_pack_holds_never_a_later_on
         later = later[later["held_on"] > END_2023].iloc[0]
     assert meeting["held_on"] == dt.date(2023, 12, 15) and meeting["as_of"] != END_2023
     filters = Filters(None, END_2023, "previous", None, "fr")
-    cover = " ".join(compose(demo_store.engine, filters=filters).meta["cover"])
+    cover = " ".join(compose(demo_store.engine, filters=filters, role="editor").meta["cover"])
     deck_cover = deck_slides(demo_store.engine, filters)[0][1]
     for text in (cover, deck_cover):
         assert formatting.date_long(meeting["held_on"]) in text and "Dernière réunion" in text
@@ -123,7 +123,7 @@ def test_the_cover_names_the_meeting_whose_notes_the_pack_holds_never_a_later_on
         assert formatting.date_long(later["held_on"]) not in text  # 15 mars 2024 was not held yet
     # at a meeting's own figures' date, the cover names that meeting plainly
     filters = Filters(None, meeting["as_of"], "previous", None, "fr")
-    cover = compose(demo_store.engine, filters=filters).meta["cover"]
+    cover = compose(demo_store.engine, filters=filters, role="editor").meta["cover"]
     assert f"Réunion : {meeting['title']} — {formatting.date_long(meeting['held_on'])}" in cover
 
 
@@ -143,7 +143,7 @@ def test_a_superseded_plan_version_is_labelled_wherever_it_is_named(demo_store):
     assert versions_text.version_note(versions, old["code"], in_force["adopted_on"] - dt.timedelta(days=1), "fr") == ""
     assert versions_text.version_note(versions, in_force["code"], day, "fr") == ""
     filters = Filters(None, day, "previous", old["code"], "fr")
-    meta = compose(demo_store.engine, filters=filters).meta
+    meta = compose(demo_store.engine, filters=filters, role="editor").meta
     assert label_fr in " ".join(meta["cover"]) and label_fr in meta["footer"]
     slides = deck_slides(demo_store.engine, filters)
     assert label_fr in slides[0][1] and all(label_fr in body for _title, body in slides)  # cover and every footer
@@ -257,7 +257,7 @@ def test_without_a_schedule_nothing_reads_as_repaid_or_met(demo_store):
     assert legal.loc["L626-18", "Respectée"] == "—" and "aucun échéancier" in legal.loc["L626-18", "Valeur"]
     assert execution_text.debt_left_text(view, "fr") == "aucun échéancier"
     assert execution_text.debt_left_text(view, "en") == "no schedule"
-    text = section_text(compose(demo_store.engine, filters=filters), "execution")
+    text = section_text(compose(demo_store.engine, filters=filters, role="editor"), "execution")
     part = text[text.index(f'"text": "{name}"') :]
     assert "aucun échéancier" in part and '"value": "0\u00a0€"' not in part
 
@@ -282,7 +282,7 @@ def test_a_plan_path_never_negative_has_no_year_of_turning_positive(demo_store):
     table = versions_text.milestones_table(versions, "fr")
     rows = table[table["Entité"].isin(names)]
     assert not rows.empty and set(rows["Capitaux propres ≥ 0 (trajectoire du plan)"]) == {"positifs tout au long du plan"}
-    text = section_text(compose(demo_store.engine, filters=filters), "equity")
+    text = section_text(compose(demo_store.engine, filters=filters, role="editor"), "equity")
     for name in names:
         part = text[text.index(f'"text": "{name}"') :]
         assert "positifs tout au long du plan" in part[:2000]
@@ -307,13 +307,13 @@ def test_a_monthly_tile_says_the_month_it_covers_in_every_output(demo_store):
     yearly = next(t for t in tiles if t.indicator not in set(monthly) and t.period_end is not None)
     assert overview_text.period_text(yearly, "fr") == "au " + formatting.date_long(yearly.period_end)
     assert any(line.period.endswith("(mois)") for line in lines.lines)  # the digest
-    summary = section_text(compose(demo_store.engine, filters=filters), "summary")
+    summary = section_text(compose(demo_store.engine, filters=filters, role="editor"), "summary")
     assert "(mois)" in summary  # the dossier's summary table
     assert any("(mois)" in cell for cell in deck_summary_cells(demo_store.engine, filters))  # the deck's summary
 
 
 def deck_summary_cells(engine, filters: Filters) -> list[str]:
-    data, _info = build_deck(engine, filters=filters)
+    data, _info = build_deck(engine, filters=filters, role="editor")
     cells = []
     for slide in Presentation(io.BytesIO(data)).slides:
         for shape in slide.shapes:
@@ -335,7 +335,7 @@ def test_every_annual_report_figure_loaded_is_shown_on_the_page_the_dossier_and_
     loaded = loaded[[d == END_2023 for d in loaded["period_end"]]]
     assert {"TOTAL_INCOME", "CASH", "DEBTS", "CONTRACTS", "HOURS_WORKED"} <= set(loaded["indicator"])
     filters = in_force_filters(demo_store.engine, END_2023)
-    dossier = section_text(compose(demo_store.engine, filters=filters), "membership")
+    dossier = section_text(compose(demo_store.engine, filters=filters, role="editor"), "membership")
     deck = " ".join(deck_summary_cells(demo_store.engine, filters))
     for row in loaded.itertuples():
         label = catalogue.loc[row.indicator, "label_fr"]

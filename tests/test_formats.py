@@ -130,17 +130,18 @@ def test_every_problem_is_reported_with_file_row_column_value_and_expectation():
     assert "déjà ligne 4" in duplicate.line()
 
 
-def test_problems_are_messages_rendered_in_the_readers_language():
+def test_problems_are_messages_rendered_in_the_readers_language(monkeypatch):
+    monkeypatch.setattr(formats.cells, "today", lambda: dt.date(2026, 11, 23))
     parsed = formats.parse_file("s.csv", b"bureau;fin_periode;membres\nGAND;31/12/2023;quatre\nGAND;31/12/2099;1\n")
     assert [p.line("en") for p in parsed.problems] == [
         "s.csv, row 2, column “membres”: value “quatre” — expected: a whole number",
-        "s.csv, row 3, column “fin_periode”: value “31/12/2099” — expected: a past date for an actual value (today "
-        "at the latest)",
+        "s.csv, row 3, column “fin_periode”: value “31/12/2099” — expected: a past date for an actual value (on or "
+        "before 30/11/2026: today plus 7 days; a plan or a forecast may be later)",
     ]
     assert [p.line("fr") for p in parsed.problems] == [
         "s.csv, ligne 2, colonne « membres » : valeur « quatre » — attendu : un nombre entier",
         "s.csv, ligne 3, colonne « fin_periode » : valeur « 31/12/2099 » — attendu : une date passée pour une valeur "
-        "réelle (au plus tard aujourd'hui)",
+        "réelle (au plus tard le 30/11/2026 : aujourd'hui plus 7 jours ; un plan ou une prévision peut être postérieur)",
     ]
 
 

@@ -44,7 +44,7 @@ def children(element: DictionaryObject, tag: str) -> list[DictionaryObject]:
 @pytest.fixture(scope="module", params=["fr", "en"])
 def dossier(request, demo_store):
     lang = request.param
-    pack = pdf.compose(demo_store.engine, filters=Filters(None, END, "previous", "PLAN-2024-06", lang))
+    pack = pdf.compose(demo_store.engine, filters=Filters(None, END, "previous", "PLAN-2024-06", lang), role="editor")
     return lang, pack, PdfReader(io.BytesIO(render(pack)))
 
 

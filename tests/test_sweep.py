@@ -220,7 +220,9 @@ DECK_CASES = [(END_2021, None), (END_2023, None), (LATEST, None)] + [(LATEST, e)
 def test_every_slide_reads_clean_and_marks_its_synthetic_figures(sweep_store, case):
     store, latest, version = sweep_store
     day, entity = case
-    data, info = build_deck(store.engine, filters=Filters(entity, latest if day == LATEST else day, "previous", version, "fr"))
+    data, info = build_deck(
+        store.engine, filters=Filters(entity, latest if day == LATEST else day, "previous", version, "fr"), role="editor"
+    )
     prs = Presentation(io.BytesIO(data))
     problems = []
     for number, slide in enumerate(prs.slides, start=1):

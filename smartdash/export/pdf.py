@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from smartdash import charts, committee, formatting, importing, queries
+from smartdash.auth import role_can
 from smartdash.db import session_scope
 from smartdash.export.images import chart_svg
 from smartdash.export.sections import section_title, thresholds_phrase
@@ -174,6 +175,7 @@ def _summary(
     tiles: list[overview_views.Tile],
     frozen: pd.DataFrame | None,
     meeting: pd.Series | None,
+    version_text: str,
 ) -> None:
     lang = filters.lang
     section = pack.section("summary")
@@ -221,7 +223,7 @@ def _summary(
         text=_(
             lang,
             "Gap to plan {plan_version}; {thresholds}.",
-            plan_version=filters.plan_version,
+            plan_version=version_text,
             thresholds=thresholds_phrase([t.rule for t in tiles], lang),
         ),
     )
@@ -261,16 +263,6 @@ def _attention(pack: Pack, items: list[overview_views.Attention]) -> None:
         items=[{"text": overview_text.attention_text(a, pack.lang), "status": a.severity} for a in items]
         or [{"text": _(pack.lang, "Nothing to report."), "status": "green"}],
     )
-
-
-BRIDGE_LABELS = {
-    "opening": N_("Opening"),
-    "net_result": N_("Result"),
-    "capital_paid_in": N_("Capital"),
-    "shares_repaid": N_("Shares repaid"),
-    "other": N_("Other"),
-    "closing": N_("Closing"),
-}
 
 
 def _equity(pack: Pack, s: Session, filters: Filters, entities: list[tuple[str, str]]) -> None:
@@ -319,7 +311,7 @@ def _equity(pack: Pack, s: Session, filters: Filters, entities: list[tuple[str, 
         if view.bridge_years:
             year = view.bridge_years[-1]
             bridge = view.bridge(year)
-            labels = {k: _(lang, label) for k, label in BRIDGE_LABELS.items()}
+            labels = equity_text.bridge_labels(bridge, lang)
             pack.chart(
                 section,
                 charts.waterfall_chart(
@@ -334,14 +326,12 @@ def _equity(pack: Pack, s: Session, filters: Filters, entities: list[tuple[str, 
         pack.demo(section)
 
 
-def _funding(pack: Pack, s: Session, filters: Filters) -> None:
+def _funding(pack: Pack, s: Session, filters: Filters, version_text: str) -> None:
     lang = filters.lang
     section = pack.section("funding")
     definition = OnePlusOneDefinition()
     view = funding_views.funding_view(session=s, filters=filters, definition=definition)
-    section.add(
-        "text", text=definition.describe(lang) + _(lang, " Plan version: {plan_version}.", plan_version=filters.plan_version)
-    )
+    section.add("text", text=definition.describe(lang) + _(lang, " Plan version: {plan_version}.", plan_version=version_text))
     if view.lines.empty:
         section.add("text", text=_(lang, "No contribution in this plan version."))
         return
@@ -572,7 +562,7 @@ def _annual_figures(pack: Pack, section: Section, s: Session, filters: Filters) 
         )
 
 
-def _receivables(pack: Pack, s: Session, filters: Filters) -> None:
+def _receivables(pack: Pack, s: Session, filters: Filters, role: str) -> None:
     lang = filters.lang
     section = pack.section("receivables")
     names = dict(zip(*[queries.entities(session=s)[c] for c in ("code", "name")], strict=True))
@@ -612,6 +602,9 @@ def _receivables(pack: Pack, s: Session, filters: Filters) -> None:
             height=170,
         )
         section.keep_together(start)
+        if not role_can(role, "see_clients"):
+            section.add("note", text=_(lang, "Client names are for directors and administrators only."))
+            continue
         clients = queries.largest_overdue_clients(session=s, entity=code, as_of=view.as_of)
         if not clients.empty:
             frame = receivables_text.clients_table(clients, view.as_of, lang)
@@ -647,7 +640,7 @@ def _notes(pack: Pack, s: Session, filters: Filters, meeting_id: int | None) -> 
                     for n in notes.itertuples()
                 ],
             )
-    decisions = committee.decisions(session=s, open_only=True)
+    decisions = committee.open_actions(session=s, as_of=filters.as_of)
     section.add("subheading", text=_(lang, "Open decisions and actions"))
     if decisions.empty:
         section.add("text", text=_(lang, "No open action."))
@@ -775,15 +768,25 @@ def _meeting_row(s: Session, meeting_id: int | None, as_of: dt.date) -> pd.Serie
 
 
 def compose(
-    engine: Engine, *, filters: Filters, meeting_id: int | None = None, progress: Callable[[float, str], None] | None = None
+    engine: Engine,
+    *,
+    filters: Filters,
+    role: str,
+    meeting_id: int | None = None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> Pack:
-    """The dossier's content at `filters.as_of` (a meeting's own as-of date when `meeting_id` is given)."""
+    """The dossier's content at `filters.as_of` (a meeting's own as-of date when `meeting_id` is given), against
+    `filters.plan_version`, or without one chosen the version in force at that date, as the `role` it is built for
+    may read it (client names only for a role that may see them)."""
     lang = filters.lang
     report = progress or (lambda _share, _step: None)
     with session_scope(engine) as s:
         meeting = _meeting_row(s, meeting_id, filters.as_of)
-        if meeting_id is not None:
-            filters = Filters(filters.entity, meeting["as_of"], filters.compare, filters.plan_version, lang)
+        as_of = meeting["as_of"] if meeting_id is not None else filters.as_of
+        version = filters.plan_version or queries.version_in_force(session=s, on=as_of)
+        filters = Filters(filters.entity, as_of, filters.compare, version, lang)
+        # a version adopted after the figures' date is said to be so wherever the dossier names it
+        version_text = versions_text.version_label(queries.plan_versions(session=s), version, as_of, lang)
         frozen = (
             committee.meeting_snapshot(session=s, meeting_id=meeting_id)
             if (meeting_id is not None and meeting["status"] == "closed")
@@ -795,8 +798,6 @@ def compose(
         meeting_text = (
             f"{meeting['title']} — {formatting.date_long(meeting['held_on'], lang=lang)}" if meeting is not None else "—"
         )
-        # the version named as the pages name it: "adoptée après cette date", "remplacée par … le …"
-        version = versions_text.version_label(queries.plan_versions(session=s), filters.plan_version, filters.as_of, lang)
         # the meeting whose notes the dossier holds; "last meeting" when its figures are of another date
         meeting_line = (
             _(lang, "Meeting: {meeting_text}", meeting_text=meeting_text)
@@ -817,13 +818,13 @@ def compose(
                 "cover": [
                     meeting_line,
                     _(lang, "Figures as of {as_of_text}", as_of_text=as_of_text),
-                    _(lang, "Plan version: {value}", value=version),
+                    _(lang, "Plan version: {value}", value=version_text),
                     _(lang, "Entities: ") + ", ".join(n for _c, n in entities),
                 ]
                 + ([_(lang, "Key figures frozen when the meeting closed")] if frozen is not None else []),
                 "confidential": _(lang, "Confidential — committee members only"),
                 "toc_title": _(lang, "Contents"),
-                "footer": _(lang, "Figures as of {as_of_text} · plan {value}", as_of_text=as_of_text, value=version),
+                "footer": _(lang, "Figures as of {as_of_text} · plan {value}", as_of_text=as_of_text, value=version_text),
                 "page_word": "page",
             },
             frozen_meeting=meeting_id if frozen is not None else None,
@@ -832,17 +833,17 @@ def compose(
         def summary_and_attention() -> None:
             tiles = overview_views.overview_tiles(session=s, filters=filters)
             pack.sources |= set(sources_of([t.source for t in tiles]))
-            _summary(pack, s, filters, tiles, frozen, meeting if meeting_id is not None else None)
+            _summary(pack, s, filters, tiles, frozen, meeting if meeting_id is not None else None, version_text)
             _attention(pack, overview_views.attention_items(session=s, filters=filters, tiles=tiles))
 
         steps = [
             (0.05, _(lang, "Summary"), summary_and_attention),
             (0.2, _(lang, "Equity"), lambda: _equity(pack, s, filters, entities)),
-            (0.35, _(lang, "Funding"), lambda: _funding(pack, s, filters)),
+            (0.35, _(lang, "Funding"), lambda: _funding(pack, s, filters, version_text)),
             (0.45, _(lang, "Plan execution"), lambda: _execution(pack, s, filters, entities)),
             (0.55, _(lang, "Headcount"), lambda: _headcount(pack, s, filters, entities)),
             (0.62, _(lang, "Membership"), lambda: _membership(pack, s, filters)),
-            (0.7, _(lang, "Receivables"), lambda: _receivables(pack, s, filters)),
+            (0.7, _(lang, "Receivables"), lambda: _receivables(pack, s, filters, role)),
             (0.76, _(lang, "Notes and decisions"), lambda: _notes(pack, s, filters, meeting_id)),
         ]
         for share, step, build in steps:  # the deck's order
@@ -886,13 +887,18 @@ def render(pack: Pack, *, archival: bool = True) -> bytes:
 
 
 def build_pdf(
-    engine: Engine, *, filters: Filters, meeting_id: int | None = None, progress: Callable[[float, str], None] | None = None
+    engine: Engine,
+    *,
+    filters: Filters,
+    role: str,
+    meeting_id: int | None = None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> tuple[bytes, PdfInfo]:
     """The committee's dossier as an A4 PDF at `filters.as_of`, in `filters.lang`, for one entity or every entity
-    under the plan; for a closed meeting (`meeting_id`), its key figures as frozen when it closed.
+    under the plan, built for `role`; for a closed meeting (`meeting_id`), its key figures as frozen when it closed.
     `progress(share, step)` is called as the sections are built."""
     report = progress or (lambda _share, _step: None)
-    pack = compose(engine, filters=filters, meeting_id=meeting_id, progress=report)
+    pack = compose(engine, filters=filters, role=role, meeting_id=meeting_id, progress=report)
     report(0.85, _(filters.lang, "Typesetting"))
     data = render(pack)
     report(1.0, _(filters.lang, "Done"))
@@ -905,13 +911,16 @@ def build_pdf(
 
 
 def export_pdf_command(engine: Engine, args, default_lang: str) -> int:
-    """`python -m smartdash export pdf --out F.pdf [--as-of] [--lang] [--entity] [--plan-version] [--meeting ID]`."""
+    """`python -m smartdash export pdf --out F.pdf [--as-of] [--lang] [--entity] [--plan-version] [--meeting ID]
+    [--role]`: built for a committee member (no client names) unless --role names a role that may see them."""
     import sys
 
     with session_scope(engine) as s:
         as_of = dt.date.fromisoformat(args.as_of) if args.as_of else queries.latest_data_date(session=s)
-        version = args.plan_version or (queries.version_in_force(session=s, on=as_of) if as_of else None)
-        known = set(int(i) for i in queries.meetings(session=s)["id"])
+        # none chosen: the version in force at the figures' date, a meeting's own date included (compose decides)
+        version = args.plan_version
+        meetings = queries.meetings(session=s).set_index("id")["as_of"]
+        known = set(int(i) for i in meetings.index)
     said = default_lang  # the command's own lines, in the configured language; the dossier is in --lang
     if as_of is None:
         print(_(said, "The store holds no data: nothing to print."), file=sys.stderr)
@@ -923,9 +932,13 @@ def export_pdf_command(engine: Engine, args, default_lang: str) -> int:
         )
         return 1
     data, info = build_pdf(
-        engine, filters=Filters(args.entity, as_of, "meeting", version, args.lang or default_lang), meeting_id=args.meeting
+        engine,
+        filters=Filters(args.entity, as_of, "meeting", version, args.lang or default_lang),
+        role=args.role,
+        meeting_id=args.meeting,
     )
     Path(args.out).write_bytes(data)
+    as_of = meetings[args.meeting] if args.meeting is not None else as_of  # a meeting's pack: its figures' date
     fields = {"file": args.out, "count": formatting.number(len(info.titles), lang=said)}
     if info.frozen_meeting:
         line = _(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from smartdash.export.sections import thresholds_phrase
 from smartdash.export.tables import InertChartData
 from smartdash.i18n import N_, _, bilingual
 from smartdash.metrics.funding import OnePlusOneDefinition
+from smartdash.metrics.versions import adopted_after
 from smartdash.present import annual as annual_text
 from smartdash.present import equity as equity_text
 from smartdash.present import execution as execution_text
@@ -406,7 +407,7 @@ def _meeting_notes(session, as_of: dt.date, lang: str) -> list[tuple[str, str | 
         for note in committee.notes(session=session, meeting_id=meeting_id).itertuples():
             about = " — ".join(x for x in (note.indicator, note.entity) if x)
             lines.append(((f"{about} : " if about else "") + note.text, None))
-    for d in committee.decisions(session=session, open_only=True).itertuples():
+    for d in committee.open_actions(session=session, as_of=as_of).itertuples():
         due = formatting.date_short(d.due_date) if d.due_date else "—"
         late = d.due_date is not None and d.due_date < as_of
         lines.append(
@@ -423,6 +424,7 @@ class DeckContext:
 
     session: Session
     filters: Filters
+    role: str  # the reader's role: what the deck may hold (client names need "see_clients")
     deck: Deck
     version: str
     entities: list[tuple[str, str]]
@@ -468,17 +470,21 @@ def build_deck(
     engine: Engine,
     *,
     filters: Filters,
+    role: str,
     template: Path | None = None,
     notes: list[tuple[str, str | None]] | None = None,
     progress: Callable[[float, str], None] | None = None,
 ) -> tuple[bytes, DeckInfo]:
     """The committee's deck at `filters.as_of`, in `filters.lang`, for one entity or all entities under the plan:
     a title slide, the agenda (one line per registered section that has one), then each section of
-    `DECK_SECTIONS` in turn. `notes` (text, status colour) default to the notes of the meeting for these figures
-    and the open actions. `progress(share, step)` is called as sections are built."""
+    `DECK_SECTIONS` in turn, built for `role` (a section holds what that role may read). `notes` (text, status
+    colour) default to the notes of the meeting for these figures and the open actions. `progress(share, step)` is
+    called as sections are built."""
     lang = filters.lang
     report = progress or (lambda _share, _step: None)
     with session_scope(engine) as s:
+        if not filters.plan_version:  # none chosen: the version in force at the figures' date
+            filters = replace(filters, plan_version=queries.version_in_force(session=s, on=filters.as_of))
         meeting = _meeting_line(s, filters.as_of, lang)
         # the version figures are compared with, and whether it was adopted only after the as-of date
         version = versions_text.version_label(queries.plan_versions(session=s), filters.plan_version, filters.as_of, lang)
@@ -490,7 +496,7 @@ def build_deck(
         )
         deck = Deck(template, lang, footer)
         entities = overview_views.tile_entities(session=s, entity=filters.entity)
-        ctx = DeckContext(session=s, filters=filters, deck=deck, version=version, entities=entities, notes=notes)
+        ctx = DeckContext(session=s, filters=filters, role=role, deck=deck, version=version, entities=entities, notes=notes)
 
         report(0.05, _(lang, "Title"))
         slide = deck.slide(_(lang, "Continuation plan committee"))
@@ -956,8 +962,20 @@ def _sources(ctx: DeckContext) -> None:
     """Every source the deck's figures cite, the plan versions, and whether part of them is synthetic."""
     lang = ctx.lang
     versions = versions_views.ordered_versions(session=ctx.session)
+    as_of, chosen = ctx.filters.as_of, ctx.filters.plan_version
+    # the versions adopted by the figures' date; a later one only when chosen, and then said to be later
+    known = [c for c in versions["code"] if c == chosen or not adopted_after(versions, c, as_of)]
     lines = [(src, None) for src in sorted(ctx.info.sources)]  # every source a slide cites, none left out
-    lines += [(_(lang, "Plan versions: {code}", code=", ".join(versions["code"])), None)]
+    lines += [
+        (
+            _(
+                lang,
+                "Plan versions: {code}",
+                code=", ".join(versions_text.version_label(versions, c, as_of, lang) for c in known),
+            ),
+            None,
+        )
+    ]
     if ctx.info.synthetic:
         lines.insert(
             0,

@@ -3,7 +3,7 @@
 Each dataset has one format: French column headers (English aliases accepted), one row per
 record. Files come from French-locale spreadsheets: `;` separators, decimal commas, spaces or
 non-breaking spaces between thousands, `€` and `%` inside cells, dates as dd/mm/yyyy, UTF-8
-with or without BOM or Windows-1252 that reads as Western text, or `.xlsx` workbooks (read by
+with or without BOM or Windows-1252 (charset-normalizer judges it), or `.xlsx` workbooks (read by
 smartdash.workbooks, which checks the archive first).
 
 Parsing never raises on bad cells: every problem is collected with its file, row, column,
@@ -22,12 +22,14 @@ from smartdash.formats.cells import (
     DATE_MAX,
     DATE_MIN,
     FORMULA_STARTS,
+    FUTURE_TOLERANCE_DAYS,
     MAX_CELL_CHARS,
     MAX_COLUMNS,
     NUMBER_LIMITS,
     CellError,
     Refused,
     inert_text,
+    latest_actual_date,
     parse_bool,
     parse_cells,
     parse_date,
@@ -90,6 +92,7 @@ __all__ = [
     "ENTITIES",
     "FORMULA_STARTS",
     "FUNDING",
+    "FUTURE_TOLERANCE_DAYS",
     "HEADCOUNT",
     "INDICATORS",
     "INSTALMENTS",
@@ -128,6 +131,7 @@ __all__ = [
     "format_cell",
     "header_map",
     "inert_text",
+    "latest_actual_date",
     "load_order",
     "parse_bool",
     "parse_cells",

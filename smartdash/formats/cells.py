@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+import math
 import operator
 import re
 from decimal import Decimal
@@ -78,6 +79,28 @@ _FALSE = {"non", "n", "no", "faux", "false", "0"}
 
 
 DATE_MIN, DATE_MAX = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
+# how far after the machine's date an actual figure may be dated: a month-end snapshot prepared a few days early, a
+# clock a day apart; a plan or a forecast may be dated any time later
+FUTURE_TOLERANCE_DAYS = 7
+
+
+def today() -> dt.date:
+    """The machine's date, which actual figures may not be after (tests set their own clock here)."""
+    return dt.date.today()
+
+
+def latest_actual_date() -> dt.date:
+    """The latest date an actual figure may have: today plus `FUTURE_TOLERANCE_DAYS`."""
+    return today() + dt.timedelta(days=FUTURE_TOLERANCE_DAYS)
+
+
+def not_after_latest_actual_date() -> Text:
+    """What a date of an actual figure must be, with the date of today's limit."""
+    return text(
+        N_("a past date for an actual value (on or before {latest}: today plus {days} days; a plan or a forecast may be later)"),
+        latest=f"{latest_actual_date():%d/%m/%Y}",
+        days=FUTURE_TOLERANCE_DAYS,
+    )
 
 
 class CellError(ValueError):
@@ -91,6 +114,7 @@ class CellError(ValueError):
 A_NUMBER = text(N_("a number"))
 A_NUMBER_EXAMPLE = text(N_("a number (e.g. 1 234,56)"))
 A_WHOLE_NUMBER = text(N_("a whole number"))
+A_FINITE_NUMBER = text(N_("a number (this cell holds NaN or an infinity, which no column takes)"))
 A_DATE = text(N_("a date dd/mm/yyyy"))
 YES_OR_NO = text(N_("yes or no"))
 
@@ -99,13 +123,21 @@ def at_most_places(places: int) -> Text:
     return text(N_("a number with at most {places} decimals"), places=places)
 
 
+# a number this large is refused by every column's bound (NUMBER_LIMITS): its decimals are not worth checking, and
+# checking them would overflow the decimal context's precision (`1e300` in a workbook cell)
+_BEYOND_EVERY_BOUND = 18
+
+
 def parse_decimal(text: Any, *, places: int | None = None) -> Decimal:
-    """A French-locale number: `1 234 567,89 €`, `12,4 %`, `-3,5`, `1.234,5`; also `1234.5`."""
+    """A French-locale number: `1 234 567,89 €`, `12,4 %`, `-3,5`, `1.234,5`; also `1234.5`. A workbook's NaN or
+    infinity is refused; a number beyond every column's bound is returned for the column to refuse with its range."""
     if isinstance(text, bool):
         raise CellError(A_NUMBER)
     if isinstance(text, int | Decimal):
         value = Decimal(text)
     elif isinstance(text, float):  # xlsx numeric cell: its shortest repr is what the user typed
+        if not math.isfinite(text):
+            raise CellError(A_FINITE_NUMBER)
         value = Decimal(repr(text))
     else:
         s = str(text).translate(_NUMBER_NOISE)
@@ -117,8 +149,12 @@ def parse_decimal(text: Any, *, places: int | None = None) -> Decimal:
         if not (s.isascii() and (whole.isdigit() or (not whole and fraction)) and (not fraction or fraction.isdigit())):
             raise CellError(A_NUMBER_EXAMPLE)
         value = Decimal(s)
+        if value.adjusted() >= _BEYOND_EVERY_BOUND:
+            return value
         if places is not None and len(fraction) > places and fraction[places:].strip("0"):
             raise CellError(at_most_places(places))
+        return value
+    if value.adjusted() >= _BEYOND_EVERY_BOUND:
         return value
     if places is not None and value != value.quantize(Decimal(1).scaleb(-places)):
         raise CellError(at_most_places(places))

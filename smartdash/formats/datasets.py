@@ -6,11 +6,11 @@ data set loads are derived from these declarations.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
 from smartdash import codes, models
+from smartdash.formats import cells
 from smartdash.formats.spec import Column, Dataset, RefError, RowCheck, StoreCheck
 from smartdash.i18n import N_, Text, text
 
@@ -68,12 +68,13 @@ def _plan_needs_version(row: dict) -> Text | None:
 
 
 def _actual_not_in_future(column: str) -> RowCheck:
-    """Actual figures are about the past: a date after today is a typing error (plan values may be future)."""
+    """Actual figures are about the past: a date after today (and its tolerance) is a typing error or a file that
+    lies about its date, and would move every page's default date into the future (plan values may be future)."""
 
     def check(row: dict) -> Text | None:
         day = row.get(column)
-        if day is not None and day > dt.date.today() and row.get("scenario", "actual") == "actual":
-            return text(N_("a past date for an actual value (today at the latest)"))
+        if day is not None and row.get("scenario", "actual") == "actual" and day > cells.latest_actual_date():
+            return cells.not_after_latest_actual_date()
         return None
 
     return RowCheck((column, "scenario"), column, check)
@@ -408,6 +409,7 @@ FUNDING = _register(
         ),
         key=("code", "version_plan"),
         file_stem="financements",
+        checks=(_actual_not_in_future("date_reception"),),
         model=models.FundingContribution,
     )
 )
@@ -527,6 +529,7 @@ INSTALMENTS = _register(
         ),
         key=("creance", "rang"),
         file_stem="echeancier",
+        checks=(_actual_not_in_future("paye_le"),),
         model=models.Instalment,
     )
 )

@@ -40,22 +40,28 @@ def _normal_header(text: str) -> str:
 
 
 ENCODINGS_ACCEPTED = i18n.text(N_("a text in UTF-8 or Windows-1252 (save the file as “CSV UTF-8”)"))
-_WESTERN_LETTERS = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u0152\u0153\u0178"
-_WESTERN_SIGNS = "\u00a0\u00a7\u00ab\u00b0\u00b2\u00b3\u00b5\u00bb\u20ac\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u2022"
+# letters of Windows-1252 beyond ASCII (× and ÷ aside)
+_ACCENTED = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
 # the characters of a byte 0x80-0xBF in Windows-1252: after « Ã » or « Â », UTF-8 read as Windows-1252 (« Ã© »)
 _CP1252_CONTINUATION = "".join(bytes([b]).decode("cp1252", "ignore") for b in range(0x80, 0xC0))
-_NOT_WESTERN_TEXT = re.compile(
-    f"[^\t\n\r\x20-\x7e{_WESTERN_LETTERS}{_WESTERN_SIGNS}]"  # a character French or Western text does not use
-    f"|[\u00a7\u00b0\u00b2\u00b3\u00b5\u20ac\u2013\u2014\u2026\u2022][{_WESTERN_LETTERS}]"  # a sign glued to a letter
+# what another encoding looks like once read as Windows-1252, where no Western text looks so: a Shift-JIS lead byte
+# (0x81-0x9F: € … – — •, 0xA7-0xB5: § ° ² ³ µ) glued to a letter; UTF-8's two bytes (« Ã© »); Cyrillic or Greek
+# (every letter a byte 0xC0-0xFF: « Ïðèâåò ») as a run of three accented letters, or a word of two
+_MISDECODED = re.compile(
+    f"[\u00a7\u00b0\u00b2\u00b3\u00b5\u20ac\u2013\u2014\u2026\u2022][{_ACCENTED}]"
     f"|[\u00c2\u00c3][{re.escape(_CP1252_CONTINUATION)}]"
+    f"|[{_ACCENTED}]{{3,}}"
+    f"|(?<![^\\W\\d_])[{_ACCENTED}]{{2}}(?![^\\W\\d_])"
 )
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 def decode(data: bytes, name: str = "") -> str:
-    """The text of a CSV file: UTF-8 (with or without BOM), else Windows-1252 when the bytes read as Western text
-    (letters with accents, € ’ « » – …) — what French spreadsheets write. Anything else is refused, naming the row
-    and column of the first byte that does not fit, rather than stored as garbled text: a Shift-JIS or Cyrillic
-    file read as Windows-1252 shows characters Western text does not use, or signs glued to letters."""
+    """The text of a CSV file: UTF-8 (with or without BOM), else Windows-1252 — what French spreadsheets write
+    ("CSV (séparateur : point-virgule)"), every character of it accepted (½ × ± ‰ £ ® ÷, « salarié·es »). The
+    charset is asked of charset-normalizer; a file it does not find plausible as Windows-1252, or whose text shows
+    how another encoding reads as Windows-1252 (a Shift-JIS or Cyrillic file, UTF-8 with a stray byte), is refused,
+    naming the row and column of the first character that gives it away, rather than stored as garbled text."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileRefused([Problem(name, None, None, "UTF-16", ENCODINGS_ACCEPTED)])
     if data.startswith(b"\xef\xbb\xbf"):
@@ -73,16 +79,52 @@ def decode(data: bytes, name: str = "") -> str:
         text = data.decode("cp1252")
     except UnicodeDecodeError as err:
         raise FileRefused([_byte_problem(name, data, err.start, ENCODINGS_ACCEPTED)]) from None
-    odd = _NOT_WESTERN_TEXT.search(text) if not text.isascii() else None
-    if odd is not None and not _CONTROL.match(odd.group()):  # control characters have their own message
+    odd = _misdecoded(text)
+    if odd is None and not _plausible_cp1252(data):
+        odd = _NON_ASCII.search(text)
+    if odd is not None:
         row, column = _position(text, odd.start())
+        shown = odd.group()[:8]
         found = i18n.text(
-            N_("“{chars}” (bytes {bytes})") if len(odd.group()) > 1 else N_("“{chars}” (byte {bytes})"),
-            chars=odd.group(),
-            bytes=" ".join(f"0x{b:02X}" for b in odd.group().encode("cp1252")),
+            N_("“{chars}” (bytes {bytes})") if len(shown) > 1 else N_("“{chars}” (byte {bytes})"),
+            chars=shown,
+            bytes=" ".join(f"0x{b:02X}" for b in shown.encode("cp1252")),
         )
         raise FileRefused([Problem(name, row, column, found, ENCODINGS_ACCEPTED)])
     return text
+
+
+def _misdecoded(text: str) -> re.Match | None:
+    """The first place `_MISDECODED` finds in the text. Only the distinct runs of non-ASCII characters are looked at
+    (a large file repeats a few): the places of those that could match are then checked in their context."""
+    runs = set(_NON_ASCII.findall(text))
+    suspects = [run for run in runs if len(run) >= 2 and _MISDECODED_RUN.search(run)]
+    if not suspects:
+        return None
+    for place in re.finditer("|".join(map(re.escape, sorted(suspects, key=len, reverse=True))), text):
+        found = _MISDECODED.search(text, place.start(), place.end() + 1)
+        if found is not None:
+            return found
+    return None
+
+
+# a run of non-ASCII characters that `_MISDECODED` may find, its letters around aside (a cheap first sieve)
+_MISDECODED_RUN = re.compile(_MISDECODED.pattern.replace("(?<![^\\W\\d_])", "").replace("(?![^\\W\\d_])", ""))
+# charset-normalizer reads a sample: the first distinct lines holding a byte beyond ASCII, with the header
+_SAMPLE_LINES = 2000
+
+
+def _plausible_cp1252(data: bytes) -> bool:
+    """Whether charset-normalizer counts Windows-1252 among the encodings the file reads well in (its measure of
+    mess: unusual characters, letters of mixed scripts, accents piled up), itself or as one that reads the same."""
+    from charset_normalizer import from_bytes
+
+    lines = dict.fromkeys(m.group() for m in itertools.islice(_NON_ASCII_LINE.finditer(data), 10 * _SAMPLE_LINES))
+    sample = b"\n".join([data.split(b"\n", 1)[0], *itertools.islice(lines, _SAMPLE_LINES)])
+    return any("cp1252" in match.could_be_from_charset for match in from_bytes(sample))
+
+
+_NON_ASCII_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*")
 
 
 def _byte_problem(name: str, data: bytes, offset: int, expected: Text) -> Problem:

@@ -3,6 +3,7 @@ problems a file can have, each a message with its parameters rendered in the rea
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -113,6 +114,8 @@ class Column:
             if len(value) > self.longest:
                 raise CellError(self.too_long)
             return text_as_read(value)
+        if self.kind in NUMBER_LIMITS and isinstance(raw, float) and not math.isfinite(raw):
+            raise CellError(self.not_finite)
         if self.kind == "int":
             value = parse_int(raw)
         elif self.kind == "decimal":
@@ -149,6 +152,13 @@ class Column:
         if self.kind == "money":
             return text(N_("an amount below {bound} € in absolute value"), bound=bound)
         return text(N_("a number below {bound} in absolute value"), bound=bound)
+
+    @property
+    def not_finite(self) -> Text:
+        bound = thousands(NUMBER_LIMITS[self.kind])
+        if self.kind == "money":
+            return text(N_("an amount below {bound} € in absolute value (not NaN or an infinity)"), bound=bound)
+        return text(N_("a number below {bound} in absolute value (not NaN or an infinity)"), bound=bound)
 
     def choice_words(self) -> list[str]:
         """The word written for each stored code: its first French word, else the code itself."""

@@ -50,3 +50,11 @@ def superseded_by(versions: pd.DataFrame, code: str | None, day: dt.date) -> tup
         return None
     later = [(d, c) for d, c in adopted if c != code and mine < d <= day]
     return (later[0][1], later[0][0]) if later else None
+
+
+def status_on(versions: pd.DataFrame, code: str, day: dt.date) -> str:
+    """A version's status as it stood on `day`: in_force (the one in force then), superseded (adopted before and
+    replaced by then), later (adopted after that date) or draft. Input columns: code, status, adopted_on."""
+    if adopted_after(versions, code, day):
+        return "draft" if (versions.loc[versions["code"] == code, "status"] == "draft").any() else "later"
+    return "in_force" if version_in_force_on(versions, day) == code else "superseded"

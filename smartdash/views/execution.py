@@ -85,7 +85,7 @@ def execution_view(
 ) -> ExecutionView:
     """Everything the plan-execution page shows for one entity at the as-of date."""
     as_of = filters.as_of
-    plan = queries.instalments(session=session, entities=[entity])
+    plan = queries.instalments(session=session, entities=[entity], known_at=as_of)
     states = [
         ex.instalment_state(
             due_date=d, amount_due=a, amount_paid=p if (o is not None and o <= as_of) else ZERO, paid_on=o, as_of=as_of

@@ -62,7 +62,11 @@ def funding_view(*, session: Session, filters: Filters, definition: OnePlusOneDe
     """Contributions of the plan version chosen, their status at the as-of date, coverage planned to date, achieved
     to date and planned to the plan's end under `definition`, member subscriptions against the 2 % rule per year
     they are due for, and the plan's own inconsistencies with the value the coverage uses."""
-    lines = queries.contributions(session=session, plan_version=filters.plan_version) if filters.plan_version else pd.DataFrame()
+    lines = (
+        queries.contributions(session=session, plan_version=filters.plan_version, known_at=filters.as_of)
+        if filters.plan_version
+        else pd.DataFrame()
+    )
     ents = queries.entities(session=session)
     names = dict(zip(ents["code"], ents["name"], strict=True))
     if lines.empty:

@@ -200,7 +200,7 @@ class AttentionContext:
         """The funding lines of the plan version in force (empty without one), for the entity filtered on."""
         if not self.filters.plan_version:
             return pd.DataFrame()
-        lines = queries.contributions(session=self.session, plan_version=self.filters.plan_version)
+        lines = queries.contributions(session=self.session, plan_version=self.filters.plan_version, known_at=self.filters.as_of)
         return lines[lines["beneficiary"] == self.filters.entity] if self.filters.entity else lines
 
 

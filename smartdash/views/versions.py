@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from smartdash import models as m
 from smartdash import queries
 from smartdash.metrics.equity import first_plan_year_positive, plan_never_negative
+from smartdash.metrics.versions import adopted_after
 from smartdash.views.equity import stated_target
 
 
@@ -202,13 +204,19 @@ def milestones(*, session: Session, versions: list[str]) -> pd.DataFrame:
     )
 
 
-def versions_view(*, session: Session) -> VersionsView:
+def versions_view(*, session: Session, known_at: dt.date | None = None, chosen: str | None = None) -> VersionsView:
+    """The versions, their targets and drift; with `known_at`, only the versions adopted by that date (and `chosen`,
+    the one the reader picked, whenever it was adopted)."""
     versions = ordered_versions(session=session)
+    if known_at is not None:
+        keep = [code == chosen or not adopted_after(versions, code, known_at) for code in versions["code"]]
+        versions = versions[keep].reset_index(drop=True)
     codes = list(versions["code"])
+    targets = queries.plan_targets(session=session)
     return VersionsView(
         versions,
         milestones(session=session, versions=codes),
-        queries.plan_targets(session=session),
+        targets[targets["plan_version"].isin(codes)].reset_index(drop=True),
         target_drift(session=session, versions=codes),
         funding_drift(session=session, versions=codes),
     )

@@ -45,6 +45,11 @@ def decisions(session: Session, meeting_id: int | None = None, open_only: bool =
 
 
 @store.cached()
+def open_actions(session: Session, as_of: dt.date) -> pd.DataFrame:
+    return committee.open_actions(session=session, as_of=as_of)
+
+
+@store.cached()
 def presented_and_corrected(session: Session, meeting_id: int) -> pd.DataFrame:
     return committee.presented_and_corrected(session=session, meeting_id=meeting_id)
 

@@ -123,12 +123,15 @@ def chosen() -> Filters:
     )
 
 
+def chosen_version() -> str | None:
+    """The plan version the reader picked in the sidebar; None while it follows the as-of date."""
+    picked = st.session_state.get(VERSION_KEY)
+    return picked if picked and picked != IN_FORCE else None
+
+
 def plan_version(as_of: dt.date) -> str | None:
     """The sidebar's plan version: the one chosen, else the one in force on the as-of date."""
-    picked = st.session_state.get(VERSION_KEY)
-    if picked and picked != IN_FORCE:
-        return picked
-    return version_in_force_on(store.reference()["versions"], as_of)
+    return chosen_version() or version_in_force_on(store.reference()["versions"], as_of)
 
 
 def page_header(title: str, f: Filters, *, extra: str = "") -> None:

@@ -4,6 +4,8 @@ reconciliation, trial balance and the account mapping."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pandas as pd
 
@@ -17,35 +19,57 @@ from smartdash.web.session import as_user
 LOAD_KINDS = {"fec": N_("Ledger export (FEC)")}
 
 
-def preview_upload(name: str, data: bytes, kind: str | None, entity: str | None = None):
-    """(diff, preview frame) of an uploaded file, or raises FileRefused; writes nothing."""
+@contextmanager
+def progress_bar(lang: str) -> Iterator[Callable[[float, i18n.Text], None]]:
+    """A progress bar on the page while a file is previewed or loaded (each step named as it starts), gone after."""
+    import streamlit as st
+
+    from smartdash.importing import READING
+
+    bar = st.progress(0.0, text=i18n.render(lang, READING))
+    try:
+        yield lambda share, step: bar.progress(share, text=i18n.render(lang, step))
+    finally:
+        bar.empty()
+
+
+def preview_upload(name: str, data: bytes, kind: str | None, entity: str | None = None, *, lang: str = "fr"):
+    """(diff, preview frame) of an uploaded file, or raises FileRefused; writes nothing. A progress bar shows the
+    steps meanwhile."""
     from smartdash.importing import preview_file
 
     settings = load_settings()
-    return preview_file(
-        store.engine(),
-        name,
-        data,
-        kind=kind,
-        max_file_mb=settings.import_max_file_mb,
-        max_rows=settings.import_max_rows,
-        entity=entity,
-    )
+    with progress_bar(lang) as progress:
+        return preview_file(
+            store.engine(),
+            name,
+            data,
+            kind=kind,
+            max_file_mb=settings.import_max_file_mb,
+            max_rows=settings.import_max_rows,
+            entity=entity,
+            progress=progress,
+        )
 
 
-def import_upload(name: str, data: bytes, kind: str | None, entity: str | None = None, *, allow_large_removal: bool = False):
+def import_upload(
+    name: str, data: bytes, kind: str | None, entity: str | None = None, *, allow_large_removal: bool = False, lang: str = "fr"
+):
     """Load an uploaded file in one transaction, then make every page read the store again. A file removing more
-    than a fifth of a stored snapshot is refused unless `allow_large_removal` (the page's confirmation)."""
+    than a fifth of a stored snapshot is refused unless `allow_large_removal` (the page's confirmation). A progress
+    bar shows the steps meanwhile."""
     settings = load_settings()
-    [result] = as_user(
-        actions.import_files,
-        [(name, data)],
-        kind=kind,
-        max_file_mb=settings.import_max_file_mb,
-        max_rows=settings.import_max_rows,
-        entity=entity,
-        allow_large_removal=allow_large_removal,
-    )
+    with progress_bar(lang) as progress:
+        [result] = as_user(
+            actions.import_files,
+            [(name, data)],
+            kind=kind,
+            max_file_mb=settings.import_max_file_mb,
+            max_rows=settings.import_max_rows,
+            entity=entity,
+            allow_large_removal=allow_large_removal,
+            progress=progress,
+        )
     store.changed()
     return result
 

@@ -30,14 +30,17 @@ SECTIONS = (PLAN, ACTIVITY, COMMITTEE, DATA)  # the menu's order
 
 @dataclass(frozen=True)
 class Page:
-    """A page of the app: its file under pages/, its title, its icon, its menu section, and the permission its role
-    needs (None: every logged-in user)."""
+    """A page of the app: its file under pages/, its title, its icon, its menu section, the permission its role
+    needs (None: every logged-in user), and whether it shows what was known at the sidebar's as-of date (False: a
+    register of the store as it stands, where the committee prepares meetings, edits the catalogue, loads files or
+    manages accounts)."""
 
     path: str
     message: str  # the title, English, translated in the catalogues
     icon: str
     section: Section
     permission: str | None = None
+    at_as_of: bool = True
 
     @property
     def name(self) -> str:
@@ -60,13 +63,13 @@ PAGES = (  # the navigation's order, the home page first; a section's pages are 
     Page("pages/membership.py", N_("Membership"), ":material/apartment:", ACTIVITY),
     Page("pages/receivables.py", N_("Receivables"), ":material/receipt_long:", ACTIVITY),
     Page("pages/execution.py", N_("Plan execution"), ":material/gavel:", PLAN),
-    Page("pages/committee.py", N_("Meetings and decisions"), ":material/groups_2:", COMMITTEE),
-    Page("pages/catalogue.py", N_("Indicator catalogue"), ":material/tune:", COMMITTEE, "catalogue"),
+    Page("pages/committee.py", N_("Meetings and decisions"), ":material/groups_2:", COMMITTEE, at_as_of=False),
+    Page("pages/catalogue.py", N_("Indicator catalogue"), ":material/tune:", COMMITTEE, "catalogue", at_as_of=False),
     Page("pages/versions.py", N_("Plan versions"), ":material/history:", PLAN),
     Page("pages/export.py", N_("Board pack"), ":material/slideshow:", COMMITTEE),
-    Page("pages/subscriptions.py", N_("My subscriptions"), ":material/mail:", COMMITTEE),
-    Page("pages/data.py", N_("Data loading"), ":material/upload_file:", DATA, "import"),
-    Page("pages/admin.py", N_("Administration"), ":material/admin_panel_settings:", DATA, "users"),
+    Page("pages/subscriptions.py", N_("My subscriptions"), ":material/mail:", COMMITTEE, at_as_of=False),
+    Page("pages/data.py", N_("Data loading"), ":material/upload_file:", DATA, "import", at_as_of=False),
+    Page("pages/admin.py", N_("Administration"), ":material/admin_panel_settings:", DATA, "users", at_as_of=False),
 )
 
 
