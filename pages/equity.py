@@ -39,7 +39,7 @@ for tab, (code, name) in zip(tabs, entities, strict=True):
         widgets.metric(
             _(lang, "Equity"),
             formatting.money_compact(view.latest_equity, lang=lang),
-            origin,
+            view.latest_origin,
             where=c1,
             help=formatting.money(view.latest_equity, lang=lang),
             border=True,
@@ -48,7 +48,7 @@ for tab, (code, name) in zip(tabs, entities, strict=True):
         widgets.metric(
             _(lang, "Quasi-equity (kept apart)"),
             formatting.money_compact(view.latest_quasi_equity, lang=lang),
-            origin,
+            view.quasi_origin,
             where=c2,
             border=True,
             help=_(lang, "Shareholder current accounts, participating securities and loans: never added to equity."),
@@ -73,7 +73,9 @@ for tab, (code, name) in zip(tabs, entities, strict=True):
             rules.append(
                 (
                     view.half_capital,
-                    _(lang, "½ share capital (L225-248 / L223-42) — informative under a plan (L626-3)"),
+                    view.half_capital_origin.label(
+                        _(lang, "½ share capital (L225-248 / L223-42) — informative under a plan (L626-3)"), lang
+                    ),
                     "#7B5EA7",
                 )
             )

@@ -30,12 +30,13 @@ st.toggle(fp.group_waiver_switch(view, lang), key="funding_group_waivers")
 if view.lines.empty:
     widgets.empty_state(lang, _(lang, "contributions (funding format)"))
     st.stop()
-widgets.synthetic_notice(bool(view.lines["is_synthetic"].any()), lang)
+widgets.synthetic_notice(fv.lines_origin(view).synthetic, lang)
 st.info(
     definition.describe(lang) + _(lang, " Plan version: {plan_version}.", plan_version=f.plan_version), icon=":material/rule:"
 )
 
-names = view.names | {"__total__": _(lang, "Total")}
+names = view.names | {"__total__": fp.total_name(view, lang)}
+judged = {j.entity: j for j in view.judgements}
 columns = st.columns(len(view.coverage_planned))
 for col, planned, actual, end in zip(
     columns,
@@ -46,19 +47,22 @@ for col, planned, actual, end in zip(
 ):
     with col, st.container(border=True):
         ratio = actual.coverage
-        widgets.status_badge(None if ratio is None else ("green" if ratio >= 1 else "red"), lang)
+        judgement = judged.get(actual.entity)
+        widgets.status_badge(judgement.status if judgement else None, lang)
+        if judgement:
+            st.caption(fp.judgement_sentence(judgement, view, lang))
         widgets.metric(
             names[planned.entity],
             formatting.ratio(ratio, lang=lang),
-            fv.lines_origin(view, None if planned.entity == "__total__" else planned.entity),
+            fv.received_origin(view, None if planned.entity == "__total__" else planned.entity),
             delta_description=_(lang, "achieved · planned to date: ") + formatting.ratio(planned.coverage, lang=lang),
         )
         st.caption(
             _(lang, "End of plan ({plan_end_year}): ", plan_end_year=view.plan_end_year)
             + formatting.ratio(end.coverage, lang=lang)
         )
-        st.caption(
-            _(
+        if actual.entity == "__total__":  # the group's shortfall is against the rule itself, 1
+            said = _(
                 lang,
                 "SmartBe {money_compact} · matched {money_compact2} · short {money_compact3} · as of {as_of}",
                 money_compact=formatting.money_compact(actual.smartbe_eur, lang=lang),
@@ -66,7 +70,15 @@ for col, planned, actual, end in zip(
                 money_compact3=formatting.money_compact(actual.shortfall_eur, lang=lang),
                 as_of=formatting.date_long(f.as_of, lang=lang),
             )
-        )
+        else:  # an entity's gap is to its own plan, in the judgement above
+            said = _(
+                lang,
+                "SmartBe {smartbe} · matched {matched} · as of {as_of}",
+                smartbe=formatting.money_compact(actual.smartbe_eur, lang=lang),
+                matched=formatting.money_compact(actual.matched_eur, lang=lang),
+                as_of=formatting.date_long(f.as_of, lang=lang),
+            )
+        st.caption(said)
 
 ratios = fp.coverage_frame(view, names, lang, to_date_only=True)  # the plan's end is in each tile, apart
 widgets.plot(
@@ -77,10 +89,11 @@ widgets.plot(
     lang=lang,
     colour_by="series",
     target=1,
-    target_label=_(lang, "1.0: rule met"),
+    target_label=_(lang, "rule: 1.0 (judged for the group)"),
     title=_(lang, "1+1 coverage, planned and achieved to date (ratio)"),
 )
 st.caption(fp.coverage_caption(view, lang))
+widgets.table(fp.judgements_table(view, lang), _(lang, "1+1 coverage judged"))
 beneficiaries = list(dict.fromkeys(view.lines["beneficiary"]))
 for col, entity in zip(st.columns(len(beneficiaries)), beneficiaries, strict=True):
     with col:
@@ -131,5 +144,5 @@ if not view.discrepancies.empty:
     st.subheader(_(lang, "Inconsistencies in the plan"))
     widgets.table(fp.discrepancies_table(view, lang), _(lang, "Plan inconsistencies"))
 
-widgets.sources_expander(sources_of(view.lines["source"]), lang, synthetic=bool(view.lines["is_synthetic"].any()))
+widgets.sources_expander(sources_of(view.lines["source"]), lang, synthetic=fv.lines_origin(view).synthetic)
 downloads.page_workbook("financement")

@@ -115,7 +115,7 @@ def _funding_conditions(session: Session, as_of: dt.date, version: str | None, n
     for line in lines.itertuples():
         if line.beneficiary not in names:
             continue
-        state = LATE if display_status(line.status, line.planned_date, as_of) == "late" else OK
+        state = LATE if display_status(line.status, line.planned_date, as_of, line.condition_status) == "late" else OK
         yield Condition(
             f"funding:{version}:{line.code}",
             "funding",

@@ -81,6 +81,8 @@ FUNDING_STATUSES = Codes(
 CONDITION_STATUSES = Codes(
     ("pending", ("en attente", "en_attente")), ("met", ("remplie",)), ("not_met", ("non remplie", "non_remplie"))
 )
+# how precisely the plan gives a date: a day, or only a year ("en 2022": due by that year's end, stored as 31/12)
+DATE_PRECISIONS = Codes(("day", ("jour",)), ("year", ("année", "annee")))
 CLAIM_OPTIONS = Codes(("write_off", ("remise", "abandon")), ("delay", ("délais", "delais")))
 POPULATIONS = Codes(
     ("staff", ("permanents", "équipe permanente", "salariés permanents")),

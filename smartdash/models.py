@@ -35,6 +35,7 @@ from smartdash.codes import (  # noqa: F401 - the code lists are read as models.
     CLAIM_OPTIONS,
     CONDITION_STATUSES,
     CONTRIBUTOR_CLASSES,
+    DATE_PRECISIONS,
     DECISION_STATUSES,
     DELIVERY_STATUSES,
     DIRECTIONS,
@@ -292,6 +293,7 @@ class FundingContribution(ProvenanceMixin, Base):
             "condition_status IS NULL OR " + _in("condition_status", CONDITION_STATUSES),
             name="ck_funding_condition",
         ),
+        CheckConstraint(_in("date_precision", DATE_PRECISIONS), name="ck_funding_date_precision"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -303,10 +305,15 @@ class FundingContribution(ProvenanceMixin, Base):
     instrument_id: Mapped[int] = mapped_column(ForeignKey("funding_instrument.id"))
     period_label: Mapped[str | None] = mapped_column(String(20))
     planned_date: Mapped[dt.date] = mapped_column(Date)
+    # "year": the plan gives only the year ("en 2022"); planned_date is then that year's 31/12, the day it is due by
+    date_precision: Mapped[str] = mapped_column(String(5), default="day", server_default="day")
     planned_amount: Mapped[Decimal] = mapped_column(Money)
     status: Mapped[str] = mapped_column(String(10), default="planned")
     received_date: Mapped[dt.date | None] = mapped_column(Date)
     received_amount: Mapped[Decimal | None] = mapped_column(Money)
+    # the receipt's own origin, where it differs from the plan line's (`source`, `is_synthetic`); None: the line's
+    received_source: Mapped[str | None] = mapped_column(Text)
+    received_is_synthetic: Mapped[bool | None] = mapped_column(Boolean)
     condition: Mapped[str | None] = mapped_column(Text)
     condition_status: Mapped[str | None] = mapped_column(String(8))
     note: Mapped[str | None] = mapped_column(Text)

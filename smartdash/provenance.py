@@ -149,6 +149,24 @@ def origin_text(is_synthetic, source, lang: str) -> str:
     return _text(source) or _(lang, NO_SOURCE)
 
 
+def provenance_text(origin: Provenance, lang: str) -> str:
+    """The "Origine" cell of a figure computed from several rows: its sources, and the mark when any of it is
+    synthetic (the mark alone when all of it is)."""
+    if origin.all_synthetic or (origin.synthetic and not origin.sources):
+        return mark(lang)
+    said = origin.source_text or _(lang, NO_SOURCE)
+    return _(lang, "{sources} (partly {mark})", sources=said, mark=mark(lang)) if origin.synthetic else said
+
+
+def parts_origin(parts: list[tuple[str, str]], lang: str) -> str:
+    """The "Origine" cell of a row whose parts come from different places, each part with its own: `prévu : Plan de
+    continuation … · reçu : démo / synthétique`; one origin when every part has the same. `parts`: (the part's name
+    in the reader's language, its origin cell)."""
+    if len({origin for _part, origin in parts}) <= 1:
+        return parts[0][1] if parts else _(lang, NO_SOURCE)
+    return " · ".join(_(lang, "{part}: {origin}", part=part, origin=origin) for part, origin in parts)
+
+
 def origin_column(is_synthetic: Iterable, sources: Iterable, lang: str) -> list[str]:
     return [origin_text(f, s, lang) for f, s in zip(is_synthetic, sources, strict=True)]
 

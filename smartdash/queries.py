@@ -194,8 +194,9 @@ def observations(
 def contributions(*, session: Session, plan_version: str, known_at: dt.date | None = None) -> pd.DataFrame:
     """Funding lines of a plan version. Columns: code, contributor, contributor_class, beneficiary (code),
     instrument, instrument_fr, instrument_en, equity_class, counts_one_plus_one, period_label, planned_date,
-    planned_amount (€), status, received_date, received_amount (€), condition, condition_status, note,
-    is_synthetic, source.
+    date_precision (day / year: due by the year's end), planned_amount (€), status, received_date, received_amount
+    (€), condition, condition_status, note, is_synthetic, source (the plan line's origin), received_is_synthetic,
+    received_source (the receipt's origin: its own where the file gives one, else the line's).
 
     With `known_at`, each line as it stood on that date: a receipt dated after it is not known yet (the line is
     "planned", without received date or amount), whatever has been received since."""
@@ -219,6 +220,7 @@ def contributions(*, session: Session, plan_version: str, known_at: dt.date | No
             i.counts_one_plus_one,
             f.period_label,
             f.planned_date,
+            f.date_precision,
             f.planned_amount,
             status,
             received_date,
@@ -226,6 +228,8 @@ def contributions(*, session: Session, plan_version: str, known_at: dt.date | No
             f.condition,
             f.condition_status,
             f.note,
+            f.received_is_synthetic,
+            f.received_source,
             f.is_synthetic,
             f.source,
             f.load_id,
@@ -236,7 +240,7 @@ def contributions(*, session: Session, plan_version: str, known_at: dt.date | No
         .where(m.PlanVersion.code == plan_version)
         .order_by(e.sort_order, f.planned_date, f.code)
     ).all()
-    return sourced(
+    lines = sourced(
         session,
         rows,
         [
@@ -251,6 +255,7 @@ def contributions(*, session: Session, plan_version: str, known_at: dt.date | No
             "counts_one_plus_one",
             "period_label",
             "planned_date",
+            "date_precision",
             "planned_amount",
             "status",
             "received_date",
@@ -258,10 +263,21 @@ def contributions(*, session: Session, plan_version: str, known_at: dt.date | No
             "condition",
             "condition_status",
             "note",
+            "received_is_synthetic",
+            "received_source",
             "is_synthetic",
             "source",
         ],
     )
+    # a receipt without an origin of its own has the line's; a generated one names no document
+    generated = [r is not None and not pd.isna(r) and bool(r) for r in lines["received_is_synthetic"]]
+    own = [r is not None and not pd.isna(r) for r in lines["received_is_synthetic"]]
+    lines["received_source"] = [
+        r if isinstance(r, str) and r else (None if g else src)
+        for r, src, g in zip(lines["received_source"], lines["source"], generated, strict=True)
+    ]
+    lines["received_is_synthetic"] = [g if o else bool(f) for g, o, f in zip(generated, own, lines["is_synthetic"], strict=True)]
+    return lines
 
 
 def headcount(

@@ -273,7 +273,7 @@ def test_the_appendix_lists_every_cited_source_on_as_many_slides_as_it_needs(dem
         if p.text.startswith("● ")
     ]
     assert sorted(info.sources) == sorted(src for src in listed if src in info.sources)
-    assert len(info.sources) > 14  # more than the slide used to keep
+    assert len(info.sources) >= 14  # the slide used to keep the first 14 (a plan line's source is now cited once)
     deck = slides.Deck(None, "fr", "")  # each appendix slide holds no more than one slide's worth, by the deck's measure
     for s in appendix:
         lines = [

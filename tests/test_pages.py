@@ -102,8 +102,10 @@ def test_overview_shows_status_tiles_and_what_needs_attention(demo):
     assert len(badges) == len(at.metric)  # one status per tile
     assert ":red-badge[:material/error: rouge]" in badges
     texts = [m.value for m in at.markdown]
-    late = escape("Apport en retard : SmartBe → SmartFr, 500\u202f000\u00a0€ prévu le 30 juin 2023")
+    late = escape("Apport en retard : Partenaires financiers → SmartFr, 800\u202f000\u00a0€ prévu en 2025")
     assert any(late in t for t in texts)
+    assert not any("Apport en retard : SmartBe" in t for t in texts)  # the conditional tranche: pending, not late
+    assert any(escape("Règle 1+1, jugée pour le groupe (SmartFr + GrandsEnsemble)") in t for t in texts)
     assert any("Condition en attente" in t for t in texts)
     assert "Données de démonstration" in at.warning[0].value
 
@@ -121,7 +123,8 @@ def test_equity_page_shows_the_bridge_closing_and_quasi_equity_apart(demo):
     f = Filters(None, DEMO_END, "previous", "PLAN-2024-06")
     with session_scope(demo.engine) as s:
         view = equity_views.equity_view(session=s, filters=f, entity="GRANDSENSEMBLE", entity_name="GrandsEnsemble")
-    values = [m.value for m in at.metric if m.label == "Quasi-fonds propres (à part)" + MARK]
+    # each figure with its own origin: where an entity has no quasi-equity, nothing synthetic is shown
+    values = [m.value for m in at.metric if m.label.removesuffix(MARK) == "Quasi-fonds propres (à part)"]
     assert values == ["—", formatting.money_compact(view.latest_quasi_equity), "—"]  # SmartFr, GrandsEnsemble, Alterna
     assert values[1] == "1,75\u00a0M€"
     assert [s.value for s in at.success][:3] == ["Contrôle (comptabilisé − calculé) : 0,00\u00a0€"] * 3

@@ -72,9 +72,15 @@ def test_gap_to_plan_follows_the_chosen_plan_version(demo_store):
 def test_attention_lists_late_rounds_pending_conditions_and_coverage(demo_store):
     _, attention = tiles_for(demo_store.engine, entity=None)
     messages = [op.attention_text(a, "fr") for a in attention]
-    assert "Apport en retard : SmartBe → SmartFr, 500\u202f000\u00a0€ prévu le 30 juin 2023" in messages
+    assert not any(m.startswith("Apport en retard : SmartBe") for m in messages)  # conditional: never late while pending
+    late = "Apport en retard : Partenaires financiers → SmartFr, 800\u202f000\u00a0€ prévu en 2025"
+    assert late + " (au plus tard le 31 décembre 2025)" in messages
     assert any(m.startswith("Condition en attente : « Bonne marche du plan de continuation »") for m in messages)
-    assert any(m.startswith("Couverture 1+1 réalisée de GrandsEnsemble") and "version PLAN-2024-06" in m for m in messages)
+    assert any(
+        m.startswith("Règle 1+1, jugée pour le groupe (SmartFr + GrandsEnsemble)") and "version PLAN-2024-06" in m
+        for m in messages
+    )
+    assert any(m.startswith("Couverture 1+1 de GrandsEnsemble, jugée par rapport à son propre plan à date") for m in messages)
 
 
 def test_membership_view_flags_the_office_with_most_members_per_adviser(demo_store):

@@ -34,6 +34,8 @@ CENT = Decimal("0.01")
 
 # the synthetic realisation of plan lines that their rows leave open
 COMMITTED_NOT_RECEIVED = {"SFR-2023-PARTENAIRES"}  # the partners' round: committed, the form still undecided
+# SmartBe's 2022 capital, due "en 2022" (by 31/12/2022), arrives mid-year: its receipt is drawn from 30/06
+RECEIVED_MID_YEAR = {"SFR-2022-SMARTBE-CAPITAL": dt.date(2022, 6, 30)}
 REVISED_PARTNERS_ROUND = "SFR-2023-PARTENAIRES"  # the June 2024 revision shrinks it and moves it to 2025
 
 
@@ -137,7 +139,8 @@ class History:
             amount, planned = line["montant_prevu"], line["date_prevue"]
             received_date, received, status = None, None, "planned"
             if planned <= DEMO_END:
-                status, received_date = "received", planned + dt.timedelta(days=rng.randint(0, 45))
+                anchor = RECEIVED_MID_YEAR.get(line["code"], planned)
+                status, received_date = "received", anchor + dt.timedelta(days=rng.randint(0, 45))
                 received = amount
                 if line["categorie_apporteur"] == "members":  # subscriptions come in below the plan
                     received = _money(amount * _d(rng.uniform(0.78, 0.97)))
@@ -153,15 +156,21 @@ class History:
                     statut=status,
                     date_reception=received_date,
                     montant_recu=received,
-                    source=line["source"] + (" ; réalisation : synthétique" if status != "planned" else ""),
-                    synthetique=status != "planned",
+                    # the line is the plan's, as written; what became of it is generated and says so apart
+                    reception_synthetique=status != "planned",
                 )
             )
         for record in out:
             self.add("funding", **record)
         # the synthetic revision: the partners' round shrinks and moves to 2025, the rest is carried over
         for record in out:
-            revised = dict(record, version_plan=PLAN_2024, synthetique=True, source=f"{SYNTHETIC} — révision fictive du plan")
+            revised = dict(
+                record,
+                version_plan=PLAN_2024,
+                synthetique=True,
+                source=f"{SYNTHETIC} — révision fictive du plan",
+                reception_synthetique=None,
+            )
             if record["code"] == REVISED_PARTNERS_ROUND:
                 revised.update(
                     montant_prevu=_money(800000),

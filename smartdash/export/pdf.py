@@ -284,9 +284,14 @@ def _equity(pack: Pack, s: Session, filters: Filters, entities: list[tuple[str, 
                     _(lang, "Equity at end {value}", value=view.latest_date or "—"),
                     formatting.money_compact(view.latest_equity, lang=lang),
                     None,
-                    view.is_synthetic,
+                    view.latest_origin.synthetic,
                 ),
-                (_(lang, "Quasi-equity"), formatting.money_compact(view.latest_quasi_equity, lang=lang), None, view.is_synthetic),
+                (
+                    _(lang, "Quasi-equity"),
+                    formatting.money_compact(view.latest_quasi_equity, lang=lang),
+                    None,
+                    view.quasi_origin.synthetic,
+                ),
                 (
                     _(lang, "Break-even target (plan)"),
                     str(view.break_even.year) if view.break_even else "—",
@@ -311,7 +316,7 @@ def _equity(pack: Pack, s: Session, filters: Filters, entities: list[tuple[str, 
         if view.bridge_years:
             year = view.bridge_years[-1]
             bridge = view.bridge(year)
-            labels = equity_text.bridge_labels(bridge, lang)
+            labels = equity_text.bridge_labels(bridge, lang)  # the page's: every step, "unexplained" included
             pack.chart(
                 section,
                 charts.waterfall_chart(
@@ -336,7 +341,7 @@ def _funding(pack: Pack, s: Session, filters: Filters, version_text: str) -> Non
         section.add("text", text=_(lang, "No contribution in this plan version."))
         return
     pack.sources |= set(sources_of(view.lines["source"]))
-    names = view.names | {"__total__": _(lang, "Total")}
+    names = view.names | {"__total__": funding_text.total_name(view, lang)}
     planned = dict(zip(view.coverage_planned["entity"], view.coverage_planned["coverage"], strict=True))
     actual = dict(zip(view.coverage_actual["entity"], view.coverage_actual["coverage"], strict=True))
     figures(
@@ -346,7 +351,7 @@ def _funding(pack: Pack, s: Session, filters: Filters, version_text: str) -> Non
                 _(lang, "Coverage achieved — {name}", name=names[e]),
                 formatting.ratio(actual.get(e), lang=lang),
                 _(lang, "planned {ratio}", ratio=formatting.ratio(planned.get(e), lang=lang)),
-                False,
+                funding_views.received_origin(view, None if e == "__total__" else e).synthetic,  # achieved: the receipts
             )
             for e in planned
         ][:4],
@@ -361,14 +366,17 @@ def _funding(pack: Pack, s: Session, filters: Filters, version_text: str) -> Non
             lang=lang,
             title=_(lang, "1+1 rule: coverage planned and achieved"),
             target=Decimal(1),
-            target_label=_(lang, "rule: 1.0"),
+            target_label=_(lang, "rule: 1.0 (judged for the group)"),
         ),
         height=200,
     )
+    judged = funding_text.judgements_table(view, lang)
+    section.add("subheading", text=_(lang, "1+1 coverage judged"))
+    table(section, tables.JUDGED_COVERAGE, judged, lang=lang, status={"verdict": [j.status for j in view.judgements]})
     contributions = funding_text.contributions_table(view, lang)
     section.add("subheading", text=_(lang, "Contributions"))
-    table(section, tables.CONTRIBUTIONS, contributions, lang=lang, demo=[bool(x) for x in view.lines["is_synthetic"]])
-    if view.lines["is_synthetic"].any():
+    table(section, tables.CONTRIBUTIONS, contributions, lang=lang, demo=funding_views.row_parts_synthetic(view))
+    if funding_views.lines_origin(view).synthetic:
         pack.demo(section)
 
 

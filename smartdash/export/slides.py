@@ -667,9 +667,9 @@ def _funding(ctx: DeckContext) -> None:
     fview = funding_views.funding_view(session=ctx.session, filters=ctx.filters, definition=definition)
     if fview.lines.empty:
         return
-    ctx.info.synthetic |= bool(fview.lines["is_synthetic"].any())
+    ctx.info.synthetic |= funding_views.lines_origin(fview).synthetic
     ctx.info.sources |= set(sources_of(fview.lines["source"]))
-    names = fview.names | {"__total__": _(lang, "Total")}
+    names = fview.names | {"__total__": funding_text.total_name(fview, lang)}
     cats = [names[e] for e in fview.coverage_planned["entity"]]
     title = _(lang, "1+1 rule: coverage to date")
     slide = deck.slide(
@@ -677,9 +677,9 @@ def _funding(ctx: DeckContext) -> None:
         definition.describe(lang) + _(lang, " Plan version: {version}.", version=ctx.version),
     )
     colours = (charts.PALETTE[0], charts.PALETTE[1], "B8C4D6")
-    per_entity = [
-        funding_views.lines_origin(fview, None if e == "__total__" else e).synthetic for e in fview.coverage_planned["entity"]
-    ]
+    scopes = [None if e == "__total__" else e for e in fview.coverage_planned["entity"]]
+    planned_synthetic = [funding_views.planned_origin(fview, e).synthetic for e in scopes]
+    received_synthetic = [funding_views.received_origin(fview, e).synthetic for e in scopes]
     deck.chart(
         slide,
         XL_CHART_TYPE.COLUMN_CLUSTERED,
@@ -688,13 +688,23 @@ def _funding(ctx: DeckContext) -> None:
             (label, list(frame["coverage"]), colour)
             for (label, frame), colour in zip(funding_text.coverage_series(fview, lang), colours, strict=True)
         ]
-        + [(_(lang, "rule: 1.0"), [1] * len(cats), "9E9E9E")],
+        + [(_(lang, "rule: 1.0 (judged for the group)"), [1] * len(cats), "9E9E9E")],
         title=title,
         unit="ratio",
         number_format="0.00",
         top=Inches(1.8),
-        height=deck.height - Inches(3.9),
-        synthetic=[per_entity] * 3,
+        height=deck.height - Inches(4.8),
+        synthetic=[planned_synthetic, received_synthetic, planned_synthetic],  # achieved: the receipts' origin
+    )
+    # which judgement each coverage is held to, its verdict in words and the gap in euros
+    deck.text(
+        slide,
+        "\n".join(f"{names[j.entity]} · {funding_text.judgement_sentence(j, fview, lang)}" for j in fview.judgements),
+        MARGIN,
+        deck.height - Inches(2.95),
+        deck.width - 2 * MARGIN,
+        Inches(0.9),
+        size=11,
     )
     deck.text(
         slide,

@@ -103,12 +103,20 @@ def _siren_valid(row: dict) -> Text | None:
     return None
 
 
+def _year_date_at_year_end(row: dict) -> Text | None:
+    day = row.get("date_prevue")
+    if row.get("precision_date") == "year" and day is not None and (day.month, day.day) != (12, 31):
+        return text(N_("the 31/12 of the year when the plan gives only the year (precision_date = année)"))
+    return None
+
+
 FTE_NOT_ABOVE_HEADCOUNT = RowCheck(("etp", "effectif"), "etp", _fte_not_above_headcount)
 DUE_NOT_BEFORE_INVOICE = RowCheck(("date_echeance", "date_facture"), "date_echeance", _due_not_before_invoice)
 INVOICED_BY_SNAPSHOT = RowCheck(("date_facture", "date_situation"), "date_facture", _invoiced_by_snapshot)
 PLAN_NEEDS_VERSION = RowCheck(("scenario", "version_plan"), "version_plan", _plan_needs_version)
 AMBER_BEFORE_RED = RowCheck(("seuil_orange", "seuil_rouge", "mode_seuils"), "seuil_orange", _amber_before_red)
 SIREN_VALID = RowCheck(("siren",), "siren", _siren_valid)
+YEAR_DATE_AT_YEAR_END = RowCheck(("precision_date", "date_prevue"), "date_prevue", _year_date_at_year_end)
 
 
 # --------------------------------------------------------------------------- rules needing the store
@@ -389,11 +397,36 @@ FUNDING = _register(
             Column("instrument", help_fr="code d'un instrument", attr="instrument_id", ref=INSTRUMENTS),
             Column("periode", ("période", "period"), required=False, max_length=20, attr="period_label"),
             Column("date_prevue", ("date_prévue", "planned_date"), "date", attr="planned_date"),
+            Column(
+                "precision_date",
+                ("précision_date", "date_precision"),
+                "choice",
+                required=False,
+                default="day",
+                choices=codes.DATE_PRECISIONS.accepted(),
+                help_fr="année quand le plan ne donne que l'année (« en 2022 ») : la date prévue est alors le 31/12",
+                attr="date_precision",
+            ),
             Column("montant_prevu", ("montant_prévu", "planned_amount"), "money", minimum=ZERO, attr="planned_amount"),
             Column("statut", ("status",), "choice", choices=codes.FUNDING_STATUSES.accepted(), attr="status"),
             Column("date_reception", ("date_réception", "received_date"), "date", required=False, attr="received_date"),
             Column(
                 "montant_recu", ("montant_reçu", "received_amount"), "money", required=False, minimum=ZERO, attr="received_amount"
+            ),
+            Column(
+                "source_reception",
+                ("source_réception", "received_source"),
+                required=False,
+                help_fr="origine de la réception quand elle diffère de celle de la ligne du plan",
+                attr="received_source",
+            ),
+            Column(
+                "reception_synthetique",
+                ("réception_synthétique", "received_synthetic"),
+                "bool",
+                required=False,
+                help_fr="oui pour une réception de démonstration générée (vide : comme la ligne)",
+                attr="received_is_synthetic",
             ),
             Column("condition", required=False, attr="condition"),
             Column(
@@ -408,8 +441,8 @@ FUNDING = _register(
             *_provenance(),
         ),
         key=("code", "version_plan"),
+        checks=(YEAR_DATE_AT_YEAR_END, _actual_not_in_future("date_reception")),
         file_stem="financements",
-        checks=(_actual_not_in_future("date_reception"),),
         model=models.FundingContribution,
     )
 )

@@ -10,8 +10,13 @@ from decimal import Decimal
 import pandas as pd
 
 from smartdash.i18n import N_, Text, text
+from smartdash.metrics.status import AMBER, GREEN, RED, Thresholds, rag_status
 
 ZERO = Decimal(0)
+
+# The plan states the rule for the group: "pour chaque euro apporté par SmartBe en tant qu'associée, les
+# coopératives SmartFr et GrandsEnsemble, leurs sociétaires et partenaires, mobiliseront un euro".
+ONE_PLUS_ONE_GROUP = ("SMARTFR", "GRANDSENSEMBLE")
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,8 @@ def counted(contributions: pd.DataFrame, definition: OnePlusOneDefinition) -> pd
 def one_plus_one_coverage(
     contributions: pd.DataFrame, definition: OnePlusOneDefinition, *, basis: str = "planned", as_of: dt.date | None = None
 ) -> pd.DataFrame:
-    """Coverage per beneficiary entity and in total, up to a date.
+    """Coverage per beneficiary entity and in total (the entities of ONE_PLUS_ONE_GROUP present, the group the rule
+    binds; every entity when none of them is), up to a date.
 
     Columns: entity, smartbe_eur (€), matched_eur (€), coverage (matched ÷ SmartBe, None when SmartBe
     brings nothing), shortfall_eur (SmartBe − matched, ≥ 0), until (the date the amounts are counted up to).
@@ -108,8 +114,10 @@ def one_plus_one_coverage(
         amounts = frame["received_amount"]
         until = as_of
     rows = []
-    for entity in list(dict.fromkeys(contributions["beneficiary"])) + ["__total__"]:
-        mask = frame["beneficiary"] == entity if entity != "__total__" else pd.Series(True, index=frame.index)
+    entities = list(dict.fromkeys(contributions["beneficiary"]))
+    group = [e for e in entities if e in ONE_PLUS_ONE_GROUP] or entities
+    for entity in entities + ["__total__"]:
+        mask = frame["beneficiary"] == entity if entity != "__total__" else frame["beneficiary"].isin(group)
         smartbe = sum(amounts[mask & (frame["contributor_class"] == "smartbe")], ZERO)
         matched = sum(amounts[mask & (frame["contributor_class"] != "smartbe")], ZERO)
         rows.append(
@@ -125,8 +133,12 @@ def one_plus_one_coverage(
     return pd.DataFrame(rows, columns=["entity", "smartbe_eur", "matched_eur", "coverage", "shortfall_eur", "until"])
 
 
-def display_status(status: str, planned_date: dt.date, as_of: dt.date) -> str:
-    """planned / committed / received / cancelled as stored, or "late" when not received by its planned date."""
+def display_status(status: str, planned_date: dt.date, as_of: dt.date, condition_status: str | None = None) -> str:
+    """planned / committed / received / cancelled as stored; "conditional" for a tranche not received whose condition
+    is still pending (never late while it is); "late" when not received by its planned date. A date the plan gives
+    as a year is stored as that year's 31/12: it is late from the next 1 January."""
+    if status in ("planned", "committed") and condition_status == "pending":
+        return "conditional"
     if status in ("planned", "committed") and planned_date < as_of:
         return "late"
     return status
@@ -200,3 +212,61 @@ def member_subscriptions(
             }
         )
     return pd.DataFrame(rows, columns=["year", "expected_eur", "paid_up_eur", "collection_rate"])
+
+
+GROUP_RULE, ENTITY_PLAN = "group_rule", "entity_plan"  # the two judgements: the group against 1, an entity against its plan
+ENTITY_THRESHOLDS = Thresholds(direction="up")  # the committee's default: ±5 % green, beyond 10 % red
+
+
+@dataclass(frozen=True)
+class CoverageJudgement:
+    """How one coverage is judged. The group's (`entity` "__total__", basis GROUP_RULE) against the rule itself, 1;
+    an entity's (basis ENTITY_PLAN) against the coverage its own plan gives it by the same date (the plan takes
+    GrandsEnsemble only to 0,68 by its end: 1 is not an entity's target). `gap_eur`: the matched € missing (> 0) or
+    ahead (< 0) to reach the reference on the SmartBe € received. `status`: green / amber / red, None when there is
+    nothing to judge (SmartBe has brought nothing yet, or the plan puts nothing by that date)."""
+
+    entity: str
+    basis: str
+    achieved: Decimal | None
+    reference: Decimal | None
+    gap_eur: Decimal | None
+    status: str | None
+    plan_end: Decimal | None
+    plan_end_year: int | None
+
+
+def judge_coverage(
+    actual: pd.DataFrame, planned: pd.DataFrame, plan_end: pd.DataFrame, *, as_of: dt.date, plan_end_year: int | None
+) -> list[CoverageJudgement]:
+    """One judgement per entity of `actual` (coverage achieved by `as_of`), and one for the group when every entity
+    the rule binds is there. `planned`: coverage planned by the same date; `plan_end`: to the plan's end (frames of
+    one_plus_one_coverage). The group is green at or above 1, amber below 1 before the plan's end, red below 1 once
+    the plan's end is reached; an entity is judged by ENTITY_THRESHOLDS against its plan to date."""
+    to_date = planned.set_index("entity")
+    end = plan_end.set_index("entity") if not plan_end.empty else plan_end
+    entities = [e for e in actual["entity"] if e != "__total__"]
+    out = []
+    for row in actual.itertuples():
+        end_ratio = end.loc[row.entity, "coverage"] if row.entity in end.index else None
+        if row.entity == "__total__":
+            if not set(ONE_PLUS_ONE_GROUP) <= set(entities):
+                continue
+            if row.coverage is None:
+                status = None
+            elif row.coverage >= 1:
+                status = GREEN
+            else:
+                over = plan_end_year is not None and as_of >= dt.date(plan_end_year, 12, 31)
+                status = RED if over else AMBER
+            gap = row.smartbe_eur - row.matched_eur
+            out.append(CoverageJudgement(row.entity, GROUP_RULE, row.coverage, Decimal(1), gap, status, end_ratio, plan_end_year))
+            continue
+        reference = to_date.loc[row.entity, "coverage"] if row.entity in to_date.index else None
+        if row.coverage is None or reference is None:
+            gap, status = None, None
+        else:
+            gap = reference * row.smartbe_eur - row.matched_eur
+            status = rag_status(row.coverage, reference, ENTITY_THRESHOLDS)
+        out.append(CoverageJudgement(row.entity, ENTITY_PLAN, row.coverage, reference, gap, status, end_ratio, plan_end_year))
+    return out

@@ -102,9 +102,11 @@ class TableSpec:
         *,
         is_synthetic: Iterable | None = None,
         sources: Iterable | None = None,
+        origins: Iterable[str] | None = None,
     ) -> pd.DataFrame:
         """The table as a frame with the reader's headers: `values` gives every declared column but the origin by its
-        key; the origin column, when declared, is made from `is_synthetic` and `sources` (one per row)."""
+        key; the origin column, when declared, is made from `is_synthetic` and `sources` (one per row), or given as
+        `origins` where a row's parts each have their own (provenance.parts_origin)."""
         given = set(values)
         wanted = {c.key for c in self.columns if c.kind != "origin"}
         if given != wanted:
@@ -112,11 +114,13 @@ class TableSpec:
                 f"table {self.key}: values for {sorted(given)}, declared {sorted(wanted)} "
                 f"(missing {sorted(wanted - given)}, undeclared {sorted(given - wanted)})"
             )
-        if self.has_origin and (is_synthetic is None or sources is None):
-            raise TableMismatch(f"table {self.key} declares an origin column: give is_synthetic and sources")
+        if self.has_origin and origins is None and (is_synthetic is None or sources is None):
+            raise TableMismatch(f"table {self.key} declares an origin column: give is_synthetic and sources, or origins")
         columns = {}
         for c in self.columns:
-            if c.kind == "origin":
+            if c.kind == "origin" and origins is not None:
+                columns[c.header_in(lang)] = list(origins)
+            elif c.kind == "origin":
                 columns[c.header_in(lang)] = provenance.origin_column(list(is_synthetic), list(sources), lang)
             else:
                 columns[c.header_in(lang)] = list(values[c.key])
@@ -162,10 +166,25 @@ CONTRIBUTIONS = TableSpec(
         Column("instrument", N_("Instrument"), width=1.9),
         Column("planned_for", N_("Planned for"), "date", 1.05),
         Column("planned_amount", N_("Planned amount"), "money", 1.3),
-        Column("status", N_("Status"), "status", 1.05),
+        Column("status", N_("Status"), "status", 1.6),  # "conditionnel : <condition>" needs room
         Column("received", N_("Received"), "money", 1.3),
         Column("counts", N_("Counts for 1+1"), "mark", 0.9),
-        Column("origin", provenance.ORIGIN, "origin", 4),
+        Column("origin", provenance.ORIGIN, "origin", 3.45),
+    ),
+    size=8.5,
+)
+
+JUDGED_COVERAGE = TableSpec(
+    "judged_coverage",
+    (
+        Column("scope", N_("Scope"), width=1.8),
+        Column("judged", N_("Judged"), width=1.8),
+        Column("achieved", N_("Achieved"), "number", 1.25),
+        Column("against", N_("Against"), "number", 1.3),
+        Column("gap", N_("Gap (€)"), "money", 1.7),
+        Column("verdict", N_("Verdict"), "status", 1.8),
+        Column("plan_end", N_("End of plan"), "number", 1.2),
+        Column("origin", provenance.ORIGIN, "origin", 2.8),
     ),
     size=8.5,
 )
@@ -287,6 +306,7 @@ TABLES: dict[str, TableSpec] = {
     for t in (
         SUMMARY,
         CONTRIBUTIONS,
+        JUDGED_COVERAGE,
         LEGAL_LINES,
         OFFICES,
         OVERDUE_CLIENTS,

@@ -73,6 +73,10 @@ class EquityView:
     plan_version: str | None = None  # the version the "plan" series comes from
     original_version: str | None = None  # the plan as first adopted, the "original" series (when another one)
     plan_never_negative: bool = False  # the plan's path is at or above 0 throughout: no year it "turns" positive
+    # each single figure's own origin: the value it shows, not the series around it (a ledger gives one year-end)
+    latest_origin: Provenance = Provenance()  # latest_equity's
+    quasi_origin: Provenance = Provenance()  # latest_quasi_equity's (its accounts, never equity's)
+    half_capital_origin: Provenance = Provenance()  # the share capital half_capital is drawn from
 
     def bridge(self, year: int) -> Bridge | None:
         return equity_bridge(self.values, year)
@@ -203,6 +207,11 @@ def equity_view(*, session: Session, filters: Filters, entity: str, entity_name:
     equity = values["EQUITY"]
     capital = values["SHARE_CAPITAL"]
     quasi = _by_year(actual, "QUASI_EQUITY")
+
+    def origin_of(code: str, year: int | None) -> Provenance:
+        found = _origin_by_year(actual, code).get(year) if year is not None else None
+        return Provenance.of([found[0]], [found[1]]) if found else Provenance()
+
     plan_equity = _by_year(plan, "EQUITY")
     latest = max(equity) if equity else None
     ents = queries.entities(session=session).set_index("code")
@@ -232,6 +241,9 @@ def equity_view(*, session: Session, filters: Filters, entity: str, entity_name:
         values=values,
         plan_version=filters.plan_version,
         original_version=original if original != filters.plan_version else None,
+        latest_origin=origin_of("EQUITY", latest),
+        quasi_origin=origin_of("QUASI_EQUITY", max(quasi, default=None)),
+        half_capital_origin=origin_of("SHARE_CAPITAL", max(capital, default=None)),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pandas as pd
@@ -11,10 +11,12 @@ from sqlalchemy.orm import Session
 
 from smartdash import queries
 from smartdash.metrics.funding import (
+    CoverageJudgement,
     OnePlusOneDefinition,
     counted,
     cumulative_by_date,
     display_status,
+    judge_coverage,
     member_subscriptions,
     one_plus_one_coverage,
     subscriptions_by_due_year,
@@ -38,6 +40,7 @@ class FundingView:
     definition: OnePlusOneDefinition
     names: dict[str, str]
     as_of: dt.date | None = None
+    judgements: list[CoverageJudgement] = field(default_factory=list)  # the group against 1, each entity against its plan
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,10 @@ def funding_view(*, session: Session, filters: Filters, definition: OnePlusOneDe
     if filters.entity:
         lines = lines[lines["beneficiary"] == filters.entity].reset_index(drop=True)
     lines = lines.assign(
-        display_status=[display_status(s, d, filters.as_of) for s, d in zip(lines["status"], lines["planned_date"], strict=True)],
+        display_status=[
+            display_status(s, d, filters.as_of, c)
+            for s, d, c in zip(lines["status"], lines["planned_date"], lines["condition_status"], strict=True)
+        ],
         counts=counted(lines, definition) if not lines.empty else [],
     )
     # what was received after the as-of date is not yet known at that date
@@ -109,12 +115,17 @@ def funding_view(*, session: Session, filters: Filters, definition: OnePlusOneDe
         )
     ends = [d.year for d in lines["planned_date"]]
     horizon = stated_target(targets, "PLAN_END_YEAR", None)
+    end_year = horizon.year if horizon else max(ends, default=None)
+    planned = one_plus_one_coverage(lines, definition, basis="planned", as_of=filters.as_of)
+    actual = one_plus_one_coverage(lines, definition, basis="actual", as_of=filters.as_of)
+    plan_end = one_plus_one_coverage(lines, definition, basis="planned")
     return FundingView(
         lines=lines,
-        coverage_planned=one_plus_one_coverage(lines, definition, basis="planned", as_of=filters.as_of),
-        coverage_actual=one_plus_one_coverage(lines, definition, basis="actual", as_of=filters.as_of),
-        coverage_plan_end=one_plus_one_coverage(lines, definition, basis="planned"),
-        plan_end_year=horizon.year if horizon else max(ends, default=None),
+        coverage_planned=planned,
+        coverage_actual=actual,
+        coverage_plan_end=plan_end,
+        judgements=judge_coverage(actual, planned, plan_end, as_of=filters.as_of, plan_end_year=end_year),
+        plan_end_year=end_year,
         cumulative=cumulative,
         subscriptions=subscriptions,
         subscription_rule=rule,
@@ -182,7 +193,47 @@ def discrepancies(*, session: Session, lines: pd.DataFrame, definition: OnePlusO
     )
 
 
+def _lines_of(view: FundingView, entity: str | None) -> pd.DataFrame:
+    return view.lines if entity is None or view.lines.empty else view.lines[view.lines["beneficiary"] == entity]
+
+
+def planned_origin(view: FundingView, entity: str | None = None) -> Provenance:
+    """Where the planned part of a beneficiary's lines (every beneficiary's with None) comes from: the plan's lines."""
+    return Provenance.of_frame(_lines_of(view, entity))
+
+
+def received_origin(view: FundingView, entity: str | None = None) -> Provenance:
+    """Where what was received by the as-of date comes from: each receipt's own origin."""
+    lines = _lines_of(view, entity)
+    if lines.empty:
+        return Provenance()
+    known = [received_known(a, d, view.as_of) for a, d in zip(lines["received_amount"], lines["received_date"], strict=True)]
+    got = lines[pd.Series(known, index=lines.index, dtype=bool)]
+    return Provenance.of(got["received_is_synthetic"], got["received_source"])
+
+
+def received_known(amount, day, as_of: dt.date | None) -> bool:
+    """Whether a receipt is known at `as_of`: an amount, received on or before that date."""
+    return amount is not None and not pd.isna(amount) and day is not None and (as_of is None or day <= as_of)
+
+
 def lines_origin(view: FundingView, entity: str | None = None) -> Provenance:
-    """Where the contributions behind a beneficiary's figures (every beneficiary's with None) come from."""
-    lines = view.lines if entity is None or view.lines.empty else view.lines[view.lines["beneficiary"] == entity]
-    return Provenance.of_frame(lines)
+    """Where the contributions behind a beneficiary's figures (every beneficiary's with None) come from: the plan's
+    lines and what was received of them, each with its own origin."""
+    return planned_origin(view, entity) + received_origin(view, entity)
+
+
+def row_parts_synthetic(view: FundingView) -> list[bool]:
+    """Per line, whether any part of it shown at the as-of date (the plan line, its receipt) is synthetic."""
+    lines = view.lines
+    return [
+        bool(f) or (bool(r) and (received_known(a, d, view.as_of) or s in ("committed", "cancelled")))
+        for f, r, a, d, s in zip(
+            lines["is_synthetic"],
+            lines["received_is_synthetic"],
+            lines["received_amount"],
+            lines["received_date"],
+            lines["display_status"],
+            strict=True,
+        )
+    ]

@@ -16,7 +16,14 @@ from smartdash.formatting import Shown, shown
 from smartdash.i18n import N_, Bilingual, Clause, Text, text
 from smartdash.metrics import status as st_
 from smartdash.metrics.equity import first_plan_year_positive
-from smartdash.metrics.funding import OnePlusOneDefinition, display_status, one_plus_one_coverage
+from smartdash.metrics.funding import (
+    GROUP_RULE,
+    ONE_PLUS_ONE_GROUP,
+    OnePlusOneDefinition,
+    display_status,
+    judge_coverage,
+    one_plus_one_coverage,
+)
 from smartdash.views import Filters
 
 
@@ -196,12 +203,17 @@ class AttentionContext:
         return dict(zip(*[queries.entities(session=self.session)[c] for c in ("code", "name")], strict=True))
 
     @functools.cached_property
-    def lines(self) -> pd.DataFrame:
-        """The funding lines of the plan version in force (empty without one), for the entity filtered on."""
+    def plan_lines(self) -> pd.DataFrame:
+        """The funding lines of the plan version in force (empty without one), of every entity."""
         if not self.filters.plan_version:
             return pd.DataFrame()
-        lines = queries.contributions(session=self.session, plan_version=self.filters.plan_version, known_at=self.filters.as_of)
-        return lines[lines["beneficiary"] == self.filters.entity] if self.filters.entity else lines
+        return queries.contributions(session=self.session, plan_version=self.filters.plan_version, known_at=self.filters.as_of)
+
+    @functools.cached_property
+    def lines(self) -> pd.DataFrame:
+        """The funding lines of the plan version in force (empty without one), for the entity filtered on."""
+        lines = self.plan_lines
+        return lines[lines["beneficiary"] == self.filters.entity] if self.filters.entity and not lines.empty else lines
 
 
 AttentionRule = Callable[[AttentionContext], list[Attention]]
@@ -217,8 +229,8 @@ def attention_rule(rule: AttentionRule) -> AttentionRule:
 
 def attention_items(*, session: Session, filters: Filters, tiles: list[Tile]) -> list[Attention]:
     """Everything the registered rules raise: red indicators, late funding rounds and pending conditions, 1+1
-    coverage below 1, equity still negative past the year the plan puts it back above zero, late instalments and
-    legal tests of the plan's execution."""
+    coverage judged (the group against 1, each entity against its plan to date), equity still negative past the
+    year the plan puts it back above zero, late instalments and legal tests of the plan's execution."""
     ctx = AttentionContext(session, filters, tiles)
     return [item for rule in ATTENTION_RULES for item in rule(ctx)]
 
@@ -248,7 +260,7 @@ def _funding_lines(ctx: AttentionContext) -> list[Attention]:
     """A contribution late on its planned date (red), a condition not yet met (amber), line by line."""
     items = []
     for line in ctx.lines.itertuples():
-        if display_status(line.status, line.planned_date, ctx.filters.as_of) == "late":
+        if display_status(line.status, line.planned_date, ctx.filters.as_of, line.condition_status) == "late":
             items.append(Attention("red", late_contribution(line, ctx.names[line.beneficiary]), "funding"))
         if line.condition and line.condition_status == "pending":
             items.append(
@@ -267,34 +279,51 @@ def _funding_lines(ctx: AttentionContext) -> list[Attention]:
 
 
 @attention_rule
-def _coverage_below_one(ctx: AttentionContext) -> list[Attention]:
-    """An entity whose achieved 1+1 coverage is below 1, with the coverage planned to the same date."""
+def _coverage_judged(ctx: AttentionContext) -> list[Attention]:
+    """The group's 1+1 coverage below the rule (1), an entity's behind its own plan to date: each says which
+    judgement it is, with the gap in euros. The rule binds the group: its judgement is also in the list of each of
+    its members."""
     if ctx.lines.empty:
         return []
-    lines, items = ctx.lines, []
-    definition = OnePlusOneDefinition()
-    coverage = one_plus_one_coverage(lines, definition, basis="actual", as_of=ctx.filters.as_of)
-    planned = one_plus_one_coverage(lines, definition, basis="planned", as_of=ctx.filters.as_of).set_index("entity")
-    for row in coverage.itertuples():
-        if row.entity != "__total__" and row.coverage is not None and row.coverage < 1:
-            items.append(
-                Attention(
-                    "red",
-                    text(
-                        N_(
-                            "1+1 coverage achieved by {name}: {ratio} < 1, planned to date {to_date} (short by "
-                            "{short}; {describe}, version {plan_version})"
-                        ),
-                        name=ctx.names[row.entity],
-                        ratio=shown("ratio", row.coverage),
-                        to_date=shown("ratio", planned.loc[row.entity, "coverage"]),
-                        short=shown("money", row.shortfall_eur),
-                        describe=Clause(definition.description()),
-                        plan_version=ctx.filters.plan_version,
-                    ),
-                    "funding",
-                )
+    lines, definition, entity = ctx.plan_lines, OnePlusOneDefinition(), ctx.filters.entity
+    actual = one_plus_one_coverage(lines, definition, basis="actual", as_of=ctx.filters.as_of)
+    planned = one_plus_one_coverage(lines, definition, basis="planned", as_of=ctx.filters.as_of)
+    plan_end = one_plus_one_coverage(lines, definition, basis="planned")
+    end_year = max((d.year for d in lines["planned_date"]), default=None)
+    items = []
+    for j in judge_coverage(actual, planned, plan_end, as_of=ctx.filters.as_of, plan_end_year=end_year):
+        in_scope = entity is None or j.entity == entity or (j.basis == GROUP_RULE and entity in ONE_PLUS_ONE_GROUP)
+        if j.status not in (st_.AMBER, st_.RED) or not in_scope:
+            continue
+        if j.basis == GROUP_RULE:
+            said = text(
+                N_(
+                    "1+1 rule, judged for the group ({members}): achieved {ratio} < 1, short by {short}; the plan "
+                    "reaches {end} by {end_year} ({describe}, version {plan_version})"
+                ),
+                members=" + ".join(ctx.names.get(e, e) for e in ONE_PLUS_ONE_GROUP),
+                ratio=shown("ratio", j.achieved),
+                short=shown("money", j.gap_eur),
+                end=shown("ratio", j.plan_end),
+                end_year=end_year,
+                describe=Clause(definition.description()),
+                plan_version=ctx.filters.plan_version,
             )
+        else:
+            said = text(
+                N_(
+                    "1+1 coverage of {name}, judged against its own plan to date: achieved {ratio}, planned by "
+                    "{day} {to_date}, short by {short} ({describe}, version {plan_version})"
+                ),
+                name=ctx.names[j.entity],
+                ratio=shown("ratio", j.achieved),
+                day=shown("date_short", ctx.filters.as_of),
+                to_date=shown("ratio", j.reference),
+                short=shown("money", j.gap_eur),
+                describe=Clause(definition.description()),
+                plan_version=ctx.filters.plan_version,
+            )
+        items.append(Attention(j.status, said, "funding"))
     return items
 
 
@@ -389,7 +418,17 @@ def gap_text(tile: Tile) -> Shown | Text:
 
 
 def late_contribution(line, name: str) -> Text:
-    """A funding line past its planned date and not received (the overview's list, the e-mail alerts)."""
+    """A funding line past its planned date and not received (the overview's list, the e-mail alerts); a date the plan
+    gives as a year is said as the plan says it."""
+    if line.date_precision == "year":
+        return text(
+            N_("Late contribution: {contributor} → {name}, {planned_amount} due in {year} (by {planned_date})"),
+            contributor=line.contributor,
+            name=name,
+            planned_amount=shown("money", line.planned_amount),
+            year=line.planned_date.year,
+            planned_date=shown("date_long", line.planned_date),
+        )
     return text(
         N_("Late contribution: {contributor} → {name}, {planned_amount} due {planned_date}"),
         contributor=line.contributor,
