@@ -40,13 +40,15 @@ for tab, view in zip(st.tabs([v.entity_name for v in views]), views, strict=True
             )
         widgets.metric(
             _(lang, "Debt left to repay"),
-            formatting.money_compact(view.debt_left, lang=lang),
+            xp.debt_left_text(view, lang),
             view.origins["schedule"],
             where=c2,
-            help=formatting.money(view.debt_left, lang=lang),
+            help=formatting.money(view.debt_left, lang=lang) if not view.schedule.empty else None,
             border=True,
             delta_description=_(lang, "due in {year}: ", year=f.as_of.year)
-            + formatting.money_compact(view.due_this_year, lang=lang),
+            + formatting.money_compact(view.due_this_year, lang=lang)
+            if not view.schedule.empty
+            else _(lang, "no instalment schedule recorded"),
         )
         with c3, st.container(border=True):
             ratio = view.latest_cessation

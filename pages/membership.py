@@ -3,6 +3,7 @@
 from smartdash import charts, formatting
 from smartdash.i18n import _
 from smartdash.inert import st
+from smartdash.present import annual as ap
 from smartdash.present import people as people_text
 from smartdash.views import people
 from smartdash.web import downloads, filters, session, store, widgets
@@ -81,5 +82,11 @@ with right:
         st.caption(_(lang, "as of ") + formatting.date_long(view.ages_date, lang=lang))
 if view.is_synthetic:
     st.caption(_(lang, "Pale marks: demo / synthetic values; solid marks: sourced figures (hover for the source)."))
-widgets.sources_expander(view.sources, lang, synthetic=view.is_synthetic)
+# the annual report's other figures (income statement, cash and debts, activity), read nowhere else
+annual = store.annual_figures(f.as_of, f.entity)
+for figures in annual:
+    st.subheader(ap.annual_title(figures, lang))
+    widgets.table(ap.annual_table(figures, lang), ap.annual_title(figures, lang))
+sources = sorted(set(view.sources) | {s for a in annual for s in a.origin.sources})
+widgets.sources_expander(sources, lang, synthetic=view.is_synthetic or any(a.origin.synthetic for a in annual))
 downloads.page_workbook("societariat")

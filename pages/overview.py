@@ -66,7 +66,7 @@ for entity_name in dict.fromkeys(t.entity_name for t in tiles):
             if tile.plan_value is not None:  # the plan's value for the tile's own period
                 gap = _(lang, " · plan ") + formatting.value(tile.plan_value, tile.unit, lang=lang, compact=True)
             marker = _(lang, " · demo / synthetic") if tile.is_synthetic else ""
-            st.caption(_(lang, "as of ") + formatting.date_long(tile.period_end, lang=lang) + gap + marker)
+            st.caption(op.period_text(tile, lang) + gap + marker)
 
 widgets.sources_expander(sources_of([t.source for t in tiles]), lang, synthetic=any(t.is_synthetic for t in tiles))
 downloads.page_workbook("vue_ensemble")

@@ -70,6 +70,8 @@ widgets.metric(
     ),
 )
 st.caption(_(lang, "{name} · snapshot of ", name=names[entity]) + formatting.date_long(view.as_of, lang=lang))
+if (credits := rp.credits_note(view, lang)) is not None:
+    st.caption(credits)
 if not view.references.empty:
     st.subheader(_(lang, "Figures published for {year}", year=view.as_of.year))
     widgets.table(rp.references_table(view, lang), _(lang, "Published figures"))

@@ -31,6 +31,8 @@ from smartdash.mail import InlineImage, MailNotConfigured, message_or_refusal, n
 from smartdash.metrics.status import AMBER, GREEN, RED
 from smartdash.present import meetings as meetings_text
 from smartdash.present import overview as overview_text
+from smartdash.present import receivables as receivables_text
+from smartdash.provenance import is_marked
 from smartdash.subscriptions import Subscriber, covered_entities, subscribers
 from smartdash.views import Filters
 from smartdash.views import meetings as meetings_views
@@ -99,6 +101,7 @@ class EntityPart:
     receivables: list[tuple[str, str]]  # (label, value) — aggregates only
     receivables_as_of: str
     clients: list[tuple[str, str, str]]  # (client, past due, oldest due date) — only for roles that see clients
+    receivables_note: str = ""  # what the open amount nets (unmatched payments and credit notes), if any
 
 
 @dataclass
@@ -143,7 +146,7 @@ def _lines(now: list[overview_views.Tile], week: list[overview_views.Tile], lang
                 colour=charts.STATUS_COLOURS[tile.status],
                 previous_status=old.status if old else None,
                 value=formatting.value(tile.value, tile.unit, lang=lang, compact=True),
-                period=formatting.date_short(tile.period_end),
+                period=overview_text.period_text(tile, lang, short=True),
                 week_change=week_change,
                 meeting_change=_signed(tile.change, tile.unit, lang),
                 plan=formatting.value(tile.plan_value, tile.unit, lang=lang, compact=True)
@@ -200,21 +203,30 @@ def _chart(session: Session, code: str, name: str, as_of: dt.date, lang: str) ->
     return None
 
 
-def _receivables(session: Session, code: str, as_of: dt.date, lang: str) -> tuple[list[tuple[str, str]], str]:
+def _receivables(session: Session, code: str, as_of: dt.date, lang: str) -> tuple[list[tuple[str, str]], str, str]:
     view = receivables_views.receivables_view(session=session, entity=code, as_of=as_of)
     if view.as_of is None:
-        return [], ""
+        return [], "", ""
 
     def pct(share: Decimal | None) -> str:
         return formatting.percent(share * 100, lang=lang) if share is not None else "—"
 
-    return [
-        (_(lang, "Open receivables"), formatting.money_compact(view.total, lang=lang)),
-        (_(lang, "of which past due"), formatting.money_compact(view.overdue, lang=lang)),
-        (_(lang, "Past-due share"), pct(view.overdue_ratio)),
-        (_(lang, "Share over 90 days"), pct(view.share_over_90)),
-        ("DSO", formatting.value(view.dso_days, "days", lang=lang) if view.dso_days is not None else "—"),
-    ], formatting.date_long(view.as_of, lang=lang)
+    # each figure labelled for what it is: figures of generated open items carry the mark, as on the page
+    items, dso_origin = view.origin, view.dso_origin
+    return (
+        [
+            (items.label(_(lang, "Open receivables"), lang), formatting.money_compact(view.total, lang=lang)),
+            (items.label(_(lang, "of which past due"), lang), formatting.money_compact(view.overdue, lang=lang)),
+            (items.label(_(lang, "Past-due share"), lang), pct(view.overdue_ratio)),
+            (items.label(_(lang, "Share over 90 days"), lang), pct(view.share_over_90)),
+            (
+                dso_origin.label("DSO", lang),
+                formatting.value(view.dso_days, "days", lang=lang) if view.dso_days is not None else "—",
+            ),
+        ],
+        formatting.date_long(view.as_of, lang=lang),
+        receivables_text.credits_note(view, lang) or "",
+    )
 
 
 def _clients(session: Session, code: str, as_of: dt.date, lang: str) -> list[tuple[str, str, str]]:
@@ -242,7 +254,7 @@ def _entity_part(session: Session, code: str, name: str, as_of: dt.date, version
                 (charts.STATUS_COLOURS[item.severity], overview_text.attention_text(item, lang))
             )
     attention = [(_(lang, ATTENTION_GROUPS[page]), items) for page, items in grouped.items()]
-    receivables, receivables_as_of = _receivables(session, code, as_of, lang)
+    receivables, receivables_as_of, receivables_note = _receivables(session, code, as_of, lang)
     return EntityPart(
         code,
         name,
@@ -252,6 +264,7 @@ def _entity_part(session: Session, code: str, name: str, as_of: dt.date, version
         receivables,
         receivables_as_of,
         [],
+        receivables_note,
     )
 
 
@@ -409,7 +422,8 @@ class DigestBuilder:
             "since": self.since([p.code for p in parts], lang),
             "loads": loads,
             "loads_this_week": loads_this_week,
-            "synthetic": any(line.synthetic for p in parts for line in p.lines),
+            "synthetic": any(line.synthetic for p in parts for line in p.lines)
+            or any(is_marked(label) for p in parts for label, _value in p.receivables),
             "app_url": self.app_url,
             "page_url": lambda page: f"{self.app_url}/{PAGE_PATHS.get(page, page)}",
             "subscription_url": f"{self.app_url}/subscriptions",

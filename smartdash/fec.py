@@ -549,7 +549,9 @@ def derive(ledger: Ledger, mapping: Mapping, as_of: dt.date) -> list[Figure]:
             end = _month_end(month)
             if end <= as_of:
                 moved = months[month]
-                figures.append(Figure(indicator, end, _total(mapping, indicator, [a for a in matched if a in moved], moved)))
+                used = [a for a in matched if a in moved]
+                if used:  # a month without a line on the indicator's accounts is not booked yet: unknown, not 0
+                    figures.append(Figure(indicator, end, _total(mapping, indicator, used, moved)))
     return figures
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pandas as pd
 from sqlalchemy import Integer, and_, case, func, null, select, type_coerce
@@ -437,8 +438,21 @@ def receivable_entities(*, session: Session) -> list[str]:
     )
 
 
+def receivable_credits(*, session: Session, entity: str, as_of: dt.date) -> tuple[int, Decimal]:
+    """(count, total €) of a snapshot's negative open items: payments and credit notes not yet matched (lettered) to
+    an invoice. They are credits, never past-due invoices."""
+    r = m.ReceivableItem
+    count, total = session.execute(
+        select(func.count(), func.sum(r.amount_open))
+        .join(m.Entity, m.Entity.id == r.entity_id)
+        .where(m.Entity.code == entity, r.as_of == as_of, r.amount_open < 0)
+    ).one()
+    return int(count), total if total is not None else Decimal(0)
+
+
 def largest_overdue_clients(*, session: Session, entity: str, as_of: dt.date, limit: int = 10) -> pd.DataFrame:
-    """The clients owing the most past due at a snapshot — the one place client names are read.
+    """The clients owing the most past due at a snapshot — the one place client names are read. Only invoices count:
+    an unmatched payment or credit note (a negative item) is a credit, never a past-due invoice.
     Columns: client, invoices, overdue (€ incl. VAT), oldest_due_date, is_synthetic (any of its items), source."""
     r = m.ReceivableItem
     rows = session.execute(
@@ -452,7 +466,7 @@ def largest_overdue_clients(*, session: Session, entity: str, as_of: dt.date, li
             func.min(r.load_id),
         )
         .join(m.Entity, m.Entity.id == r.entity_id)
-        .where(m.Entity.code == entity, r.as_of == as_of, r.due_date < as_of)
+        .where(m.Entity.code == entity, r.as_of == as_of, r.due_date < as_of, r.amount_open > 0)
         .group_by(r.client)
         .order_by(func.sum(r.amount_open).desc(), r.client)
         .limit(limit)

@@ -226,18 +226,15 @@ EXPECTED = {
     "RESERVES": 20_000,
     "RETAINED_EARNINGS": -30_000,
 }
-# turnover (70) by month end; months with lines but no sale are 0
+# turnover (70) by month end; a month without a line on 70 is not booked yet: no figure, never a 0 set against the plan
 EXPECTED_TURNOVER = {
-    "2023-01-31": 0,
-    "2023-02-28": 0,
     "2023-03-31": 10_000,
-    "2023-04-30": 0,
-    "2023-06-30": 0,
-    "2023-07-31": 0,
     "2023-08-31": 1_000,
     "2023-11-30": 5_000,
     "2023-12-31": 2_000,
 }
+# gross margin (70, 60x): June has purchases and no sale
+EXPECTED_GROSS_MARGIN = {**EXPECTED_TURNOVER, "2023-06-30": -3_000}
 # open items: unlettered 411 lines netted per customer and piece, due 60 days after their piece date
 EXPECTED_OPEN = {
     "F002": ("Client Bêta", "2023-11-20", "2024-01-19", 5_000),

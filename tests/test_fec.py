@@ -19,7 +19,7 @@ from smartdash.formats import FileRefused
 from smartdash.i18n import render
 from smartdash.importing import import_files, preview_file, undo_load
 from tests.conftest import login
-from tests.fec_factory import BOOK, EXPECTED, EXPECTED_OPEN, EXPECTED_TURNOVER, K, Line, fec_bytes
+from tests.fec_factory import BOOK, EXPECTED, EXPECTED_GROSS_MARGIN, EXPECTED_OPEN, EXPECTED_TURNOVER, K, Line, fec_bytes
 from tests.test_loading import ROOT, snapshot
 
 NAME = "123456782FEC20231231.txt"  # a made-up SIREN with a valid checksum
@@ -89,6 +89,7 @@ def test_every_form_of_the_file_gives_the_hand_computed_figures(signed, separato
     for indicator, euros in EXPECTED.items():
         assert figures[(indicator, "2023-12-31")] == euros, indicator
     assert {day: value for (code, day), value in figures.items() if code == "TURNOVER"} == EXPECTED_TURNOVER
+    assert {day: value for (code, day), value in figures.items() if code == "GROSS_MARGIN"} == EXPECTED_GROSS_MARGIN
     assert ("PROVISIONS", "2023-12-31") not in figures  # no account 15 in these books: unknown, not zero
 
 
@@ -215,7 +216,8 @@ def test_the_books_figures_are_loaded_as_one_load_with_the_file_as_source(refere
         load = s.get(m.DataLoad, result.load_id)
         assert (load.kind, load.file_name, load.loaded_by, load.status) == ("fec", NAME, "compta", "applied")
         assert load.checksum == hashlib.sha256(data).hexdigest()
-        assert load.rows_inserted == result.inserted == 17 + 3 + len(EXPECTED) + 2 * len(EXPECTED_TURNOVER)
+        monthly = len(EXPECTED_TURNOVER) + len(EXPECTED_GROSS_MARGIN)
+        assert load.rows_inserted == result.inserted == 17 + 3 + len(EXPECTED) + monthly
     for indicator, euros in EXPECTED.items():
         value, source, load_id = observed(engine, indicator)
         assert (value, load_id) == (euros, result.load_id), indicator

@@ -89,7 +89,9 @@ def test_the_cover_then_the_contents_then_every_section_in_the_decks_order(dossi
         "Chiffres au 22 novembre 2026",
         "Version du plan : PLAN-2024-06",
         "Entités : SmartFr, GrandsEnsemble, Alterna",
-        "Réunion : Comité de suivi du plan — 12/2026",
+        # the meeting whose notes the dossier holds, not the one planned after these figures
+        "Dernière réunion : Comité de suivi du plan — 09/2026 — 15 septembre 2026",
+        "31 août 2026",
         "Confidentiel — réservé aux membres du comité",
     ):
         assert plain(line) in cover

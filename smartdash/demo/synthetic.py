@@ -458,12 +458,13 @@ class History:
     # receivables
     def receivables(self) -> None:
         """SmartCoop's open items per snapshot; the one at the report's date totals the balance sheet's trade
-        receivables with the report's outstanding under reminder past due."""
+        receivables. Its past-due part is generated like every other snapshot's: the report's outstanding under
+        reminder (14,5 M€) is what the year's reminders were about, not a past-due balance at a date, and a
+        generated figure beside it must not pass for it."""
         snapshots = [month_end(y, m) for y in range(2022, 2027) for m in (3, 6, 9, 12) if month_end(y, m) <= DEMO_END]
         snapshots += list(week_ends(DEMO_END - dt.timedelta(days=49), DEMO_END))
         offices = [(r["bureau"], r["membres"]) for r in self.sources.rows("membership") if r["fin_periode"] == REPORT_DAY]
         reported_total = self.sources.observed("TRADE_RECEIVABLES", "SMARTCOOP", REPORT_DAY)
-        reported_overdue = self.sources.observed("OVERDUE_REMINDED", "SMARTCOOP", REPORT_DAY)
         weights = [m for _c, m in offices]
         kinds = [
             "Théâtre",
@@ -500,7 +501,7 @@ class History:
         clients = [f"{k} {p}" for k in kinds for p in places]
         for as_of in snapshots:
             total = reported_total if as_of == REPORT_DAY else _money(float(reported_total) * self.rng.uniform(0.9, 1.08))
-            overdue = reported_overdue if as_of == REPORT_DAY else _money(total * _d(self.rng.uniform(0.52, 0.66)))
+            overdue = _money(total * _d(self.rng.uniform(0.52, 0.66)))
             items = []
             for past_due, share_total in ((False, total - overdue), (True, overdue)):
                 n = 180 if past_due else 140

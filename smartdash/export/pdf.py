@@ -29,6 +29,7 @@ from smartdash.export.images import chart_svg
 from smartdash.export.sections import section_title, thresholds_phrase
 from smartdash.i18n import N_, _, _p
 from smartdash.metrics.funding import OnePlusOneDefinition
+from smartdash.present import annual as annual_text
 from smartdash.present import equity as equity_text
 from smartdash.present import execution as execution_text
 from smartdash.present import funding as funding_text
@@ -39,6 +40,7 @@ from smartdash.present import receivables as receivables_text
 from smartdash.present import tables
 from smartdash.present import versions as versions_text
 from smartdash.views import Filters, sources_of
+from smartdash.views import annual as annual_views
 from smartdash.views import equity as equity_views
 from smartdash.views import execution as execution_views
 from smartdash.views import funding as funding_views
@@ -233,7 +235,7 @@ def _summary(
             t.entity_name,
             formatting.value(t.value, t.unit, lang=lang, compact=True),
             formatting.value(t.plan_value, t.unit, lang=lang, compact=True) if t.plan_value is not None else "—",
-            formatting.date_short(t.period_end),
+            overview_text.period_text(t, lang, short=True),
             f"{_(lang, STATUS_WORDS[t.status])} {t.trend}",
         ]
         for t in tiles
@@ -298,7 +300,7 @@ def _equity(pack: Pack, s: Session, filters: Filters, entities: list[tuple[str, 
                     view.break_even.statement.render(lang) if view.break_even else None,
                     False,
                 ),
-                (_(lang, "Equity positive planned"), str(view.plan_positive_year or _(lang, "beyond the plan")), None, False),
+                (_(lang, "Equity positive planned"), equity_text.plan_positive_label(view, lang), None, False),
             ],
         )
         pack.chart(
@@ -393,18 +395,22 @@ def _execution(pack: Pack, s: Session, filters: Filters, entities: list[tuple[st
         pack.sources |= set(view.sources)
         start = len(section.blocks)
         section.add("subheading", text=name)
+
+        def money_or_none(value: Decimal, view=view) -> str:  # no schedule: nothing due, nothing paid, not 0 €
+            return formatting.money_compact(value, lang=lang) if not view.schedule.empty else "—"
+
         figures(
             section,
             [
-                (_(lang, "Due to date"), formatting.money_compact(view.due_to_date, lang=lang), None, view.is_synthetic),
-                (_(lang, "Paid to date"), formatting.money_compact(view.paid_to_date, lang=lang), None, view.is_synthetic),
+                (_(lang, "Due to date"), money_or_none(view.due_to_date), None, view.is_synthetic),
+                (_(lang, "Paid to date"), money_or_none(view.paid_to_date), None, view.is_synthetic),
                 (
                     _(lang, "Execution rate"),
                     formatting.percent(view.execution_rate * 100, lang=lang) if view.execution_rate is not None else "—",
                     None,
                     view.is_synthetic,
                 ),
-                (_(lang, "Left to pay"), formatting.money_compact(view.debt_left, lang=lang), None, view.is_synthetic),
+                (_(lang, "Left to pay"), execution_text.debt_left_text(view, lang), None, view.is_synthetic),
             ],
         )
         if not view.by_year.empty:
@@ -545,8 +551,25 @@ def _membership(pack: Pack, s: Session, filters: Filters) -> None:
     offices = people_text.offices_table(view, lang)
     section.add("subheading", text=_(lang, "Offices"))
     table(section, tables.OFFICES, offices, lang=lang, demo=[bool(x) for x in view.offices["is_synthetic"]])
+    _annual_figures(pack, section, s, filters)
     if view.is_synthetic:
         pack.demo(section)
+
+
+def _annual_figures(pack: Pack, section: Section, s: Session, filters: Filters) -> None:
+    """The annual report's other figures (income statement, cash and debts, activity), read nowhere else."""
+    lang = filters.lang
+    for figures in annual_views.annual_figures(session=s, as_of=filters.as_of, entity=filters.entity):
+        frame = annual_text.annual_table(figures, lang)
+        pack.sources |= set(figures.origin.sources)
+        section.add("subheading", text=annual_text.annual_title(figures, lang))
+        table(
+            section,
+            tables.ANNUAL_FIGURES,
+            frame,
+            lang=lang,
+            demo=[bool(x) for x in figures.figures["is_synthetic"]],
+        )
 
 
 def _receivables(pack: Pack, s: Session, filters: Filters, role: str) -> None:
@@ -576,6 +599,8 @@ def _receivables(pack: Pack, s: Session, filters: Filters, role: str) -> None:
                 ("DSO", formatting.value(view.dso_days, "days", lang=lang), None, view.is_synthetic),
             ],
         )
+        if (credits := receivables_text.credits_note(view, lang)) is not None:
+            section.add("text", text=credits)
         pack.chart(
             section,
             charts.ageing_bars(
@@ -793,9 +818,10 @@ def _sources(pack: Pack, s: Session, lang: str) -> None:
 
 def _meeting_row(s: Session, meeting_id: int | None, as_of: dt.date) -> pd.Series | None:
     frame = queries.meetings(session=s)
-    if meeting_id is None:
-        upcoming = frame[frame["held_on"] >= as_of]
-        return None if upcoming.empty else upcoming.iloc[0]
+    if meeting_id is None:  # the meeting whose notes the dossier holds (its figures' date), never a later one
+        meeting_id = committee.meeting_for(session=s, as_of=as_of)
+        if meeting_id is None:
+            return None
     found = frame[frame["id"] == meeting_id]
     if found.empty:
         raise ValueError(f"meeting no. {meeting_id} unknown")  # the command checks first: a programming error
@@ -833,6 +859,17 @@ def compose(
         meeting_text = (
             f"{meeting['title']} — {formatting.date_long(meeting['held_on'], lang=lang)}" if meeting is not None else "—"
         )
+        # the meeting whose notes the dossier holds; "last meeting" when its figures are of another date
+        meeting_line = (
+            _(lang, "Meeting: {meeting_text}", meeting_text=meeting_text)
+            if meeting is None or meeting["as_of"] == filters.as_of
+            else _(
+                lang,
+                "Last meeting: {meeting_text} (its figures as of {meeting_as_of})",
+                meeting_text=meeting_text,
+                meeting_as_of=formatting.date_long(meeting["as_of"], lang=lang),
+            )
+        )
         pack = Pack(
             lang=lang,
             meta={
@@ -840,7 +877,7 @@ def compose(
                 "title": _(lang, "Continuation plan committee"),
                 "organisation": _(lang, "Smart — the SmartFr, GrandsEnsemble and Alterna cooperatives"),
                 "cover": [
-                    _(lang, "Meeting: {meeting_text}", meeting_text=meeting_text),
+                    meeting_line,
                     _(lang, "Figures as of {as_of_text}", as_of_text=as_of_text),
                     _(lang, "Plan version: {value}", value=version_text),
                     _(lang, "Entities: ") + ", ".join(n for _c, n in entities),
@@ -857,7 +894,7 @@ def compose(
         def summary_and_attention() -> None:
             tiles = overview_views.overview_tiles(session=s, filters=filters)
             pack.sources |= set(sources_of([t.source for t in tiles]))
-            _summary(pack, s, filters, tiles, frozen, meeting, version_text)
+            _summary(pack, s, filters, tiles, frozen, meeting if meeting_id is not None else None, version_text)
             _attention(pack, overview_views.attention_items(session=s, filters=filters, tiles=tiles))
             _since_meeting(pack, s, filters)
 

@@ -31,6 +31,7 @@ from smartdash.export.tables import InertChartData
 from smartdash.i18n import N_, _, bilingual
 from smartdash.metrics.funding import OnePlusOneDefinition
 from smartdash.metrics.versions import adopted_after
+from smartdash.present import annual as annual_text
 from smartdash.present import equity as equity_text
 from smartdash.present import execution as execution_text
 from smartdash.present import funding as funding_text
@@ -41,6 +42,7 @@ from smartdash.present import receivables as receivables_text
 from smartdash.present import tables
 from smartdash.present import versions as versions_text
 from smartdash.views import Filters, sources_of
+from smartdash.views import annual as annual_views
 from smartdash.views import equity as equity_views
 from smartdash.views import execution as execution_views
 from smartdash.views import funding as funding_views
@@ -377,10 +379,24 @@ def _money(v, lang):
     return formatting.money(v, lang=lang)
 
 
-def _meeting_date(session, as_of: dt.date) -> dt.date | None:
-    meetings = queries.meetings(session=session)
-    upcoming = meetings[meetings["held_on"] >= as_of]
-    return None if upcoming.empty else upcoming.iloc[0]["held_on"]
+def _meeting_line(session, as_of: dt.date, lang: str) -> str:
+    """The cover's meeting: the one whose notes the deck holds (its figures' date, else the last before), never a
+    later one; "last meeting" when its figures are of another date than the deck's."""
+    from smartdash import committee
+
+    meeting_id = committee.meeting_for(session=session, as_of=as_of)
+    if meeting_id is None:
+        return _(lang, "Meeting of {value}", value="—")
+    meeting = queries.meetings(session=session).set_index("id").loc[meeting_id]
+    held_on = formatting.date_long(meeting["held_on"], lang=lang)
+    if meeting["as_of"] == as_of:
+        return _(lang, "Meeting of {value}", value=held_on)
+    return _(
+        lang,
+        "Last meeting: {held_on} (its figures as of {meeting_as_of})",
+        held_on=held_on,
+        meeting_as_of=formatting.date_long(meeting["as_of"], lang=lang),
+    )
 
 
 def _meeting_notes(session, as_of: dt.date, lang: str) -> list[tuple[str, str | None]]:
@@ -467,7 +483,7 @@ def build_deck(
     with session_scope(engine) as s:
         if not filters.plan_version:  # none chosen: the version in force at the figures' date
             filters = replace(filters, plan_version=queries.version_in_force(session=s, on=filters.as_of))
-        meeting = _meeting_date(s, filters.as_of)
+        meeting = _meeting_line(s, filters.as_of, lang)
         # the version figures are compared with, and whether it was adopted only after the as-of date
         version = versions_text.version_label(queries.plan_versions(session=s), filters.plan_version, filters.as_of, lang)
         footer = _(
@@ -486,10 +502,10 @@ def build_deck(
             slide,
             _(
                 lang,
-                "Meeting of {value}\n"
+                "{meeting}\n"
                 "Figures as of {as_of} · plan version {version}\n"
                 "Entities: {value2}\n\nConfidential — committee members only",
-                value=formatting.date_long(meeting, lang=lang) if meeting else "—",
+                meeting=meeting,
                 as_of=formatting.date_long(filters.as_of, lang=lang),
                 version=version,
                 value2=", ".join(n for _c, n in entities),
@@ -500,13 +516,21 @@ def build_deck(
             Inches(3),
             size=22,
         )
-        agenda = [_(lang, section.agenda) for section in DECK_SECTIONS if section.agenda]
-        slide = deck.slide(_(lang, "Agenda"))
-        deck.bullets(slide, [(f"{i}. {a}", None) for i, a in enumerate(agenda, start=1)], Inches(1.5), size=22)
+        agenda_slide = deck.slide(_(lang, "Agenda"))
 
+        # the agenda lists the sections that gave this deck a slide (a section without a line of its own counts
+        # for the line before it): a deck for one entity has no line for a section it has nothing to show in
+        agenda: list[str] = []
+        line: str | None = None
         for i, section in enumerate(DECK_SECTIONS):
             report(0.1 + 0.9 * i / len(DECK_SECTIONS), _(lang, section.step))
+            if section.agenda:
+                line = _(lang, section.agenda)
+            before = len(deck.prs.slides)
             section.build(ctx)
+            if len(deck.prs.slides) > before and line is not None and line not in agenda:
+                agenda.append(line)
+        deck.bullets(agenda_slide, [(f"{i}. {a}", None) for i, a in enumerate(agenda, start=1)], Inches(1.5), size=22)
         for step in ctx.finish:
             step()
     report(1.0, _(lang, "Done"))
@@ -539,7 +563,7 @@ def _summary(ctx: DeckContext) -> None:
                 t.entity_name,
                 formatting.value(t.value, t.unit, lang=lang, compact=True) + (" ✱" if t.is_synthetic else ""),
                 formatting.value(t.plan_value, t.unit, lang=lang, compact=True) if t.plan_value is not None else "—",
-                formatting.date_short(t.period_end),
+                overview_text.period_text(t, lang, short=True),
                 f"{status_words[t.status]} {t.trend}",
             ]
         )
@@ -872,6 +896,25 @@ def _membership(ctx: DeckContext) -> None:
         synthetic=[[bool(f) for f in rows["is_synthetic"]]],
     )
     deck.footnote(slide, mview.offices_origin)
+    _annual_figures(ctx)
+
+
+def _annual_figures(ctx: DeckContext) -> None:
+    """The annual report's other figures (income statement, cash and debts, activity), read nowhere else."""
+    deck, lang = ctx.deck, ctx.lang
+    for figures in annual_views.annual_figures(session=ctx.session, as_of=ctx.filters.as_of, entity=ctx.filters.entity):
+        # the origins go to the footnote (a column of them would wrap every row past the slide); a generated
+        # figure keeps its mark on its row, as in the summary table
+        frame = annual_text.annual_table(figures, lang).drop(columns=provenance.origin_header(lang))
+        rows = [
+            [row[0] + (" ✱" if synthetic else ""), *row[1:]]
+            for row, synthetic in zip(frame.values.tolist(), figures.figures["is_synthetic"], strict=True)
+        ]
+        ctx.info.synthetic |= figures.origin.synthetic
+        ctx.info.sources |= set(figures.origin.sources)
+        slide = deck.slide(annual_text.annual_title(figures, lang))
+        deck.table(slide, tables.ANNUAL_FIGURES_SLIDE, rows, lang=lang, size=10)
+        deck.footnote(slide, figures.origin)
 
 
 @deck_section("receivables", agenda=N_("Receivables"), step=N_("Receivables"))

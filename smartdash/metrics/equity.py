@@ -132,6 +132,12 @@ def first_plan_year_positive(plan_by_year: dict[int, Decimal]) -> int | None:
     return next((y for y in sorted(plan_by_year) if plan_by_year[y] >= 0), None)
 
 
+def plan_never_negative(plan_by_year: dict[int, Decimal]) -> bool:
+    """Whether the plan's path keeps equity at or above 0 at every year-end: there is then no year it turns positive
+    (its first year is not a "return to positive")."""
+    return bool(plan_by_year) and all(v >= 0 for v in plan_by_year.values())
+
+
 def half_share_capital(share_capital: Decimal | None, *, country: str) -> Decimal | None:
     """Half of the share capital (L225-248 / L223-42): informative only while under a plan (L626-3), and a rule of
     French law only — None for an entity under another country's law."""

@@ -41,6 +41,17 @@ def adopted_after(versions: pd.DataFrame, code: str | None, day: dt.date) -> boo
     return False
 
 
+def superseded_by(versions: pd.DataFrame, code: str | None, day: dt.date) -> tuple[str, dt.date] | None:
+    """(code, adoption date) of the version that replaced version `code` on or before `day`, or None when `code`
+    was still in force then (or not yet adopted, or a draft)."""
+    adopted = _adopted(versions)
+    mine = next((d for d, c in adopted if c == code), None)
+    if mine is None or mine > day:
+        return None
+    later = [(d, c) for d, c in adopted if c != code and mine < d <= day]
+    return (later[0][1], later[0][0]) if later else None
+
+
 def status_on(versions: pd.DataFrame, code: str, day: dt.date) -> str:
     """A version's status as it stood on `day`: in_force (the one in force then), superseded (adopted before and
     replaced by then), later (adopted after that date) or draft. Input columns: code, status, adopted_on."""

@@ -41,6 +41,8 @@ def plan_positive_label(view: EquityView, lang: str) -> str:
     path for this entity."""
     if not view.has_plan:
         return "—"
+    if view.plan_never_negative:
+        return _(lang, "positive throughout")
     return year_label(view.plan_positive_year, view.plan_end_year, lang, none=None)
 
 

@@ -34,6 +34,14 @@ def dated(day: dt.date | None, as_of: dt.date, lang: str) -> str:
     return "" if day is None or day == as_of else _(lang, " · as of ") + formatting.date_long(day, lang=lang)
 
 
+def debt_left_text(view: ExecutionView, lang: str) -> str:
+    """What is left to repay under the plan's schedule; "no schedule" when none is recorded (never a 0 € that reads
+    as "all repaid")."""
+    if view.schedule.empty:
+        return _(lang, "no schedule")
+    return formatting.money_compact(view.debt_left, lang=lang)
+
+
 STATUS_LABELS = {
     "paid": NP_("instalment", "paid"),
     "paid_late": NP_("instalment", "paid late"),

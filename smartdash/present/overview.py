@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from babel.dates import format_date
+
 from smartdash import formatting
 from smartdash.i18n import _
 from smartdash.views.overview import Attention, Tile
@@ -10,6 +12,19 @@ from smartdash.views.overview import Attention, Tile
 def tile_label(tile: Tile, lang: str) -> str:
     """The indicator's label as the catalogue gives it in the reader's language."""
     return tile.labels.render(lang)
+
+
+def period_text(tile: Tile, lang: str, *, short: bool = False) -> str:
+    """The period the tile's figure covers: "mois de novembre 2023" for a month's flow (turnover, margin), never a
+    bare date that reads as a year to date; "au 31 décembre 2023" otherwise. `short` for a table's cell."""
+    day = tile.period_end
+    if day is not None and tile.frequency == "monthly":
+        if short:
+            return _(lang, "{month} (month)", month=day.strftime("%m/%Y"))
+        return _(lang, "month of {month}", month=format_date(day, format="MMMM y", locale=formatting.LOCALES.get(lang, "fr_FR")))
+    if short:
+        return formatting.date_short(day)
+    return _(lang, "as of ") + formatting.date_long(day, lang=lang)
 
 
 def compare_text(tile: Tile, lang: str) -> str:

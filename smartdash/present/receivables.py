@@ -8,7 +8,7 @@ from decimal import Decimal
 import pandas as pd
 
 from smartdash import formatting
-from smartdash.i18n import N_, _, bilingual
+from smartdash.i18n import N_, _, bilingual, ngettext
 from smartdash.metrics.receivables import BUCKETS, days_past_due
 from smartdash.present import tables
 from smartdash.provenance import with_origin
@@ -112,3 +112,19 @@ def clients_table(frame: pd.DataFrame, as_of: dt.date, lang: str) -> pd.DataFram
         is_synthetic=frame["is_synthetic"],
         sources=frame["source"],
     )
+
+
+def credits_note(view: ReceivablesView, lang: str) -> str | None:
+    """What the open amount nets: the unmatched payments and credit notes (negative items), none of them a past-due
+    invoice; None when there are none."""
+    count, total = view.credits
+    if not count:
+        return None
+    return ngettext(
+        lang,
+        "The open amount nets {count} unmatched payment or credit note ({amount}), counted at its own date in the ages; "
+        "it is a credit, not a past-due invoice, and the clients' list leaves it out.",
+        "The open amount nets {count} unmatched payments or credit notes ({amount} in all), each counted at its own "
+        "date in the ages; they are credits, not past-due invoices, and the clients' list leaves them out.",
+        count,
+    ).format(count=count, amount=formatting.money(total, lang=lang, places=2))

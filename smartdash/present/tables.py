@@ -303,6 +303,18 @@ SCHEDULE = TableSpec(
     ),
 )
 
+ANNUAL_FIGURES = TableSpec(
+    "annual_figures",
+    (
+        Column("figure", N_("Figure"), width=3.4),
+        Column("previous", N_("Year before"), "number", 1.6),
+        Column("latest", N_("Latest year"), "number", 1.6),
+        Column("origin", provenance.ORIGIN, "origin", 3.2),
+    ),
+)
+# on a slide, the same figures with their origins in the footnote: a column of them would wrap every row off the slide
+ANNUAL_FIGURES_SLIDE = TableSpec("annual_figures_slide", ANNUAL_FIGURES.columns[:-1])
+
 # every declared table: the tests walk them
 TABLES: dict[str, TableSpec] = {
     t.key: t
@@ -319,5 +331,7 @@ TABLES: dict[str, TableSpec] = {
         SOURCE_FIGURES,
         LOADS,
         SCHEDULE,
+        ANNUAL_FIGURES,
+        ANNUAL_FIGURES_SLIDE,
     )
 }

@@ -6,16 +6,22 @@ import pandas as pd
 
 from smartdash import formatting, provenance
 from smartdash.i18n import _, _p
-from smartdash.metrics.versions import adopted_after
+from smartdash.metrics.versions import adopted_after, superseded_by
 from smartdash.present.equity import year_label
 from smartdash.views.versions import VersionsView
 
 
 def version_note(versions: pd.DataFrame, code: str | None, as_of, lang: str) -> str:
     """What a reader must know of the version figures of `as_of` are compared with: "adoptée après cette date"
-    for a version not yet adopted then (empty otherwise). Input: queries.plan_versions()."""
-    if code is None or not adopted_after(versions, code, as_of):
+    for a version not yet adopted then, "remplacée par PLAN-… le …" for one a later version had replaced by then
+    (empty for the version in force). Input: queries.plan_versions()."""
+    if code is None:
         return ""
+    if not adopted_after(versions, code, as_of):
+        replaced = superseded_by(versions, code, as_of)
+        if replaced is None:
+            return ""
+        return _(lang, "superseded by {code} on {date}", code=replaced[0], date=formatting.date_short(replaced[1]))
     draft = (versions.loc[versions["code"] == code, "status"] == "draft").any()
     return _(lang, "draft, not adopted") if draft else _(lang, "adopted after this date")
 
@@ -84,7 +90,8 @@ def milestones_table(view: VersionsView, lang: str) -> pd.DataFrame:
             _(lang, "Version"): d["version"],
             _(lang, "Break-even target (as stated)"): [str(y) if y else _(lang, "not stated") for y in d["break_even_year"]],
             _(lang, "Equity ≥ 0 (plan path)"): [
-                year_label(y, h, lang, none=None) for y, h in zip(d["equity_positive_year"], d["plan_end_year"], strict=True)
+                _(lang, "positive throughout") if always else year_label(y, h, lang, none=None)
+                for y, always, h in zip(d["equity_positive_year"], d["equity_never_negative"], d["plan_end_year"], strict=True)
             ],
             provenance.origin_header(lang): [_milestone_origin(r, lang) for r in d.itertuples(index=False)],
         }

@@ -16,6 +16,7 @@ from smartdash.metrics.equity import (
     equity_bridge,
     first_plan_year_positive,
     half_share_capital,
+    plan_never_negative,
     year_equity_turns_positive,
 )
 from smartdash.provenance import Provenance
@@ -71,6 +72,7 @@ class EquityView:
     values: dict[str, dict[int, Decimal]]
     plan_version: str | None = None  # the version the "plan" series comes from
     original_version: str | None = None  # the plan as first adopted, the "original" series (when another one)
+    plan_never_negative: bool = False  # the plan's path is at or above 0 throughout: no year it "turns" positive
     # each single figure's own origin: the value it shows, not the series around it (a ledger gives one year-end)
     latest_origin: Provenance = Provenance()  # latest_equity's
     quasi_origin: Provenance = Provenance()  # latest_quasi_equity's (its accounts, never equity's)
@@ -229,6 +231,7 @@ def equity_view(*, session: Session, filters: Filters, entity: str, entity_name:
         plan_at_latest=plan_equity.get(latest) if latest else None,
         plan_at_latest_period=dt.date(latest, 12, 31) if latest in plan_equity else None,
         plan_positive_year=first_plan_year_positive(plan_equity),
+        plan_never_negative=plan_never_negative(plan_equity),
         pace_positive_year=year_equity_turns_positive(equity),
         break_even=stated_target(targets, "BREAK_EVEN_YEAR", entity),
         plan_end_year=plan_end_year(targets, plan),

@@ -187,6 +187,7 @@ def execution_view(
         equity=None if equity is None else equity["value"],
         ratio=cessation["value"].iloc[-1] if not cessation.empty else None,
         breaches=int(plan["breaks_l626"].sum()),
+        has_schedule=not plan.empty,
         plan_adopted_on=plan_adopted_on,
         origins=origins,
     )
@@ -226,6 +227,7 @@ def _legal_lines(
     equity: Decimal | None,
     ratio: Decimal | None,
     breaches: int,
+    has_schedule: bool,
     plan_adopted_on: dt.date | None,
     origins: dict[str, Provenance],
 ) -> list[LegalLine]:
@@ -246,8 +248,8 @@ def _legal_lines(
             text(N_("Instalments: ≥ 5 {pct} from the 3rd, ≥ 10 {pct} from the 6th"), pct="%"),
             "L626-18",
             True,
-            text(N_("{breaches} breach(es)"), breaches=breaches),
-            "red" if breaches else "green",
+            text(N_("{breaches} breach(es)"), breaches=breaches) if has_schedule else text(N_("no instalment schedule recorded")),
+            ("red" if breaches else "green") if has_schedule else None,  # nothing to check is not "met"
             origins["schedule"],
         )
     )

@@ -50,6 +50,7 @@ class Tile:
     plan_period_end: dt.date | None = None  # the period of `plan_value`: always `period_end`
     rule: st_.Thresholds | None = None  # the catalogue's amber / red thresholds the status was judged by
     meeting_day: dt.date | None = None  # with compare == "meeting": the as-of date of the last meeting's figures
+    frequency: str = ""  # the catalogue's: a monthly figure is one month's flow, said wherever its period is shown
 
     @property
     def change(self) -> Decimal | None:
@@ -182,6 +183,7 @@ def overview_tiles(*, session: Session, filters: Filters) -> list[Tile]:
                     plan_period_end=plan_period,
                     rule=rule,
                     meeting_day=meeting_day,
+                    frequency=ind.frequency,
                 )
             )
     return tiles

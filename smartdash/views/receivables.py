@@ -43,6 +43,8 @@ class ReceivablesView:
     rule: PaymentRule | None = None  # the legal payment terms of the entity's country at the snapshot
     references: pd.DataFrame = field(default_factory=pd.DataFrame)  # code, value, unit, period_end, is_synthetic,
     #                                                                 source — published figures of the snapshot's year
+    credits: tuple[int, Decimal] = (0, Decimal(0))  # (count, € total) of the unmatched payments and credit notes,
+    #                                                 netted in the open amount at their own age, never past-due invoices
 
 
 REFERENCE_CODES = ("TRADE_RECEIVABLES", "OVERDUE_REMINDED", "REMINDERS_SENT")
@@ -126,6 +128,7 @@ def receivables_view(*, session: Session, entity: str, as_of: dt.date) -> Receiv
         dso_trend=dso_trend[["period_end", "value", "is_synthetic"]],
         dso_origin=origin + Provenance.of_frame(window_sales) if latest is not None else Provenance(),
         rule=payment_rule(queries.entity_country(session=session, entity=entity) or "", day),
+        credits=queries.receivable_credits(session=session, entity=entity, as_of=day),
         references=pd.DataFrame(
             {
                 "code": list(published["indicator"]),

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from smartdash import models as m
 from smartdash import queries
-from smartdash.metrics.equity import first_plan_year_positive
+from smartdash.metrics.equity import first_plan_year_positive, plan_never_negative
 from smartdash.metrics.versions import adopted_after
 from smartdash.views.equity import stated_target
 
@@ -172,14 +172,14 @@ def milestones(*, session: Session, versions: list[str]) -> pd.DataFrame:
             sel = part[part["indicator"] == "EQUITY"]
             stated = stated_target(targets, "BREAK_EVEN_YEAR", entity)
             path_synthetic, path_source = _origin_of(zip(sel["is_synthetic"], sel["source"], strict=True))
+            path = {d.year: v for d, v in zip(sel["period_end"], sel["value"], strict=True)}
             rows.append(
                 {
                     "entity": part["entity_name"].iloc[0],
                     "version": version,
                     "break_even_year": stated.year if stated else None,
-                    "equity_positive_year": first_plan_year_positive(
-                        {d.year: v for d, v in zip(sel["period_end"], sel["value"], strict=True)}
-                    ),
+                    "equity_positive_year": first_plan_year_positive(path),
+                    "equity_never_negative": plan_never_negative(path),
                     "plan_end_year": horizon.year if horizon else max(d.year for d in part["period_end"]),
                     "stated_synthetic": stated.is_synthetic if stated else None,
                     "stated_source": stated.source if stated else None,
@@ -194,6 +194,7 @@ def milestones(*, session: Session, versions: list[str]) -> pd.DataFrame:
             "version",
             "break_even_year",
             "equity_positive_year",
+            "equity_never_negative",
             "plan_end_year",
             "stated_synthetic",
             "stated_source",

@@ -89,7 +89,7 @@ def table_buttons(frame: pd.DataFrame, name: str) -> None:
     _tables.shown[name] = frame
     slug = re.sub(r"[^\w-]+", "_", name.lower()).strip("_")[:60]
     row = st.container(horizontal=True, gap="small")  # buttons as wide as their labels
-    user, engine = current_user(), store.engine()  # the callable runs later, on a thread with no session
+    user, engine, lang = current_user(), store.engine(), language()  # the callable runs later, with no session
 
     def audited(make, kind):
         def data():
@@ -110,7 +110,7 @@ def table_buttons(frame: pd.DataFrame, name: str) -> None:
     )
     row.download_button(
         "XLSX",
-        audited(lambda: xlsx_bytes({name: frame}), "xlsx"),
+        audited(lambda: xlsx_bytes({name: frame}, lang), "xlsx"),
         file_name=f"{slug}.xlsx",
         mime=XLSX,
         key=f"xlsx_{_key(name)}_{_next_element()}",
@@ -126,10 +126,11 @@ def page_workbook(page: str) -> None:
 
     shown = dict(getattr(_tables, "shown", {}))
     _tables.shown = {}
+    lang = language()
     if shown:
         st.download_button(
-            _(language(), "Every table on this page (XLSX)"),
-            lambda: xlsx_bytes(shown),
+            _(lang, "Every table on this page (XLSX)"),
+            lambda: xlsx_bytes(shown, lang),
             file_name=f"{page}.xlsx",
             on_click="ignore",
             mime=XLSX,

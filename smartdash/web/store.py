@@ -25,6 +25,7 @@ from smartdash.inert import st
 from smartdash.metrics.funding import OnePlusOneDefinition
 from smartdash.store import ensure_store
 from smartdash.views import Filters
+from smartdash.views import annual as annual_views
 from smartdash.views import equity as equity_views
 from smartdash.views import execution as execution_views
 from smartdash.views import funding as funding_views
@@ -155,6 +156,11 @@ def headcount(session: Session, filters: Filters, entities: list[str]):
 @cached()
 def membership(session: Session, filters: Filters):
     return people_views.membership_view(session=session, filters=filters)
+
+
+@cached()
+def annual_figures(session: Session, as_of: dt.date, entity: str | None):
+    return annual_views.annual_figures(session=session, as_of=as_of, entity=entity)
 
 
 @cached()
