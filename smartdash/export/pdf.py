@@ -27,6 +27,7 @@ from smartdash.db import session_scope
 from smartdash.export.images import chart_svg
 from smartdash.export.sections import section_title, thresholds_phrase
 from smartdash.i18n import N_, _, _p
+from smartdash.i18n import render as in_language
 from smartdash.metrics.funding import OnePlusOneDefinition
 from smartdash.present import equity as equity_text
 from smartdash.present import execution as execution_text
@@ -162,7 +163,15 @@ def _summary(
 ) -> None:
     lang = filters.lang
     section = pack.section("summary")
-    header = [_(lang, "Indicator"), _(lang, "Entity"), _(lang, "Value"), "Plan", _(lang, "As of"), _(lang, "Status")]
+    header = [
+        _(lang, "Indicator"),
+        _(lang, "Entity"),
+        _(lang, "Value"),
+        "Plan",
+        _(lang, "Gap to plan"),
+        _(lang, "As of"),
+        _(lang, "Status"),
+    ]
     if frozen is not None and not frozen.empty:
         version = next((v for v in frozen["plan_version"] if v), filters.plan_version)
         section.add(
@@ -184,6 +193,7 @@ def _summary(
                 r.entity_name,
                 formatting.value(_known(r.value), r.unit, lang=lang, compact=True),
                 formatting.value(_known(r.plan_value), r.unit, lang=lang, compact=True),
+                in_language(lang, overview_views.gap_between(_known(r.value), _known(r.plan_value), r.unit) or "—"),
                 formatting.date_short(_known(r.period_end)),
                 _(lang, STATUS_WORDS[status]),
             ]
@@ -197,10 +207,10 @@ def _summary(
             section,
             header,
             rows,
-            widths=[3.2, 1.8, 1.3, 1.3, 1.1, 1.2],
-            align="llrrcl",
+            widths=[2.7, 1.6, 1.2, 1.2, 1.9, 1.1, 1.1],
+            align="llrrrcl",
             demo=demo,
-            status=[[None] * 5 + [status] for status in statuses],
+            status=[[None] * 6 + [status] for status in statuses],
         )
         if any(demo):
             pack.demo(section)
@@ -225,6 +235,7 @@ def _summary(
             t.entity_name,
             formatting.value(t.value, t.unit, lang=lang, compact=True),
             formatting.value(t.plan_value, t.unit, lang=lang, compact=True) if t.plan_value is not None else "—",
+            overview_text.plan_gap(t, lang),
             formatting.date_short(t.period_end),
             f"{_(lang, STATUS_WORDS[t.status])} {t.trend}",
         ]
@@ -234,10 +245,10 @@ def _summary(
         section,
         header,
         rows,
-        widths=[3.2, 1.8, 1.3, 1.3, 1.1, 1.2],
-        align="llrrcl",
+        widths=[2.7, 1.6, 1.2, 1.2, 1.9, 1.1, 1.1],
+        align="llrrrcl",
         demo=[t.is_synthetic for t in tiles],
-        status=[[None] * 5 + [t.status] for t in tiles],
+        status=[[None] * 6 + [t.status] for t in tiles],
     )
     if any(t.is_synthetic for t in tiles):
         pack.demo(section)
@@ -583,8 +594,18 @@ def _receivables(pack: Pack, s: Session, filters: Filters) -> None:
             [
                 (_(lang, "Open (incl. VAT)"), formatting.money_compact(view.total, lang=lang), None, view.is_synthetic),
                 (_p(lang, "share", "Past due"), formatting.percent(_pct(view.overdue_ratio), lang=lang), None, view.is_synthetic),
-                (_(lang, "Over 90 days"), formatting.percent(_pct(view.share_over_90), lang=lang), None, view.is_synthetic),
-                ("DSO", formatting.value(view.dso_days, "days", lang=lang), None, view.is_synthetic),
+                (
+                    _(lang, "Over 90 days"),
+                    formatting.money_compact(view.over_90, lang=lang),
+                    receivables_text.over_90_share(view, lang),
+                    view.is_synthetic,
+                ),
+                (
+                    "DSO",
+                    formatting.value(view.dso_days, "days", lang=lang),
+                    receivables_text.dso_changes(view, lang),
+                    view.is_synthetic,
+                ),
             ],
         )
         pack.chart(

@@ -481,17 +481,26 @@ def _summary(ctx: DeckContext) -> None:
                 t.entity_name,
                 formatting.value(t.value, t.unit, lang=lang, compact=True) + (" ✱" if t.is_synthetic else ""),
                 formatting.value(t.plan_value, t.unit, lang=lang, compact=True) if t.plan_value is not None else "—",
+                overview_text.plan_gap(t, lang),
                 formatting.date_short(t.period_end),
                 f"{status_words[t.status]} {t.trend}",
             ]
         )
-        fills[(i, 5)] = RAG[t.status]
+        fills[(i, 6)] = RAG[t.status]
     deck.table(
         slide,
-        [_(lang, "Indicator"), _(lang, "Entity"), _(lang, "Value"), "Plan", _(lang, "As of"), _(lang, "Status")],
+        [
+            _(lang, "Indicator"),
+            _(lang, "Entity"),
+            _(lang, "Value"),
+            "Plan",
+            _(lang, "Gap to plan"),
+            _(lang, "As of"),
+            _(lang, "Status"),
+        ],
         rows,
         fills=fills,
-        widths=[3, 2, 1.4, 1.4, 1.3, 1.4],
+        widths=[2.6, 1.8, 1.3, 1.3, 2.1, 1.2, 1.3],
         size=12,
         top=Inches(1.55),
     )
@@ -768,11 +777,15 @@ def _receivables_slide(ctx: DeckContext, code: str) -> None:
         _(lang, "Receivables by age and DSO — {entity_name}", entity_name=entity_name),
         _(
             lang,
-            "Snapshot of {as_of} · open {money_compact} incl. VAT · past due {past_due} · DSO {dso_days}",
+            "Snapshot of {as_of} · open {money_compact} incl. VAT · past due {past_due} · over 90 days {over_90} ({share}) · "
+            "DSO {dso_days} ({changes})",
             as_of=formatting.date_long(rview.as_of, lang=lang),
             money_compact=formatting.money_compact(rview.total, lang=lang),
             past_due=past_due,
+            over_90=formatting.money_compact(rview.over_90, lang=lang),
+            share=formatting.percent(rview.share_over_90 * 100, lang=lang) if rview.share_over_90 is not None else "—",
             dso_days=formatting.value(rview.dso_days, "days", lang=lang),
+            changes=receivables_text.dso_changes(rview, lang),
         ),
     )
     half = (deck.width - 2 * MARGIN) // 2
@@ -795,7 +808,7 @@ def _receivables_slide(ctx: DeckContext, code: str) -> None:
     origin = rview.origin + rview.dso_origin + provenance.Provenance.of_frame(rview.references)
     if not rview.dso_trend.empty:
         trend = rview.dso_trend
-        days = [formatting.date_short(d) for d in trend["period_end"]]
+        days = list(trend["period_end"])  # dates: a date axis spaces the snapshots by the time between them
         lines = [
             (bilingual(lang, t.label_fr, t.label_en), [t.days] * len(days), colour)
             for t, colour in zip(rview.rule.terms, ("7B5EA7", "C62828"), strict=False)
@@ -813,6 +826,8 @@ def _receivables_slide(ctx: DeckContext, code: str) -> None:
             synthetic=[[bool(f) for f in trend["is_synthetic"]]],
         )
         chart.has_legend = False  # the legal lines are named in the sentence under the charts
+        dates = chart.category_axis.tick_labels
+        dates.number_format, dates.number_format_is_linked = "mm/yyyy", False
         for legal in list(chart.plots[0].series)[1:]:
             legal.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
             legal.marker.style = XL_MARKER_STYLE.NONE

@@ -9,7 +9,7 @@ import pandas as pd
 from smartdash import formatting
 from smartdash.i18n import N_, _, _p
 from smartdash.provenance import with_origin
-from smartdash.views.people import AGE_BANDS, HeadcountView, MembershipView
+from smartdash.views.people import AGE_BANDS, HeadcountView, MembershipView, OfficesChange, offices_losing
 
 AGE_LABELS = {"MEMBERS_AGE_U25": N_("< 25"), "MEMBERS_AGE_26_45": N_("26–45"), "MEMBERS_AGE_46P": N_("> 46")}
 
@@ -98,3 +98,76 @@ def offices_table(view: MembershipView, lang: str) -> pd.DataFrame:
         o["source"],
         lang,
     )
+
+
+def _signed_number(v, lang: str, places: int = 0) -> str:
+    return (
+        "—" if v is None else formatting.change(v, "count", lang=lang) if not places else formatting.change(v, "FTE", lang=lang)
+    )
+
+
+def offices_change_table(change: OfficesChange, lang: str) -> pd.DataFrame:
+    """Each office then and now — members, advisers, members per adviser and their changes — losses first."""
+    o = change.offices
+    then, now = formatting.date_short(change.then), formatting.date_short(change.now)
+
+    def count(values) -> list[str]:
+        return [formatting.number(v, lang=lang) if v is not None else "—" for v in values]
+
+    def ratio(values) -> list[str]:
+        return [formatting.number(v, lang=lang, places=1) if v is not None else "—" for v in values]
+
+    return with_origin(
+        pd.DataFrame(
+            {
+                _(lang, "Office"): o["office_name"],
+                _(lang, "Members {day}", day=then): count(o["members_then"]),
+                _(lang, "Members {day}", day=now): count(o["members_now"]),
+                _(lang, "Change in members"): [_signed_number(v, lang) for v in o["members_change"]],
+                _(lang, "Advisers {day}", day=then): count(o["advisers_then"]),
+                _(lang, "Advisers {day}", day=now): count(o["advisers_now"]),
+                _(lang, "Change in advisers"): [_signed_number(v, lang) for v in o["advisers_change"]],
+                _(lang, "Members per adviser {day}", day=then): ratio(o["per_adviser_then"]),
+                _(lang, "Members per adviser {day}", day=now): ratio(o["per_adviser_now"]),
+                _(lang, "Change in members per adviser"): [_signed_number(v, lang, 1) for v in o["per_adviser_change"]],
+            }
+        ),
+        o["is_synthetic"],
+        o["source"],
+        lang,
+    )
+
+
+def offices_change_title(change: OfficesChange, lang: str) -> str:
+    """What the then-and-now table compares, in words."""
+    words = {
+        "year": N_("Offices, {then} → {now}: the same period a year earlier"),
+        "previous": N_("Offices, {then} → {now}: the previous period"),
+        "meeting": N_("Offices, {then} → {now}: the figures known at the last meeting"),
+    }
+    return _(lang, words[change.basis], then=formatting.date_short(change.then), now=formatting.date_short(change.now))
+
+
+def offices_losing_text(change: OfficesChange, lang: str) -> str:
+    """One sentence naming the offices that lost members, with how many, or saying none did."""
+    lost = offices_losing(change)
+    if change.then is None:
+        return _(lang, "No earlier membership figures to compare with.")
+    if lost.empty:
+        return _(lang, "No office lost members since {then}.", then=formatting.date_short(change.then))
+    return _(
+        lang,
+        "Offices that lost members since {then}: {offices}.",
+        then=formatting.date_short(change.then),
+        offices=", ".join(
+            f"{name} ({formatting.change(v, 'count', lang=lang)})"
+            for name, v in zip(lost["office_name"], lost["members_change"], strict=True)
+        ),
+    )
+
+
+def since_text(change: OfficesChange, lang: str) -> str:
+    """What the members' change is measured from, after the figure's date (empty without a comparison)."""
+    if change.then is None:
+        return ""
+    return " · " + _(lang, "change since {then}", then=formatting.date_short(change.then))

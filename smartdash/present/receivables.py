@@ -113,3 +113,41 @@ def clients_table(frame: pd.DataFrame, as_of: dt.date, lang: str) -> pd.DataFram
         frame["source"],
         lang,
     )
+
+
+def over_90_share(view: ReceivablesView, lang: str) -> str:
+    """The amount more than 90 days past due as a share of the open amount."""
+    if view.share_over_90 is None:
+        return _(lang, "nothing open")
+    return _(lang, "{share} of the open amount", share=formatting.percent(view.share_over_90 * 100, lang=lang))
+
+
+def days_change(v: Decimal | None, lang: str) -> str:
+    """A change of DSO, signed, to a tenth of a day: `+1,4 j`, `−0,6 d`."""
+    if v is None:
+        return ""
+    return formatting.change(v, "FTE", lang=lang) + formatting.NBSP + ("j" if lang == "fr" else "d")
+
+
+def dso_changes(view: ReceivablesView, lang: str) -> str:
+    """The DSO's change since the previous quarter end and over a year, each with the date it is measured from."""
+    parts = []
+    if view.dso_previous is not None:
+        parts.append(
+            _(
+                lang,
+                "{change} since {day} (previous quarter end)",
+                change=days_change(view.dso_change_previous, lang),
+                day=formatting.date_short(view.dso_previous[0]),
+            )
+        )
+    if view.dso_year_ago is not None:
+        parts.append(
+            _(
+                lang,
+                "{change} over a year (since {day})",
+                change=days_change(view.dso_change_year, lang),
+                day=formatting.date_short(view.dso_year_ago[0]),
+            )
+        )
+    return " · ".join(parts) or _(lang, "no earlier DSO to compare with")

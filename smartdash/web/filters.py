@@ -105,6 +105,7 @@ def sidebar() -> str:
 def compare_label(code: str, lang: str) -> str:
     return {
         "previous": _(lang, "Previous period"),
+        "year": _(lang, "Same period last year"),
         "meeting": _(lang, "Last committee meeting"),
         "plan": _(lang, "Plan"),
     }[code]

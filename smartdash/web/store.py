@@ -142,6 +142,11 @@ def membership(session: Session, filters: Filters):
 
 
 @cached()
+def offices_change(session: Session, filters: Filters):
+    return people_views.offices_change(session=session, filters=filters)
+
+
+@cached()
 def receivables(session: Session, entity: str, as_of: dt.date):
     return receivables_views.receivables_view(session=session, entity=entity, as_of=as_of)
 

@@ -1,0 +1,190 @@
+"""What a board asks first, answered on the demo store: the gap to plan in euros (never a share of a negative plan
+alone), offices year on year, receivables more than 90 days in € and the DSO's change, on the pages, in the deck, the
+dossier and the digest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from pptx import Presentation
+
+from smartdash import formatting
+from smartdash.db import session_scope
+from smartdash.export.slides import build_deck
+from smartdash.metrics.receivables import point_on_or_before, previous_quarter_end
+from smartdash.present import overview as op
+from smartdash.present import people as pp
+from smartdash.present import receivables as rp
+from smartdash.views import COMPARISONS, Filters, year_before
+from smartdash.views import overview as ov
+from smartdash.views import people as pv
+from smartdash.views import receivables as rv
+from tests.test_pages import open_page
+
+LATEST = dt.date(2026, 11, 22)
+VERSION = "PLAN-2024-06"
+
+
+@pytest.fixture
+def demo(demo_store, app_env):
+    app_env(demo_store.url)
+    return demo_store
+
+
+def tiles_at(store, compare: str = "previous", entity: str | None = None) -> list[ov.Tile]:
+    with session_scope(store.engine) as s:
+        return ov.overview_tiles(session=s, filters=Filters(entity, LATEST, compare, VERSION))
+
+
+# --------------------------------------------------------------------------- gaps in euros
+
+
+def test_every_gap_to_plan_is_given_in_the_indicators_unit_and_a_share_only_of_a_positive_plan(demo_store):
+    tiles = [t for t in tiles_at(demo_store) if t.gap is not None]
+    assert any(t.plan_value < 0 for t in tiles) and any(t.plan_value > 0 and t.unit == "EUR" for t in tiles)
+    for t in tiles:
+        for lang in ("fr", "en"):
+            said = op.plan_gap(t, lang)
+            assert said.startswith(formatting.change(t.gap, t.unit, lang=lang)), said
+            if t.unit == "EUR" and t.plan_value < 0:
+                assert "%" not in said and ("base négative" in said if lang == "fr" else "negative base" in said)
+            elif t.unit == "EUR" and t.plan_value > 0:
+                assert formatting.relative(t.gap_pct, lang=lang) in said
+
+
+def test_the_watch_list_gives_smartfrs_equity_gap_in_euros_and_no_share_of_its_negative_plan(demo_store):
+    tiles = tiles_at(demo_store)
+    equity = next(t for t in tiles if t.indicator == "EQUITY" and t.entity == "SMARTFR")
+    assert equity.plan_value < 0 and equity.gap < 0
+    with session_scope(demo_store.engine) as s:
+        items = ov.attention_items(session=s, filters=Filters(None, LATEST, "previous", VERSION), tiles=tiles)
+    said = next(i.text.render("fr") for i in items if i.text.render("fr").startswith("Capitaux propres — SmartFr"))
+    assert formatting.change(equity.gap, "EUR", lang="fr") in said
+    assert "%" not in said and "base négative" in said
+
+
+def test_the_key_figures_table_has_every_entity_and_indicator_with_its_gap_in_euros(demo_store):
+    tiles = tiles_at(demo_store)
+    table = op.key_figures_table(tiles, "fr")
+    assert set(table.index) == {t.entity_name for t in tiles}
+    assert set(table.columns) == {op.tile_label(t, "fr") for t in tiles}
+    for t in tiles:
+        cell = table.loc[t.entity_name, op.tile_label(t, "fr")]
+        assert cell.startswith(formatting.value(t.value, t.unit, lang="fr", compact=True))
+        if t.gap is not None:
+            assert "écart " + op.plan_gap(t, "fr") in cell
+
+
+def test_the_decks_summary_sets_the_gap_in_euros_beside_the_plan(demo_store):
+    data, _info = build_deck(demo_store.engine, filters=Filters(None, LATEST, "previous", VERSION, "fr"))
+    slide = next(s for s in Presentation(io.BytesIO(data)).slides if s.shapes.title.text == "Synthèse des indicateurs clés")
+    table = next(sh.table for sh in slide.shapes if sh.has_table)
+    header = [table.cell(0, c).text for c in range(len(table.columns))]
+    assert header[3:5] == ["Plan", "Écart au plan"]
+    rows = {(table.cell(r, 0).text, table.cell(r, 1).text): table.cell(r, 4).text for r in range(1, len(table.rows))}
+    equity = next(t for t in tiles_at(demo_store) if t.indicator == "EQUITY" and t.entity == "SMARTFR")
+    assert rows[("Capitaux propres", "SmartFr")] == op.plan_gap(equity, "fr")
+    assert "base négative" in rows[("Capitaux propres", "SmartFr")]
+
+
+# --------------------------------------------------------------------------- year on year
+
+
+def test_the_same_period_last_year_is_a_comparison_of_the_sidebar_and_of_the_tiles(demo_store):
+    assert "year" in COMPARISONS
+    for t in tiles_at(demo_store, "year"):
+        if t.compare_day is not None:
+            assert t.compare_day <= year_before(t.period_end)
+            assert op.compare_text(t, "fr").startswith("même période l'an dernier")
+    turnover = next(t for t in tiles_at(demo_store, "year") if t.indicator == "TURNOVER" and t.entity == "SMARTFR")
+    assert turnover.compare_day == year_before(turnover.period_end)
+
+
+@pytest.mark.parametrize("compare", COMPARISONS)
+def test_offices_then_and_now_follow_the_comparison_chosen_losses_first(demo_store, compare):
+    with session_scope(demo_store.engine) as s:
+        change = pv.offices_change(session=s, filters=Filters(None, LATEST, compare, VERSION))
+    assert change.now == dt.date(2025, 12, 31) and change.then == dt.date(2024, 12, 31)
+    assert change.basis == (compare if compare in ("previous", "meeting") else "year")
+    o = change.offices
+    changes = [c for c in o["members_change"] if c is not None]
+    assert changes == sorted(changes)
+    for r in o.itertuples():
+        assert r.members_change == r.members_now - r.members_then
+    lost = pv.offices_losing(change)
+    assert list(lost["office_name"]) == [r.office_name for r in o.itertuples() if r.members_change < 0]
+    said = pp.offices_losing_text(change, "fr")
+    assert said.startswith("Bureaux qui ont perdu des membres depuis le 31/12/2024 : ")
+    for name in lost["office_name"]:
+        assert name in said
+
+
+def test_offices_at_end_2023_compare_the_annual_report_with_the_year_before(demo_store):
+    with session_scope(demo_store.engine) as s:
+        change = pv.offices_change(session=s, filters=Filters(None, dt.date(2023, 12, 31), "previous", None))
+    table = pp.offices_change_table(change, "fr").set_index("Bureau")
+    assert change.then == dt.date(2022, 12, 31)
+    assert list(table.columns)[:3] == ["Membres au 31/12/2022", "Membres au 31/12/2023", "Évolution des membres"]
+    assert table.loc["Bruxelles", "Membres au 31/12/2023"] == "10\u202f221"  # the report's figure
+
+
+def test_the_membership_page_names_the_offices_that_lost_members_since_last_year(demo):
+    at = open_page("membership")
+    said = " ".join(m.value for m in at.markdown)
+    assert "Bureaux qui ont perdu des membres depuis le 31/12/2024 : Liège (−14), Namur (−3)." in said
+    table = next(df.value for df in at.dataframe if "Évolution des membres" in df.value.columns)
+    assert list(table["Bureau"])[:2] == ["Liège", "Namur"]
+    assert list(table["Évolution des membres"])[:2] == ["−14", "−3"]
+    members = next(m for m in at.metric if m.label.startswith("Membres"))
+    assert members.proto.delta.startswith("+")  # the total grew over the year
+
+
+# --------------------------------------------------------------------------- receivables
+
+
+def test_previous_quarter_end_and_the_point_on_or_before():
+    assert previous_quarter_end(dt.date(2026, 11, 22)) == dt.date(2026, 9, 30)
+    assert previous_quarter_end(dt.date(2026, 1, 1)) == dt.date(2025, 12, 31)
+    assert previous_quarter_end(dt.date(2026, 3, 31)) == dt.date(2025, 12, 31)
+    points = [(dt.date(2025, 9, 30), Decimal(30)), (dt.date(2025, 12, 31), Decimal(31))]
+    assert point_on_or_before(points, dt.date(2025, 11, 22)) == points[0]
+    assert point_on_or_before(points, dt.date(2025, 1, 1)) is None
+
+
+def test_receivables_over_90_days_in_euros_and_the_dso_against_last_quarter_and_last_year(demo_store):
+    with session_scope(demo_store.engine) as s:
+        view = rv.receivables_view(session=s, entity="SMARTCOOP", as_of=LATEST)
+    over_90 = view.buckets.set_index("bucket").loc["d90_plus", "amount"]
+    assert view.over_90 == over_90 and view.share_over_90 == over_90 / view.total
+    trend = dict(zip(view.dso_trend["period_end"], view.dso_trend["value"], strict=True))
+    assert view.dso_previous == (dt.date(2026, 9, 30), trend[dt.date(2026, 9, 30)])
+    assert view.dso_year_ago == (dt.date(2025, 9, 30), trend[dt.date(2025, 9, 30)])  # the newest by 22/11/2025
+    assert view.dso_change_previous == view.dso_days - trend[dt.date(2026, 9, 30)]
+    said = rp.dso_changes(view, "fr")
+    assert said.startswith(rp.days_change(view.dso_change_previous, "fr") + " depuis le 30/09/2026")
+    assert "sur un an (depuis le 30/09/2025)" in said
+
+
+def test_the_receivables_page_shows_over_90_days_in_euros_and_the_dso_change(demo):
+    at = open_page("receivables")
+    with session_scope(demo.engine) as s:
+        view = rv.receivables_view(session=s, entity="SMARTCOOP", as_of=LATEST)
+    shown = {m.label: m for m in at.metric}
+    over = next(m for label, m in shown.items() if label.startswith("Échu à plus de 90 jours"))
+    assert over.value == formatting.money_compact(view.over_90)
+    assert over.proto.delta_description == formatting.percent(view.share_over_90 * 100) + " de l'encours"
+    dso = next(m for label, m in shown.items() if label.startswith("DSO"))
+    assert dso.proto.delta == rp.days_change(view.dso_change_previous, "fr")
+    assert "sur un an" in dso.proto.delta_description
+
+
+def test_the_decks_dso_chart_is_on_a_date_axis(demo_store):
+    data, _info = build_deck(demo_store.engine, filters=Filters(None, LATEST, "previous", VERSION, "fr"))
+    slide = next(s for s in Presentation(io.BytesIO(data)).slides if s.shapes.title.text.startswith("Créances"))
+    trend = [sh.chart for sh in slide.shapes if sh.has_chart][1]
+    assert trend.part.blob.count(b"<c:dateAx>") == 1  # snapshots spaced by the time between them, not evenly
+    subtitle = " ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+    assert "à plus de 90 jours 3,44\u00a0M€ (15,1\u00a0%)" in subtitle
