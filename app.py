@@ -6,7 +6,8 @@ from smartdash.web import failures, filters, registry, session
 st.set_page_config(page_title="smartdash", page_icon=":material/monitoring:", layout="wide")
 with failures.told(routed=False):
     user = session.login_gate()
-    lang = filters.sidebar()
+    lang = filters.reader_language()
     page = st.navigation(registry.navigation_pages(lang, user), expanded=True)
+    filters.sidebar(compares=registry.compares(page))
 with failures.told(routed=True):
     page.run()

@@ -63,7 +63,7 @@ widgets.metric(
     view.dso_origin,
     where=c4,
     border=True,
-    delta=rp.days_change(view.dso_change_previous, lang) or None,
+    delta=rp.dso_delta(view, f.compare, lang),
     delta_color="inverse",  # fewer days is better
     delta_description=rp.dso_changes(view, lang),
     help=_(lang, "Receivables ÷ sales incl. VAT over the last 12 months × days in the period")

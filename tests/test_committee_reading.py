@@ -188,3 +188,63 @@ def test_the_decks_dso_chart_is_on_a_date_axis(demo_store):
     assert trend.part.blob.count(b"<c:dateAx>") == 1  # snapshots spaced by the time between them, not evenly
     subtitle = " ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
     assert "à plus de 90 jours 3,44\u00a0M€ (15,1\u00a0%)" in subtitle
+
+
+# --------------------------------------------------------------------------- the director's week
+
+NEXT_WEEK = "indicateur;entite;fin_periode;scenario;valeur\nCASH_NET;SMARTFR;29/11/2026;réel;2 900 000\n"
+CORRECTION = "indicateur;entite;fin_periode;scenario;valeur\nCASH_NET;SMARTFR;22/11/2026;réel;2 900 000\n"
+
+
+def test_the_preview_names_the_indicator_and_writes_french_numbers(demo_store):
+    from smartdash.importing import preview_file, preview_shown
+
+    with session_scope(demo_store.engine) as s:
+        stored = next(
+            t.value
+            for t in ov.overview_tiles(session=s, filters=Filters("SMARTFR", LATEST, "previous", VERSION))
+            if t.indicator == "CASH_NET"
+        )
+    _diff, preview = preview_file(demo_store.engine, "tresorerie.csv", CORRECTION.encode())
+    fr, en = preview_shown(preview, "fr").iloc[0], preview_shown(preview, "en").iloc[0]
+    assert fr["key"] == "Trésorerie nette / SmartFr / 22/11/2026 / réel"
+    assert en["key"] == "Net cash / SmartFr / 22/11/2026 / actual"
+    places = max(0, -stored.normalize().as_tuple().exponent)
+    assert fr["change"].startswith(f"valeur : {formatting.number(stored, places=places)} → 2\u202f900\u202f000 ; ")
+    assert fr["change"].endswith("synthetique : oui → non")  # the demo's figure was generated; this one is not
+    assert "." not in fr["change"] and "CASH_NET" not in fr["key"]
+
+
+def test_the_as_of_date_follows_the_newest_figures_until_the_reader_chooses_another():
+    from smartdash.web.filters import as_of_after
+
+    old, new = LATEST, dt.date(2026, 11, 29)
+    assert as_of_after(None, None, old) == old  # a first visit
+    assert as_of_after(old, old, new) == new  # a load: the new week, without retyping the date
+    assert as_of_after(new, new, old) == old  # its undo: back to the newest figures left
+    assert as_of_after(dt.date(2025, 12, 31), old, new) == dt.date(2025, 12, 31)  # a date the reader chose stays
+
+
+def test_undo_chooses_no_load_by_default_and_asks_before_undoing(demo):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import login
+    from tests.test_pages import ROOT
+
+    at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)).run()
+    at.switch_page("pages/data.py").run()
+    assert at.selectbox(key="data_undo_id").value is None  # never the demo's own load unasked
+    assert at.button(key="data_undo").disabled
+    at.file_uploader(key="data_upload_0").upload("tresorerie.csv", NEXT_WEEK.encode(), "text/csv").run()
+    at.button(key="data_confirm").click().run()
+    loaded = at.selectbox(key="data_undo_id").value
+    assert loaded is not None  # what one undoes next is what one just loaded
+    at.button(key="data_undo").click().run()
+    assert not any("annulé" in x.value for x in at.success)
+    assert at.warning[-1].value.startswith(f"Annuler le chargement n° {loaded} (tresorerie.csv) ?")
+    at.button(key="data_undo_cancel").click().run()
+    assert not any(b.key == "data_undo_confirm" for b in at.button)  # kept: nothing undone
+    at.button(key="data_undo").click().run()
+    at.button(key="data_undo_confirm").click().run()
+    assert not at.exception
+    assert f"Chargement n° {loaded} annulé" in at.success[-1].value

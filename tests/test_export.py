@@ -40,6 +40,7 @@ FR_TITLES = [
     "Exécution du plan : échéances dues et payées (€)",
     "Effectifs (personnes), 24 derniers mois",
     "Membres par conseiller, par bureau",
+    "Bureaux, 31/12/2024 → 31/12/2025 : période précédente",
     "Créances par ancienneté et DSO — SmartCoop",
     "Annexe : sources des chiffres",
 ]
@@ -204,7 +205,7 @@ def test_the_export_page_builds_the_deck_with_progress(demo_store, app_env):
     assert not at.exception
     at.button(key="export_build").click().run()
     assert not at.exception
-    assert at.success[0].value == "14 diapositives, chiffres au 22 novembre 2026."
+    assert at.success[0].value == "15 diapositives, chiffres au 22 novembre 2026."
     assert "démonstration" in at.warning[-1].value
 
 

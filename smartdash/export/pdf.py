@@ -567,6 +567,22 @@ def _membership(pack: Pack, s: Session, filters: Filters) -> None:
         align="llrrrc",
         demo=[bool(x) for x in view.offices["is_synthetic"]],
     )
+    change = people_views.offices_change(
+        session=s, filters=Filters(None, filters.as_of, filters.compare, filters.plan_version, lang)
+    )
+    if change.then is not None:
+        pack.sources |= set(change.origin.sources)
+        then_now = people_text.offices_change_table(change, lang).iloc[:, :-1]  # the demo mark says the origin
+        section.add("subheading", text=people_text.offices_change_title(change, lang))
+        section.add("text", text=people_text.offices_losing_text(change, lang))
+        table(
+            section,
+            list(then_now.columns),
+            then_now.values.tolist(),
+            widths=[2.2] + [1.1] * (len(then_now.columns) - 1),
+            align="l" + "r" * (len(then_now.columns) - 1),
+            demo=[bool(x) for x in change.offices["is_synthetic"]],
+        )
     if view.is_synthetic:
         pack.demo(section)
 

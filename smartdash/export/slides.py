@@ -756,6 +756,16 @@ def _membership(ctx: DeckContext) -> None:
         synthetic=[[bool(f) for f in rows["is_synthetic"]]],
     )
     deck.footnote(slide, mview.offices_origin)
+    change = people_views.offices_change(
+        session=ctx.session, filters=Filters(None, filters.as_of, filters.compare, filters.plan_version, lang)
+    )
+    if change.then is None:
+        return
+    table = people_text.offices_change_table(change, lang).iloc[:, :-1]  # the footnote says where they come from
+    slide = deck.slide(people_text.offices_change_title(change, lang), people_text.offices_losing_text(change, lang))
+    deck.table(slide, list(table.columns), table.values.tolist(), widths=[2.2] + [1.1] * (len(table.columns) - 1), size=11)
+    deck.footnote(slide, change.origin)
+    ctx.info.sources |= set(change.origin.sources)
 
 
 @deck_section("receivables", agenda=N_("Receivables"), step=N_("Receivables"))

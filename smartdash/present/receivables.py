@@ -151,3 +151,10 @@ def dso_changes(view: ReceivablesView, lang: str) -> str:
             )
         )
     return " · ".join(parts) or _(lang, "no earlier DSO to compare with")
+
+
+def dso_delta(view: ReceivablesView, compare: str, lang: str) -> str | None:
+    """The DSO tile's change: over a year when the sidebar compares with the same period last year, else since the
+    previous quarter end (the DSO has no plan, and the meeting's figures are quarterly snapshots too)."""
+    change = view.dso_change_year if compare == "year" else view.dso_change_previous
+    return days_change(change, lang) or None

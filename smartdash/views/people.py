@@ -203,6 +203,7 @@ class OfficesChange:
     offices: pd.DataFrame  # office_name, region, members_then, members_now, members_change, advisers_then,
     #                        advisers_now, advisers_change, per_adviser_then, per_adviser_now, per_adviser_change,
     #                        is_synthetic, source — the largest loss of members first
+    origin: Provenance = Provenance()  # the membership rows of both dates
 
 
 def offices_change(*, session: Session, filters: Filters) -> OfficesChange:
@@ -268,7 +269,8 @@ def offices_change(*, session: Session, filters: Filters) -> OfficesChange:
         range(len(rows)),
         key=lambda i: (rows[i]["members_change"] is None, rows[i]["members_change"] or 0, rows[i]["office_name"]),
     )
-    return OfficesChange(then, now, basis, offices.iloc[order].reset_index(drop=True))
+    origin = Provenance.of_frame(current) + Provenance.of_frame(before)
+    return OfficesChange(then, now, basis, offices.iloc[order].reset_index(drop=True), origin)
 
 
 def offices_losing(change: OfficesChange) -> pd.DataFrame:
