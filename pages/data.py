@@ -59,10 +59,11 @@ if "data_failed" in st.session_state:
     st.error(st.session_state.pop("data_failed"), icon=":material/block:")
 
 kinds = [None, *formats.LOAD_ORDER]
-upload = st.file_uploader(
+upload = widgets.file_upload(
     _(lang, "CSV, XLSX or FEC file"),
-    type=["csv", "txt", "xlsx"],
+    types=["csv", "txt", "xlsx"],
     key=f"data_upload_{st.session_state.get('data_upload_round', 0)}",
+    lang=lang,
 )
 kind = st.selectbox(
     _(lang, "Dataset"),
