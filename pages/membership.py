@@ -30,7 +30,7 @@ widgets.metric(
     border=True,
     delta=formatting.change(view.total_members - total_then, "count", lang=lang) if total_then is not None else None,
     delta_color="normal" if total_then is not None and view.total_members != total_then else "gray",
-    delta_description=_(lang, "as of ") + day + people_text.since_text(change, lang),
+    delta_description=people_text.since_text(change, lang) or _(lang, "as of ") + day,
 )
 widgets.metric(
     _(lang, "Shareholding members"),

@@ -246,12 +246,16 @@ def thinned(frame: pd.DataFrame, date: str, by: str, *, recent_days: int = 366) 
     return frame[(recent | (days == month_end)).to_numpy()]
 
 
+ONE_MARK = alt.Data(values=[{}])  # the one datum of a reference line or its label
+
+
 def _rule(y: float, label: str, colour: str, dash: list[int] | None = None) -> alt.LayerChart:
     """A labelled horizontal reference line (a plan, a threshold, a legal line): the label sits wholly above its line
-    (its baseline at the bottom, a few pixels up), never crossed by it."""
-    rule = alt.Chart().mark_rule(color=colour, strokeDash=dash or [6, 4], strokeWidth=2).encode(y=alt.datum(y))
+    (its baseline at the bottom, a few pixels up), never crossed by it. Each layer has one datum of its own: a layer
+    without data would take the chart's, and draw its label once per row, smudged."""
+    rule = alt.Chart(ONE_MARK).mark_rule(color=colour, strokeDash=dash or [6, 4], strokeWidth=2).encode(y=alt.datum(y))
     text = (
-        alt.Chart()
+        alt.Chart(ONE_MARK)
         .mark_text(align="left", baseline="bottom", dx=4, dy=-4, color=colour, fontSize=13, fontWeight=600)
         .encode(x=alt.value(0), y=alt.datum(y), text=alt.datum(label))
     )
@@ -419,8 +423,10 @@ def horizontal_bars(
     if reference is not None:
         chart = (
             chart
-            + alt.Chart().mark_rule(color=PLAN_COLOUR, strokeDash=[6, 4], strokeWidth=2).encode(x=alt.datum(float(reference)))
-            + alt.Chart()
+            + alt.Chart(ONE_MARK)
+            .mark_rule(color=PLAN_COLOUR, strokeDash=[6, 4], strokeWidth=2)
+            .encode(x=alt.datum(float(reference)))
+            + alt.Chart(ONE_MARK)
             .mark_text(align="left", baseline="top", dx=4, dy=2, color=PLAN_COLOUR, fontSize=13, fontWeight=600)
             .encode(x=alt.datum(float(reference)), y=alt.value(0), text=alt.datum(reference_label))
         )

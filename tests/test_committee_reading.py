@@ -66,13 +66,13 @@ def test_the_watch_list_gives_smartfrs_equity_gap_in_euros_and_no_share_of_its_n
     assert "%" not in said and "base négative" in said
 
 
-def test_the_key_figures_table_has_every_entity_and_indicator_with_its_gap_in_euros(demo_store):
+def test_the_key_figures_table_has_every_indicator_and_entity_with_its_gap_in_euros(demo_store):
     tiles = tiles_at(demo_store)
     table = op.key_figures_table(tiles, "fr")
-    assert set(table.index) == {t.entity_name for t in tiles}
-    assert set(table.columns) == {op.tile_label(t, "fr") for t in tiles}
+    assert set(table.columns) == {t.entity_name for t in tiles}
+    assert set(table.index) == {op.tile_label(t, "fr") for t in tiles}
     for t in tiles:
-        cell = table.loc[t.entity_name, op.tile_label(t, "fr")]
+        cell = table.loc[op.tile_label(t, "fr"), t.entity_name]
         assert cell.startswith(formatting.value(t.value, t.unit, lang="fr", compact=True))
         if t.gap is not None:
             assert "écart " + op.plan_gap(t, "fr") in cell
@@ -165,7 +165,7 @@ def test_receivables_over_90_days_in_euros_and_the_dso_against_last_quarter_and_
     assert view.dso_change_previous == view.dso_days - trend[dt.date(2026, 9, 30)]
     said = rp.dso_changes(view, "fr")
     assert said.startswith(rp.days_change(view.dso_change_previous, "fr") + " depuis le 30/09/2026")
-    assert "sur un an (depuis le 30/09/2025)" in said
+    assert "sur un an (30/09/2025)" in said
 
 
 def test_the_receivables_page_shows_over_90_days_in_euros_and_the_dso_change(demo):
@@ -178,7 +178,8 @@ def test_the_receivables_page_shows_over_90_days_in_euros_and_the_dso_change(dem
     assert over.proto.delta_description == formatting.percent(view.share_over_90 * 100) + " de l'encours"
     dso = next(m for label, m in shown.items() if label.startswith("DSO"))
     assert dso.proto.delta == rp.days_change(view.dso_change_previous, "fr")
-    assert "sur un an" in dso.proto.delta_description
+    assert dso.proto.delta_description == rp.dso_tile_note(view, "previous", "fr")
+    assert dso.proto.delta_description.startswith("depuis le 30/09/2026 · ")  # the date the change is from, then a year
 
 
 def test_the_decks_dso_chart_is_on_a_date_axis(demo_store):
@@ -248,3 +249,31 @@ def test_undo_chooses_no_load_by_default_and_asks_before_undoing(demo):
     at.button(key="data_undo_confirm").click().run()
     assert not at.exception
     assert f"Chargement n° {loaded} annulé" in at.success[-1].value
+
+
+def test_reference_line_labels_sit_above_their_lines_and_are_drawn_once():
+    import pandas as pd
+
+    from smartdash import charts
+
+    frame = pd.DataFrame(
+        {"period_end": [dt.date(2024, 3, 31), dt.date(2024, 6, 30)], "value": [Decimal(35), Decimal(38)], "series": "DSO"}
+    ).assign(dashed=False)
+    spec = charts.trajectory_chart(frame, unit="days", title="DSO", lang="fr", rules=[(Decimal(60), "60 j", "#C62828")])
+    texts = []
+
+    def walk(node, data):
+        if isinstance(node, dict):
+            data = node.get("data", data)
+            if isinstance(node.get("mark"), dict) and node["mark"].get("type") == "text":
+                texts.append((node["mark"], data))
+            for v in node.values():
+                walk(v, data)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v, data)
+
+    walk(spec.to_dict(), None)
+    [(mark, data)] = texts
+    assert data == {"values": [{}]}  # its own single datum: one label, not one per row of the chart's data
+    assert mark["baseline"] == "bottom" and mark["dy"] < 0  # wholly above its line

@@ -133,9 +133,9 @@ def test_the_equity_gap_per_entity_in_euros_is_on_the_overviews_first_screen(rea
     }
     header = [h.inner_text().strip() for h in table.locator("thead th").all()][1:]
     equity = [t for t in tiles if t.indicator == "EQUITY"]
-    assert {t.entity_name for t in equity} == set(rows)
+    assert {t.entity_name for t in equity} == set(header)
     for t in equity:
-        cell = rows[t.entity_name][header.index("Capitaux propres")]
+        cell = rows["Capitaux propres"][header.index(t.entity_name)]
         assert f"écart {formatting.change(t.gap, 'EUR')}" in cell  # the gap in euros, read off the screen
         assert ("base négative" in cell) == (t.plan_value < 0) and ("%" in cell) == (t.plan_value > 0)
     assert reader.clicks == 0

@@ -61,9 +61,10 @@ STATUS_WORDS = {"green": N_("green"), "amber": N_("amber"), "red": N_("red"), No
 
 
 def key_figures_table(tiles: list[Tile], lang: str) -> pd.DataFrame:
-    """The key indicators at a glance, one row per entity and one column per indicator: the value, its status in
-    words and its gap to plan in € first (the first screen of the overview, on a projector too)."""
-    labels = list(dict.fromkeys(tile_label(t, lang) for t in tiles))
+    """The key indicators at a glance, one row per indicator and one column per entity (three columns fit a tablet's
+    width): the value, its status in words and its gap to plan in € first — the overview's first screen, on a
+    projector too."""
+    entities = list(dict.fromkeys(t.entity_name for t in tiles))
     rows: dict[str, dict[str, str]] = {}
     for t in tiles:
         value = formatting.value(t.value, t.unit, lang=lang, compact=True)
@@ -73,7 +74,7 @@ def key_figures_table(tiles: list[Tile], lang: str) -> pd.DataFrame:
             if t.gap is None
             else _(lang, "{value} · {status} · gap {gap}", value=value, status=status, gap=plan_gap(t, lang))
         )
-        rows.setdefault(t.entity_name, {})[tile_label(t, lang)] = cell
-    frame = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=labels).fillna("—")
-    frame.index.name = _(lang, "Entity")
+        rows.setdefault(tile_label(t, lang), {})[t.entity_name] = cell
+    frame = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=entities).fillna("—")
+    frame.index.name = _(lang, "Indicator")
     return frame

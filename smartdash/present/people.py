@@ -167,7 +167,7 @@ def offices_losing_text(change: OfficesChange, lang: str) -> str:
 
 
 def since_text(change: OfficesChange, lang: str) -> str:
-    """What the members' change is measured from, after the figure's date (empty without a comparison)."""
+    """What the members' change is measured from (empty without a comparison)."""
     if change.then is None:
         return ""
-    return " · " + _(lang, "change since {then}", then=formatting.date_short(change.then))
+    return _(lang, "since {day}", day=formatting.date_short(change.then))

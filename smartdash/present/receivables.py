@@ -130,13 +130,14 @@ def days_change(v: Decimal | None, lang: str) -> str:
 
 
 def dso_changes(view: ReceivablesView, lang: str) -> str:
-    """The DSO's change since the previous quarter end and over a year, each with the date it is measured from."""
+    """The DSO's change since the previous quarter end and over a year, each with the date it is measured from —
+    short enough for a tile's line: `+1,4 j depuis le 30/09/2026 · +0,5 j sur un an (30/09/2025)`."""
     parts = []
     if view.dso_previous is not None:
         parts.append(
             _(
                 lang,
-                "{change} since {day} (previous quarter end)",
+                "{change} since {day}",
                 change=days_change(view.dso_change_previous, lang),
                 day=formatting.date_short(view.dso_previous[0]),
             )
@@ -145,7 +146,7 @@ def dso_changes(view: ReceivablesView, lang: str) -> str:
         parts.append(
             _(
                 lang,
-                "{change} over a year (since {day})",
+                "{change} over a year ({day})",
                 change=days_change(view.dso_change_year, lang),
                 day=formatting.date_short(view.dso_year_ago[0]),
             )
@@ -158,3 +159,15 @@ def dso_delta(view: ReceivablesView, compare: str, lang: str) -> str | None:
     previous quarter end (the DSO has no plan, and the meeting's figures are quarterly snapshots too)."""
     change = view.dso_change_year if compare == "year" else view.dso_change_previous
     return days_change(change, lang) or None
+
+
+def dso_tile_note(view: ReceivablesView, compare: str, lang: str) -> str:
+    """The line beside the DSO tile's change (`dso_delta`): the date that change is measured from, then the other
+    comparison with its own figure — `depuis le 30/09/2026 · +0,5 j sur un an (30/09/2025)`."""
+    previous = view.dso_previous is not None and _(lang, "since {day}", day=formatting.date_short(view.dso_previous[0]))
+    year = view.dso_year_ago is not None and _(lang, "over a year ({day})", day=formatting.date_short(view.dso_year_ago[0]))
+    if compare == "year":
+        first, other = year, previous and f"{days_change(view.dso_change_previous, lang)} {previous}"
+    else:
+        first, other = previous, year and f"{days_change(view.dso_change_year, lang)} {year}"
+    return " · ".join(p for p in (first, other) if p) or _(lang, "no earlier DSO to compare with")
