@@ -12,8 +12,11 @@ if starting_notice is not None:
     starting_notice.empty()
 with failures.told(routed=False):
     user = session.login_gate()
+    menu = st.sidebar.container()  # the menu comes first in the sidebar, drawn once the filters set the language
     lang = filters.reader_language()
-    page = st.navigation(registry.navigation_pages(lang, user), expanded=True)
+    navigation = registry.navigation_pages(lang, user)
+    page = st.navigation(navigation, position="hidden")
     filters.sidebar(compares=registry.compares(page))
+    registry.draw_menu(menu, navigation, user)
 with failures.told(routed=True):
     page.run()

@@ -103,7 +103,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs, each into a fresh store")
     parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL server to create the stores on")
     parser.add_argument("--keep", metavar="FILE", help="write the FEC here and keep it")
+    parser.add_argument("--quick", action="store_true", help="20 000 lines: a smoke test of the benchmark")
     args = parser.parse_args()
+    if args.quick:
+        args.lines = 20_000
 
     path = Path(args.keep) if args.keep else Path(tempfile.mkdtemp()) / NAME
     start = time.perf_counter()

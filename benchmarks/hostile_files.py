@@ -84,6 +84,12 @@ FILES = {
     ),
     "legit-50k.xlsx": ("an honest workbook of 50 000 items (loaded)", lambda: legit_workbook(50_000)),
 }
+# --quick: a smoke test of the benchmark in seconds — what any refusal costs, a small bomb, a small honest file
+QUICK_FILES = {
+    "empty.csv": FILES["empty.csv"],
+    "parts-small-bomb.xlsx": FILES["parts-small-bomb.xlsx"],
+    "legit-2k.xlsx": ("an honest workbook of 2 000 items (loaded)", lambda: legit_workbook(2_000)),
+}
 
 
 def run(repo: Path, url: str, args: list[str], timeout: float) -> tuple[int | None, float, int, str]:
@@ -301,10 +307,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="--server: rounds of each upload (default 2)")
     parser.add_argument("--postgres", metavar="URL", help="--server: a PostgreSQL server to create the store on")
     parser.add_argument("--make", nargs=2, metavar=("NAME", "PATH"), help=argparse.SUPPRESS)
+    parser.add_argument("--quick", action="store_true", help="three small files: a smoke test of the benchmark")
     args = parser.parse_args()
+    files = QUICK_FILES if args.quick else FILES
     if args.make:
         name, path = args.make
-        Path(path).write_bytes(FILES[name][1]())
+        Path(path).write_bytes({**FILES, **QUICK_FILES}[name][1]())
         return
     if args.server:
         server_main(args)
@@ -317,7 +325,7 @@ def main() -> None:
     print(f"command line of {args.repo}; each file into a copy of a store holding the demo's entities and offices")
     print("| file | what | size | exit | time | peak RSS | last line |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
-    for name, (what, _make) in FILES.items():
+    for name, (what, _make) in files.items():
         if args.only and name not in args.only:
             continue
         path = work / name

@@ -154,7 +154,7 @@ async def browser_session(browser, url: str, login: str, other: str, start_toget
         result["overview"] = await settled(page, started)
         overview = await shown(page)
         started = await page_clock(page)
-        await page.get_by_test_id("stSidebarNav").get_by_role("link", name=other, exact=True).click()
+        await page.get_by_test_id("stSidebar").get_by_role("link", name=other, exact=True).click()
         await page.get_by_role("heading", level=1, name=other_heading(other)).wait_for()
         result["second"] = await settled(page, started)
         result["elements"] = {"overview": overview, other: await shown(page)}
@@ -381,7 +381,10 @@ def main() -> None:
         help="server processes on the one store, each session "
         "sticking to one of them as behind a proxy with sticky sessions (default 1)",
     )
+    parser.add_argument("--quick", action="store_true", help="2 protocol sessions: a smoke test of the benchmark")
     args = parser.parse_args()
+    if args.quick:
+        args.sessions, args.scale, args.full = 2, False, False
     if not (args.protocol or args.browser or args.bytes):
         args.protocol = True
     from run import add_scale, new_store

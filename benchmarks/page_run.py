@@ -93,7 +93,10 @@ def main() -> None:
     parser.add_argument("--postgres", metavar="URL")
     parser.add_argument("--profile", type=int, default=0, metavar="N")
     parser.add_argument("--statements", action="store_true", help="list each step's statements")
+    parser.add_argument("--quick", action="store_true", help="one session: a smoke test of the benchmark")
     args = parser.parse_args()
+    if args.quick:
+        args.runs = 1
 
     import os
 

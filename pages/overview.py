@@ -51,7 +51,6 @@ for entity_name in dict.fromkeys(t.entity_name for t in tiles):
                 delta_color=tile.delta_colour,
                 delta_arrow=tile.delta_arrow,
                 delta_description=op.compare_text(tile, lang),
-                chart_data=tile.spark or None,
                 help=formatting.value(tile.value, tile.unit, lang=lang),
             )
             st.caption(op.tile_caption(tile, lang))

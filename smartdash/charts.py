@@ -18,7 +18,7 @@ import altair as alt
 import pandas as pd
 
 from smartdash import formatting, provenance
-from smartdash.i18n import N_, _
+from smartdash.i18n import N_, _, ngettext
 
 # Okabe–Ito, a colour-blind-safe palette; red/amber/green are kept for status only.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999", "#000000"]
@@ -115,7 +115,9 @@ def theme_config() -> dict:
             },
             "legend": {"labelFontSize": 14, "titleFontSize": 14, "orient": "bottom", "symbolStrokeWidth": 3},
             "range": {"category": PALETTE},
-            "mark": {"color": PALETTE[0]},
+            # one text alternative per chart (its `description`, read by screen readers as the SVG's name): marks are
+            # not announced one by one, and an empty mark group is no unnamed image to a screen reader
+            "mark": {"color": PALETTE[0], "aria": False},
             "line": {"strokeWidth": 3, "color": PALETTE[0]},
             "point": {"size": 60, "filled": True},
             "bar": {"cornerRadiusEnd": 2, "color": PALETTE[0]},
@@ -507,3 +509,90 @@ def stacked_bars(
         )
         .properties(title=title)
     )
+
+
+def _encodings(spec: dict) -> list[dict]:
+    """Every `encoding` of a spec and of its layers and concatenations, outermost first."""
+    found = [spec["encoding"]] if isinstance(spec.get("encoding"), dict) else []
+    for key in ("layer", "hconcat", "vconcat", "concat"):
+        for part in spec.get(key) or []:
+            found += _encodings(part)
+    if isinstance(spec.get("spec"), dict):
+        found += _encodings(spec["spec"])
+    return found
+
+
+def _field(encodings: list[dict], channel: str) -> tuple[str, str] | None:
+    """(field, type) of the first encoding of `channel` that names a field."""
+    for encoding in encodings:
+        shown = encoding.get(channel)
+        if isinstance(shown, dict) and shown.get("field"):
+            return shown["field"], shown.get("type", "")
+    return None
+
+
+def _title(spec: dict) -> str:
+    title = spec.get("title")
+    if isinstance(title, dict):
+        title = title.get("text")
+    if isinstance(title, list):
+        title = " ".join(map(str, title))
+    if not title:
+        for part in spec.get("layer") or spec.get("hconcat") or spec.get("vconcat") or []:
+            if title := _title(part):
+                break
+    return str(title or "")
+
+
+def _shown_date(value, lang: str) -> str:
+    try:
+        return formatting.date_long(pd.Timestamp(value).date(), lang=lang)
+    except (ValueError, TypeError):
+        return str(value)
+
+
+def describe(spec: dict, lang: str, *, most: int = 12) -> str:
+    """A chart's text alternative, from its spec: its title, the period its data covers, and the values it shows last
+    (each series' latest value — the actual against the plan where both are drawn), as a screen reader reads it and
+    as the chart's `description` (Vega gives it to the chart's SVG as its accessible name)."""
+    datasets = [v for v in (spec.get("datasets") or {}).values() if isinstance(v, list) and v]
+    sentences = [title] if (title := _title(spec)) else []
+    if not datasets:
+        return " ".join(sentences) or _(lang, "Chart")
+    rows = max(datasets, key=len)
+    encodings = _encodings(spec)
+    x, y, colour = _field(encodings, "x"), _field(encodings, "y"), _field(encodings, "color")
+    horizontal = y is not None and y[1] in ("nominal", "ordinal") and x is not None and x[1] == "quantitative"
+    category, value = (y, x) if horizontal else (x, y)
+
+    def said(row: dict, *, with_category: bool) -> str:
+        raw = row.get(value[0]) if value else None
+        if isinstance(raw, int | float):
+            raw = formatting.number(Decimal(str(raw)), lang=lang, places=2)
+        figure = row.get("value_label") or raw
+        parts = [row.get(category[0]) if with_category and category else None, row.get(colour[0]) if colour else None, figure]
+        return " ".join(str(p) for p in parts if p not in (None, ""))
+
+    keys = [row.get(category[0]) for row in rows] if category else []
+    temporal = bool(keys) and category[1] == "temporal" and all(keys)
+    yearly = bool(keys) and category[1] == "ordinal" and all(isinstance(k, int) for k in keys)
+    if temporal or yearly:  # over time: the period, then the latest value of each series
+
+        def when(key) -> str:
+            return _shown_date(key, lang) if temporal else str(key)
+
+        first, last = min(keys, key=str), max(keys, key=str)
+        sentences.append(_(lang, "Period: from {start} to {end}.", start=when(first), end=when(last)))
+        values = "; ".join(said(row, with_category=False) for row, key in zip(rows, keys, strict=True) if key == last)
+        sentences.append(_(lang, "Latest values ({date}): {values}.", date=when(last), values=values))
+    else:
+        values = "; ".join(said(row, with_category=True) for row in rows[:most])
+        more = len(rows) - most
+        sentences.append(
+            _(lang, "Values: {values}.", values=values)
+            if more <= 0
+            else ngettext(lang, "Values: {values}; and {n} more value.", "Values: {values}; and {n} more values.", more).format(
+                values=values, n=more
+            )
+        )
+    return " ".join(s if s.endswith(".") else s + "." for s in sentences)

@@ -127,8 +127,9 @@ def test_offices_at_end_2023_compare_the_annual_report_with_the_year_before(demo
         change = pv.offices_change(session=s, filters=Filters(None, dt.date(2023, 12, 31), "previous", None))
     table = pp.offices_change_table(change, "fr").set_index("Bureau")
     assert change.then == dt.date(2022, 12, 31)
-    assert list(table.columns)[:3] == ["Membres au 31/12/2022", "Membres au 31/12/2023", "Évolution des membres"]
-    assert table.loc["Bruxelles", "Membres au 31/12/2023"] == "10\u202f221"  # the report's figure
+    assert list(table.columns)[:3] == ["Membres, avant", "Membres, maintenant", "Évolution des membres"]
+    assert table.loc["Bruxelles", "Membres, maintenant"] == "10\u202f221"  # the report's figure
+    assert pp.offices_change_title(change, "fr") == "Bureaux, 31/12/2022 → 31/12/2023 : période précédente"
 
 
 def test_the_membership_page_names_the_offices_that_lost_members_since_last_year(demo):

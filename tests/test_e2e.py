@@ -111,7 +111,7 @@ def page(server):
 
 
 def open_page(tab, title: str):
-    tab.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
+    tab.get_by_test_id("stSidebar").get_by_role("link", name=title, exact=True).click()
     tab.get_by_role("heading", level=1).first.wait_for()
     tab.wait_for_timeout(1500)  # charts draw after the text
 

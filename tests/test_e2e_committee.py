@@ -85,13 +85,13 @@ class Counted:
         settled(self.tab)
 
     def home(self) -> None:
-        self.tab.get_by_test_id("stSidebarNav").get_by_role("link", name="Vue d'ensemble", exact=True).click()
+        self.tab.get_by_test_id("stSidebar").get_by_role("link", name="Vue d'ensemble", exact=True).click()
         self.tab.get_by_role("heading", name="Vue d'ensemble du plan").wait_for()
         settled(self.tab)
         self.clicks = 0
 
     def menu(self, title: str):
-        return self.tab.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True)
+        return self.tab.get_by_test_id("stSidebar").get_by_role("link", name=title, exact=True)
 
 
 @pytest.fixture(scope="module")

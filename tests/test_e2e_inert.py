@@ -78,7 +78,7 @@ def test_hostile_names_are_text_in_the_browser(hostile_server):
         tab.get_by_role("heading", name="Vue d'ensemble du plan").wait_for()
         shown_as_text = 0
         for title in registry.page_titles("fr"):
-            tab.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
+            tab.get_by_test_id("stSidebar").get_by_role("link", name=title, exact=True).click()
             tab.get_by_role("heading", level=1).first.wait_for()
             tab.wait_for_timeout(1500)
             main = tab.get_by_test_id("stMain")

@@ -76,7 +76,11 @@ def test_every_message_has_its_french_translation():
 
 def test_the_english_catalogue_leaves_the_english_msgids_as_they_are():
     """English reads the msgid itself: an English msgstr would be a second copy to keep in step."""
-    written = [m.id for m in catalogue(LOCALE / "en" / "LC_MESSAGES" / "smartdash.po") if m.id and m.string and m.string != m.id]
+    written = [
+        m.id
+        for m in catalogue(LOCALE / "en" / "LC_MESSAGES" / "smartdash.po")
+        if m.id and (any(m.string) if isinstance(m.string, tuple) else m.string) and m.string != m.id  # a plural: a tuple
+    ]
     assert not written, written[:10]
 
 

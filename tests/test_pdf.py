@@ -21,6 +21,7 @@ from smartdash.export.pdf import Pack, build_pdf, render
 from smartdash.export.sections import SECTIONS, section_title
 from smartdash.importing import import_files, load_history
 from smartdash.metrics.funding import OnePlusOneDefinition
+from smartdash.present.tables import Column, TableSpec
 from smartdash.views import Filters
 from smartdash.views import equity as equity_views
 from smartdash.views import execution as execution_views
@@ -217,12 +218,15 @@ def long_table_pack(rows: int) -> Pack:
     )
     section = pack.section("notes")
     long_text = " ".join(["une décision longue qui doit passer à la ligne"] * 4)
-    pdf.table(
-        section,
-        ["Numéro", "Décision", "Responsable"],
-        [[f"ligne-{i:03d}", f"{long_text} fin-{i:03d}", "Présidente"] for i in range(rows)],
-        widths=[1, 6, 1.5],
+    declared = TableSpec(
+        "long",
+        (
+            Column("number", "Numéro", width=1, verbatim=True),
+            Column("text", "Décision", width=6, verbatim=True),
+            Column("owner", "Responsable", width=1.5, verbatim=True),
+        ),
     )
+    pdf.table(section, declared, [[f"ligne-{i:03d}", f"{long_text} fin-{i:03d}", "Présidente"] for i in range(rows)], lang="fr")
     return pack
 
 

@@ -35,6 +35,7 @@ from smartdash.present import funding as funding_text
 from smartdash.present import overview as overview_text
 from smartdash.present import people as people_text
 from smartdash.present import receivables as receivables_text
+from smartdash.present import tables
 from smartdash.views import Filters, sources_of
 from smartdash.views import equity as equity_views
 from smartdash.views import execution as execution_views
@@ -113,26 +114,33 @@ class PdfInfo:
 
 def table(
     section: Section,
-    header: list[str],
-    rows: list[list[str]],
+    spec: tables.TableSpec,
+    rows: pd.DataFrame | list[list],
     *,
-    widths: list[float],
-    align: str = "",
+    lang: str,
     demo: list[bool] | None = None,
-    status: list[list[str | None]] | None = None,
-    size: float = 9,
+    status: dict[str, list[str | None]] | None = None,
 ) -> None:
-    """A table that splits across pages with its header repeated. `align`: one letter per column (l, r, c)."""
-    letters = (align or "l" * len(header)).ljust(len(header), "l")
+    """A declared table (smartdash.present.tables) that splits across pages with its header repeated: its headers,
+    widths, alignment and size come from the declaration. `rows`: the frame made for it (its headers checked) or
+    one list of cells per row; `status`: a status dot per row in the columns named. Rows that do not fit the
+    declaration are refused here, before the typesetter could wrap a cell onto the next row."""
+    body = spec.rows(rows, lang) if isinstance(rows, pd.DataFrame) else rows
+    spec.check(body)
+    for what, values in [("demo", demo or [])] + list((status or {}).items()):
+        if values and len(values) != len(body):
+            raise tables.TableMismatch(f"table {spec.key}: {len(values)} {what} flags for {len(body)} rows")
+    dots = [[(status or {}).get(key, [None] * len(body))[i] for key in spec.keys] for i in range(len(body))]
     section.add(
         "table",
-        header=header,
-        rows=[[str(c) for c in row] for row in rows],
-        widths=widths,
-        align=[{"r": "right", "c": "center"}.get(a, "left") for a in letters],
+        table=spec.key,
+        header=spec.headers(lang),
+        rows=[["—" if _known(c) is None else str(c) for c in row] for row in body],
+        widths=spec.widths,
+        align=spec.alignments,
         demo=demo or [],
-        status=status or [],
-        size=size,
+        status=dots if status else [],
+        size=spec.size,
     )
 
 
@@ -163,15 +171,6 @@ def _summary(
 ) -> None:
     lang = filters.lang
     section = pack.section("summary")
-    header = [
-        _(lang, "Indicator"),
-        _(lang, "Entity"),
-        _(lang, "Value"),
-        "Plan",
-        _(lang, "Gap to plan"),
-        _(lang, "As of"),
-        _(lang, "Status"),
-    ]
     if frozen is not None and not frozen.empty:
         version = next((v for v in frozen["plan_version"] if v), filters.plan_version)
         section.add(
@@ -203,15 +202,7 @@ def _summary(
         demo = [
             synthetic.get((code, name), False) for code, name in zip(frozen["indicator_code"], frozen["entity_name"], strict=True)
         ]
-        table(
-            section,
-            header,
-            rows,
-            widths=[2.7, 1.6, 1.2, 1.2, 1.9, 1.1, 1.1],
-            align="llrrrcl",
-            demo=demo,
-            status=[[None] * 6 + [status] for status in statuses],
-        )
+        table(section, tables.SUMMARY, rows, lang=lang, demo=demo, status={"status": statuses})
         if any(demo):
             pack.demo(section)
         return
@@ -243,12 +234,11 @@ def _summary(
     ]
     table(
         section,
-        header,
+        tables.SUMMARY,
         rows,
-        widths=[2.7, 1.6, 1.2, 1.2, 1.9, 1.1, 1.1],
-        align="llrrrcl",
+        lang=lang,
         demo=[t.is_synthetic for t in tiles],
-        status=[[None] * 6 + [t.status] for t in tiles],
+        status={"status": [t.status for t in tiles]},
     )
     if any(t.is_synthetic for t in tiles):
         pack.demo(section)
@@ -383,14 +373,7 @@ def _funding(pack: Pack, s: Session, filters: Filters) -> None:
     )
     contributions = funding_text.contributions_table(view, lang)
     section.add("subheading", text=_(lang, "Contributions"))
-    table(
-        section,
-        list(contributions.columns)[:-1],
-        contributions.iloc[:, :-1].values.tolist(),
-        widths=[2.2, 2.4, 1.2, 1.5, 1, 1.5, 1],
-        align="llcrlrc",
-        demo=[bool(x) for x in view.lines["is_synthetic"]],
-    )
+    table(section, tables.CONTRIBUTIONS, contributions, lang=lang, demo=[bool(x) for x in view.lines["is_synthetic"]])
     if view.lines["is_synthetic"].any():
         pack.demo(section)
 
@@ -455,7 +438,7 @@ def _execution(pack: Pack, s: Session, filters: Filters, entities: list[tuple[st
                 ],
             )
         legal = execution_text.legal_table(view, lang)
-        table(section, list(legal.columns), legal.values.tolist(), widths=[3.6, 2.2, 1.2, 2.6, 1], align="llclc")
+        table(section, tables.LEGAL_LINES, legal, lang=lang)
     if synthetic:
         pack.demo(section)
 
@@ -559,30 +542,20 @@ def _membership(pack: Pack, s: Session, filters: Filters) -> None:
         )
     offices = people_text.offices_table(view, lang)
     section.add("subheading", text=_(lang, "Offices"))
-    table(
-        section,
-        list(offices.columns),
-        offices.values.tolist(),
-        widths=[2.4, 2.4, 1.2, 1.2, 1.6, 1],
-        align="llrrrc",
-        demo=[bool(x) for x in view.offices["is_synthetic"]],
-    )
+    table(section, tables.OFFICES, offices, lang=lang, demo=[bool(x) for x in view.offices["is_synthetic"]])
     change = people_views.offices_change(
         session=s, filters=Filters(None, filters.as_of, filters.compare, filters.plan_version, lang)
     )
     if change.then is not None:
         pack.sources |= set(change.origin.sources)
-        then_now = people_text.offices_change_table(change, lang).iloc[:, :-1]  # the demo mark says the origin
         section.add("subheading", text=people_text.offices_change_title(change, lang))
         section.add("text", text=people_text.offices_losing_text(change, lang))
         table(
             section,
-            list(then_now.columns),
-            then_now.values.tolist(),
-            widths=[2.2] + [1.1] * (len(then_now.columns) - 1),
-            align="l" + "r" * (len(then_now.columns) - 1),
+            tables.OFFICES_CHANGE,
+            people_text.offices_change_table(change, lang),
+            lang=lang,
             demo=[bool(x) for x in change.offices["is_synthetic"]],
-            size=7.5,  # ten columns on an A4 page: headers kept apart
         )
     if view.is_synthetic:
         pack.demo(section)
@@ -640,14 +613,7 @@ def _receivables(pack: Pack, s: Session, filters: Filters) -> None:
         if not clients.empty:
             frame = receivables_text.clients_table(clients, view.as_of, lang)
             section.add("subheading", text=_p(lang, "board pack", "Largest overdue clients"))
-            table(
-                section,
-                list(frame.columns),
-                frame.values.tolist(),
-                widths=[3, 1.2, 1.6, 2, 1.2],
-                align="lrrlr",
-                demo=[view.is_synthetic] * len(frame),
-            )
+            table(section, tables.OVERDUE_CLIENTS, frame, lang=lang, demo=[view.is_synthetic] * len(frame))
     if not shown:
         section.add("text", text=_(lang, "No receivables loaded."))
     if synthetic:
@@ -686,11 +652,10 @@ def _notes(pack: Pack, s: Session, filters: Filters, meeting_id: int | None) -> 
     late = [d is not None and d < filters.as_of for d in decisions["due_date"]]
     table(
         section,
-        [_(lang, "Meeting"), _(lang, "Decision / action"), _(lang, "Owner"), _(lang, "Due")],
+        tables.DECISIONS,
         [[formatting.date_short(d.meeting), d.text, d.owner, formatting.date_short(d.due_date)] for d in decisions.itertuples()],
-        widths=[1.2, 5, 1.8, 1.2],
-        align="lllc",
-        status=[[None, None, None, "red" if x else "amber"] for x in late],
+        lang=lang,
+        status={"due": ["red" if x else "amber" for x in late]},
     )
 
 
@@ -714,14 +679,7 @@ def _corrections(pack: Pack, s: Session, meeting_id: int, meeting: pd.Series) ->
         return
     table(
         section,
-        [
-            _(lang, "Indicator"),
-            _(lang, "Entity"),
-            _(lang, "As of"),
-            _(lang, "Presented"),
-            _(lang, "Corrected"),
-            _(lang, "Difference"),
-        ],
+        tables.CORRECTIONS,
         [
             [
                 r.label,
@@ -733,8 +691,7 @@ def _corrections(pack: Pack, s: Session, meeting_id: int, meeting: pd.Series) ->
             ]
             for r in changed.itertuples()
         ],
-        widths=[3, 1.8, 1.1, 1.5, 1.5, 1.5],
-        align="llcrrr",
+        lang=lang,
     )
 
 
@@ -762,7 +719,7 @@ def _sources(pack: Pack, s: Session, lang: str) -> None:
         section.add("subheading", text=_(lang, "Source documents and locations"))
         table(
             section,
-            [_(lang, "Document"), _(lang, "Location"), _(lang, "Figure"), _(lang, "Value")],
+            tables.SOURCE_FIGURES,
             [
                 [
                     d.document,
@@ -772,8 +729,7 @@ def _sources(pack: Pack, s: Session, lang: str) -> None:
                 ]
                 for d in documents.itertuples()
             ],
-            widths=[2.4, 2, 3.4, 1.4],
-            align="lllr",
+            lang=lang,
         )
     loads = importing.load_history(session=s)
     section.add("subheading", text=_(lang, "Files loaded"))
@@ -783,7 +739,7 @@ def _sources(pack: Pack, s: Session, lang: str) -> None:
     undone = _(lang, "undone")
     table(
         section,
-        ["N°", _(lang, "File"), _(lang, "Kind"), _(lang, "By"), _(lang, "On (UTC)"), _(lang, "Rows"), "SHA-256"],
+        tables.LOADS,
         [
             [
                 str(r.id),
@@ -796,9 +752,7 @@ def _sources(pack: Pack, s: Session, lang: str) -> None:
             ]
             for r in loads.itertuples()
         ],
-        widths=[0.5, 3, 1.3, 1, 1.5, 0.9, 1.9],
-        align="rlllcrl",
-        size=7.5,
+        lang=lang,
     )
 
 

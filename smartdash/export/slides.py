@@ -35,6 +35,7 @@ from smartdash.present import funding as funding_text
 from smartdash.present import overview as overview_text
 from smartdash.present import people as people_text
 from smartdash.present import receivables as receivables_text
+from smartdash.present import tables
 from smartdash.present import versions as versions_text
 from smartdash.views import Filters, sources_of
 from smartdash.views import equity as equity_views
@@ -271,14 +272,18 @@ class Deck:
     def table(
         self,
         slide,
-        header: list[str],
+        spec: tables.TableSpec,
         rows: list[list[str]],
         *,
+        lang: str,
         top=BODY_TOP,
-        widths: list[float] | None = None,
         fills: dict[tuple[int, int], str] | None = None,
         size: int = 13,
     ) -> None:
+        """A declared table (smartdash.present.tables): its headers, widths and alignment from the declaration."""
+        spec.check(rows)
+        header, widths = spec.headers(lang), spec.widths
+        aligns = [{"right": PP_ALIGN.RIGHT, "center": PP_ALIGN.CENTER}.get(a, PP_ALIGN.LEFT) for a in spec.alignments]
         row_height = min(Inches(0.4), int((self.height - top - Inches(1.05)) / (len(rows) + 1)))
         shape = slide.shapes.add_table(
             len(rows) + 1, len(header), MARGIN, top, self.width - 2 * MARGIN, row_height * (len(rows) + 1)
@@ -286,10 +291,9 @@ class Deck:
         table = shape.table
         for row in table.rows:
             row.height = row_height
-        if widths:
-            total = sum(widths)
-            for i, w in enumerate(widths):
-                table.columns[i].width = int((self.width - 2 * MARGIN) * w / total)
+        total = sum(widths)
+        for i, w in enumerate(widths):
+            table.columns[i].width = int((self.width - 2 * MARGIN) * w / total)
         for c, text in enumerate(header):
             table.cell(0, c).text = text
         for r, row in enumerate(rows, start=1):
@@ -303,6 +307,7 @@ class Deck:
         for r in range(len(rows) + 1):
             for c in range(len(header)):
                 for p in table.cell(r, c).text_frame.paragraphs:
+                    p.alignment = aligns[c]
                     for run in p.runs:
                         run.font.size = Pt(size)
 
@@ -486,24 +491,8 @@ def _summary(ctx: DeckContext) -> None:
                 f"{status_words[t.status]} {t.trend}",
             ]
         )
-        fills[(i, 6)] = RAG[t.status]
-    deck.table(
-        slide,
-        [
-            _(lang, "Indicator"),
-            _(lang, "Entity"),
-            _(lang, "Value"),
-            "Plan",
-            _(lang, "Gap to plan"),
-            _(lang, "As of"),
-            _(lang, "Status"),
-        ],
-        rows,
-        fills=fills,
-        widths=[2.6, 1.8, 1.3, 1.3, 2.1, 1.2, 1.3],
-        size=12,
-        top=Inches(1.55),
-    )
+        fills[(i, tables.SUMMARY.keys.index("status"))] = RAG[t.status]
+    deck.table(slide, tables.SUMMARY, rows, lang=lang, fills=fills, size=12, top=Inches(1.55))
     ctx.origins["summary"] = sum((provenance.Provenance.of([t.is_synthetic], [t.source]) for t in shown), provenance.Provenance())
     deck.footnote(slide, ctx.origins["summary"])
     ctx.tiles = tiles
@@ -761,9 +750,9 @@ def _membership(ctx: DeckContext) -> None:
     )
     if change.then is None:
         return
-    table = people_text.offices_change_table(change, lang).iloc[:, :-1]  # the footnote says where they come from
+    rows = tables.OFFICES_CHANGE.rows(people_text.offices_change_table(change, lang), lang)
     slide = deck.slide(people_text.offices_change_title(change, lang), people_text.offices_losing_text(change, lang))
-    deck.table(slide, list(table.columns), table.values.tolist(), widths=[2.2] + [1.1] * (len(table.columns) - 1), size=11)
+    deck.table(slide, tables.OFFICES_CHANGE, rows, lang=lang, size=10)
     deck.footnote(slide, change.origin)
     ctx.info.sources |= set(change.origin.sources)
 

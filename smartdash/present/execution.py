@@ -8,7 +8,7 @@ import pandas as pd
 
 from smartdash import formatting
 from smartdash.i18n import N_, NP_, _, _p, gettext, render
-from smartdash.provenance import with_origin
+from smartdash.present import tables
 from smartdash.views.execution import ExecutionView
 
 CASH_LABELS = {"own_cash": N_("own cash"), "members_cash": N_("members' activities' money")}
@@ -43,40 +43,38 @@ STATUS_LABELS = {
 
 
 def schedule_table(view: ExecutionView, lang: str) -> pd.DataFrame:
+    """The instalments as every output lists them (`tables.SCHEDULE`)."""
     s = view.schedule
-    return with_origin(
-        pd.DataFrame(
-            {
-                _(lang, "Creditor"): s["creditor"],
-                _(lang, "No."): s["seq"],
-                _(lang, "Due"): [formatting.date_short(d) for d in s["due_date"]],
-                _(lang, "{pct} of claim", pct="%"): [formatting.percent(p, lang=lang, places=0) for p in s["pct_of_claim"]],
-                _(lang, "Due amount"): [formatting.money(a, lang=lang) for a in s["amount_due"]],
-                _(lang, "Paid"): [formatting.money(a, lang=lang) for a in s["amount_paid"]],
-                _(lang, "State"): [_p(lang, *STATUS_LABELS[x]) for x in s["status"]],
-                _(lang, "Days late"): s["days_late"],
-                "L626-18": ["✗" if b else "✓" for b in s["breaks_l626"]],
-            }
-        ),
-        s["is_synthetic"],
-        s["source"],
+    return tables.SCHEDULE.frame(
+        {
+            "creditor": s["creditor"],
+            "seq": s["seq"],
+            "due": [formatting.date_short(d) for d in s["due_date"]],
+            "pct_of_claim": [formatting.percent(p, lang=lang, places=0) for p in s["pct_of_claim"]],
+            "amount_due": [formatting.money(a, lang=lang) for a in s["amount_due"]],
+            "paid": [formatting.money(a, lang=lang) for a in s["amount_paid"]],
+            "state": [_p(lang, *STATUS_LABELS[x]) for x in s["status"]],
+            "days_late": s["days_late"],
+            "l626": ["✗" if b else "✓" for b in s["breaks_l626"]],
+        },
         lang,
+        is_synthetic=s["is_synthetic"],
+        sources=s["source"],
     )
 
 
 def legal_table(view: ExecutionView, lang: str) -> pd.DataFrame:
+    """The plan's legal lines as every output lists them (`tables.LEGAL_LINES`), each with its origin."""
     marks = {"green": "✓", "red": "✗", None: "—"}
-    return with_origin(
-        pd.DataFrame(
-            {
-                _(lang, "Line"): [render(lang, line.label) for line in view.legal],
-                _(lang, "Article"): [render(lang, line.article) for line in view.legal],
-                _(lang, "Binding"): [_(lang, "yes") if line.binds else _(lang, "no") for line in view.legal],
-                _(lang, "Value"): [render(lang, line.value) for line in view.legal],
-                _(lang, "Met"): [marks[line.status] for line in view.legal],
-            }
-        ),
-        [line.origin.synthetic for line in view.legal],
-        [" ; ".join(gettext(lang, s) for s in line.origin.sources) or None for line in view.legal],
+    return tables.LEGAL_LINES.frame(
+        {
+            "line": [render(lang, line.label) for line in view.legal],
+            "article": [render(lang, line.article) for line in view.legal],
+            "binding": [_(lang, "yes") if line.binds else _(lang, "no") for line in view.legal],
+            "value": [render(lang, line.value) for line in view.legal],
+            "met": [marks[line.status] for line in view.legal],
+        },
         lang,
+        is_synthetic=[line.origin.synthetic for line in view.legal],
+        sources=[" ; ".join(gettext(lang, s) for s in line.origin.sources) or None for line in view.legal],
     )

@@ -6,6 +6,7 @@ import pandas as pd
 
 from smartdash import formatting
 from smartdash.i18n import NP_, _, _p
+from smartdash.present import tables
 from smartdash.provenance import with_origin
 from smartdash.views.funding import FundingView, lines_origin
 
@@ -141,24 +142,22 @@ def cumulative_frame(view: FundingView, entity: str, lang: str) -> pd.DataFrame:
 
 
 def contributions_table(view: FundingView, lang: str) -> pd.DataFrame:
-    """The contributions as the page lists them, French headers first."""
+    """The contributions as every output lists them (`tables.CONTRIBUTIONS`), each with its origin."""
     lines = view.lines
     en = lang == "en"
-    return with_origin(
-        pd.DataFrame(
-            {
-                _(lang, "Contributor"): lines["contributor"],
-                _(lang, "Instrument"): lines["instrument_en" if en else "instrument_fr"],
-                _(lang, "Planned for"): [formatting.date_short(d) for d in lines["planned_date"]],
-                _(lang, "Planned amount"): [formatting.money(a, lang=lang) for a in lines["planned_amount"]],
-                _(lang, "Status"): [_p(lang, *STATUS_LABELS[s]) for s in lines["display_status"]],
-                _(lang, "Received"): [formatting.money(a, lang=lang) if a is not None else "" for a in lines["received_amount"]],
-                _(lang, "Counts for 1+1"): [_(lang, "yes") if c else _(lang, "no") for c in lines["counts"]],
-            }
-        ),
-        lines["is_synthetic"],
-        lines["source"],
+    return tables.CONTRIBUTIONS.frame(
+        {
+            "contributor": lines["contributor"],
+            "instrument": lines["instrument_en" if en else "instrument_fr"],
+            "planned_for": [formatting.date_short(d) for d in lines["planned_date"]],
+            "planned_amount": [formatting.money(a, lang=lang) for a in lines["planned_amount"]],
+            "status": [_p(lang, *STATUS_LABELS[s]) for s in lines["display_status"]],
+            "received": [formatting.money(a, lang=lang) if a is not None else "" for a in lines["received_amount"]],
+            "counts": [_(lang, "yes") if c else _(lang, "no") for c in lines["counts"]],
+        },
         lang,
+        is_synthetic=lines["is_synthetic"],
+        sources=lines["source"],
     )
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 
 from smartdash import formatting
 from smartdash.i18n import N_, _, _p
-from smartdash.provenance import with_origin
+from smartdash.present import tables
 from smartdash.views.people import AGE_BANDS, HeadcountView, MembershipView, OfficesChange, offices_losing
 
 AGE_LABELS = {"MEMBERS_AGE_U25": N_("< 25"), "MEMBERS_AGE_26_45": N_("26–45"), "MEMBERS_AGE_46P": N_("> 46")}
@@ -79,37 +79,32 @@ def pse_frame(view: HeadcountView, lang: str) -> pd.DataFrame:
 
 
 def offices_table(view: MembershipView, lang: str) -> pd.DataFrame:
-    """The offices as the page lists them."""
+    """The offices as every output lists them (`tables.OFFICES`)."""
     o = view.offices
-    return with_origin(
-        pd.DataFrame(
-            {
-                _(lang, "Office"): o["office_name"],
-                _(lang, "Region"): o["region"],
-                _(lang, "Members"): [formatting.number(v, lang=lang) for v in o["members"]],
-                _(lang, "Advisers"): [formatting.number(v, lang=lang) if v is not None else "—" for v in o["advisers"]],
-                _(lang, "Members per adviser"): [
-                    formatting.number(v, lang=lang) if v is not None else "—" for v in o["per_adviser"]
-                ],
-                _(lang, "Stands out"): ["⚠" if s else "" for s in o["stands_out"]],
-            }
-        ),
-        o["is_synthetic"],
-        o["source"],
+    return tables.OFFICES.frame(
+        {
+            "office": o["office_name"],
+            "region": o["region"],
+            "members": [formatting.number(v, lang=lang) for v in o["members"]],
+            "advisers": [formatting.number(v, lang=lang) if v is not None else "—" for v in o["advisers"]],
+            "per_adviser": [formatting.number(v, lang=lang) if v is not None else "—" for v in o["per_adviser"]],
+            "stands_out": ["⚠" if s else "" for s in o["stands_out"]],
+        },
         lang,
+        is_synthetic=o["is_synthetic"],
+        sources=o["source"],
     )
 
 
 def _signed_number(v, lang: str, places: int = 0) -> str:
-    return (
-        "—" if v is None else formatting.change(v, "count", lang=lang) if not places else formatting.change(v, "FTE", lang=lang)
-    )
+    """A signed change, whole or to a tenth ("FTE" is the unit formatted with one decimal)."""
+    return "—" if v is None else formatting.change(v, "FTE" if places else "count", lang=lang)
 
 
 def offices_change_table(change: OfficesChange, lang: str) -> pd.DataFrame:
-    """Each office then and now — members, advisers, members per adviser and their changes — losses first."""
+    """Each office then and now — members, advisers, members per adviser and their changes — losses first
+    (`tables.OFFICES_CHANGE`; the dates are in `offices_change_title`)."""
     o = change.offices
-    then, now = formatting.date_short(change.then), formatting.date_short(change.now)
 
     def count(values) -> list[str]:
         return [formatting.number(v, lang=lang) if v is not None else "—" for v in values]
@@ -117,24 +112,22 @@ def offices_change_table(change: OfficesChange, lang: str) -> pd.DataFrame:
     def ratio(values) -> list[str]:
         return [formatting.number(v, lang=lang, places=1) if v is not None else "—" for v in values]
 
-    return with_origin(
-        pd.DataFrame(
-            {
-                _(lang, "Office"): o["office_name"],
-                _(lang, "Members {day}", day=then): count(o["members_then"]),
-                _(lang, "Members {day}", day=now): count(o["members_now"]),
-                _(lang, "Change in members"): [_signed_number(v, lang) for v in o["members_change"]],
-                _(lang, "Advisers {day}", day=then): count(o["advisers_then"]),
-                _(lang, "Advisers {day}", day=now): count(o["advisers_now"]),
-                _(lang, "Change in advisers"): [_signed_number(v, lang) for v in o["advisers_change"]],
-                _(lang, "Members per adviser {day}", day=then): ratio(o["per_adviser_then"]),
-                _(lang, "Members per adviser {day}", day=now): ratio(o["per_adviser_now"]),
-                _(lang, "Change in members per adviser"): [_signed_number(v, lang, 1) for v in o["per_adviser_change"]],
-            }
-        ),
-        o["is_synthetic"],
-        o["source"],
+    return tables.OFFICES_CHANGE.frame(
+        {
+            "office": o["office_name"],
+            "members_then": count(o["members_then"]),
+            "members_now": count(o["members_now"]),
+            "members_change": [_signed_number(v, lang) for v in o["members_change"]],
+            "advisers_then": count(o["advisers_then"]),
+            "advisers_now": count(o["advisers_now"]),
+            "advisers_change": [_signed_number(v, lang) for v in o["advisers_change"]],
+            "per_adviser_then": ratio(o["per_adviser_then"]),
+            "per_adviser_now": ratio(o["per_adviser_now"]),
+            "per_adviser_change": [_signed_number(v, lang, 1) for v in o["per_adviser_change"]],
+        },
         lang,
+        is_synthetic=o["is_synthetic"],
+        sources=o["source"],
     )
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 from smartdash import formatting
 from smartdash.i18n import N_, _, bilingual
 from smartdash.metrics.receivables import BUCKETS, days_past_due
+from smartdash.present import tables
 from smartdash.provenance import with_origin
 from smartdash.views.receivables import ReceivablesView
 
@@ -98,20 +99,18 @@ def dso_rules(view: ReceivablesView, lang: str) -> list[tuple[Decimal, str, str]
 
 
 def clients_table(frame: pd.DataFrame, as_of: dt.date, lang: str) -> pd.DataFrame:
-    """The largest overdue clients as the page lists them, each with its origin."""
-    return with_origin(
-        pd.DataFrame(
-            {
-                _(lang, "Client"): frame["client"],
-                _(lang, "Past-due invoices"): frame["invoices"],
-                _(lang, "Past due"): [formatting.money(v, lang=lang, places=2) for v in frame["overdue"]],
-                _(lang, "Oldest due date"): [formatting.date_long(d, lang=lang) for d in frame["oldest_due_date"]],
-                _(lang, "Days past due"): [days_past_due(as_of, d) for d in frame["oldest_due_date"]],
-            }
-        ),
-        frame["is_synthetic"],
-        frame["source"],
+    """The largest overdue clients as every output lists them (`tables.OVERDUE_CLIENTS`), each with its origin."""
+    return tables.OVERDUE_CLIENTS.frame(
+        {
+            "client": frame["client"],
+            "invoices": frame["invoices"],
+            "overdue": [formatting.money(v, lang=lang, places=2) for v in frame["overdue"]],
+            "oldest_due_date": [formatting.date_long(d, lang=lang) for d in frame["oldest_due_date"]],
+            "days_past_due": [days_past_due(as_of, d) for d in frame["oldest_due_date"]],
+        },
         lang,
+        is_synthetic=frame["is_synthetic"],
+        sources=frame["source"],
     )
 
 

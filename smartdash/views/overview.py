@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
@@ -18,8 +18,6 @@ from smartdash.metrics import status as st_
 from smartdash.metrics.equity import first_plan_year_positive
 from smartdash.metrics.funding import OnePlusOneDefinition, display_status, one_plus_one_coverage
 from smartdash.views import Filters, year_before
-
-SPARK_POINTS = 12
 
 
 @dataclass(frozen=True)
@@ -39,7 +37,6 @@ class Tile:
     plan_version: str | None
     status: str | None
     trend: str
-    spark: list[float] = field(default_factory=list)
     is_synthetic: bool = False
     source: str | None = None
     direction: str = "up"
@@ -116,7 +113,7 @@ def last_meeting_as_of(*, session: Session, as_of: dt.date) -> dt.date | None:
 
 def overview_tiles(*, session: Session, filters: Filters) -> list[Tile]:
     """A tile per (key indicator × entity): value at the as-of date, change since the comparison point,
-    gap to the plan version chosen, status from the indicator's thresholds, trend and sparkline."""
+    gap to the plan version chosen, status from the indicator's thresholds and trend."""
     catalogue = queries.indicators(session=session, key_only=True)
     ents = tile_entities(session=session, entity=filters.entity)
     if catalogue.empty or not ents:
@@ -160,7 +157,6 @@ def overview_tiles(*, session: Session, filters: Filters) -> list[Tile]:
                 past = previous
             compare_value = None if past is None else past["value"]
             rule = st_.Thresholds(ind.direction, ind.threshold_mode, ind.amber, ind.red)
-            spark = [float(v) for v in series[series["period_end"] <= filters.as_of]["value"].tail(SPARK_POINTS)]
             tiles.append(
                 Tile(
                     indicator=ind.code,
@@ -176,7 +172,6 @@ def overview_tiles(*, session: Session, filters: Filters) -> list[Tile]:
                     plan_version=filters.plan_version,
                     status=st_.rag_status(value, plan_value, rule),
                     trend=st_.trend_arrow(value, None if previous is None else previous["value"]),
-                    spark=spark,
                     is_synthetic=bool(row["is_synthetic"]) if row is not None else False,
                     source=row["source"] if row is not None and isinstance(row["source"], str) else None,
                     direction=ind.direction,

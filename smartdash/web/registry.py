@@ -104,3 +104,16 @@ def compares(shown) -> bool:
     path = getattr(shown, "url_path", "") or ""
     page = next((p for i, p in enumerate(PAGES) if (p.name if i else "") == path), None)
     return bool(page and page.compares)
+
+
+def draw_menu(where, navigation: dict, user: CurrentUser | None) -> None:
+    """The menu, drawn by smartdash rather than by `st.navigation` (which is given `position="hidden"`): each section's
+    name, then a link to each page this user may open. Streamlit's own sectioned menu puts `<li>` items in
+    containers that are not lists (a screen reader hears no list; axe-core's `list`/`listitem` rules fail on every
+    page); plain links under a name read as a menu to everyone."""
+    for title, pages in navigation.items():
+        links = [shown for shown in pages if shown._visibility == "visible"]
+        if links:
+            where.caption(title)
+        for shown in links:
+            where.page_link(shown)

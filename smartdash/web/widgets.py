@@ -83,6 +83,7 @@ def _chart_specs(builder: Callable[..., alt.TopLevelMixin], lang: str, args: tup
 
     charts.use_language(lang)
     spec = builder(*args, **kwargs).to_dict(validate=False)
+    spec.setdefault("description", charts.describe(spec, lang))  # the chart's text alternative (its SVG's name)
     datasets = spec.get("datasets") or {}
     shown = (
         {
@@ -116,6 +117,9 @@ def chart(c, shown: dict | None = None) -> None:
     """Show a chart (an Altair chart or its spec; `shown`: the same spec with its data already in Arrow) with the
     smartdash theme (not Streamlit's), and offer it as PNG and SVG exactly as shown."""
     spec = c if isinstance(c, dict) else c.to_dict(validate=False)
+    if "description" not in spec:  # a chart not built by `plot`: its text alternative now
+        spec = {**spec, "description": charts.describe(spec, language())}
+        shown = {**shown, "description": spec["description"]} if shown else None
     # Streamlit takes the data out of the spec it is given: a copy, so the downloads keep theirs (and the cache its)
     st.vega_lite_chart(spec=dict(shown or spec), theme=None, width="stretch")
     downloads.chart_buttons(spec)

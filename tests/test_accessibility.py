@@ -1,0 +1,135 @@
+"""WCAG 2.1 AA as a board member reads the pages: every registered page scanned by axe-core (the
+`axe-playwright-python` package, which ships axe-core itself: nothing is fetched) in Debian's chromium, logged in
+as each role, in each language, at the latest date and at a past one. A serious or critical violation fails, with
+the rule, the element and axe's message.
+
+Each page is scanned twice, in two readings that between them cover both roles, both languages and both dates
+(an administrator in French at the latest date; a committee member in English at 31/12/2023): a page's text, its
+menu and its figures change with each of these, its layout does not."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from smartdash import formatting
+from smartdash.web import registry
+from tests.test_e2e import CHROMIUM_ARGS, ROOT, ensure_chromium, free_port, settled
+
+pytestmark = pytest.mark.e2e
+PASSWORD = "un mot de passe pour l'accessibilité"
+BLOCKING = {"serious", "critical"}
+READINGS = [  # (role, language, as-of date set in the sidebar, or None for the latest)
+    ("admin", "fr", None),
+    ("viewer", "en", dt.date(2023, 12, 31)),
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A smartdash server on a free localhost port, on a demo store with an administrator and a committee member."""
+    db = tmp_path_factory.mktemp("a11y") / "smartdash.db"
+    env = dict(os.environ, SMARTDASH_DATABASE_URL=f"sqlite:///{db}")
+    run = [sys.executable, "-m", "smartdash"]
+    subprocess.run([*run, "init-db", "--demo"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+    for login, role in (("admin", "admin"), ("membre", "viewer")):
+        subprocess.run(
+            [*run, "users", "add", login, "--role", role, "--password-stdin"],
+            cwd=ROOT,
+            env=env,
+            input=PASSWORD + "\n",
+            text=True,
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://localhost:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail("the smartdash server did not start within 60 s")
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def _blocking(result) -> list[str]:
+    return [
+        f"{violation['id']} ({violation['impact']}): {node['target']} — {violation['help']}"
+        for violation in result.response["violations"]
+        if violation["impact"] in BLOCKING
+        for node in violation["nodes"]
+    ]
+
+
+def _reading(tab, url: str, role: str, lang: str, as_of: dt.date | None) -> None:
+    """Log in as `role`, then set the language and the as-of date in the sidebar as a reader would."""
+    tab.goto(url)
+    tab.get_by_label("Identifiant").fill("admin" if role == "admin" else "membre")
+    tab.get_by_label("Mot de passe").fill(PASSWORD)
+    tab.get_by_role("button", name="Se connecter").click()
+    tab.get_by_role("heading", level=1).first.wait_for()
+    settled(tab)
+    if lang == "en":
+        english = tab.get_by_test_id("stSidebar").get_by_text("English", exact=True)
+        english.scroll_into_view_if_needed()
+        english.click(force=True)  # the radio's label: its container takes the pointer
+        settled(tab)
+    if as_of:
+        # the browser's own date field: filled in ISO form, then closed and left, which is when the page reads it
+        field = tab.get_by_test_id("stSidebar").get_by_test_id("stDateInput").locator("input")
+        field.click(force=True)
+        field.fill(as_of.isoformat())
+        tab.keyboard.press("Escape")
+        tab.get_by_role("heading", level=1).first.click()
+        settled(tab)
+        shown = formatting.date_long(as_of, lang=lang)
+        tab.get_by_test_id("stMain").get_by_text(shown).first.wait_for()  # the page reads at that date
+
+
+@pytest.mark.parametrize(("role", "lang", "as_of"), READINGS, ids=[f"{r}-{lang}-{d or 'latest'}" for r, lang, d in READINGS])
+def test_every_page_has_no_serious_or_critical_accessibility_violation(server, role, lang, as_of):
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    from smartdash.auth import CurrentUser
+
+    user = CurrentUser(login="a11y", role=role)
+    pages = [page for page in registry.PAGES if page.may_open(user)]
+    assert pages, "no page to scan"
+    axe, found = Axe(), {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=ensure_chromium(), args=CHROMIUM_ARGS)
+        tab = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        tab.set_default_timeout(60_000)
+        _reading(tab, server, role, lang, as_of)
+        for page in pages:
+            tab.get_by_test_id("stSidebar").get_by_role("link", name=page.title(lang), exact=True).click()
+            tab.get_by_role("heading", level=1).first.wait_for()
+            settled(tab)
+            tab.wait_for_timeout(800)  # charts draw their SVG after the run
+            assert not tab.get_by_test_id("stException").count(), f"{page.name}: an exception is shown"
+            if problems := _blocking(axe.run(tab)):
+                found[page.name] = problems
+        browser.close()
+    assert not found, "\n".join(f"{name}:\n  " + "\n  ".join(problems) for name, problems in found.items())
