@@ -48,7 +48,8 @@ widgets.metric(
     view.offices_origin,
     where=c3,
     border=True,
-    delta_description=_(lang, "median of the offices, as of ") + day,
+    delta_description=_(lang, "median of the offices, as of ")
+    + formatting.date_short(view.period_end),  # not cut in a third of a projector's width
 )
 
 st.subheader(people_text.offices_change_title(change, lang))

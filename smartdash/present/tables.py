@@ -273,19 +273,19 @@ SCHEDULE = TableSpec(
 OFFICES_CHANGE = TableSpec(  # the dates compared are in the title above it (present.people.offices_change_title)
     "offices_change",
     (
-        Column("office", N_("Office"), width=1.8),
-        Column("members_then", N_("Members then"), "number", 1.1),
-        Column("members_now", N_("Members now"), "number", 1.1),
-        Column("members_change", N_("Change in members"), "number", 1.1),
-        Column("advisers_then", N_("Advisers then"), "number", 1.1),
-        Column("advisers_now", N_("Advisers now"), "number", 1.1),
-        Column("advisers_change", N_("Change in advisers"), "number", 1.1),
-        Column("per_adviser_then", N_("Members per adviser then"), "number", 1.2),
-        Column("per_adviser_now", N_("Members per adviser now"), "number", 1.2),
-        Column("per_adviser_change", N_("Change in members per adviser"), "number", 1.2),
-        Column("origin", provenance.ORIGIN, "origin", 1.9),
+        Column("office", N_("Office"), width=1.5),
+        Column("members_then", N_("Members then"), "number", 1.25),
+        Column("members_now", N_("Members now"), "number", 1.25),
+        Column("members_change", N_("Members, change"), "number", 1.25),
+        Column("advisers_then", N_("Advisers then"), "number", 1.25),
+        Column("advisers_now", N_("Advisers now"), "number", 1.25),
+        Column("advisers_change", N_("Advisers, change"), "number", 1.25),
+        Column("per_adviser_then", N_("Per adviser then"), "number", 1.25),
+        Column("per_adviser_now", N_("Per adviser now"), "number", 1.25),
+        Column("per_adviser_change", N_("Per adviser, change"), "number", 1.25),
+        Column("origin", provenance.ORIGIN, "origin", 1.5),
     ),
-    size=7.5,  # eleven columns on an A4 page
+    size=7.5,  # eleven columns on an A4 page: short headers, each word whole
 )
 
 # every declared table: the tests walk them
