@@ -66,7 +66,9 @@ widgets.metric(
     delta=rp.dso_delta(view, f.compare, lang),
     delta_color="inverse",  # fewer days is better
     delta_description=rp.dso_tile_note(view, f.compare, lang),
-    help=_(lang, "Receivables ÷ sales incl. VAT over the last 12 months × days in the period")
+    help=rp.dso_changes(view, lang)
+    + "\n\n"
+    + _(lang, "Receivables ÷ sales incl. VAT over the last 12 months × days in the period")
     + (
         f" ({formatting.date_short(view.dso_period[0])} – {formatting.date_short(view.dso_period[1])})."
         if view.dso_period

@@ -181,6 +181,7 @@ def test_the_receivables_page_shows_over_90_days_in_euros_and_the_dso_change(dem
     assert dso.proto.delta == rp.days_change(view.dso_change_previous, "fr")
     assert dso.proto.delta_description == rp.dso_tile_note(view, "previous", "fr")
     assert dso.proto.delta_description.startswith("depuis le 30/09/2026 · ")  # the date the change is from, then a year
+    assert dso.proto.delta_description.endswith(" sur un an") and rp.dso_changes(view, "fr") in dso.proto.help
 
 
 def test_the_decks_dso_chart_is_on_a_date_axis(demo_store):

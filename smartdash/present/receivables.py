@@ -161,12 +161,15 @@ def dso_delta(view: ReceivablesView, compare: str, lang: str) -> str | None:
 
 
 def dso_tile_note(view: ReceivablesView, compare: str, lang: str) -> str:
-    """The line beside the DSO tile's change (`dso_delta`): the date that change is measured from, then the other
-    comparison with its own figure — `depuis le 30/09/2026 · +0,5 j sur un an (30/09/2025)`."""
+    """The line beside the DSO tile's change (`dso_delta`), short enough for half a tablet's width: the date that
+    change is measured from, then the other comparison's figure (`depuis le 30/09/2026 · +0,5 j sur un an`); the
+    dates of both are in `dso_changes`, the tile's help."""
     previous = view.dso_previous is not None and _(lang, "since {day}", day=formatting.date_short(view.dso_previous[0]))
-    year = view.dso_year_ago is not None and _(lang, "over a year ({day})", day=formatting.date_short(view.dso_year_ago[0]))
     if compare == "year":
-        first, other = year, previous and f"{days_change(view.dso_change_previous, lang)} {previous}"
+        first = view.dso_year_ago is not None and _(lang, "over a year")
+        other = previous and f"{days_change(view.dso_change_previous, lang)} {previous}"
     else:
-        first, other = previous, year and f"{days_change(view.dso_change_year, lang)} {year}"
+        first = previous
+        over_a_year = _(lang, "over a year")
+        other = view.dso_year_ago is not None and f"{days_change(view.dso_change_year, lang)} {over_a_year}"
     return " · ".join(p for p in (first, other) if p) or _(lang, "no earlier DSO to compare with")
