@@ -182,7 +182,7 @@ def test_a_load_moves_the_session_to_the_new_date_and_undo_asks_first(reader, tm
     reader.click(reader.menu("Chargement des données"))
     undo = tab.get_by_role("button", name="Annuler ce chargement…")
     assert undo.is_disabled()  # no load chosen by default: never the demo's own
-    tab.get_by_test_id("stSelectbox").filter(has_text="Chargement à annuler").click()
+    tab.get_by_role("combobox", name="Chargement à annuler").click()
     tab.get_by_role("option").filter(has_text="tresorerie.csv").first.click()
     settled(tab)
     undo.click()
