@@ -113,6 +113,22 @@ def reader(served):
         browser.close()
 
 
+def choose(tab, label: str, text: str) -> None:
+    """Picks the option holding `text` in a select box; opened again when a late page run closed its list."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in (1, 2, 3):
+        settled(tab)
+        tab.get_by_role("combobox", name=label).click()
+        try:
+            tab.get_by_role("option").filter(has_text=text).first.click(timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 3:
+                raise
+            tab.keyboard.press("Escape")
+
+
 def in_view(tab, locator) -> bool:
     """Whether an element lies wholly within the first screen (no scrolling)."""
     box = locator.bounding_box()
@@ -182,8 +198,7 @@ def test_a_load_moves_the_session_to_the_new_date_and_undo_asks_first(reader, tm
     reader.click(reader.menu("Chargement des données"))
     undo = tab.get_by_role("button", name="Annuler ce chargement…")
     assert undo.is_disabled()  # no load chosen by default: never the demo's own
-    tab.get_by_role("combobox", name="Chargement à annuler").click()
-    tab.get_by_role("option").filter(has_text="tresorerie.csv").first.click()
+    choose(tab, "Chargement à annuler", "tresorerie.csv")
     settled(tab)
     undo.click()
     tab.get_by_text("Annuler le chargement n°").first.wait_for()
