@@ -39,7 +39,7 @@ def main() -> None:
         filters = Filters(None, as_of, "previous", version_in_force(session=s, on=as_of))
     for run in range(1, args.runs + 1):
         start = time.perf_counter()
-        data, info = build_deck(engine, filters=filters)
+        data, info = build_deck(engine, filters=filters, role="viewer")
         elapsed = time.perf_counter() - start
         print(
             f"run {run}: {len(info.titles)} slides, {len(data) / 1024:.0f} KiB, {elapsed:.2f} s"

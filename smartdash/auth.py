@@ -18,11 +18,17 @@ from dataclasses import dataclass
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from smartdash import models, queries
-from smartdash.db import StoreReadOnly, session_scope, store_read_only, write_scope, write_soon
+from smartdash.db import (
+    StoreReadOnly,
+    session_scope,
+    store_read_only,
+    write_scope,
+    write_soon,
+)
 from smartdash.i18n import N_, Refusal
 
 ROLES = models.ROLES
@@ -48,13 +54,18 @@ class PermissionDenied(Refusal):
     """The user's role does not allow this (rendered in the reader's language; `str()` reads English)."""
 
 
+def role_can(role: str, permission: str) -> bool:
+    """Whether `role` allows `permission` (what an output built for a role may hold: client names need "see_clients")."""
+    return permission in PERMISSIONS.get(role, set())
+
+
 @dataclass(frozen=True)
 class CurrentUser:
     login: str
     role: str
 
     def can(self, permission: str) -> bool:
-        return permission in PERMISSIONS.get(self.role, set())
+        return role_can(self.role, permission)
 
 
 def require(user: CurrentUser | None, permission: str) -> CurrentUser:
@@ -138,8 +149,23 @@ def add_user(engine: Engine, login: str, role: str, password: str | None, *, by:
         audit(session, by, "user_added", {"login": login, "role": role})
 
 
-def create_first_admin(engine: Engine, login: str, password: str) -> None:
-    """The first account, an admin, while the store has none (refused once any account exists)."""
+def setup_token(engine: Engine) -> str | None:
+    """The token that creates the first administrator from the app (None for a store without its secret key): derived
+    from the store's own secret key, so every server process of the store prints the same one, worthless once an
+    account exists. Behind a reverse proxy a visitor's address and Host header say nothing of who they are; the
+    server's log is read only by who runs the server."""
+    with session_scope(engine) as session:
+        key = session.scalar(select(models.StoreInfo.audit_key))
+    return hashlib.sha256(f"smartdash first administrator:{key}".encode()).hexdigest()[:32] if key else None
+
+
+def create_first_admin(engine: Engine, login: str, password: str, token: str) -> None:
+    """The first account, an admin, while the store has none (refused once any account exists), for a visitor who
+    gives the setup token the server printed in its log."""
+    expected = setup_token(engine)
+    if expected is None or not hmac.compare_digest((token or "").strip(), expected):
+        record(engine, None, "first_admin_refused", "jeton de mise en service incorrect")
+        raise AccountError(N_("the setup token printed in the server's log"))
     add_user(engine, login, "admin", password, by=login.strip(), only_if_first=True)
 
 
@@ -214,10 +240,14 @@ def authenticate(
     """The user if login and password match an active, unlocked account; None otherwise, with the same
     answer whatever went wrong (unknown login, wrong password, disabled or locked account). After `max_failed`
     failures in a row the account is locked for `lock_minutes`, in the store: a new session does not reset it.
-    The password is checked outside any transaction; a failure is written before it is answered, in a write
-    transaction that reads the counters again (two attempts at once both count); a success is answered at once and
-    its outcome written as soon as the store's write lock is free (`write_soon`: a large load holds SQLite's for
-    seconds). On a read-only store, failures are counted in this process."""
+
+    A password is checked only once its guess is claimed: one statement counts it as a failure in the store, provided
+    the account is unlocked and has fewer than `max_failed` failures counted (`_claim`), so however many attempts
+    arrive at once, in however many server processes, at most `max_failed` passwords are checked before the lockout.
+    A success then clears the count (written as soon as the store's write lock is free, `write_soon`); a failure is
+    written before it is answered, the last allowed one locking the account. On PostgreSQL the claim locks the
+    account's row only; SQLite has one writer, so there a claim waits for a load being committed. On a read-only
+    store, failures are counted in this process."""
     now = now or _now()
     login = (login or "").strip()
     with session_scope(engine) as session:
@@ -241,33 +271,60 @@ def authenticate(
                     else "identifiant vide",
                 )
         return None
-    memory = _read_only_failures.get(login)
-    if memory and memory[1] and memory[1] > now:
-        locked = memory[1]
-    if locked is not None and locked > now:
-        with _outcome(engine) as session:
-            if session is not None:
-                audit(session, login, "login_refused_locked", {"until": locked.isoformat()})
-        return None
-    try:
-        _hasher.verify(stored_hash, password or "")
-        ok = True
-    except (VerificationError, InvalidHashError):
-        ok = False
     if store_read_only(engine):
+        memory = _read_only_failures.get(login)
+        if (memory and memory[1] and memory[1] > now) or (locked is not None and locked > now):
+            return None
         log.warning("read-only store: login outcome not stored")
-        return _read_only_outcome(login, ok, role, now, max_failed, lock_minutes)
-    if ok:  # the member goes on at once; the line in the audit log waits for a large load if one is being written
+        return _read_only_outcome(login, _verified(stored_hash, password), role, now, max_failed, lock_minutes)
+    attempt = _claim(engine, login, now, max_failed)
+    if attempt is None:
+        return None
+    if _verified(stored_hash, password):  # the member goes on at once; the audit line waits for a large load if need be
         write_soon(engine, lambda session: _logged_in(session, login, password))
         return CurrentUser(login, role)
-    with write_scope(engine) as session:  # a failure is counted before it is answered
-        user = session.scalar(select(models.User).where(models.User.login == login))
-        user.failed_attempts += 1
-        audit(session, login, "login_failed", {"attempt": user.failed_attempts})
-        if user.failed_attempts >= max_failed:
-            user.locked_until, user.failed_attempts = now + dt.timedelta(minutes=lock_minutes), 0
+    with write_scope(engine) as session:  # a failure is written before it is answered
+        audit(session, login, "login_failed", {"attempt": attempt})
+        if attempt >= max_failed:
+            u = models.User
+            session.execute(
+                update(u)
+                .where(u.login == login)
+                .values(locked_until=now + dt.timedelta(minutes=lock_minutes), failed_attempts=0)
+                .execution_options(synchronize_session=False)
+            )
             audit(session, login, "lockout", {"minutes": lock_minutes})
-        return None
+    return None
+
+
+def _verified(stored_hash: str, password: str | None) -> bool:
+    try:
+        return _hasher.verify(stored_hash, password or "")
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _claim(engine: Engine, login: str, now: dt.datetime, max_failed: int) -> int | None:
+    """Claim a password guess: one statement counts it as a failure, while the account is unlocked and has fewer than
+    `max_failed` failures counted; the guess's number, or None (and an audit line) when it may not be checked."""
+    u = models.User
+    with write_scope(engine) as session:
+        attempt = session.execute(
+            update(u)
+            .where(
+                u.login == login,
+                u.active.is_(True),
+                u.failed_attempts < max_failed,
+                or_(u.locked_until.is_(None), u.locked_until <= now),
+            )
+            .values(failed_attempts=u.failed_attempts + 1)
+            .returning(u.failed_attempts)
+            .execution_options(synchronize_session=False)
+        ).scalar_one_or_none()
+        if attempt is None:
+            locked = _aware(session.scalar(select(u.locked_until).where(u.login == login)))
+            audit(session, login, "login_refused_locked", {"until": locked.isoformat() if locked else None})
+    return attempt
 
 
 def _logged_in(session: Session, login: str, password: str) -> None:

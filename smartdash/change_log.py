@@ -48,8 +48,14 @@ def _note_flush(session: Session, _context, _instances) -> None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _note_statement(state) -> None:
-    if state.is_insert or state.is_update or state.is_delete:
-        note(state.session, state.statement.table.name)
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = state.statement.table.name
+    if state.is_update and table == models.User.__tablename__:
+        columns = {getattr(column, "key", column) for column in state.statement._values or {}}
+        if columns and columns <= LOGIN_COLUMNS:  # a login's guess counted, a lockout: nothing a page shows
+            return
+    note(state.session, table)
 
 
 @event.listens_for(Session, "before_commit")

@@ -11,6 +11,7 @@ The theme carries the number and date locale of the reader's language, set per s
 
 from __future__ import annotations
 
+import re
 import threading
 from decimal import Decimal
 
@@ -325,7 +326,13 @@ def waterfall_chart(steps: pd.DataFrame, *, title: str, lang: str) -> alt.LayerC
             start, end = running, running + amount
             running = end
         rows.append(
-            {"step": step, "start": float(start), "end": float(end), "kind": kind, "label": formatting.money(amount, lang=lang)}
+            {
+                "step": step,
+                "start": float(start),
+                "end": float(end),
+                "kind": kind,
+                "value_label": formatting.money(amount, lang=lang),  # the step's amount, as its text alternative says it
+            }
         )
     data = pd.DataFrame(rows)
     if "is_synthetic" in steps:
@@ -339,7 +346,7 @@ def waterfall_chart(steps: pd.DataFrame, *, title: str, lang: str) -> alt.LayerC
             y=alt.Y("start:Q", axis=value_axis("EUR")),
             y2="end:Q",
             color=alt.Color("kind:N", scale=colours, legend=None),
-            tooltip=[tip("step", "N", lang), tip("label", "N", lang, title=_(lang, "Value")), *origin_tooltip(data, lang)],
+            tooltip=[tip("step", "N", lang), tip("value_label", "N", lang, title=_(lang, "Value")), *origin_tooltip(data, lang)],
             **origin_opacity(data, lang),
         )
     )
@@ -349,7 +356,7 @@ def waterfall_chart(steps: pd.DataFrame, *, title: str, lang: str) -> alt.LayerC
         .encode(
             x=alt.X("step:N", sort=list(data["step"])),
             y=alt.Y("max_end:Q"),
-            text="label:N",
+            text="value_label:N",
         )
         .transform_calculate(max_end="max(datum.start, datum.end)")
     )
@@ -531,6 +538,17 @@ def _field(encodings: list[dict], channel: str) -> tuple[str, str] | None:
     return None
 
 
+def _holds_figure(row: dict, value: tuple[str, str] | None) -> bool:
+    raw = row.get(value[0]) if value else None
+    return row.get("value_label") not in (None, "", "—") or (raw is not None and not pd.isna(raw))
+
+
+def _unexplained(encodings: list[dict], channel: str) -> bool:
+    """Whether the first encoding of `channel` that names a field draws no legend."""
+    shown = next(e[channel] for e in encodings if isinstance(e.get(channel), dict) and e[channel].get("field"))
+    return "legend" in shown and shown["legend"] is None
+
+
 def _title(spec: dict) -> str:
     title = spec.get("title")
     if isinstance(title, dict):
@@ -564,6 +582,8 @@ def describe(spec: dict, lang: str, *, most: int = 12) -> str:
     x, y, colour = _field(encodings, "x"), _field(encodings, "y"), _field(encodings, "color")
     horizontal = y is not None and y[1] in ("nominal", "ordinal") and x is not None and x[1] == "quantitative"
     category, value = (y, x) if horizontal else (x, y)
+    if colour and (colour == category or _unexplained(encodings, "color")):
+        colour = None  # a colour that repeats the category, or that no legend names (a bridge's up/down), says nothing
 
     def said(row: dict, *, with_category: bool) -> str:
         raw = row.get(value[0]) if value else None
@@ -583,7 +603,14 @@ def describe(spec: dict, lang: str, *, most: int = 12) -> str:
 
         first, last = min(keys, key=str), max(keys, key=str)
         sentences.append(_(lang, "Period: from {start} to {end}.", start=when(first), end=when(last)))
-        values = "; ".join(said(row, with_category=False) for row, key in zip(rows, keys, strict=True) if key == last)
+        latest: dict = {}  # each series' last row that holds a figure: an actual that stops before the plan still said
+        for row, key in zip(rows, keys, strict=True):
+            series = row.get(colour[0]) if colour else None
+            if _holds_figure(row, value) and (series not in latest or str(key) >= str(latest[series][1])):
+                latest[series] = (row, key)
+        values = "; ".join(
+            said(row, with_category=False) + ("" if key == last else f" ({when(key)})") for row, key in latest.values()
+        )
         sentences.append(_(lang, "Latest values ({date}): {values}.", date=when(last), values=values))
     else:
         values = "; ".join(said(row, with_category=True) for row in rows[:most])
@@ -596,3 +623,25 @@ def describe(spec: dict, lang: str, *, most: int = 12) -> str:
             )
         )
     return " ".join(s if s.endswith(".") else s + "." for s in sentences)
+
+
+_ISO_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
+
+
+def chart_table(spec: dict) -> pd.DataFrame:
+    """The data a chart draws, as a table a reader can open (its CSV beside the PNG and SVG): the largest of its
+    datasets, with the columns its tooltips show, under the tooltips' titles (the reader's words, not field names)."""
+    datasets = [v for v in (spec.get("datasets") or {}).values() if isinstance(v, list) and v]
+    if not datasets:
+        return pd.DataFrame()
+    frame = pd.DataFrame(max(datasets, key=len))
+    for column in frame.columns:  # dates travel in the spec as ISO timestamps: read as the reader writes them
+        if frame[column].map(lambda v: isinstance(v, str) and bool(_ISO_TIMESTAMP.match(v))).all():
+            frame[column] = [formatting.date_short(pd.Timestamp(v).date()) for v in frame[column]]
+    shown: dict[str, str] = {}
+    for encoding in _encodings(spec):
+        tips = encoding.get("tooltip") or []
+        for tip_ in tips if isinstance(tips, list) else [tips]:
+            if isinstance(tip_, dict) and tip_.get("field") in frame.columns:
+                shown.setdefault(tip_["field"], str(tip_.get("title") or tip_["field"]))
+    return frame[list(shown)].rename(columns=shown) if shown else frame

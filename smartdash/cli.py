@@ -278,7 +278,7 @@ def _export_slides(args: argparse.Namespace) -> int:
         return 1
     lang = args.lang or settings.language
     data, info = build_deck(
-        engine, filters=Filters(args.entity, as_of, "meeting", version, lang), template=settings.export_template
+        engine, filters=Filters(args.entity, as_of, "meeting", version, lang), role=args.role, template=settings.export_template
     )
     Path(args.out).write_bytes(data)
     fields = {"file": args.out, "count": number(len(info.titles), lang=said), "date": date_short(as_of)}
@@ -749,6 +749,12 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
         "--plan-version", help=_(lang, "slides, pdf: version of the plan (default: the one in force on the --as-of date)")
     )
     p.add_argument("--meeting", type=int, help=_(lang, "pdf: number of a meeting (its figures; frozen if it is closed)"))
+    p.add_argument(
+        "--role",
+        choices=["viewer", "editor", "admin"],
+        default="viewer",
+        help=_(lang, "slides, pdf: the role the pack is for (default: viewer, without client names)"),
+    )
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(

@@ -46,6 +46,7 @@ from smartdash.config import load_settings
 from smartdash.i18n import N_, gettext
 
 LOCK_WAIT_SECONDS = 30.0
+FULL_DISK_BYTES = 1 << 20  # less free than this beside a SQLite store, and an I/O error there is a full disk
 log = logging.getLogger(__name__)
 # the load lock's first key; the second is the store's schema, so stores sharing a PostgreSQL database do not
 # wait for each other
@@ -202,6 +203,7 @@ class _SqliteStore:
     path: Path
     lock_wait: float
     read_only: bool = False
+    opened: tuple[int, int] | None = None  # the file this engine first opened: every connection must open the same
 
     def open_args(self, cargs: list, cparams: dict) -> None:
         """Connect to the file, never creating it where a store existed, read-only where it may not write."""
@@ -227,6 +229,22 @@ class _SqliteStore:
         if now != identity:
             raise StoreReplaced()
 
+    def check_new_connection(self, identity: tuple[int, int] | None) -> None:
+        """A new connection opened the file the engine first opened: a file put in its place under a running process
+        (another store, an empty one) is refused to new sessions as to the old ones, until the process restarts."""
+        if self.opened is None:
+            self.opened = identity
+        elif identity != self.opened:
+            raise StoreReplaced()
+
+    def disk_full(self) -> bool:
+        """No room left beside the store (SQLite says "disk I/O error" when it cannot make its shared-memory file)."""
+        try:
+            found = os.statvfs(self.path.parent)
+        except OSError:
+            return False
+        return found.f_bavail * found.f_frsize < FULL_DISK_BYTES
+
 
 _stores: weakref.WeakKeyDictionary[Engine, _SqliteStore] = weakref.WeakKeyDictionary()
 
@@ -238,11 +256,20 @@ def _sqlite_events(engine: Engine, store: _SqliteStore) -> None:
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, record):
+        record.info["file"] = _identity(store.path)
+        store.check_new_connection(record.info["file"])
         dbapi_connection.isolation_level = None  # smartdash emits BEGIN itself: reads in one snapshot, savepoints
         dbapi_connection.execute("PRAGMA foreign_keys=ON")
         if not store.read_only:
             dbapi_connection.execute("PRAGMA journal_mode=WAL")
-        record.info["file"] = _identity(store.path)
+
+    @event.listens_for(engine, "handle_error")
+    def on_error(context):
+        error = context.original_exception
+        name = getattr(error, "sqlite_errorname", "") or ""
+        if name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) and store.disk_full():
+            return StoreFull()
+        return None
 
     @event.listens_for(engine, "checkout")
     def on_checkout(_dbapi_connection, record, _proxy):

@@ -133,3 +133,73 @@ def test_every_page_has_no_serious_or_critical_accessibility_violation(server, r
                 found[page.name] = problems
         browser.close()
     assert not found, "\n".join(f"{name}:\n  " + "\n  ".join(problems) for name, problems in found.items())
+
+
+# What has the keyboard's focus, and whether the reader can see where it is: a ring (outline, box shadow) or a border
+# in the theme's colour on it or on the box that draws it (Streamlit's fields), or a background of its own (links,
+# the date's day, month and year).
+FOCUSED = """() => {
+  const e = document.activeElement;
+  const name = (e.getAttribute('aria-label') || e.innerText || '').trim().replace(/\\s+/g, ' ').slice(0, 60);
+  let shown = false;
+  for (let n = e, depth = 0; n && depth < 5 && !shown; n = n.parentElement, depth++) {
+    const s = getComputedStyle(n);
+    shown = s.outlineStyle !== 'none' || s.boxShadow !== 'none' || s.borderColor.includes('31, 95, 168')
+      || (depth === 0 && (e.tagName === 'A' || e.getAttribute('role') === 'spinbutton')
+          && s.backgroundColor !== 'rgba(0, 0, 0, 0)');
+  }
+  const box = e.getBoundingClientRect();
+  const page = e.tagName === 'BODY' || e.tagName === 'MAIN';  // the page itself, focused to scroll it
+  const uploader = Boolean(e.closest('[data-testid="stFileUploader"]'));
+  return {tag: e.tagName, name, uploader, shown: page || (shown && box.width > 0 && box.height > 0)};
+}"""
+
+
+def _tab_until(tab, wanted: str, most: int = 120) -> list[dict]:
+    """Press Tab until the focus is on an element named `wanted` (or, for "file picker", in the file uploader);
+    every element passed on the way."""
+    passed = []
+    for _ in range(most):
+        tab.keyboard.press("Tab")
+        passed.append(tab.evaluate(FOCUSED))
+        if passed[-1]["uploader"] if wanted == "file picker" else passed[-1]["name"].endswith(wanted):
+            return passed
+    raise AssertionError(f"the keyboard never reached {wanted!r}; it went through {[p['name'] for p in passed]}")
+
+
+def test_the_overview_and_the_data_page_work_with_the_keyboard_alone_and_show_where_the_focus_is(server):
+    from playwright.sync_api import sync_playwright
+
+    from smartdash.auth import CurrentUser
+
+    menu = [page.title("fr") for page in registry.PAGES if page.may_open(CurrentUser(login="a11y", role="admin"))]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=ensure_chromium(), args=CHROMIUM_ARGS)
+        tab = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        tab.set_default_timeout(60_000)
+        tab.goto(server)
+        tab.get_by_label("Identifiant").wait_for()
+        _tab_until(tab, "Identifiant")
+        tab.keyboard.type("admin")
+        tab.keyboard.press("Tab")
+        tab.keyboard.type(PASSWORD)
+        tab.keyboard.press("Enter")
+        tab.get_by_role("heading", level=1, name="Vue d'ensemble du plan").wait_for()
+        settled(tab)
+        # the whole overview, then round to the menu and the sidebar's filters
+        passed = _tab_until(tab, "Sources des chiffres affichés", most=400)
+        passed += _tab_until(tab, menu[-1], most=100) + _tab_until(tab, "Version du plan", most=100)
+        names = [p["name"] for p in passed]
+        for wanted in [*menu, "Entité", "Comparer avec", "Version du plan", "Sources des chiffres affichés"]:
+            assert any(n.endswith(wanted) for n in names), f"{wanted!r} is not reached with the keyboard"
+        hidden = [(p["tag"], p["name"]) for p in passed if not p["shown"]]
+        assert not hidden, f"the focus is not visible on {hidden}"
+        # to the data page by the menu, and its file picker
+        _tab_until(tab, "Chargement des données", most=400)
+        tab.keyboard.press("Enter")
+        tab.get_by_role("heading", level=1, name="Chargement des données").wait_for()
+        settled(tab)
+        passed = _tab_until(tab, "file picker", most=400)
+        hidden = [(p["tag"], p["name"]) for p in passed if not p["shown"]]
+        assert not hidden, f"the focus is not visible on {hidden}"
+        browser.close()

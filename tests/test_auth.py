@@ -237,18 +237,33 @@ def test_hostile_text_is_stored_and_shown_as_inert_text(store, app_env):
     assert failed is None
 
 
-def test_first_admin_is_offered_only_on_this_machine_and_only_once(store, app_env):
-    app_env_url = store.url
-    os.environ["SMARTDASH_DATABASE_URL"] = app_env_url
-    try:
-        at = fresh_app()  # AppTest has no localhost Host header: treated as a remote visitor
-        assert "Aucun compte n'existe encore" in at.warning[0].value and shows_no_figure(at)
-    finally:
-        del os.environ["SMARTDASH_DATABASE_URL"]
-    auth.create_first_admin(store.engine, "alice", "un mot de passe assez long")
+def test_the_first_admin_needs_the_setup_token_and_is_created_only_once(store, monkeypatch):
+    monkeypatch.setenv("SMARTDASH_DATABASE_URL", store.url)
+    at = fresh_app()
+    assert shows_no_figure(at) and [t.key for t in at.text_input] == [
+        "first_admin_token",
+        "first_admin_login",
+        "first_admin_password",
+    ]
+    at.text_input(key="first_admin_token").input("0" * 32)
+    at.text_input(key="first_admin_login").input("mallory")
+    at.text_input(key="first_admin_password").input("un mot de passe assez long")
+    at = at.button[0].click().run()
+    assert "jeton de mise en service" in at.error[0].value and not auth.has_users(store.engine)
+    with pytest.raises(auth.AccountError):
+        auth.create_first_admin(store.engine, "mallory", "un mot de passe assez long", "")
+    token = auth.setup_token(store.engine)
+    assert len(token) == 32 and token == auth.setup_token(store.engine)  # every process of the store prints the same
+    at.text_input(key="first_admin_token").input(token)
+    at.text_input(key="first_admin_login").input("alice")
+    at.text_input(key="first_admin_password").input("un mot de passe assez long")
+    at = at.button[0].click().run()
+    assert not at.exception and at.session_state["auth_login"] == "alice"
     with pytest.raises(auth.AccountError) as refused:
-        auth.create_first_admin(store.engine, "mallory", "un mot de passe assez long")
+        auth.create_first_admin(store.engine, "mallory", "un mot de passe assez long", token)
     assert "déjà créé" in refused.value.render("fr")
+    with session_scope(store.engine) as s:
+        assert s.scalars(select(m.AuditEvent.action).where(m.AuditEvent.action == "first_admin_refused")).all()
 
 
 def test_users_from_the_command_line(store):

@@ -81,3 +81,23 @@ def test_a_charts_repeated_texts_are_sent_once_and_read_back_as_written():
     from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
     assert len(shown["datasets"][name]) < len(convert_anything_to_arrow_bytes(rows)) * 0.8
+
+
+def test_a_charts_data_reads_as_a_table_under_its_tooltips_titles_with_dates_as_written():
+    frame = pd.DataFrame(
+        {
+            "period_end": [dt.date(2023, 3, 31), dt.date(2023, 6, 30)],
+            "value": [Decimal(-5_000_000), Decimal(-4_000_000)],
+            "series": ["Réalisé", "Réalisé"],
+            "dashed": [False, False],
+            "is_synthetic": [False, True],
+            "source": ["Plan de continuation", "démo"],
+        }
+    )
+    spec = charts.trajectory_chart(frame, unit="EUR", title="Capitaux propres", lang="fr").to_dict(validate=False)
+    table = charts.chart_table(spec)
+    assert list(table.columns)[:3] == ["Série", "Date", "Valeur"]
+    assert table.iloc[-1].tolist()[:3] == ["Réalisé", "30/06/2023", "−4\u202f000\u202f000\u00a0€"]
+    said = charts.describe(spec, "fr")
+    assert said.startswith("Capitaux propres. Période : du 31 mars 2023 au 30 juin 2023.")
+    assert "Dernières valeurs (30 juin 2023) : Réalisé −4\u202f000\u202f000\u00a0€." in said

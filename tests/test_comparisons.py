@@ -150,7 +150,7 @@ def deck_text(engine, filters: Filters) -> tuple[list[str], object]:
 
     from smartdash.export.slides import build_deck
 
-    data, _info = build_deck(engine, filters=filters)
+    data, _info = build_deck(engine, filters=filters, role="viewer")
     prs = Presentation(io.BytesIO(data))
     texts = []
     for slide in prs.slides:

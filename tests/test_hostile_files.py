@@ -828,7 +828,9 @@ def test_the_decks_chart_workbooks_hold_no_formula(store):
     offices = (DEMO_DIR / "bureaux.csv").read_text(encoding="utf-8").replace(";Gand;", ';=HYPERLINK("http://x");')
     load(store, "entites.csv", entities)
     load(store, "bureaux.csv", offices)
-    data, _info = build_deck(store.engine, filters=Filters(None, dt.date(2026, 11, 22), "previous", "PLAN-2024-06", "fr"))
+    data, _info = build_deck(
+        store.engine, filters=Filters(None, dt.date(2026, 11, 22), "previous", "PLAN-2024-06", "fr"), role="editor"
+    )
     deck = zipfile.ZipFile(io.BytesIO(data))
     embedded = [n for n in deck.namelist() if n.startswith("ppt/embeddings/")]
     texts = set()

@@ -61,7 +61,7 @@ def pages_of(data: bytes) -> list[str]:
 def dossiers(demo_store):
     out = {}
     for lang in ("fr", "en"):
-        data, info = build_pdf(demo_store.engine, filters=Filters(None, END, "previous", "PLAN-2024-06", lang))
+        data, info = build_pdf(demo_store.engine, filters=Filters(None, END, "previous", "PLAN-2024-06", lang), role="editor")
         out[lang] = (data, info, pages_of(data))
     return out
 
@@ -278,7 +278,7 @@ def test_a_closed_meetings_pdf_shows_the_figures_as_frozen_and_the_corrections_s
     import_files(demo.engine, [("correction.csv", correction.replace(".", ",").encode())], loaded_by="editor")
 
     filters = Filters(None, END, "previous", "PLAN-2024-06", "fr")
-    data, info = build_pdf(demo.engine, filters=filters, meeting_id=meeting_id)
+    data, info = build_pdf(demo.engine, filters=filters, role="editor", meeting_id=meeting_id)
     pages = pages_of(data)
     assert info.frozen_meeting == meeting_id and "Corrections depuis la réunion" in info.titles
     assert "Chiffres clés figés à la clôture de la réunion" in pages[0]
@@ -297,7 +297,7 @@ def test_a_closed_meetings_pdf_shows_the_figures_as_frozen_and_the_corrections_s
     notes = section_text(pages, info, "Notes et décisions du comité").replace("\n", " ")
     assert plain(decision) in plain(notes)  # the whole decision, wrapped in its cell
 
-    live, _info = build_pdf(demo.engine, filters=Filters(None, dt.date(2026, 10, 31), "previous", "PLAN-2024-06"))
+    live, _info = build_pdf(demo.engine, filters=Filters(None, dt.date(2026, 10, 31), "previous", "PLAN-2024-06"), role="editor")
     live_summary = section_text(pages_of(live), _info, "Synthèse des indicateurs clés")
     assert plain(formatting.money_compact(corrected)) in live_summary  # without the meeting: today's figures
 

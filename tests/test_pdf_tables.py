@@ -100,7 +100,7 @@ def dossiers(demo_store):
         versions = {key: queries.version_in_force(session=s, on=day) for key, day in days.items()}
     out = {}
     for key, lang in VARIANTS:
-        pack = compose(demo_store.engine, filters=Filters(None, days[key], "meeting", versions[key], lang))
+        pack = compose(demo_store.engine, filters=Filters(None, days[key], "meeting", versions[key], lang), role="editor")
         data = render(pack, archival=False)
         out[key, lang] = (pack, tables_read(data))
     return out
@@ -179,7 +179,7 @@ def test_the_deck_draws_the_declared_key_indicators(demo_store):
     with session_scope(demo_store.engine) as s:
         latest = queries.latest_data_date(session=s)
         version = queries.version_in_force(session=s, on=latest)
-    data = build_deck(demo_store.engine, filters=Filters(None, latest, "meeting", version, "en"))[0]
+    data = build_deck(demo_store.engine, filters=Filters(None, latest, "meeting", version, "en"), role="viewer")[0]
     shown = [
         shape.table
         for slide in Presentation(io.BytesIO(data)).slides

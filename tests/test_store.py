@@ -191,15 +191,28 @@ def test_shared_engines_past_the_few_kept_are_disposed(store, tmp_path, monkeypa
         db.dispose_engines()
 
 
-def test_logging_in_and_the_audit_log_do_not_wait_for_a_load_holding_the_store(store):
-    """A load holds the store's write lock (SQLite has one writer) for seconds; a member logging in meanwhile is let
-    in at once, and the audit lines of the login and of an export are written once the load commits."""
+def test_logging_in_and_the_audit_log_during_a_load_holding_the_store(store):
+    """A load holds the store's write lock for seconds. On PostgreSQL a member logging in meanwhile is let in at once
+    (the guess is counted on the account's row, which a load does not lock). SQLite has one writer, and a password is
+    checked only once its guess is counted in the store: the login waits for the load's commit, then goes on. The
+    audit lines of the login and of an export are written once the load commits."""
+    import threading
+
     auth.add_user(store.engine, "membre", "viewer", PASSWORD, by="test")
     engine = make_engine(store.url, lock_wait=5)  # before: StoreBusy after these 5 s
+    answered = []
     try:
         with write_scope(store.engine, load_lock=True) as loading:
             loading.add(m.AuditEvent(at=dt.datetime.now(dt.UTC), login="chargeur", action="import"))
-            assert auth.authenticate(engine, "membre", PASSWORD) == CurrentUser("membre", "viewer")
+            login = threading.Thread(target=lambda: answered.append(auth.authenticate(engine, "membre", PASSWORD)))
+            login.start()
+            login.join(timeout=2)
+            assert answered == ([] if store.backend == "sqlite" else [CurrentUser("membre", "viewer")])
+            if store.backend != "sqlite":
+                auth.record(engine, "membre", "export", {"what": "receivables"})
+        login.join(timeout=5)
+        assert answered == [CurrentUser("membre", "viewer")]
+        if store.backend == "sqlite":
             auth.record(engine, "membre", "export", {"what": "receivables"})
         db.wait_for_deferred_writes()
         with session_scope(store.engine) as s:
@@ -388,6 +401,56 @@ def test_a_store_replaced_under_a_running_process_refuses_to_write(sqlite_store,
     with pytest.raises(StoreReplaced):
         import_files(engine, [("creances.csv", BIG.encode())], loaded_by="test")
     assert path.read_bytes() == replaced
+
+
+def test_a_store_replaced_under_a_running_server_is_refused_to_new_sessions_too(sqlite_store, tmp_path, monkeypatch):
+    """The running server's new connections (a new session, a pool that closed its idle ones) open the file at the
+    store's path: one put there meanwhile — here an empty store, which would offer the first-admin form — is refused
+    as the old connections refuse it, until the server restarts."""
+    url, _engine, path = sqlite_store
+    auth.add_user(_engine, "admin", "admin", PASSWORD, by="test")
+    monkeypatch.setenv("SMARTDASH_DATABASE_URL", url)
+    server = engine_for(url)  # the engine the pages use in this process
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception and [t.key for t in at.text_input] == ["login_username", "login_password"]
+    other = make_engine(f"sqlite:///{tmp_path / 'other.db'}")
+    ensure_schema(other)  # a store without any account
+    other.dispose()
+    os.replace(tmp_path / "other.db", path)
+    server.dispose()  # the pooled connections are gone: the next session opens new ones
+    with pytest.raises(StoreReplaced):
+        with read_scope(server) as s:
+            s.scalar(select(func.count()).select_from(m.User))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()  # a new visitor
+    assert not at.exception and not at.text_input and not at.warning
+    assert [e.value.split(" (")[0] for e in at.error] == [StoreReplaced().message("fr").split(" (")[0]]
+
+
+FULL_DISK = """
+set -e
+mount -t tmpfs -o size=2m tmpfs "$1"
+cp "$2" "$2.id" "$1/"
+dd if=/dev/zero of="$1/remplissage" bs=4k 2>/dev/null || true
+SMARTDASH_DATABASE_URL="sqlite:///$1/smartdash.db" "$3" -m smartdash loads
+"""
+
+
+def test_loads_on_a_full_disk_says_disk_full(sqlite_store, tmp_path):
+    """A disk 100 % full (a tmpfs filled to its last byte, in a mount namespace of its own): SQLite cannot make the
+    shared-memory file a read needs, and says "disk I/O error"; the command says "disk full"."""
+    url, engine, path = sqlite_store
+    engine.dispose()  # the store's -wal and -shm files are folded back into it
+    (tmp_path / "full").mkdir()
+    namespace = ["unshare", "--mount"] if os.geteuid() == 0 else ["unshare", "--user", "--map-root-user", "--mount"]
+    done = subprocess.run(
+        [*namespace, "sh", "-c", FULL_DISK, "sh", str(tmp_path / "full"), str(path), sys.executable],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "mount" not in done.stderr, f"no mount namespace on this machine: {done.stderr}"
+    assert done.returncode == 3 and done.stderr == "Erreur : " + StoreFull().message("fr") + "\n", done.stderr
 
 
 def test_a_store_vanishing_during_a_load_is_never_reported_as_loaded(sqlite_store, monkeypatch):

@@ -140,6 +140,10 @@ def check_page(at: AppTest, page: str, figures: bool) -> list[str]:
         spec = json.loads(chart.proto.spec)
         problems += [f"chart text: {t}" for t in bad_texts(strings(spec))]
         title = spec.get("title") or spec.get("layer", [{}])[0].get("title")
+        # its text alternative (the SVG's accessible name) names the chart and says what it shows
+        said = spec.get("description") or ""
+        if not said or (title and not said.startswith(str(title))) or said.rstrip(".") == str(title or ""):
+            problems.append(f"chart {title!r}: its text alternative does not say what it shows: {said!r}")
         for data in chart.proto.datasets:
             rows = dataframe_util.convert_arrow_bytes_to_pandas_df(data.data.data)
             problems += [
@@ -216,7 +220,9 @@ DECK_CASES = [(END_2021, None), (END_2023, None), (LATEST, None)] + [(LATEST, e)
 def test_every_slide_reads_clean_and_marks_its_synthetic_figures(sweep_store, case):
     store, latest, version = sweep_store
     day, entity = case
-    data, info = build_deck(store.engine, filters=Filters(entity, latest if day == LATEST else day, "previous", version, "fr"))
+    data, info = build_deck(
+        store.engine, filters=Filters(entity, latest if day == LATEST else day, "previous", version, "fr"), role="editor"
+    )
     prs = Presentation(io.BytesIO(data))
     problems = []
     for number, slide in enumerate(prs.slides, start=1):

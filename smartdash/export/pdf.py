@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from smartdash import charts, committee, formatting, importing, queries
+from smartdash.auth import role_can
 from smartdash.db import session_scope
 from smartdash.export.images import chart_svg
 from smartdash.export.sections import section_title, thresholds_phrase
@@ -45,7 +46,9 @@ from smartdash.views import people as people_views
 from smartdash.views import receivables as receivables_views
 
 TEMPLATE = Path(__file__).with_name("board_pack.typ")
-PDF_STANDARD = "a-2b"  # PDF/A-2b: the archival form of board papers
+# PDF/A-2a (archival and accessible) and PDF/UA-1: Typst tags the structure and refuses a file that breaks either
+# (a picture without its text alternative, a document without its language)
+PDF_STANDARDS = ("a-2a", "ua-1")
 CHART_WIDTH = 640  # px of the Vega view; the page scales it to the text width (174 mm)
 
 
@@ -86,8 +89,10 @@ class Pack:
         sized = chart.properties(width=CHART_WIDTH, height=height).configure_legend(labelLimit=0)
         charts.use_language(self.lang)  # the theme's number and date locale, read when the spec is written
         # the builders' charts are the pages' own, validated there: skipping altair's schema check halves the time
-        self.charts[name] = chart_svg(sized.to_dict(validate=False), lang=self.lang)
-        section.add("chart", file=name, width=width)
+        spec = sized.to_dict(validate=False)
+        self.charts[name] = chart_svg(spec, lang=self.lang)
+        # the text alternative the pages give the same chart: what a screen reader says in place of the figure
+        section.add("chart", file=name, width=width, alt=charts.describe(spec, self.lang))
 
     def demo(self, section: Section) -> None:
         """Mark a section whose figures are partly synthetic, as the pages do."""
@@ -259,16 +264,6 @@ def _attention(pack: Pack, items: list[overview_views.Attention]) -> None:
     )
 
 
-BRIDGE_LABELS = {
-    "opening": N_("Opening"),
-    "net_result": N_("Result"),
-    "capital_paid_in": N_("Capital"),
-    "shares_repaid": N_("Shares repaid"),
-    "other": N_("Other"),
-    "closing": N_("Closing"),
-}
-
-
 def _equity(pack: Pack, s: Session, filters: Filters, entities: list[tuple[str, str]]) -> None:
     lang = filters.lang
     section = pack.section("equity")
@@ -315,7 +310,7 @@ def _equity(pack: Pack, s: Session, filters: Filters, entities: list[tuple[str, 
         if view.bridge_years:
             year = view.bridge_years[-1]
             bridge = view.bridge(year)
-            labels = {k: _(lang, label) for k, label in BRIDGE_LABELS.items()}
+            labels = equity_text.bridge_labels(bridge, lang)
             pack.chart(
                 section,
                 charts.waterfall_chart(
@@ -561,7 +556,7 @@ def _membership(pack: Pack, s: Session, filters: Filters) -> None:
         pack.demo(section)
 
 
-def _receivables(pack: Pack, s: Session, filters: Filters) -> None:
+def _receivables(pack: Pack, s: Session, filters: Filters, role: str) -> None:
     lang = filters.lang
     section = pack.section("receivables")
     names = dict(zip(*[queries.entities(session=s)[c] for c in ("code", "name")], strict=True))
@@ -609,6 +604,9 @@ def _receivables(pack: Pack, s: Session, filters: Filters) -> None:
             height=170,
         )
         section.keep_together(start)
+        if not role_can(role, "see_clients"):
+            section.add("note", text=_(lang, "Client names are for directors and administrators only."))
+            continue
         clients = queries.largest_overdue_clients(session=s, entity=code, as_of=view.as_of)
         if not clients.empty:
             frame = receivables_text.clients_table(clients, view.as_of, lang)
@@ -771,9 +769,15 @@ def _meeting_row(s: Session, meeting_id: int | None, as_of: dt.date) -> pd.Serie
 
 
 def compose(
-    engine: Engine, *, filters: Filters, meeting_id: int | None = None, progress: Callable[[float, str], None] | None = None
+    engine: Engine,
+    *,
+    filters: Filters,
+    role: str,
+    meeting_id: int | None = None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> Pack:
-    """The dossier's content at `filters.as_of` (a meeting's own as-of date when `meeting_id` is given)."""
+    """The dossier's content at `filters.as_of` (a meeting's own as-of date when `meeting_id` is given), as the
+    `role` it is built for may read it (client names only for a role that may see them)."""
     lang = filters.lang
     report = progress or (lambda _share, _step: None)
     with session_scope(engine) as s:
@@ -827,7 +831,7 @@ def compose(
             (0.45, _(lang, "Plan execution"), lambda: _execution(pack, s, filters, entities)),
             (0.55, _(lang, "Headcount"), lambda: _headcount(pack, s, filters, entities)),
             (0.62, _(lang, "Membership"), lambda: _membership(pack, s, filters)),
-            (0.7, _(lang, "Receivables"), lambda: _receivables(pack, s, filters)),
+            (0.7, _(lang, "Receivables"), lambda: _receivables(pack, s, filters, role)),
             (0.76, _(lang, "Notes and decisions"), lambda: _notes(pack, s, filters, meeting_id)),
         ]
         for share, step, build in steps:  # the deck's order
@@ -863,7 +867,7 @@ def render(pack: Pack, *, archival: bool = True) -> bytes:
                 root=str(root),
                 format="pdf",
                 ignore_system_fonts=True,
-                pdf_standards=[PDF_STANDARD] if archival else [],
+                pdf_standards=list(PDF_STANDARDS) if archival else [],
                 timestamp=dt.datetime.now(dt.UTC).replace(microsecond=0),
             )
         except typst.TypstError as exc:  # the template's own fault: say where
@@ -871,13 +875,18 @@ def render(pack: Pack, *, archival: bool = True) -> bytes:
 
 
 def build_pdf(
-    engine: Engine, *, filters: Filters, meeting_id: int | None = None, progress: Callable[[float, str], None] | None = None
+    engine: Engine,
+    *,
+    filters: Filters,
+    role: str,
+    meeting_id: int | None = None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> tuple[bytes, PdfInfo]:
     """The committee's dossier as an A4 PDF at `filters.as_of`, in `filters.lang`, for one entity or every entity
-    under the plan; for a closed meeting (`meeting_id`), its key figures as frozen when it closed.
+    under the plan, built for `role`; for a closed meeting (`meeting_id`), its key figures as frozen when it closed.
     `progress(share, step)` is called as the sections are built."""
     report = progress or (lambda _share, _step: None)
-    pack = compose(engine, filters=filters, meeting_id=meeting_id, progress=report)
+    pack = compose(engine, filters=filters, role=role, meeting_id=meeting_id, progress=report)
     report(0.85, _(filters.lang, "Typesetting"))
     data = render(pack)
     report(1.0, _(filters.lang, "Done"))
@@ -890,7 +899,8 @@ def build_pdf(
 
 
 def export_pdf_command(engine: Engine, args, default_lang: str) -> int:
-    """`python -m smartdash export pdf --out F.pdf [--as-of] [--lang] [--entity] [--plan-version] [--meeting ID]`."""
+    """`python -m smartdash export pdf --out F.pdf [--as-of] [--lang] [--entity] [--plan-version] [--meeting ID]
+    [--role]`: built for a committee member (no client names) unless --role names a role that may see them."""
     import sys
 
     with session_scope(engine) as s:
@@ -908,7 +918,10 @@ def export_pdf_command(engine: Engine, args, default_lang: str) -> int:
         )
         return 1
     data, info = build_pdf(
-        engine, filters=Filters(args.entity, as_of, "meeting", version, args.lang or default_lang), meeting_id=args.meeting
+        engine,
+        filters=Filters(args.entity, as_of, "meeting", version, args.lang or default_lang),
+        role=args.role,
+        meeting_id=args.meeting,
     )
     Path(args.out).write_bytes(data)
     fields = {"file": args.out, "count": formatting.number(len(info.titles), lang=said)}

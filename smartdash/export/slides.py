@@ -17,6 +17,7 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE, XL_TICK_LABEL_POSITION
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 from sqlalchemy import Engine
@@ -73,6 +74,7 @@ def euro_format(values) -> str:
 RAG = {"green": "1B7F3B", "amber": "D98E04", "red": "C62828", None: "9E9E9E"}
 INK = RGBColor(0x1F, 0x29, 0x37)
 GREY = RGBColor(0x6B, 0x72, 0x80)
+TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
 
 
 def _rgb(hex_colour: str) -> RGBColor:
@@ -105,12 +107,18 @@ class Deck:
         self.lang = lang
         self.footer = footer
         self.info = DeckInfo()
+        self._footers: list = []  # each slide's footer, read last (see `save`)
 
     def _layout(self, names: tuple[str, ...], index: int):
         for layout in self.prs.slide_layouts:
             if layout.name in names:
                 return layout
-        return self.prs.slide_layouts[min(index, len(self.prs.slide_layouts) - 1)]
+        # an organisation's template names its layouts its own way: one with a title placeholder, so that every
+        # slide's title is a real title (what a screen reader and the outline read), and the fewest other placeholders
+        layouts = list(self.prs.slide_layouts)
+        titled = [x for x in layouts if any(p.placeholder_format.type in TITLES for p in x.placeholders)]
+        fallback = layouts[min(index, len(layouts) - 1)]
+        return fallback if fallback in titled or not titled else min(titled, key=lambda x: len(x.placeholders))
 
     def slide(self, title: str, subtitle: str | None = None):
         slide = self.prs.slides.add_slide(self._layout(("Title Only", "Titre seul"), 5))
@@ -125,9 +133,10 @@ class Deck:
             frame.paragraphs[0].alignment = PP_ALIGN.LEFT
         if subtitle:
             self.text(slide, subtitle, MARGIN, Inches(1.05), self.width - 2 * MARGIN, Inches(0.4), size=14, colour=GREY)
-        self.text(
+        footer = self.text(
             slide, self.footer, MARGIN, self.height - Inches(0.45), self.width - 2 * MARGIN, Inches(0.3), size=11, colour=GREY
         )
+        self._footers.append(footer._element)
         self.info.titles.append(title)
         return slide
 
@@ -139,9 +148,7 @@ class Deck:
     def height(self) -> Emu:
         return self.prs.slide_height
 
-    def text(
-        self, slide, text: str, left, top, width, height, *, size: int = 16, bold: bool = False, colour: RGBColor = INK
-    ) -> None:
+    def text(self, slide, text: str, left, top, width, height, *, size: int = 16, bold: bool = False, colour: RGBColor = INK):
         box = slide.shapes.add_textbox(left, top, width, height)
         frame = box.text_frame
         frame.word_wrap = True
@@ -150,6 +157,7 @@ class Deck:
             run = p.add_run()
             run.text = line
             run.font.size, run.font.bold, run.font.color.rgb = Pt(size), bold, colour
+        return box
 
     def bullet_pages(self, items: list[tuple[str, str | None]], top, *, size: int = 16) -> list[list[tuple[str, str | None]]]:
         """`items` cut into slides' worth of `bullets` at `size`: each line's wrapped rows estimated from its length
@@ -214,7 +222,10 @@ class Deck:
         categories: list,
         series: list[tuple[str, list, str]],
         *,
+        title: str,
+        unit: str,
         number_format: str,
+        periods: list | None = None,
         top=BODY_TOP,
         left=None,
         width=None,
@@ -222,8 +233,10 @@ class Deck:
         legend: bool = True,
         synthetic: list[list[bool]] | None = None,
     ):
-        """A native chart: series are (name, values, colour hex); values are exact numbers (None for a gap).
-        `synthetic`, per series and point, draws generated values lighter."""
+        """A native chart: series are (name, values, colour hex); values are exact numbers (None for a gap) in `unit`
+        (as `formatting.value` reads it). `synthetic`, per series and point, draws generated values lighter.
+        `title` and `periods` (the dates or years behind the categories of a chart over time) make its text
+        alternative, as the pages' charts have theirs."""
         data = InertChartData(number_format=number_format)  # names in its workbook are inert text cells
         data.categories = categories
         for name, values, _colour in series:
@@ -231,7 +244,9 @@ class Deck:
         left = MARGIN if left is None else left
         width = (self.width - 2 * MARGIN) if width is None else width
         height = (self.height - top - Inches(1.05)) if height is None else height
-        chart = slide.shapes.add_chart(kind, left, top, width, height, data).chart
+        frame = slide.shapes.add_chart(kind, left, top, width, height, data)
+        _describe(frame, chart_alternative(title, categories, series, unit=unit, lang=self.lang, periods=periods))
+        chart = frame.chart
         chart.font.size = Pt(14)
         chart.has_title = False
         chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW  # below negative values too
@@ -311,14 +326,48 @@ class Deck:
                     for run in p.runs:
                         run.font.size = Pt(size)
 
-    def picture(self, slide, png: bytes, *, top=BODY_TOP) -> None:
+    def picture(self, slide, png: bytes, *, alt: str, top=BODY_TOP) -> None:
+        """A picture with its text alternative (`alt`, what a screen reader says in its place)."""
         height = self.height - top - Inches(1.05)
-        slide.shapes.add_picture(io.BytesIO(png), MARGIN, top, height=height)
+        _describe(slide.shapes.add_picture(io.BytesIO(png), MARGIN, top, height=height), alt)
 
     def save(self) -> bytes:
+        """The deck, each slide's shapes in the order they are seen (the order a screen reader follows): its title
+        first, its footer last."""
+        for slide in self.prs.slides:
+            title = slide.shapes.title
+            if title is not None:
+                next(slide.shapes._spTree.iter_shape_elms()).addprevious(title._element)
+        for footer in self._footers:
+            list(footer.getparent().iter_shape_elms())[-1].addnext(footer)
         out = io.BytesIO()
         self.prs.save(out)
         return out.getvalue()
+
+
+def _describe(shape, text: str) -> None:
+    """A shape's text alternative: its description (`descr` of its non-visual properties), which PowerPoint shows as
+    its alt text and exports to a tagged PDF; python-pptx has no setter for it."""
+    shape._element.xpath("./*[1]/p:cNvPr")[0].set("descr", text)
+
+
+def chart_alternative(
+    title: str, categories: list, series: list[tuple[str, list, str]], *, unit: str, lang: str, periods: list | None = None
+) -> str:
+    """A native chart's text alternative in the words the pages' charts use (`charts.describe`): its title, the period
+    it covers and each series' value at its end — or, without `periods`, each category's values."""
+    keys = periods if periods is not None else categories
+    rows = [
+        {"key": key if isinstance(key, int) else str(key), "series": name, "value_label": formatting.value(v, unit, lang=lang)}
+        for name, values, _colour in series
+        for key, v in zip(keys, values, strict=True)
+        if v is not None
+    ]
+    over_time = "nominal" if periods is None else "ordinal" if all(isinstance(k, int) for k in periods) else "temporal"
+    encoding = {"x": {"field": "key", "type": over_time}, "y": {"field": "value_label", "type": "quantitative"}}
+    if len(series) > 1:
+        encoding["color"] = {"field": "series", "type": "nominal"}
+    return charts.describe({"title": title, "datasets": {"chart": rows}, "encoding": encoding}, lang)
 
 
 def _money(v, lang):
@@ -358,6 +407,7 @@ class DeckContext:
 
     session: Session
     filters: Filters
+    role: str  # the reader's role: what the deck may hold (client names need "see_clients")
     deck: Deck
     version: str
     entities: list[tuple[str, str]]
@@ -403,14 +453,16 @@ def build_deck(
     engine: Engine,
     *,
     filters: Filters,
+    role: str,
     template: Path | None = None,
     notes: list[tuple[str, str | None]] | None = None,
     progress: Callable[[float, str], None] | None = None,
 ) -> tuple[bytes, DeckInfo]:
     """The committee's deck at `filters.as_of`, in `filters.lang`, for one entity or all entities under the plan:
     a title slide, the agenda (one line per registered section that has one), then each section of
-    `DECK_SECTIONS` in turn. `notes` (text, status colour) default to the notes of the meeting for these figures
-    and the open actions. `progress(share, step)` is called as sections are built."""
+    `DECK_SECTIONS` in turn, built for `role` (a section holds what that role may read). `notes` (text, status
+    colour) default to the notes of the meeting for these figures and the open actions. `progress(share, step)` is
+    called as sections are built."""
     lang = filters.lang
     report = progress or (lambda _share, _step: None)
     with session_scope(engine) as s:
@@ -425,7 +477,7 @@ def build_deck(
         )
         deck = Deck(template, lang, footer)
         entities = overview_views.tile_entities(session=s, entity=filters.entity)
-        ctx = DeckContext(session=s, filters=filters, deck=deck, version=version, entities=entities, notes=notes)
+        ctx = DeckContext(session=s, filters=filters, role=role, deck=deck, version=version, entities=entities, notes=notes)
 
         report(0.05, _(lang, "Title"))
         slide = deck.slide(_(lang, "Continuation plan committee"))
@@ -546,12 +598,16 @@ def _equity(ctx: DeckContext) -> None:
             if view.has_plan
             else _(lang, "Actual; the plan gives no path for this entity")
         )
-        slide = deck.slide(_(lang, "Equity — {name} (€)", name=name), subtitle)
+        title = _(lang, "Equity — {name} (€)", name=name)
+        slide = deck.slide(title, subtitle)
         deck.chart(
             slide,
             XL_CHART_TYPE.LINE_MARKERS,
             [str(y) for y in years],
             series,
+            title=title,
+            unit="EUR",
+            periods=years,
             number_format=euro_format(v for _n, values, _c in series for v in values),
             synthetic=flags,
         )
@@ -565,18 +621,15 @@ def _equity(ctx: DeckContext) -> None:
     year = view.bridge_years[-1]
     bridge = view.bridge(year)
     labels = equity_text.bridge_labels(bridge, lang)
-    png = chart_png(
-        charts.waterfall_chart(
-            view.actual_origin.flag(equity_views.bridge_frame(bridge, labels)), lang=lang, title=""
-        ).properties(width=1100, height=420),
-        lang=lang,
-    )
+    waterfall = charts.waterfall_chart(
+        view.actual_origin.flag(equity_views.bridge_frame(bridge, labels)), lang=lang, title=""
+    ).properties(width=1100, height=420)
+    png = chart_png(waterfall, lang=lang)
     unexplained = _(lang, ' — shown as "unexplained"') if bridge.control else ""
-    slide = deck.slide(
-        _(lang, "Equity bridge {year} — {name} (€)", year=year, name=name),
-        _(lang, "Control (booked − computed): {money}", money=_money(bridge.control, lang)) + unexplained,
-    )
-    deck.picture(slide, png, top=Inches(1.6))
+    title = _(lang, "Equity bridge {year} — {name} (€)", year=year, name=name)
+    slide = deck.slide(title, _(lang, "Control (booked − computed): {money}", money=_money(bridge.control, lang)) + unexplained)
+    alt = charts.describe({**waterfall.to_dict(validate=False), "title": title}, lang)  # the slide's title is the picture's
+    deck.picture(slide, png, alt=alt, top=Inches(1.6))
     deck.footnote(slide, view.actual_origin)
 
 
@@ -592,8 +645,9 @@ def _funding(ctx: DeckContext) -> None:
     ctx.info.sources |= set(sources_of(fview.lines["source"]))
     names = fview.names | {"__total__": _(lang, "Total")}
     cats = [names[e] for e in fview.coverage_planned["entity"]]
+    title = _(lang, "1+1 rule: coverage to date")
     slide = deck.slide(
-        _(lang, "1+1 rule: coverage to date"),
+        title,
         definition.describe(lang) + _(lang, " Plan version: {version}.", version=ctx.version),
     )
     colours = (charts.PALETTE[0], charts.PALETTE[1], "B8C4D6")
@@ -609,6 +663,8 @@ def _funding(ctx: DeckContext) -> None:
             for (label, frame), colour in zip(funding_text.coverage_series(fview, lang), colours, strict=True)
         ]
         + [(_(lang, "rule: 1.0"), [1] * len(cats), "9E9E9E")],
+        title=title,
+        unit="ratio",
         number_format="0.00",
         top=Inches(1.8),
         height=deck.height - Inches(3.9),
@@ -656,8 +712,9 @@ def _execution(ctx: DeckContext) -> None:
     if not due:
         return
     years = sorted(due)
+    title = _(lang, "Plan execution: instalments due and paid (€)")
     slide = deck.slide(
-        _(lang, "Plan execution: instalments due and paid (€)"),
+        title,
         _(lang, "A missed or late instalment is red whatever else is green. ")
         + (_(lang, "Late: ") + " ; ".join(late_lines) if late_lines else _(lang, "Nothing late.")),
     )
@@ -671,6 +728,9 @@ def _execution(ctx: DeckContext) -> None:
             (labels["due"], [due[y] for y in years], charts.PALETTE[0]),
             (labels["paid"], [paid.get(y, Decimal(0)) for y in years], charts.PALETTE[1]),
         ],
+        title=title,
+        unit="EUR",
+        periods=years,
         number_format=euro_format(due.values()),
         top=Inches(1.8),
         synthetic=[flags, flags],
@@ -703,6 +763,9 @@ def _headcount(ctx: DeckContext) -> None:
             XL_CHART_TYPE.LINE_MARKERS,
             [d.strftime("%m/%Y") for d in months],
             [(labels[population], values, colour)],
+            title=labels[population],
+            unit="people",
+            periods=months,
             number_format="#,##0",
             left=MARGIN + i * half,
             width=half - Inches(0.2),
@@ -726,8 +789,9 @@ def _membership(ctx: DeckContext) -> None:
     ctx.info.synthetic |= mview.is_synthetic
     ctx.info.sources |= set(mview.sources)
     rows = mview.offices[mview.offices["per_adviser"].notna()].sort_values("per_adviser", ascending=False)
+    title = _(lang, "Members per adviser, per office")
     slide = deck.slide(
-        _(lang, "Members per adviser, per office"),
+        title,
         _(
             lang,
             "As of {period_end}; median {median_per_adviser}",
@@ -740,6 +804,8 @@ def _membership(ctx: DeckContext) -> None:
         XL_CHART_TYPE.BAR_CLUSTERED,
         list(rows["office_name"]),
         [(_(lang, "members per adviser"), list(rows["per_adviser"]), charts.PALETTE[0])],
+        title=title,
+        unit="count",
         number_format="#,##0",
         legend=False,
         synthetic=[[bool(f) for f in rows["is_synthetic"]]],
@@ -790,11 +856,14 @@ def _receivables_slide(ctx: DeckContext, code: str) -> None:
     half = (deck.width - 2 * MARGIN) // 2
     height = deck.height - Inches(1.6) - Inches(1.5)
     flags = [bool(f) for f in rview.buckets["is_synthetic"]]
+    ageing_title = _(lang, "Open amount by age (€)")
     chart = deck.chart(
         slide,
         XL_CHART_TYPE.COLUMN_CLUSTERED,
         [receivables_text.bucket_labels(lang)[b] for b in rview.buckets["bucket"]],
         [(_(lang, "open (€)"), list(rview.buckets["amount"]), charts.AGEING_COLOURS[3])],
+        title=ageing_title,
+        unit="EUR",
         number_format=euro_format(rview.buckets["amount"]),
         legend=False,
         top=Inches(1.6),
@@ -803,7 +872,7 @@ def _receivables_slide(ctx: DeckContext, code: str) -> None:
         synthetic=[flags],
     )
     chart.has_title = True
-    chart.chart_title.text_frame.text = _(lang, "Open amount by age (€)")
+    chart.chart_title.text_frame.text = ageing_title
     origin = rview.origin + rview.dso_origin + provenance.Provenance.of_frame(rview.references)
     if not rview.dso_trend.empty:
         trend = rview.dso_trend
@@ -812,11 +881,15 @@ def _receivables_slide(ctx: DeckContext, code: str) -> None:
             (bilingual(lang, t.label_fr, t.label_en), [t.days] * len(days), colour)
             for t, colour in zip(rview.rule.terms, ("7B5EA7", "C62828"), strict=False)
         ]
+        dso_title = _(lang, "DSO per snapshot (days)")
         chart = deck.chart(
             slide,
             XL_CHART_TYPE.LINE_MARKERS,
             days,
             [("DSO", list(trend["value"]), charts.PALETTE[0]), *lines],
+            title=dso_title,
+            unit="days",
+            periods=list(trend["period_end"]),
             number_format="0",
             top=Inches(1.6),
             left=MARGIN + half,
@@ -831,7 +904,7 @@ def _receivables_slide(ctx: DeckContext, code: str) -> None:
             legal.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
             legal.marker.style = XL_MARKER_STYLE.NONE
         chart.has_title = True
-        chart.chart_title.text_frame.text = _(lang, "DSO per snapshot (days)")
+        chart.chart_title.text_frame.text = dso_title
     terms = " ; ".join(bilingual(lang, t.label_fr, t.label_en) for t in rview.rule.terms)
     deck.text(
         slide,

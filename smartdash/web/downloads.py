@@ -9,7 +9,7 @@ import threading
 
 import pandas as pd
 
-from smartdash import actions
+from smartdash import actions, charts
 from smartdash.i18n import _
 from smartdash.inert import st
 from smartdash.web import store
@@ -37,6 +37,7 @@ def _next_element() -> int:
 def chart_buttons(spec: dict) -> None:
     """A chart offered as PNG and SVG exactly as shown (rendered offline, only when asked for)."""
     from smartdash.export.images import chart_png, chart_svg
+    from smartdash.export.tables import csv_bytes
 
     lang = language()
     title = spec.get("title")
@@ -64,6 +65,17 @@ def chart_buttons(spec: dict) -> None:
         on_click="ignore",
         type="tertiary",
         icon=":material/draw:",
+    )
+    row.download_button(  # the chart's data as a table, for a reader who does not see the chart
+        _(lang, "Data (CSV)"),
+        lambda: csv_bytes(charts.chart_table(spec)),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"csv_{key}",
+        on_click="ignore",
+        type="tertiary",
+        icon=":material/table:",
+        help=_(lang, "The chart's figures as a table."),
     )
 
 

@@ -69,12 +69,6 @@ def logout() -> None:
         st.session_state.pop(key, None)
 
 
-def _local_visitor() -> bool:
-    """A visitor on this machine: no remote address, and a localhost Host header (not through a proxy)."""
-    host = (st.context.headers.get("Host") or "").split(":")[0]
-    return st.context.ip_address is None and host in ("localhost", "127.0.0.1", "[::1]")
-
-
 def login_gate():
     """The user, or the login form (or the first-admin form) and a stop: no figure is shown before a login."""
     from smartdash import auth
@@ -142,27 +136,30 @@ def _login_form(engine, lang: str, settings) -> None:
 
 
 def _first_admin_form(engine, lang: str) -> None:
+    """The first administrator, for the visitor who gives the setup token the server printed in its log (behind a
+    reverse proxy every visitor comes from this machine: neither the address nor the Host header tells who they are)."""
     from smartdash import auth
 
-    if not _local_visitor():
-        st.warning(
+    with st.form("first_admin"):
+        st.subheader(_(lang, "First start: create the administrator account"))
+        st.markdown(
             Md(
                 _(
                     lang,
-                    "No account exists yet. Create the administrator on the server: "
-                    "`python -m smartdash users add LOGIN --role admin --password-stdin`.",
+                    "No account exists yet. The server printed a setup token in its log when it started (the line "
+                    "that begins with `smartdash: setup token`); give it below. Without access to that log, create "
+                    "the administrator on the server: `python -m smartdash users add LOGIN --role admin "
+                    "--password-stdin`.",
                 )
             )
         )
-        return
-    with st.form("first_admin"):
-        st.subheader(_(lang, "First start: create the administrator account"))
+        token = st.text_input(_(lang, "Setup token (in the server's log)"), type="password", key="first_admin_token")
         login = st.text_input(_(lang, "Login"), key="first_admin_login")
         password = st.text_input(_(lang, "Password (12 characters or more)"), type="password", key="first_admin_password")
         submitted = st.form_submit_button(_(lang, "Create the account"), type="primary")
     if submitted:
         try:
-            auth.create_first_admin(engine, login, password)
+            auth.create_first_admin(engine, login, password, token)
         except auth.AccountError as err:
             st.error(_(lang, "Refused, expected: ") + err.render(lang))
         else:

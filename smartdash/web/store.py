@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import inspect
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -38,7 +39,22 @@ from smartdash.views import versions as versions_views
 def _ready_engine(url: str, load_demo_when_empty: bool):
     engine = engine_for(url)
     ensure_store(engine, load_demo_when_empty=load_demo_when_empty)
+    _print_setup_token(engine)
     return engine
+
+
+def _print_setup_token(engine: Engine) -> None:
+    """While the store has no account, the server's log gets the token that creates the first administrator."""
+    from smartdash import auth
+    from smartdash.db import store_read_only
+
+    if not store_read_only(engine) and not auth.has_users(engine):
+        print(
+            f"smartdash: setup token {auth.setup_token(engine)} — no account exists yet: give this token in the "
+            "first-administrator form of the app.",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 _engines: dict[tuple[str, bool], Engine] = {}  # what _ready_engine made, without hashing its arguments at every call

@@ -63,7 +63,8 @@ def metric(label: str, value: str, origin: provenance.Provenance, *, where=None,
 
 def metric_mark(lang: str) -> str:
     """What follows the label of a metric whose figure is synthetic."""
-    return f":orange[:material/science: {_(lang, provenance.SHORT_MARK)}]"
+    # plain text: Streamlit names the metric's help button "Help for <label>", and a screen reader would read markup
+    return f"✱ {_(lang, provenance.SHORT_MARK)}"
 
 
 def empty_state(lang: str, what: str) -> None:
