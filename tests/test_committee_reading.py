@@ -79,7 +79,7 @@ def test_the_key_figures_table_has_every_indicator_and_entity_with_its_gap_in_eu
 
 
 def test_the_decks_summary_sets_the_gap_in_euros_beside_the_plan(demo_store):
-    data, _info = build_deck(demo_store.engine, filters=Filters(None, LATEST, "previous", VERSION, "fr"))
+    data, _info = build_deck(demo_store.engine, filters=Filters(None, LATEST, "previous", VERSION, "fr"), role="viewer")
     slide = next(s for s in Presentation(io.BytesIO(data)).slides if s.shapes.title.text == "Synthèse des indicateurs clés")
     table = next(sh.table for sh in slide.shapes if sh.has_table)
     header = [table.cell(0, c).text for c in range(len(table.columns))]
@@ -185,7 +185,7 @@ def test_the_receivables_page_shows_over_90_days_in_euros_and_the_dso_change(dem
 
 
 def test_the_decks_dso_chart_is_on_a_date_axis(demo_store):
-    data, _info = build_deck(demo_store.engine, filters=Filters(None, LATEST, "previous", VERSION, "fr"))
+    data, _info = build_deck(demo_store.engine, filters=Filters(None, LATEST, "previous", VERSION, "fr"), role="viewer")
     slide = next(s for s in Presentation(io.BytesIO(data)).slides if s.shapes.title.text.startswith("Créances"))
     trend = [sh.chart for sh in slide.shapes if sh.has_chart][1]
     assert trend.part.blob.count(b"<c:dateAx>") == 1  # snapshots spaced by the time between them, not evenly
