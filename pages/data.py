@@ -61,10 +61,11 @@ if "data_failed" in st.session_state:
     st.error(st.session_state.pop("data_failed"), icon=":material/block:")
 
 kinds = [None, *formats.LOAD_ORDER]
-upload = st.file_uploader(
+upload = widgets.file_upload(
     _(lang, "CSV, XLSX or FEC file"),
-    type=["csv", "txt", "xlsx"],
+    types=["csv", "txt", "xlsx"],
     key=f"data_upload_{st.session_state.get('data_upload_round', 0)}",
+    lang=lang,
 )
 kind = st.selectbox(
     _(lang, "Dataset"),
@@ -140,7 +141,11 @@ if upload is not None:
             st.dataframe(
                 preview_shown(preview, lang),
                 hide_index=True,
-                column_config={"action": _(lang, "Action"), "key": _(lang, "Row"), "change": _(lang, "Old → new value")},
+                column_config={
+                    "action": st.column_config.TextColumn(_(lang, "Action"), width="small"),
+                    "key": st.column_config.TextColumn(_(lang, "Row"), width="medium"),
+                    "change": st.column_config.TextColumn(_(lang, "Old → new value"), width="large"),
+                },
             )
             st.button(
                 _(lang, "Load this file"),
@@ -163,21 +168,41 @@ else:
     if applied:
         c1, c2 = st.columns([2, 1])
         labels = dict(zip(history["id"], history["file_name"], strict=True))
-        if st.session_state.get("data_undo_id") not in applied:
-            st.session_state["data_undo_id"] = applied[0]
+        if st.session_state.get("data_undo_id") not in applied:  # no default: never the demo's own load unasked
+            st.session_state.pop("data_undo_id", None)
         chosen = c1.selectbox(
             _(lang, "Load to undo"),
             applied,
             key="data_undo_id",
+            index=None,
+            placeholder=_(lang, "Choose a load"),
             format_func=lambda i: _(lang, "no. {number} — {file}", number=i, file=labels[i]),
         )
         c2.write("")
-        if c2.button(_(lang, "Undo this load"), key="data_undo"):
-            try:
-                count = loads.undo(int(chosen))
-                st.success(_(lang, "Load {chosen} undone: {count} rows restored or removed.", chosen=chosen, count=count))
-            except UndoRefused as refused:
-                st.error(_(lang, "Undo refused: ") + refused.render(lang))
+        if c2.button(_(lang, "Undo this load…"), key="data_undo", disabled=chosen is None):
+            st.session_state["data_undo_asked"] = chosen
+        if chosen is not None and st.session_state.get("data_undo_asked") == chosen:
+            st.warning(
+                _(
+                    lang,
+                    "Undo load no. {number} ({file})? Its rows are removed and the values it replaced come back; "
+                    "the pages show the figures as before this load.",
+                    number=chosen,
+                    file=labels[chosen],
+                ),
+                icon=":material/undo:",
+            )
+            yes, no = st.columns(2)
+            if yes.button(_(lang, "Yes, undo load no. {number}", number=chosen), key="data_undo_confirm", type="primary"):
+                st.session_state.pop("data_undo_asked", None)
+                try:
+                    count = loads.undo(int(chosen))
+                    st.success(_(lang, "Load {chosen} undone: {count} rows restored or removed.", chosen=chosen, count=count))
+                except UndoRefused as refused:
+                    st.error(_(lang, "Undo refused: ") + refused.render(lang))
+            if no.button(_(lang, "No, keep it"), key="data_undo_cancel"):
+                st.session_state.pop("data_undo_asked", None)
+                st.rerun()
 
 downloads.start_page()  # the tables below get stable download keys
 st.subheader(_(lang, "Ledger exports (FEC)"))

@@ -21,13 +21,17 @@ widgets.synthetic_notice(view.is_synthetic, lang)
 
 c1, c2, c3 = st.columns(3)
 day = formatting.date_long(view.period_end, lang=lang)
+change = store.offices_change(f)
+total_then = people.total_then(change)
 widgets.metric(
     _(lang, "Members"),
     formatting.number(view.total_members, lang=lang),
     view.offices_origin,
     where=c1,
     border=True,
-    delta_description=_(lang, "as of ") + day,
+    delta=formatting.change(view.total_members - total_then, "count", lang=lang) if total_then is not None else None,
+    delta_color="normal" if total_then is not None and view.total_members != total_then else "gray",
+    delta_description=people_text.since_text(change, lang) or _(lang, "as of ") + day,
 )
 widgets.metric(
     _(lang, "Shareholding members"),
@@ -45,8 +49,13 @@ widgets.metric(
     view.offices_origin,
     where=c3,
     border=True,
-    delta_description=_(lang, "median of the offices, as of ") + day,
+    delta_description=_(lang, "median of the offices, as of ")
+    + formatting.date_short(view.period_end),  # not cut in a third of a projector's width
 )
+
+st.subheader(people_text.offices_change_title(change, lang))
+st.markdown(people_text.offices_losing_text(change, lang))
+widgets.table(people_text.offices_change_table(change, lang), _(lang, "Offices then and now"))
 
 widgets.plot(
     charts.horizontal_bars,

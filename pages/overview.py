@@ -18,6 +18,7 @@ if not tiles:
     widgets.empty_state(lang, _(lang, "key indicator values"))
     st.stop()
 widgets.synthetic_notice(any(t.is_synthetic for t in tiles), lang)
+st.table(op.key_figures_table(tiles, lang))  # the first screen, a projector's too: every key figure and its gap in €
 
 st.subheader(_(lang, "Needs attention"))
 if attention:
@@ -62,11 +63,7 @@ for entity_name in dict.fromkeys(t.entity_name for t in tiles):
                 delta_description=op.compare_text(tile, lang),
                 help=formatting.value(tile.value, tile.unit, lang=lang),
             )
-            gap = ""
-            if tile.plan_value is not None:  # the plan's value for the tile's own period
-                gap = _(lang, " · plan ") + formatting.value(tile.plan_value, tile.unit, lang=lang, compact=True)
-            marker = _(lang, " · demo / synthetic") if tile.is_synthetic else ""
-            st.caption(op.period_text(tile, lang) + gap + marker)
+            st.caption(op.tile_caption(tile, lang))
 
 widgets.sources_expander(sources_of([t.source for t in tiles]), lang, synthetic=any(t.is_synthetic for t in tiles))
 downloads.page_workbook("vue_ensemble")

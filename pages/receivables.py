@@ -49,10 +49,12 @@ widgets.metric(
 )
 widgets.metric(
     _(lang, "Over 90 days past due"),
-    formatting.percent(view.share_over_90 * 100, lang=lang) if view.share_over_90 is not None else "—",
+    formatting.money_compact(view.over_90, lang=lang),
     view.origin,
     where=c3,
     border=True,
+    help=formatting.money(view.over_90, lang=lang, places=2),
+    delta_description=rp.over_90_share(view, lang),
 )
 rule = view.rule
 widgets.metric(
@@ -61,15 +63,25 @@ widgets.metric(
     view.dso_origin,
     where=c4,
     border=True,
-    delta_description=_(lang, "legal reference: ") + bilingual(lang, rule.short_fr, rule.short_en),
-    help=_(lang, "Receivables ÷ sales incl. VAT over the last 12 months × days in the period")
+    delta=rp.dso_delta(view, f.compare, lang),
+    delta_color="inverse",  # fewer days is better
+    delta_description=rp.dso_tile_note(view, f.compare, lang),
+    help=rp.dso_changes(view, lang)
+    + "\n\n"
+    + _(lang, "Receivables ÷ sales incl. VAT over the last 12 months × days in the period")
     + (
         f" ({formatting.date_short(view.dso_period[0])} – {formatting.date_short(view.dso_period[1])})."
         if view.dso_period
         else "."
     ),
 )
-st.caption(_(lang, "{name} · snapshot of ", name=names[entity]) + formatting.date_long(view.as_of, lang=lang))
+st.caption(
+    _(lang, "{name} · snapshot of ", name=names[entity])
+    + formatting.date_long(view.as_of, lang=lang)
+    + " · "
+    + _(lang, "legal reference: ")
+    + bilingual(lang, rule.short_fr, rule.short_en)
+)
 if (credits := rp.credits_note(view, lang)) is not None:
     st.caption(credits)
 if not view.references.empty:

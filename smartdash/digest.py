@@ -80,6 +80,7 @@ class Line:
     week_change: str
     meeting_change: str
     plan: str
+    gap: str  # to the plan for the same period, in € first (overview_text.plan_gap)
     trend: str
     synthetic: bool
     source: str
@@ -152,6 +153,7 @@ def _lines(now: list[overview_views.Tile], week: list[overview_views.Tile], lang
                 plan=formatting.value(tile.plan_value, tile.unit, lang=lang, compact=True)
                 if tile.plan_value is not None
                 else "—",
+                gap=overview_text.plan_gap(tile, lang),
                 trend=tile.trend,
                 synthetic=tile.is_synthetic,
                 source=tile.source or "",

@@ -34,7 +34,8 @@ from smartdash import change_log, formats, models, queries
 from smartdash.db import session_scope, write_scope
 from smartdash.formats import Dataset, FileRefused, ParsedFile, Problem, RefError, StoreCheck
 from smartdash.formatting import number
-from smartdash.i18n import N_, NP_, Refusal, Text, _, _p, bilingual, text
+from smartdash.formatting import shown as shown_figure
+from smartdash.i18n import N_, NP_, Bilingual, Refusal, Text, _, _p, bilingual, render, text
 from smartdash.metrics.receivables import ageing_bucket, days_past_due
 
 CHUNK = 500
@@ -107,6 +108,20 @@ class Lookups:
         if not hasattr(self, "_office_entity"):
             self._office_entity = dict(self.session.execute(select(models.Office.id, models.Office.entity_id)).all())
         return self._office_entity
+
+    def labels(self, model: type) -> dict[int, Bilingual | str]:
+        """id → what a reader calls a referenced row: the catalogue's label in both languages, else its name, else
+        its code (a preview names an indicator, not `CASH_NET`)."""
+        key = ("labels", model)
+        if key not in self._codes:
+            if hasattr(model, "label_fr"):
+                rows = self.session.execute(select(model.id, model.label_fr, model.label_en)).all()
+                self._codes[key] = {i: Bilingual(fr, en or fr) for i, fr, en in rows}
+            elif hasattr(model, "name"):
+                self._codes[key] = dict(self.session.execute(select(model.id, model.name)).all())
+            else:
+                self._codes[key] = self.codes(model)
+        return self._codes[key]
 
     def indicator_units(self) -> dict[int, str]:
         if not hasattr(self, "_units"):
@@ -292,7 +307,8 @@ class Diff:
 
     def preview(self, lookups: Lookups, limit: int = 500) -> pd.DataFrame:
         """Rows new, changed and removed, as the reader knows them (codes, not ids). Columns: action (a code of
-        PREVIEW_ACTIONS), key, change; `preview_shown` puts it in the reader's language."""
+        PREVIEW_ACTIONS), key, change (codes and stored values, for logs), key_said, change_said (labels and figures,
+        rendered in the reader's language); `preview_shown` puts it in the reader's language."""
         target = TARGETS[self.dataset.kind]
         by_attr = {f.attr: f for f in target.fields}
 
@@ -307,14 +323,69 @@ class Diff:
         def key(row: dict) -> str:
             return " / ".join(shown(a, row[a]) for a in target.key if row.get(a) is not None)
 
-        rows = [{"action": "inserted", "key": key(r), "change": ""} for r in self.inserts[:limit]]
+        def said(attr: str, value: Any):
+            """The value as the reader reads it: a referenced row's label, a scenario's word, a figure in the reader's
+            number format with the decimals it has (`2 979 916,24`, not `2979916.2400`), a date."""
+            ref = by_attr[attr].ref if attr in by_attr else None
+            if ref is not None and value is not None:
+                return lookups.labels(ref).get(value, value)
+            if attr == "scenario" and value in SCENARIO_WORDS:
+                return text(SCENARIO_WORDS[value])
+            if isinstance(value, Decimal) and value.is_finite():
+                return shown_figure("number", value, places=max(0, -value.normalize().as_tuple().exponent))
+            if isinstance(value, bool):
+                return text(N_("yes") if value else N_("no"))
+            if value is None or value == "":
+                return "—"
+            if isinstance(value, int):
+                return shown_figure("number", value)
+            return shown(attr, value)
+
+        def key_said(row: dict) -> Joined:
+            return Joined(" / ", tuple(said(a, row[a]) for a in target.key if row.get(a) is not None))
+
+        rows = [
+            {"action": "inserted", "key": key(r), "change": "", "key_said": key_said(r), "change_said": ""}
+            for r in self.inserts[:limit]
+        ]
         for stored, new in self.updates[:limit]:
-            changes = [
-                f"{by_attr[a].column} : {shown(a, stored[a])} → {shown(a, v)}" for a, v in new.items() if not _same(stored[a], v)
-            ]
-            rows.append({"action": "updated", "key": key(new), "change": " ; ".join(changes)})
-        rows += [{"action": "deleted", "key": key(r), "change": ""} for r in self.deletes[:limit]]
-        return pd.DataFrame(rows, columns=["action", "key", "change"])
+            changed = [(a, v) for a, v in new.items() if not _same(stored[a], v)]
+            changes = [f"{by_attr[a].column} : {shown(a, stored[a])} → {shown(a, v)}" for a, v in changed]
+            changes_said = Joined(
+                " ; ",
+                tuple(
+                    text("{column} : {old} → {new}", column=by_attr[a].column, old=said(a, stored[a]), new=said(a, v))
+                    for a, v in changed
+                ),
+            )
+            rows.append(
+                {
+                    "action": "updated",
+                    "key": key(new),
+                    "change": " ; ".join(changes),
+                    "key_said": key_said(new),
+                    "change_said": changes_said,
+                }
+            )
+        rows += [
+            {"action": "deleted", "key": key(r), "change": "", "key_said": key_said(r), "change_said": ""}
+            for r in self.deletes[:limit]
+        ]
+        return pd.DataFrame(rows, columns=["action", "key", "change", "key_said", "change_said"])
+
+
+@dataclass(frozen=True)
+class Joined:
+    """Parts (texts, figures, labels, plain strings) joined by a separator once each is in the reader's language."""
+
+    separator: str
+    parts: tuple
+
+    def render(self, lang: str) -> str:
+        return self.separator.join(render(lang, p) for p in self.parts)
+
+
+SCENARIO_WORDS = {"actual": N_("actual"), "forecast": N_("forecast"), "plan": N_("plan")}
 
 
 PREVIEW_ACTIONS = {"inserted": NP_("preview", "new"), "updated": NP_("preview", "changed"), "deleted": NP_("preview", "removed")}
@@ -323,11 +394,13 @@ PREVIEW_ACTIONS = {"inserted": NP_("preview", "new"), "updated": NP_("preview", 
 def preview_shown(preview: pd.DataFrame, lang: str) -> pd.DataFrame:
     """A preview frame (Diff.preview) in the reader's language: the action named, a removal said to be absent from
     the file."""
-    shown = preview.copy()
+    shown = preview[["action", "key", "change"]].copy()
     shown["action"] = [_p(lang, *PREVIEW_ACTIONS[code]) for code in preview["action"]]
+    shown["key"] = [render(lang, k) for k in preview["key_said"]]
     absent = _(lang, "absent from the file")
     shown["change"] = [
-        absent if code == "deleted" else change for code, change in zip(preview["action"], preview["change"], strict=True)
+        absent if code == "deleted" else render(lang, change)
+        for code, change in zip(preview["action"], preview["change_said"], strict=True)
     ]
     return shown
 

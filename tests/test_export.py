@@ -42,6 +42,7 @@ FR_TITLES = [
     "Exécution du plan : échéances dues et payées (€)",
     "Effectifs (personnes), 24 derniers mois",
     "Membres par conseiller, par bureau",
+    "Bureaux, 31/12/2024 → 31/12/2025 : période précédente",
     "SmartCoop : chiffres du rapport annuel, 2022 et 2023",
     "Créances par ancienneté et DSO — SmartCoop",
     "Annexe : sources des chiffres",
@@ -110,10 +111,10 @@ def test_the_summary_table_colours_each_status(decks):
     prs, _info = decks["fr"]
     slide = next(s for s in prs.slides if slide_title(s) == "Synthèse des indicateurs clés")
     table = next(sh.table for sh in slide.shapes if sh.has_table)
-    statuses = [table.cell(r, 5).text for r in range(1, len(table.rows))]
+    statuses = [table.cell(r, 6).text for r in range(1, len(table.rows))]
     assert any(t.startswith("rouge") for t in statuses) and any(t.startswith("vert") for t in statuses)
-    red = next(r for r in range(1, len(table.rows)) if table.cell(r, 5).text.startswith("rouge"))
-    assert str(table.cell(red, 5).fill.fore_color.rgb) == "C62828"
+    red = next(r for r in range(1, len(table.rows)) if table.cell(r, 6).text.startswith("rouge"))
+    assert str(table.cell(red, 6).fill.fore_color.rgb) == "C62828"
 
 
 def test_export_slides_from_the_command_line(demo_store, tmp_path):

@@ -329,7 +329,11 @@ def test_the_data_page_refuses_a_bad_file_then_previews_loads_and_undoes_a_good_
     assert not at.metric and at.file_uploader(key="data_upload_1").value is None  # the preview is gone: loaded
     history = next(df.value for df in at.dataframe if "SHA-256" in df.value.columns)
     assert history.iloc[0]["Fichier"] == "semaine.csv" and history.iloc[0]["Qui"] == "admin"
+    assert at.selectbox(key="data_undo_id").value == int(history.iloc[0, 0])  # the load just made, not the demo's
     at.button(key="data_undo").click().run()
+    assert not any("annulé" in s.value for s in at.success)  # asked first
+    assert at.warning[-1].value.startswith("Annuler le chargement n°")
+    at.button(key="data_undo_confirm").click().run()
     assert "annulé" in at.success[-1].value
     with session_scope(demo.engine) as s:
         assert (

@@ -244,7 +244,7 @@ def test_membership_page_at_end_2023_shows_the_report_figures(demo):
     at = open_page("membership", filter_as_of=END_2023)
     assert metrics(at)["Membres"] == "20\u202f077"
     assert metrics(at)["Sociétaires"] == "37\u202f670"
-    table = at.dataframe[0].value.set_index("Bureau")
+    table = next(df.value for df in at.dataframe if "Région" in df.value.columns).set_index("Bureau")
     assert table.loc["Louvain-la-Neuve", "Membres par conseiller"] == "893"
     assert table.loc["Bruxelles", "Membres par conseiller"] == "227"
     assert table.loc["Louvain-la-Neuve", "À surveiller"] == "⚠" and table.loc["Bruxelles", "À surveiller"] == ""

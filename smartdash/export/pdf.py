@@ -28,6 +28,7 @@ from smartdash.db import session_scope
 from smartdash.export.images import chart_svg
 from smartdash.export.sections import section_title, thresholds_phrase
 from smartdash.i18n import N_, _, _p
+from smartdash.i18n import render as in_language
 from smartdash.metrics.funding import OnePlusOneDefinition
 from smartdash.present import annual as annual_text
 from smartdash.present import equity as equity_text
@@ -202,6 +203,7 @@ def _summary(
                 r.entity_name,
                 formatting.value(_known(r.value), r.unit, lang=lang, compact=True),
                 formatting.value(_known(r.plan_value), r.unit, lang=lang, compact=True),
+                in_language(lang, overview_views.gap_between(_known(r.value), _known(r.plan_value), r.unit) or "—"),
                 formatting.date_short(_known(r.period_end)),
                 _(lang, STATUS_WORDS[status]),
             ]
@@ -235,6 +237,7 @@ def _summary(
             t.entity_name,
             formatting.value(t.value, t.unit, lang=lang, compact=True),
             formatting.value(t.plan_value, t.unit, lang=lang, compact=True) if t.plan_value is not None else "—",
+            overview_text.plan_gap(t, lang),
             overview_text.period_text(t, lang, short=True),
             f"{_(lang, STATUS_WORDS[t.status])} {t.trend}",
         ]
@@ -551,6 +554,20 @@ def _membership(pack: Pack, s: Session, filters: Filters) -> None:
     offices = people_text.offices_table(view, lang)
     section.add("subheading", text=_(lang, "Offices"))
     table(section, tables.OFFICES, offices, lang=lang, demo=[bool(x) for x in view.offices["is_synthetic"]])
+    change = people_views.offices_change(
+        session=s, filters=Filters(None, filters.as_of, filters.compare, filters.plan_version, lang)
+    )
+    if change.then is not None:
+        pack.sources |= set(change.origin.sources)
+        section.add("subheading", text=people_text.offices_change_title(change, lang))
+        section.add("text", text=people_text.offices_losing_text(change, lang))
+        table(
+            section,
+            tables.OFFICES_CHANGE,
+            people_text.offices_change_table(change, lang),
+            lang=lang,
+            demo=[bool(x) for x in change.offices["is_synthetic"]],
+        )
     _annual_figures(pack, section, s, filters)
     if view.is_synthetic:
         pack.demo(section)
@@ -595,8 +612,18 @@ def _receivables(pack: Pack, s: Session, filters: Filters, role: str) -> None:
             [
                 (_(lang, "Open (incl. VAT)"), formatting.money_compact(view.total, lang=lang), None, view.is_synthetic),
                 (_p(lang, "share", "Past due"), formatting.percent(_pct(view.overdue_ratio), lang=lang), None, view.is_synthetic),
-                (_(lang, "Over 90 days"), formatting.percent(_pct(view.share_over_90), lang=lang), None, view.is_synthetic),
-                ("DSO", formatting.value(view.dso_days, "days", lang=lang), None, view.is_synthetic),
+                (
+                    _(lang, "Over 90 days past due"),
+                    formatting.money_compact(view.over_90, lang=lang),
+                    receivables_text.over_90_share(view, lang),
+                    view.is_synthetic,
+                ),
+                (
+                    "DSO",
+                    formatting.value(view.dso_days, "days", lang=lang),
+                    receivables_text.dso_changes(view, lang),
+                    view.is_synthetic,
+                ),
             ],
         )
         if (credits := receivables_text.credits_note(view, lang)) is not None:

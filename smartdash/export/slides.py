@@ -563,6 +563,7 @@ def _summary(ctx: DeckContext) -> None:
                 t.entity_name,
                 formatting.value(t.value, t.unit, lang=lang, compact=True) + (" ✱" if t.is_synthetic else ""),
                 formatting.value(t.plan_value, t.unit, lang=lang, compact=True) if t.plan_value is not None else "—",
+                overview_text.plan_gap(t, lang),
                 overview_text.period_text(t, lang, short=True),
                 f"{status_words[t.status]} {t.trend}",
             ]
@@ -896,6 +897,15 @@ def _membership(ctx: DeckContext) -> None:
         synthetic=[[bool(f) for f in rows["is_synthetic"]]],
     )
     deck.footnote(slide, mview.offices_origin)
+    change = people_views.offices_change(
+        session=ctx.session, filters=Filters(None, filters.as_of, filters.compare, filters.plan_version, lang)
+    )
+    if change.then is not None:
+        rows = tables.OFFICES_CHANGE.rows(people_text.offices_change_table(change, lang), lang)
+        slide = deck.slide(people_text.offices_change_title(change, lang), people_text.offices_losing_text(change, lang))
+        deck.table(slide, tables.OFFICES_CHANGE, rows, lang=lang, size=10)
+        deck.footnote(slide, change.origin)
+        ctx.info.sources |= set(change.origin.sources)
     _annual_figures(ctx)
 
 
@@ -936,11 +946,15 @@ def _receivables_slide(ctx: DeckContext, code: str) -> None:
         _(lang, "Receivables by age and DSO — {entity_name}", entity_name=entity_name),
         _(
             lang,
-            "Snapshot of {as_of} · open {money_compact} incl. VAT · past due {past_due} · DSO {dso_days}",
+            "Snapshot of {as_of} · open {money_compact} incl. VAT · past due {past_due} · over 90 days {over_90} ({share}) · "
+            "DSO {dso_days} ({changes})",
             as_of=formatting.date_long(rview.as_of, lang=lang),
             money_compact=formatting.money_compact(rview.total, lang=lang),
             past_due=past_due,
+            over_90=formatting.money_compact(rview.over_90, lang=lang),
+            share=formatting.percent(rview.share_over_90 * 100, lang=lang) if rview.share_over_90 is not None else "—",
             dso_days=formatting.value(rview.dso_days, "days", lang=lang),
+            changes=receivables_text.dso_changes(rview, lang),
         ),
     )
     half = (deck.width - 2 * MARGIN) // 2
@@ -966,7 +980,7 @@ def _receivables_slide(ctx: DeckContext, code: str) -> None:
     origin = rview.origin + rview.dso_origin + provenance.Provenance.of_frame(rview.references)
     if not rview.dso_trend.empty:
         trend = rview.dso_trend
-        days = [formatting.date_short(d) for d in trend["period_end"]]
+        days = list(trend["period_end"])  # dates: a date axis spaces the snapshots by the time between them
         lines = [
             (bilingual(lang, t.label_fr, t.label_en), [t.days] * len(days), colour)
             for t, colour in zip(rview.rule.terms, ("7B5EA7", "C62828"), strict=False)
@@ -988,6 +1002,8 @@ def _receivables_slide(ctx: DeckContext, code: str) -> None:
             synthetic=[[bool(f) for f in trend["is_synthetic"]]],
         )
         chart.has_legend = False  # the legal lines are named in the sentence under the charts
+        dates = chart.category_axis.tick_labels
+        dates.number_format, dates.number_format_is_linked = "mm/yyyy", False
         for legal in list(chart.plots[0].series)[1:]:
             legal.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
             legal.marker.style = XL_MARKER_STYLE.NONE

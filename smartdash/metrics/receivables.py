@@ -136,3 +136,16 @@ def dso(receivables: Decimal, sales_incl_vat: Decimal, days_in_period: int) -> D
     if not sales_incl_vat:
         return None
     return receivables / sales_incl_vat * days_in_period
+
+
+def previous_quarter_end(day: dt.date) -> dt.date:
+    """The last quarter end strictly before `day`'s quarter: the period a DSO is compared with (31/03, 30/06, 30/09,
+    31/12 — the rhythm of the snapshots kept over the years)."""
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    return dt.date(day.year, first_month, 1) - dt.timedelta(days=1)
+
+
+def point_on_or_before(points: list[tuple[dt.date, Decimal]], day: dt.date) -> tuple[dt.date, Decimal] | None:
+    """The newest (date, value) of a dated series on or before `day`; None when there is none."""
+    before = [p for p in points if p[0] <= day]
+    return max(before) if before else None

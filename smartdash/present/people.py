@@ -9,7 +9,7 @@ import pandas as pd
 from smartdash import formatting
 from smartdash.i18n import N_, _, _p
 from smartdash.present import tables
-from smartdash.views.people import AGE_BANDS, HeadcountView, MembershipView
+from smartdash.views.people import AGE_BANDS, HeadcountView, MembershipView, OfficesChange, offices_losing
 
 AGE_LABELS = {"MEMBERS_AGE_U25": N_("< 25"), "MEMBERS_AGE_26_45": N_("26–45"), "MEMBERS_AGE_46P": N_("> 46")}
 
@@ -94,3 +94,73 @@ def offices_table(view: MembershipView, lang: str) -> pd.DataFrame:
         is_synthetic=o["is_synthetic"],
         sources=o["source"],
     )
+
+
+def _signed_number(v, lang: str, places: int = 0) -> str:
+    """A signed change, whole or to a tenth ("FTE" is the unit formatted with one decimal)."""
+    return "—" if v is None else formatting.change(v, "FTE" if places else "count", lang=lang)
+
+
+def offices_change_table(change: OfficesChange, lang: str) -> pd.DataFrame:
+    """Each office then and now — members, advisers, members per adviser and their changes — losses first
+    (`tables.OFFICES_CHANGE`; the dates are in `offices_change_title`)."""
+    o = change.offices
+
+    def count(values) -> list[str]:
+        return [formatting.number(v, lang=lang) if v is not None else "—" for v in values]
+
+    def ratio(values) -> list[str]:
+        return [formatting.number(v, lang=lang, places=1) if v is not None else "—" for v in values]
+
+    return tables.OFFICES_CHANGE.frame(
+        {
+            "office": o["office_name"],
+            "members_then": count(o["members_then"]),
+            "members_now": count(o["members_now"]),
+            "members_change": [_signed_number(v, lang) for v in o["members_change"]],
+            "advisers_then": count(o["advisers_then"]),
+            "advisers_now": count(o["advisers_now"]),
+            "advisers_change": [_signed_number(v, lang) for v in o["advisers_change"]],
+            "per_adviser_then": ratio(o["per_adviser_then"]),
+            "per_adviser_now": ratio(o["per_adviser_now"]),
+            "per_adviser_change": [_signed_number(v, lang, 1) for v in o["per_adviser_change"]],
+        },
+        lang,
+        is_synthetic=o["is_synthetic"],
+        sources=o["source"],
+    )
+
+
+def offices_change_title(change: OfficesChange, lang: str) -> str:
+    """What the then-and-now table compares, in words."""
+    words = {
+        "year": N_("Offices, {then} → {now}: the same period a year earlier"),
+        "previous": N_("Offices, {then} → {now}: the previous period"),
+        "meeting": N_("Offices, {then} → {now}: the figures known at the last meeting"),
+    }
+    return _(lang, words[change.basis], then=formatting.date_short(change.then), now=formatting.date_short(change.now))
+
+
+def offices_losing_text(change: OfficesChange, lang: str) -> str:
+    """One sentence naming the offices that lost members, with how many, or saying none did."""
+    lost = offices_losing(change)
+    if change.then is None:
+        return _(lang, "No earlier membership figures to compare with.")
+    if lost.empty:
+        return _(lang, "No office lost members since {then}.", then=formatting.date_short(change.then))
+    return _(
+        lang,
+        "Offices that lost members since {then}: {offices}.",
+        then=formatting.date_short(change.then),
+        offices=", ".join(
+            f"{name} ({formatting.change(v, 'count', lang=lang)})"
+            for name, v in zip(lost["office_name"], lost["members_change"], strict=True)
+        ),
+    )
+
+
+def since_text(change: OfficesChange, lang: str) -> str:
+    """What the members' change is measured from (empty without a comparison)."""
+    if change.then is None:
+        return ""
+    return _(lang, "since {day}", day=formatting.date_short(change.then))

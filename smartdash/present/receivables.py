@@ -128,3 +128,64 @@ def credits_note(view: ReceivablesView, lang: str) -> str | None:
         "date in the ages; they are credits, not past-due invoices, and the clients' list leaves them out.",
         count,
     ).format(count=count, amount=formatting.money(total, lang=lang, places=2))
+
+
+def over_90_share(view: ReceivablesView, lang: str) -> str:
+    """The amount more than 90 days past due as a share of the open amount."""
+    if view.share_over_90 is None:
+        return _(lang, "nothing open")
+    return _(lang, "{share} of the open amount", share=formatting.percent(view.share_over_90 * 100, lang=lang))
+
+
+def days_change(v: Decimal | None, lang: str) -> str:
+    """A change of DSO, signed, to a tenth of a day: `+1,4 j`, `−0,6 d`."""
+    if v is None:
+        return ""
+    return formatting.change(v, "FTE", lang=lang) + formatting.NBSP + ("j" if lang == "fr" else "d")
+
+
+def dso_changes(view: ReceivablesView, lang: str) -> str:
+    """The DSO's change since the previous quarter end and over a year, each with the date it is measured from —
+    short enough for a tile's line: `+1,4 j depuis le 30/09/2026 · +0,5 j sur un an (30/09/2025)`."""
+    parts = []
+    if view.dso_previous is not None:
+        parts.append(
+            _(
+                lang,
+                "{change} since {day}",
+                change=days_change(view.dso_change_previous, lang),
+                day=formatting.date_short(view.dso_previous[0]),
+            )
+        )
+    if view.dso_year_ago is not None:
+        parts.append(
+            _(
+                lang,
+                "{change} over a year ({day})",
+                change=days_change(view.dso_change_year, lang),
+                day=formatting.date_short(view.dso_year_ago[0]),
+            )
+        )
+    return " · ".join(parts) or _(lang, "no earlier DSO to compare with")
+
+
+def dso_delta(view: ReceivablesView, compare: str, lang: str) -> str | None:
+    """The DSO tile's change: over a year when the sidebar compares with the same period last year, else since the
+    previous quarter end (the DSO has no plan, and the meeting's figures are quarterly snapshots too)."""
+    change = view.dso_change_year if compare == "year" else view.dso_change_previous
+    return days_change(change, lang) or None
+
+
+def dso_tile_note(view: ReceivablesView, compare: str, lang: str) -> str:
+    """The line beside the DSO tile's change (`dso_delta`), short enough for half a tablet's width: the date that
+    change is measured from, then the other comparison's figure (`depuis le 30/09/2026 · +0,5 j sur un an`); the
+    dates of both are in `dso_changes`, the tile's help."""
+    previous = view.dso_previous is not None and _(lang, "since {day}", day=formatting.date_short(view.dso_previous[0]))
+    if compare == "year":
+        first = view.dso_year_ago is not None and _(lang, "over a year")
+        other = previous and f"{days_change(view.dso_change_previous, lang)} {previous}"
+    else:
+        first = previous
+        over_a_year = _(lang, "over a year")
+        other = view.dso_year_ago is not None and f"{days_change(view.dso_change_year, lang)} {over_a_year}"
+    return " · ".join(p for p in (first, other) if p) or _(lang, "no earlier DSO to compare with")

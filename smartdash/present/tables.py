@@ -150,12 +150,13 @@ ORIGIN = Column("origin", provenance.ORIGIN, "origin", 2.2)  # a table whose sou
 SUMMARY = TableSpec(
     "summary",
     (
-        Column("indicator", N_("Indicator"), width=3.2),
-        Column("entity", N_("Entity"), width=1.8),
-        Column("value", N_("Value"), "number", 1.3),
-        Column("plan", "Plan", "number", 1.3, verbatim=True),
+        Column("indicator", N_("Indicator"), width=2.7),
+        Column("entity", N_("Entity"), width=1.6),
+        Column("value", N_("Value"), "number", 1.2),
+        Column("plan", "Plan", "number", 1.2, verbatim=True),
+        Column("gap", N_("Gap to plan"), "number", 1.9),  # in € first; a share only of a positive plan
         Column("as_of", N_("As of"), "date", 1.1),
-        Column("status", N_("Status"), "status", 1.2),
+        Column("status", N_("Status"), "status", 1.1),
     ),
 )
 
@@ -315,6 +316,24 @@ ANNUAL_FIGURES = TableSpec(
 # on a slide, the same figures with their origins in the footnote: a column of them would wrap every row off the slide
 ANNUAL_FIGURES_SLIDE = TableSpec("annual_figures_slide", ANNUAL_FIGURES.columns[:-1])
 
+OFFICES_CHANGE = TableSpec(  # the dates compared are in the title above it (present.people.offices_change_title)
+    "offices_change",
+    (
+        Column("office", N_("Office"), width=1.5),
+        Column("members_then", N_("Members then"), "number", 1.25),
+        Column("members_now", N_("Members now"), "number", 1.25),
+        Column("members_change", N_("Members, change"), "number", 1.25),
+        Column("advisers_then", N_("Advisers then"), "number", 1.25),
+        Column("advisers_now", N_("Advisers now"), "number", 1.25),
+        Column("advisers_change", N_("Advisers, change"), "number", 1.25),
+        Column("per_adviser_then", N_("Per adviser then"), "number", 1.25),
+        Column("per_adviser_now", N_("Per adviser now"), "number", 1.25),
+        Column("per_adviser_change", N_("Per adviser, change"), "number", 1.25),
+        Column("origin", provenance.ORIGIN, "origin", 1.5),
+    ),
+    size=7.5,  # eleven columns on an A4 page: short headers, each word whole
+)
+
 # every declared table: the tests walk them
 TABLES: dict[str, TableSpec] = {
     t.key: t
@@ -324,6 +343,7 @@ TABLES: dict[str, TableSpec] = {
         JUDGED_COVERAGE,
         LEGAL_LINES,
         OFFICES,
+        OFFICES_CHANGE,
         OVERDUE_CLIENTS,
         DECISIONS,
         SINCE_MEETING,

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 @dataclass(frozen=True)
 class Filters:
     """The shared sidebar's choices: entity code (None: every entity under the plan), as-of date,
-    comparison point (previous / meeting / plan), plan version code, language."""
+    comparison point (previous / year / meeting / plan), plan version code, language."""
 
     entity: str | None
     as_of: dt.date
@@ -24,7 +24,12 @@ class Filters:
         return replace(self, lang="")
 
 
-COMPARISONS = ("previous", "meeting", "plan")
+COMPARISONS = ("previous", "year", "meeting", "plan")  # previous period, same period a year earlier, last meeting, plan
+
+
+def year_before(day: dt.date) -> dt.date:
+    """The same day a year earlier (28 February for a 29 February): the "same period last year" of a figure."""
+    return day.replace(year=day.year - 1) if not (day.month == 2 and day.day == 29) else dt.date(day.year - 1, 2, 28)
 
 
 def sources_of(*columns) -> list[str]:
@@ -32,4 +37,4 @@ def sources_of(*columns) -> list[str]:
     return sorted({value for column in columns for value in column if isinstance(value, str) and value})
 
 
-__all__ = ["COMPARISONS", "Filters", "sources_of"]
+__all__ = ["COMPARISONS", "Filters", "sources_of", "year_before"]

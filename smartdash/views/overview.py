@@ -24,7 +24,7 @@ from smartdash.metrics.funding import (
     judge_coverage,
     one_plus_one_coverage,
 )
-from smartdash.views import Filters
+from smartdash.views import Filters, year_before
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Tile:
     entity_name: str
     value: Decimal | None
     period_end: dt.date | None
-    compare: str  # what `compare_value` is: plan / meeting / previous (views.COMPARISONS)
+    compare: str  # what `compare_value` is: plan / meeting / year / previous (views.COMPARISONS)
     compare_value: Decimal | None
     plan_value: Decimal | None  # the plan's value for the same period as `value`, never another one
     plan_version: str | None
@@ -51,6 +51,7 @@ class Tile:
     rule: st_.Thresholds | None = None  # the catalogue's amber / red thresholds the status was judged by
     meeting_day: dt.date | None = None  # with compare == "meeting": the as-of date of the last meeting's figures
     frequency: str = ""  # the catalogue's: a monthly figure is one month's flow, said wherever its period is shown
+    compare_day: dt.date | None = None  # the period end of `compare_value` (the plan's: `period_end`)
 
     @property
     def change(self) -> Decimal | None:
@@ -155,12 +156,14 @@ def overview_tiles(*, session: Session, filters: Filters) -> list[Tile]:
                 else None
             )
             if filters.compare == "plan":
-                compare_value = plan_value
+                past = plan_row.iloc[-1] if not plan_row.empty else None
             elif filters.compare == "meeting":
                 past = _value_at(series, meeting_day)
-                compare_value = None if past is None else past["value"]
+            elif filters.compare == "year":  # the same period a year earlier, or the last figure known by then
+                past = _value_at(series, year_before(period_end) if period_end else None)
             else:
-                compare_value = None if previous is None else previous["value"]
+                past = previous
+            compare_value = None if past is None else past["value"]
             rule = st_.Thresholds(ind.direction, ind.threshold_mode, ind.amber, ind.red)
             tiles.append(
                 Tile(
@@ -184,6 +187,7 @@ def overview_tiles(*, session: Session, filters: Filters) -> list[Tile]:
                     rule=rule,
                     meeting_day=meeting_day,
                     frequency=ind.frequency,
+                    compare_day=None if past is None else past["period_end"],
                 )
             )
     return tiles
@@ -242,7 +246,7 @@ def _red_indicators(ctx: AttentionContext) -> list[Attention]:
         Attention(
             "red",
             text(
-                N_("{label} — {entity_name}: red at {period_end} ({gap_text} against the plan for the same period)"),
+                N_("{label} — {entity_name}: red at {period_end}, {gap_text}"),
                 label=t.labels,
                 entity_name=t.entity_name,
                 period_end=shown("date_short", t.period_end),
@@ -406,15 +410,45 @@ def _equity_still_negative(*, session: Session, filters: Filters, names: dict[st
     return out
 
 
-def gap_text(tile: Tile) -> Shown | Text:
-    """A tile's gap to plan: as a share of the plan (what the thresholds measure); a rate's gap in points too."""
-    pct = tile.gap_pct
-    if pct is None:
-        return shown("change", tile.gap, unit=tile.unit)
-    relative = shown("relative", pct)
-    if tile.unit != "percent":
-        return relative
-    return text("{points}, {relative}", points=shown("points", tile.gap), relative=relative)
+def gap_text(tile: Tile) -> Text:
+    """A tile's gap to plan as the attention list says it: in the indicator's unit first (€ for money, points for a
+    rate), then as a share of the plan only when the plan is positive — a share of a negative plan reads backwards
+    (an equity 2 M€ below a plan of −2,7 M€ is "−74 %"), so the plan is given instead and the share withheld."""
+    amount = shown("change", tile.gap, unit=tile.unit)
+    if tile.unit == "percent" or tile.plan_value is None or tile.plan_value == 0:
+        return text(N_("{gap} against the plan for the same period"), gap=amount)
+    plan = shown("value", tile.plan_value, unit=tile.unit, compact=True)
+    if tile.plan_value < 0:
+        return text(
+            N_("{gap} against the plan for the same period (plan {plan}: a negative base, no percentage)"),
+            gap=amount,
+            plan=plan,
+        )
+    return text(
+        N_("{gap} against the plan for the same period ({relative} of the plan, {plan})"),
+        gap=amount,
+        relative=shown("relative", tile.gap_pct),
+        plan=plan,
+    )
+
+
+def gap_cell(tile: Tile) -> Shown | Text | None:
+    """A tile's gap to plan in a table cell or a caption (`gap_between`)."""
+    return gap_between(tile.value, tile.plan_value, tile.unit)
+
+
+def gap_between(value: Decimal | None, plan: Decimal | None, unit: str) -> Shown | Text | None:
+    """A value's gap to its plan in a table cell or a caption: the amount in the indicator's unit (€, points for a
+    rate), with its share of the plan only when the plan is positive, "negative base" when it is negative; None
+    without both figures."""
+    if value is None or plan is None:
+        return None
+    amount = shown("change", value - plan, unit=unit)
+    if unit == "percent" or plan == 0:
+        return amount
+    if plan < 0:
+        return text(N_("{gap} (negative base)"), gap=amount)
+    return text("{gap} ({relative})", gap=amount, relative=shown("relative", st_.variance_pct(value, plan)))
 
 
 def late_contribution(line, name: str) -> Text:

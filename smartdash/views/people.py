@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from smartdash import queries
 from smartdash.metrics.people import attrition, members_per_adviser, stands_out, turnover
 from smartdash.provenance import Provenance, grouped
-from smartdash.views import Filters
+from smartdash.views import Filters, year_before
 
 AGE_BANDS = ("MEMBERS_AGE_U25", "MEMBERS_AGE_26_45", "MEMBERS_AGE_46P")  # the age profile's indicators, youngest first
 
@@ -190,3 +190,100 @@ def regions_frame(view: MembershipView) -> pd.DataFrame:
             "source": list(r["source"]),
         }
     )
+
+
+@dataclass(frozen=True)
+class OfficesChange:
+    """Members, advisers and members per adviser per office, then and now: `then` is the membership figures' date
+    the comparison chosen points to (the same period a year earlier by default), `basis` the comparison used."""
+
+    then: dt.date | None
+    now: dt.date | None
+    basis: str  # year / previous / meeting (views.COMPARISONS; the plan has no membership: a year earlier)
+    offices: pd.DataFrame  # office_name, region, members_then, members_now, members_change, advisers_then,
+    #                        advisers_now, advisers_change, per_adviser_then, per_adviser_now, per_adviser_change,
+    #                        is_synthetic, source — the largest loss of members first
+    origin: Provenance = Provenance()  # the membership rows of both dates
+
+
+def offices_change(*, session: Session, filters: Filters) -> OfficesChange:
+    """Each office's members, advisers and members per adviser at the newest membership date up to the as-of date and
+    at the comparison point: the previous period, the last meeting's figures, or the same period a year earlier (also
+    what "plan" compares with: the plan has no membership figure). Sorted by the change in members, losses first;
+    an office open at one date only has no change."""
+    from smartdash.views.overview import last_meeting_as_of
+
+    frame = queries.membership(session=session, until=filters.as_of)
+    if filters.entity:
+        frame = frame[frame["entity"] == filters.entity]
+    basis = filters.compare if filters.compare in ("previous", "meeting") else "year"
+    if frame.empty:
+        return OfficesChange(None, None, basis, pd.DataFrame())
+    days = sorted(set(frame["period_end"]))
+    now = days[-1]
+    if basis == "meeting":
+        meeting = last_meeting_as_of(session=session, as_of=filters.as_of)
+        limit = meeting if meeting is not None else year_before(now)
+    elif basis == "previous":
+        limit = days[-2] if len(days) > 1 else None
+    else:
+        limit = year_before(now)
+    earlier = [d for d in days if limit is not None and d <= limit and d < now]
+    then = earlier[-1] if earlier else None
+    columns = ["office", "office_name", "region", "members", "advisers", "is_synthetic", "source"]
+    current = frame[frame["period_end"] == now][columns]
+    before = frame[frame["period_end"] == then][columns] if then else current.iloc[0:0]
+    both = current.merge(before, on="office", how="outer", suffixes=("_now", "_then"))
+
+    def whole(v) -> int | None:
+        return None if v is None or pd.isna(v) else int(v)
+
+    def change(a, b):
+        return None if a is None or b is None else a - b
+
+    rows = []
+    for r in both.itertuples():
+        members = (whole(r.members_then), whole(r.members_now))
+        advisers = (whole(r.advisers_then), whole(r.advisers_now))
+        ratio = tuple(members_per_adviser(m, a) if m is not None else None for m, a in zip(members, advisers, strict=True))
+        sources = [s for s in (r.source_now, r.source_then) if isinstance(s, str) and s]
+        rows.append(
+            {
+                "office_name": r.office_name_now if isinstance(r.office_name_now, str) else r.office_name_then,
+                "region": r.region_now if isinstance(r.region_now, str) else r.region_then,
+                "members_then": members[0],
+                "members_now": members[1],
+                "members_change": change(members[1], members[0]),
+                "advisers_then": advisers[0],
+                "advisers_now": advisers[1],
+                "advisers_change": change(advisers[1], advisers[0]),
+                "per_adviser_then": ratio[0],
+                "per_adviser_now": ratio[1],
+                "per_adviser_change": change(ratio[1], ratio[0]),
+                "is_synthetic": bool(r.is_synthetic_now is True or r.is_synthetic_then is True),
+                "source": " ; ".join(dict.fromkeys(sources)),
+            }
+        )
+    offices = pd.DataFrame(rows, dtype=object).astype({"is_synthetic": bool})
+    order = sorted(
+        range(len(rows)),
+        key=lambda i: (rows[i]["members_change"] is None, rows[i]["members_change"] or 0, rows[i]["office_name"]),
+    )
+    origin = Provenance.of_frame(current) + Provenance.of_frame(before)
+    return OfficesChange(then, now, basis, offices.iloc[order].reset_index(drop=True), origin)
+
+
+def offices_losing(change: OfficesChange) -> pd.DataFrame:
+    """The offices with fewer members now than then, the largest loss first: office_name, members_change."""
+    o = change.offices
+    if o.empty:
+        return o
+    lost = o[[c is not None and c < 0 for c in o["members_change"]]]
+    return lost[["office_name", "members_change"]]
+
+
+def total_then(change: OfficesChange) -> int | None:
+    """The members of every office at the comparison date (None without one)."""
+    if change.then is None or change.offices.empty:
+        return None
+    return sum(int(v) for v in change.offices["members_then"] if v is not None)

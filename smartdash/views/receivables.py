@@ -16,10 +16,13 @@ from smartdash.metrics.receivables import (
     dso,
     overdue_ratio,
     payment_rule,
+    point_on_or_before,
+    previous_quarter_end,
     share_over_90,
     trailing_sales,
 )
 from smartdash.provenance import Provenance
+from smartdash.views import year_before
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,19 @@ class ReceivablesView:
     #                                                                 source — published figures of the snapshot's year
     credits: tuple[int, Decimal] = (0, Decimal(0))  # (count, € total) of the unmatched payments and credit notes,
     #                                                 netted in the open amount at their own age, never past-due invoices
+    over_90: Decimal = Decimal(0)  # € more than 90 days past due at the snapshot
+    dso_previous: tuple[dt.date, Decimal] | None = None  # the DSO at the previous quarter end (its snapshot's date)
+    dso_year_ago: tuple[dt.date, Decimal] | None = None  # the DSO a year before the snapshot, or the last one by then
+
+    @property
+    def dso_change_previous(self) -> Decimal | None:
+        """DSO change (days) since the previous quarter end."""
+        return None if self.dso_days is None or self.dso_previous is None else self.dso_days - self.dso_previous[1]
+
+    @property
+    def dso_change_year(self) -> Decimal | None:
+        """DSO change (days) over a year."""
+        return None if self.dso_days is None or self.dso_year_ago is None else self.dso_days - self.dso_year_ago[1]
 
 
 REFERENCE_CODES = ("TRADE_RECEIVABLES", "OVERDUE_REMINDED", "REMINDERS_SENT")
@@ -110,6 +126,7 @@ def receivables_view(*, session: Session, entity: str, as_of: dt.date) -> Receiv
     if not published.empty:  # a store with no published figure reads none (an empty frame has no columns)
         published = published[[d.year == day.year for d in published["period_end"]]]
         published = published.sort_values("indicator", key=lambda c: c.map(REFERENCE_CODES.index), kind="stable")
+    history = list(zip(dso_trend["period_end"], dso_trend["value"], strict=True))
     return ReceivablesView(
         entity=entity,
         as_of=day,
@@ -138,6 +155,9 @@ def receivables_view(*, session: Session, entity: str, as_of: dt.date) -> Receiv
                 "source": list(published["source"]),
             }
         ),
+        over_90=amounts.get("d90_plus", Decimal(0)),
+        dso_previous=point_on_or_before(history, previous_quarter_end(day)) if latest is not None else None,
+        dso_year_ago=point_on_or_before(history, year_before(day)) if latest is not None else None,
     )
 
 

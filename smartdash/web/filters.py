@@ -17,18 +17,27 @@ from smartdash.web.session import APP_FRAME_KEY, LANG_KEY, current_user, languag
 
 ENTITY_KEY = "filter_entity"
 AS_OF_KEY = "filter_as_of"
+FOLLOWED_KEY = "filter_as_of_followed"  # the newest figures' date the as-of date last followed
 COMPARE_KEY = "filter_compare"
 VERSION_KEY = "filter_plan_version"
 IN_FORCE = "__in_force__"  # the plan version choice that follows the as-of date
 ALL = "__all__"
 
 
-def sidebar() -> str:
-    """The shared sidebar (language, entity, as-of date, comparison point, plan version); returns the language."""
+def reader_language() -> str:
+    """The reader's language, the configured one until they choose; charts built in this run speak it."""
     st.session_state[APP_FRAME_KEY] = True
     st.session_state.setdefault(LANG_KEY, load_settings().language)
     lang = language()
     charts.use_language(lang)
+    return lang
+
+
+def sidebar(*, compares: bool = True) -> str:
+    """The shared sidebar (language, entity, as-of date, comparison point, plan version); returns the language.
+    `compares`: whether the page shown compares with the point chosen — elsewhere the choice is kept but not offered
+    (greyed, saying why), so that it never seems to change a page it does not touch."""
+    lang = reader_language()
     ref = store.reference()
     side = st.sidebar
     entities = ref["entities"]
@@ -44,7 +53,8 @@ def sidebar() -> str:
         format_func=lambda c: _(lang, "All (under the plan)") if c == ALL else names.get(c, c),
     )
     latest = ref["latest"] or dt.date.today()
-    st.session_state.setdefault(AS_OF_KEY, latest)
+    st.session_state[AS_OF_KEY] = as_of_after(st.session_state.get(AS_OF_KEY), st.session_state.get(FOLLOWED_KEY), latest)
+    st.session_state[FOLLOWED_KEY] = latest
     side.date_input(
         _p(lang, "sidebar", "As of"),
         key=AS_OF_KEY,
@@ -53,7 +63,14 @@ def sidebar() -> str:
         max_value=max(latest, dt.date.today()),
     )
     st.session_state.setdefault(COMPARE_KEY, "previous")
-    side.selectbox(_(lang, "Compare with"), COMPARISONS, key=COMPARE_KEY, format_func=lambda c: compare_label(c, lang))
+    side.selectbox(
+        _(lang, "Compare with"),
+        COMPARISONS,
+        key=COMPARE_KEY,
+        format_func=lambda c: compare_label(c, lang),
+        disabled=not compares,
+        help=None if compares else _(lang, "This page compares no periods: the overview, membership and receivables do."),
+    )
     versions = ref["versions"]
     codes = list(versions["code"])
     if codes:
@@ -102,9 +119,17 @@ def sidebar() -> str:
     return lang
 
 
+def as_of_after(chosen: dt.date | None, followed: dt.date | None, latest: dt.date) -> dt.date:
+    """The session's as-of date once the newest figures are dated `latest`: it follows them while the reader has not
+    chosen another date than the one it last followed (`followed`) — a load, this session's, another's or the
+    scheduler's, moves it to the new date and an undo back — and stays where the reader put it otherwise."""
+    return latest if chosen is None or chosen == followed else chosen
+
+
 def compare_label(code: str, lang: str) -> str:
     return {
         "previous": _(lang, "Previous period"),
+        "year": _(lang, "Same period last year"),
         "meeting": _(lang, "Last committee meeting"),
         "plan": _(lang, "Plan"),
     }[code]

@@ -41,6 +41,7 @@ class Page:
     section: Section
     permission: str | None = None
     at_as_of: bool = True
+    compares: bool = False  # its figures follow the sidebar's "Compare with"
 
     @property
     def name(self) -> str:
@@ -56,12 +57,12 @@ class Page:
 
 
 PAGES = (  # the navigation's order, the home page first; a section's pages are listed in this order too
-    Page("pages/overview.py", N_("Overview"), ":material/dashboard:", PLAN),
+    Page("pages/overview.py", N_("Overview"), ":material/dashboard:", PLAN, compares=True),
     Page("pages/equity.py", N_("Equity"), ":material/trending_up:", PLAN),
     Page("pages/funding.py", N_("Funding 1+1"), ":material/handshake:", PLAN),
     Page("pages/headcount.py", N_("Headcount"), ":material/groups:", ACTIVITY),
-    Page("pages/membership.py", N_("Membership"), ":material/apartment:", ACTIVITY),
-    Page("pages/receivables.py", N_("Receivables"), ":material/receipt_long:", ACTIVITY),
+    Page("pages/membership.py", N_("Membership"), ":material/apartment:", ACTIVITY, compares=True),
+    Page("pages/receivables.py", N_("Receivables"), ":material/receipt_long:", ACTIVITY, compares=True),
     Page("pages/execution.py", N_("Plan execution"), ":material/gavel:", PLAN),
     Page("pages/committee.py", N_("Meetings and decisions"), ":material/groups_2:", COMMITTEE, at_as_of=False),
     Page("pages/catalogue.py", N_("Indicator catalogue"), ":material/tune:", COMMITTEE, "catalogue", at_as_of=False),
@@ -98,6 +99,14 @@ def navigation_pages(lang: str, user: CurrentUser | None = None) -> dict:
         for i, page in enumerate(PAGES)
     }
     return {section.title(lang): [shown[page] for page in PAGES if page.section is section] for section in SECTIONS}
+
+
+def compares(shown) -> bool:
+    """Whether the page `st.navigation` runs (its `url_path`: the file's name, empty for the home page) follows the
+    sidebar's "Compare with"."""
+    path = getattr(shown, "url_path", "") or ""
+    page = next((p for i, p in enumerate(PAGES) if (p.name if i else "") == path), None)
+    return bool(page and page.compares)
 
 
 def draw_menu(where, navigation: dict, user: CurrentUser | None) -> None:

@@ -21,6 +21,7 @@ from smartdash import actions, cache, queries
 from smartdash.auth import CurrentUser
 from smartdash.config import load_settings
 from smartdash.db import ENGINES_KEPT, engine_for
+from smartdash.i18n import _
 from smartdash.inert import st
 from smartdash.metrics.funding import OnePlusOneDefinition
 from smartdash.store import ensure_store
@@ -66,8 +67,35 @@ def engine() -> Engine:
     key = (settings.database_url, settings.load_demo_when_empty)
     made = _engines.get(key)
     if made is None:
-        made = _engines[key] = _ready_engine(*key)
+        made = _engines[key] = _while_preparing(lambda: _ready_engine(*key), settings.language)
     return made
+
+
+def _while_preparing(prepare: Callable[[], Engine], lang: str) -> Engine:
+    """`prepare()` — the first start of a store: its migrations, the demo data on a fresh one — under a page with a
+    title and what is happening, instead of a blank page whose menu lists the raw names of the pages/ folder (the
+    navigation the app sets up only once the store is ready)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx() is None or _ready_engine_is_cached():
+        return prepare()
+    st.navigation([st.Page(_preparing_page, title="smartdash", default=True)], position="hidden")
+    holder = st.empty()
+    with holder.container():
+        st.title("smartdash")
+        with st.spinner(_(lang, "First start: the store is being prepared and the demo data loaded. This takes a moment.")):
+            made = prepare()
+    holder.empty()
+    return made
+
+
+def _preparing_page() -> None:
+    """The page the navigation holds while the store is prepared (never run: the app's own navigation follows)."""
+
+
+def _ready_engine_is_cached() -> bool:
+    """Whether this process already prepared a store (another session did): no page is shown for a lookup."""
+    return bool(_engines)
 
 
 def changed() -> None:
@@ -161,6 +189,11 @@ def membership(session: Session, filters: Filters):
 @cached()
 def annual_figures(session: Session, as_of: dt.date, entity: str | None):
     return annual_views.annual_figures(session=session, as_of=as_of, entity=entity)
+
+
+@cached()
+def offices_change(session: Session, filters: Filters):
+    return people_views.offices_change(session=session, filters=filters)
 
 
 @cached()

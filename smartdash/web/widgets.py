@@ -142,3 +142,24 @@ def shown_blanks(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(
         **{c: [("—" if v is None or (isinstance(v, float) and pd.isna(v)) else v) for v in frame[c]] for c in text}
     )
+
+
+# Streamlit 1.67 writes the uploader's instructions in English and offers no option to change them
+# (streamlit/streamlit#13500): that line is hidden — from screen readers too — and `file_upload` gives the same
+# instructions in the reader's language as a real text element. No text is injected by CSS.
+_UPLOADER_INSTRUCTIONS_HIDDEN = '<style>[data-testid="stFileUploaderDropzoneInstructions"]{display:none}</style>'
+
+
+def file_upload(label: str, *, types: list[str], key: str, lang: str):
+    """`st.file_uploader` whose instructions (drag and drop, size limit, types) are in the reader's language."""
+    st.html(_UPLOADER_INSTRUCTIONS_HIDDEN)
+    upload = st.file_uploader(label, type=types, key=key)
+    st.caption(
+        _(
+            lang,
+            "Drop the file on the area above or choose it with its button: {size} MB at most, {types}.",
+            size=st.get_option("server.maxUploadSize"),
+            types=", ".join(t.upper() for t in types),
+        )
+    )
+    return upload

@@ -1,0 +1,33 @@
+"""What a visitor sees while a server process runs its very first page: a page with its title and what is going on,
+not a blank page whose menu lists the raw file names of pages/ (Streamlit's own discovery, shown until the app's
+navigation is set up — which waits for the library's imports and, on a fresh store, for the demo data)."""
+
+from __future__ import annotations
+
+import sys
+
+from smartdash.config import load_settings
+from smartdash.i18n import _
+from smartdash.inert import st
+
+LIBRARY = "smartdash.web.store"  # imported by the first page run of a process, and kept
+
+
+def first_run() -> bool:
+    """Whether this is the process's first page run (the library is not imported yet)."""
+    return LIBRARY not in sys.modules
+
+
+def notice():
+    """A titled page saying the dashboard is starting, in a placeholder the caller clears once the app is ready; its
+    navigation holds no page name until the app's own replaces it."""
+    st.navigation([st.Page(_starting_page, title="smartdash", default=True)], position="hidden")
+    holder = st.empty()
+    with holder.container():
+        st.title("smartdash")
+        st.caption(_(load_settings().language, "The dashboard is starting…"))
+    return holder
+
+
+def _starting_page() -> None:
+    """Never run: the app's own navigation follows in the same run."""
