@@ -97,6 +97,7 @@ _TEXT_ARGS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
         _LABEL,
     ),
     "tabs": ((0,), ("tabs",)),
+    "table": ((0,), ("data",)),  # a static table's cells, headers and row names are read as markdown
     "text": ((), ("help",)),
     "progress": ((1,), ("text",)),
 }
@@ -104,9 +105,23 @@ _TEXT_ARGS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
 _MARKDOWN_OPTIONS = frozenset(("radio", "segmented_control", "pills", "select_slider"))
 
 
+def _inert_table(value: Any) -> Any:
+    """A static table with every text cell, header and row name escaped."""
+    import pandas as pd
+
+    if not isinstance(value, pd.DataFrame):
+        return value
+    frame = value.copy()
+    frame.columns = [escape(c) if isinstance(c, str) else c for c in frame.columns]
+    frame.index = [escape(i) if isinstance(i, str) else i for i in frame.index]
+    return frame.map(lambda v: escape(v) if isinstance(v, str) else v)
+
+
 def _inert_arg(name: str, value: Any) -> Any:
     if value is None:
         return None
+    if name == "table":
+        return _inert_table(value)
     if name == "tabs":
         return [escape(label) for label in value]
     return escape(value) if isinstance(value, str) else value

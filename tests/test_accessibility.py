@@ -10,17 +10,12 @@ menu and its figures change with each of these, its layout does not."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
 from smartdash import formatting
 from smartdash.web import registry
-from tests.test_e2e import CHROMIUM_ARGS, ROOT, ensure_chromium, free_port, settled
+from tests.test_e2e import CHROMIUM_ARGS, add_user, demo_store_url, ensure_chromium, running_server, settled
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "un mot de passe pour l'accessibilité"
@@ -34,43 +29,11 @@ READINGS = [  # (role, language, as-of date set in the sidebar, or None for the 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A smartdash server on a free localhost port, on a demo store with an administrator and a committee member."""
-    db = tmp_path_factory.mktemp("a11y") / "smartdash.db"
-    env = dict(os.environ, SMARTDASH_DATABASE_URL=f"sqlite:///{db}")
-    run = [sys.executable, "-m", "smartdash"]
-    subprocess.run([*run, "init-db", "--demo"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
-    for login, role in (("admin", "admin"), ("membre", "viewer")):
-        subprocess.run(
-            [*run, "users", "add", login, "--role", role, "--password-stdin"],
-            cwd=ROOT,
-            env=env,
-            input=PASSWORD + "\n",
-            text=True,
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://localhost:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("the smartdash server did not start within 60 s")
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+    url = demo_store_url(tmp_path_factory, "a11y")
+    add_user(url, "admin", "admin", PASSWORD)
+    add_user(url, "membre", "viewer", PASSWORD)
+    with running_server(url) as address:
+        yield address
 
 
 def _blocking(result) -> list[str]:

@@ -539,3 +539,14 @@ def test_the_versions_page_at_a_past_date_lists_the_versions_known_then(demo_sto
     assert "PLAN-2021-11" in text and "PLAN-2024-06" not in text
     assert "en vigueur" in text  # the November 2021 plan was in force at 31/12/2023, superseded only since
     assert "Les versions adoptées après le 31 décembre 2023" in at.info[0].value
+
+
+def test_the_dossier_lists_only_the_source_documents_its_figures_cite(demo_store):
+    """At 31/12/2021 no figure comes from SmartCoop's 2023 annual report (published in 2024): its figures are not
+    printed among the source documents; at 31/12/2023 they are."""
+    reports = {}
+    for day in (END_2021, END_2023):
+        pack = pdf.compose(demo_store.engine, role=ROLE, filters=Filters(None, day, "previous", None, "fr"))
+        rows = [i.row for i in pack_items(pack) if i.where == "sources" and i.row]
+        reports[day] = [r for r in rows if "rapport annuel 2023" in " ".join(map(str, r.values()))]
+    assert reports[END_2021] == [] and reports[END_2023]

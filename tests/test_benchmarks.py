@@ -1,7 +1,8 @@
 """Every benchmark runs in its quick mode, so none can rot unseen: a benchmark that no longer runs on the code as it
 is (a generated file the loader now refuses, a page heading it waits for that changed) fails here. The scripts are
 found, not listed: a new benchmark is smoke-tested without anyone editing this file. Times are printed by the
-benchmarks and never asserted (a shared machine's speed varies); only that each one runs and reports figures."""
+benchmarks and never asserted (a shared machine's speed varies); only that each one runs and reports figures — as
+`python benchmarks/run.py --quick`, `python benchmarks/load.py --quick` and every other script here do."""
 
 from __future__ import annotations
 

@@ -11,6 +11,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -50,45 +52,66 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """A smartdash server on a free localhost port, on a temporary store with the demo data and an admin."""
-    db = tmp_path_factory.mktemp("e2e") / "smartdash.db"
-    env = dict(os.environ, SMARTDASH_DATABASE_URL=f"sqlite:///{db}")
-    run = [sys.executable, "-m", "smartdash"]
-    subprocess.run([*run, "init-db", "--demo"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+def demo_store_url(tmp_path_factory, name: str) -> str:
+    """A temporary SQLite store with the demo data set, made by the command line as a new user would."""
+    url = f"sqlite:///{tmp_path_factory.mktemp(name) / 'smartdash.db'}"
+    env = dict(os.environ, SMARTDASH_DATABASE_URL=url)
     subprocess.run(
-        [*run, "users", "add", "admin", "--role", "admin", "--password-stdin"],
+        [sys.executable, "-m", "smartdash", "init-db", "--demo"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300
+    )
+    return url
+
+
+def add_user(url: str, login: str, role: str, password: str = PASSWORD) -> None:
+    """An account on the store at `url`, added by the command line."""
+    subprocess.run(
+        [sys.executable, "-m", "smartdash", "users", "add", login, "--role", role, "--password-stdin"],
         cwd=ROOT,
-        env=env,
-        input=PASSWORD + "\n",
+        env=dict(os.environ, SMARTDASH_DATABASE_URL=url),
+        input=password + "\n",
         text=True,
         check=True,
         capture_output=True,
         timeout=60,
     )
+
+
+@contextmanager
+def running_server(url: str) -> Iterator[str]:
+    """`streamlit run app.py` on a free localhost port, on the store at `url`: its address while the block runs."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
         cwd=ROOT,
-        env=env,
+        env=dict(os.environ, SMARTDASH_DATABASE_URL=url),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
     )
-    url = f"http://localhost:{port}"
+    address = f"http://localhost:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+            if urllib.request.urlopen(f"{address}/_stcore/health", timeout=2).status == 200:
                 break
         except OSError:
             time.sleep(0.5)
     else:
         process.kill()
         pytest.fail("the smartdash server did not start within 60 s")
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+    try:
+        yield address
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A smartdash server on a free localhost port, on a temporary store with the demo data and an admin."""
+    url = demo_store_url(tmp_path_factory, "e2e")
+    add_user(url, "admin", "admin")
+    with running_server(url) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")

@@ -6,11 +6,6 @@ moves the session to the new as-of date, and undo asks first."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
@@ -22,7 +17,16 @@ from smartdash.views import Filters
 from smartdash.views import overview as ov
 from smartdash.views import people as pv
 from smartdash.views import receivables as rv
-from tests.test_e2e import CHROMIUM_ARGS, PASSWORD, ROOT, SHOTS, ensure_chromium, free_port, settled
+from tests.test_e2e import (
+    CHROMIUM_ARGS,
+    PASSWORD,
+    SHOTS,
+    add_user,
+    demo_store_url,
+    ensure_chromium,
+    running_server,
+    settled,
+)
 
 pytestmark = pytest.mark.e2e
 LATEST = dt.date(2026, 11, 22)
@@ -33,43 +37,10 @@ NEXT_WEEK = "indicateur;entite;fin_periode;scenario;valeur\nCASH_NET;SMARTFR;29/
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """(address, store URL) of a smartdash server on a free localhost port, on a demo store with an admin."""
-    db = tmp_path_factory.mktemp("e2e-committee") / "smartdash.db"
-    url = f"sqlite:///{db}"
-    env = dict(os.environ, SMARTDASH_DATABASE_URL=url)
-    run = [sys.executable, "-m", "smartdash"]
-    subprocess.run([*run, "init-db", "--demo"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
-    subprocess.run(
-        [*run, "users", "add", "admin", "--role", "admin", "--password-stdin"],
-        cwd=ROOT,
-        env=env,
-        input=PASSWORD + "\n",
-        text=True,
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
-    address = f"http://localhost:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{address}/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("the smartdash server did not start within 60 s")
-    yield address, url
-    process.terminate()
-    process.wait(timeout=20)
+    url = demo_store_url(tmp_path_factory, "e2e-committee")
+    add_user(url, "admin", "admin", PASSWORD)
+    with running_server(url) as address:
+        yield address, url
 
 
 class Counted:

@@ -1,10 +1,5 @@
 """End to end: hostile names in the store reach a real browser as text — no outside image fetched, no link."""
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -12,7 +7,7 @@ import pytest
 from smartdash import schema
 from smartdash.db import make_engine
 from smartdash.web import registry
-from tests.test_e2e import CHROMIUM_ARGS, PASSWORD, ensure_chromium, free_port
+from tests.test_e2e import CHROMIUM_ARGS, PASSWORD, add_user, ensure_chromium, running_server
 from tests.test_inert import make_hostile_store
 
 pytestmark = pytest.mark.e2e
@@ -27,39 +22,9 @@ def hostile_server(tmp_path_factory):
     schema.upgrade(engine)
     make_hostile_store(engine)
     engine.dispose()
-    env = dict(os.environ, SMARTDASH_DATABASE_URL=url)
-    subprocess.run(
-        [sys.executable, "-m", "smartdash", "users", "add", "admin", "--role", "admin", "--password-stdin"],
-        cwd=ROOT,
-        env=env,
-        input=PASSWORD + "\n",
-        text=True,
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://localhost:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("the smartdash server did not start within 60 s")
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
+    add_user(url, "admin", "admin")
+    with running_server(url) as base:
+        yield base
 
 
 def test_hostile_names_are_text_in_the_browser(hostile_server):

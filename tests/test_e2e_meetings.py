@@ -4,18 +4,22 @@ in at most two clicks, at a projector's 1280×720 and a tablet's 768×1024; scre
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 from sqlalchemy import select
 
 from smartdash import models as m
 from smartdash.db import make_engine, write_scope
-from tests.test_e2e import CHROMIUM_ARGS, PASSWORD, ROOT, SHOTS, ensure_chromium, free_port, settled
+from tests.test_e2e import (
+    CHROMIUM_ARGS,
+    PASSWORD,
+    SHOTS,
+    add_user,
+    demo_store_url,
+    ensure_chromium,
+    running_server,
+    settled,
+)
 
 pytestmark = pytest.mark.e2e
 SEPTEMBER = dt.date(2026, 9, 15)  # the demo's last meeting held before its latest figures (22/11/2026)
@@ -50,44 +54,11 @@ def seed_decisions(url: str) -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    db = tmp_path_factory.mktemp("e2e-meetings") / "smartdash.db"
-    url = f"sqlite:///{db}"
-    env = dict(os.environ, SMARTDASH_DATABASE_URL=url)
-    run = [sys.executable, "-m", "smartdash"]
-    subprocess.run([*run, "init-db", "--demo"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
-    subprocess.run(
-        [*run, "users", "add", "admin", "--role", "admin", "--password-stdin"],
-        cwd=ROOT,
-        env=env,
-        input=PASSWORD + "\n",
-        text=True,
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+    url = demo_store_url(tmp_path_factory, "e2e-meetings")
+    add_user(url, "admin", "admin", PASSWORD)
     seed_decisions(url)
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
-    address = f"http://localhost:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{address}/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("the smartdash server did not start within 60 s")
-    yield address
-    process.terminate()
-    process.wait(timeout=20)
+    with running_server(url) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")

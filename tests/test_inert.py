@@ -94,7 +94,12 @@ def test_pages_the_app_and_the_library_reach_streamlit_only_through_the_inert_pa
 
 # Streamlit internals the web layer uses, none of which puts text on screen: the page-run error boundary, the legacy
 # page routing, the conversion of a chart's data to Arrow.
-WEB_INTERNALS = {"streamlit.errors", "streamlit.runtime.pages_manager", "streamlit.dataframe_util"}
+WEB_INTERNALS = {
+    "streamlit.errors",
+    "streamlit.runtime.pages_manager",
+    "streamlit.dataframe_util",
+    "streamlit.runtime.scriptrunner",  # whether a page run is under way (the first start's titled page)
+}
 
 
 def test_the_web_layer_the_pages_and_the_app_import_no_streamlit_module_but_named_internals():
@@ -127,6 +132,21 @@ st.selectbox(text, ["x"], help=text)
     assert at.expander[0].label == inert and at.markdown[0].value == inert
     assert at.sidebar.radio[0].label == inert and at.sidebar.radio[0].options == [inert]
     assert at.selectbox[0].label == inert and at.selectbox[0].help == inert
+
+
+def test_the_stand_in_escapes_a_static_tables_cells_headers_and_row_names():
+    """Streamlit reads a static table (`st.table`) as markdown: a name in a cell, a header or a row name must read as
+    written, never become a link or an image."""
+    at = AppTest.from_string(f"""
+import pandas as pd
+from smartdash.inert import st
+text = {LINK!r}
+st.table(pd.DataFrame({{text: [text, 12]}}, index=[text, "b"]))
+""").run()
+    assert not at.exception
+    inert = escape(LINK)
+    frame = at.table[0].value
+    assert list(frame.columns) == [inert] and list(frame.index) == [inert, "b"] and frame.iloc[0, 0] == inert
 
 
 def test_containers_keep_working_as_streamlit_containers():

@@ -799,6 +799,8 @@ def _sources(pack: Pack, s: Session, lang: str) -> None:
         section.add("subheading", text=_(lang, "Sources the figures cite"))
         section.add("bullets", items=[{"text": src, "status": None} for src in sorted(pack.sources)])
     documents = queries.source_figures(session=s)
+    # only the documents the pack's figures cite: a report published after the as-of date is not known at it
+    documents = documents[[any(src.startswith(d) for src in pack.sources) for d in documents["document"]]]
     if not documents.empty:
         section.add("subheading", text=_(lang, "Source documents and locations"))
         table(

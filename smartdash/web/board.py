@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from smartdash import committee, formatting, queries
 from smartdash.auth import CurrentUser
 from smartdash.i18n import _, _p
-from smartdash.inert import escape, md, st
+from smartdash.inert import md, st
 from smartdash.present import meetings as meetings_text
 from smartdash.views import Filters
 from smartdash.views import meetings as meetings_views
@@ -127,11 +127,9 @@ def frozen_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def _static_table(frame: pd.DataFrame, name: str) -> None:
     """A short table set as text (read on a projector, by a screen reader, whole without scrolling), with its CSV and
-    XLSX downloads. Streamlit reads a static table's cells and headers as markdown: each is escaped, so a name reads
-    as written and never becomes a link."""
-    shown = widgets.shown_blanks(frame)
-    shown = pd.DataFrame({escape(c): [escape(v) for v in shown[c]] for c in shown.columns})
-    st.table(shown, hide_index=True)
+    XLSX downloads. Streamlit reads a static table's cells and headers as markdown: `smartdash.inert` escapes each,
+    so a name reads as written and never becomes a link."""
+    st.table(widgets.shown_blanks(frame), hide_index=True)
     downloads.table_buttons(frame, name)
 
 

@@ -35,8 +35,8 @@ def reader_language() -> str:
 
 def sidebar(*, compares: bool = True) -> str:
     """The shared sidebar (language, entity, as-of date, comparison point, plan version); returns the language.
-    `compares`: whether the page shown compares with the point chosen — elsewhere the choice is kept but not offered
-    (greyed, saying why), so that it never seems to change a page it does not touch."""
+    `compares`: whether the page shown compares with the point chosen — elsewhere the choice is kept and its help says
+    that this page compares nothing, so that it never seems to change a page it does not touch."""
     lang = reader_language()
     ref = store.reference()
     side = st.sidebar
@@ -68,7 +68,8 @@ def sidebar(*, compares: bool = True) -> str:
         COMPARISONS,
         key=COMPARE_KEY,
         format_func=lambda c: compare_label(c, lang),
-        disabled=not compares,
+        # kept choosable where the page compares nothing (its help says so): a disabled field's faded text falls
+        # below AA contrast, and the choice still holds for the pages that compare
         help=None if compares else _(lang, "This page compares no periods: the overview, membership and receivables do."),
     )
     versions = ref["versions"]

@@ -22,9 +22,8 @@ LOAD_KINDS = {"fec": N_("Ledger export (FEC)")}
 @contextmanager
 def progress_bar(lang: str) -> Iterator[Callable[[float, i18n.Text], None]]:
     """A progress bar on the page while a file is previewed or loaded (each step named as it starts), gone after."""
-    import streamlit as st
-
     from smartdash.importing import READING
+    from smartdash.inert import st
 
     bar = st.progress(0.0, text=i18n.render(lang, READING))
     try:
