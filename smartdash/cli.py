@@ -50,6 +50,20 @@ def cmd_init_db(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_revision(args: argparse.Namespace) -> int:
+    from smartdash.schema import new_revision
+
+    path = new_revision(args.message)
+    print(
+        _(
+            _language(),
+            "Migration written: {path}. Read it before committing it: autogenerate does not see renames or data.",
+            path=path,
+        )
+    )
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from smartdash.backup import backup
 
@@ -649,6 +663,18 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
         ),
     )
     p.set_defaults(func=cmd_init_db)
+
+    p = sub.add_parser(
+        "revision",
+        help=_(lang, "writes the next migration from the models (developers)"),
+        description=_(
+            lang,
+            "Writes the next schema migration: the difference between smartdash/models.py and a temporary store "
+            "upgraded to the newest migration, in the file numbered after it in smartdash/migrations/versions.",
+        ),
+    )
+    p.add_argument("message", help=_(lang, "what the migration does, in a few words"))
+    p.set_defaults(func=cmd_revision)
 
     p = sub.add_parser(
         "backup",

@@ -1,21 +1,35 @@
-"""Creating and upgrading the store's schema with Alembic migrations."""
+"""Creating and upgrading the store's schema with Alembic migrations.
+
+The migrations form one line, from the first to the head, and their files are numbered in that order
+(`NNNN_<slug>.py`, `tests/test_migrations.py` holds them to it). A new one is written by `python -m smartdash
+revision "message"` (`new_revision`): Alembic's autogenerate compares models.py with a temporary store upgraded to
+the head and writes the difference as the next file of the line.
+"""
 
 from __future__ import annotations
 
+import re
+import tempfile
+import warnings
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from alembic.script import Script, ScriptDirectory
+from sqlalchemy import Engine, MetaData, create_engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_FILE_NAME = re.compile(r"^(\d{4})_\w+\.py$")
 
 
-def _config() -> Config:
+class MigrationChainError(Exception):
+    """The migrations do not form one line numbered in its order (a developer's error, never a user's)."""
+
+
+def _config(migrations: Path | None = None) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("script_location", str(migrations or MIGRATIONS))
     return config
 
 
@@ -46,9 +60,46 @@ def upgrade(engine: Engine) -> bool:
     return True
 
 
-def autogenerate(engine: Engine, message: str) -> None:
-    """Write a new migration from the difference between models.py and the store (developers only)."""
-    config = _config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.revision(config, message=message, autogenerate=True)
+def chain(migrations: Path | None = None) -> list[Script]:
+    """The migrations from the first to the head; refused unless they form one line whose file numbers are
+    0001, 0002, … in that order (what two migrations written in parallel on the same head break)."""
+    scripts = ScriptDirectory.from_config(_config(migrations))
+    heads, bases = scripts.get_heads(), scripts.get_bases()
+    if len(heads) != 1 or len(bases) != 1:
+        raise MigrationChainError(f"the migrations have heads {sorted(heads)} and bases {sorted(bases)}: one of each")
+    line = list(reversed(list(scripts.walk_revisions())))
+    for previous, script in zip([None, *line], line, strict=False):
+        if script.down_revision != (previous.revision if previous else None):
+            raise MigrationChainError(f"{script.path}: revises {script.down_revision!r}, not the migration before it")
+    for number, script in enumerate(line, start=1):
+        name = Path(script.path).name
+        found = _FILE_NAME.match(name)
+        if not found or int(found[1]) != number:
+            raise MigrationChainError(f"{name} is migration {number} of the line: its file must be {number:04d}_….py")
+    files = sorted(p.name for p in (Path(scripts.versions)).glob("*.py"))
+    if files != sorted(Path(s.path).name for s in line):
+        raise MigrationChainError(f"{scripts.versions}: files outside the line of migrations")
+    return line
+
+
+def new_revision(message: str, *, metadata: MetaData | None = None, migrations: Path | None = None) -> Path:
+    """Write the next migration of the line (developers only): the difference between `metadata` (models.py by
+    default) and a temporary SQLite store upgraded to the head, in the file `NNNN_<slug>.py` with the next number,
+    which is also its revision ID. Returns the file written. SQLite cannot reflect expression indexes (the unique
+    keys with COALESCE): autogenerate skips them, so such an index is written by hand (`tests/test_schema_drift.py`
+    compares them on PostgreSQL)."""
+    number = f"{len(chain(migrations)) + 1:04d}"
+    config = _config(migrations)
+    if metadata is not None:
+        config.attributes["metadata"] = metadata
+    with tempfile.TemporaryDirectory() as scratch:
+        engine = create_engine(f"sqlite:///{Path(scratch) / 'store.db'}")
+        try:
+            with engine.begin() as connection, warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message=".*expression-based index.*")
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                script = command.revision(config, message=message, autogenerate=True, rev_id=number)
+        finally:
+            engine.dispose()
+    return Path(script.path)

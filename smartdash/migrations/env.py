@@ -7,7 +7,7 @@ from smartdash.models import Base
 connection = context.config.attributes["connection"]
 context.configure(
     connection=connection,
-    target_metadata=Base.metadata,
+    target_metadata=context.config.attributes.get("metadata", Base.metadata),
     render_as_batch=connection.dialect.name == "sqlite",
 )
 with context.begin_transaction():

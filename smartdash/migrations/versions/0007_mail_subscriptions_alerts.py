@@ -8,7 +8,7 @@ Create Date: 2026-11-23
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
+revision = "0010"  # its ID from before the files were numbered in chain order: stores carry it
 down_revision = "0009"
 branch_labels = None
 depends_on = None

@@ -8,7 +8,7 @@ Create Date: 2026-11-24
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
+revision = "0008"  # its ID from before the files were numbered in chain order: stores carry it
 down_revision = "0007"  # written after 0005; main had chained 0009, 0010, 0006 and 0007 there meanwhile
 branch_labels = None
 depends_on = None

@@ -9,7 +9,7 @@ Create Date: 2026-11-24
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
+revision = "0009"  # its ID from before the files were numbered in chain order: stores carry it
 down_revision = "0005"
 branch_labels = None
 depends_on = None

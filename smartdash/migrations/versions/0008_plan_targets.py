@@ -8,7 +8,7 @@ Create Date: 2026-11-23
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
+revision = "0006"  # its ID from before the files were numbered in chain order: stores carry it
 down_revision = "0010"  # written after 0005; main had chained 0009 and 0010 there meanwhile
 branch_labels = None
 depends_on = None

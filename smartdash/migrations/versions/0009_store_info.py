@@ -13,7 +13,7 @@ import uuid
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
+revision = "0007"  # its ID from before the files were numbered in chain order: stores carry it
 down_revision = "0006"  # written after 0010; main chained 0006 there meanwhile
 branch_labels = None
 depends_on = None
