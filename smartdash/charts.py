@@ -574,9 +574,13 @@ def describe(spec: dict, lang: str, *, most: int = 12) -> str:
     (each series' latest value — the actual against the plan where both are drawn), as a screen reader reads it and
     as the chart's `description` (Vega gives it to the chart's SVG as its accessible name)."""
     datasets = [v for v in (spec.get("datasets") or {}).values() if isinstance(v, list) and v]
-    sentences = [title] if (title := _title(spec)) else []
-    if not datasets:
-        return " ".join(sentences) or _(lang, "Chart")
+    inline = spec.get("data")
+    if isinstance(inline, dict) and isinstance(inline.get("values"), list) and inline["values"]:
+        datasets.append(inline["values"])
+    title = _title(spec)
+    if not datasets:  # an empty chart says so, rather than reading as its title alone
+        return " ".join([title or _(lang, "Chart"), _(lang, "No figure to show for this period.")])
+    sentences = [title] if title else []
     rows = max(datasets, key=len)
     encodings = _encodings(spec)
     x, y, colour = _field(encodings, "x"), _field(encodings, "y"), _field(encodings, "color")
