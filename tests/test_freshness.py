@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -346,9 +347,11 @@ def test_a_load_through_one_server_is_seen_at_once_in_the_other(two_servers):
             preview = await director.upload("Fichier CSV, XLSX ou FEC", "tresorerie.csv", CASH_FILE.encode())
             loaded = await director.click("Charger ce fichier")
             after = cash_of_smartfr(await member.run())
-            await member.open("Chargement des données")  # and an undo through the second is seen in the first
-            await member.click("Annuler ce chargement")
-            undone = cash_of_smartfr(await director.open("Vue d'ensemble"))
+            # and an undo through the first is seen in the second: the load just made is chosen, the undo asks first
+            number = re.search(r"chargé \(n° (\d+)\)", " ".join(loaded.texts()))[1]
+            await director.click("Annuler ce chargement…")
+            await director.click(f"Oui, annuler le chargement n° {number}")
+            undone = cash_of_smartfr(await member.open("Vue d'ensemble"))
         return before, preview, loaded, after, undone
 
     before, preview, loaded, after, undone = sync(scenario())

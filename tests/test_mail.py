@@ -370,11 +370,13 @@ def test_the_digest_says_what_turned_red_this_week_and_the_change_in_a_week(stor
     assert changed == "- [rouge] Trésorerie nette — Alterna : 348\u00a0k€ (était vert)"
     # 348 081,83 € on 15/11, 348 115,43 € on 22/11; the last meeting looked at 31/08/2026
     assert (
-        "- [rouge] Trésorerie nette : 348\u00a0k€ (au 22/11/2026 ; plan 450\u00a0k€ ; démo / synthétique) · "
+        "- [rouge] Trésorerie nette : 348\u00a0k€ (au 22/11/2026 ; plan 450\u00a0k€, écart −102\u00a0k€ (−22,6\u00a0%) ; "
+        "démo / synthétique) · "
         "en 1 semaine +34\u00a0€ · depuis le comité −27,5\u00a0k€"
     ) in text
     assert (
-        "- [rouge] Capitaux propres : 80\u00a0k€ (au 31/12/2025 ; plan 115\u00a0k€ ; démo / synthétique) · en 1 semaine —"
+        "- [rouge] Capitaux propres : 80\u00a0k€ (au 31/12/2025 ; plan 115\u00a0k€, écart −35\u00a0k€ (−30,4\u00a0%) ; "
+        "démo / synthétique) · en 1 semaine —"
     ) in text
     assert "· controleur · Valeurs des indicateurs (réel, prévision, plan) (plan_tresorerie.csv)" in text
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -779,7 +780,12 @@ def _corrections(pack: Pack, s: Session, meeting_id: int, meeting: pd.Series) ->
     )
 
 
-def _sources(pack: Pack, s: Session, lang: str) -> None:
+def _document_year(name: str) -> int:
+    """The latest year a source document's name gives (0 when it gives none): the year it reports on."""
+    return max((int(y) for y in re.findall(r"\b(?:19|20)\d{2}\b", name)), default=0)
+
+
+def _sources(pack: Pack, s: Session, lang: str, as_of: dt.date) -> None:
     section = pack.section("sources")
     if pack.synthetic:
         section.add(
@@ -799,8 +805,8 @@ def _sources(pack: Pack, s: Session, lang: str) -> None:
         section.add("subheading", text=_(lang, "Sources the figures cite"))
         section.add("bullets", items=[{"text": src, "status": None} for src in sorted(pack.sources)])
     documents = queries.source_figures(session=s)
-    # only the documents the pack's figures cite: a report published after the as-of date is not known at it
-    documents = documents[[any(src.startswith(d) for src in pack.sources) for d in documents["document"]]]
+    # a document about a year after the as-of date's (SmartCoop's 2023 report at 31/12/2021) is not known at it
+    documents = documents[[_document_year(d) <= as_of.year for d in documents["document"]]]
     if not documents.empty:
         section.add("subheading", text=_(lang, "Source documents and locations"))
         table(
@@ -943,7 +949,7 @@ def compose(
         if frozen is not None:
             _corrections(pack, s, meeting_id, meeting)
         report(0.8, _(lang, "Appendix"))
-        _sources(pack, s, lang)
+        _sources(pack, s, lang, filters.as_of)
     return pack
 
 
