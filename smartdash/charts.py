@@ -21,12 +21,17 @@ import pandas as pd
 from smartdash import formatting, provenance
 from smartdash.i18n import N_, _, ngettext
 
-# Okabe–Ito, a colour-blind-safe palette; red/amber/green are kept for status only.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999", "#000000"]
-STATUS_COLOURS = {"green": "#1B7F3B", "amber": "#D98E04", "red": "#C62828", None: "#9E9E9E"}
+# Every colour a mark is drawn in keeps 3:1 against the white of the chart (WCAG 1.4.11), so a line, a point or a bar
+# is seen by a reader with low vision too. The series' palette is colour-blind safe in the spirit of Okabe–Ito and Paul
+# Tol's "muted" (Okabe–Ito's orange and sky blue fell to 2,3:1): simulated for protanopia, deuteranopia and
+# tritanopia, any two of its colours stay at least 10 CIELAB units apart. A series is also named by its legend and
+# tooltip, never by its colour alone; red/amber/green are for status only, and a status is always said in words.
+PALETTE = ["#0072B2", "#C35600", "#00876A", "#882255", "#666633", "#CC6677", "#4B0092", "#000000"]
+STATUS_COLOURS = {"green": "#1B7F3B", "amber": "#A16207", "red": "#C62828", None: "#6B7280"}
 PLAN_COLOUR = "#555555"
-# a sequential scale for ageing buckets: later is darker (not a status colour)
-AGEING_COLOURS = ["#9ECAE1", "#FDD49E", "#FDAE6B", "#F16913", "#A63603"]
+# a sequential scale for ageing buckets: later is darker (not a status colour); the lightest keeps 3:1 too
+AGEING_COLOURS = ["#C47000", "#B05300", "#8F3E00", "#6E2C04", "#4E1D06"]
+BACKGROUND = "#FFFFFF"
 FONT = '"Source Sans 3", "Source Sans Pro", sans-serif'
 
 _FR_LOCALE = {
@@ -101,7 +106,7 @@ def theme_config() -> dict:
         "config": {
             "locale": _EN_LOCALE if current_language() == "en" else _FR_LOCALE,
             "font": FONT,
-            "background": "white",
+            "background": BACKGROUND,
             "view": {"stroke": None, "continuousWidth": 640, "continuousHeight": 380},
             "title": {"fontSize": 19, "fontWeight": 600, "anchor": "start", "color": "#1F2937", "offset": 12},
             "axis": {
@@ -114,14 +119,14 @@ def theme_config() -> dict:
                 "domainColor": "#9CA3AF",
                 "tickColor": "#9CA3AF",
             },
-            "legend": {"labelFontSize": 14, "titleFontSize": 14, "orient": "bottom", "symbolStrokeWidth": 3},
+            "legend": {"labelFontSize": 14, "titleFontSize": 14, "orient": "bottom", "symbolStrokeWidth": 3, "labelLimit": 0},
             "range": {"category": PALETTE},
             # one text alternative per chart (its `description`, read by screen readers as the SVG's name): marks are
             # not announced one by one, and an empty mark group is no unnamed image to a screen reader
             "mark": {"color": PALETTE[0], "aria": False},
             "line": {"strokeWidth": 3, "color": PALETTE[0]},
             "point": {"size": 60, "filled": True},
-            "bar": {"cornerRadiusEnd": 2, "color": PALETTE[0]},
+            "bar": {"color": PALETTE[0]},  # square ends: a rounded bar is drawn clipped in a group, its outline undashed
             "area": {"color": PALETTE[0]},
             "text": {"fontSize": 14},
         }
@@ -150,7 +155,15 @@ def value_axis(unit: str, title: str | None = None) -> alt.Axis:
     return alt.Axis(title=title, format=",.0f")
 
 
-SYNTHETIC_OPACITY = 0.38  # synthetic marks are drawn lighter, with a legend entry « démo / synthétique »
+# A synthetic mark is told by its shape, never by a fainter colour (a pale mark fell below 3:1): a hollow point, or a
+# bar or an area with a pale fill inside a dashed outline drawn at full colour; the legend « démo / synthétique » says so.
+SYNTHETIC_OPACITY = 0.25  # the fill of a synthetic bar or area (its outline keeps the full colour)
+SYNTHETIC_DASH = [4, 2]  # the outline of a synthetic bar or area
+OUTLINE_WIDTH = 2
+ORIGIN_LEGEND_COLOUR = "#4B5563"
+ORIGIN_LEGEND_FILL = "#D1D5DB"
+# a filled ring (its hole wound the other way): a hollow point whose ring is drawn in the series' own full colour
+RING = "M -1 0 A 1 1 0 1 0 1 0 A 1 1 0 1 0 -1 0 Z M -0.5 0 A 0.5 0.5 0 1 1 0.5 0 A 0.5 0.5 0 1 1 -0.5 0 Z"
 
 
 def plot_frame(frame: pd.DataFrame, value: str, unit: str, lang: str) -> pd.DataFrame:
@@ -179,25 +192,52 @@ def _has_synthetic(data: pd.DataFrame) -> bool:
     return "is_synthetic" in data and bool(data["is_synthetic"].any())
 
 
-def origin_opacity(data: pd.DataFrame, lang: str, field: str = "origin") -> dict:
-    """The encoding that draws synthetic marks lighter, with a legend « Origine : sourcé / démo / synthétique »;
-    nothing when every mark of the chart is sourced."""
+def _origin_scale(lang: str, synthetic, sourced=1.0) -> alt.Scale:
+    return alt.Scale(domain=[provenance.sourced(lang), provenance.mark(lang)], range=[sourced, synthetic])
+
+
+def _origin_legend(lang: str, **symbol) -> alt.Legend:
+    return alt.Legend(title=provenance.origin_header(lang), orient="top", **symbol)
+
+
+def _stroke_like(colour: alt.Color | None) -> alt.Stroke | alt.StrokeValue:
+    """The outline in the mark's own colour: the same field and scale as its fill, or the theme's colour."""
+    if colour is None:
+        return alt.StrokeValue(PALETTE[0])
+    shown = colour.to_dict()
+    shown.pop("legend", None)
+    return alt.Stroke(**shown, legend=None)
+
+
+def origin_outline(data: pd.DataFrame, lang: str, field: str = "origin", colour: alt.Color | None = None) -> dict:
+    """The encodings that draw a synthetic bar or area as a pale fill inside a dashed outline at full colour (`colour`:
+    the mark's colour encoding, if any), with a legend « Origine : sourcé / démo / synthétique » showing the two
+    outlines; nothing when every mark of the chart is sourced."""
     if not _has_synthetic(data):
         return {}
-    scale = alt.Scale(domain=[provenance.sourced(lang), provenance.mark(lang)], range=[1.0, SYNTHETIC_OPACITY])
+    legend = _origin_legend(
+        lang,
+        symbolType="square",
+        symbolFillColor=ORIGIN_LEGEND_FILL,
+        symbolStrokeColor=ORIGIN_LEGEND_COLOUR,
+        symbolStrokeWidth=OUTLINE_WIDTH,
+    )
     return {
-        "opacity": alt.Opacity(
-            f"{field}:N",
-            scale=scale,
-            legend=alt.Legend(
-                title=provenance.origin_header(lang),
-                orient="top",
-                symbolType="square",
-                symbolFillColor="#4B5563",
-                symbolStrokeColor="#4B5563",
-            ),
-        )
+        # Vega-Lite draws no legend for a fill's opacity: the outline's dash is what the legend shows
+        "fillOpacity": alt.FillOpacity(f"{field}:N", scale=_origin_scale(lang, SYNTHETIC_OPACITY), legend=None),
+        "strokeDash": alt.StrokeDash(f"{field}:N", scale=_origin_scale(lang, SYNTHETIC_DASH, [1, 0]), legend=legend),
+        "stroke": _stroke_like(colour),
+        "strokeWidth": alt.StrokeWidthValue(OUTLINE_WIDTH),
     }
+
+
+def origin_hollow(data: pd.DataFrame, lang: str) -> dict:
+    """The encoding that draws a synthetic point as a ring (hollow, in its full colour) and a sourced one as a disc,
+    with the legend « Origine » showing both; nothing when every point is sourced."""
+    if not _has_synthetic(data):
+        return {}
+    legend = _origin_legend(lang, symbolFillColor=ORIGIN_LEGEND_COLOUR, symbolStrokeWidth=0)
+    return {"shape": alt.Shape("origin:N", scale=_origin_scale(lang, RING, "circle"), legend=legend)}
 
 
 TIP_TITLES = {
@@ -278,9 +318,6 @@ def trajectory_chart(
     series, dashed (bool). `rules`: (level, label, colour) reference lines such as 0 or half the capital. A long
     weekly history is thinned to one point a month before its last year."""
     data = plot_frame(thinned(series, "period_end", "series"), "value", unit, lang)
-    if _has_synthetic(series):  # a line with any generated point is pale (judged on all its points); its points say which are
-        origin = dict(zip(series["series"], group_origin(series, "series", lang, when="any"), strict=True))
-        data["series_origin"] = [origin[name] for name in data["series"]]
     yearly = bool(len(data)) and all(d.month == 12 and d.day == 31 for d in data["period_end"])
     data["period_end"] = pd.to_datetime(data["period_end"])
     if yearly:  # year-end values read as "2025", not as a point just before 2026
@@ -290,10 +327,11 @@ def trajectory_chart(
         x = alt.X("period_end:T", title=None, axis=alt.Axis(format="%m/%Y", tickCount=8))  # a short span: months
     else:
         x = alt.X("period_end:T", title=None, axis=alt.Axis(format="%Y", tickCount="year"))
+    colour = alt.Color("series:N", title=None, sort=list(dict.fromkeys(data["series"])))
     base = alt.Chart(data).encode(
         x=x,
         y=alt.Y("value:Q", axis=value_axis(unit, y_title)),
-        color=alt.Color("series:N", title=None, sort=list(dict.fromkeys(data["series"]))),
+        color=colour,
         strokeDash=alt.StrokeDash("dashed:N", legend=None, scale=alt.Scale(domain=[False, True], range=[[1, 0], [7, 5]])),
         tooltip=[
             tip("series", "N", lang),
@@ -302,11 +340,9 @@ def trajectory_chart(
             *origin_tooltip(data, lang),
         ],
     )
-    if _has_synthetic(data):
-        chart = base.mark_line().encode(**origin_opacity(data, lang, "series_origin"))
-        mixed = data.groupby("series")["is_synthetic"].nunique().gt(1).any()
-        if len(data) < 80 or mixed:
-            chart = chart + base.mark_point(size=70, filled=True).encode(**origin_opacity(data, lang))
+    if _has_synthetic(data):  # the line at full colour; each point says its origin: hollow when generated
+        points = base.mark_point(size=80 if len(data) < 80 else 30, filled=True, opacity=1)
+        chart = base.mark_line() + points.encode(**origin_hollow(data, lang))
     else:
         chart = base.mark_line(point=alt.OverlayMarkDef(size=40)) if len(data) < 80 else base.mark_line()
     for level, label, colour in rules or []:
@@ -337,7 +373,8 @@ def waterfall_chart(steps: pd.DataFrame, *, title: str, lang: str) -> alt.LayerC
     data = pd.DataFrame(rows)
     if "is_synthetic" in steps:
         data = origin_fields(data.assign(is_synthetic=flags, source=texts), lang)
-    colours = alt.Scale(domain=["level", "up", "down"], range=[PALETTE[0], PALETTE[2], PALETTE[5]])
+    colours = alt.Scale(domain=["level", "up", "down"], range=[PALETTE[0], PALETTE[2], PALETTE[1]])
+    colour = alt.Color("kind:N", scale=colours, legend=None)
     bars = (
         alt.Chart(data)
         .mark_bar(size=48)
@@ -345,9 +382,9 @@ def waterfall_chart(steps: pd.DataFrame, *, title: str, lang: str) -> alt.LayerC
             x=alt.X("step:N", sort=list(data["step"]), title=None, axis=alt.Axis(labelAngle=0, labelLimit=160)),
             y=alt.Y("start:Q", axis=value_axis("EUR")),
             y2="end:Q",
-            color=alt.Color("kind:N", scale=colours, legend=None),
+            color=colour,
             tooltip=[tip("step", "N", lang), tip("value_label", "N", lang, title=_(lang, "Value")), *origin_tooltip(data, lang)],
-            **origin_opacity(data, lang),
+            **origin_outline(data, lang, colour=colour),
         )
     )
     labels = (
@@ -383,14 +420,13 @@ def bars_with_target(
         "x": alt.X(f"{x}:O", title=x_title, sort=sort, axis=alt.Axis(labelAngle=0, labelLimit=200)),
         "y": alt.Y("value:Q", axis=value_axis(unit)),
         "tooltip": [tip(x, "O", lang), tip("value_label", "N", lang), *origin_tooltip(data, lang)],
-        **origin_opacity(data, lang),
     }
     if colour_by:
         series_order = list(dict.fromkeys(data[colour_by]))
         enc["color"] = alt.Color(f"{colour_by}:N", title=None, sort=series_order)
         enc["xOffset"] = alt.XOffset(f"{colour_by}:N", sort=series_order)
         enc["tooltip"].insert(0, tip(colour_by, "N", lang))
-    chart = alt.Chart(data).mark_bar().encode(**enc)
+    chart = alt.Chart(data).mark_bar().encode(**enc, **origin_outline(data, lang, colour=enc.get("color")))
     if target is not None:
         chart = chart + _rule(float(target), target_label, PLAN_COLOUR)
     return chart.properties(title=title)
@@ -415,14 +451,13 @@ def horizontal_bars(
         "y": alt.Y(f"{category}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
         "x": alt.X("value:Q", axis=value_axis(unit)),
         "tooltip": [tip(category, "N", lang), tip("value_label", "N", lang), *origin_tooltip(data, lang)],
-        **origin_opacity(data, lang),
     }
     if highlight:
         data["flag"] = [highlight_label[1] if h else highlight_label[0] for h in data[highlight]]
         enc["color"] = alt.Color(
-            "flag:N", title=None, scale=alt.Scale(domain=[highlight_label[0], highlight_label[1]], range=[PALETTE[4], PALETTE[5]])
+            "flag:N", title=None, scale=alt.Scale(domain=[highlight_label[0], highlight_label[1]], range=[PALETTE[0], PALETTE[1]])
         )
-    bars = alt.Chart(data).mark_bar().encode(**enc)
+    bars = alt.Chart(data).mark_bar().encode(**enc, **origin_outline(data, lang, colour=enc.get("color")))
     text = (
         alt.Chart(data)
         .mark_text(align="left", dx=4)
@@ -448,15 +483,16 @@ def stacked_area(frame: pd.DataFrame, *, x: str, colour: str, unit: str, title: 
     data = plot_frame(thinned(frame, x, colour), "value", unit, lang)
     data[x] = pd.to_datetime(data[x])
     data["order"] = [order.index(c) for c in data[colour]]
-    if _has_synthetic(data):  # an area is one shape per colour: lighter when any of it is synthetic
+    if _has_synthetic(data):  # an area is one shape per colour: outlined and pale when any of it is synthetic
         data["area_origin"] = group_origin(data, colour, lang, when="any")
+    colours = alt.Color(f"{colour}:N", title=None, sort=order, scale=alt.Scale(domain=order, range=AGEING_COLOURS))
     return (
         alt.Chart(data)
-        .mark_area(opacity=0.85)
+        .mark_area()
         .encode(
             x=alt.X(f"{x}:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
             y=alt.Y("value:Q", stack=True, axis=value_axis(unit)),
-            color=alt.Color(f"{colour}:N", title=None, sort=order, scale=alt.Scale(domain=order, range=AGEING_COLOURS)),
+            color=colours,
             order=alt.Order("order:Q"),
             tooltip=[
                 tip(x, "T", lang, format="%d/%m/%Y"),
@@ -464,7 +500,7 @@ def stacked_area(frame: pd.DataFrame, *, x: str, colour: str, unit: str, title: 
                 tip("value_label", "N", lang),
                 *origin_tooltip(data, lang),
             ],
-            **origin_opacity(data, lang, "area_origin"),
+            **origin_outline(data, lang, "area_origin", colour=colours),
         )
         .properties(title=title)
     )
@@ -473,15 +509,16 @@ def stacked_area(frame: pd.DataFrame, *, x: str, colour: str, unit: str, title: 
 def ageing_bars(frame: pd.DataFrame, *, title: str, lang: str, order: list[str]) -> alt.Chart:
     """Open amount per ageing bucket at one date: columns bucket (label), value (€)."""
     data = plot_frame(frame, "value", "EUR", lang)
+    colour = alt.Color("bucket:N", sort=order, legend=None, scale=alt.Scale(domain=order, range=AGEING_COLOURS))
     return (
         alt.Chart(data)
         .mark_bar()
         .encode(
             x=alt.X("bucket:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("value:Q", axis=value_axis("EUR")),
-            color=alt.Color("bucket:N", sort=order, legend=None, scale=alt.Scale(domain=order, range=AGEING_COLOURS)),
+            color=colour,
             tooltip=[tip("bucket", "N", lang), tip("value_label", "N", lang), *origin_tooltip(data, lang)],
-            **origin_opacity(data, lang),
+            **origin_outline(data, lang, colour=colour),
         )
         .properties(title=title)
     )
@@ -493,6 +530,7 @@ def stacked_bars(
     """Bars of `value` per `category`, stacked by `colour` in `order` (e.g. open amount per office and age)."""
     data = plot_frame(frame, "value", unit, lang)
     data["order"] = [order.index(c) for c in data[colour]]
+    colours = alt.Color(f"{colour}:N", title=None, sort=order, scale=alt.Scale(domain=order, range=AGEING_COLOURS))
     return (
         alt.Chart(data)
         .mark_bar()
@@ -504,7 +542,7 @@ def stacked_bars(
                 axis=alt.Axis(labelAngle=0 if data[category].nunique() <= 6 else -35, labelLimit=200),
             ),
             y=alt.Y("value:Q", stack=True, axis=value_axis(unit)),
-            color=alt.Color(f"{colour}:N", title=None, sort=order, scale=alt.Scale(domain=order, range=AGEING_COLOURS)),
+            color=colours,
             order=alt.Order("order:Q"),
             tooltip=[
                 tip(category, "N", lang),
@@ -512,7 +550,7 @@ def stacked_bars(
                 tip("value_label", "N", lang),
                 *origin_tooltip(data, lang),
             ],
-            **origin_opacity(data, lang),
+            **origin_outline(data, lang, colour=colours),
         )
         .properties(title=title)
     )

@@ -77,13 +77,15 @@ def layers(spec: dict) -> list[dict]:
     return spec.get("layer", [spec])
 
 
-def test_synthetic_bars_are_lighter_with_a_legend_entry_and_the_source_on_hover():
+def test_synthetic_bars_are_outlined_in_dashes_with_a_legend_entry_and_the_source_on_hover():
     spec = charts.bars_with_target(frame([True, False]), x="x", unit="count", title="t", lang="fr").to_dict()
     [bars] = [layer for layer in layers(spec) if layer.get("mark", {}).get("type") == "bar"]
-    opacity = bars["encoding"]["opacity"]
-    assert opacity["scale"]["domain"] == ["sourcé", "démo / synthétique"]
-    assert opacity["scale"]["range"] == [1.0, charts.SYNTHETIC_OPACITY]
-    assert opacity["legend"]["title"] == "Origine"
+    dash, fill = bars["encoding"]["strokeDash"], bars["encoding"]["fillOpacity"]
+    assert dash["scale"]["domain"] == fill["scale"]["domain"] == ["sourcé", "démo / synthétique"]
+    assert dash["scale"]["range"] == [[1, 0], charts.SYNTHETIC_DASH]  # the outline keeps its full colour: dashed, not faint
+    assert fill["scale"]["range"] == [1.0, charts.SYNTHETIC_OPACITY]
+    assert bars["encoding"]["stroke"] == {"value": charts.PALETTE[0]}
+    assert dash["legend"]["title"] == "Origine"
     rows = next(iter(spec["datasets"].values()))
     assert [r["origin_text"] for r in rows] == ["démo / synthétique", REPORT]
     assert any(t.get("field") == "origin_text" for t in bars["encoding"]["tooltip"])
@@ -92,9 +94,9 @@ def test_synthetic_bars_are_lighter_with_a_legend_entry_and_the_source_on_hover(
 def test_a_chart_of_sourced_figures_only_has_no_synthetic_legend():
     spec = charts.bars_with_target(frame([False, False]), x="x", unit="count", title="t", lang="fr").to_dict()
     assert (
-        "opacity" not in spec["encoding"]
+        "strokeDash" not in spec["encoding"]
         if "encoding" in spec
-        else all("opacity" not in layer.get("encoding", {}) for layer in layers(spec))
+        else all("strokeDash" not in layer.get("encoding", {}) for layer in layers(spec))
     )
 
 
@@ -115,8 +117,8 @@ def test_a_line_with_some_synthetic_points_marks_them_point_by_point():
         for layer in layers(spec)
         if "mark" in layer
     }
-    assert marks["point"]["encoding"]["opacity"]["field"] == "origin"
-    assert marks["line"]["encoding"]["opacity"]["field"] == "series_origin"  # partly generated: the line is pale
+    shape = marks["point"]["encoding"]["shape"]
+    assert shape["field"] == "origin" and shape["scale"]["range"] == ["circle", charts.RING]  # generated: a ring
+    assert "opacity" not in marks["line"]["encoding"]  # the line keeps its full colour
     rows = next(iter(spec["datasets"].values()))
-    assert [r["series_origin"] for r in rows] == ["démo / synthétique"] * 3
     assert [r["origin"] for r in rows] == ["démo / synthétique", "démo / synthétique", "sourcé"]

@@ -39,7 +39,7 @@ CASES = [(END_2021, None), (END_2023, None), (LATEST, None)] + [(LATEST, e) for 
 FIGURE_PAGES = ("overview", "equity", "funding", "headcount", "membership", "receivables", "execution", "versions")
 OTHER_PAGES = tuple(page.name for page in registry.PAGES if page.name not in FIGURE_PAGES)
 BAD = re.compile(r"(?<![\w/])(?:nan|NaN|None|NaT|[-−]?inf|Infinity)(?![\w])|dès None")
-ORIGIN_FIELDS = {"origin", "series_origin", "area_origin"}
+ORIGIN_FIELDS = {"origin", "area_origin"}
 
 
 def case_id(case) -> str:
@@ -81,18 +81,22 @@ def strings(node, skip=("config",)):
             yield from strings(value, skip)
 
 
-def opacity_fields(node) -> set[str]:
-    """The fields encoded as opacity anywhere in a (layered) spec."""
+ORIGIN_CHANNELS = ("shape", "strokeDash", "fillOpacity")  # a hollow point, a dashed outline, a pale fill
+
+
+def origin_fields(node) -> set[str]:
+    """The fields that set a mark's shape, outline or fill anywhere in a (layered) spec: how a synthetic mark is told."""
     found = set()
     if isinstance(node, dict):
         enc = node.get("encoding", {})
-        if isinstance(enc, dict) and isinstance(enc.get("opacity"), dict) and "field" in enc["opacity"]:
-            found.add(enc["opacity"]["field"])
+        for channel in ORIGIN_CHANNELS if isinstance(enc, dict) else ():
+            if isinstance(enc.get(channel), dict) and "field" in enc[channel]:
+                found.add(enc[channel]["field"])
         for value in node.values():
-            found |= opacity_fields(value)
+            found |= origin_fields(value)
     elif isinstance(node, list):
         for value in node:
-            found |= opacity_fields(value)
+            found |= origin_fields(value)
     return found
 
 
@@ -155,7 +159,7 @@ def check_page(at: AppTest, page: str, figures: bool) -> list[str]:
             if "origin" not in rows:
                 problems.append(f"chart {title!r} does not say where its data comes from")
             elif rows["is_synthetic"].astype(bool).any():
-                fields = opacity_fields(spec)
+                fields = origin_fields(spec)
                 if not fields & ORIGIN_FIELDS or provenance.mark("fr") not in json.dumps(spec, ensure_ascii=False):
                     problems.append(f"chart {title!r} draws synthetic values without their mark")
     return problems

@@ -87,7 +87,8 @@ def _rgb(hex_colour: str) -> RGBColor:
 
 
 def _lighter(hex_colour: str, share: float = 1 - charts.SYNTHETIC_OPACITY) -> str:
-    """The colour blended with white: how a synthetic bar or point is drawn (as on the pages)."""
+    """The colour blended with white: the fill of a synthetic bar or point, inside its outline at full colour (as on the
+    pages)."""
     rgb = [int(hex_colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)]
     return "".join(f"{round(c + (255 - c) * share):02X}" for c in rgb)
 
@@ -273,7 +274,7 @@ class Deck:
         for plot_series, flags, (_name, values, colour) in zip(chart.plots[0].series, synthetic or [], series, strict=False):
             drawn = [f for f, v in zip(flags, values, strict=False) if v is not None]
             if drawn and all(drawn) and kind in (XL_CHART_TYPE.LINE, XL_CHART_TYPE.LINE_MARKERS):
-                plot_series.format.line.color.rgb = _rgb(_lighter(colour, 0.5))  # a wholly generated line is pale
+                plot_series.format.line.dash_style = MSO_LINE_DASH_STYLE.SQUARE_DOT  # wholly generated: dotted, full colour
             for i, flag in enumerate(flags):
                 if not flag:
                     continue
@@ -286,7 +287,8 @@ class Deck:
                 else:
                     point.format.fill.solid()
                     point.format.fill.fore_color.rgb = _rgb(_lighter(colour))
-                    point.format.line.color.rgb = _rgb(colour)
+                    point.format.line.color.rgb = _rgb(colour)  # a pale fill in a dashed outline at full colour
+                    point.format.line.width, point.format.line.dash_style = Pt(2), MSO_LINE_DASH_STYLE.DASH
         return chart
 
     def table(
@@ -726,7 +728,7 @@ def _funding(ctx: DeckContext) -> None:
         title,
         definition.describe(lang) + _(lang, " Plan version: {version}.", version=ctx.version),
     )
-    colours = (charts.PALETTE[0], charts.PALETTE[1], "B8C4D6")
+    colours = (charts.PALETTE[0], charts.PALETTE[1], charts.PALETTE[2])
     scopes = [None if e == "__total__" else e for e in fview.coverage_planned["entity"]]
     planned_synthetic = [funding_views.planned_origin(fview, e).synthetic for e in scopes]
     received_synthetic = [funding_views.received_origin(fview, e).synthetic for e in scopes]
@@ -738,7 +740,7 @@ def _funding(ctx: DeckContext) -> None:
             (label, list(frame["coverage"]), colour)
             for (label, frame), colour in zip(funding_text.coverage_series(fview, lang), colours, strict=True)
         ]
-        + [(_(lang, "rule: 1.0 (judged for the group)"), [1] * len(cats), "9E9E9E")],
+        + [(_(lang, "rule: 1.0 (judged for the group)"), [1] * len(cats), charts.PLAN_COLOUR)],
         title=title,
         unit="ratio",
         number_format="0.00",
