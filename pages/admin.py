@@ -18,7 +18,7 @@ roles = {
     "admin": _(lang, "administrator (accounts, catalogue, settings)"),
 }
 
-st.subheader(_(lang, "Accounts"))
+st.header(_(lang, "Accounts"))
 widgets.table(admin.users_table(lang), _(lang, "Accounts"))
 with st.form("admin_add_user", clear_on_submit=True):
     st.markdown(Md(_(lang, "**New account**")))
@@ -55,7 +55,7 @@ with st.form("admin_change_user"):
         except auth.AccountError as err:
             st.error(_(lang, "Refused, expected: ") + err.render(lang))
 
-st.subheader(_(lang, "E-mail subscriptions"))
+st.header(_(lang, "E-mail subscriptions"))
 st.caption(
     Md(
         _(
@@ -102,6 +102,6 @@ if failures:
     )
     widgets.table(subscriptions.failures_table(failures, lang), _(lang, "Failed deliveries"))
 
-st.subheader(_(lang, "Audit log"))
+st.header(_(lang, "Audit log"))
 widgets.table(admin.audit_table(lang), _(lang, "Audit log"))
 downloads.page_workbook("administration")

@@ -94,7 +94,7 @@ with st.form("catalogue_form"):
             st.error(_(lang, "Refused:"))
             st.dataframe(loads.problems_table(refused.problems, lang), hide_index=True)
 
-st.subheader(_(lang, "Plan values"))
+st.header(_(lang, "Plan values"))
 reference = store.reference()
 versions = list(reference["versions"]["code"])
 entities = list(reference["entities"]["code"])
@@ -124,7 +124,7 @@ if codes and versions:
         except FileRefused as refused:
             st.dataframe(loads.problems_table(refused.problems, lang), hide_index=True)
 
-st.subheader(_(lang, "Account mapping (FEC)"))
+st.header(_(lang, "Account mapping (FEC)"))
 st.caption(
     _(
         lang,

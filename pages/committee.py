@@ -20,7 +20,7 @@ status_words = {"planned": _(lang, "planned"), "held": _(lang, "held"), "closed"
 f = filters.chosen()
 register = board.action_register(dt.date.today())  # the working register: every action in its state today
 open_actions = [a for a in register if a.status == "open"]
-st.subheader(_(lang, "Open actions"))
+st.header(_(lang, "Open actions"))
 if not open_actions:
     st.info(_(lang, "No open action."))
 else:
@@ -102,7 +102,7 @@ st.caption(
 )
 
 notes = board.notes(meeting_id=meeting_id)
-st.subheader(_(lang, "Notes"))
+st.header(_(lang, "Notes"))
 if notes.empty:
     st.markdown(md("{}", _(lang, "No note.")))
 for note in notes.itertuples():
@@ -126,7 +126,7 @@ if user.can("notes") and not closed:
             except CommitteeError as err:
                 st.error(_(lang, "Refused, expected: ") + err.render(lang))
 
-st.subheader(_(lang, "Decisions"))
+st.header(_(lang, "Decisions"))
 meeting_decisions = [a for a in register if a.meeting_id == meeting_id]
 if meeting_decisions:
     widgets.table(meetings_text.actions_table(meeting_decisions, lang), _(lang, "Meeting decisions"))
@@ -151,7 +151,7 @@ if user.can("notes") and not closed:
 
 board.since_meeting_section(board.since_meeting(f, meeting_id), lang)
 
-st.subheader(_(lang, "As presented"))
+st.header(_(lang, "As presented"))
 if closed:
     frozen = board.presented_and_corrected(meeting_id=meeting_id)
     if frozen.empty:

@@ -93,7 +93,7 @@ if upload is not None:
     except FileRefused as refused:
         show_refused(refused.problems)
     else:
-        st.subheader(_(lang, "Preview") + f" — {diff.dataset.title_fr if lang != 'en' else diff.dataset.title_en}")
+        st.header(_(lang, "Preview") + f" — {diff.dataset.title_fr if lang != 'en' else diff.dataset.title_en}")
         if diff.sheet:
             st.caption(
                 _(
@@ -158,7 +158,7 @@ if upload is not None:
         else:
             st.info(_(lang, "This file is already loaded: nothing would change."))
 
-st.subheader(_(lang, "Load history"))
+st.header(_(lang, "Load history"))
 history = loads.load_history()
 if history.empty:
     st.info(_(lang, "No load yet."))
@@ -205,7 +205,7 @@ else:
                 st.rerun()
 
 downloads.start_page()  # the tables below get stable download keys
-st.subheader(_(lang, "Ledger exports (FEC)"))
+st.header(_(lang, "Ledger exports (FEC)"))
 st.caption(
     _(
         lang,

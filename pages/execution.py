@@ -118,7 +118,7 @@ for tab, view in zip(st.tabs([v.entity_name for v in views]), views, strict=True
                 lang=lang,
                 title=_(lang, "Own cash and members' money (€), never added together"),
             )
-        st.subheader(_(lang, "Legal lines"))
+        st.header(_(lang, "Legal lines"))
         widgets.table(xp.legal_table(view, lang), _(lang, "Legal lines {entity_name}", entity_name=view.entity_name))
         c1, c2 = st.columns(2)
         widgets.metric(
@@ -137,7 +137,7 @@ for tab, view in zip(st.tabs([v.entity_name for v in views]), views, strict=True
             border=True,
             delta_description=xp.dated(view.quasi_equity_date, f.as_of, lang).removeprefix(" · ") or None,
         )
-        st.subheader(_(lang, "Schedule"))
+        st.header(_(lang, "Schedule"))
         widgets.table(xp.schedule_table(view, lang), _(lang, "Schedule {entity_name}", entity_name=view.entity_name))
         widgets.sources_expander(view.sources, lang, synthetic=view.is_synthetic)
 downloads.page_workbook("execution_du_plan")

@@ -65,7 +65,7 @@ if "export_deck" in st.session_state:
     )
 
 st.divider()
-st.subheader(_(lang, "Printed pack (A4 PDF)"))
+st.header(_(lang, "Printed pack (A4 PDF)"))
 st.markdown(
     _(
         lang,

@@ -106,7 +106,7 @@ for col, entity in zip(st.columns(len(beneficiaries)), beneficiaries, strict=Tru
         )
 st.caption(_(lang, "Solid: achieved; dashed: planned by the plan version."))
 
-st.subheader(_(lang, "Contributions and rounds"))
+st.header(_(lang, "Contributions and rounds"))
 widgets.table(fp.contributions_table(view, lang), _(lang, "Contributions"))
 
 conditional = view.lines[view.lines["condition"].notna()]
@@ -126,7 +126,7 @@ for line in conditional.itertuples():
     )
 
 if view.subscriptions:
-    st.subheader(_(lang, "Member subscriptions and the 2 {pct} rule", pct="%"))
+    st.header(_(lang, "Member subscriptions and the 2 {pct} rule", pct="%"))
     st.caption(fp.subscriptions_caption(view, lang))
     widgets.plot(
         charts.bars_with_target,
@@ -141,7 +141,7 @@ if view.subscriptions:
     )
 
 if not view.discrepancies.empty:
-    st.subheader(_(lang, "Inconsistencies in the plan"))
+    st.header(_(lang, "Inconsistencies in the plan"))
     widgets.table(fp.discrepancies_table(view, lang), _(lang, "Plan inconsistencies"))
 
 widgets.sources_expander(sources_of(view.lines["source"]), lang, synthetic=fv.lines_origin(view).synthetic)

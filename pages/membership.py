@@ -53,7 +53,7 @@ widgets.metric(
     + formatting.date_short(view.period_end),  # not cut in a third of a projector's width
 )
 
-st.subheader(people_text.offices_change_title(change, lang))
+st.header(people_text.offices_change_title(change, lang))
 st.markdown(people_text.offices_losing_text(change, lang))
 widgets.table(people_text.offices_change_table(change, lang), _(lang, "Offices then and now"))
 
@@ -94,7 +94,7 @@ if view.is_synthetic:
 # the annual report's other figures (income statement, cash and debts, activity), read nowhere else
 annual = store.annual_figures(f.as_of, f.entity)
 for figures in annual:
-    st.subheader(ap.annual_title(figures, lang))
+    st.header(ap.annual_title(figures, lang))
     widgets.table(ap.annual_table(figures, lang), ap.annual_title(figures, lang))
 sources = sorted(set(view.sources) | {s for a in annual for s in a.origin.sources})
 widgets.sources_expander(sources, lang, synthetic=view.is_synthetic or any(a.origin.synthetic for a in annual))

@@ -20,7 +20,7 @@ if not tiles:
 widgets.synthetic_notice(any(t.is_synthetic for t in tiles), lang)
 st.table(op.key_figures_table(tiles, lang))  # the first screen, a projector's too: every key figure and its gap in €
 
-st.subheader(_(lang, "Needs attention"))
+st.header(_(lang, "Needs attention"))
 if attention:
     for item in attention:
         dot = ":red[:material/error:]" if item.severity == "red" else ":orange[:material/warning:]"
@@ -30,7 +30,7 @@ else:
 
 actions = board.open_actions(f.as_of)
 if actions:
-    st.subheader(_(lang, "The committee's open actions"))
+    st.header(_(lang, "The committee's open actions"))
     board.actions_section(actions, lang)
 held = board.held_meetings(f.as_of)
 if held:
@@ -47,7 +47,7 @@ if held:
         board.since_meeting_section(board.since_meeting(f, chosen), lang, heading=False)
 
 for entity_name in dict.fromkeys(t.entity_name for t in tiles):
-    st.subheader(entity_name)
+    st.header(entity_name)
     entity_tiles = [t for t in tiles if t.entity_name == entity_name]
     columns = st.columns(3)
     for i, tile in enumerate(entity_tiles):

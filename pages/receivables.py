@@ -85,7 +85,7 @@ st.caption(
 if (credits := rp.credits_note(view, lang)) is not None:
     st.caption(credits)
 if not view.references.empty:
-    st.subheader(_(lang, "Figures published for {year}", year=view.as_of.year))
+    st.header(_(lang, "Figures published for {year}", year=view.as_of.year))
     widgets.table(rp.references_table(view, lang), _(lang, "Published figures"))
 
 order = list(rp.bucket_labels(lang).values())
@@ -137,7 +137,7 @@ if not view.reminders.empty:
         title=_(lang, "Unpaid-invoice reminders sent (number)"),
     )
 
-st.subheader(_(lang, "Largest overdue clients"))
+st.header(_(lang, "Largest overdue clients"))
 if session.current_user().can("see_clients"):
     widgets.table(
         rp.clients_table(store.largest_overdue_clients(session.current_user(), entity, view.as_of), view.as_of, lang),

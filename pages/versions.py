@@ -58,18 +58,18 @@ for row in view.versions.itertuples():
             st.text(row.note)
 
 if not view.milestones.empty:
-    st.subheader(_(lang, "Milestones per version"))
+    st.header(_(lang, "Milestones per version"))
     widgets.table(vp.milestones_table(view, lang), _(lang, "Milestones"))
 if not view.targets.empty:
-    st.subheader(_(lang, "Targets the plan states"))
+    st.header(_(lang, "Targets the plan states"))
     st.caption(_(lang, "As each version words them; never inferred from its figures."))
     widgets.table(vp.targets_table(view, store.entity_names(), lang), _(lang, "Stated targets"))
-st.subheader(_(lang, "Contributions whose amount or date changed"))
+st.header(_(lang, "Contributions whose amount or date changed"))
 if view.funding_drift.empty:
     st.info(_(lang, "No change."))
 else:
     widgets.table(vp.funding_drift_table(view, store.entity_names(), lang), _(lang, "Changed contributions"))
-st.subheader(_(lang, "Targets changed from one version to the next"))
+st.header(_(lang, "Targets changed from one version to the next"))
 if view.target_drift.empty:
     st.info(_(lang, "No target changed."))
 else:

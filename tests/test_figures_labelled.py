@@ -357,6 +357,6 @@ def test_the_membership_page_shows_the_annual_report_figures_and_a_monthly_tile_
     assert shown.loc["Total des produits", "Dernier exercice"] == "222\u202f372\u202f506\u00a0€"
     assert shown.loc["Heures prestées", "Dernier exercice"] == "4\u202f539\u202f177\u00a0h"
     assert shown.loc["Contrats de travail", "Exercice précédent"] == "—"  # the 2023 report gives no 2022 count
-    assert "SmartCoop : chiffres du rapport annuel, 2022 et 2023" in [h.value for h in at.subheader]
+    assert "SmartCoop : chiffres du rapport annuel, 2022 et 2023" in [h.value for h in at.header]
     overview = open_page(None, filter_as_of=END_2023)
     assert any(c.value.startswith("mois de ") for c in overview.caption)  # turnover: one month's, said so

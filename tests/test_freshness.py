@@ -162,10 +162,10 @@ def test_an_account_disabled_between_two_runs_is_out_at_the_next_one_even_with_i
     app_env(demo_store.url)
     auth.add_user(demo_store.engine, "passager", "viewer", PASSWORD, by="test")
     at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "passager").run()
-    assert "À surveiller" in [h.value for h in at.subheader]
+    assert "À surveiller" in [h.value for h in at.header]
     auth.disable_user(demo_store.engine, "passager", by="test")
     at.run()
-    assert "À surveiller" not in [h.value for h in at.subheader] and not at.metric
+    assert "À surveiller" not in [h.value for h in at.header] and not at.metric
     assert "auth_login" not in at.session_state
 
 

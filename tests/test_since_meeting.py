@@ -251,7 +251,7 @@ def test_the_meetings_page_opens_on_the_last_held_meeting_read_only_with_no_note
     assert not viewer.exception
     assert viewer.selectbox(key="committee_meeting").value == september
     assert any(md.value == "Aucune note." for md in viewer.markdown)
-    assert any("Depuis la réunion du 15 septembre 2026" in h.value for h in viewer.subheader)
+    assert any("Depuis la réunion du 15 septembre 2026" in h.value for h in viewer.header)
     editor = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "editor")
     editor.switch_page("pages/committee.py").run()
     assert not editor.exception

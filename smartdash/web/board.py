@@ -140,7 +140,7 @@ def since_meeting_section(view: meetings_views.SinceMeeting, lang: str, *, headi
     """Since the meeting compared with: key indicators then and now, what turned amber or red, the watch list's new
     and worse items, the files loaded since, and the meeting's decisions with their state at the as-of date."""
     if heading:
-        st.subheader(meetings_text.heading(view, lang))
+        st.header(meetings_text.heading(view, lang))
     st.caption(meetings_text.origin_text(view, lang))
     if view.meeting is None:
         return

@@ -118,7 +118,7 @@ def _login_form(engine, lang: str, settings) -> None:
     from smartdash import auth
 
     with st.form("login"):
-        st.subheader(_(lang, "Log in"))
+        st.header(_(lang, "Log in"))
         login = st.text_input(_(lang, "Login"), key="login_username")
         password = st.text_input(_(lang, "Password"), type="password", key="login_password")
         submitted = st.form_submit_button(_p(lang, "button", "Log in"), type="primary")
@@ -141,7 +141,7 @@ def _first_admin_form(engine, lang: str) -> None:
     from smartdash import auth
 
     with st.form("first_admin"):
-        st.subheader(_(lang, "First start: create the administrator account"))
+        st.header(_(lang, "First start: create the administrator account"))
         st.markdown(
             Md(
                 _(
