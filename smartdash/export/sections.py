@@ -183,6 +183,11 @@ def section_title(key: str, lang: str) -> str:
     return _(lang, next(s.title for s in SECTIONS if s.key == key))
 
 
+def deck_titles(lang: str) -> list[str]:
+    """The headings of the sections the deck presents, in its order: what the Board pack page lists."""
+    return [_(lang, s.title) for s in SECTIONS if s.deck is not None]
+
+
 def agenda_lines(lang: str) -> list[str]:
     """The deck's agenda when every section has something to show: what the Board pack page announces."""
     return [_(lang, s.agenda) for s in SECTIONS if s.deck is not None and s.agenda]
