@@ -361,3 +361,47 @@ def test_the_execution_slide_names_its_series_in_the_readers_language(decks):
         title = next(t for t in info.titles if t.startswith(("Exécution du plan", "Plan execution")))
         [chart] = charts_of(prs.slides[info.titles.index(title)])
         assert [s.name for s in chart.plots[0].series] == names
+
+
+def test_every_section_has_its_heading_agenda_line_and_step_in_both_catalogues():
+    """Derived from the section registry: a section added without its messages in a catalogue fails here."""
+    from babel.messages.pofile import read_po
+
+    def entries(lang: str) -> dict[str, str]:
+        with (ROOT / "smartdash" / "locale" / lang / "LC_MESSAGES" / "smartdash.po").open("rb") as f:
+            return {m.id: m.string for m in read_po(f) if m.id and isinstance(m.id, str) and not m.context}
+
+    french, english = entries("fr"), entries("en")
+    assert len({s.key for s in SECTIONS}) == len(SECTIONS)
+    for section in SECTIONS:
+        assert section.deck or section.dossier, section.key  # a section is shown somewhere
+        for message in filter(None, (section.title, section.agenda, section.step)):
+            assert french.get(message), (section.key, message)
+            assert english.get(message) == "", (section.key, message)  # English reads the msgid
+
+
+def test_the_members_per_adviser_chart_says_on_the_slide_what_the_page_and_the_dossier_say(decks, demo_store):
+    """One declaration (present.chart_specs) for the page, the deck's native chart and the dossier's SVG."""
+    from smartdash.present.chart_specs import MEMBERS_PER_ADVISER
+    from smartdash.views import people as people_views
+
+    for lang in ("fr", "en"):
+        prs, _info = decks[lang]
+        with session_scope(demo_store.engine) as s:
+            view = people_views.membership_view(session=s, filters=Filters(None, END, "previous", "PLAN-2024-06", lang))
+        options = MEMBERS_PER_ADVISER.options(view, lang)
+        [slide] = [s for s in prs.slides if slide_title(s) == options["title"]]
+        [chart] = charts_of(slide)
+        assert tuple(series.name for series in chart.plots[0].series) == options["highlight_label"]
+        frame = MEMBERS_PER_ADVISER.frame(view, lang)
+        shown = {
+            office: series.name
+            for series in chart.plots[0].series
+            for office, value in zip(chart.plots[0].categories, series.values, strict=True)
+            if value is not None
+        }
+        # every office once, in the series its flag puts it in, as the page colours it
+        labels = options["highlight_label"]
+        assert shown == {office: labels[int(flag)] for office, flag in zip(frame["office"], frame["stands_out"], strict=True)}
+        spec = MEMBERS_PER_ADVISER.chart(view, lang).to_dict(validate=False)
+        assert set(options["highlight_label"]) == set(spec["layer"][0]["encoding"]["color"]["scale"]["domain"])
