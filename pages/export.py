@@ -1,6 +1,7 @@
 """The board pack: the committee's PowerPoint deck and its printed A4 PDF, built from the same figures as the pages."""
 
 from smartdash import formatting
+from smartdash.export import sections
 from smartdash.i18n import _
 from smartdash.inert import st
 from smartdash.web import board, exports, filters, session
@@ -13,10 +14,9 @@ filters.page_header(_(lang, "Board pack"), f)
 st.markdown(
     _(
         lang,
-        "A 16:9 deck ready to present: title, agenda, key indicators with their status, what needs attention, equity and "
-        "its bridge, the 1+1 rule (with its definition), plan execution, headcount, membership, receivables, and an "
-        "appendix of sources. Charts are native (editable in PowerPoint). The deck follows the sidebar filters: entity, "
-        "as-of date, plan version, language.",
+        "A 16:9 deck ready to present: a title slide, the agenda, then its sections in this order: {sections}. Charts are "
+        "native (editable in PowerPoint). The deck follows the sidebar filters: entity, as-of date, plan version, language.",
+        sections=" · ".join(sections.deck_titles(lang)),  # the registry the deck and the dossier are built from
     )
 )
 meetings = board.meetings()

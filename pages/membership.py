@@ -4,6 +4,7 @@ from smartdash import charts, formatting
 from smartdash.i18n import _
 from smartdash.inert import st
 from smartdash.present import annual as ap
+from smartdash.present import chart_specs
 from smartdash.present import people as people_text
 from smartdash.views import people
 from smartdash.web import downloads, filters, session, store, widgets
@@ -57,18 +58,8 @@ st.header(people_text.offices_change_title(change, lang))
 st.markdown(people_text.offices_losing_text(change, lang))
 widgets.table(people_text.offices_change_table(change, lang), _(lang, "Offices then and now"))
 
-widgets.plot(
-    charts.horizontal_bars,
-    people.per_adviser_frame(view),
-    category="office",
-    unit="count",
-    lang=lang,
-    highlight="stands_out",
-    highlight_label=(_(lang, "typical"), _(lang, "≥ 2 × the median")),
-    reference=view.median_per_adviser,
-    reference_label=_(lang, "median"),
-    title=_(lang, "Members per adviser, per office"),
-)
+per_adviser = chart_specs.MEMBERS_PER_ADVISER  # the deck and the dossier draw the same declaration
+widgets.plot(per_adviser.build, per_adviser.frame(view, lang), lang=lang, **per_adviser.options(view, lang))
 widgets.table(people_text.offices_table(view, lang), _(lang, "Offices"))
 
 left, right = st.columns(2)

@@ -25,6 +25,7 @@ from smartdash import auth, charts, formats, formatting, models, queries
 from smartdash.config import Settings
 from smartdash.db import session_scope
 from smartdash.export.images import chart_png
+from smartdash.export.sections import digest_sections
 from smartdash.i18n import N_, Text, _, bilingual, template_messages, text
 from smartdash.importing import load_history
 from smartdash.mail import InlineImage, MailNotConfigured, message_or_refusal, new_cid, send_all
@@ -395,6 +396,7 @@ class DigestBuilder:
 
     def build(self, subscriber: Subscriber) -> Digest:
         lang = subscriber.lang
+        sections = digest_sections()  # the board pack's sections the digest carries (export.sections.SECTIONS)
         see_clients = subscriber.can("see_clients")
         parts = [
             self.part(code, name, lang, see_clients=see_clients)
@@ -421,7 +423,8 @@ class DigestBuilder:
             "worse": worse,
             "better": better,
             "actions": actions,
-            "since": self.since([p.code for p in parts], lang),
+            "sections": sections,
+            "since": self.since([p.code for p in parts], lang) if "since_meeting" in sections else None,
             "loads": loads,
             "loads_this_week": loads_this_week,
             "synthetic": any(line.synthetic for p in parts for line in p.lines)

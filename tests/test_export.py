@@ -19,34 +19,16 @@ from streamlit.testing.v1 import AppTest
 from smartdash import charts, queries
 from smartdash.db import session_scope
 from smartdash.export.images import chart_png, chart_svg
+from smartdash.export.sections import SECTIONS
 from smartdash.export.slides import build_deck
 from smartdash.export.tables import csv_bytes, neutralise, xlsx_bytes
 from smartdash.metrics.funding import OnePlusOneDefinition, one_plus_one_coverage
 from smartdash.views import Filters
+from smartdash.views import overview as overview_views
 from tests.conftest import login
 
 ROOT = Path(__file__).resolve().parent.parent
 END = dt.date(2026, 11, 22)
-FR_TITLES = [
-    "Comité de suivi du plan de continuation",
-    "Ordre du jour",
-    "Synthèse des indicateurs clés",
-    "Points d'attention",
-    "Depuis la réunion du 15 septembre 2026",
-    "Depuis la réunion : points d'attention, chargements et décisions",
-    "Capitaux propres — SmartFr (€)",
-    "Capitaux propres — GrandsEnsemble (€)",
-    "Capitaux propres — Alterna (€)",
-    "Pont des capitaux propres 2025 — SmartFr (€)",
-    "Règle du 1+1 : couverture à date",
-    "Exécution du plan : échéances dues et payées (€)",
-    "Effectifs (personnes), 24 derniers mois",
-    "Membres par conseiller, par bureau",
-    "Bureaux, 31/12/2024 → 31/12/2025 : période précédente",
-    "SmartCoop : chiffres du rapport annuel, 2022 et 2023",
-    "Créances par ancienneté et DSO — SmartCoop",
-    "Annexe : sources des chiffres",
-]
 
 
 @pytest.fixture(scope="module")
@@ -66,9 +48,45 @@ def charts_of(slide):
     return [shape.chart for shape in slide.shapes if shape.has_chart]
 
 
-def test_the_deck_has_its_sections_in_order(decks):
+def section_slides(info) -> dict[str, list[str]]:
+    """Each section's slide titles, in the deck's order."""
+    shown: dict[str, list[str]] = {}
+    for number in sorted(info.sections):
+        shown.setdefault(info.sections[number], []).append(info.titles[number - 1])
+    return shown
+
+
+def test_every_registered_deck_section_is_in_the_deck_in_the_registrys_order(demo_store):
+    """Every section with a deck builder gives the deck its slides, together and in the registry's order, after the
+    title and the agenda (notes given, so that the notes section has something to show)."""
+    data, info = build_deck(
+        demo_store.engine,
+        filters=Filters(None, END, "previous", "PLAN-2024-06", "fr"),
+        role="viewer",
+        notes=[("Une note du comité", None)],
+    )
+    prs = Presentation(io.BytesIO(data))
+    assert [slide_title(s) for s in prs.slides] == info.titles
+    assert info.titles[:2] == ["Comité de suivi du plan de continuation", "Ordre du jour"]
+    assert sorted(info.sections) == list(range(3, len(prs.slides) + 1))  # every other slide belongs to a section
+    assert list(section_slides(info)) == [s.key for s in SECTIONS if s.deck is not None]
+
+
+def test_the_deck_has_its_sections_in_order(decks, demo_store):
     prs, info = decks["fr"]
-    assert [slide_title(s) for s in prs.slides] == FR_TITLES == info.titles
+    assert [slide_title(s) for s in prs.slides] == info.titles
+    # the registry's order, a section left out only when it has nothing to show (no note at these figures' date)
+    shown = section_slides(info)
+    assert list(shown) == [s.key for s in SECTIONS if s.deck is not None and s.key != "notes"]
+    with session_scope(demo_store.engine) as s:
+        names = [name for _code, name in overview_views.tile_entities(session=s, entity=None)]
+    # one equity slide per entity under the plan, then the first one's bridge of its latest year
+    assert shown["equity"] == [f"Capitaux propres — {name} (€)" for name in names] + [
+        "Pont des capitaux propres 2025 — SmartFr (€)"
+    ]
+    assert shown["since_meeting"][0] == "Depuis la réunion du 15 septembre 2026"
+    assert shown["receivables"] == ["Créances par ancienneté et DSO — SmartCoop"]
+    assert shown["sources"] == ["Annexe : sources des chiffres"]
     assert (prs.slide_width, prs.slide_height) == (12192000, 6858000)  # 13,333 × 7,5 in: 16:9
     assert info.synthetic
     appendix = " ".join(shape.text_frame.text for shape in prs.slides[-1].shapes if shape.has_text_frame)
@@ -288,27 +306,35 @@ def test_the_appendix_lists_every_cited_source_on_as_many_slides_as_it_needs(dem
 
 
 def test_the_agenda_is_built_from_the_registered_sections_and_a_new_section_needs_no_other_change(demo_store, monkeypatch):
-    from smartdash.export import slides
+    from smartdash.export import sections
 
     def appendix_b(ctx):
         ctx.deck.slide("Annexe B")
 
-    monkeypatch.setattr(slides, "DECK_SECTIONS", list(slides.DECK_SECTIONS))
-    slides.deck_section("extra", agenda="Annexe B", step="Annexe B")(appendix_b)
+    def appendix_b_printed(ctx):
+        ctx.pack.section("extra", "Annexe B").add("text", text="B")
+
+    extra = sections.Section("extra", "Annexe B", "Annexe B", "Annexe B", None, appendix_b, appendix_b_printed)
+    monkeypatch.setattr(sections, "SECTIONS", (*sections.SECTIONS, extra))
     data, info = build_deck(demo_store.engine, filters=Filters(None, END, "previous", "PLAN-2024-06", "fr"), role="viewer")
     prs = Presentation(io.BytesIO(data))
     agenda = [p.text for shape in prs.slides[1].shapes if shape.has_text_frame for p in shape.text_frame.paragraphs]
     agenda = [line for line in agenda if line.startswith("●")]  # the agenda's lines, without the title and footer
-    lines = [slides._("fr", s.agenda) for s in slides.DECK_SECTIONS if s.agenda]
+    lines = sections.agenda_lines("fr")
     assert agenda[-len(lines) :] == [f"● {i}. {line}" for i, line in enumerate(lines, start=1)]
     assert agenda[-1] == f"● {len(lines)}. Annexe B" and info.titles[-1] == "Annexe B"
+    assert info.sections[len(info.titles)] == "extra"
+    from smartdash.export import pdf
+
+    pack = pdf.compose(demo_store.engine, filters=Filters(None, END, "previous", "PLAN-2024-06", "fr"), role="viewer")
+    assert [s.key for s in pack.sections][-1] == "extra" and pack.sections[-1].title == "Annexe B"
 
 
 def test_the_key_indicators_slide_states_the_thresholds_the_catalogue_sets():
     from decimal import Decimal
 
-    from smartdash.export.sections import thresholds_phrase
     from smartdash.metrics.status import Thresholds
+    from smartdash.present.overview import thresholds_phrase
 
     same = [Thresholds("up", "plan", Decimal(3), Decimal(8)), Thresholds("down", "plan", Decimal(3), Decimal(8)), None]
     assert (
@@ -335,3 +361,47 @@ def test_the_execution_slide_names_its_series_in_the_readers_language(decks):
         title = next(t for t in info.titles if t.startswith(("Exécution du plan", "Plan execution")))
         [chart] = charts_of(prs.slides[info.titles.index(title)])
         assert [s.name for s in chart.plots[0].series] == names
+
+
+def test_every_section_has_its_heading_agenda_line_and_step_in_both_catalogues():
+    """Derived from the section registry: a section added without its messages in a catalogue fails here."""
+    from babel.messages.pofile import read_po
+
+    def entries(lang: str) -> dict[str, str]:
+        with (ROOT / "smartdash" / "locale" / lang / "LC_MESSAGES" / "smartdash.po").open("rb") as f:
+            return {m.id: m.string for m in read_po(f) if m.id and isinstance(m.id, str) and not m.context}
+
+    french, english = entries("fr"), entries("en")
+    assert len({s.key for s in SECTIONS}) == len(SECTIONS)
+    for section in SECTIONS:
+        assert section.deck or section.dossier, section.key  # a section is shown somewhere
+        for message in filter(None, (section.title, section.agenda, section.step)):
+            assert french.get(message), (section.key, message)
+            assert english.get(message) == "", (section.key, message)  # English reads the msgid
+
+
+def test_the_members_per_adviser_chart_says_on_the_slide_what_the_page_and_the_dossier_say(decks, demo_store):
+    """One declaration (present.chart_specs) for the page, the deck's native chart and the dossier's SVG."""
+    from smartdash.present.chart_specs import MEMBERS_PER_ADVISER
+    from smartdash.views import people as people_views
+
+    for lang in ("fr", "en"):
+        prs, _info = decks[lang]
+        with session_scope(demo_store.engine) as s:
+            view = people_views.membership_view(session=s, filters=Filters(None, END, "previous", "PLAN-2024-06", lang))
+        options = MEMBERS_PER_ADVISER.options(view, lang)
+        [slide] = [s for s in prs.slides if slide_title(s) == options["title"]]
+        [chart] = charts_of(slide)
+        assert tuple(series.name for series in chart.plots[0].series) == options["highlight_label"]
+        frame = MEMBERS_PER_ADVISER.frame(view, lang)
+        shown = {
+            office: series.name
+            for series in chart.plots[0].series
+            for office, value in zip(chart.plots[0].categories, series.values, strict=True)
+            if value is not None
+        }
+        # every office once, in the series its flag puts it in, as the page colours it
+        labels = options["highlight_label"]
+        assert shown == {office: labels[int(flag)] for office, flag in zip(frame["office"], frame["stands_out"], strict=True)}
+        spec = MEMBERS_PER_ADVISER.chart(view, lang).to_dict(validate=False)
+        assert set(options["highlight_label"]) == set(spec["layer"][0]["encoding"]["color"]["scale"]["domain"])

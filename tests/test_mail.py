@@ -388,3 +388,31 @@ def test_every_mail_command_has_help(command, capsys):
     with pytest.raises(SystemExit) as exit_:
         build_parser().parse_args([command, "--help"])
     assert exit_.value.code == 0 and "usage: python -m smartdash " + command in capsys.readouterr().out
+
+
+def test_every_section_the_registry_gives_the_digest_is_in_it_and_only_those(demo_store, monkeypatch):
+    """The digest carries the board pack's sections whose declaration says so (smartdash.export.sections), each block
+    marked with its key; a section the registry takes out of the digest leaves it."""
+    import dataclasses
+
+    from smartdash import queries
+    from smartdash.export import sections
+
+    def html() -> str:
+        with session_scope(demo_store.engine) as s:
+            as_of = queries.latest_data_date(session=s)
+            # every entity, the ones with receivables (outside the plan) included
+            every = tuple(queries.entities(session=s)["code"])
+            builder = digest.DigestBuilder(s, as_of=as_of, app_url="http://localhost:8501")
+            return builder.build(dataclasses.replace(digest.preview_subscriber("fr"), entities=every)).html
+
+    shown = html()
+    for section in sections.SECTIONS:
+        assert (f"<!-- section: {section.key} -->" in shown) is section.digest, section.key
+    carried = [s.key for s in sections.SECTIONS if s.digest]
+    assert carried
+    for key in carried:
+        fewer = tuple(dataclasses.replace(s, digest=False) if s.key == key else s for s in sections.SECTIONS)
+        monkeypatch.setattr(sections, "SECTIONS", fewer)
+        assert f"<!-- section: {key} -->" not in html(), key
+        monkeypatch.undo()

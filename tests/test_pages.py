@@ -39,48 +39,34 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def test_navigation_pins_the_page_list_and_titles():
-    assert registry.page_titles("fr") == [
-        "Vue d'ensemble",
-        "Capitaux propres",
-        "Financement 1+1",
-        "Effectifs",
-        "Sociétariat",
-        "Créances",
-        "Exécution du plan",
-        "Réunions et décisions",
-        "Catalogue des indicateurs",
-        "Versions du plan",
-        "Dossier du comité",
-        "Mes abonnements",
-        "Chargement des données",
-        "Administration",
-    ]
-    assert registry.page_titles("en") == [
-        "Overview",
-        "Equity",
-        "Funding 1+1",
-        "Headcount",
-        "Membership",
-        "Receivables",
-        "Plan execution",
-        "Meetings and decisions",
-        "Indicator catalogue",
-        "Plan versions",
-        "Board pack",
-        "My subscriptions",
-        "Data loading",
-        "Administration",
-    ]
+def catalogue_entries(lang: str) -> dict[str, str]:
+    """msgid → msgstr of a catalogue (no message context)."""
+    from babel.messages.pofile import read_po
+
+    with (ROOT / "smartdash" / "locale" / lang / "LC_MESSAGES" / "smartdash.po").open("rb") as f:
+        return {m.id: m.string for m in read_po(f) if m.id and isinstance(m.id, str) and not m.context}
+
+
+def test_every_page_and_menu_section_has_a_title_in_both_catalogues():
+    """Derived from the page registry: a page added there without its title in a catalogue fails here."""
+    french, english = catalogue_entries("fr"), catalogue_entries("en")
+    for message in [page.message for page in registry.PAGES] + [section.message for section in registry.SECTIONS]:
+        assert french.get(message), f"{message!r} has no French title"
+        assert message in english and english[message] == "", f"{message!r} is not in the English catalogue as itself"
+    for lang, catalogue in (("fr", french), ("en", english)):
+        titles = registry.page_titles(lang)
+        assert titles == [catalogue[p.message] or p.message for p in registry.PAGES]
+        assert len(set(titles)) == len(titles), lang  # no two pages share a title in the menu
+
+
+def test_the_navigation_follows_the_page_registry():
+    assert registry.PAGES[0].name == "overview"  # the home page
     menu = {
         section.title("fr"): [page.name for page in registry.PAGES if page.section is section] for section in registry.SECTIONS
     }
-    assert menu == {
-        "Le plan": ["overview", "equity", "funding", "execution", "versions"],
-        "L'activité": ["headcount", "membership", "receivables"],
-        "Le comité": ["committee", "catalogue", "export", "subscriptions"],
-        "Les données": ["data", "admin"],
-    }
+    assert list(menu) == [section.title("fr") for section in registry.SECTIONS]
+    assert sorted(name for names in menu.values() for name in names) == sorted(page.name for page in registry.PAGES)
+    assert all(menu.values())  # no empty menu section
     # every file in pages/ is in the navigation, so no legacy discovery can add another
     assert sorted(page.path for page in registry.PAGES) == sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
 

@@ -34,19 +34,6 @@ from tests.conftest import login
 ROOT = Path(__file__).resolve().parent.parent
 END = dt.date(2026, 11, 22)
 EDITOR = CurrentUser("editor", "editor")
-FR_SECTIONS = [
-    "Synthèse des indicateurs clés",
-    "Points d'attention",
-    "Depuis la dernière réunion",
-    "Capitaux propres",
-    "Financement et règle du 1+1",
-    "Exécution du plan",
-    "Effectifs",
-    "Sociétariat",
-    "Créances",
-    "Notes et décisions du comité",
-    "Annexe : sources des chiffres",
-]
 
 
 def plain(text: str) -> str:
@@ -81,8 +68,10 @@ def section_pages(pages: list[str], titles: list[str]) -> dict[str, int]:
 def test_the_cover_then_the_contents_then_every_section_in_the_decks_order(dossiers):
     data, info, pages = dossiers["fr"]
     assert data.startswith(b"%PDF-")
-    assert info.titles == FR_SECTIONS  # the deck's order: summary, attention, equity, 1+1, execution … appendix
-    assert [section_title(key, "fr") for key, _title in SECTIONS if key != "corrections"] == FR_SECTIONS
+    # every registered dossier section, in the registry's order (the deck's); the corrections only in a closed
+    # meeting's own pack
+    assert info.keys == [s.key for s in SECTIONS if s.dossier is not None and s.key != "corrections"]
+    assert info.titles == [section_title(key, "fr") for key in info.keys]
     cover = pages[0]
     for line in (
         "Comité de suivi du plan de continuation",
@@ -133,37 +122,37 @@ def section_text(pages: list[str], info, title: str) -> str:
 def test_every_sections_key_figures_are_printed_in_french(dossiers, demo_store):
     _data, info, pages = dossiers["fr"]
     filters = Filters(None, END, "previous", "PLAN-2024-06", "fr")
-    text = {title: section_text(pages, info, title) for title in FR_SECTIONS}
+    text = {key: section_text(pages, info, title) for key, title in zip(info.keys, info.titles, strict=True)}
     with session_scope(demo_store.engine) as s:
         tiles = overview_views.overview_tiles(session=s, filters=filters)
         for t in tiles:
-            assert plain(formatting.value(t.value, t.unit, compact=True)) in text["Synthèse des indicateurs clés"]
-        assert re.search(r"−?\d+,\d+ M€", text["Synthèse des indicateurs clés"])  # decimal comma, M€
+            assert plain(formatting.value(t.value, t.unit, compact=True)) in text["summary"]
+        assert re.search(r"−?\d+,\d+ M€", text["summary"])  # decimal comma, M€
         for a in overview_views.attention_items(session=s, filters=filters, tiles=tiles)[:3]:
-            assert plain(a.text.render("fr"))[:40] in plain(text["Points d'attention"].replace("\n", " "))
+            assert plain(a.text.render("fr"))[:40] in plain(text["attention"].replace("\n", " "))
         entities = overview_views.tile_entities(session=s, entity=None)
         for code, name in entities:
             equity = equity_views.equity_view(session=s, filters=filters, entity=code, entity_name=name)
-            assert plain(formatting.money_compact(equity.latest_equity)) in text["Capitaux propres"]
+            assert plain(formatting.money_compact(equity.latest_equity)) in text["equity"]
             execution = execution_views.execution_view(
                 session=s, filters=filters, entity=code, entity_name=name, plan_adopted_on=None
             )
-            assert plain(formatting.money_compact(execution.due_to_date)) in text["Exécution du plan"]
+            assert plain(formatting.money_compact(execution.due_to_date)) in text["execution"]
         funding = funding_views.funding_view(session=s, filters=filters, definition=OnePlusOneDefinition())
         for coverage in funding.coverage_actual["coverage"]:
-            assert formatting.ratio(coverage) in text["Financement et règle du 1+1"]
+            assert formatting.ratio(coverage) in text["funding"]
         headcount = people_views.headcount_view(session=s, filters=filters, entities=[c for c, _n in entities])
         for value in headcount.latest["headcount"]:
-            assert plain(formatting.number(int(value))) in text["Effectifs"]
+            assert plain(formatting.number(int(value))) in text["headcount"]
         membership = people_views.membership_view(session=s, filters=filters)
-        assert plain(formatting.number(membership.total_members)) in text["Sociétariat"]
+        assert plain(formatting.number(membership.total_members)) in text["membership"]
         assert " " in formatting.number(membership.total_members).replace("\u202f", " ")  # thousands spaced
         for code in queries.receivable_entities(session=s):
             receivables = receivables_views.receivables_view(session=s, entity=code, as_of=END)
-            assert plain(formatting.money_compact(receivables.total)) in text["Créances"]
-            assert plain(formatting.value(receivables.dso_days, "days")) in text["Créances"]
+            assert plain(formatting.money_compact(receivables.total)) in text["receivables"]
+            assert plain(formatting.value(receivables.dso_days, "days")) in text["receivables"]
         history = load_history(session=s)  # the appendix lists the load history with checksums
-    appendix = plain(text["Annexe : sources des chiffres"].replace("\n", " "))
+    appendix = plain(text["sources"].replace("\n", " "))
     for row in history.itertuples():
         assert row.file_name in appendix and row.checksum[:16] in appendix
     assert "démo / synthétique" in appendix and "Plan de continuation, novembre 2021" in appendix
@@ -171,7 +160,8 @@ def test_every_sections_key_figures_are_printed_in_french(dossiers, demo_store):
 
 def test_the_english_pack_prints_english_numbers(dossiers, demo_store):
     _data, info, pages = dossiers["en"]
-    assert info.titles[:4] == ["Key indicators", "What needs attention", "Since the last meeting", "Equity"]
+    assert info.titles == [section_title(key, "en") for key in info.keys]
+    assert info.titles[0] == "Key indicators"
     summary = section_text(pages, info, "Key indicators")
     with session_scope(demo_store.engine) as s:
         tiles = overview_views.overview_tiles(session=s, filters=Filters(None, END, "previous", "PLAN-2024-06", "en"))
@@ -284,6 +274,7 @@ def test_a_closed_meetings_pdf_shows_the_figures_as_frozen_and_the_corrections_s
     data, info = build_pdf(demo.engine, filters=filters, role="editor", meeting_id=meeting_id)
     pages = pages_of(data)
     assert info.frozen_meeting == meeting_id and "Corrections depuis la réunion" in info.titles
+    assert info.keys == [s.key for s in SECTIONS if s.dossier is not None]  # a closed meeting's pack: every section
     assert "Chiffres clés figés à la clôture de la réunion" in pages[0]
     assert "Chiffres au 31 octobre 2026" in pages[0]  # the meeting's own as-of date
     summary = section_text(pages, info, "Synthèse des indicateurs clés")

@@ -27,11 +27,11 @@ from smartdash import charts, committee, formatting, importing, queries
 from smartdash.auth import role_can
 from smartdash.db import session_scope
 from smartdash.export.images import chart_svg
-from smartdash.export.sections import section_title, thresholds_phrase
 from smartdash.i18n import N_, _, _p
 from smartdash.i18n import render as in_language
 from smartdash.metrics.funding import OnePlusOneDefinition
 from smartdash.present import annual as annual_text
+from smartdash.present import chart_specs, tables
 from smartdash.present import equity as equity_text
 from smartdash.present import execution as execution_text
 from smartdash.present import funding as funding_text
@@ -39,7 +39,6 @@ from smartdash.present import meetings as meetings_text
 from smartdash.present import overview as overview_text
 from smartdash.present import people as people_text
 from smartdash.present import receivables as receivables_text
-from smartdash.present import tables
 from smartdash.present import versions as versions_text
 from smartdash.views import Filters, sources_of
 from smartdash.views import annual as annual_views
@@ -85,6 +84,8 @@ class Pack:
     frozen_meeting: int | None = None
 
     def section(self, key: str, title: str | None = None) -> Section:
+        from smartdash.export.sections import section_title  # the registry imports this module's builders
+
         section = Section(key, title or section_title(key, self.lang))
         self.sections.append(section)
         return section
@@ -121,6 +122,29 @@ class PdfInfo:
     synthetic: bool
     sources: set[str]
     frozen_meeting: int | None
+    keys: list[str] = field(default_factory=list)  # each section's key, in the order printed
+
+
+@dataclass
+class DossierContext:
+    """What the dossier's sections share while it is built: the pack, the store's session, the filters (their plan
+    version the one compared with), the role it is built for, the entities shown, the meeting whose pack it is (a
+    closed one's frozen figures), and the key indicators as the summary read them (for the attention list)."""
+
+    pack: Pack
+    session: Session
+    filters: Filters
+    role: str
+    entities: list[tuple[str, str]]
+    version_text: str
+    meeting_id: int | None
+    meeting: pd.Series | None
+    frozen: pd.DataFrame | None
+    tiles: list[overview_views.Tile] = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        return self.filters.lang
 
 
 def table(
@@ -172,16 +196,12 @@ def _money(v, lang: str) -> str:
 STATUS_WORDS = {"green": N_("green"), "amber": N_("amber"), "red": N_("red"), None: N_("no plan")}
 
 
-def _summary(
-    pack: Pack,
-    s: Session,
-    filters: Filters,
-    tiles: list[overview_views.Tile],
-    frozen: pd.DataFrame | None,
-    meeting: pd.Series | None,
-    version_text: str,
-) -> None:
-    lang = filters.lang
+def _summary(ctx: DossierContext) -> None:
+    """The key indicators against the plan, or the figures a closed meeting froze."""
+    pack, s, filters, lang, frozen, version_text = ctx.pack, ctx.session, ctx.filters, ctx.lang, ctx.frozen, ctx.version_text
+    meeting = ctx.meeting if ctx.meeting_id is not None else None
+    tiles = ctx.tiles = overview_views.overview_tiles(session=s, filters=filters)
+    pack.sources |= set(sources_of([t.source for t in tiles]))
     section = pack.section("summary")
     if frozen is not None and not frozen.empty:
         version = next((v for v in frozen["plan_version"] if v), filters.plan_version)
@@ -229,7 +249,7 @@ def _summary(
             lang,
             "Gap to plan {plan_version}; {thresholds}.",
             plan_version=version_text,
-            thresholds=thresholds_phrase([t.rule for t in tiles], lang),
+            thresholds=overview_text.thresholds_phrase([t.rule for t in tiles], lang),
         ),
     )
     rows = [
@@ -261,7 +281,10 @@ def _known(value):
     return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
 
 
-def _attention(pack: Pack, items: list[overview_views.Attention]) -> None:
+def _attention(ctx: DossierContext) -> None:
+    """The exceptions only, drawn from the key indicators the summary read."""
+    pack = ctx.pack
+    items = overview_views.attention_items(session=ctx.session, filters=ctx.filters, tiles=ctx.tiles)
     section = pack.section("attention")
     section.add("text", text=_(pack.lang, "Exceptions only: what is red or amber."))
     section.add(
@@ -271,8 +294,8 @@ def _attention(pack: Pack, items: list[overview_views.Attention]) -> None:
     )
 
 
-def _equity(pack: Pack, s: Session, filters: Filters, entities: list[tuple[str, str]]) -> None:
-    lang = filters.lang
+def _equity(ctx: DossierContext) -> None:
+    pack, s, filters, entities, lang = ctx.pack, ctx.session, ctx.filters, ctx.entities, ctx.lang
     section = pack.section("equity")
     synthetic = False
     for code, name in entities:
@@ -322,23 +345,14 @@ def _equity(pack: Pack, s: Session, filters: Filters, entities: list[tuple[str, 
         if view.bridge_years:
             year = view.bridge_years[-1]
             bridge = view.bridge(year)
-            labels = equity_text.bridge_labels(bridge, lang)  # the page's: every step, "unexplained" included
-            pack.chart(
-                section,
-                charts.waterfall_chart(
-                    equity_views.bridge_frame(bridge, labels),
-                    lang=lang,
-                    title=_(lang, "Equity bridge {year} — {name} (€)", year=year, name=name),
-                ),
-                height=200,
-            )
+            pack.chart(section, chart_specs.EQUITY_BRIDGE.chart(chart_specs.BridgeShown(view, year, name), lang), height=200)
             section.add("note", text=_(lang, "Control (booked − computed): {money}", money=_money(bridge.control, lang)))
     if synthetic:
         pack.demo(section)
 
 
-def _funding(pack: Pack, s: Session, filters: Filters, version_text: str) -> None:
-    lang = filters.lang
+def _funding(ctx: DossierContext) -> None:
+    pack, s, filters, version_text, lang = ctx.pack, ctx.session, ctx.filters, ctx.version_text, ctx.lang
     section = pack.section("funding")
     definition = OnePlusOneDefinition()
     view = funding_views.funding_view(session=s, filters=filters, definition=definition)
@@ -386,8 +400,8 @@ def _funding(pack: Pack, s: Session, filters: Filters, version_text: str) -> Non
         pack.demo(section)
 
 
-def _execution(pack: Pack, s: Session, filters: Filters, entities: list[tuple[str, str]]) -> None:
-    lang = filters.lang
+def _execution(ctx: DossierContext) -> None:
+    pack, s, filters, entities, lang = ctx.pack, ctx.session, ctx.filters, ctx.entities, ctx.lang
     section = pack.section("execution")
     section.add("text", text=_(lang, "A missed or late instalment is red whatever else is green."))
     synthetic = False
@@ -455,8 +469,8 @@ def _execution(pack: Pack, s: Session, filters: Filters, entities: list[tuple[st
         pack.demo(section)
 
 
-def _headcount(pack: Pack, s: Session, filters: Filters, entities: list[tuple[str, str]]) -> None:
-    lang = filters.lang
+def _headcount(ctx: DossierContext) -> None:
+    pack, s, filters, entities, lang = ctx.pack, ctx.session, ctx.filters, ctx.entities, ctx.lang
     section = pack.section("headcount")
     view = people_views.headcount_view(session=s, filters=filters, entities=[c for c, _n in entities])
     if view.series.empty:
@@ -507,8 +521,8 @@ def _pct(share: Decimal | None) -> Decimal | None:
     return None if share is None else share * 100
 
 
-def _membership(pack: Pack, s: Session, filters: Filters) -> None:
-    lang = filters.lang
+def _membership(ctx: DossierContext) -> None:
+    pack, s, filters, lang = ctx.pack, ctx.session, ctx.filters, ctx.lang
     section = pack.section("membership")
     view = people_views.membership_view(
         session=s, filters=Filters(None, filters.as_of, filters.compare, filters.plan_version, lang)
@@ -535,22 +549,11 @@ def _membership(pack: Pack, s: Session, filters: Filters) -> None:
             ),
         ],
     )
-    per_adviser = people_views.per_adviser_frame(view)
-    if not per_adviser.empty:
+    if not people_views.per_adviser_frame(view).empty:
         pack.chart(
             section,
-            charts.horizontal_bars(
-                per_adviser,
-                category="office",
-                unit="count",
-                lang=lang,
-                highlight="stands_out",
-                highlight_label=(_(lang, "within range"), _(lang, "stands out")),
-                reference=view.median_per_adviser,
-                reference_label=_(lang, "median"),
-                title=_(lang, "Members per adviser, per office"),
-            ),
-            height=max(160, 16 * len(per_adviser)),
+            chart_specs.MEMBERS_PER_ADVISER.chart(view, lang),
+            height=max(160, 16 * len(people_views.per_adviser_frame(view))),
         )
     offices = people_text.offices_table(view, lang)
     section.add("subheading", text=_(lang, "Offices"))
@@ -590,8 +593,8 @@ def _annual_figures(pack: Pack, section: Section, s: Session, filters: Filters) 
         )
 
 
-def _receivables(pack: Pack, s: Session, filters: Filters, role: str) -> None:
-    lang = filters.lang
+def _receivables(ctx: DossierContext) -> None:
+    pack, s, filters, role, lang = ctx.pack, ctx.session, ctx.filters, ctx.role, ctx.lang
     section = pack.section("receivables")
     names = dict(zip(*[queries.entities(session=s)[c] for c in ("code", "name")], strict=True))
     synthetic, shown = False, False
@@ -654,8 +657,9 @@ def _receivables(pack: Pack, s: Session, filters: Filters, role: str) -> None:
         pack.demo(section)
 
 
-def _notes(pack: Pack, s: Session, filters: Filters, meeting_id: int | None) -> None:
-    lang = filters.lang
+def _notes(ctx: DossierContext) -> None:
+    """The notes of the meeting these figures are for, then the open decisions and actions."""
+    pack, s, filters, meeting_id, lang = ctx.pack, ctx.session, ctx.filters, ctx.meeting_id, ctx.lang
     section = pack.section("notes")
     own_dossier = meeting_id is not None  # a meeting's own dossier: its record, as known when it was held
     meeting_id = meeting_id if meeting_id is not None else committee.meeting_for(session=s, as_of=filters.as_of)
@@ -697,10 +701,10 @@ def _notes(pack: Pack, s: Session, filters: Filters, meeting_id: int | None) -> 
     )
 
 
-def _since_meeting(pack: Pack, s: Session, filters: Filters) -> None:
+def _since_meeting(ctx: DossierContext) -> None:
     """Since the last meeting held: key indicators then and now with their change and status, the watch list's new
     and worse items, the files loaded since, the meeting's decisions with their state at the as-of date."""
-    lang = filters.lang
+    pack, s, filters, lang = ctx.pack, ctx.session, ctx.filters, ctx.lang
     section = pack.section("since_meeting")
     view = meetings_views.since_meeting(session=s, filters=filters)
     section.add("subheading", text=meetings_text.heading(view, lang))
@@ -744,8 +748,11 @@ def _since_meeting(pack: Pack, s: Session, filters: Filters) -> None:
         section.add("text", text=_(lang, "No decision recorded at this meeting."))
 
 
-def _corrections(pack: Pack, s: Session, meeting_id: int, meeting: pd.Series) -> None:
-    lang = pack.lang
+def _corrections(ctx: DossierContext) -> None:
+    """A closed meeting's pack only: the figures it was shown that the store has corrected since."""
+    if ctx.frozen is None:
+        return
+    pack, s, meeting_id, meeting, lang = ctx.pack, ctx.session, ctx.meeting_id, ctx.meeting, ctx.lang
     section = pack.section("corrections")
     frame = committee.presented_and_corrected(session=s, meeting_id=meeting_id)
     changed = frame[[d is not None and not pd.isna(d) and d != 0 for d in frame["difference"]]]
@@ -785,7 +792,9 @@ def _document_year(name: str) -> int:
     return max((int(y) for y in re.findall(r"\b(?:19|20)\d{2}\b", name)), default=0)
 
 
-def _sources(pack: Pack, s: Session, lang: str, as_of: dt.date) -> None:
+def _sources(ctx: DossierContext) -> None:
+    """Every source the dossier's figures cite, the source documents known at the date and the files loaded."""
+    pack, s, lang, as_of = ctx.pack, ctx.session, ctx.lang, ctx.filters.as_of
     section = pack.section("sources")
     if pack.synthetic:
         section.add(
@@ -926,30 +935,23 @@ def compose(
             frozen_meeting=meeting_id if frozen is not None else None,
         )
 
-        def summary_and_attention() -> None:
-            tiles = overview_views.overview_tiles(session=s, filters=filters)
-            pack.sources |= set(sources_of([t.source for t in tiles]))
-            _summary(pack, s, filters, tiles, frozen, meeting if meeting_id is not None else None, version_text)
-            _attention(pack, overview_views.attention_items(session=s, filters=filters, tiles=tiles))
-            _since_meeting(pack, s, filters)
+        ctx = DossierContext(
+            pack=pack,
+            session=s,
+            filters=filters,
+            role=role,
+            entities=entities,
+            version_text=version_text,
+            meeting_id=meeting_id,
+            meeting=meeting,
+            frozen=frozen,
+        )
+        from smartdash.export.sections import SECTIONS  # the registry names this module's builders
 
-        steps = [
-            (0.05, _(lang, "Summary"), summary_and_attention),
-            (0.2, _(lang, "Equity"), lambda: _equity(pack, s, filters, entities)),
-            (0.35, _(lang, "Funding"), lambda: _funding(pack, s, filters, version_text)),
-            (0.45, _(lang, "Plan execution"), lambda: _execution(pack, s, filters, entities)),
-            (0.55, _(lang, "Headcount"), lambda: _headcount(pack, s, filters, entities)),
-            (0.62, _(lang, "Membership"), lambda: _membership(pack, s, filters)),
-            (0.7, _(lang, "Receivables"), lambda: _receivables(pack, s, filters, role)),
-            (0.76, _(lang, "Notes and decisions"), lambda: _notes(pack, s, filters, meeting_id)),
-        ]
-        for share, step, build in steps:  # the deck's order
-            report(share, step)
-            build()
-        if frozen is not None:
-            _corrections(pack, s, meeting_id, meeting)
-        report(0.8, _(lang, "Appendix"))
-        _sources(pack, s, lang, filters.as_of)
+        printed = [section for section in SECTIONS if section.dossier is not None]
+        for i, section in enumerate(printed):  # the deck's order, one registry for both
+            report(0.05 + 0.75 * i / len(printed), _(lang, section.step))
+            section.dossier(ctx)
     return pack
 
 
@@ -1004,6 +1006,7 @@ def build_pdf(
         synthetic=pack.synthetic,
         sources=pack.sources,
         frozen_meeting=pack.frozen_meeting,
+        keys=[s.key for s in pack.sections],
     )
 
 

@@ -26,12 +26,12 @@ from sqlalchemy.orm import Session
 from smartdash import charts, formatting, provenance, queries
 from smartdash.db import session_scope
 from smartdash.export.images import chart_png
-from smartdash.export.sections import thresholds_phrase
 from smartdash.export.tables import InertChartData
-from smartdash.i18n import N_, _, bilingual
+from smartdash.i18n import _, bilingual
 from smartdash.metrics.funding import OnePlusOneDefinition
 from smartdash.metrics.versions import adopted_after
 from smartdash.present import annual as annual_text
+from smartdash.present import chart_specs, tables
 from smartdash.present import equity as equity_text
 from smartdash.present import execution as execution_text
 from smartdash.present import funding as funding_text
@@ -39,7 +39,6 @@ from smartdash.present import meetings as meetings_text
 from smartdash.present import overview as overview_text
 from smartdash.present import people as people_text
 from smartdash.present import receivables as receivables_text
-from smartdash.present import tables
 from smartdash.present import versions as versions_text
 from smartdash.views import Filters, sources_of
 from smartdash.views import annual as annual_views
@@ -101,6 +100,7 @@ class DeckInfo:
     synthetic: bool = False
     sources: set[str] = field(default_factory=set)
     origins: dict[int, provenance.Provenance] = field(default_factory=dict)  # slide number (from 1) → its footnote
+    sections: dict[int, str] = field(default_factory=dict)  # slide number (from 1) → the key of the section it shows
 
 
 class Deck:
@@ -442,30 +442,6 @@ class DeckContext:
         return self.deck.info
 
 
-@dataclass(frozen=True)
-class DeckSection:
-    """One section of the deck: its key (as in `export.sections`), its line in the agenda (a message; None when
-    the line before covers it), the step its progress names, and the builder that adds its slides."""
-
-    key: str
-    agenda: str | None
-    step: str
-    build: Callable[[DeckContext], None]
-
-
-DECK_SECTIONS: list[DeckSection] = []
-
-
-def deck_section(key: str, *, agenda: str | None, step: str) -> Callable[[Callable[[DeckContext], None]], Callable]:
-    """Registers a section's builder; the deck presents the sections in the order they are registered."""
-
-    def register(build: Callable[[DeckContext], None]) -> Callable[[DeckContext], None]:
-        DECK_SECTIONS.append(DeckSection(key, agenda, step, build))
-        return build
-
-    return register
-
-
 def build_deck(
     engine: Engine,
     *,
@@ -477,9 +453,9 @@ def build_deck(
 ) -> tuple[bytes, DeckInfo]:
     """The committee's deck at `filters.as_of`, in `filters.lang`, for one entity or all entities under the plan:
     a title slide, the agenda (one line per registered section that has one), then each section of
-    `DECK_SECTIONS` in turn, built for `role` (a section holds what that role may read). `notes` (text, status
-    colour) default to the notes of the meeting for these figures and the open actions. `progress(share, step)` is
-    called as sections are built."""
+    `smartdash.export.sections.SECTIONS` that has a deck builder, in turn, built for `role` (a section holds what
+    that role may read). `notes` (text, status colour) default to the notes of the meeting for these figures and the
+    open actions. `progress(share, step)` is called as sections are built."""
     lang = filters.lang
     report = progress or (lambda _share, _step: None)
     with session_scope(engine) as s:
@@ -522,14 +498,18 @@ def build_deck(
 
         # the agenda lists the sections that gave this deck a slide (a section without a line of its own counts
         # for the line before it): a deck for one entity has no line for a section it has nothing to show in
+        from smartdash.export.sections import SECTIONS  # the registry names this module's builders
+
         agenda: list[str] = []
         line: str | None = None
-        for i, section in enumerate(DECK_SECTIONS):
-            report(0.1 + 0.9 * i / len(DECK_SECTIONS), _(lang, section.step))
+        shown = [section for section in SECTIONS if section.deck is not None]
+        for i, section in enumerate(shown):
+            report(0.1 + 0.9 * i / len(shown), _(lang, section.step))
             if section.agenda:
                 line = _(lang, section.agenda)
             before = len(deck.prs.slides)
-            section.build(ctx)
+            section.deck(ctx)
+            deck.info.sections |= {n: section.key for n in range(before + 1, len(deck.prs.slides) + 1)}
             if len(deck.prs.slides) > before and line is not None and line not in agenda:
                 agenda.append(line)
         deck.bullets(agenda_slide, [(f"{i}. {a}", None) for i, a in enumerate(agenda, start=1)], Inches(1.5), size=22)
@@ -539,7 +519,6 @@ def build_deck(
     return deck.save(), deck.info
 
 
-@deck_section("summary", agenda=N_("Summary and what needs attention"), step=N_("Summary"))
 def _summary(ctx: DeckContext) -> None:
     """The key indicators' table, each against the plan for its own period, judged by the catalogue's thresholds."""
     s, filters, deck, lang = ctx.session, ctx.filters, ctx.deck, ctx.lang
@@ -553,7 +532,7 @@ def _summary(ctx: DeckContext) -> None:
             lang,
             "Gap to plan {version}, for each value's own period; {thresholds}",
             version=ctx.version,
-            thresholds=thresholds_phrase([t.rule for t in shown], lang),
+            thresholds=overview_text.thresholds_phrase([t.rule for t in shown], lang),
         ),
     )
     status_words = {"green": _(lang, "green"), "amber": _(lang, "amber"), "red": _(lang, "red"), None: _(lang, "no plan")}
@@ -577,7 +556,6 @@ def _summary(ctx: DeckContext) -> None:
     ctx.tiles = tiles
 
 
-@deck_section("attention", agenda=None, step=N_("What needs attention"))
 def _attention(ctx: DeckContext) -> None:
     """The exceptions only; its footnote, once every section is built, cites what its items are drawn from."""
     lang = ctx.lang
@@ -599,7 +577,6 @@ def _attention(ctx: DeckContext) -> None:
 SINCE_ROWS = 10  # rows of the since-the-meeting table a slide holds above its footnote, dates on two lines
 
 
-@deck_section("since_meeting", agenda=N_("Since the last meeting"), step=N_("Since the last meeting"))
 def _since_meeting(ctx: DeckContext) -> None:
     """Per entity and key indicator, then and now with the change; then what turned, the watch list's new and worse
     items, the files loaded since and the meeting's decisions with their state."""
@@ -647,7 +624,6 @@ def _since_meeting(ctx: DeckContext) -> None:
         deck.bullets(deck.slide(_(lang, "Since the meeting: watch list, loads and decisions")), page, BODY_TOP, size=14)
 
 
-@deck_section("equity", agenda=N_("Equity"), step=N_("Equity"))
 def _equity(ctx: DeckContext) -> None:
     """Each entity's equity against the plan, then the first entity's bridge of its latest year."""
     s, filters, deck, lang = ctx.session, ctx.filters, ctx.deck, ctx.lang
@@ -698,20 +674,18 @@ def _equity(ctx: DeckContext) -> None:
         return
     year = view.bridge_years[-1]
     bridge = view.bridge(year)
-    labels = equity_text.bridge_labels(bridge, lang)
-    waterfall = charts.waterfall_chart(
-        view.actual_origin.flag(equity_views.bridge_frame(bridge, labels)), lang=lang, title=""
-    ).properties(width=1100, height=420)
+    shown = chart_specs.BridgeShown(view, year, name)
+    # the slide's title is the chart's: the picture repeats none
+    waterfall = chart_specs.EQUITY_BRIDGE.chart(shown, lang, title="").properties(width=1100, height=420)
     png = chart_png(waterfall, lang=lang)
     unexplained = _(lang, ' — shown as "unexplained"') if bridge.control else ""
-    title = _(lang, "Equity bridge {year} — {name} (€)", year=year, name=name)
+    title = chart_specs.EQUITY_BRIDGE.options(shown, lang)["title"]
     slide = deck.slide(title, _(lang, "Control (booked − computed): {money}", money=_money(bridge.control, lang)) + unexplained)
     alt = charts.describe({**waterfall.to_dict(validate=False), "title": title}, lang)  # the slide's title is the picture's
     deck.picture(slide, png, alt=alt, top=Inches(1.6))
     deck.footnote(slide, view.actual_origin)
 
 
-@deck_section("funding", agenda=N_("Funding and 1+1"), step=N_("Funding"))
 def _funding(ctx: DeckContext) -> None:
     """1+1 coverage to date, achieved and planned to the same date, against the rule."""
     deck, lang = ctx.deck, ctx.lang
@@ -772,7 +746,6 @@ def _funding(ctx: DeckContext) -> None:
     deck.footnote(slide, ctx.origins["funding"])
 
 
-@deck_section("execution", agenda=N_("Plan execution"), step=N_("Plan execution"))
 def _execution(ctx: DeckContext) -> None:
     """The plan's instalments due and paid by year, every entity added up; late ones named."""
     deck, lang = ctx.deck, ctx.lang
@@ -826,7 +799,6 @@ def _execution(ctx: DeckContext) -> None:
     deck.footnote(slide, origin)
 
 
-@deck_section("headcount", agenda=N_("Headcount"), step=N_("Headcount"))
 def _headcount(ctx: DeckContext) -> None:
     """Members and staff, the last 24 months, side by side."""
     deck, lang = ctx.deck, ctx.lang
@@ -865,7 +837,6 @@ def _headcount(ctx: DeckContext) -> None:
     deck.footnote(slide, provenance.Provenance.of_frame(shown))
 
 
-@deck_section("membership", agenda=N_("Membership"), step=N_("Membership"))
 def _membership(ctx: DeckContext) -> None:
     """Members per adviser, office by office, at the membership figures' own date."""
     deck, lang, filters = ctx.deck, ctx.lang, ctx.filters
@@ -876,8 +847,11 @@ def _membership(ctx: DeckContext) -> None:
         return
     ctx.info.synthetic |= mview.is_synthetic
     ctx.info.sources |= set(mview.sources)
-    rows = mview.offices[mview.offices["per_adviser"].notna()].sort_values("per_adviser", ascending=False)
-    title = _(lang, "Members per adviser, per office")
+    # the page's and the dossier's chart, natively: its rows, title, legend and median from the same declaration
+    spec = chart_specs.MEMBERS_PER_ADVISER
+    options = spec.options(mview, lang)
+    rows = spec.frame(mview, lang).sort_values("value", ascending=False)
+    title = options["title"]
     slide = deck.slide(
         title,
         _(
@@ -887,17 +861,23 @@ def _membership(ctx: DeckContext) -> None:
             median_per_adviser=formatting.number(mview.median_per_adviser, lang=lang),
         ),
     )
-    deck.chart(
+    flagged = list(rows[options["highlight"]])
+    chart = deck.chart(
         slide,
         XL_CHART_TYPE.BAR_CLUSTERED,
-        list(rows["office_name"]),
-        [(_(lang, "members per adviser"), list(rows["per_adviser"]), charts.PALETTE[0])],
+        list(rows[options["category"]]),
+        [
+            (label, [v if bool(f) is wanted else None for v, f in zip(rows["value"], flagged, strict=True)], colour)
+            for label, wanted, colour in zip(
+                options["highlight_label"], (False, True), (charts.PALETTE[4], charts.PALETTE[5]), strict=True
+            )
+        ],
         title=title,
-        unit="count",
+        unit=options["unit"],
         number_format="#,##0",
-        legend=False,
-        synthetic=[[bool(f) for f in rows["is_synthetic"]]],
+        synthetic=[[bool(f) for f in rows["is_synthetic"]]] * 2,
     )
+    chart.plots[0].overlap = 100  # one bar per office, coloured by its series as the page colours it
     deck.footnote(slide, mview.offices_origin)
     change = people_views.offices_change(
         session=ctx.session, filters=Filters(None, filters.as_of, filters.compare, filters.plan_version, lang)
@@ -929,7 +909,6 @@ def _annual_figures(ctx: DeckContext) -> None:
         deck.footnote(slide, figures.origin)
 
 
-@deck_section("receivables", agenda=N_("Receivables"), step=N_("Receivables"))
 def _receivables(ctx: DeckContext) -> None:
     """Per entity with a snapshot: the open amount by age and the DSO trend against the entity's legal terms."""
     for code in queries.receivable_entities(session=ctx.session):
@@ -1025,7 +1004,6 @@ def _receivables_slide(ctx: DeckContext, code: str) -> None:
     deck.footnote(slide, origin)
 
 
-@deck_section("notes", agenda=None, step=N_("Committee notes and decisions"))
 def _notes(ctx: DeckContext) -> None:
     """The committee's notes and open actions for the meeting these figures are for."""
     notes = ctx.notes if ctx.notes is not None else _meeting_notes(ctx.session, ctx.filters.as_of, ctx.lang)
@@ -1034,7 +1012,6 @@ def _notes(ctx: DeckContext) -> None:
         ctx.deck.bullets(slide, notes, Inches(1.5), size=15)
 
 
-@deck_section("sources", agenda=N_("Appendix: sources"), step=N_("Appendix"))
 def _sources(ctx: DeckContext) -> None:
     """Every source the deck's figures cite, the plan versions, and whether part of them is synthetic."""
     lang = ctx.lang

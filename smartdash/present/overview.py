@@ -93,3 +93,21 @@ def key_figures_table(tiles: list[Tile], lang: str) -> pd.DataFrame:
     frame = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=entities).fillna("—")
     frame.index.name = _(lang, "Indicator")
     return frame
+
+
+def thresholds_phrase(rules, lang: str) -> str:
+    """How the statuses shown were judged, read from the catalogue's rules of the indicators shown (`Thresholds` or
+    None): their amber and red thresholds when they all share them, else a pointer to each indicator's own."""
+    shown = [r for r in rules if r is not None]
+    pairs = {(r.amber, r.red) for r in shown if r.mode == "plan"}
+    if len(pairs) == 1 and all(r.mode == "plan" for r in shown):
+        amber, red = next(iter(pairs))
+        if amber is not None and red is not None:
+            places = 0 if amber == int(amber) and red == int(red) else 1
+            return _(
+                lang,
+                "thresholds: amber beyond {amber}, red beyond {red} in the unfavourable direction",
+                amber=formatting.percent(amber, lang=lang, places=places),
+                red=formatting.percent(red, lang=lang, places=places),
+            )
+    return _(lang, "thresholds: each indicator's own, as the catalogue sets them")
