@@ -153,6 +153,32 @@ class Clause:
         return said[:1].lower() + said[1:]
 
 
+@dataclass(frozen=True)
+class Plural:
+    """A message whose words follow a count (gettext's ngettext), with its parameters: the singular and plural English
+    msgids, the count `n` (also a `{n}` field of both), rendered in the reader's language as that language counts."""
+
+    message: str
+    plural: str
+    n: int
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def __hash__(self) -> int:
+        return hash((self.message, self.n, tuple(sorted((k, repr(v)) for k, v in self.params.items()))))
+
+    def render(self, lang: str) -> str:
+        values = {k: v.render(lang) if hasattr(v, "render") else v for k, v in self.params.items()}
+        return ngettext(lang, self.message, self.plural, self.n).format(n=self.n, **values)
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+
+def plural(singular: str, plural_: str, n: int, **params: Any) -> Plural:
+    """A `Plural` in one call: `plural("{n} instalment below the minimum", "{n} instalments below the minimum", n)`."""
+    return Plural(singular, plural_, n, params)
+
+
 def text(message: str, **params: Any) -> Text:
     """A `Text` in one call: `text(N_("expected {what}"), what=text(N_("a date")))`."""
     return Text(message, params)

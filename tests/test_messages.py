@@ -19,7 +19,7 @@ from smartdash import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "smartdash" / "locale"
-MARKERS = {"_": 1, "_p": 2, "N_": 0, "gettext": 1, "ngettext": 1}  # where the message is among the arguments
+MARKERS = {"_": 1, "_p": 2, "N_": 0, "gettext": 1, "ngettext": 1, "plural": 0}  # where the message is among the arguments
 # A translation may ask for other fields than its msgid's (all passed by the code) only here, with the reason.
 OTHER_FIELDS = {
     "{name}'s {label_lower}: {first_value} on {first_date}, {last_value} on {last_date}": (
