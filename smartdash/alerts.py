@@ -176,7 +176,7 @@ def _message(env: Environment, settings: Settings, sub: Subscriber, alerts: list
         for a in alerts
     ]
     if len(alerts) == 1:
-        subject = _(lang, "smartdash — alert: ") + items[0][1]
+        subject = _(lang, "smartdash — alert: {message}", message=items[0][1])
     else:
         subject = _(lang, "smartdash — {n_alerts} alerts", n_alerts=len(alerts))
     context = {

@@ -96,6 +96,12 @@ def ngettext(lang: str, singular: str, plural: str, n: int) -> str:
     return _catalogue(lang).ngettext(singular, plural, n)
 
 
+def _n(lang: str, singular: str, plural: str, n: int, /, **fields: Any) -> str:
+    """`_` for a message whose words follow a count: the form the reader's language uses for `n`, its `{fields}` filled
+    in (the count itself is one of them, formatted by the caller)."""
+    return ngettext(lang, singular, plural, n).format(**fields)
+
+
 def N_(message: str) -> str:
     """Marks a message for extraction where it is defined; it is translated where it is shown."""
     return message

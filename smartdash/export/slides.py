@@ -212,7 +212,9 @@ class Deck:
         shown = list(origin.sources[:3]) + (
             [_(lang, "and {value} more (appendix)", value=len(origin.sources) - 3)] if len(origin.sources) > 3 else []
         )
-        lines.append(_(lang, "Sources: ") + (" ; ".join(shown) if shown else _(lang, "no document (generated values)")))
+        lines.append(
+            _(lang, "Sources: {sources}", sources=" ; ".join(shown) if shown else _(lang, "no document (generated values)"))
+        )
         self.text(
             slide, "\n".join(lines), MARGIN, self.height - Inches(1.0), self.width - 2 * MARGIN, Inches(0.5), size=10, colour=GREY
         )
@@ -701,9 +703,13 @@ def _equity(ctx: DeckContext) -> None:
         view.actual_origin.flag(equity_views.bridge_frame(bridge, labels)), lang=lang, title=""
     ).properties(width=1100, height=420)
     png = chart_png(waterfall, lang=lang)
-    unexplained = _(lang, ' — shown as "unexplained"') if bridge.control else ""
     title = _(lang, "Equity bridge {year} — {name} (€)", year=year, name=name)
-    slide = deck.slide(title, _(lang, "Control (booked − computed): {money}", money=_money(bridge.control, lang)) + unexplained)
+    control = (
+        _(lang, 'Control (booked − computed): {money} — shown as "unexplained"', money=_money(bridge.control, lang))
+        if bridge.control
+        else _(lang, "Control (booked − computed): {money}", money=_money(bridge.control, lang))
+    )
+    slide = deck.slide(title, control)
     alt = charts.describe({**waterfall.to_dict(validate=False), "title": title}, lang)  # the slide's title is the picture's
     deck.picture(slide, png, alt=alt, top=Inches(1.6))
     deck.footnote(slide, view.actual_origin)
@@ -724,7 +730,7 @@ def _funding(ctx: DeckContext) -> None:
     title = _(lang, "1+1 rule: coverage to date")
     slide = deck.slide(
         title,
-        definition.describe(lang) + _(lang, " Plan version: {version}.", version=ctx.version),
+        _(lang, "{definition} Plan version: {plan_version}.", definition=definition.describe(lang), plan_version=ctx.version),
     )
     colours = (charts.PALETTE[0], charts.PALETTE[1], "B8C4D6")
     scopes = [None if e == "__total__" else e for e in fview.coverage_planned["entity"]]
@@ -801,8 +807,9 @@ def _execution(ctx: DeckContext) -> None:
     title = _(lang, "Plan execution: instalments due and paid (€)")
     slide = deck.slide(
         title,
-        _(lang, "A missed or late instalment is red whatever else is green. ")
-        + (_(lang, "Late: ") + " ; ".join(late_lines) if late_lines else _(lang, "Nothing late.")),
+        _(lang, "A missed or late instalment is red whatever else is green. Late: {late}", late=" ; ".join(late_lines))
+        if late_lines
+        else _(lang, "A missed or late instalment is red whatever else is green. Nothing late."),
     )
     flags = [y in synthetic_years for y in years]
     labels = execution_text.instalment_series_labels(lang)
@@ -836,7 +843,7 @@ def _headcount(ctx: DeckContext) -> None:
     months = sorted(set(series["period_end"]))[-24:]
     labels = people_text.population_labels(lang)
     slide = deck.slide(
-        _(lang, "Headcount (people), last 24 months"), _(lang, "Entities: ") + ", ".join(n for _c, n in ctx.entities)
+        _(lang, "Headcount (people), last 24 months"), _(lang, "Entities: {names}", names=", ".join(n for _c, n in ctx.entities))
     )
     half = (deck.width - 2 * MARGIN) // 2
     shown = series[series["period_end"].isin(months)]
@@ -1012,7 +1019,9 @@ def _receivables_slide(ctx: DeckContext, code: str) -> None:
     terms = " ; ".join(bilingual(lang, t.label_fr, t.label_en) for t in rview.rule.terms)
     deck.text(
         slide,
-        _(lang, "Dashed: {terms}. ", terms=terms) * bool(terms) + bilingual(lang, rview.rule.text_fr, rview.rule.text_en),
+        _(lang, "Dashed: {terms}. {rule}", terms=terms, rule=bilingual(lang, rview.rule.text_fr, rview.rule.text_en))
+        if terms
+        else bilingual(lang, rview.rule.text_fr, rview.rule.text_en),
         MARGIN,
         deck.height - Inches(1.45),
         deck.width - 2 * MARGIN,
