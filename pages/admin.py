@@ -31,7 +31,7 @@ with st.form("admin_add_user", clear_on_submit=True):
             session.as_user(actions.add_user, login, role, password)
             st.success(_(lang, 'Account "{login}" created.', login=login))
         except auth.AccountError as err:
-            st.error(_(lang, "Refused, expected: ") + err.render(lang))
+            st.error(_(lang, "Refused, expected: {expected}", expected=err.render(lang)))
 
 with st.form("admin_change_user"):
     st.markdown(Md(_(lang, "**Change an account**")))
@@ -53,7 +53,7 @@ with st.form("admin_change_user"):
                 session.as_user(actions.disable_user, target)
             st.success(_(lang, "Changes saved."))
         except auth.AccountError as err:
-            st.error(_(lang, "Refused, expected: ") + err.render(lang))
+            st.error(_(lang, "Refused, expected: {expected}", expected=err.render(lang)))
 
 st.header(_(lang, "E-mail subscriptions"))
 st.caption(
@@ -93,7 +93,7 @@ with st.form("admin_subscription"):
                 subscriptions.save(user, engine, sub_login, what=sub_what, entities=sub_entities, lang=sub_lang)
             st.success(_(lang, '"{sub_login}"\'s subscription saved.', sub_login=sub_login))
         except subscriptions.SubscriptionError as err:
-            st.error(_(lang, "Refused, expected: ") + err.render(lang))
+            st.error(_(lang, "Refused, expected: {expected}", expected=err.render(lang)))
 failures = subscriptions.read_failures(user, engine)
 if failures:
     st.warning(

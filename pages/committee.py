@@ -54,7 +54,7 @@ else:
                     board.change(committee.update_action, int(chosen_action), owner=owner or None, due_date=due)
                     st.rerun()
                 except CommitteeError as err:
-                    st.error(_(lang, "Refused, expected: ") + err.render(lang))
+                    st.error(_(lang, "Refused, expected: {expected}", expected=err.render(lang)))
 with st.expander(_(lang, "Decisions and actions register, every meeting"), icon=":material/checklist:"):
     if register:
         widgets.table(meetings_text.actions_table(register, lang), _(lang, "Decisions and actions register"))
@@ -79,7 +79,7 @@ if user.can("notes"):
                     board.change(committee.add_meeting, held_on=held_on, as_of=as_of, title=title, attendees=attendees)
                     st.rerun()
                 except CommitteeError as err:
-                    st.error(_(lang, "Refused, expected: ") + err.render(lang))
+                    st.error(_(lang, "Refused, expected: {expected}", expected=err.render(lang)))
 
 if meetings.empty:
     st.stop()
@@ -95,10 +95,9 @@ closed = meeting["status"] == "closed"
 if closed:
     st.info(_(lang, "This meeting is closed: its notes, decisions and figures are read-only."), icon=":material/lock:")
 st.caption(
-    _(lang, "Figures as of ")
-    + formatting.date_long(meeting["as_of"], lang=lang)
+    _(lang, "Figures as of {day}", day=formatting.date_long(meeting["as_of"], lang=lang))
     + (f" · {meeting['attendees']}" if meeting["attendees"] else "")
-    + (_(lang, " · demo / synthetic") if meeting["is_synthetic"] else "")
+    + (" · " + _(lang, "demo / synthetic") if meeting["is_synthetic"] else "")
 )
 
 notes = board.notes(meeting_id=meeting_id)
@@ -124,7 +123,7 @@ if user.can("notes") and not closed:
                 board.change(committee.add_note, meeting_id, text, indicator=indicator)
                 st.rerun()
             except CommitteeError as err:
-                st.error(_(lang, "Refused, expected: ") + err.render(lang))
+                st.error(_(lang, "Refused, expected: {expected}", expected=err.render(lang)))
 
 st.header(_(lang, "Decisions"))
 meeting_decisions = [a for a in register if a.meeting_id == meeting_id]
@@ -147,7 +146,7 @@ if user.can("notes") and not closed:
                 board.change(committee.add_decision, meeting_id, text, owner=owner, due_date=due)
                 st.rerun()
             except CommitteeError as err:
-                st.error(_(lang, "Refused, expected: ") + err.render(lang))
+                st.error(_(lang, "Refused, expected: {expected}", expected=err.render(lang)))
 
 board.since_meeting_section(board.since_meeting(f, meeting_id), lang)
 

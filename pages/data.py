@@ -6,7 +6,7 @@ from smartdash import formats
 from smartdash.db import StoreError
 from smartdash.formats import FileRefused
 from smartdash.formatting import number
-from smartdash.i18n import _, bilingual
+from smartdash.i18n import _, _n, bilingual
 from smartdash.importing import UndoRefused, preview_shown
 from smartdash.inert import st
 from smartdash.web import downloads, exports, loads, session, store, widgets
@@ -47,7 +47,13 @@ def confirm(name: str, data: bytes, kind: str | None, entity: str | None, remova
 
 def show_refused(problems: list) -> None:
     st.error(
-        _(lang, "Refused: {n_problems} problem(s), nothing was written.", n_problems=number(len(problems), lang=lang)),
+        _n(
+            lang,
+            "Refused: {n_problems} problem, nothing was written.",
+            "Refused: {n_problems} problems, nothing was written.",
+            len(problems),
+            n_problems=number(len(problems), lang=lang),
+        ),
         icon=":material/block:",
     )
     st.dataframe(loads.problems_table(problems, lang), hide_index=True)
@@ -112,10 +118,13 @@ if upload is not None:
         if diff.deletes and not diff.large_removals:  # a large removal has its own message below
             removed = number(len(diff.deletes), lang=lang)
             st.warning(
-                _(
+                _n(
                     lang,
-                    "{removed} item(s) of the same snapshot are no longer in the file: they will "
+                    "{removed} item of the same snapshot is no longer in the file: it will "
                     "be removed (the file is the whole snapshot at its date).",
+                    "{removed} items of the same snapshot are no longer in the file: they will "
+                    "be removed (the file is the whole snapshot at its date).",
+                    len(diff.deletes),
                     removed=removed,
                 ),
                 icon=":material/delete:",
@@ -199,7 +208,7 @@ else:
                     count = loads.undo(int(chosen))
                     st.success(_(lang, "Load {chosen} undone: {count} rows restored or removed.", chosen=chosen, count=count))
                 except UndoRefused as refused:
-                    st.error(_(lang, "Undo refused: ") + refused.render(lang))
+                    st.error(_(lang, "Undo refused: {reason}", reason=refused.render(lang)))
             if no.button(_(lang, "No, keep it"), key="data_undo_cancel"):
                 st.session_state.pop("data_undo_asked", None)
                 st.rerun()

@@ -29,9 +29,12 @@ for tab, (code, name) in zip(tabs, entities, strict=True):
         year = view.latest_date
         origin = view.actual_origin
         plan_text = (
-            (
-                _(lang, "plan {plan_version} end {year}: ", plan_version=f.plan_version, year=year)
-                + formatting.money_compact(view.plan_at_latest, lang=lang)
+            _(
+                lang,
+                "plan {plan_version} end {year}: {amount}",
+                plan_version=f.plan_version,
+                year=year,
+                amount=formatting.money_compact(view.plan_at_latest, lang=lang),
             )
             if view.plan_at_latest is not None
             else None
@@ -59,7 +62,7 @@ for tab, (code, name) in zip(tabs, entities, strict=True):
             origin,
             where=c3,
             border=True,
-            delta_description=_(lang, "plan path: ") + ep.plan_positive_label(view, lang),
+            delta_description=_(lang, "plan path: {path}", path=ep.plan_positive_label(view, lang)),
             help=_(
                 lang,
                 "Year equity turns positive at the average pace of the last three years, extrapolated "
@@ -101,18 +104,21 @@ for tab, (code, name) in zip(tabs, entities, strict=True):
                 title=_(lang, "Equity bridge {chosen} (€)", chosen=chosen),
             )
             control = bridge.control
-            text = _(lang, "Control (booked − computed): ")
-            text += formatting.money(control, lang=lang, places=2) if control is not None else "—"
-            if control:
-                text += _(lang, ' — shown in the bridge as "unexplained"')
+            money = formatting.money(control, lang=lang, places=2) if control is not None else "—"
+            text = (
+                _(lang, 'Control (booked − computed): {money} — shown in the bridge as "unexplained"', money=money)
+                if control
+                else _(lang, "Control (booked − computed): {money}", money=money)
+            )
             (st.success if control == 0 else st.error)(text)
             st.caption(
-                _(lang, "Claim waivers received enter through the result (exceptional income).")
-                + (
-                    _(lang, " Capital: net change of share capital (paid-up and repaid amounts not published).")
-                    if bridge.capital_net
-                    else ""
+                _(
+                    lang,
+                    "Claim waivers received enter through the result (exceptional income). Capital: net change of share "
+                    "capital (paid-up and repaid amounts not published).",
                 )
+                if bridge.capital_net
+                else _(lang, "Claim waivers received enter through the result (exceptional income).")
             )
         target = view.break_even
         widgets.plot(
@@ -123,8 +129,9 @@ for tab, (code, name) in zip(tabs, entities, strict=True):
             lang=lang,
             colour_by="series",
             target=0,
-            target_label=_(lang, "break-even: result ≥ 0")
-            + (_(lang, " (plan's target: {year})", year=target.year) if target else ""),
+            target_label=_(lang, "break-even: result ≥ 0 (plan's target: {year})", year=target.year)
+            if target
+            else _(lang, "break-even: result ≥ 0"),
             title=_(lang, "Net result against break-even (€)"),
         )
         if target is not None:

@@ -45,8 +45,9 @@ for tab, view in zip(st.tabs([v.entity_name for v in views]), views, strict=True
             where=c2,
             help=formatting.money(view.debt_left, lang=lang) if not view.schedule.empty else None,
             border=True,
-            delta_description=_(lang, "due in {year}: ", year=f.as_of.year)
-            + formatting.money_compact(view.due_this_year, lang=lang)
+            delta_description=_(
+                lang, "due in {year}: {amount}", year=f.as_of.year, amount=formatting.money_compact(view.due_this_year, lang=lang)
+            )
             if not view.schedule.empty
             else _(lang, "no instalment schedule recorded"),
         )
@@ -57,8 +58,9 @@ for tab, view in zip(st.tabs([v.entity_name for v in views]), views, strict=True
                 _(lang, "Cessation-of-payments test"),
                 formatting.ratio(ratio, lang=lang),
                 view.origins["cessation"],
-                delta_description=_(lang, "(available assets + credit lines) ÷ debts due")
-                + xp.dated(view.cessation_date, f.as_of, lang),
+                delta_description=xp.dated(
+                    _(lang, "(available assets + credit lines) ÷ debts due"), view.cessation_date, f.as_of, lang
+                ),
             )
         widgets.metric(
             _(lang, "Own cash"),
@@ -66,13 +68,14 @@ for tab, view in zip(st.tabs([v.entity_name for v in views]), views, strict=True
             view.origins["cash"],
             where=c4,
             border=True,
-            delta_description=_(lang, "runway: ")
-            + (
-                formatting.number(view.runway, lang=lang, places=1) + _(lang, " months")
+            delta_description=xp.dated(
+                _(lang, "runway: {months} months", months=formatting.number(view.runway, lang=lang, places=1))
                 if view.runway is not None
-                else _(lang, "no burn over 3 months")
-            )
-            + xp.dated(view.cash_date, f.as_of, lang),
+                else _(lang, "runway: no burn over 3 months"),
+                view.cash_date,
+                f.as_of,
+                lang,
+            ),
         )
         st.caption(_(lang, "Own cash = net cash − money of members' activities, never presented as the cooperative's."))
         for row in view.late.itertuples():
@@ -127,7 +130,7 @@ for tab, view in zip(st.tabs([v.entity_name for v in views]), views, strict=True
             view.origins["equity"],
             where=c1,
             border=True,
-            delta_description=xp.dated(view.equity_date, f.as_of, lang).removeprefix(" · ") or None,
+            delta_description=xp.other_date(view.equity_date, f.as_of, lang),
         )
         widgets.metric(
             _(lang, "Quasi-equity (apart)"),
@@ -135,7 +138,7 @@ for tab, view in zip(st.tabs([v.entity_name for v in views]), views, strict=True
             view.origins["quasi_equity"],
             where=c2,
             border=True,
-            delta_description=xp.dated(view.quasi_equity_date, f.as_of, lang).removeprefix(" · ") or None,
+            delta_description=xp.other_date(view.quasi_equity_date, f.as_of, lang),
         )
         st.header(_(lang, "Schedule"))
         widgets.table(xp.schedule_table(view, lang), _(lang, "Schedule {entity_name}", entity_name=view.entity_name))

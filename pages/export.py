@@ -91,11 +91,17 @@ if "export_pdf" in st.session_state:
     st.success(
         _(
             lang,
-            "PDF ready: {n_sections} sections, figures as of {as_of}",
+            "PDF ready: {n_sections} sections, figures as of {as_of} (key figures frozen at the meeting).",
             n_sections=len(pdf_titles),
             as_of=formatting.date_long(as_of, lang=lang),
         )
-        + (_(lang, " (key figures frozen at the meeting).") if frozen else ".")
+        if frozen
+        else _(
+            lang,
+            "PDF ready: {n_sections} sections, figures as of {as_of}.",
+            n_sections=len(pdf_titles),
+            as_of=formatting.date_long(as_of, lang=lang),
+        )
     )
     st.download_button(
         _(lang, "Download the pack (PDF)"),

@@ -32,7 +32,8 @@ if view.lines.empty:
     st.stop()
 widgets.synthetic_notice(fv.lines_origin(view).synthetic, lang)
 st.info(
-    definition.describe(lang) + _(lang, " Plan version: {plan_version}.", plan_version=f.plan_version), icon=":material/rule:"
+    _(lang, "{definition} Plan version: {plan_version}.", definition=definition.describe(lang), plan_version=f.plan_version),
+    icon=":material/rule:",
 )
 
 names = view.names | {"__total__": fp.total_name(view, lang)}
@@ -55,11 +56,15 @@ for col, planned, actual, end in zip(
             names[planned.entity],
             formatting.ratio(ratio, lang=lang),
             fv.received_origin(view, None if planned.entity == "__total__" else planned.entity),
-            delta_description=_(lang, "achieved · planned to date: ") + formatting.ratio(planned.coverage, lang=lang),
+            delta_description=_(lang, "achieved · planned to date: {ratio}", ratio=formatting.ratio(planned.coverage, lang=lang)),
         )
         st.caption(
-            _(lang, "End of plan ({plan_end_year}): ", plan_end_year=view.plan_end_year)
-            + formatting.ratio(end.coverage, lang=lang)
+            _(
+                lang,
+                "End of plan ({plan_end_year}): {ratio}",
+                plan_end_year=view.plan_end_year,
+                ratio=formatting.ratio(end.coverage, lang=lang),
+            )
         )
         if actual.entity == "__total__":  # the group's shortfall is against the rule itself, 1
             said = _(

@@ -18,7 +18,7 @@ if view.series.empty:
     widgets.empty_state(lang, _(lang, "headcount (headcount format)"))
     st.stop()
 widgets.synthetic_notice(view.is_synthetic, lang)
-st.caption(_(lang, "Entities: ") + ", ".join(n for _c, n in entities))
+st.caption(_(lang, "Entities: {names}", names=", ".join(n for _c, n in entities)))
 
 populations = people_text.population_labels(lang)
 columns = st.columns(2)
@@ -32,16 +32,17 @@ for col, (population, label) in zip(columns, populations.items(), strict=True):
             label,
             formatting.number(row["headcount"], lang=lang),
             people.latest_origin(view, population),
-            delta_description=_(lang, "FTE: ") + formatting.number(row["fte"], lang=lang, places=1),
+            delta_description=_(lang, "FTE: {fte}", fte=formatting.number(row["fte"], lang=lang, places=1)),
         )
         att, turn = view.attrition.get(population), view.turnover.get(population)
         st.caption(
-            _(lang, "as of ")
-            + formatting.date_long(row["period_end"], lang=lang)
-            + _(lang, " · attrition over 12 months: ")
-            + (formatting.percent(att * 100, lang=lang) if att is not None else "—")
-            + _(lang, " · turnover: ")
-            + (formatting.percent(turn * 100, lang=lang) if turn is not None else "—")
+            _(
+                lang,
+                "as of {day} · attrition over 12 months: {attrition} · turnover: {turnover}",
+                day=formatting.date_long(row["period_end"], lang=lang),
+                attrition=formatting.percent(att * 100, lang=lang) if att is not None else "—",
+                turnover=formatting.percent(turn * 100, lang=lang) if turn is not None else "—",
+            )
         )
 
 for population, label in populations.items():

@@ -32,7 +32,7 @@ widgets.metric(
     border=True,
     delta=formatting.change(view.total_members - total_then, "count", lang=lang) if total_then is not None else None,
     delta_color="normal" if total_then is not None and view.total_members != total_then else "gray",
-    delta_description=people_text.since_text(change, lang) or _(lang, "as of ") + day,
+    delta_description=people_text.since_text(change, lang) or _(lang, "as of {day}", day=day),
 )
 widgets.metric(
     _(lang, "Shareholding members"),
@@ -40,7 +40,7 @@ widgets.metric(
     view.societaires_origin,
     where=c2,
     border=True,
-    delta_description=_(lang, "as of ") + formatting.date_long(view.societaires_date, lang=lang)
+    delta_description=_(lang, "as of {day}", day=formatting.date_long(view.societaires_date, lang=lang))
     if view.societaires_date
     else None,
 )
@@ -50,8 +50,8 @@ widgets.metric(
     view.offices_origin,
     where=c3,
     border=True,
-    delta_description=_(lang, "median of the offices, as of ")
-    + formatting.date_short(view.period_end),  # not cut in a third of a projector's width
+    # the short date: not cut in a third of a projector's width
+    delta_description=_(lang, "median of the offices, as of {day}", day=formatting.date_short(view.period_end)),
 )
 
 st.header(people_text.offices_change_title(change, lang))
@@ -79,7 +79,7 @@ with right:
             sort=list(ages["band"]),
             title=_(lang, "Members by age (people)"),
         )
-        st.caption(_(lang, "as of ") + formatting.date_long(view.ages_date, lang=lang))
+        st.caption(_(lang, "as of {day}", day=formatting.date_long(view.ages_date, lang=lang)))
 if view.is_synthetic:
     st.caption(_(lang, "Pale marks: demo / synthetic values; solid marks: sourced figures (hover for the source)."))
 # the annual report's other figures (income statement, cash and debts, activity), read nowhere else

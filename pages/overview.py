@@ -12,7 +12,9 @@ session.ensure_app_frame()
 
 f = filters.chosen()
 lang = f.lang
-filters.page_header(_(lang, "Plan overview"), f, extra=_(lang, "comparison: ") + filters.compare_label(f.compare, lang).lower())
+filters.page_header(
+    _(lang, "Plan overview"), f, extra=_(lang, "comparison: {compare}", compare=filters.compare_label(f.compare, lang).lower())
+)
 tiles, attention = store.overview(f)
 if not tiles:
     widgets.empty_state(lang, _(lang, "key indicator values"))

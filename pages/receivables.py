@@ -44,8 +44,11 @@ widgets.metric(
     where=c2,
     help=formatting.money(view.overdue, lang=lang, places=2),
     border=True,
-    delta_description=_(lang, "overdue ratio: ")
-    + (formatting.percent(view.overdue_ratio * 100, lang=lang) if view.overdue_ratio is not None else "—"),
+    delta_description=_(
+        lang,
+        "overdue ratio: {ratio}",
+        ratio=formatting.percent(view.overdue_ratio * 100, lang=lang) if view.overdue_ratio is not None else "—",
+    ),
 )
 widgets.metric(
     _(lang, "Over 90 days past due"),
@@ -76,11 +79,13 @@ widgets.metric(
     ),
 )
 st.caption(
-    _(lang, "{name} · snapshot of ", name=names[entity])
-    + formatting.date_long(view.as_of, lang=lang)
-    + " · "
-    + _(lang, "legal reference: ")
-    + bilingual(lang, rule.short_fr, rule.short_en)
+    _(
+        lang,
+        "{name} · snapshot of {day} · legal reference: {rule}",
+        name=names[entity],
+        day=formatting.date_long(view.as_of, lang=lang),
+        rule=bilingual(lang, rule.short_fr, rule.short_en),
+    )
 )
 if (credits := rp.credits_note(view, lang)) is not None:
     st.caption(credits)
@@ -113,8 +118,11 @@ if not view.dso_trend.empty:
         title=_(lang, "DSO per snapshot, against the legal payment term (days)"),
     )
     st.caption(
-        bilingual(lang, rule.text_fr, rule.text_en)
-        + _(lang, " DSO = receivables ÷ sales incl. VAT over the previous 12 months × days in the period.")
+        _(
+            lang,
+            "{rule} DSO = receivables ÷ sales incl. VAT over the previous 12 months × days in the period.",
+            rule=bilingual(lang, rule.text_fr, rule.text_en),
+        )
     )
 if not view.by_office.empty:
     widgets.plot(

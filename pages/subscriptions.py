@@ -60,7 +60,7 @@ with st.form("subscriptions_own"):
                 subscriptions.save(user, engine, user.login, what=what, entities=chosen, lang=mail_lang)
             st.success(_(lang, "Subscription saved."))
         except subscriptions.SubscriptionError as err:
-            st.error(_(lang, "Refused, expected: ") + err.render(lang))
+            st.error(_(lang, "Refused, expected: {expected}", expected=err.render(lang)))
 
 mine, email = subscriptions.read_own(user, engine)
 if mine is None:

@@ -52,7 +52,7 @@ for row in view.versions.itertuples():
                 adopted=adopted,
                 adopted_by=row.adopted_by or "—",
             )
-            + (_(lang, " · demo / synthetic") if row.is_synthetic else "")
+            + (" · " + _(lang, "demo / synthetic") if row.is_synthetic else "")
         )
         if row.note:
             st.text(row.note)

@@ -1,6 +1,7 @@
-"""Alerts: what changed for the worse since the last run — a key indicator crossing its threshold (to amber or
-red), a plan instalment becoming late, a 1+1 funding round overdue, the cessation-des-paiements test under 1 —
-e-mailed once to each subscriber who follows the entity.
+"""Alerts: what changed for the worse since the last run — whatever the attention rules find (smartdash.views.rules:
+a key indicator crossing its threshold to amber or red, a plan instalment becoming late, a 1+1 funding round overdue,
+the cessation-des-paiements test under 1, …) — e-mailed once to each subscriber who follows the entity. This module
+keeps only the state (what was found and sent before) and the delivery.
 
 Each run stores the state of every watched condition (alert_state); an alert is raised when a state is worse than
 the stored one, and stored with one delivery per subscriber (mail_delivery). Running twice raises nothing new; a
@@ -21,30 +22,29 @@ from sqlalchemy.orm import Session
 from smartdash import auth, charts, models, queries
 from smartdash.config import Settings
 from smartdash.db import session_scope
-from smartdash.formatting import shown
-from smartdash.i18n import N_, Text, _, template_messages, text
+from smartdash.i18n import Text, _, template_messages
 from smartdash.mail import MailNotConfigured, message_or_refusal, send_all
-from smartdash.metrics.funding import display_status
 from smartdash.metrics.status import AMBER, GREEN, RED
 from smartdash.subscriptions import Subscriber, covered_entities, subscribers
-from smartdash.views import Filters
-from smartdash.views import execution as execution_views
+from smartdash.views import Filters, rules
 from smartdash.views import overview as overview_views
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-OK, LATE, BELOW = "ok", "late", "below_1"
+OK, LATE, BELOW = "ok", rules.LATE, rules.BELOW
 RANK = {None: 0, OK: 0, GREEN: 0, AMBER: 1, RED: 2, LATE: 2, BELOW: 2}
 SEVERITY = {AMBER: AMBER, RED: RED, LATE: RED, BELOW: RED}
 PAGE_PATHS = {"overview": "", "funding": "funding", "execution": "execution"}
+# Stored with the states so that a run knows it is not the store's first even when nothing was found before.
+RUN_MARK = "alerts:run"
 
 
 @dataclass(frozen=True)
 class Condition:
-    """A watched condition's state now, with what an alert about it says (a message and its parameters, stored
-    in each language when the alert is raised)."""
+    """A watched matter's state now — a finding of the attention rules (smartdash.views.rules) — with what an alert
+    about it says (a message and its parameters, stored in each language when the alert is raised)."""
 
     key: str
-    kind: str  # indicator / instalment / funding / cessation
+    kind: str  # the key's first part: indicator / instalment / funding / cessation / coverage …
     entity: str
     state: str
     page: str
@@ -59,84 +59,26 @@ class Condition:
         return self.text.render("en")
 
 
-def _indicator_conditions(session: Session, code: str, name: str, as_of: dt.date, version: str | None):
-    """One condition per key indicator with a status: its colour against the catalogue's thresholds."""
-    for tile in overview_views.overview_tiles(session=session, filters=Filters(code, as_of, "previous", version)):
-        if tile.status is None:
-            continue
-        yield Condition(
-            f"indicator:{code}:{tile.indicator}",
-            "indicator",
-            code,
-            tile.status,
-            "overview",
-            text(
-                N_("{label} — {name}: {value} as of {period_end} (plan {plan})"),
-                label=tile.labels,
-                name=name,
-                value=shown("value", tile.value, unit=tile.unit, compact=True),
-                period_end=shown("date_long", tile.period_end),
-                plan=shown("value", tile.plan_value, unit=tile.unit, compact=True),
-            ),
-        )
-
-
-def _execution_conditions(session: Session, code: str, name: str, as_of: dt.date, version: str | None):
-    """Late instalments (one condition each) and the cessation-des-paiements test, from the execution view."""
-    view = execution_views.execution_view(
-        session=session, filters=Filters(code, as_of, "previous", version), entity=code, entity_name=name, plan_adopted_on=None
-    )
-    for row in view.late.itertuples():
-        yield Condition(
-            f"instalment:{code}:{row.claim}:{row.seq}",
-            "instalment",
-            code,
-            LATE,
-            "execution",
-            overview_views.late_instalment(row, name, days=False),
-        )
-    if view.latest_cessation is not None:
-        ratio = view.latest_cessation
-        yield Condition(
-            f"cessation:{code}",
-            "cessation",
-            code,
-            BELOW if ratio < 1 else OK,
-            "execution",
-            overview_views.cessation_below_one(name, ratio),
-        )
-
-
-def _funding_conditions(session: Session, as_of: dt.date, version: str | None, names: dict[str, str]):
-    """Funding rounds of the plan in force not received by their planned date (the 1+1 tranches)."""
-    if not version:
-        return
-    lines = queries.contributions(session=session, plan_version=version, known_at=as_of)
-    for line in lines.itertuples():
-        if line.beneficiary not in names:
-            continue
-        state = LATE if display_status(line.status, line.planned_date, as_of, line.condition_status) == "late" else OK
-        yield Condition(
-            f"funding:{version}:{line.code}",
-            "funding",
-            line.beneficiary,
-            state,
-            "funding",
-            overview_views.late_contribution(line, names[line.beneficiary]),
-        )
-
-
 def conditions(*, session: Session, as_of: dt.date) -> list[Condition]:
-    """Every watched condition of every entity at `as_of`, against the plan version in force."""
+    """Every matter the attention rules find at `as_of`, entity by entity (every entity, under the plan or not),
+    against the plan version in force; what no rule finds is ok."""
     version = queries.version_in_force(session=session, on=as_of)
-    entities = queries.entities(session=session)
-    names = dict(zip(entities["code"], entities["name"], strict=True))
-    found: list[Condition] = []
-    for code, name in names.items():
-        found += _indicator_conditions(session, code, name, as_of, version)
-        found += _execution_conditions(session, code, name, as_of, version)
-    found += _funding_conditions(session, as_of, version, names)
-    return found
+    found: dict[str, Condition] = {}
+    for code in queries.entities(session=session)["code"]:
+        filters = Filters(code, as_of, "previous", version)
+        tiles = overview_views.overview_tiles(session=session, filters=filters)
+        for item in rules.findings(session=session, filters=filters, tiles=tiles):
+            if item.key is None or item.key in found:
+                continue
+            found[item.key] = Condition(
+                item.key,
+                item.key.split(":")[0],
+                item.entity or code,
+                item.state or item.severity,
+                item.page,
+                item.alert_text or item.text,
+            )
+    return list(found.values())
 
 
 def is_worse(state: str, before: str | None) -> bool:
@@ -164,7 +106,7 @@ def evaluate(*, session: Session, as_of: dt.date) -> tuple[list[Condition], list
     """(every condition now, those worse than at the last run, whether this is the store's first run)."""
     now = conditions(session=session, as_of=as_of)
     stored = dict(session.execute(select(models.AlertState.key, models.AlertState.state)).all())
-    first = not stored
+    first = not stored  # the run mark counts: a store where nothing was ever found has had its first run
     return now, [] if first else [c for c in now if is_worse(c.state, stored.get(c.key))], first
 
 
@@ -178,6 +120,8 @@ def record(session: Session, *, now: list[Condition], raised: list[Condition], a
     for key, row in states.items():
         if key not in seen and row.state != OK:
             row.state, row.as_of, row.updated_at = OK, as_of, stamp
+    if RUN_MARK not in states:
+        session.add(models.AlertState(key=RUN_MARK, entity_code="", state=OK, as_of=as_of, updated_at=stamp))
     for c in now:
         row = states.get(c.key)
         if row is None:
@@ -232,7 +176,7 @@ def _message(env: Environment, settings: Settings, sub: Subscriber, alerts: list
         for a in alerts
     ]
     if len(alerts) == 1:
-        subject = _(lang, "smartdash — alert: ") + items[0][1]
+        subject = _(lang, "smartdash — alert: {message}", message=items[0][1])
     else:
         subject = _(lang, "smartdash — {n_alerts} alerts", n_alerts=len(alerts))
     context = {

@@ -15,7 +15,7 @@ from smartdash.config import load_settings
 from smartdash.db import engine_for
 from smartdash.formats import FileRefused
 from smartdash.formatting import date_short, number
-from smartdash.i18n import _
+from smartdash.i18n import _, _n
 
 log = logging.getLogger(__name__)
 
@@ -70,9 +70,11 @@ def cmd_backup(args: argparse.Namespace) -> int:
     lang = _language()
     saved = backup(_existing_engine(), Path(args.out))
     print(
-        _(
+        _n(
             lang,
-            "Backup written: {path} ({size}, schema {revision}, {loads} load(s), store {store})",
+            "Backup written: {path} ({size}, schema {revision}, {loads} load, store {store})",
+            "Backup written: {path} ({size}, schema {revision}, {loads} loads, store {store})",
+            saved.loads,
             path=saved.path,
             size=_size(saved.size, lang),
             revision=saved.revision,
@@ -91,9 +93,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
     lang, url = _language(), load_settings().database_url
     checked = check_backup(Path(args.file))
     print(
-        _(
+        _n(
             lang,
-            "{path}: smartdash store {store}, schema {revision}, {loads} load(s), integrity checked.",
+            "{path}: smartdash store {store}, schema {revision}, {loads} load, integrity checked.",
+            "{path}: smartdash store {store}, schema {revision}, {loads} loads, integrity checked.",
+            checked.loads,
             path=checked.path,
             store=checked.store_id[:8],
             revision=checked.revision,
@@ -153,7 +157,16 @@ def _read_files(names: list[str]) -> list[tuple[str, bytes | Path]] | None:
 def _print_refusal(refused: FileRefused) -> int:
     lang = _language()  # the problems in the configured language, French unless set otherwise
     count = len(refused.problems)
-    print(_(lang, "Refused: {count} problem(s), nothing was written.", count=count), file=sys.stderr)
+    print(
+        _n(
+            lang,
+            "Refused: {count} problem, nothing was written.",
+            "Refused: {count} problems, nothing was written.",
+            count,
+            count=count,
+        ),
+        file=sys.stderr,
+    )
     for problem in refused.problems:
         print(problem.line(lang), file=sys.stderr)
     return 1
@@ -551,9 +564,18 @@ def cmd_alerts(args: argparse.Namespace) -> int:
         print(_(lang, "Nothing new since the last run."))
     if not args.send:
         pending = number(report.pending, lang=lang)
-        print(_(lang, "Preview: nothing was recorded or sent ({pending} sending(s) pending). Add --send.", pending=pending))
+        print(
+            _n(
+                lang,
+                "Preview: nothing was recorded or sent ({pending} sending pending). Add --send.",
+                "Preview: nothing was recorded or sent ({pending} sendings pending). Add --send.",
+                report.pending,
+                pending=pending,
+            )
+        )
     for login, count in report.sent:
-        print(_(lang, "{login}: {count} alert(s) sent", login=login, count=number(count, lang=lang)))
+        shown = number(count, lang=lang)
+        print(_n(lang, "{login}: {count} alert sent", "{login}: {count} alerts sent", count, login=login, count=shown))
     _print_failures(report.failed, lang)
     return 1 if report.failed else 0
 

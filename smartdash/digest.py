@@ -26,7 +26,7 @@ from smartdash.config import Settings
 from smartdash.db import session_scope
 from smartdash.export.images import chart_png
 from smartdash.export.sections import digest_sections
-from smartdash.i18n import N_, Text, _, bilingual, template_messages, text
+from smartdash.i18n import N_, Text, _, _n, bilingual, template_messages, text
 from smartdash.importing import load_history
 from smartdash.mail import InlineImage, MailNotConfigured, message_or_refusal, new_cid, send_all
 from smartdash.metrics.status import AMBER, GREEN, RED
@@ -409,7 +409,14 @@ class DigestBuilder:
         as_of_text = formatting.date_long(self.as_of, lang=lang)
         subject = _(lang, "smartdash — the plan's week as of {as_of_text}", as_of_text=as_of_text)
         if worse:
-            subject += _(lang, " · {n_worse} indicator(s) worse", n_worse=len(worse))
+            subject = _n(
+                lang,
+                "smartdash — the plan's week as of {as_of_text} · {n_worse} indicator worse",
+                "smartdash — the plan's week as of {as_of_text} · {n_worse} indicators worse",
+                len(worse),
+                as_of_text=as_of_text,
+                n_worse=len(worse),
+            )
         context = {
             **template_messages(lang),
             "lang": lang,

@@ -96,6 +96,12 @@ def ngettext(lang: str, singular: str, plural: str, n: int) -> str:
     return _catalogue(lang).ngettext(singular, plural, n)
 
 
+def _n(lang: str, singular: str, plural: str, n: int, /, **fields: Any) -> str:
+    """`_` for a message whose words follow a count: the form the reader's language uses for `n`, its `{fields}` filled
+    in (the count itself is one of them, formatted by the caller)."""
+    return ngettext(lang, singular, plural, n).format(**fields)
+
+
 def N_(message: str) -> str:
     """Marks a message for extraction where it is defined; it is translated where it is shown."""
     return message
@@ -151,6 +157,32 @@ class Clause:
     def render(self, lang: str) -> str:
         said = self.sentence.render(lang).removesuffix(".")
         return said[:1].lower() + said[1:]
+
+
+@dataclass(frozen=True)
+class Plural:
+    """A message whose words follow a count (gettext's ngettext), with its parameters: the singular and plural English
+    msgids, the count `n` (also a `{n}` field of both), rendered in the reader's language as that language counts."""
+
+    message: str
+    plural: str
+    n: int
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def __hash__(self) -> int:
+        return hash((self.message, self.n, tuple(sorted((k, repr(v)) for k, v in self.params.items()))))
+
+    def render(self, lang: str) -> str:
+        values = {k: v.render(lang) if hasattr(v, "render") else v for k, v in self.params.items()}
+        return ngettext(lang, self.message, self.plural, self.n).format(n=self.n, **values)
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+
+def plural(singular: str, plural_: str, n: int, **params: Any) -> Plural:
+    """A `Plural` in one call: `plural("{n} instalment below the minimum", "{n} instalments below the minimum", n)`."""
+    return Plural(singular, plural_, n, params)
 
 
 def text(message: str, **params: Any) -> Text:

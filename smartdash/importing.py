@@ -35,7 +35,7 @@ from smartdash.db import session_scope, write_scope
 from smartdash.formats import Dataset, FileRefused, ParsedFile, Problem, RefError, StoreCheck
 from smartdash.formatting import number
 from smartdash.formatting import shown as shown_figure
-from smartdash.i18n import N_, NP_, Bilingual, Refusal, Text, _, _p, bilingual, render, text
+from smartdash.i18n import N_, NP_, Bilingual, Refusal, Text, _, _p, bilingual, plural, render, text
 from smartdash.metrics.receivables import ageing_bucket, days_past_due
 
 CHUNK = 500
@@ -871,7 +871,7 @@ def _check_versions_in_force(session: Session, name: str) -> None:
                     name,
                     None,
                     "statut",
-                    text(N_("{count} version(s) in force"), count=in_force),
+                    plural("{count} version in force", "{count} versions in force", in_force, count=in_force),
                     text(N_("exactly one plan version in force (set the former one to “superseded”)")),
                 )
             ]

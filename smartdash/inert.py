@@ -7,8 +7,10 @@ import streamlit: they use `from smartdash.inert import st`, a stand-in for the 
 arguments are escaped wherever Streamlit would read them as markdown. Markdown the code itself writes (bold, a
 coloured icon) is marked with `Md`, and data is put into it with `md()`, which escapes each value.
 
-A test (tests/test_inert.py) holds pages and the app to this: none imports streamlit, and hostile names in the store
-reach no page as live markdown.
+The stand-in fails closed: a call or attribute not on its lists raises `UnlistedCall`, in production as in tests
+(a page that stops on it is better than one that renders a name as live markdown). A test (tests/test_inert.py)
+holds pages and the app to this: none imports streamlit, every page renders without an unlisted call, and hostile
+names in the store reach no page as live markdown.
 """
 
 from __future__ import annotations
@@ -101,6 +103,41 @@ _TEXT_ARGS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "text": ((), ("help",)),
     "progress": ((1,), ("text",)),
 }
+# Calls and containers that take no text Streamlit would read as markdown (layout, data grids, charts, a PDF viewer,
+# a setting read): passed on as they are. `write` reads its strings as markdown: each is escaped. `html` shows HTML
+# as it is: it takes only markup written by the code (an `Md`).
+_NO_TEXT = frozenset(
+    (
+        "columns",
+        "container",
+        "empty",
+        "form",
+        "sidebar",
+        "divider",
+        "dataframe",
+        "data_editor",
+        "vega_lite_chart",
+        "code",
+        "pdf",
+        "get_option",
+    )
+)
+_CODE_ONLY = frozenset(("html",))
+_WRITE = "write"
+
+
+class UnlistedCall(RuntimeError):
+    """A Streamlit call or attribute the inert path does not know how to make safe: refused rather than passed on
+    (a call that is not listed here may render its text as markdown or HTML)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"st.{name} is not on smartdash.inert's list: add it to _TEXT_ARGS (with where it takes markdown), "
+            "_NO_TEXT or _PASS_THROUGH after checking how Streamlit renders its arguments"
+        )
+        self.name = name
+
+
 # Calls whose options Streamlit renders as markdown: their `format_func` output is escaped.
 _MARKDOWN_OPTIONS = frozenset(("radio", "segmented_control", "pills", "select_slider"))
 
@@ -165,9 +202,23 @@ class InertStreamlit:
         self._target = target
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            return getattr(self._target, name)
+        if name not in _LISTED:
+            raise UnlistedCall(name)
         value = getattr(self._target, name)
         if name in _TEXT_ARGS and callable(value):
             return _inert_call(name, value)
+        if name == _WRITE:
+            return lambda *args, **kwargs: _wrap(value(*(escape(a) if isinstance(a, str) else a for a in args), **kwargs))
+        if name in _CODE_ONLY:
+
+            def code_only(body: Any, *args, **kwargs):
+                if not isinstance(body, Md):
+                    raise TypeError(f"st.{name} shows its body as HTML: it takes only markup written by the code (Md)")
+                return _wrap(value(str(body), *args, **kwargs))
+
+            return code_only
         if callable(value) and not isinstance(value, type) and name not in _PASS_THROUGH:
 
             def call(*args, **kwargs):
@@ -214,6 +265,8 @@ _PASS_THROUGH = frozenset(
         "switch_page",
     )
 )
+
+_LISTED = frozenset(_TEXT_ARGS) | _NO_TEXT | _CODE_ONLY | {_WRITE} | _PASS_THROUGH
 
 st = InertStreamlit(_streamlit)
 

@@ -117,12 +117,12 @@ class Provenance:
         """One line for a tooltip or a caption: "Source : …" and/or the synthetic mark."""
         parts = []
         if self.sources:
-            parts.append(_(lang, "Source: ") + " ; ".join(self.sources))
+            parts.append(_(lang, "Source: {sources}", sources=" ; ".join(self.sources)))
         if self.all_synthetic:
             parts.append(_(lang, "Origin: demo / synthetic (a generated value, not a document)"))
         elif self.synthetic:
             parts.append(_(lang, "Partly demo / synthetic (generated values)"))
-        return " — ".join(parts) if parts else _(lang, "Source: ") + _(lang, NO_SOURCE)
+        return " — ".join(parts) if parts else _(lang, "Source: {sources}", sources=_(lang, NO_SOURCE))
 
 
 def grouped(frame: pd.DataFrame, by: list[str], **aggregates) -> pd.DataFrame:

@@ -74,14 +74,14 @@ def test_import_refuses_a_bad_file_with_one_line_per_problem_and_exit_1(store, t
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
-    assert lines[0] == "Refusé : 2 problème(s), rien n'a été enregistré."
+    assert lines[0] == "Refusé : 2 problèmes, rien n'a été enregistré."
     assert lines[1].startswith("societariat.csv, ligne 2, colonne « membres » : valeur « -3 »")
     assert lines[2].startswith("societariat.csv, ligne 3, colonne « bureau » : valeur « NULLEPART »")
     english = tmp_path / "config.toml"
     english.write_text('[app]\nlanguage = "en"\n', encoding="utf-8")
     lines = run("import", str(bad), url=store.url, config=english).stderr.strip().splitlines()
     assert lines == [
-        "Refused: 2 problem(s), nothing was written.",
+        "Refused: 2 problems, nothing was written.",
         "societariat.csv, row 2, column “membres”: value “-3” — expected: a value greater than or equal to 0",
         "societariat.csv, row 3, column “bureau”: value “NULLEPART” — expected: the code of a known office",
     ]

@@ -14,6 +14,7 @@ from smartdash.db import session_scope
 from smartdash.demo import load_demo
 from smartdash.inert import Md, escape, md, st, unescape
 from smartdash.web import registry
+from smartdash.web.session import LANG_KEY
 from tests.conftest import login
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -209,3 +210,45 @@ def test_hostile_names_reach_no_page_as_live_markdown(store, app_env):
             assert "[p](http" not in text and "[Reconnectez-vous ici](http" not in text, (path, text[:400])
         seen_escaped += sum("Reconnectez-vous ici\\\\]" in t or "!\\\\[p\\\\]" in t for t in texts)
     assert seen_escaped > 0  # the hostile names were shown, escaped
+
+
+def test_a_call_not_on_the_list_is_refused_not_passed_on():
+    """The stand-in fails closed: a Streamlit call it does not know (here `st.latex`, `st.write_stream`, and the same
+    on a container) raises instead of rendering its text as markdown; `write` escapes, `html` takes only code."""
+    at = AppTest.from_string(f"""
+from smartdash.inert import Md, UnlistedCall, st
+refused = []
+col, = st.columns(1)
+for target in (st, col, st.sidebar):
+    for name in ("latex", "write_stream", "json"):
+        try:
+            getattr(target, name)
+        except UnlistedCall as error:
+            refused.append(error.name)
+st.write({LINK!r})
+try:
+    st.html({LINK!r})
+except TypeError:
+    refused.append("html")
+st.html(Md("<span>code</span>"))
+st.caption(", ".join(refused))
+""").run()
+    assert not at.exception
+    assert unescape(at.caption[0].value) == ", ".join(["latex", "write_stream", "json"] * 3 + ["html"])
+    written = at.markdown[0].value
+    assert _live_syntax(written) == [] and unescape(written) == LINK
+
+
+@pytest.mark.parametrize("page", [p.path for p in registry.PAGES])
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_page_renders_through_listed_calls_only(page, lang, demo_store, app_env, caplog):
+    """Every page, as an administrator (who sees them all), makes only calls the stand-in lists: the page-run error
+    boundary (smartdash.web.failures) would tell an `UnlistedCall` as a failed run and log it."""
+    app_env(demo_store.url)
+    at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60))
+    at.session_state[LANG_KEY] = lang
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    failed = [r.exc_info[1] for r in caplog.records if r.name == "smartdash.web.failures" and r.exc_info]
+    assert failed == [], [type(e).__name__ for e in failed]

@@ -19,7 +19,8 @@ from smartdash import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "smartdash" / "locale"
-MARKERS = {"_": 1, "_p": 2, "N_": 0, "gettext": 1, "ngettext": 1}  # where the message is among the arguments
+# Where the message is among the arguments of each marker.
+MARKERS = {"_": 1, "_p": 2, "N_": 0, "gettext": 1, "ngettext": 1, "_n": 1, "plural": 0}
 # A translation may ask for other fields than its msgid's (all passed by the code) only here, with the reason.
 OTHER_FIELDS = {
     "{name}'s {label_lower}: {first_value} on {first_date}, {last_value} on {last_date}": (
@@ -181,3 +182,21 @@ def test_no_sentence_is_written_twice_in_the_code():
         if re.search(r"\bt\(", line)
     ]
     assert not found and not templates, found + templates
+
+
+# Messages that may stay fragments of a sentence (joined to others in code) or say "(s)": none today. A message is a
+# whole sentence with its {fields}, its plural through ngettext; a fragment can only be kept here, with the reason.
+FRAGMENTS_ALLOWED: dict[str, str] = {}
+
+
+def test_every_message_is_a_whole_sentence_with_its_plurals():
+    """No msgid starts or ends with whitespace (a piece glued to another in code, which a translation cannot reorder)
+    or says "(s)" (a plural ngettext gives each language in its own forms)."""
+    found = [
+        form
+        for m in catalogue(LOCALE / "smartdash.pot")
+        if m.id
+        for form in (m.id if isinstance(m.id, tuple) else (m.id,))
+        if (form != form.strip() or "(s)" in form) and form not in FRAGMENTS_ALLOWED
+    ]
+    assert found == [], f"fragments or (s) in {found[:10]}"

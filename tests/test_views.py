@@ -11,7 +11,7 @@ from smartdash.present import execution as execution_text
 from smartdash.present import overview as op
 from smartdash.present import people as people_text
 from smartdash.present import receivables as receivables_text
-from smartdash.views import Filters, people, receivables
+from smartdash.views import Filters, people, receivables, rules
 from smartdash.views import overview as ov
 
 END = dt.date(2026, 11, 22)
@@ -145,9 +145,9 @@ def test_membership_view_dates_the_sociétaires_by_their_own_year(demo_store):
 
 def test_an_attention_rule_is_one_registered_unit_and_the_list_follows_the_registration_order(demo_store, monkeypatch):
     _, before = tiles_for(demo_store.engine, entity=None)
-    monkeypatch.setattr(ov, "ATTENTION_RULES", list(ov.ATTENTION_RULES))
+    monkeypatch.setattr(rules, "RULES", dict(rules.RULES))
 
-    @ov.attention_rule
+    @rules.attention_rule("every_entity")
     def _every_entity(ctx):
         return [ov.Attention("amber", f"{sorted(ctx.names)[0]}, {len(ctx.tiles)} tuiles", "overview")]
 

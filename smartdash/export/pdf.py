@@ -356,7 +356,12 @@ def _funding(ctx: DossierContext) -> None:
     section = pack.section("funding")
     definition = OnePlusOneDefinition()
     view = funding_views.funding_view(session=s, filters=filters, definition=definition)
-    section.add("text", text=definition.describe(lang) + _(lang, " Plan version: {plan_version}.", plan_version=version_text))
+    section.add(
+        "text",
+        text=_(
+            lang, "{definition} Plan version: {plan_version}.", definition=definition.describe(lang), plan_version=version_text
+        ),
+    )
     if view.lines.empty:
         section.add("text", text=_(lang, "No contribution in this plan version."))
         return
@@ -478,7 +483,7 @@ def _headcount(ctx: DossierContext) -> None:
         return
     pack.sources |= set(view.sources)
     labels = people_text.population_labels(lang)
-    section.add("text", text=_(lang, "Entities: ") + ", ".join(n for _c, n in entities))
+    section.add("text", text=_(lang, "Entities: {names}", names=", ".join(n for _c, n in entities)))
     latest = view.latest.set_index("population")
     figures(
         section,
@@ -924,7 +929,7 @@ def compose(
                     meeting_line,
                     _(lang, "Figures as of {as_of_text}", as_of_text=as_of_text),
                     _(lang, "Plan version: {value}", value=version_text),
-                    _(lang, "Entities: ") + ", ".join(n for _c, n in entities),
+                    _(lang, "Entities: {names}", names=", ".join(n for _c, n in entities)),
                 ]
                 + ([_(lang, "Key figures frozen when the meeting closed")] if frozen is not None else []),
                 "confidential": _(lang, "Confidential — committee members only"),

@@ -213,7 +213,9 @@ class Deck:
         shown = list(origin.sources[:3]) + (
             [_(lang, "and {value} more (appendix)", value=len(origin.sources) - 3)] if len(origin.sources) > 3 else []
         )
-        lines.append(_(lang, "Sources: ") + (" ; ".join(shown) if shown else _(lang, "no document (generated values)")))
+        lines.append(
+            _(lang, "Sources: {sources}", sources=" ; ".join(shown) if shown else _(lang, "no document (generated values)"))
+        )
         self.text(
             slide, "\n".join(lines), MARGIN, self.height - Inches(1.0), self.width - 2 * MARGIN, Inches(0.5), size=10, colour=GREY
         )
@@ -678,9 +680,13 @@ def _equity(ctx: DeckContext) -> None:
     # the slide's title is the chart's: the picture repeats none
     waterfall = chart_specs.EQUITY_BRIDGE.chart(shown, lang, title="").properties(width=1100, height=420)
     png = chart_png(waterfall, lang=lang)
-    unexplained = _(lang, ' — shown as "unexplained"') if bridge.control else ""
     title = chart_specs.EQUITY_BRIDGE.options(shown, lang)["title"]
-    slide = deck.slide(title, _(lang, "Control (booked − computed): {money}", money=_money(bridge.control, lang)) + unexplained)
+    control = (
+        _(lang, 'Control (booked − computed): {money} — shown as "unexplained"', money=_money(bridge.control, lang))
+        if bridge.control
+        else _(lang, "Control (booked − computed): {money}", money=_money(bridge.control, lang))
+    )
+    slide = deck.slide(title, control)
     alt = charts.describe({**waterfall.to_dict(validate=False), "title": title}, lang)  # the slide's title is the picture's
     deck.picture(slide, png, alt=alt, top=Inches(1.6))
     deck.footnote(slide, view.actual_origin)
@@ -700,7 +706,7 @@ def _funding(ctx: DeckContext) -> None:
     title = _(lang, "1+1 rule: coverage to date")
     slide = deck.slide(
         title,
-        definition.describe(lang) + _(lang, " Plan version: {version}.", version=ctx.version),
+        _(lang, "{definition} Plan version: {plan_version}.", definition=definition.describe(lang), plan_version=ctx.version),
     )
     colours = (charts.PALETTE[0], charts.PALETTE[1], charts.PALETTE[2])
     scopes = [None if e == "__total__" else e for e in fview.coverage_planned["entity"]]
@@ -776,8 +782,9 @@ def _execution(ctx: DeckContext) -> None:
     title = _(lang, "Plan execution: instalments due and paid (€)")
     slide = deck.slide(
         title,
-        _(lang, "A missed or late instalment is red whatever else is green. ")
-        + (_(lang, "Late: ") + " ; ".join(late_lines) if late_lines else _(lang, "Nothing late.")),
+        _(lang, "A missed or late instalment is red whatever else is green. Late: {late}", late=" ; ".join(late_lines))
+        if late_lines
+        else _(lang, "A missed or late instalment is red whatever else is green. Nothing late."),
     )
     flags = [y in synthetic_years for y in years]
     labels = execution_text.instalment_series_labels(lang)
@@ -810,7 +817,7 @@ def _headcount(ctx: DeckContext) -> None:
     months = sorted(set(series["period_end"]))[-24:]
     labels = people_text.population_labels(lang)
     slide = deck.slide(
-        _(lang, "Headcount (people), last 24 months"), _(lang, "Entities: ") + ", ".join(n for _c, n in ctx.entities)
+        _(lang, "Headcount (people), last 24 months"), _(lang, "Entities: {names}", names=", ".join(n for _c, n in ctx.entities))
     )
     half = (deck.width - 2 * MARGIN) // 2
     shown = series[series["period_end"].isin(months)]
@@ -993,7 +1000,9 @@ def _receivables_slide(ctx: DeckContext, code: str) -> None:
     terms = " ; ".join(bilingual(lang, t.label_fr, t.label_en) for t in rview.rule.terms)
     deck.text(
         slide,
-        _(lang, "Dashed: {terms}. ", terms=terms) * bool(terms) + bilingual(lang, rview.rule.text_fr, rview.rule.text_en),
+        _(lang, "Dashed: {terms}. {rule}", terms=terms, rule=bilingual(lang, rview.rule.text_fr, rview.rule.text_en))
+        if terms
+        else bilingual(lang, rview.rule.text_fr, rview.rule.text_en),
         MARGIN,
         deck.height - Inches(1.45),
         deck.width - 2 * MARGIN,

@@ -29,9 +29,17 @@ def by_year_labelled(by_year: pd.DataFrame, lang: str) -> pd.DataFrame:
     return by_year.assign(series=by_year["series"].map(instalment_series_labels(lang)))
 
 
-def dated(day: dt.date | None, as_of: dt.date, lang: str) -> str:
-    """ " · au 31 octobre 2026" for a figure of another date than the as-of date; nothing when they agree."""
-    return "" if day is None or day == as_of else _(lang, " · as of ") + formatting.date_long(day, lang=lang)
+def dated(said: str, day: dt.date | None, as_of: dt.date, lang: str) -> str:
+    """`said` followed by " · au 31 octobre 2026" for a figure of another date than the as-of date; as it is when they
+    agree."""
+    if day is None or day == as_of:
+        return said
+    return _(lang, "{said} · as of {day}", said=said, day=formatting.date_long(day, lang=lang))
+
+
+def other_date(day: dt.date | None, as_of: dt.date, lang: str) -> str | None:
+    """ "au 31 octobre 2026" for a figure of another date than the as-of date; None when they agree."""
+    return None if day is None or day == as_of else _(lang, "as of {day}", day=formatting.date_long(day, lang=lang))
 
 
 def debt_left_text(view: ExecutionView, lang: str) -> str:

@@ -57,14 +57,21 @@ def coverage_caption(view: FundingView, lang: str) -> str:
 def subscriptions_caption(view: FundingView, lang: str) -> str:
     """How the 2 % rule chart is read: the rule as the plan states it, and payments counted for the year they are for."""
     rule = view.subscription_rule
-    stated = _(lang, ' — "{statement}"', statement=rule.statement.render(lang)) if rule else ""
+    if rule:
+        return _(
+            lang,
+            "Expected = the statutory rule's rate × gross salary of employee-associates"
+            ' — "{statement}"; collection rate = paid up ÷ expected. Each payment counts for the year it is due for '
+            "(year N's subscriptions arrive in January N+1); a year still running with nothing paid is not "
+            "shown yet.",
+            statement=rule.statement.render(lang),
+        )
     return _(
         lang,
         "Expected = the statutory rule's rate × gross salary of employee-associates"
-        "{stated}; collection rate = paid up ÷ expected. Each payment counts for the year it is due for "
+        "; collection rate = paid up ÷ expected. Each payment counts for the year it is due for "
         "(year N's subscriptions arrive in January N+1); a year still running with nothing paid is not "
         "shown yet.",
-        stated=stated,
     )
 
 

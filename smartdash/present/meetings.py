@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from smartdash import formatting
-from smartdash.i18n import N_, _
+from smartdash.i18n import N_, _, _n
 from smartdash.present import tables
 from smartdash.provenance import with_origin
 from smartdash.views.meetings import SNAPSHOT, Action, IndicatorChange, SinceMeeting, WatchChange
@@ -160,7 +160,7 @@ def action_state(a: Action, lang: str) -> str:
 
 
 def carried_text(a: Action, lang: str) -> str:
-    return "—" if not a.carried else _(lang, "{count} meeting(s)", count=a.carried)
+    return "—" if not a.carried else _n(lang, "{count} meeting", "{count} meetings", a.carried, count=a.carried)
 
 
 def actions_table(actions: list[Action], lang: str) -> pd.DataFrame:

@@ -25,7 +25,7 @@ def period_text(tile: Tile, lang: str, *, short: bool = False) -> str:
         return _(lang, "month of {month}", month=format_date(day, format="MMMM y", locale=formatting.LOCALES.get(lang, "fr_FR")))
     if short:
         return formatting.date_short(day)
-    return _(lang, "as of ") + formatting.date_long(day, lang=lang)
+    return _(lang, "as of {day}", day=formatting.date_long(day, lang=lang))
 
 
 def compare_text(tile: Tile, lang: str) -> str:

@@ -54,7 +54,9 @@ def references_table(view: ReceivablesView, lang: str) -> pd.DataFrame:
                     formatting.value(v, units.get(c, "EUR"), lang=lang) for c, v in zip(r["code"], r["value"], strict=True)
                 ],
                 _(lang, "Period"): [
-                    _(lang, "at ") + formatting.date_short(d) if c == "TRADE_RECEIVABLES" else _(lang, "in ") + str(d.year)
+                    _(lang, "at {day}", day=formatting.date_short(d))
+                    if c == "TRADE_RECEIVABLES"
+                    else _(lang, "in {year}", year=d.year)
                     for c, d in zip(r["code"], r["period_end"], strict=True)
                 ],
             }

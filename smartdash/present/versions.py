@@ -106,7 +106,9 @@ def targets_table(view: VersionsView, names: dict[str, str], lang: str) -> pd.Da
             _(lang, "Version"): t["plan_version"],
             _(lang, "Entity"): [names.get(e, e) if isinstance(e, str) else _(lang, "all") for e in t["entity"]],
             _(lang, "Target"): [
-                formatting.value(v, u, lang=lang) + (_(lang, " from {y:.0f}", y=y) if y is not None and not pd.isna(y) else "")
+                _(lang, "{value} from {year}", value=formatting.value(v, u, lang=lang), year=int(y))
+                if y is not None and not pd.isna(y)
+                else formatting.value(v, u, lang=lang)
                 for v, u, y in zip(t["value"], t["unit"], t["from_year"], strict=True)
             ],
             _(lang, "As stated"): [

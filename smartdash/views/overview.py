@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -13,17 +11,8 @@ from sqlalchemy.orm import Session
 
 from smartdash import queries
 from smartdash.formatting import Shown, shown
-from smartdash.i18n import N_, Bilingual, Clause, Text, text
+from smartdash.i18n import N_, Bilingual, Text, text
 from smartdash.metrics import status as st_
-from smartdash.metrics.equity import first_plan_year_positive
-from smartdash.metrics.funding import (
-    GROUP_RULE,
-    ONE_PLUS_ONE_GROUP,
-    OnePlusOneDefinition,
-    display_status,
-    judge_coverage,
-    one_plus_one_coverage,
-)
 from smartdash.views import Filters, year_before
 
 
@@ -92,6 +81,11 @@ class Attention:
     severity: str
     text: Text
     page: str
+    key: str | None = None  # the matter found, the same across dates (what an alert is sent once about)
+    entity: str | None = None  # the entity it is about (whose followers an alert reaches)
+    state: str | None = None  # what an alert calls it: the severity, or "late", "below_1"
+    alert_text: Text | None = None  # the e-mail alert's wording when it differs (it keeps one while days go by)
+    listed: bool = True  # in the attention list, or watched by the alerts only (an amber indicator)
 
 
 def tile_entities(*, session: Session, entity: str | None) -> list[tuple[str, str]]:
@@ -193,221 +187,11 @@ def overview_tiles(*, session: Session, filters: Filters) -> list[Tile]:
     return tiles
 
 
-@dataclass
-class AttentionContext:
-    """What the attention rules share: the store's session, the filters, the key indicators' tiles, and what more
-    than one rule reads (the plan version's funding lines in scope, the entities' names), read once."""
-
-    session: Session
-    filters: Filters
-    tiles: list[Tile]
-
-    @functools.cached_property
-    def names(self) -> dict[str, str]:
-        return dict(zip(*[queries.entities(session=self.session)[c] for c in ("code", "name")], strict=True))
-
-    @functools.cached_property
-    def plan_lines(self) -> pd.DataFrame:
-        """The funding lines of the plan version in force (empty without one), of every entity."""
-        if not self.filters.plan_version:
-            return pd.DataFrame()
-        return queries.contributions(session=self.session, plan_version=self.filters.plan_version, known_at=self.filters.as_of)
-
-    @functools.cached_property
-    def lines(self) -> pd.DataFrame:
-        """The funding lines of the plan version in force (empty without one), for the entity filtered on."""
-        lines = self.plan_lines
-        return lines[lines["beneficiary"] == self.filters.entity] if self.filters.entity and not lines.empty else lines
-
-
-AttentionRule = Callable[[AttentionContext], list[Attention]]
-ATTENTION_RULES: list[AttentionRule] = []
-
-
-def attention_rule(rule: AttentionRule) -> AttentionRule:
-    """Registers a rule of the attention list; the list shows the rules' items in the order they are registered.
-    A rule that compares with the plan says nothing without a plan version."""
-    ATTENTION_RULES.append(rule)
-    return rule
-
-
 def attention_items(*, session: Session, filters: Filters, tiles: list[Tile]) -> list[Attention]:
-    """Everything the registered rules raise: red indicators, late funding rounds and pending conditions, 1+1
-    coverage judged (the group against 1, each entity against its plan to date), equity still negative past the
-    year the plan puts it back above zero, late instalments and legal tests of the plan's execution."""
-    ctx = AttentionContext(session, filters, tiles)
-    return [item for rule in ATTENTION_RULES for item in rule(ctx)]
+    """The attention list, drawn from the rules' registry (smartdash.views.rules)."""
+    from smartdash.views import rules  # the rules read the tiles and messages of this module
 
-
-@attention_rule
-def _red_indicators(ctx: AttentionContext) -> list[Attention]:
-    """A key indicator red against the plan for its own period."""
-    return [
-        Attention(
-            "red",
-            text(
-                N_("{label} — {entity_name}: red at {period_end}, {gap_text}"),
-                label=t.labels,
-                entity_name=t.entity_name,
-                period_end=shown("date_short", t.period_end),
-                gap_text=gap_text(t),
-            ),
-            "overview",
-        )
-        for t in ctx.tiles
-        if t.status == "red"
-    ]
-
-
-@attention_rule
-def _funding_lines(ctx: AttentionContext) -> list[Attention]:
-    """A contribution late on its planned date (red), a condition not yet met (amber), line by line."""
-    items = []
-    for line in ctx.lines.itertuples():
-        if display_status(line.status, line.planned_date, ctx.filters.as_of, line.condition_status) == "late":
-            items.append(Attention("red", late_contribution(line, ctx.names[line.beneficiary]), "funding"))
-        if line.condition and line.condition_status == "pending":
-            items.append(
-                Attention(
-                    "amber",
-                    text(
-                        N_('Condition pending: "{condition}" ({contributor}, {planned_amount})'),
-                        condition=line.condition,
-                        contributor=line.contributor,
-                        planned_amount=shown("money", line.planned_amount),
-                    ),
-                    "funding",
-                )
-            )
-    return items
-
-
-@attention_rule
-def _coverage_judged(ctx: AttentionContext) -> list[Attention]:
-    """The group's 1+1 coverage below the rule (1), an entity's behind its own plan to date: each says which
-    judgement it is, with the gap in euros. The rule binds the group: its judgement is also in the list of each of
-    its members."""
-    if ctx.lines.empty:
-        return []
-    lines, definition, entity = ctx.plan_lines, OnePlusOneDefinition(), ctx.filters.entity
-    actual = one_plus_one_coverage(lines, definition, basis="actual", as_of=ctx.filters.as_of)
-    planned = one_plus_one_coverage(lines, definition, basis="planned", as_of=ctx.filters.as_of)
-    plan_end = one_plus_one_coverage(lines, definition, basis="planned")
-    end_year = max((d.year for d in lines["planned_date"]), default=None)
-    items = []
-    for j in judge_coverage(actual, planned, plan_end, as_of=ctx.filters.as_of, plan_end_year=end_year):
-        in_scope = entity is None or j.entity == entity or (j.basis == GROUP_RULE and entity in ONE_PLUS_ONE_GROUP)
-        if j.status not in (st_.AMBER, st_.RED) or not in_scope:
-            continue
-        if j.basis == GROUP_RULE:
-            said = text(
-                N_(
-                    "1+1 rule, judged for the group ({members}): achieved {ratio} < 1, short by {short}; the plan "
-                    "reaches {end} by {end_year} ({describe}, version {plan_version})"
-                ),
-                members=" + ".join(ctx.names.get(e, e) for e in ONE_PLUS_ONE_GROUP),
-                ratio=shown("ratio", j.achieved),
-                short=shown("money", j.gap_eur),
-                end=shown("ratio", j.plan_end),
-                end_year=end_year,
-                describe=Clause(definition.description()),
-                plan_version=ctx.filters.plan_version,
-            )
-        else:
-            said = text(
-                N_(
-                    "1+1 coverage of {name}, judged against its own plan to date: achieved {ratio}, planned by "
-                    "{day} {to_date}, short by {short} ({describe}, version {plan_version})"
-                ),
-                name=ctx.names[j.entity],
-                ratio=shown("ratio", j.achieved),
-                day=shown("date_short", ctx.filters.as_of),
-                to_date=shown("ratio", j.reference),
-                short=shown("money", j.gap_eur),
-                describe=Clause(definition.description()),
-                plan_version=ctx.filters.plan_version,
-            )
-        items.append(Attention(j.status, said, "funding"))
-    return items
-
-
-@attention_rule
-def _equity_rule(ctx: AttentionContext) -> list[Attention]:
-    if not ctx.filters.plan_version:
-        return []
-    return _equity_still_negative(session=ctx.session, filters=ctx.filters, names=ctx.names)
-
-
-@attention_rule
-def _execution_rule(ctx: AttentionContext) -> list[Attention]:
-    if not ctx.filters.plan_version:
-        return []
-    return _execution_alerts(session=ctx.session, filters=ctx.filters)
-
-
-def _execution_alerts(*, session: Session, filters: Filters) -> list[Attention]:
-    """A missed or late instalment, a failed cessation-of-payments test or a capital below its legal floor is red
-    whatever else is green; an instalment below the L626-18 minimum is amber."""
-    from smartdash.views.execution import LAW_1947, execution_view
-
-    out = []
-    for entity, name in tile_entities(session=session, entity=filters.entity):
-        view = execution_view(session=session, filters=filters, entity=entity, entity_name=name, plan_adopted_on=None)
-        for row in view.late.itertuples():
-            out.append(Attention("red", late_instalment(row, name, days=True), "execution"))
-        if view.latest_cessation is not None and view.latest_cessation < 1:
-            out.append(Attention("red", cessation_below_one(name, view.latest_cessation), "execution"))
-        for line in view.legal:
-            if line.status == "red" and line.article == LAW_1947:
-                said = text(N_("{name}: {label} ({value})"), name=name, label=line.label, value=line.value)
-                out.append(Attention("red", said, "execution"))
-        breaches = view.schedule[view.schedule["breaks_l626"].astype(bool)] if not view.schedule.empty else []
-        if len(breaches):
-            out.append(
-                Attention(
-                    "amber",
-                    text(N_("{name}: {n_breaches} instalment(s) below the L626-18 minimum"), name=name, n_breaches=len(breaches)),
-                    "execution",
-                )
-            )
-    return out
-
-
-def _equity_still_negative(*, session: Session, filters: Filters, names: dict[str, str]) -> list[Attention]:
-    ents = [c for c, _n in tile_entities(session=session, entity=filters.entity)]
-    plan = queries.observations(
-        session=session, indicators=["EQUITY"], entities=ents, scenario="plan", plan_version=filters.plan_version
-    )
-    actual = queries.observations(session=session, indicators=["EQUITY"], entities=ents, until=filters.as_of)
-    out = []
-    for entity in ents:
-        path = plan[plan["entity"] == entity]
-        year = first_plan_year_positive({d.year: v for d, v in zip(path["period_end"], path["value"], strict=True)})
-        last = actual[actual["entity"] == entity].tail(1)
-        # only an actual of that year-end or later is set against it: not the last figure known before it
-        if year is None or last.empty or last.iloc[0]["period_end"] < dt.date(year, 12, 31):
-            continue
-        value = last.iloc[0]["value"]
-        if value < 0:
-            out.append(
-                Attention(
-                    "red",
-                    text(
-                        N_(
-                            "{name}'s equity still negative at {period_end} "
-                            "({money_compact}) although plan {plan_version} had it positive "
-                            "by end {year}"
-                        ),
-                        name=names[entity],
-                        period_end=shown("date_short", last.iloc[0]["period_end"]),
-                        money_compact=shown("money_compact", value),
-                        plan_version=filters.plan_version,
-                        year=year,
-                    ),
-                    "equity",
-                )
-            )
-    return out
+    return rules.attention_items(session=session, filters=filters, tiles=tiles)
 
 
 def gap_text(tile: Tile) -> Text:

@@ -99,7 +99,7 @@ def decisions_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             _(lang, "Owner"): frame["owner"],
             _(lang, "Due"): [formatting.date_short(d) if d else "—" for d in frame["due_date"]],
             _(lang, "State"): [
-                states[s] + (_(lang, " (late)") if s == "open" and d and d < today else "")
+                _(lang, "{state} (late)", state=states[s]) if s == "open" and d and d < today else states[s]
                 for s, d in zip(frame["status"], frame["due_date"], strict=True)
             ],
             _p(lang, "author", "By"): frame["created_by"],

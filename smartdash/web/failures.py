@@ -34,7 +34,7 @@ def told(*, routed: bool) -> Iterator[None]:
         text = (
             said.message(lang) if said is not None else _(lang, "An unexpected error occurred: the operation did not complete.")
         )
-        text += _(lang, " (reference {reference} in the server log)", reference=reference)
+        text = _(lang, "{problem} (reference {reference} in the server log)", problem=text, reference=reference)
         if routed:
             st.error(text, icon=":material/error:")
             return

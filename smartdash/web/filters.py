@@ -164,10 +164,14 @@ def page_header(title: str, f: Filters, *, extra: str = "") -> None:
     """Title and the line every page starts with: as-of date, plan version, comparison."""
     downloads.start_page()
     st.title(title)
-    parts = [_(f.lang, "As of ") + formatting.date_long(f.as_of, lang=f.lang)]
+    parts = [_(f.lang, "As of {day}", day=formatting.date_long(f.as_of, lang=f.lang))]
     if f.plan_version:
         parts.append(
-            _(f.lang, "plan: ") + versions_text.version_label(store.reference()["versions"], f.plan_version, f.as_of, f.lang)
+            _(
+                f.lang,
+                "plan: {version}",
+                version=versions_text.version_label(store.reference()["versions"], f.plan_version, f.as_of, f.lang),
+            )
         )
     if extra:
         parts.append(extra)

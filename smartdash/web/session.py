@@ -161,7 +161,7 @@ def _first_admin_form(engine, lang: str) -> None:
         try:
             auth.create_first_admin(engine, login, password, token)
         except auth.AccountError as err:
-            st.error(_(lang, "Refused, expected: ") + err.render(lang))
+            st.error(_(lang, "Refused, expected: {expected}", expected=err.render(lang)))
         else:
             st.session_state[AUTH_KEY], st.session_state[SEEN_KEY] = login.strip(), dt.datetime.now(dt.UTC)
             st.rerun()

@@ -147,7 +147,7 @@ def shown_blanks(frame: pd.DataFrame) -> pd.DataFrame:
 # Streamlit 1.67 writes the uploader's instructions in English and offers no option to change them
 # (streamlit/streamlit#13500): that line is hidden — from screen readers too — and `file_upload` gives the same
 # instructions in the reader's language as a real text element. No text is injected by CSS.
-_UPLOADER_INSTRUCTIONS_HIDDEN = '<style>[data-testid="stFileUploaderDropzoneInstructions"]{display:none}</style>'
+_UPLOADER_INSTRUCTIONS_HIDDEN = Md('<style>[data-testid="stFileUploaderDropzoneInstructions"]{display:none}</style>')
 
 
 def file_upload(label: str, *, types: list[str], key: str, lang: str):
