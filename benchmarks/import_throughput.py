@@ -1,7 +1,12 @@
 """Import throughput: a 200 000-row receivables file (French-locale CSV) through the full loader, against a bare
-executemany of the same rows; with --xlsx, the same rows as a workbook too. Prints its figures; asserts nothing.
+executemany of the same rows; with --xlsx, the same rows as a workbook too. Then, side by side, the same file loaded
+by the command line (`python -m smartdash import FILE`, validation included) and by pandas' unvalidated path
+(`read_csv` + `to_sql`), each in a process of its own on a fresh store: the ratio against its 1,5 x target.
+Prints its figures; asserts nothing.
 
-    python benchmarks/import_throughput.py [--rows 200000] [--repeat 3] [--xlsx] [--postgres URL]
+    python benchmarks/import_throughput.py [--rows 200000] [--repeat 3] [--xlsx] [--postgres URL] [--repo PATH]
+
+--repo runs the command line of another checkout (the figures before a change, e.g. the main worktree).
 """
 
 from __future__ import annotations
@@ -9,8 +14,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -163,6 +170,60 @@ def measure(url: str | None, rows: int, repeat: int) -> None:
     print(f"  import / bare: {full_s / bare_s:.2f} x, {rows / full_s:.0f} rows/s ({target})")
 
 
+ROOT = Path(__file__).resolve().parent.parent
+# pandas' path: the file as it is, read and written without a check (strings where the loader reads dates and cents)
+PANDAS_PATH = """
+import sys
+import pandas as pd
+from sqlalchemy import create_engine
+engine = create_engine(sys.argv[2])
+frame = pd.read_csv(sys.argv[1], sep=";", dtype=str, keep_default_na=False)
+frame.to_sql("receivables_raw", engine, index=False, chunksize=50_000)
+engine.dispose()
+"""
+
+
+def _timed(argv: list[str], cwd: Path, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=3600)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(argv[:4])}… failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    return elapsed
+
+
+def measure_cli_against_pandas(url: str | None, rows: int, repeat: int, repo: Path) -> None:
+    """The file loaded by `python -m smartdash import` (parse, validate, one transaction, ageing) and by pandas'
+    `read_csv` + `to_sql`, each run in a fresh process on a fresh store (the loader's with its reference data):
+    interpreter start and imports are in both. Runs alternate, so a slower minute of the machine falls on both."""
+    label = "PostgreSQL" if url else "SQLite"
+    folder = Path(tempfile.mkdtemp())
+    path = folder / "creances.csv"
+    path.write_bytes(receivables_file(rows))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SMARTDASH_")}
+    config = folder / "config.toml"  # limits above the file: the figure is the load, not a refusal
+    config.write_text(f"[import]\nmax_rows = {rows + 1}\nmax_file_mb = 500\n", encoding="utf-8")
+    env["SMARTDASH_CONFIG"] = str(config)
+    cli_runs, pandas_runs = [], []
+    for _ in range(repeat):
+        engine = fresh_engine(url)
+        store_url = engine.url.render_as_string(hide_password=False)
+        engine.dispose()
+        command = [sys.executable, "-m", "smartdash", "import", str(path), "--user", "bench"]
+        cli_runs.append(_timed(command, repo, {**env, "SMARTDASH_DATABASE_URL": store_url}))
+        bare = fresh_engine(url)
+        bare_url = bare.url.render_as_string(hide_password=False)
+        bare.dispose()
+        pandas_runs.append(_timed([sys.executable, "-c", PANDAS_PATH, str(path), bare_url], ROOT, env))
+    cli_s, pandas_s = statistics.median(cli_runs), statistics.median(pandas_runs)
+    print(f"{label}, side by side ({rows} rows, {path.stat().st_size / 1e6:.1f} MB, {repeat} runs, command line of {repo}):")
+    print(f"  python -m smartdash import  {cli_s:6.2f} s  (median; each run " + " ".join(f"{s:.2f}" for s in cli_runs) + ")")
+    each = " ".join(f"{s:.2f}" for s in pandas_runs)
+    print(f"  pandas read_csv + to_sql    {pandas_s:6.2f} s  (median; each run {each})")
+    verdict = "met" if cli_s <= 1.5 * pandas_s else "not met"
+    print(f"  command line / pandas: {cli_s / pandas_s:.2f} x (target ≤ 1,5 x: {verdict})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=200_000)
@@ -172,17 +233,23 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs, each on a fresh store (default 3)")
     parser.add_argument("--xlsx", action="store_true", help="also the same rows as an .xlsx workbook")
     parser.add_argument("--quick", action="store_true", help="20 000 rows, one run: a smoke test of the benchmark")
+    parser.add_argument("--repo", type=Path, default=ROOT, help="checkout whose command line runs (default: this one)")
+    parser.add_argument("--only-side-by-side", action="store_true", help="only the command line against pandas")
     args = parser.parse_args()
     if args.quick:
         args.rows, args.repeat = 20_000, 1
     if not args.only_postgres:
-        measure(None, args.rows, args.repeat)
-        if args.xlsx:
-            measure_workbook(None, args.rows, args.repeat)
+        if not args.only_side_by_side:
+            measure(None, args.rows, args.repeat)
+            if args.xlsx:
+                measure_workbook(None, args.rows, args.repeat)
+        measure_cli_against_pandas(None, args.rows, args.repeat, args.repo)
     if args.postgres and not args.only_sqlite:
-        measure(args.postgres, args.rows, args.repeat)
-        if args.xlsx:
-            measure_workbook(args.postgres, args.rows, args.repeat)
+        if not args.only_side_by_side:
+            measure(args.postgres, args.rows, args.repeat)
+            if args.xlsx:
+                measure_workbook(args.postgres, args.rows, args.repeat)
+        measure_cli_against_pandas(args.postgres, args.rows, args.repeat, args.repo)
 
 
 if __name__ == "__main__":

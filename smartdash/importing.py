@@ -30,7 +30,7 @@ from sqlalchemy import Date, Engine, case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from smartdash import change_log, formats, models, queries
+from smartdash import change_log, formats, models, queries, readers
 from smartdash.db import session_scope, write_scope
 from smartdash.formats import Dataset, FileRefused, ParsedFile, Problem, RefError, StoreCheck
 from smartdash.formatting import number
@@ -792,11 +792,9 @@ def preview_file(
     """What loading a file would do, without writing anything (FileRefused lists every problem). A ledger
     export (FEC) is recognised by its header; `entity` names its entity when its file name does not. `progress`
     is told each step as it starts (reading and checking takes most of a large file's time)."""
-    from smartdash import fec
-
     progress(0.0, READING)
-    if fec.recognised(data):
-        found = fec.preview_fec(engine, name, data, entity=entity)
+    if (own := readers.reader_for(name, data, loads_itself=True)) is not None:
+        found = own.read(name, data, entity=entity).preview(engine)
         progress(1.0, DONE)
         return found
     with collector_paused(), session_scope(engine) as session:
@@ -826,9 +824,10 @@ def import_files(
 
     The files are parsed first; then, holding the store's load lock, each one is compared with what the store holds
     now and written. A load or undo running meanwhile is waited for (a bounded wait, then StoreBusy), and this one
-    then compares with what it committed: two loads of one snapshot never both apply to the same old rows."""
-    from smartdash import fec
+    then compares with what it committed: two loads of one snapshot never both apply to the same old rows.
 
+    A file a reader that loads itself recognises (a ledger export) is read as that reader's source, and loads its
+    own figures in the same transaction; any other is read as a table and checked against its format."""
     results: list[LoadResult] = []
     progress(0.0, READING)
     with collector_paused():
@@ -836,8 +835,8 @@ def import_files(
             (
                 name,
                 data,
-                None
-                if fec.recognised(data)
+                own.read(name, data, entity=entity)
+                if (own := readers.reader_for(name, data, loads_itself=True)) is not None
                 else parse_checked(name, data, kind=kind, max_file_mb=max_file_mb, max_rows=max_rows),
             )
             for name, data in files
@@ -845,12 +844,8 @@ def import_files(
         progress(0.5, COMPARING)
         with write_scope(engine, load_lock=True) as session:
             for name, data, file in parsed:
-                if file is None:  # a ledger export: read as a stream, inside the lock
-                    results.append(
-                        fec.load_fec(
-                            session, name, data, loaded_by=loaded_by, entity=entity, allow_large_removal=allow_large_removal
-                        )
-                    )
+                if not isinstance(file, ParsedFile):  # a source that loads itself (a ledger export read as a stream)
+                    results.append(file.load(session, loaded_by=loaded_by, allow_large_removal=allow_large_removal))
                     continue
                 diff = compute_diff(session, file, create_versions=True, allow_large_removal=allow_large_removal)
                 progress(0.7, WRITING)

@@ -25,8 +25,10 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 
-from smartdash import formats
-from smartdash.formats import DATASETS, FileRefused, Problem, Table
+from smartdash.formats.cells import MAX_CELL_CHARS, MAX_COLUMNS, thousands
+from smartdash.formats.datasets import DATASETS
+from smartdash.formats.spec import FileRefused, Problem
+from smartdash.formats.tables import Table, _normal_header, _table, too_many_rows
 from smartdash.i18n import N_, Text, text
 
 # Apache POI refuses a part that inflates more than 100 times (ZipSecureFile's minimum ratio, 0.01); spreadsheet
@@ -38,7 +40,7 @@ RATIO_FROM_BYTES = 1 << 20
 UNPACKED_BYTES_PER_ROW = 2048
 UNPACKED_MIN_BYTES = 64 << 20
 # the text between two tags: a cell's text, up to 6 bytes a character once escaped (&quot;) and in UTF-8
-LONGEST_TEXT_BYTES = 8 * formats.MAX_CELL_CHARS
+LONGEST_TEXT_BYTES = 8 * MAX_CELL_CHARS
 MAX_PARTS = 10_000
 # zipfile reads the whole central directory into a ZipInfo per entry, however many entries the end record counts:
 # its size is what bounds that work. An entry is 46 bytes, its path and extra fields: 200 bytes leave room for
@@ -85,11 +87,11 @@ def _refused(name: str, value: Text | None, expected: Text, row: int | None = No
 
 
 def _parts(count: int) -> Text:
-    return text(N_("{count} parts"), count=formats.thousands(count))
+    return text(N_("{count} parts"), count=thousands(count))
 
 
 def _mib(size: int) -> Text:
-    return text(N_("{size} MB"), size=formats.thousands(round(size / (1 << 20))))
+    return text(N_("{size} MB"), size=thousands(round(size / (1 << 20))))
 
 
 def read_workbook(name: str, data: bytes, *, kind: str | None = None, max_rows: int | None = None) -> tuple[Table, str]:
@@ -111,12 +113,12 @@ def read_workbook(name: str, data: bytes, *, kind: str | None = None, max_rows: 
         title = _sheet_to_read(name, workbook, kind)
         with _calamine_refusal(name):  # a part the scan let through but calamine cannot parse
             sheet = workbook.get_sheet_by_name(title)
-            if sheet.width > formats.MAX_COLUMNS:  # the scan refuses cells named beyond it: here, cells without names
+            if sheet.width > MAX_COLUMNS:  # the scan refuses cells named beyond it: here, cells without names
                 raise _too_wide(name, sheet.width, None)
             rows = _rows_of(sheet, None if max_rows is None else max_rows + 2)
     if max_rows is not None and len(rows) > max_rows + 1:
-        raise formats.too_many_rows(name, max_rows)
-    table = formats._table(name, rows, _blank, text(N_("a non-empty sheet “{sheet}” with a header row"), sheet=title))
+        raise too_many_rows(name, max_rows)
+    table = _table(name, rows, _blank, text(N_("a non-empty sheet “{sheet}” with a header row"), sheet=title))
     return Table([str(c or "") for c in table.header], table.rows, table.lines), title
 
 
@@ -159,8 +161,8 @@ def _blank(row: list) -> bool:
 def _too_wide(name: str, column: int, row: int | None) -> FileRefused:
     return _refused(
         name,
-        text(N_("a cell in column {column}"), column=formats.thousands(column)),
-        text(N_("rows of at most {columns} columns"), columns=formats.thousands(formats.MAX_COLUMNS)),
+        text(N_("a cell in column {column}"), column=thousands(column)),
+        text(N_("rows of at most {columns} columns"), columns=thousands(MAX_COLUMNS)),
         row=row,
     )
 
@@ -173,16 +175,16 @@ def _check_end_record(name: str, data: bytes) -> None:
         return
     entries, size = declared
     if entries > MAX_PARTS:
-        raise _refused(name, _parts(entries), _readable(text(N_("at most {parts} parts"), parts=formats.thousands(MAX_PARTS))))
+        raise _refused(name, _parts(entries), _readable(text(N_("at most {parts} parts"), parts=thousands(MAX_PARTS))))
     if size > MAX_DIRECTORY_BYTES:
         raise _refused(
             name,
-            text(N_("an archive directory of {size} bytes"), size=formats.thousands(size)),
+            text(N_("an archive directory of {size} bytes"), size=thousands(size)),
             _readable(
                 text(
                     N_("a directory of at most {size} bytes: {parts} parts"),
-                    size=formats.thousands(MAX_DIRECTORY_BYTES),
-                    parts=formats.thousands(MAX_PARTS),
+                    size=thousands(MAX_DIRECTORY_BYTES),
+                    parts=thousands(MAX_PARTS),
                 )
             ),
         )
@@ -209,7 +211,7 @@ def _check_directory(name: str, parts: list[zipfile.ZipInfo], limit: int) -> Non
     whole (many parts under 1 MiB, each inflating a thousand times) — reading a part never goes past its declared
     size: zipfile stops there and checks the part's CRC."""
     if len(parts) > MAX_PARTS:
-        raise _refused(name, _parts(len(parts)), _readable(text(N_("at most {parts} parts"), parts=formats.thousands(MAX_PARTS))))
+        raise _refused(name, _parts(len(parts)), _readable(text(N_("at most {parts} parts"), parts=thousands(MAX_PARTS))))
     total = sum(p.file_size for p in parts)
     if total > limit:
         raise _refused(
@@ -219,7 +221,7 @@ def _check_directory(name: str, parts: list[zipfile.ZipInfo], limit: int) -> Non
         )
     for part in parts:
         if part.file_size > RATIO_FROM_BYTES and part.file_size > MAX_RATIO * max(part.compress_size, 1):
-            ratio = formats.thousands(part.file_size // max(part.compress_size, 1))
+            ratio = thousands(part.file_size // max(part.compress_size, 1))
             raise _refused(
                 name,
                 text(N_("a part unpacks {ratio} times"), ratio=ratio),
@@ -229,7 +231,7 @@ def _check_directory(name: str, parts: list[zipfile.ZipInfo], limit: int) -> Non
     if total > RATIO_FROM_BYTES and total > MAX_RATIO * max(packed, 1):
         raise _refused(
             name,
-            text(N_("the workbook unpacks {ratio} times"), ratio=formats.thousands(total // max(packed, 1))),
+            text(N_("the workbook unpacks {ratio} times"), ratio=thousands(total // max(packed, 1))),
             _BOMB,
         )
 
@@ -258,8 +260,8 @@ def _scan_parts(name: str, archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo
                     if len(carry) > LONGEST_TEXT_BYTES or _has_longer_text(head, LONGEST_TEXT_BYTES):
                         raise _refused(
                             name,
-                            text(N_("a cell of more than {size} bytes"), size=formats.thousands(LONGEST_TEXT_BYTES)),
-                            text(N_("cells of at most {size} characters"), size=formats.thousands(formats.MAX_CELL_CHARS)),
+                            text(N_("a cell of more than {size} bytes"), size=thousands(LONGEST_TEXT_BYTES)),
+                            text(N_("cells of at most {size} characters"), size=thousands(MAX_CELL_CHARS)),
                             row=rows + 1 if "worksheets/" in part.filename else None,
                         )
                     counted = _rows_in(head)
@@ -268,7 +270,7 @@ def _scan_parts(name: str, archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo
                         extent.add(head, counted, rows)
                     rows += counted
                     if enough is not None and total + rows > enough:
-                        raise formats.too_many_rows(name, max_rows)
+                        raise too_many_rows(name, max_rows)
                 if in_sheet and carry:  # the last tag, and whatever a truncated part ends with
                     extent.add(carry, _rows_in(carry), rows)
                 extent.check(name, rows)
@@ -344,7 +346,7 @@ class _Extent:
         self.last_row = max(self.last_row, row)
         if column > self.last_column:
             self.last_column = column
-            if column > formats.MAX_COLUMNS and self.wide_at is None:
+            if column > MAX_COLUMNS and self.wide_at is None:
                 self.wide_at = row
 
     def check(self, name: str, rows: int) -> None:
@@ -353,17 +355,17 @@ class _Extent:
         if self.last_row > self.allowed_rows:
             raise _refused(
                 name,
-                text(N_("a row numbered {row}"), row=formats.thousands(self.last_row)),
-                text(N_("a sheet of at most {rows} rows"), rows=formats.thousands(self.allowed_rows)),
+                text(N_("a row numbered {row}"), row=thousands(self.last_row)),
+                text(N_("a sheet of at most {rows} rows"), rows=thousands(self.allowed_rows)),
             )
         columns = max(self.last_column, CELLS_PER_ROW if self.any_cell else 0)
         if max(self.last_row, rows) * columns > CELLS_PER_ROW * self.allowed_rows:
             raise _refused(
                 name,
-                text(N_("a sheet reaching row {row} and column {column}"), row=formats.thousands(self.last_row), column=columns),
+                text(N_("a sheet reaching row {row} and column {column}"), row=thousands(self.last_row), column=columns),
                 text(
                     N_("a sheet of at most {cells} cells from A1 to its last row and column ({per_row} per row allowed)"),
-                    cells=formats.thousands(CELLS_PER_ROW * self.allowed_rows),
+                    cells=thousands(CELLS_PER_ROW * self.allowed_rows),
                     per_row=CELLS_PER_ROW,
                 ),
             )
@@ -406,5 +408,5 @@ def _sheet_to_read(name: str, workbook, kind: str | None) -> str:
     if not visible:
         raise _refused(name, None, text(N_("a workbook with a visible sheet")))
     datasets = [DATASETS[kind]] if kind in DATASETS else list(DATASETS.values())
-    names = {formats._normal_header(n) for ds in datasets for n in (ds.kind, ds.file_stem, ds.title_fr, ds.title_en)}
-    return next((title for title in visible if formats._normal_header(title) in names), visible[0])
+    names = {_normal_header(n) for ds in datasets for n in (ds.kind, ds.file_stem, ds.title_fr, ds.title_en)}
+    return next((title for title in visible if _normal_header(title) in names), visible[0])

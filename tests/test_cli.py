@@ -131,3 +131,38 @@ def test_export_and_template_write_loadable_files(store, tmp_path):
     template = tmp_path / "modele.xlsx"
     assert run("template", "headcount", "--out", str(template)).returncode == 0
     assert template.read_bytes()[:2] == b"PK"
+
+
+HEAVY = ("pandas", "numpy", "sqlalchemy", "alembic")
+
+
+def heavy_modules_loaded(*argv: str) -> tuple[str, list[str]]:
+    """`python -m smartdash ARGV` run in a process of its own: what it printed, and which of HEAVY it had loaded."""
+    probe = (
+        "import runpy, sys\n"
+        f"sys.argv = ['smartdash', *{list(argv)!r}]\n"
+        "try:\n"
+        "    runpy.run_module('smartdash', run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        f"print('LOADED', *sorted(name for name in {HEAVY!r} if name in sys.modules), file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    [loaded] = [line for line in result.stderr.splitlines() if line.startswith("LOADED")]
+    return result.stdout, loaded.split()[1:]
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["revision", "--help"], ["users", "add", "--help"], ["digest", "--help"]])
+def test_the_help_loads_neither_pandas_nor_the_store(argv):
+    """What the command line starts with: its help (and a command's that needs no data type) is read without the
+    library's heavy modules, which the handlers import when they run."""
+    said, loaded = heavy_modules_loaded(*argv)
+    assert "usage: python -m smartdash" in said
+    assert loaded == []
+
+
+def test_the_probe_sees_a_command_that_loads_the_models():
+    """`import --help` lists the data types, which come from the file formats and their models: the probe sees them."""
+    said, loaded = heavy_modules_loaded("import", "--help")
+    assert "usage: python -m smartdash import" in said
+    assert "sqlalchemy" in loaded

@@ -13,12 +13,17 @@ import math
 import operator
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from smartdash.i18n import N_, Text, text
 
-if TYPE_CHECKING:
-    from smartdash.formats.spec import Column
+
+class Column(Protocol):
+    """What the bulk parsers ask of a column (`formats.spec.Column` is one): cells sit below columns, so they name
+    no module above them."""
+
+    def parse(self, cell: Any) -> Any: ...
+
 
 # The longest cell a spreadsheet holds (Excel's own limit): longer is not a cell a person typed. CSV fields are
 # capped alike; Python's CSV reader itself stops at 131 072 characters.

@@ -12,9 +12,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
-from smartdash import i18n
+from smartdash import i18n, readers
 from smartdash.formats.cells import (
     BIGINT_MAX,
     MAX_CELL_CHARS,
@@ -27,16 +27,14 @@ from smartdash.formats.cells import (
 )
 from smartdash.formats.datasets import DATASETS
 from smartdash.formats.spec import Dataset, FileRefused, Problem, RowCheck
+from smartdash.formats.tables import Table, _normal_header, _table, too_many_rows
 from smartdash.formats.writing import format_cell
 from smartdash.i18n import N_, Text
+from smartdash.readers import suffix_of
 
 # C0 control characters but tab, line feed and carriage return: no spreadsheet cell holds them; PostgreSQL refuses
 # NUL in text
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _normal_header(text: str) -> str:
-    return re.sub(r"[\s\-]+", "_", str(text or "").strip().lower().lstrip("\ufeff"))
 
 
 ENCODINGS_ACCEPTED = i18n.text(N_("a text in UTF-8 or Windows-1252 (save the file as “CSV UTF-8”)"))
@@ -146,44 +144,12 @@ def _position(text: str, offset: int) -> tuple[int, str | Text | None]:
     return row, header[index] if index < len(header) and header[index] else i18n.text(N_("no. {number}"), number=index + 1)
 
 
-class Table(NamedTuple):
-    """A file's header and rows, with each row's spreadsheet line number (blank lines are skipped, not renumbered)."""
-
-    header: list[str]
-    rows: list[list[Any]]
-    lines: list[int]
-
-
-def _table(name: str, rows: list[list[Any]], blank: Callable[[list], bool] | None, what: Text | str) -> Table:
-    numbered = list(range(1, len(rows) + 1))
-    if blank is not None:
-        kept = [i for i, row in enumerate(rows) if not blank(row)]
-        rows, numbered = [rows[i] for i in kept], [numbered[i] for i in kept]
-    if not rows:
-        raise FileRefused([Problem(name, None, None, None, what)])
-    return Table(rows[0], rows[1:], numbered[1:])
-
-
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 _OTHER_SPREADSHEETS = {
     ".xls": i18n.text(N_("an .xlsx workbook or a CSV file (the .xls format of Excel 97-2003 is not read: save it as .xlsx)")),
     ".ods": i18n.text(N_("an .xlsx workbook or a CSV file (save this OpenDocument workbook as .xlsx or as CSV)")),
 }
-
-
-def too_many_rows(name: str, max_rows: int) -> FileRefused:
-    return FileRefused(
-        [
-            Problem(
-                name,
-                None,
-                None,
-                i18n.text(N_("more than {count} rows"), count=thousands(max_rows)),
-                i18n.text(N_("a file of {count} rows at most"), count=thousands(max_rows)),
-            )
-        ]
-    )
 
 
 def read_table(name: str, data: bytes, *, max_rows: int | None = None) -> Table:
@@ -194,17 +160,19 @@ def read_table(name: str, data: bytes, *, max_rows: int | None = None) -> Table:
 def read_sheet(name: str, data: bytes, *, kind: str | None = None, max_rows: int | None = None) -> tuple[Table, str | None]:
     """Header and rows of a file, and the workbook sheet they come from (None for a CSV file). A file of more than
     `max_rows` rows after the header is refused when its rows are read, before it is checked."""
-    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    suffix = suffix_of(name)
     if suffix == ".xls" or data.startswith(b"\xd0\xcf\x11\xe0"):  # the OLE2 container of Excel 97-2003
         raise FileRefused([Problem(name, None, None, None, _OTHER_SPREADSHEETS[".xls"])])
     if suffix in _OTHER_SPREADSHEETS:
         raise FileRefused([Problem(name, None, None, None, _OTHER_SPREADSHEETS[suffix])])
-    if suffix in XLSX_SUFFIXES or data[:2] == b"PK":
-        from smartdash.workbooks import read_workbook
-
-        return read_workbook(name, data, kind=kind, max_rows=max_rows)
-    if suffix not in CSV_SUFFIXES:
+    found = readers.reader_for(name, data, loads_itself=False)
+    if found is None:
         raise FileRefused([Problem(name, None, None, suffix or name, i18n.text(N_("a .csv, .txt or .xlsx file")))])
+    return found.read(name, data, kind=kind, max_rows=max_rows)
+
+
+def read_csv(name: str, data: bytes, *, kind: str | None = None, max_rows: int | None = None) -> tuple[Table, None]:
+    """A CSV file's header and rows (`;`, `,` or tab separated); it has no sheet."""
     return _read_csv(name, data, max_rows), None
 
 
