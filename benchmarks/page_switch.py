@@ -106,16 +106,16 @@ async def measure(app_url: str, floor_url: str, rounds: int, pages: list[str]) -
         browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         floor_context, floor = await open_session(browser, floor_url)
         await settled(floor, 0)
+        floor_cycle = 0  # the floor page shown; each switch goes to the next one
         for _ in range(rounds):
             seconds, context, app = await login(browser, app_url)
             logins.append(seconds)
             # each smartdash switch is followed by a floor switch: both see the machine as it is at that moment
-            floor_cycle = 1
             for title in [*pages[1:], pages[0]]:
                 app_times[title].append(await switch(app, title))
+                floor_cycle += 1
                 floor_title = FLOOR_PAGES[floor_cycle % len(FLOOR_PAGES)]
                 floor_times[floor_title].append(await switch(floor, floor_title))
-                floor_cycle += 1
             await context.close()
         await floor_context.close()
         await browser.close()
