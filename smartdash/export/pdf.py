@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from smartdash import charts, committee, formatting, importing, queries
 from smartdash.auth import role_can
 from smartdash.db import session_scope
-from smartdash.export.images import chart_svg
+from smartdash.export.chart_images import chart_svg
 from smartdash.i18n import N_, _, _p
 from smartdash.i18n import render as in_language
 from smartdash.metrics.funding import OnePlusOneDefinition

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from smartdash import charts, formatting, provenance, queries
 from smartdash.db import session_scope
-from smartdash.export.images import chart_png
+from smartdash.export.chart_images import chart_png
 from smartdash.export.tables import InertChartData
 from smartdash.i18n import _, bilingual
 from smartdash.metrics.funding import OnePlusOneDefinition

@@ -80,6 +80,15 @@ def _latest(frame: pd.DataFrame, code: str, day: dt.date | None = None):
     return None if part.empty else part.iloc[-1]
 
 
+def _by_date(obs: pd.DataFrame, code: str) -> dict:
+    """One indicator's rows, each a dict of value, is_synthetic and source, by period end, in the frame's order."""
+    part = obs[obs["indicator"] == code]
+    return {
+        d: {"value": v, "is_synthetic": y, "source": src}
+        for d, v, y, src in zip(part["period_end"], part["value"], part["is_synthetic"], part["source"], strict=True)
+    }
+
+
 def execution_view(
     *, session: Session, filters: Filters, entity: str, entity_name: str, plan_adopted_on: dt.date | None
 ) -> ExecutionView:
@@ -118,16 +127,17 @@ def execution_view(
         until=as_of,
         indicators=["CASH_NET", "CASH_MEMBERS", "CREDIT_LINES", "DEBTS_DUE", "EQUITY", "QUASI_EQUITY", "SHARE_CAPITAL"],
     )
-    net = obs[obs["indicator"] == "CASH_NET"].set_index("period_end")
-    members = obs[obs["indicator"] == "CASH_MEMBERS"].set_index("period_end")
-    common = [d for d in net.index if d in members.index]
+    # rows as plain dicts by date: a pandas `.at`/`.loc` per date and per series (thousands on a weekly history, each
+    # through the Arrow-backed columns) was most of the time of the overview's rules and of the printed pack
+    net, members, lines = (_by_date(obs, code) for code in ("CASH_NET", "CASH_MEMBERS", "CREDIT_LINES"))
+    common = [d for d in net if d in members]
 
     def origin_of(*rows) -> dict:
         p = Provenance.of([r["is_synthetic"] for r in rows], [r["source"] for r in rows])
         return {"is_synthetic": p.synthetic, "source": p.source_text}
 
-    own = pd.Series([ex.own_cash(net.at[d, "value"], members.at[d, "value"]) for d in common], index=common, dtype=object)
-    own_origin = [origin_of(net.loc[d], members.loc[d]) for d in common]
+    own = pd.Series([ex.own_cash(net[d]["value"], members[d]["value"]) for d in common], index=common, dtype=object)
+    own_origin = [origin_of(net[d], members[d]) for d in common]
     cash = pd.concat(
         [
             pd.DataFrame(
@@ -143,27 +153,26 @@ def execution_view(
             pd.DataFrame(
                 {
                     "period_end": common,
-                    "value": [members.at[d, "value"] for d in common],
+                    "value": [members[d]["value"] for d in common],
                     "series": "members_cash",
                     "dashed": True,
-                    "is_synthetic": [bool(members.at[d, "is_synthetic"]) for d in common],
-                    "source": [members.at[d, "source"] for d in common],
+                    "is_synthetic": [bool(members[d]["is_synthetic"]) for d in common],
+                    "source": [members[d]["source"] for d in common],
                 }
             ),
         ],
         ignore_index=True,
     )
     cessation = []
-    lines = obs[obs["indicator"] == "CREDIT_LINES"].set_index("period_end")
-    for day, debts in obs[obs["indicator"] == "DEBTS_DUE"].set_index("period_end").iterrows():
+    for day, debts in _by_date(obs, "DEBTS_DUE").items():
         cash_days = [d for d in common if d <= day]
-        if cash_days and day in lines.index:
+        if cash_days and day in lines:
             last = cash_days[-1]
             cessation.append(
                 {
                     "period_end": day,
-                    "value": ex.cessation_ratio(own[last], lines.at[day, "value"], debts["value"]),
-                    **origin_of(net.loc[last], members.loc[last], lines.loc[day], debts),
+                    "value": ex.cessation_ratio(own[last], lines[day]["value"], debts["value"]),
+                    **origin_of(net[last], members[last], lines[day], debts),
                 }
             )
     cessation = pd.DataFrame(cessation, columns=["period_end", "value", "is_synthetic", "source"])
@@ -208,7 +217,7 @@ def execution_view(
         latest_cessation=cessation["value"].iloc[-1] if not cessation.empty else None,
         runway=runway,
         own_cash=own[common[-1]] if common else None,
-        members_cash=members.at[common[-1], "value"] if common else None,
+        members_cash=members[common[-1]]["value"] if common else None,
         cash_date=common[-1] if common else None,
         legal=legal,
         equity=None if equity is None else equity["value"],

@@ -4,6 +4,7 @@ A page is added by writing its file under pages/ and one `Page` line here, in th
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 from smartdash.auth import CurrentUser
@@ -87,18 +88,37 @@ def visible_page_titles(lang: str, user: CurrentUser | None) -> list[str]:
 def navigation_pages(lang: str, user: CurrentUser | None = None) -> dict:
     """Every page in its menu section, titled in the reader's language; the overview is the home page. Pages the
     user's role may not use are hidden from the menu, and say so when opened by their address."""
-    shown = {
-        page: st.Page(
-            page.path,
-            title=page.title(lang),
-            icon=page.icon,
-            default=i == 0,
-            url_path=page.name if i else None,
-            visibility="visible" if page.may_open(user) else "hidden",
-        )
-        for i, page in enumerate(PAGES)
-    }
+    visible = tuple(page.may_open(user) for page in PAGES)
+    shown = dict(zip(PAGES, (copy.copy(made) for made in _made_pages(lang, visible)), strict=True))
     return {section.title(lang): [shown[page] for page in PAGES if page.section is section] for section in SECTIONS}
+
+
+_made: dict[tuple, tuple] = {}
+
+
+def _made_pages(lang: str, visible: tuple[bool, ...]) -> tuple:
+    """The `st.Page`s of a language and a menu, made once per process: making one resolves and checks its file's
+    path (14 pages, 2 to 3 ms at every run). Each run is given copies, as `st.navigation` marks the page it runs."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    key = (lang, visible, ctx and ctx.pages_manager.main_script_parent)  # page paths are relative to app.py's folder
+    made = _made.get(key)
+    if made is None:
+        made = tuple(
+            st.Page(
+                page.path,
+                title=page.title(lang),
+                icon=page.icon,
+                default=i == 0,
+                url_path=page.name if i else None,
+                visibility="visible" if shown else "hidden",
+            )
+            for i, (page, shown) in enumerate(zip(PAGES, visible, strict=True))
+        )
+        if ctx is not None:  # without a run's context st.Page keeps nothing but its flags
+            _made[key] = made
+    return made
 
 
 def compares(shown) -> bool:

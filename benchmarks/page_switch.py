@@ -1,0 +1,169 @@
+"""Page switches and the login in a real browser (Debian's chromium through Playwright), side by side with the
+floor: `floor_app.py`, a bare Streamlit app with smartdash's server settings whose pages show a title, three metrics,
+a 500-point Altair line and a 20-row table. Both servers run at once on the demo store's machine, warmed (every page
+served once); rounds alternate between them, so the ratios compare like with like on a shared machine.
+
+    python benchmarks/page_switch.py [--rounds 3] [--postgres URL] [--quick]
+
+Times are from the click to the page settled (the run over, every chart drawn, nothing changed for a second: the
+`settled` of load.py), read on the page's own clock; each figure is the median of --rounds. Printed: each smartdash
+page's switch against the floor's, their ratio (target ≤ 1,5), and the login (from "Se connecter" to the overview
+settled, a fresh browser session on a warm server; target ≤ 1,5 s). Asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from load import ALL_PAGES, ARGS, PASSWORD, drop_store, settled  # noqa: E402
+from stream_client import StreamlitClient  # noqa: E402
+
+FLOOR_PAGES = ("Floor one", "Floor two", "Floor three")
+SWITCH_TARGET = 1.5  # × the floor's page switch
+LOGIN_TARGET = 1.5  # s, warm server
+
+
+def start(script: str, store_url: str) -> tuple[subprocess.Popen, str, object]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = open(Path(tempfile.mkdtemp()) / "server.log", "w")  # noqa: SIM115 - closed in main
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.headless", "true"],
+        cwd=ROOT,
+        env=dict(os.environ, SMARTDASH_DATABASE_URL=store_url),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    return server, url, log
+
+
+async def warm_up(url: str) -> None:
+    """A warm server: every page served once (modules imported, caches filled), as load.py does."""
+    async with StreamlitClient(url) as client:
+        await client.login("bench", PASSWORD)
+        for title in ALL_PAGES:
+            await client.open(title)
+
+
+async def switch(page, title: str) -> float:
+    """Click a page in the sidebar; the seconds from the click to the new page settled."""
+    before = page.url
+    started = await page.evaluate("performance.now()")
+    await page.get_by_test_id("stSidebar").get_by_role("link", name=title, exact=True).click()
+    await page.wait_for_function("(before) => location.href !== before", arg=before)
+    return await settled(page, started)
+
+
+async def open_session(browser, url: str):
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    page.set_default_timeout(120_000)
+    await page.goto(url)
+    return context, page
+
+
+async def login(browser, url: str) -> tuple[float, object, object]:
+    """A fresh session logs in: the seconds from "Se connecter" to the overview settled."""
+    context, page = await open_session(browser, url)
+    await page.get_by_label("Identifiant").fill("bench")
+    await page.get_by_label("Mot de passe").fill(PASSWORD)
+    await settled(page, 0)
+    started = await page.evaluate("performance.now()")
+    await page.get_by_role("button", name="Se connecter").click()
+    await page.get_by_text("À surveiller").first.wait_for()
+    return await settled(page, started), context, page
+
+
+async def measure(app_url: str, floor_url: str, rounds: int, pages: list[str]) -> tuple[dict, dict, list]:
+    from playwright.async_api import async_playwright
+
+    app_times: dict[str, list[float]] = {t: [] for t in pages}
+    floor_times: dict[str, list[float]] = {t: [] for t in FLOOR_PAGES}
+    logins: list[float] = []
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        floor_context, floor = await open_session(browser, floor_url)
+        await settled(floor, 0)
+        floor_cycle = 0  # the floor page shown; each switch goes to the next one
+        for _ in range(rounds):
+            seconds, context, app = await login(browser, app_url)
+            logins.append(seconds)
+            # each smartdash switch is followed by a floor switch: both see the machine as it is at that moment
+            for title in [*pages[1:], pages[0]]:
+                app_times[title].append(await switch(app, title))
+                floor_cycle += 1
+                floor_title = FLOOR_PAGES[floor_cycle % len(FLOOR_PAGES)]
+                floor_times[floor_title].append(await switch(floor, floor_title))
+            await context.close()
+        await floor_context.close()
+        await browser.close()
+    return app_times, floor_times, logins
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL server to create the store on")
+    parser.add_argument("--quick", action="store_true", help="one round, two pages: a smoke test of the benchmark")
+    args = parser.parse_args()
+    pages = ALL_PAGES
+    if args.quick:
+        args.rounds, pages = 1, ALL_PAGES[:2]
+    from run import new_store
+
+    store_url, engine = new_store(args.postgres)
+    servers = [start("app.py", store_url), start("benchmarks/floor_app.py", store_url)]
+    try:
+        app_url, floor_url = servers[0][1], servers[1][1]
+        asyncio.run(warm_up(app_url))
+        app_times, floor_times, logins = asyncio.run(measure(app_url, floor_url, args.rounds, list(pages)))
+    finally:
+        for server, _url, log in servers:
+            server.terminate()
+            server.wait(timeout=30)
+            log.close()
+        drop_store(store_url, engine, args.postgres)
+
+    floor_all = [t for times in floor_times.values() for t in times]
+    floor = statistics.median(floor_all)
+    print(
+        f"page switch, click to settled, median of {args.rounds} round(s); floor (bare Streamlit page, same settings): "
+        f"median {floor:.2f} s, {min(floor_all):.2f}–{max(floor_all):.2f} s"
+    )
+    worst = 0.0
+    for title, times in app_times.items():
+        ratio = statistics.median(times) / floor
+        worst = max(worst, ratio)
+        print(f"  {title:28}{statistics.median(times):6.2f} s  ({' · '.join(f'{t:.2f}' for t in times)})  × floor {ratio:4.2f}")
+    print(f"  worst page ÷ floor {worst:.2f} (target ≤ {SWITCH_TARGET:g}) — {'met' if worst <= SWITCH_TARGET else 'NOT met'}")
+    print(
+        f"login to overview settled (warm server, fresh session): median {statistics.median(logins):.2f} s "
+        f"({' · '.join(f'{t:.2f}' for t in logins)}), target ≤ {LOGIN_TARGET:g} s — "
+        f"{'met' if statistics.median(logins) <= LOGIN_TARGET else 'NOT met'}"
+    )
+
+
+if __name__ == "__main__":
+    main()
