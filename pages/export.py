@@ -9,14 +9,14 @@ session.ensure_app_frame()
 
 f = filters.chosen()
 lang = f.lang
-filters.page_header(_(lang, "Board pack"), f)
+filters.page_header(_(lang, "Board pack"), f, extra=_(lang, "comparison: ") + filters.compare_label(f.compare, lang).lower())
 st.markdown(
     _(
         lang,
         "A 16:9 deck ready to present: title, agenda, key indicators with their status, what needs attention, equity and "
         "its bridge, the 1+1 rule (with its definition), plan execution, headcount, membership, receivables, and an "
         "appendix of sources. Charts are native (editable in PowerPoint). The deck follows the sidebar filters: entity, "
-        "as-of date, plan version, language.",
+        "as-of date, comparison point (the offices then and now), plan version, language.",
     )
 )
 meetings = board.meetings()
