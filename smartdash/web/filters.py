@@ -12,7 +12,7 @@ from smartdash.inert import st
 from smartdash.metrics.versions import version_in_force_on
 from smartdash.present import versions as versions_text
 from smartdash.views import COMPARISONS, Filters
-from smartdash.web import downloads, store
+from smartdash.web import downloads, store, widgets
 from smartdash.web.session import APP_FRAME_KEY, LANG_KEY, current_user, language, logout
 
 ENTITY_KEY = "filter_entity"
@@ -39,6 +39,7 @@ def sidebar(*, compares: bool = True) -> str:
     choice is not offered, so that it never seems to change a page it does not touch, and is kept for the next page
     that compares."""
     lang = reader_language()
+    widgets.tile_texts_wrap()
     ref = store.reference()
     side = st.sidebar
     entities = ref["entities"]
