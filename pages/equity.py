@@ -3,6 +3,7 @@
 from smartdash import charts, formatting
 from smartdash.i18n import _
 from smartdash.inert import st
+from smartdash.present import compared as cp
 from smartdash.present import equity as ep
 from smartdash.views import equity as equity_views
 from smartdash.web import downloads, filters, session, store, widgets
@@ -46,7 +47,10 @@ for tab, (code, name) in zip(tabs, entities, strict=True):
             where=c1,
             help=formatting.money(view.latest_equity, lang=lang),
             border=True,
-            delta_description=plan_text,
+            delta=cp.change_text(view.compared, "EUR", lang),
+            delta_color=cp.change_colour(view.compared),
+            delta_arrow=cp.change_arrow(view.compared),
+            delta_description=cp.basis_text(view.compared, lang),
         )
         widgets.metric(
             _(lang, "Quasi-equity (kept apart)"),
@@ -70,7 +74,7 @@ for tab, (code, name) in zip(tabs, entities, strict=True):
                 plan_end_year=view.plan_end_year,
             ),
         )
-        st.caption(_(lang, "as of 31 December {year}", year=year))
+        st.caption(" · ".join(t for t in (_(lang, "as of 31 December {year}", year=year), plan_text) if t))
         rules = [(0, _(lang, "zero"), charts.PLAN_COLOUR)]
         if view.half_capital is not None:  # French law only
             rules.append(

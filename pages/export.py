@@ -10,12 +10,13 @@ session.ensure_app_frame()
 
 f = filters.chosen()
 lang = f.lang
-filters.page_header(_(lang, "Board pack"), f)
+filters.page_header(_(lang, "Board pack"), f, extra=_(lang, "comparison: ") + filters.compare_label(f.compare, lang).lower())
 st.markdown(
     _(
         lang,
         "A 16:9 deck ready to present: a title slide, the agenda, then its sections in this order: {sections}. Charts are "
-        "native (editable in PowerPoint). The deck follows the sidebar filters: entity, as-of date, plan version, language.",
+        "native (editable in PowerPoint). The deck follows the sidebar filters: entity, as-of date, comparison point (the "
+        "offices then and now), plan version, language.",
         sections=" · ".join(sections.deck_titles(lang)),  # the registry the deck and the dossier are built from
     )
 )

@@ -3,6 +3,7 @@
 from smartdash import charts, formatting
 from smartdash.i18n import _
 from smartdash.inert import st
+from smartdash.present import compared as cp
 from smartdash.present import people as people_text
 from smartdash.views import people
 from smartdash.web import downloads, filters, session, store, widgets
@@ -28,17 +29,22 @@ for col, (population, label) in zip(columns, populations.items(), strict=True):
         continue
     row = latest.iloc[0]
     with col, st.container(border=True):
+        compared = view.compared.get(population)
         widgets.metric(
             label,
             formatting.number(row["headcount"], lang=lang),
             people.latest_origin(view, population),
-            delta_description=_(lang, "FTE: {fte}", fte=formatting.number(row["fte"], lang=lang, places=1)),
+            delta=cp.change_text(compared, "count", lang),
+            delta_color=cp.change_colour(compared, direction=""),  # more or fewer people is neither good nor bad
+            delta_arrow=cp.change_arrow(compared),
+            delta_description=cp.basis_text(compared, lang),
         )
         att, turn = view.attrition.get(population), view.turnover.get(population)
         st.caption(
             _(
                 lang,
-                "as of {day} · attrition over 12 months: {attrition} · turnover: {turnover}",
+                "FTE: {fte} · as of {day} · attrition over 12 months: {attrition} · turnover: {turnover}",
+                fte=formatting.number(row["fte"], lang=lang, places=1),
                 day=formatting.date_long(row["period_end"], lang=lang),
                 attrition=formatting.percent(att * 100, lang=lang) if att is not None else "—",
                 turnover=formatting.percent(turn * 100, lang=lang) if turn is not None else "—",

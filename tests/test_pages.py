@@ -13,9 +13,9 @@ from smartdash.db import session_scope
 from smartdash.importing import import_files
 from smartdash.inert import escape
 from smartdash.metrics.funding import OnePlusOneDefinition, one_plus_one_coverage
-from smartdash.views import Filters
+from smartdash.views import COMPARISONS, Filters
 from smartdash.views import equity as equity_views
-from smartdash.web import registry
+from smartdash.web import filters, registry
 from tests.conftest import login
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -291,3 +291,50 @@ def test_the_home_page_shows_a_figure_read_from_the_store(store, app_env):
     assert [(m.label, m.value) for m in at.metric] == [("Marge brute", "1,23\u00a0M€")]
     assert any("au 31 octobre 2026" in c.value for c in at.caption)
     assert not at.warning  # nothing synthetic is shown, so no demo banner
+
+
+def shown(at: AppTest) -> list[str]:
+    """Everything the page's main area shows, element by element (a tab's content included), as Streamlit sends it."""
+
+    def walk(node) -> list[str]:
+        children = getattr(node, "children", None)
+        if children:
+            return [text for child in children.values() for text in walk(child)]
+        proto = getattr(node, "proto", None)
+        return [str(proto)] if proto is not None else []
+
+    return walk(at.main)
+
+
+def first_run_on(page: registry.Page, **state) -> AppTest:
+    """The app's first run, straight on `page` with `state` set: AppTest keeps the sidebar's widgets in its tree on a
+    first run only."""
+    at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60))
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.switch_page(page.path).run()
+    assert not at.exception, (page.name, [e.value for e in at.exception])
+    return at
+
+
+def offers_comparison(at: AppTest) -> bool:
+    return any(s.key == filters.COMPARE_KEY for s in at.sidebar.selectbox)
+
+
+@pytest.mark.parametrize("page", [p for p in registry.PAGES if p.compares], ids=lambda p: p.name)
+def test_every_page_offering_the_comparison_changes_with_it(demo, page):
+    """The registry says which pages follow the sidebar's "Compare with": each offers it, and each other choice than
+    the first shows something else on the page."""
+    seen = {}
+    for compare in COMPARISONS:
+        at = first_run_on(page, **{filters.COMPARE_KEY: compare})
+        assert offers_comparison(at), page.name
+        assert at.sidebar.selectbox(key=filters.COMPARE_KEY).value == compare
+        seen[compare] = shown(at)
+    for compare in COMPARISONS[1:]:
+        assert seen[compare] != seen[COMPARISONS[0]], (page.name, compare)
+
+
+@pytest.mark.parametrize("page", [p for p in registry.PAGES if not p.compares], ids=lambda p: p.name)
+def test_a_page_that_compares_nothing_does_not_offer_the_comparison(demo, page):
+    assert not offers_comparison(first_run_on(page, **{filters.COMPARE_KEY: "meeting"}))

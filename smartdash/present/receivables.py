@@ -172,22 +172,34 @@ def dso_changes(view: ReceivablesView, lang: str) -> str:
 
 
 def dso_delta(view: ReceivablesView, compare: str, lang: str) -> str | None:
-    """The DSO tile's change: over a year when the sidebar compares with the same period last year, else since the
-    previous quarter end (the DSO has no plan, and the meeting's figures are quarterly snapshots too)."""
-    change = view.dso_change_year if compare == "year" else view.dso_change_previous
+    """The DSO tile's change: over a year when the sidebar compares with the same period last year, since the last
+    meeting's figures when with the last meeting, else since the previous quarter end (the DSO has no plan, which
+    `dso_tile_note` says)."""
+    change = {"year": view.dso_change_year, "meeting": view.dso_change_meeting}.get(compare, view.dso_change_previous)
     return days_change(change, lang) or None
 
 
 def dso_tile_note(view: ReceivablesView, compare: str, lang: str) -> str:
     """The line beside the DSO tile's change (`dso_delta`), short enough for half a tablet's width: the date that
-    change is measured from, then the other comparison's figure (`depuis le 30/09/2026 · +0,5 j sur un an`); the
-    dates of both are in `dso_changes`, the tile's help."""
+    change is measured from, then the previous quarter's or a year's figure (`depuis le 30/09/2026 · +0,5 j sur un
+    an`); the dates of both are in `dso_changes`, the tile's help."""
     previous = view.dso_previous is not None and _(lang, "since {day}", day=formatting.date_short(view.dso_previous[0]))
+    over_a_year = _(lang, "over a year")
+    year = view.dso_year_ago is not None and f"{days_change(view.dso_change_year, lang)} {over_a_year}"
     if compare == "year":
-        first = view.dso_year_ago is not None and _(lang, "over a year")
+        first = view.dso_year_ago is not None and over_a_year
         other = previous and f"{days_change(view.dso_change_previous, lang)} {previous}"
+    elif compare == "meeting":
+        if view.meeting_day is None:
+            first = _(lang, "no meeting held by this date")
+        elif view.dso_meeting is None:
+            first = _(lang, "no DSO at the last meeting's figures date")
+        else:
+            first = _(lang, "since the last meeting (DSO of {day})", day=formatting.date_short(view.dso_meeting[0]))
+        other = year
+    elif compare == "plan":  # the plan sets no DSO: said, and the change is the previous quarter's
+        first = previous and _(lang, "no plan for the DSO: since {day}", day=formatting.date_short(view.dso_previous[0]))
+        other = year
     else:
-        first = previous
-        over_a_year = _(lang, "over a year")
-        other = view.dso_year_ago is not None and f"{days_change(view.dso_change_year, lang)} {over_a_year}"
+        first, other = previous, year
     return " · ".join(p for p in (first, other) if p) or _(lang, "no earlier DSO to compare with")

@@ -20,7 +20,8 @@ from smartdash.metrics.equity import (
     year_equity_turns_positive,
 )
 from smartdash.provenance import Provenance
-from smartdash.views import Filters, sources_of
+from smartdash.views import Compared, Filters, compared, sources_of
+from smartdash.views.overview import last_meeting_as_of
 
 BRIDGE_CODES = [
     "EQUITY",
@@ -77,6 +78,7 @@ class EquityView:
     latest_origin: Provenance = Provenance()  # latest_equity's
     quasi_origin: Provenance = Provenance()  # latest_quasi_equity's (its accounts, never equity's)
     half_capital_origin: Provenance = Provenance()  # the share capital half_capital is drawn from
+    compared: Compared | None = None  # the latest year-end's equity at the sidebar's comparison point (€)
 
     def bridge(self, year: int) -> Bridge | None:
         return equity_bridge(self.values, year)
@@ -217,6 +219,8 @@ def equity_view(*, session: Session, filters: Filters, entity: str, entity_name:
     ents = queries.entities(session=session).set_index("code")
     country = str(ents.loc[entity, "country"]) if entity in ents.index else ""
     shown = actual[actual["indicator"].isin(["EQUITY", "NET_RESULT", "QUASI_EQUITY"])]
+    meeting_day = last_meeting_as_of(session=session, as_of=filters.as_of) if filters.compare == "meeting" else None
+    year_ends = [(dt.date(y, 12, 31), equity[y]) for y in sorted(equity)]
     return EquityView(
         entity=entity,
         entity_name=entity_name,
@@ -244,6 +248,15 @@ def equity_view(*, session: Session, filters: Filters, entity: str, entity_name:
         latest_origin=origin_of("EQUITY", latest),
         quasi_origin=origin_of("QUASI_EQUITY", max(quasi, default=None)),
         half_capital_origin=origin_of("SHARE_CAPITAL", max(capital, default=None)),
+        compared=compared(
+            year_ends,
+            dt.date(latest, 12, 31),
+            filters.compare,
+            meeting_day=meeting_day,
+            plan=plan_equity.get(latest),
+        )
+        if latest
+        else None,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pandas as pd
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from smartdash import queries
 from smartdash.metrics.people import attrition, members_per_adviser, stands_out, turnover
 from smartdash.provenance import Provenance, grouped
-from smartdash.views import Filters, year_before
+from smartdash.views import Compared, Filters, compared, year_before
 
 AGE_BANDS = ("MEMBERS_AGE_U25", "MEMBERS_AGE_26_45", "MEMBERS_AGE_46P")  # the age profile's indicators, youngest first
 
@@ -30,6 +30,8 @@ class HeadcountView:
     turnover: dict[str, Decimal | None]
     is_synthetic: bool
     sources: list[str]
+    compared: dict[str, Compared] = field(default_factory=dict)  # population → its latest headcount (people) at the
+    #                                                             sidebar's comparison point
 
 
 def headcount_view(
@@ -79,8 +81,37 @@ def headcount_view(
         att[population] = attrition(int(window["exits"].sum()), base)
         turn[population] = turnover(int(window["exits"].sum()), int(window["entries"].sum()), base)
     return HeadcountView(
-        series, flows, pse, latest, att, turn, bool(frame["is_synthetic"].any()), list(Provenance.of_frame(frame).sources)
+        series,
+        flows,
+        pse,
+        latest,
+        att,
+        turn,
+        bool(frame["is_synthetic"].any()),
+        list(Provenance.of_frame(frame).sources),
+        headcount_compared(session=session, filters=filters, series=series, plan=plan, day=last_day),
     )
+
+
+def headcount_compared(
+    *, session: Session, filters: Filters, series: pd.DataFrame, plan: pd.DataFrame, day: dt.date
+) -> dict[str, Compared]:
+    """Each population's headcount (people) at `day` and at the sidebar's comparison point: the previous month, the
+    same month a year earlier, the last meeting's figures, or the plan's headcount for the same date."""
+    from smartdash.views.overview import last_meeting_as_of
+
+    meeting_day = last_meeting_as_of(session=session, as_of=filters.as_of) if filters.compare == "meeting" else None
+    planned = plan[plan["headcount"].notna() & (plan["period_end"] == day)] if not plan.empty else plan
+    out = {}
+    for population in ("staff", "members"):
+        part = series[series["population"] == population]
+        if part.empty:
+            continue
+        points = [(d, Decimal(int(v))) for d, v in zip(part["period_end"], part["headcount"], strict=True)]
+        in_plan = planned[planned["population"] == population]["headcount"] if not planned.empty else []
+        plan_value = Decimal(int(sum(in_plan))) if len(in_plan) else None
+        out[population] = compared(points, day, filters.compare, meeting_day=meeting_day, plan=plan_value)
+    return out
 
 
 @dataclass(frozen=True)

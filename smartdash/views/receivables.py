@@ -23,6 +23,7 @@ from smartdash.metrics.receivables import (
 )
 from smartdash.provenance import Provenance
 from smartdash.views import year_before
+from smartdash.views.overview import last_meeting_as_of
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,8 @@ class ReceivablesView:
     over_90: Decimal = Decimal(0)  # € more than 90 days past due at the snapshot
     dso_previous: tuple[dt.date, Decimal] | None = None  # the DSO at the previous quarter end (its snapshot's date)
     dso_year_ago: tuple[dt.date, Decimal] | None = None  # the DSO a year before the snapshot, or the last one by then
+    meeting_day: dt.date | None = None  # the figures date of the last meeting held by the as-of date
+    dso_meeting: tuple[dt.date, Decimal] | None = None  # the DSO known at that date (its snapshot's date)
 
     @property
     def dso_change_previous(self) -> Decimal | None:
@@ -61,6 +64,11 @@ class ReceivablesView:
     def dso_change_year(self) -> Decimal | None:
         """DSO change (days) over a year."""
         return None if self.dso_days is None or self.dso_year_ago is None else self.dso_days - self.dso_year_ago[1]
+
+    @property
+    def dso_change_meeting(self) -> Decimal | None:
+        """DSO change (days) since the figures of the last meeting held."""
+        return None if self.dso_days is None or self.dso_meeting is None else self.dso_days - self.dso_meeting[1]
 
 
 REFERENCE_CODES = ("TRADE_RECEIVABLES", "OVERDUE_REMINDED", "REMINDERS_SENT")
@@ -127,6 +135,7 @@ def receivables_view(*, session: Session, entity: str, as_of: dt.date) -> Receiv
         published = published[[d.year == day.year for d in published["period_end"]]]
         published = published.sort_values("indicator", key=lambda c: c.map(REFERENCE_CODES.index), kind="stable")
     history = list(zip(dso_trend["period_end"], dso_trend["value"], strict=True))
+    meeting_day = last_meeting_as_of(session=session, as_of=as_of)
     return ReceivablesView(
         entity=entity,
         as_of=day,
@@ -158,6 +167,8 @@ def receivables_view(*, session: Session, entity: str, as_of: dt.date) -> Receiv
         over_90=amounts.get("d90_plus", Decimal(0)),
         dso_previous=point_on_or_before(history, previous_quarter_end(day)) if latest is not None else None,
         dso_year_ago=point_on_or_before(history, year_before(day)) if latest is not None else None,
+        meeting_day=meeting_day,
+        dso_meeting=point_on_or_before(history, meeting_day) if latest is not None and meeting_day is not None else None,
     )
 
 

@@ -12,7 +12,7 @@ from smartdash.inert import st
 from smartdash.metrics.versions import version_in_force_on
 from smartdash.present import versions as versions_text
 from smartdash.views import COMPARISONS, Filters
-from smartdash.web import downloads, store
+from smartdash.web import downloads, store, widgets
 from smartdash.web.session import APP_FRAME_KEY, LANG_KEY, current_user, language, logout
 
 ENTITY_KEY = "filter_entity"
@@ -35,9 +35,11 @@ def reader_language() -> str:
 
 def sidebar(*, compares: bool = True) -> str:
     """The shared sidebar (language, entity, as-of date, comparison point, plan version); returns the language.
-    `compares`: whether the page shown compares with the point chosen — elsewhere the choice is kept and its help says
-    that this page compares nothing, so that it never seems to change a page it does not touch."""
+    `compares`: whether the page shown compares with the point chosen (`Page.compares` in the registry) — elsewhere the
+    choice is not offered, so that it never seems to change a page it does not touch, and is kept for the next page
+    that compares."""
     lang = reader_language()
+    widgets.tile_texts_wrap()
     ref = store.reference()
     side = st.sidebar
     entities = ref["entities"]
@@ -62,16 +64,16 @@ def sidebar(*, compares: bool = True) -> str:
         min_value=dt.date(2015, 1, 1),
         max_value=max(latest, dt.date.today()),
     )
-    st.session_state.setdefault(COMPARE_KEY, "previous")
-    side.selectbox(
-        _(lang, "Compare with"),
-        COMPARISONS,
-        key=COMPARE_KEY,
-        format_func=lambda c: compare_label(c, lang),
-        # kept choosable where the page compares nothing (its help says so): a disabled field's faded text falls
-        # below AA contrast, and the choice still holds for the pages that compare
-        help=None if compares else _(lang, "This page compares no periods: the overview, membership and receivables do."),
-    )
+    # set again at every run: a widget's value is forgotten on a run that does not draw it, and the pages that compare
+    # nothing do not draw this one (their menu entry says nothing of a choice they would ignore)
+    st.session_state[COMPARE_KEY] = st.session_state.get(COMPARE_KEY, "previous")
+    if compares:
+        side.selectbox(
+            _(lang, "Compare with"),
+            COMPARISONS,
+            key=COMPARE_KEY,
+            format_func=lambda c: compare_label(c, lang),
+        )
     versions = ref["versions"]
     codes = list(versions["code"])
     if codes:

@@ -61,6 +61,27 @@ def metric(label: str, value: str, origin: provenance.Provenance, *, where=None,
     (where or st).metric(shown, value, help=f"{help}\n\n{said}" if help else said, **kwargs)
 
 
+# Streamlit cuts a tile's label, and the line beside its change, to one line ending in "…": in a third of a tablet's
+# width beside the open sidebar, "Membres par conseiller" read "Membres p…". They wrap instead, at spaces first.
+_TILE_TEXT_WRAPS = (
+    "<style>"
+    '[data-testid="stMetricLabel"] .stMarkdownEllipsis,[data-testid="stMetricLabel"] p,'
+    '[data-testid="stMetricDeltaDescription"],[data-testid="stMetricDeltaDescription"] .stMarkdownEllipsis,'
+    '[data-testid="stMetricDeltaDescription"] p'
+    "{white-space:normal;overflow:visible;text-overflow:clip;overflow-wrap:anywhere;height:auto}"
+    '[data-testid="stMetric"] div:has(> [data-testid="stMetricDelta"]),'
+    '[data-testid="stMetric"] div:has(> [data-testid="stMetricDeltaDescription"])'
+    "{flex-wrap:wrap;row-gap:0.25rem;overflow:visible;height:auto}"
+    "</style>"
+)
+
+
+def tile_texts_wrap() -> None:
+    """Every tile's label and the line beside its change wrap rather than end in "…" (the page's style, set once a
+    run by the shared sidebar)."""
+    st.html(_TILE_TEXT_WRAPS)
+
+
 def metric_mark(lang: str) -> str:
     """What follows the label of a metric whose figure is synthetic."""
     # plain text: Streamlit names the metric's help button "Help for <label>", and a screen reader would read markup
