@@ -10,7 +10,9 @@ session.ensure_app_frame()
 
 f = filters.chosen()
 lang = f.lang
-filters.page_header(_(lang, "Board pack"), f, extra=_(lang, "comparison: ") + filters.compare_label(f.compare, lang).lower())
+filters.page_header(
+    _(lang, "Board pack"), f, extra=_(lang, "comparison: {point}", point=filters.compare_label(f.compare, lang).lower())
+)
 st.markdown(
     _(
         lang,
