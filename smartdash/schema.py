@@ -12,15 +12,17 @@ import re
 import tempfile
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import Script, ScriptDirectory
-from sqlalchemy import Engine, MetaData, create_engine
+from sqlalchemy import Engine, MetaData, create_engine, exc, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import Script
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _FILE_NAME = re.compile(r"^(\d{4})_\w+\.py$")
+_REVISION_LINE = re.compile(r"""^revision\s*(?::[^=]*)?=\s*["']([^"']+)["']""", re.MULTILINE)
 
 
 class MigrationChainError(Exception):
@@ -28,6 +30,9 @@ class MigrationChainError(Exception):
 
 
 def _config(migrations: Path | None = None) -> Config:
+    # Alembic is loaded when a migration is looked at, not by every command that finds its store up to date
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(migrations or MIGRATIONS))
     return config
@@ -35,22 +40,50 @@ def _config(migrations: Path | None = None) -> Config:
 
 def head_revision() -> str:
     """The newest migration shipped with this code."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_config()).get_current_head()
 
 
 def known_revisions() -> set[str]:
     """Every migration shipped with this code."""
+    from alembic.script import ScriptDirectory
+
     return {script.revision for script in ScriptDirectory.from_config(_config()).walk_revisions()}
 
 
 def current_revision(engine: Engine) -> str | None:
     """The migration the store is at, or None for an empty store."""
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+def newest_file_revision(migrations: Path | None = None) -> str | None:
+    """The revision the highest-numbered migration file declares, read from its text without loading Alembic: the
+    files are one line numbered in its order (`chain` holds them to it), so it is `head_revision()`."""
+    files = sorted(p for p in ((migrations or MIGRATIONS) / "versions").glob("*.py") if _FILE_NAME.match(p.name))
+    found = _REVISION_LINE.search(files[-1].read_text(encoding="utf-8")) if files else None
+    return found[1] if found else None
+
+
+def at_head(engine: Engine) -> bool:
+    """True when the store is at the newest migration, known without loading Alembic (its `alembic_version` row
+    against the newest file); False whenever that is not plain — an empty store, a store elsewhere in the line —
+    and Alembic then looks."""
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    except exc.DBAPIError:  # no such table yet: an empty store
+        return False
+    return len(rows) == 1 and rows[0] == newest_file_revision()
+
+
 def upgrade(engine: Engine) -> bool:
     """Bring the schema to the newest migration; returns True when anything was applied."""
+    from alembic import command
+
     if current_revision(engine) == head_revision():
         return False
     config = _config()
@@ -63,6 +96,8 @@ def upgrade(engine: Engine) -> bool:
 def chain(migrations: Path | None = None) -> list[Script]:
     """The migrations from the first to the head; refused unless they form one line whose file numbers are
     0001, 0002, … in that order (what two migrations written in parallel on the same head break)."""
+    from alembic.script import ScriptDirectory
+
     scripts = ScriptDirectory.from_config(_config(migrations))
     heads, bases = scripts.get_heads(), scripts.get_bases()
     if len(heads) != 1 or len(bases) != 1:
@@ -88,6 +123,8 @@ def new_revision(message: str, *, metadata: MetaData | None = None, migrations: 
     which is also its revision ID. Returns the file written. SQLite cannot reflect expression indexes (the unique
     keys with COALESCE): autogenerate skips them, so such an index is written by hand (`tests/test_schema_drift.py`
     compares them on PostgreSQL)."""
+    from alembic import command
+
     number = f"{len(chain(migrations)) + 1:04d}"
     config = _config(migrations)
     if metadata is not None:

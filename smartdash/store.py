@@ -35,6 +35,9 @@ class InitReport:
 def ensure_schema(engine: Engine) -> bool:
     """Create or upgrade the schema; True when a migration ran. A read-only store at the newest revision is used as it
     is (nothing is written); one that needs a migration, or that a newer smartdash wrote, is refused."""
+    if schema.at_head(engine):  # the common case, told without loading Alembic
+        remember_store(engine)
+        return False
     current, head = schema.current_revision(engine), schema.head_revision()
     if current is not None and current != head and current not in schema.known_revisions():
         raise StoreTooNew()

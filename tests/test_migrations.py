@@ -83,3 +83,24 @@ def test_the_revision_command_writes_a_file_the_line_accepts(migrations, capsys)
     written = migrations / "versions" / f"{count + 1:04d}_nothing_yet.py"
     assert str(written) in capsys.readouterr().out
     assert [Path(s.path) for s in schema.chain()][-1] == written
+
+
+def test_the_newest_file_names_the_head_alembic_finds(migrations):
+    """`ensure_schema` tells a store at the head without loading Alembic, from the newest file's text: it is the head
+    Alembic itself finds, before and after a migration is added."""
+    assert schema.newest_file_revision() == schema.head_revision()
+    _write_after(migrations, f"{len(schema.chain()) + 1:04d}_next.py", "next", schema.head_revision())
+    assert schema.newest_file_revision() == schema.head_revision() == "next"
+
+
+def test_a_store_is_at_the_head_only_once_upgraded_to_it(tmp_path, migrations):
+    engine = create_engine(f"sqlite:///{tmp_path / 'store.db'}")
+    try:
+        assert not schema.at_head(engine)  # empty: no version table yet
+        schema.upgrade(engine)
+        assert schema.at_head(engine)
+        _write_after(migrations, f"{len(schema.chain()) + 1:04d}_next.py", "next", schema.head_revision())
+        assert not schema.at_head(engine)  # a newer migration shipped: Alembic upgrades it
+        assert schema.upgrade(engine) and schema.at_head(engine)
+    finally:
+        engine.dispose()
