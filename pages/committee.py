@@ -140,13 +140,18 @@ if user.can("notes") and not closed:
         c1, c2, c3 = st.columns([3, 1, 1])
         text = c1.text_input(_(lang, "Decision or action"), key="committee_decision_text")
         owner = c2.text_input(_(lang, "Owner"), key="committee_decision_owner")
-        due = c3.date_input(_(lang, "Due"), value=None, format="DD/MM/YYYY", key="committee_decision_due")
+        due_text = widgets.optional_date(c3, _(lang, "Due"), key="committee_decision_due", lang=lang)
         if st.form_submit_button(_(lang, "Add the decision")):
             try:
-                board.change(committee.add_decision, meeting_id, text, owner=owner, due_date=due)
-                st.rerun()
-            except CommitteeError as err:
-                st.error(_(lang, "Refused, expected: {expected}", expected=err.render(lang)))
+                due = widgets.typed_date(due_text)
+            except ValueError:
+                st.error(_(lang, "Due date not understood: write it as DD/MM/YYYY (31/12/2026), or leave it empty."))
+            else:
+                try:
+                    board.change(committee.add_decision, meeting_id, text, owner=owner, due_date=due)
+                    st.rerun()
+                except CommitteeError as err:
+                    st.error(_(lang, "Refused, expected: {expected}", expected=err.render(lang)))
 
 board.since_meeting_section(board.since_meeting(f, meeting_id), lang)
 

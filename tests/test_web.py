@@ -36,3 +36,26 @@ def test_a_guarded_action_runs_as_the_sessions_user_and_refuses_without_one(demo
     app_env(demo_store.url)
     with pytest.raises(PermissionDenied):  # no page run, no logged-in user
         session.as_user(actions.list_users)
+
+
+@pytest.mark.parametrize("typed", ["31/12/2026", " 31/12/2026 ", "31/12/26", "31-12-2026", "2026-12-31"])
+def test_a_typed_due_date_reads_as_the_reader_writes_it(typed):
+    import datetime as dt
+
+    from smartdash.web import widgets
+
+    assert widgets.typed_date(typed) == dt.date(2026, 12, 31)
+
+
+@pytest.mark.parametrize("typed", ["31/02/2026", "demain", "12/31/2026"])
+def test_a_typed_due_date_that_is_no_date_is_refused(typed):
+    from smartdash.web import widgets
+
+    with pytest.raises(ValueError):
+        widgets.typed_date(typed)
+
+
+def test_an_empty_due_date_is_none():
+    from smartdash.web import widgets
+
+    assert widgets.typed_date("") is None and widgets.typed_date("  ") is None and widgets.typed_date(None) is None

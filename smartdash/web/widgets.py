@@ -3,13 +3,14 @@ empty states, charts and tables (with their downloads)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import altair as alt
 import pandas as pd
 
 from smartdash import cache, charts, i18n, provenance
-from smartdash.i18n import N_, _
+from smartdash.i18n import N_, _, _p
 from smartdash.inert import Md, md, st
 from smartdash.web import downloads
 from smartdash.web.session import language
@@ -62,7 +63,8 @@ def metric(label: str, value: str, origin: provenance.Provenance, *, where=None,
 
 
 # Streamlit cuts a tile's label, and the line beside its change, to one line ending in "…": in a third of a tablet's
-# width beside the open sidebar, "Membres par conseiller" read "Membres p…". They wrap instead, at spaces first.
+# width beside the open sidebar, "Membres par conseiller" read "Membres p…". They wrap instead, at spaces first, and
+# the figure is drawn smaller in a narrow tile.
 _TILE_TEXT_WRAPS = (
     "<style>"
     '[data-testid="stMetricLabel"] .stMarkdownEllipsis,[data-testid="stMetricLabel"] p,'
@@ -72,6 +74,9 @@ _TILE_TEXT_WRAPS = (
     '[data-testid="stMetric"] div:has(> [data-testid="stMetricDelta"]),'
     '[data-testid="stMetric"] div:has(> [data-testid="stMetricDeltaDescription"])'
     "{flex-wrap:wrap;row-gap:0.25rem;overflow:visible;height:auto}"
+    # the figure itself is not cut either ("−4,7…", "Jam…"): its size follows the tile's width down to 1.25rem
+    '[data-testid="stMetric"]{container-type:inline-size}'
+    '[data-testid="stMetricValue"]{font-size:clamp(1.25rem,18cqi,2.25rem)}'
     "</style>"
 )
 
@@ -167,13 +172,26 @@ def shown_blanks(frame: pd.DataFrame) -> pd.DataFrame:
 
 # Streamlit 1.67 writes the uploader's instructions in English and offers no option to change them
 # (streamlit/streamlit#13500): that line is hidden — from screen readers too — and `file_upload` gives the same
-# instructions in the reader's language as a real text element. No text is injected by CSS.
-_UPLOADER_INSTRUCTIONS_HIDDEN = Md('<style>[data-testid="stFileUploaderDropzoneInstructions"]{display:none}</style>')
+# instructions in the reader's language as a real text element.
+_UPLOADER_INSTRUCTIONS_HIDDEN = '<style>[data-testid="stFileUploaderDropzoneInstructions"]{display:none}</style>'
+# Its button says "Upload" in a paragraph of its own, with no option either: in another language that paragraph is
+# hidden and the button's text is the reader's, set as CSS generated content — which browsers take into the button's
+# accessible name (the name computation reads ::after content), so a screen reader hears the same words.
+_UPLOADER_BUTTON = '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]'
+
+
+def _uploader_button_style(lang: str) -> str:
+    """The style that writes the uploader's button in the reader's language (empty where Streamlit's own is)."""
+    said = _p(lang, "file uploader button", "Upload")
+    if said == "Upload":
+        return ""
+    quoted = '"' + said.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ") + '"'
+    return f"<style>{_UPLOADER_BUTTON} p{{display:none}}{_UPLOADER_BUTTON}::after{{content:{quoted}}}</style>"
 
 
 def file_upload(label: str, *, types: list[str], key: str, lang: str):
     """`st.file_uploader` whose instructions (drag and drop, size limit, types) are in the reader's language."""
-    st.html(_UPLOADER_INSTRUCTIONS_HIDDEN)
+    st.html(Md(_UPLOADER_INSTRUCTIONS_HIDDEN + _uploader_button_style(lang)))  # markup written here
     upload = st.file_uploader(label, type=types, key=key)
     st.caption(
         _(
@@ -184,3 +202,23 @@ def file_upload(label: str, *, types: list[str], key: str, lang: str):
         )
     )
     return upload
+
+
+def optional_date(where, label: str, *, key: str, lang: str) -> str:
+    """A date the reader may leave empty, typed in a text field whose placeholder is the date's pattern in the
+    reader's language: Streamlit's empty date field shows "DD/MM/YYYY" whatever the page's language. Read it with
+    `typed_date`."""
+    return where.text_input(label, key=key, placeholder=_(lang, "DD/MM/YYYY"))
+
+
+def typed_date(text: str | None) -> dt.date | None:
+    """The date typed in an `optional_date` field: None when empty; ValueError when it is not a date (31/12/2026,
+    31/12/26, 31-12-2026 and 2026-12-31 are)."""
+    from smartdash.formats.cells import CellError, parse_date
+
+    if not text or not text.strip():
+        return None
+    try:
+        return parse_date(text.strip())
+    except CellError:
+        raise ValueError(text) from None
