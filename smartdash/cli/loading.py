@@ -10,7 +10,7 @@ from typing import Any
 
 from smartdash.cli import common
 from smartdash.cli.registry import Later, arg, command
-from smartdash.i18n import N_, _, text
+from smartdash.i18n import N_, _, _n, text
 
 _FEC_NAME = "{SIREN}FEC{AAAAMMJJ}.txt"  # the file name the LPF gives an FEC (French: the placeholders are French words)
 
@@ -40,7 +40,16 @@ def _read_files(names: list[str]) -> list[tuple[str, Any]] | None:
 def _print_refusal(refused: Any) -> int:
     lang = common.language()  # the problems in the configured language, French unless set otherwise
     count = len(refused.problems)
-    print(_(lang, "Refused: {count} problem(s), nothing was written.", count=count), file=sys.stderr)
+    print(
+        _n(
+            lang,
+            "Refused: {count} problem, nothing was written.",
+            "Refused: {count} problems, nothing was written.",
+            count,
+            count=count,
+        ),
+        file=sys.stderr,
+    )
     for problem in refused.problems:
         print(problem.line(lang), file=sys.stderr)
     return 1

@@ -9,7 +9,7 @@ from pathlib import Path
 from smartdash.cli import common
 from smartdash.cli.registry import action, arg, command, group
 from smartdash.config import load_settings
-from smartdash.i18n import N_, _, text
+from smartdash.i18n import N_, _, _n, text
 
 
 @command(
@@ -216,8 +216,17 @@ def cmd_alerts(args: argparse.Namespace) -> int:
         print(_(lang, "Nothing new since the last run."))
     if not args.send:
         pending = number(report.pending, lang=lang)
-        print(_(lang, "Preview: nothing was recorded or sent ({pending} sending(s) pending). Add --send.", pending=pending))
+        print(
+            _n(
+                lang,
+                "Preview: nothing was recorded or sent ({pending} sending pending). Add --send.",
+                "Preview: nothing was recorded or sent ({pending} sendings pending). Add --send.",
+                report.pending,
+                pending=pending,
+            )
+        )
     for login, count in report.sent:
-        print(_(lang, "{login}: {count} alert(s) sent", login=login, count=number(count, lang=lang)))
+        shown = number(count, lang=lang)
+        print(_n(lang, "{login}: {count} alert sent", "{login}: {count} alerts sent", count, login=login, count=shown))
     _print_failures(report.failed, lang)
     return 1 if report.failed else 0

@@ -9,7 +9,7 @@ from pathlib import Path
 from smartdash.cli import common
 from smartdash.cli.registry import arg, command
 from smartdash.config import load_settings
-from smartdash.i18n import N_, _, text
+from smartdash.i18n import N_, _, _n, text
 
 
 @command(
@@ -89,9 +89,11 @@ def cmd_backup(args: argparse.Namespace) -> int:
     lang = common.language()
     saved = backup(common.existing_engine(), Path(args.out))
     print(
-        _(
+        _n(
             lang,
-            "Backup written: {path} ({size}, schema {revision}, {loads} load(s), store {store})",
+            "Backup written: {path} ({size}, schema {revision}, {loads} load, store {store})",
+            "Backup written: {path} ({size}, schema {revision}, {loads} loads, store {store})",
+            saved.loads,
             path=saved.path,
             size=_(lang, "{size} MB", size=number(saved.size / 1024 / 1024, lang=lang, places=1)),
             revision=saved.revision,
@@ -123,9 +125,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
     lang, url = common.language(), load_settings().database_url
     checked = check_backup(Path(args.file))
     print(
-        _(
+        _n(
             lang,
-            "{path}: smartdash store {store}, schema {revision}, {loads} load(s), integrity checked.",
+            "{path}: smartdash store {store}, schema {revision}, {loads} load, integrity checked.",
+            "{path}: smartdash store {store}, schema {revision}, {loads} loads, integrity checked.",
+            checked.loads,
             path=checked.path,
             store=checked.store_id[:8],
             revision=checked.revision,

@@ -84,7 +84,7 @@ _TILE_TEXT_WRAPS = (
 def tile_texts_wrap() -> None:
     """Every tile's label and the line beside its change wrap rather than end in "…" (the page's style, set once a
     run by the shared sidebar)."""
-    st.html(_TILE_TEXT_WRAPS)
+    st.html(Md(_TILE_TEXT_WRAPS))  # markup written here
 
 
 def metric_mark(lang: str) -> str:
