@@ -36,7 +36,7 @@ def _next_element() -> int:
 
 def chart_buttons(spec: dict) -> None:
     """A chart offered as PNG and SVG exactly as shown (rendered offline, only when asked for)."""
-    from smartdash.export.images import chart_png, chart_svg
+    from smartdash.export.chart_images import chart_png, chart_svg
     from smartdash.export.tables import csv_bytes
 
     lang = language()
