@@ -12,7 +12,6 @@ import gettext as _gettext
 import hashlib
 import io
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,6 +58,8 @@ def _cache_dir() -> Path:
 def _keep(path: Path, data: bytes) -> None:
     """Writes a compiled catalogue whole or not at all (a process reading it meanwhile never sees half of it); a
     cache that cannot be written is done without."""
+    import tempfile  # only when a catalogue is compiled
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".", suffix=".tmp", delete=False) as f:

@@ -8,7 +8,6 @@ SQLAlchemy) when it runs.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 import traceback
@@ -27,8 +26,6 @@ from smartdash.cli import registry
 # isort: on
 from smartdash.cli.common import language
 from smartdash.i18n import _
-
-log = logging.getLogger(__name__)
 
 
 def build_parser(lang: str | None = None, commands: set[str] | None = None) -> argparse.ArgumentParser:
@@ -58,7 +55,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
         else:
-            log.debug("command failed", exc_info=exc)
+            import logging
+
+            logging.getLogger(__name__).debug("command failed", exc_info=exc)
         return 3
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import getpass
 from typing import Any
 
 from smartdash.config import load_settings
@@ -31,8 +29,12 @@ def existing_engine() -> Any:
 
 def system_user() -> str:
     """Who the audit log records for a command: data kept in the store, the same whatever the language."""
+    import getpass
+
     return f"{getpass.getuser()} (ligne de commande)"
 
 
-def as_of(text: str | None) -> dt.date:
+def as_of(text: str | None) -> Any:
+    import datetime as dt
+
     return dt.date.fromisoformat(text) if text else dt.date.today()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,12 @@ def dataset_kinds(_lang: str = "") -> list[str]:
     from smartdash.formats import DATASETS
 
     return sorted(DATASETS)
+
+
+def _login() -> str:
+    import getpass
+
+    return getpass.getuser()
 
 
 def _read_files(names: list[str]) -> list[tuple[str, Any]] | None:
@@ -144,7 +149,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                     print(f"  {said}")
             return 0
         results = import_files(
-            engine, files, loaded_by=args.user or getpass.getuser(), allow_large_removal=args.allow_large_removal, **limits
+            engine, files, loaded_by=args.user or _login(), allow_large_removal=args.allow_large_removal, **limits
         )
     except FileRefused as refused:
         return _print_refusal(refused)
@@ -197,7 +202,7 @@ def cmd_undo(args: argparse.Namespace) -> int:
 
     lang = common.language()
     try:
-        count = undo_load(common.existing_engine(), args.load_id, undone_by=args.user or getpass.getuser())
+        count = undo_load(common.existing_engine(), args.load_id, undone_by=args.user or _login())
     except UndoRefused as refused:
         print(_(lang, "Undo refused: {reason}", reason=refused.render(lang)), file=sys.stderr)
         return 1
