@@ -347,7 +347,10 @@ def test_the_export_page_prints_a_meetings_pdf_and_records_it(demo_store, app_en
     at.selectbox(key="export_meeting").set_value(19).run()  # closed, but the fixture kept no snapshot of it
     at.button(key="export_pdf_build").click().run()
     assert not at.exception
-    assert at.success[-1].value == "PDF prêt : 11 sections, chiffres au 31 août 2026."
+    # every registered dossier section but the corrections, which only a frozen snapshot has
+    printed = [s for s in SECTIONS if s.dossier is not None and s.key != "corrections"]
+    assert at.success[-1].value == f"PDF prêt : {len(printed)} sections, chiffres au 31 août 2026."
+    assert at.session_state["export_pdf"][1] == [section_title(s.key, "fr") for s in printed]
     pages = pages_of(at.session_state["export_pdf"][0])
     summary = next(p for p in pages[2:] if p.startswith("Synthèse des indicateurs clés")).replace("\n", " ")
     assert "Cette réunion close n'a pas gardé d'instantané de ses chiffres" in summary
