@@ -98,14 +98,17 @@ def _counted(result) -> dict[str, dict[str, int]]:
     return counts
 
 
+# the run is over, no element is stale, and none is still fading back in (a stale element's opacity eases back to 1)
+QUIET = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+  && !document.querySelector('[data-stale="true"]')
+  && [...document.querySelectorAll('[data-testid="stElementContainer"]')].every(e => getComputedStyle(e).opacity === '1')"""
+
+
 def _quiet(tab) -> None:
     """Until the page's run is over and nothing is left faded from the run before (Streamlit fades a stale element
     while a run goes on: scanned then, its text reads below AA contrast)."""
     settled(tab)
-    tab.wait_for_function(
-        """() => !document.querySelector('[data-testid="stStatusWidget"]') && !document.querySelector('[data-stale="true"]')""",
-        timeout=120_000,
-    )
+    tab.wait_for_function(QUIET, timeout=120_000)
 
 
 def _reading(tab, url: str, role: str, lang: str, as_of: dt.date | None) -> None:
