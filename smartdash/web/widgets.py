@@ -174,10 +174,12 @@ def shown_blanks(frame: pd.DataFrame) -> pd.DataFrame:
 # (streamlit/streamlit#13500): that line is hidden — from screen readers too — and `file_upload` gives the same
 # instructions in the reader's language as a real text element.
 _UPLOADER_INSTRUCTIONS_HIDDEN = '<style>[data-testid="stFileUploaderDropzoneInstructions"]{display:none}</style>'
-# Its button says "Upload" in a paragraph of its own, with no option either: in another language that paragraph is
-# hidden and the button's text is the reader's, set as CSS generated content — which browsers take into the button's
-# accessible name (the name computation reads ::after content), so a screen reader hears the same words.
+# Its button says "Upload" in a paragraph of its own, with no option either: in another language that word is hidden
+# from sight only — it stays the button's text for assistive technologies, as axe-core requires of a button — and the
+# reader's words are drawn after it as CSS generated content, which browsers add to the button's name ("Upload
+# Choisir un fichier"): what is seen is in the name (WCAG 2.5.3).
 _UPLOADER_BUTTON = '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]'
+_VISUALLY_HIDDEN = "position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap"
 
 
 def _uploader_button_style(lang: str) -> str:
@@ -186,7 +188,7 @@ def _uploader_button_style(lang: str) -> str:
     if said == "Upload":
         return ""
     quoted = '"' + said.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ") + '"'
-    return f"<style>{_UPLOADER_BUTTON} p{{display:none}}{_UPLOADER_BUTTON}::after{{content:{quoted}}}</style>"
+    return f"<style>{_UPLOADER_BUTTON} p{{{_VISUALLY_HIDDEN}}}{_UPLOADER_BUTTON}::after{{content:{quoted}}}</style>"
 
 
 def file_upload(label: str, *, types: list[str], key: str, lang: str):
