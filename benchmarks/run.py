@@ -40,6 +40,7 @@ from smartdash.views import funding as funding_views  # noqa: E402
 from smartdash.views import overview as overview_views  # noqa: E402
 from smartdash.views import people as people_views  # noqa: E402
 from smartdash.views import receivables as receivables_views  # noqa: E402
+from smartdash.views import rules as rules_views  # noqa: E402
 from smartdash.views import versions as versions_views  # noqa: E402
 
 PASSWORD = "mot de passe du banc d'essai"
@@ -164,7 +165,7 @@ def time_views(engine, as_of: dt.date) -> dict[str, float]:
         version = queries.version_in_force(session=s, on=as_of)
     f = Filters(None, as_of, "previous", version)
     calls = {
-        "overview": lambda s: overview_views.attention_items(
+        "overview": lambda s: rules_views.attention_items(
             session=s, filters=f, tiles=overview_views.overview_tiles(session=s, filters=f)
         ),
         "equity": lambda s: [

@@ -39,6 +39,7 @@ from smartdash.views import Filters
 from smartdash.views import meetings as meetings_views
 from smartdash.views import overview as overview_views
 from smartdash.views import receivables as receivables_views
+from smartdash.views import rules as rules_views
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 RANK = {None: 0, GREEN: 0, AMBER: 1, RED: 2}
@@ -251,7 +252,7 @@ def _entity_part(session: Session, code: str, name: str, as_of: dt.date, version
         session=session, filters=Filters(code, as_of - dt.timedelta(days=7), "previous", version, lang)
     )
     grouped: dict[str, list[tuple[str, str]]] = {}
-    for item in overview_views.attention_items(session=session, filters=filters, tiles=now):
+    for item in rules_views.attention_items(session=session, filters=filters, tiles=now):
         if item.page in ATTENTION_GROUPS:  # red indicators are in the table already
             grouped.setdefault(item.page, []).append(
                 (charts.STATUS_COLOURS[item.severity], overview_text.attention_text(item, lang))

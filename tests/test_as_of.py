@@ -35,7 +35,7 @@ from smartdash.metrics.versions import adopted_after, version_in_force_on
 from smartdash.present import funding as funding_text
 from smartdash.views import Filters
 from smartdash.views import funding as funding_views
-from smartdash.views import overview as overview_views
+from smartdash.views import rules as rules_views
 from smartdash.web import registry
 from tests.conftest import _new_store, ensure_users, login
 from tests.test_sweep import ROOT
@@ -405,7 +405,7 @@ def test_the_attention_list_calls_a_round_late_when_it_was_received_only_after_t
     day = dt.date(2022, 1, 15)
     with session_scope(demo_store.engine) as s:
         filters = Filters(None, day, "previous", "PLAN-2021-11")
-        items = overview_views.attention_items(session=s, filters=filters, tiles=[])
+        items = rules_views.attention_items(session=s, filters=filters, tiles=[])
     late = [a for a in items if a.page == "funding" and a.severity == "red"]
     assert len(late) >= 2
 

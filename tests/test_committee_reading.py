@@ -23,6 +23,7 @@ from smartdash.views import COMPARISONS, Filters, year_before
 from smartdash.views import overview as ov
 from smartdash.views import people as pv
 from smartdash.views import receivables as rv
+from smartdash.views import rules as rules_views
 from tests.test_pages import open_page
 
 LATEST = dt.date(2026, 11, 22)
@@ -61,7 +62,7 @@ def test_the_watch_list_gives_smartfrs_equity_gap_in_euros_and_no_share_of_its_n
     equity = next(t for t in tiles if t.indicator == "EQUITY" and t.entity == "SMARTFR")
     assert equity.plan_value < 0 and equity.gap < 0
     with session_scope(demo_store.engine) as s:
-        items = ov.attention_items(session=s, filters=Filters(None, LATEST, "previous", VERSION), tiles=tiles)
+        items = rules_views.attention_items(session=s, filters=Filters(None, LATEST, "previous", VERSION), tiles=tiles)
     said = next(i.text.render("fr") for i in items if i.text.render("fr").startswith("Capitaux propres — SmartFr"))
     assert formatting.change(equity.gap, "EUR", lang="fr") in said
     assert "%" not in said and "base négative" in said

@@ -15,6 +15,7 @@ from smartdash.views import Filters
 from smartdash.views import equity as ev
 from smartdash.views import funding as fv
 from smartdash.views import overview as ov
+from smartdash.views import rules as rules_views
 
 END_2021, END_2023, LATEST = dt.date(2021, 12, 31), dt.date(2023, 12, 31), dt.date(2026, 11, 22)
 ENTITIES = [None, "SMARTFR", "GRANDSENSEMBLE", "ALTERNA", "SMARTCOOP"]
@@ -52,7 +53,7 @@ def test_no_plan_figure_is_compared_with_an_actual_of_another_period(demo_store,
                 view = ev.equity_view(session=s, filters=f, entity=code, entity_name=name)
                 if view.plan_at_latest is not None:
                     assert view.plan_at_latest_period == dt.date(view.latest_date, 12, 31)
-            for item in ov.attention_items(session=s, filters=f, tiles=tiles):
+            for item in rules_views.attention_items(session=s, filters=f, tiles=tiles):
                 said = item.text.render("fr")
                 if said.startswith("Couverture 1+1 réalisée"):
                     assert "prévue à date" in said

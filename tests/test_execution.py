@@ -14,6 +14,7 @@ from smartdash.metrics import execution as ex
 from smartdash.views import Filters
 from smartdash.views import execution as xv
 from smartdash.views import overview as ov
+from smartdash.views import rules as rules_views
 from tests.conftest import login
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,8 +79,8 @@ def test_a_late_instalment_turns_the_overview_red(demo_store):
     f = Filters("SMARTFR", END, "previous", "PLAN-2024-06")
     with session_scope(demo_store.engine) as s:
         tiles = ov.overview_tiles(session=s, filters=f)
-        items = ov.attention_items(session=s, filters=f, tiles=tiles)
-        before = ov.attention_items(
+        items = rules_views.attention_items(session=s, filters=f, tiles=tiles)
+        before = rules_views.attention_items(
             session=s, filters=Filters("SMARTFR", dt.date(2026, 11, 14), "previous", "PLAN-2024-06"), tiles=tiles
         )
     late = [a for a in items if a.page == "execution"]

@@ -380,6 +380,23 @@ def test_every_section_has_its_heading_agenda_line_and_step_in_both_catalogues()
             assert english.get(message) == "", (section.key, message)  # English reads the msgid
 
 
+def test_every_section_shown_by_an_output_has_its_builder_there_and_no_builder_is_astray():
+    """Derived from the section registry: a section declared for the deck or the dossier without its registered
+    builder fails here, and a builder registered under a key no section declares for that output is refused."""
+    from smartdash.export import pdf, sections, slides  # importing them registers their builders
+
+    assert slides.build_deck and pdf.compose
+    assert sections.unbuilt() == []
+    for output, register in (("deck", sections.deck_builder), ("dossier", sections.dossier_builder)):
+        with pytest.raises(LookupError, match="not declared"):
+            register("no_such_section")(lambda ctx: None)
+        shown = next(s for s in SECTIONS if getattr(s, output) is not None)
+        with pytest.raises(ValueError, match="two"):
+            register(shown.key)(lambda ctx: None)
+    with pytest.raises(LookupError, match="not declared"):
+        sections.deck_builder("corrections")(lambda ctx: None)  # the deck shows no corrections
+
+
 def test_the_members_per_adviser_chart_says_on_the_slide_what_the_page_and_the_dossier_say(decks, demo_store):
     """One declaration (present.chart_specs) for the page, the deck's native chart and the dossier's SVG."""
     from smartdash.present.chart_specs import MEMBERS_PER_ADVISER

@@ -29,6 +29,7 @@ from smartdash.views import funding as funding_views
 from smartdash.views import overview as overview_views
 from smartdash.views import people as people_views
 from smartdash.views import receivables as receivables_views
+from smartdash.views import rules as rules_views
 from tests.conftest import login
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -128,7 +129,7 @@ def test_every_sections_key_figures_are_printed_in_french(dossiers, demo_store):
         for t in tiles:
             assert plain(formatting.value(t.value, t.unit, compact=True)) in text["summary"]
         assert re.search(r"−?\d+,\d+ M€", text["summary"])  # decimal comma, M€
-        for a in overview_views.attention_items(session=s, filters=filters, tiles=tiles)[:3]:
+        for a in rules_views.attention_items(session=s, filters=filters, tiles=tiles)[:3]:
             assert plain(a.text.render("fr"))[:40] in plain(text["attention"].replace("\n", " "))
         entities = overview_views.tile_entities(session=s, entity=None)
         for code, name in entities:

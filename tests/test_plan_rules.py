@@ -26,6 +26,7 @@ from smartdash.views import Filters
 from smartdash.views import equity as equity_views
 from smartdash.views import funding as fv
 from smartdash.views import overview as ov
+from smartdash.views import rules as rules_views
 from tests.fec_factory import BOOK, fec_bytes
 from tests.test_pages import MARK, open_page
 
@@ -119,7 +120,7 @@ def test_the_overview_and_the_digest_say_which_judgement_each_coverage_is_held_t
     against the 0,28 its plan puts by then; the group against 1, in each of its members' digest too."""
     f = Filters(None, AUGUST_2023, "previous", PLAN_2021)
     with session_scope(demo_store.engine) as s:
-        items = ov.attention_items(session=s, filters=f, tiles=[])
+        items = rules_views.attention_items(session=s, filters=f, tiles=[])
         builder = digest.DigestBuilder(s, as_of=AUGUST_2023, app_url="http://x")
         mail = builder.build(digest.preview_subscriber("fr"))
     coverage = [(a.severity, op.attention_text(a, "fr")) for a in items if "1+1" in op.attention_text(a, "fr")]
@@ -190,7 +191,7 @@ def test_smartbes_tranches_are_dated_as_the_plan_gives_them(demo_store, day):
     in the overview, the e-mail alerts, the contributions table (page, dossier, downloads)."""
     f = Filters(None, day, "previous", PLAN_2021, "fr")
     with session_scope(demo_store.engine) as s:
-        items = ov.attention_items(session=s, filters=f, tiles=[])
+        items = rules_views.attention_items(session=s, filters=f, tiles=[])
         watched = {c.key: c.state for c in alerts.conditions(session=s, as_of=day)}
         view = fv.funding_view(session=s, filters=f, definition=funding.OnePlusOneDefinition())
     said = [op.attention_text(a, "fr") for a in items]

@@ -13,6 +13,7 @@ from smartdash.present import people as people_text
 from smartdash.present import receivables as receivables_text
 from smartdash.views import Filters, people, receivables, rules
 from smartdash.views import overview as ov
+from smartdash.views import rules as rules_views
 
 END = dt.date(2026, 11, 22)
 
@@ -21,7 +22,7 @@ def tiles_for(engine, **kw):
     f = Filters(**{"entity": "SMARTFR", "as_of": END, "compare": "previous", "plan_version": "PLAN-2024-06", **kw})
     with session_scope(engine) as s:
         tiles = ov.overview_tiles(session=s, filters=f)
-        return tiles, ov.attention_items(session=s, filters=f, tiles=tiles)
+        return tiles, rules_views.attention_items(session=s, filters=f, tiles=tiles)
 
 
 def test_a_new_key_indicator_added_as_data_shows_as_a_tile_with_its_status(store):
@@ -211,7 +212,7 @@ def test_a_view_is_the_same_for_every_reader_and_its_texts_follow_the_reader(dem
     with session_scope(demo_store.engine) as s:
         fr = ov.overview_tiles(session=s, filters=Filters(None, END, "plan", "PLAN-2024-06", "fr"))
         en = ov.overview_tiles(session=s, filters=Filters(None, END, "plan", "PLAN-2024-06", "en"))
-        attention = ov.attention_items(session=s, filters=Filters(None, END, "plan", "PLAN-2024-06"), tiles=fr)
+        attention = rules_views.attention_items(session=s, filters=Filters(None, END, "plan", "PLAN-2024-06"), tiles=fr)
     assert fr == en
     assert op.tile_label(fr[0], "fr") != op.tile_label(fr[0], "en")
     assert attention, "the demo store has items that need attention"

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from smartdash import charts, committee, formatting, importing, queries
 from smartdash.auth import role_can
 from smartdash.db import session_scope
+from smartdash.export import sections as board_sections
 from smartdash.export.chart_images import chart_svg
 from smartdash.i18n import N_, _, _p
 from smartdash.i18n import render as in_language
@@ -49,6 +50,7 @@ from smartdash.views import meetings as meetings_views
 from smartdash.views import overview as overview_views
 from smartdash.views import people as people_views
 from smartdash.views import receivables as receivables_views
+from smartdash.views import rules as rules_views
 
 TEMPLATE = Path(__file__).with_name("board_pack.typ")
 # PDF/A-2a (archival and accessible) and PDF/UA-1: Typst tags the structure and refuses a file that breaks either
@@ -84,9 +86,7 @@ class Pack:
     frozen_meeting: int | None = None
 
     def section(self, key: str, title: str | None = None) -> Section:
-        from smartdash.export.sections import section_title  # the registry imports this module's builders
-
-        section = Section(key, title or section_title(key, self.lang))
+        section = Section(key, title or board_sections.section_title(key, self.lang))
         self.sections.append(section)
         return section
 
@@ -196,6 +196,7 @@ def _money(v, lang: str) -> str:
 STATUS_WORDS = {"green": N_("green"), "amber": N_("amber"), "red": N_("red"), None: N_("no plan")}
 
 
+@board_sections.dossier_builder("summary")
 def _summary(ctx: DossierContext) -> None:
     """The key indicators against the plan, or the figures a closed meeting froze."""
     pack, s, filters, lang, frozen, version_text = ctx.pack, ctx.session, ctx.filters, ctx.lang, ctx.frozen, ctx.version_text
@@ -281,10 +282,11 @@ def _known(value):
     return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
 
 
+@board_sections.dossier_builder("attention")
 def _attention(ctx: DossierContext) -> None:
     """The exceptions only, drawn from the key indicators the summary read."""
     pack = ctx.pack
-    items = overview_views.attention_items(session=ctx.session, filters=ctx.filters, tiles=ctx.tiles)
+    items = rules_views.attention_items(session=ctx.session, filters=ctx.filters, tiles=ctx.tiles)
     section = pack.section("attention")
     section.add("text", text=_(pack.lang, "Exceptions only: what is red or amber."))
     section.add(
@@ -294,6 +296,7 @@ def _attention(ctx: DossierContext) -> None:
     )
 
 
+@board_sections.dossier_builder("equity")
 def _equity(ctx: DossierContext) -> None:
     pack, s, filters, entities, lang = ctx.pack, ctx.session, ctx.filters, ctx.entities, ctx.lang
     section = pack.section("equity")
@@ -351,6 +354,7 @@ def _equity(ctx: DossierContext) -> None:
         pack.demo(section)
 
 
+@board_sections.dossier_builder("funding")
 def _funding(ctx: DossierContext) -> None:
     pack, s, filters, version_text, lang = ctx.pack, ctx.session, ctx.filters, ctx.version_text, ctx.lang
     section = pack.section("funding")
@@ -405,6 +409,7 @@ def _funding(ctx: DossierContext) -> None:
         pack.demo(section)
 
 
+@board_sections.dossier_builder("execution")
 def _execution(ctx: DossierContext) -> None:
     pack, s, filters, entities, lang = ctx.pack, ctx.session, ctx.filters, ctx.entities, ctx.lang
     section = pack.section("execution")
@@ -474,6 +479,7 @@ def _execution(ctx: DossierContext) -> None:
         pack.demo(section)
 
 
+@board_sections.dossier_builder("headcount")
 def _headcount(ctx: DossierContext) -> None:
     pack, s, filters, entities, lang = ctx.pack, ctx.session, ctx.filters, ctx.entities, ctx.lang
     section = pack.section("headcount")
@@ -526,6 +532,7 @@ def _pct(share: Decimal | None) -> Decimal | None:
     return None if share is None else share * 100
 
 
+@board_sections.dossier_builder("membership")
 def _membership(ctx: DossierContext) -> None:
     pack, s, filters, lang = ctx.pack, ctx.session, ctx.filters, ctx.lang
     section = pack.section("membership")
@@ -598,6 +605,7 @@ def _annual_figures(pack: Pack, section: Section, s: Session, filters: Filters) 
         )
 
 
+@board_sections.dossier_builder("receivables")
 def _receivables(ctx: DossierContext) -> None:
     pack, s, filters, role, lang = ctx.pack, ctx.session, ctx.filters, ctx.role, ctx.lang
     section = pack.section("receivables")
@@ -662,6 +670,7 @@ def _receivables(ctx: DossierContext) -> None:
         pack.demo(section)
 
 
+@board_sections.dossier_builder("notes")
 def _notes(ctx: DossierContext) -> None:
     """The notes of the meeting these figures are for, then the open decisions and actions."""
     pack, s, filters, meeting_id, lang = ctx.pack, ctx.session, ctx.filters, ctx.meeting_id, ctx.lang
@@ -706,6 +715,7 @@ def _notes(ctx: DossierContext) -> None:
     )
 
 
+@board_sections.dossier_builder("since_meeting")
 def _since_meeting(ctx: DossierContext) -> None:
     """Since the last meeting held: key indicators then and now with their change and status, the watch list's new
     and worse items, the files loaded since, the meeting's decisions with their state at the as-of date."""
@@ -753,6 +763,7 @@ def _since_meeting(ctx: DossierContext) -> None:
         section.add("text", text=_(lang, "No decision recorded at this meeting."))
 
 
+@board_sections.dossier_builder("corrections")
 def _corrections(ctx: DossierContext) -> None:
     """A closed meeting's pack only: the figures it was shown that the store has corrected since."""
     if ctx.frozen is None:
@@ -797,6 +808,7 @@ def _document_year(name: str) -> int:
     return max((int(y) for y in re.findall(r"\b(?:19|20)\d{2}\b", name)), default=0)
 
 
+@board_sections.dossier_builder("sources")
 def _sources(ctx: DossierContext) -> None:
     """Every source the dossier's figures cite, the source documents known at the date and the files loaded."""
     pack, s, lang, as_of = ctx.pack, ctx.session, ctx.lang, ctx.filters.as_of
@@ -951,9 +963,7 @@ def compose(
             meeting=meeting,
             frozen=frozen,
         )
-        from smartdash.export.sections import SECTIONS  # the registry names this module's builders
-
-        printed = [section for section in SECTIONS if section.dossier is not None]
+        printed = [section for section in board_sections.SECTIONS if section.dossier is not None]
         for i, section in enumerate(printed):  # the deck's order, one registry for both
             report(0.05 + 0.75 * i / len(printed), _(lang, section.step))
             section.dossier(ctx)

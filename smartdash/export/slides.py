@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from smartdash import charts, formatting, provenance, queries
 from smartdash.db import session_scope
+from smartdash.export import sections as board_sections
 from smartdash.export.chart_images import chart_png
 from smartdash.export.tables import InertChartData
 from smartdash.i18n import _, bilingual
@@ -49,6 +50,7 @@ from smartdash.views import meetings as meetings_views
 from smartdash.views import overview as overview_views
 from smartdash.views import people as people_views
 from smartdash.views import receivables as receivables_views
+from smartdash.views import rules as rules_views
 from smartdash.views import versions as versions_views
 
 WIDTH, HEIGHT = Emu(12192000), Emu(6858000)  # 16:9, PowerPoint's own widescreen size
@@ -500,11 +502,9 @@ def build_deck(
 
         # the agenda lists the sections that gave this deck a slide (a section without a line of its own counts
         # for the line before it): a deck for one entity has no line for a section it has nothing to show in
-        from smartdash.export.sections import SECTIONS  # the registry names this module's builders
-
         agenda: list[str] = []
         line: str | None = None
-        shown = [section for section in SECTIONS if section.deck is not None]
+        shown = [section for section in board_sections.SECTIONS if section.deck is not None]
         for i, section in enumerate(shown):
             report(0.1 + 0.9 * i / len(shown), _(lang, section.step))
             if section.agenda:
@@ -521,6 +521,7 @@ def build_deck(
     return deck.save(), deck.info
 
 
+@board_sections.deck_builder("summary")
 def _summary(ctx: DeckContext) -> None:
     """The key indicators' table, each against the plan for its own period, judged by the catalogue's thresholds."""
     s, filters, deck, lang = ctx.session, ctx.filters, ctx.deck, ctx.lang
@@ -558,10 +559,11 @@ def _summary(ctx: DeckContext) -> None:
     ctx.tiles = tiles
 
 
+@board_sections.deck_builder("attention")
 def _attention(ctx: DeckContext) -> None:
     """The exceptions only; its footnote, once every section is built, cites what its items are drawn from."""
     lang = ctx.lang
-    attention = overview_views.attention_items(session=ctx.session, filters=ctx.filters, tiles=ctx.tiles)
+    attention = rules_views.attention_items(session=ctx.session, filters=ctx.filters, tiles=ctx.tiles)
     slide = ctx.deck.slide(_(lang, "What needs attention"), _(lang, "Exceptions only"))
     ctx.deck.bullets(
         slide,
@@ -579,6 +581,7 @@ def _attention(ctx: DeckContext) -> None:
 SINCE_ROWS = 10  # rows of the since-the-meeting table a slide holds above its footnote, dates on two lines
 
 
+@board_sections.deck_builder("since_meeting")
 def _since_meeting(ctx: DeckContext) -> None:
     """Per entity and key indicator, then and now with the change; then what turned, the watch list's new and worse
     items, the files loaded since and the meeting's decisions with their state."""
@@ -626,6 +629,7 @@ def _since_meeting(ctx: DeckContext) -> None:
         deck.bullets(deck.slide(_(lang, "Since the meeting: watch list, loads and decisions")), page, BODY_TOP, size=14)
 
 
+@board_sections.deck_builder("equity")
 def _equity(ctx: DeckContext) -> None:
     """Each entity's equity against the plan, then the first entity's bridge of its latest year."""
     s, filters, deck, lang = ctx.session, ctx.filters, ctx.deck, ctx.lang
@@ -692,6 +696,7 @@ def _equity(ctx: DeckContext) -> None:
     deck.footnote(slide, view.actual_origin)
 
 
+@board_sections.deck_builder("funding")
 def _funding(ctx: DeckContext) -> None:
     """1+1 coverage to date, achieved and planned to the same date, against the rule."""
     deck, lang = ctx.deck, ctx.lang
@@ -752,6 +757,7 @@ def _funding(ctx: DeckContext) -> None:
     deck.footnote(slide, ctx.origins["funding"])
 
 
+@board_sections.deck_builder("execution")
 def _execution(ctx: DeckContext) -> None:
     """The plan's instalments due and paid by year, every entity added up; late ones named."""
     deck, lang = ctx.deck, ctx.lang
@@ -806,6 +812,7 @@ def _execution(ctx: DeckContext) -> None:
     deck.footnote(slide, origin)
 
 
+@board_sections.deck_builder("headcount")
 def _headcount(ctx: DeckContext) -> None:
     """Members and staff, the last 24 months, side by side."""
     deck, lang = ctx.deck, ctx.lang
@@ -844,6 +851,7 @@ def _headcount(ctx: DeckContext) -> None:
     deck.footnote(slide, provenance.Provenance.of_frame(shown))
 
 
+@board_sections.deck_builder("membership")
 def _membership(ctx: DeckContext) -> None:
     """Members per adviser, office by office, at the membership figures' own date."""
     deck, lang, filters = ctx.deck, ctx.lang, ctx.filters
@@ -916,6 +924,7 @@ def _annual_figures(ctx: DeckContext) -> None:
         deck.footnote(slide, figures.origin)
 
 
+@board_sections.deck_builder("receivables")
 def _receivables(ctx: DeckContext) -> None:
     """Per entity with a snapshot: the open amount by age and the DSO trend against the entity's legal terms."""
     for code in queries.receivable_entities(session=ctx.session):
@@ -1013,6 +1022,7 @@ def _receivables_slide(ctx: DeckContext, code: str) -> None:
     deck.footnote(slide, origin)
 
 
+@board_sections.deck_builder("notes")
 def _notes(ctx: DeckContext) -> None:
     """The committee's notes and open actions for the meeting these figures are for."""
     notes = ctx.notes if ctx.notes is not None else _meeting_notes(ctx.session, ctx.filters.as_of, ctx.lang)
@@ -1021,6 +1031,7 @@ def _notes(ctx: DeckContext) -> None:
         ctx.deck.bullets(slide, notes, Inches(1.5), size=15)
 
 
+@board_sections.deck_builder("sources")
 def _sources(ctx: DeckContext) -> None:
     """Every source the deck's figures cite, the plan versions, and whether part of them is synthetic."""
     lang = ctx.lang

@@ -14,6 +14,7 @@ from smartdash import importing, queries
 from smartdash.i18n import Bilingual
 from smartdash.views import Filters
 from smartdash.views import overview as overview_views
+from smartdash.views import rules as rules_views
 
 RANK = {None: 0, "green": 0, "amber": 1, "red": 2}
 SNAPSHOT, RECOMPUTED = "snapshot", "recomputed"  # where the "then" values come from
@@ -302,8 +303,8 @@ def since_meeting(*, session: Session, filters: Filters, meeting_id: int | None 
             )
         )
     watch = _watch_changes(
-        overview_views.attention_items(session=session, filters=then_filters, tiles=then_tiles),
-        overview_views.attention_items(session=session, filters=now_filters, tiles=now),
+        rules_views.attention_items(session=session, filters=then_filters, tiles=then_tiles),
+        rules_views.attention_items(session=session, filters=now_filters, tiles=now),
     )
     decisions = [a for a in action_register(session=session, as_of=as_of) if a.meeting_id == meeting.id]
     return SinceMeeting(as_of, meeting, then_from, changes, watch, _loads_since(session, meeting.held_on, as_of), decisions)

@@ -187,13 +187,6 @@ def overview_tiles(*, session: Session, filters: Filters) -> list[Tile]:
     return tiles
 
 
-def attention_items(*, session: Session, filters: Filters, tiles: list[Tile]) -> list[Attention]:
-    """The attention list, drawn from the rules' registry (smartdash.views.rules)."""
-    from smartdash.views import rules  # the rules read the tiles and messages of this module
-
-    return rules.attention_items(session=session, filters=filters, tiles=tiles)
-
-
 def gap_text(tile: Tile) -> Text:
     """A tile's gap to plan as the attention list says it: in the indicator's unit first (€ for money, points for a
     rate), then as a share of the plan only when the plan is positive — a share of a negative plan reads backwards

@@ -33,6 +33,7 @@ from smartdash.views import funding as funding_views
 from smartdash.views import overview as overview_views
 from smartdash.views import people as people_views
 from smartdash.views import receivables as receivables_views
+from smartdash.views import rules as rules_views
 from smartdash.views import versions as versions_views
 
 
@@ -154,7 +155,7 @@ def plan_entities(f: Filters) -> list[tuple[str, str]]:
 @cached()
 def overview(session: Session, filters: Filters):
     tiles = overview_views.overview_tiles(session=session, filters=filters)
-    return tiles, overview_views.attention_items(session=session, filters=filters, tiles=tiles)
+    return tiles, rules_views.attention_items(session=session, filters=filters, tiles=tiles)
 
 
 @cached()
