@@ -175,11 +175,10 @@ else:
     st.dataframe(loads.history_table(history, lang), hide_index=True)
     applied = list(history[history["status"] == "applied"]["id"])
     if applied:
-        c1, c2 = st.columns([2, 1])
         labels = dict(zip(history["id"], history["file_name"], strict=True))
         if st.session_state.get("data_undo_id") not in applied:  # no default: never the demo's own load unasked
             st.session_state.pop("data_undo_id", None)
-        chosen = c1.selectbox(
+        chosen = st.selectbox(
             _(lang, "Load to undo"),
             applied,
             key="data_undo_id",
@@ -187,8 +186,8 @@ else:
             placeholder=_(lang, "Choose a load"),
             format_func=lambda i: _(lang, "no. {number} — {file}", number=i, file=labels[i]),
         )
-        c2.write("")
-        if c2.button(_(lang, "Undo this load…"), key="data_undo", disabled=chosen is None):
+        # below the choice, not beside it: a third of a tablet's column cut the button's words
+        if st.button(_(lang, "Undo this load…"), key="data_undo", disabled=chosen is None):
             st.session_state["data_undo_asked"] = chosen
         if chosen is not None and st.session_state.get("data_undo_asked") == chosen:
             st.warning(
