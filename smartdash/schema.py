@@ -139,4 +139,19 @@ def new_revision(message: str, *, metadata: MetaData | None = None, migrations: 
                 script = command.revision(config, message=message, autogenerate=True, rev_id=number)
         finally:
             engine.dispose()
-    return Path(script.path)
+    written = Path(script.path)
+    _tidy(written)
+    return written
+
+
+def _tidy(path: Path) -> None:
+    """Put a written migration in the project's style (Alembic writes single quotes and unsorted imports), with the
+    ruff the developers' requirements install; without it the file stays as Alembic wrote it."""
+    import shutil
+    import subprocess
+
+    ruff = shutil.which("ruff")
+    if ruff is None:
+        return
+    subprocess.run([ruff, "check", "--fix", "--quiet", str(path)], check=False, capture_output=True)
+    subprocess.run([ruff, "format", "--quiet", str(path)], check=False, capture_output=True)

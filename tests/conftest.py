@@ -158,3 +158,17 @@ def app_env(monkeypatch):
         ensure_users(url)
 
     return point
+
+
+def key_figures_under_plan(engine: Engine) -> int:
+    """How many key figures the overview shows and a closed meeting freezes: each active key indicator of the
+    catalogue for each entity under the plan (derived from the store, so a new key indicator changes it)."""
+    from sqlalchemy import func, select
+
+    from smartdash import models as m
+    from smartdash.db import session_scope
+
+    with session_scope(engine) as s:
+        keys = s.scalar(select(func.count()).select_from(m.Indicator).where(m.Indicator.is_key, m.Indicator.active))
+        planned = s.scalar(select(func.count()).select_from(m.Entity).where(m.Entity.under_plan))
+    return keys * planned

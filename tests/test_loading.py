@@ -312,7 +312,7 @@ def test_the_data_page_refuses_a_bad_file_then_previews_loads_and_undoes_a_good_
         "semaine.csv", b"bureau;fin_periode;membres\nGAND;31/12/2024;-1\n", "text/csv"
     ).run()
     assert not at.exception
-    assert at.error[0].value == "Refusé : 1 problème(s), rien n'a été enregistré."
+    assert at.error[0].value == "Refusé : 1 problème, rien n'a été enregistré."
     problems = at.dataframe[0].value
     assert list(problems.iloc[0]) == ["semaine.csv", 2, "membres", "-1", "une valeur supérieure ou égale à 0"]
 

@@ -4,6 +4,7 @@ smartdash revision` writes the next one, which Alembic applies and the line acce
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,9 @@ def test_revision_writes_the_next_migration_which_alembic_applies(migrations, tm
     written = schema.new_revision("entity colour", metadata=changed)
 
     assert written == migrations / "versions" / f"{count + 1:04d}_entity_colour.py"
+    for check in (["check"], ["format", "--check"]):  # written in the project's style, as the linters hold it
+        ran = subprocess.run([shutil.which("ruff"), *check, str(written)], capture_output=True, text=True)
+        assert ran.returncode == 0, ran.stdout + ran.stderr
     line = schema.chain()
     assert Path(line[-1].path) == written and line[-1].revision == f"{count + 1:04d}"
     engine = create_engine(f"sqlite:///{tmp_path / 'store.db'}")

@@ -210,7 +210,8 @@ def versions_view(*, session: Session, known_at: dt.date | None = None, chosen: 
     versions = ordered_versions(session=session)
     if known_at is not None:
         keep = [code == chosen or not adopted_after(versions, code, known_at) for code in versions["code"]]
-        versions = versions[keep].reset_index(drop=True)
+        # a mask of rows, also when there are none (an empty list would select no columns instead)
+        versions = versions[pd.Series(keep, index=versions.index, dtype=bool)].reset_index(drop=True)
     codes = list(versions["code"])
     targets = queries.plan_targets(session=session)
     return VersionsView(

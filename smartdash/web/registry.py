@@ -43,6 +43,7 @@ class Page:
     permission: str | None = None
     at_as_of: bool = True
     compares: bool = False  # its figures follow the sidebar's "Compare with", offered on this page only then
+    figures: bool = False  # it shows the plan's figures (tiles, charts, their tables), each with its origin
 
     @property
     def name(self) -> str:
@@ -58,16 +59,16 @@ class Page:
 
 
 PAGES = (  # the navigation's order, the home page first; a section's pages are listed in this order too
-    Page("pages/overview.py", N_("Overview"), ":material/dashboard:", PLAN, compares=True),
-    Page("pages/equity.py", N_("Equity"), ":material/trending_up:", PLAN, compares=True),
-    Page("pages/funding.py", N_("Funding 1+1"), ":material/handshake:", PLAN),
-    Page("pages/headcount.py", N_("Headcount"), ":material/groups:", ACTIVITY, compares=True),
-    Page("pages/membership.py", N_("Membership"), ":material/apartment:", ACTIVITY, compares=True),
-    Page("pages/receivables.py", N_("Receivables"), ":material/receipt_long:", ACTIVITY, compares=True),
-    Page("pages/execution.py", N_("Plan execution"), ":material/gavel:", PLAN),
+    Page("pages/overview.py", N_("Overview"), ":material/dashboard:", PLAN, compares=True, figures=True),
+    Page("pages/equity.py", N_("Equity"), ":material/trending_up:", PLAN, compares=True, figures=True),
+    Page("pages/funding.py", N_("Funding 1+1"), ":material/handshake:", PLAN, figures=True),
+    Page("pages/headcount.py", N_("Headcount"), ":material/groups:", ACTIVITY, compares=True, figures=True),
+    Page("pages/membership.py", N_("Membership"), ":material/apartment:", ACTIVITY, compares=True, figures=True),
+    Page("pages/receivables.py", N_("Receivables"), ":material/receipt_long:", ACTIVITY, compares=True, figures=True),
+    Page("pages/execution.py", N_("Plan execution"), ":material/gavel:", PLAN, figures=True),
     Page("pages/committee.py", N_("Meetings and decisions"), ":material/groups_2:", COMMITTEE, at_as_of=False),
     Page("pages/catalogue.py", N_("Indicator catalogue"), ":material/tune:", COMMITTEE, "catalogue", at_as_of=False),
-    Page("pages/versions.py", N_("Plan versions"), ":material/history:", PLAN),
+    Page("pages/versions.py", N_("Plan versions"), ":material/history:", PLAN, figures=True),
     Page("pages/export.py", N_("Board pack"), ":material/slideshow:", COMMITTEE, compares=True),
     Page("pages/subscriptions.py", N_("My subscriptions"), ":material/mail:", COMMITTEE, at_as_of=False),
     Page("pages/data.py", N_("Data loading"), ":material/upload_file:", DATA, "import", at_as_of=False),
