@@ -233,3 +233,18 @@ def test_the_decks_native_charts_draw_every_series_and_point_at_3_to_1(built):
                 if contrast(colour, "#FFFFFF") < MARKS:
                     low.append(f"slide {number}: {colour} {contrast(colour, '#FFFFFF'):.2f}:1")
     assert seen and not low, low
+
+
+def test_status_colours_carry_white_words_at_4_5_to_1_in_the_deck_and_the_dossier():
+    """A status is written in white on its colour in the deck's key-figures table, and the dossier's dots are the same
+    colours: both read them from the pages' STATUS_COLOURS (the old amber and grey gave white words 2,7:1)."""
+    import re
+
+    from smartdash.export import slides
+
+    for status, colour in charts.STATUS_COLOURS.items():
+        assert slides.RAG[status] == colour.removeprefix("#")
+        assert contrast(colour, "#FFFFFF") >= TEXT, (status, colour)
+    template = (ROOT / "smartdash" / "export" / "board_pack.typ").read_text(encoding="utf-8")
+    typst = dict(re.findall(r'(\w+): rgb\("(#[0-9A-Fa-f]{6})"\)', template.split("#let status-colours", 1)[1].split("\n")[0]))
+    assert typst == {("other" if status is None else status): colour for status, colour in charts.STATUS_COLOURS.items()}

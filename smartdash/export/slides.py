@@ -77,7 +77,8 @@ def euro_format(values) -> str:
     return MILLION_FORMAT if top >= 2_000_000 else THOUSAND_FORMAT if top >= 20_000 else EURO_FORMAT
 
 
-RAG = {"green": "1B7F3B", "amber": "D98E04", "red": "C62828", None: "9E9E9E"}
+# the pages' status colours: white text on each keeps 4,5:1 (the old amber and grey gave 2,7:1)
+RAG = {status: colour.removeprefix("#") for status, colour in charts.STATUS_COLOURS.items()}
 INK = RGBColor(0x1F, 0x29, 0x37)
 GREY = RGBColor(0x6B, 0x72, 0x80)
 TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
