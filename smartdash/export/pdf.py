@@ -81,9 +81,12 @@ class Pack:
     meta: dict
     sections: list[Section] = field(default_factory=list)
     charts: dict[str, str] = field(default_factory=dict)  # file name → SVG text
+    specs: dict[str, dict] = field(default_factory=dict)  # file name → the Vega-Lite spec its SVG is drawn from
     synthetic: bool = False
     sources: set[str] = field(default_factory=set)
     frozen_meeting: int | None = None
+    # (chart file name, chart spec, subject) of each chart drawn from a declaration of smartdash.present.chart_specs
+    drawn: list[tuple[str, chart_specs.ChartSpec, object]] = field(default_factory=list)
 
     def section(self, key: str, title: str | None = None) -> Section:
         section = Section(key, title or board_sections.section_title(key, self.lang))
@@ -98,8 +101,14 @@ class Pack:
         # the builders' charts are the pages' own, validated there: skipping altair's schema check halves the time
         spec = sized.to_dict(validate=False)
         self.charts[name] = chart_svg(spec, lang=self.lang)
+        self.specs[name] = spec
         # the text alternative the pages give the same chart: what a screen reader says in place of the figure
         section.add("chart", file=name, width=width, alt=charts.describe(spec, self.lang))
+
+    def spec_chart(self, section: Section, spec: chart_specs.ChartSpec, subject, **size) -> None:
+        """The chart a declaration of smartdash.present.chart_specs draws of `subject`, as the page draws it."""
+        self.drawn.append((f"chart-{len(self.charts) + 1}.svg", spec, subject))
+        self.chart(section, spec.chart(subject, self.lang), **size)
 
     def demo(self, section: Section) -> None:
         """Mark a section whose figures are partly synthetic, as the pages do."""
@@ -348,7 +357,7 @@ def _equity(ctx: DossierContext) -> None:
         if view.bridge_years:
             year = view.bridge_years[-1]
             bridge = view.bridge(year)
-            pack.chart(section, chart_specs.EQUITY_BRIDGE.chart(chart_specs.BridgeShown(view, year, name), lang), height=200)
+            pack.spec_chart(section, chart_specs.EQUITY_BRIDGE, chart_specs.BridgeShown(view, year, name), height=200)
             section.add("note", text=_(lang, "Control (booked − computed): {money}", money=_money(bridge.control, lang)))
     if synthetic:
         pack.demo(section)
@@ -562,9 +571,10 @@ def _membership(ctx: DossierContext) -> None:
         ],
     )
     if not people_views.per_adviser_frame(view).empty:
-        pack.chart(
+        pack.spec_chart(
             section,
-            chart_specs.MEMBERS_PER_ADVISER.chart(view, lang),
+            chart_specs.MEMBERS_PER_ADVISER,
+            view,
             height=max(160, 16 * len(people_views.per_adviser_frame(view))),
         )
     offices = people_text.offices_table(view, lang)
@@ -645,14 +655,10 @@ def _receivables(ctx: DossierContext) -> None:
         )
         if (credits := receivables_text.credits_note(view, lang)) is not None:
             section.add("text", text=credits)
-        pack.chart(
+        pack.spec_chart(
             section,
-            charts.ageing_bars(
-                receivables_text.ageing_frame(view, lang).drop(columns="is_synthetic"),
-                lang=lang,
-                order=list(receivables_text.bucket_labels(lang).values()),
-                title=_(lang, "Open amount by age (€)"),
-            ),
+            chart_specs.AGEING,
+            view,
             height=170,
         )
         section.keep_together(start)

@@ -199,6 +199,7 @@ SECTIONS: tuple[Section, ...] = (
         receivables_views.receivables_view,
         True,
         True,
+        charts=(chart_specs.AGEING,),
         tables=(tables.OVERDUE_CLIENTS,),
         digest=True,
     ),

@@ -103,6 +103,8 @@ class DeckInfo:
     sources: set[str] = field(default_factory=set)
     origins: dict[int, provenance.Provenance] = field(default_factory=dict)  # slide number (from 1) → its footnote
     sections: dict[int, str] = field(default_factory=dict)  # slide number (from 1) → the key of the section it shows
+    # (slide number, chart spec, subject) of each chart drawn from a declaration of smartdash.present.chart_specs
+    drawn: list[tuple[int, chart_specs.ChartSpec, object]] = field(default_factory=list)
 
 
 class Deck:
@@ -293,6 +295,34 @@ class Deck:
                     point.format.fill.fore_color.rgb = _rgb(_lighter(colour))
                     point.format.line.color.rgb = _rgb(colour)  # a pale fill in a dashed outline at full colour
                     point.format.line.width, point.format.line.dash_style = Pt(2), MSO_LINE_DASH_STYLE.DASH
+        return chart
+
+    def native(self, slide, kind, spec: chart_specs.ChartSpec, subject, *, number_format: str | None = None, **layout):
+        """The native chart of a `ChartSpec` (`spec.native(subject, lang)`): its categories, series, names and colours
+        as the spec gives them, generated points lighter, reference lines dashed; `number_format` defaults to the
+        amounts' scale for money. `layout`: `chart`'s top, left, width, height, legend."""
+        drawn = spec.native(subject, self.lang)
+        self.info.drawn.append((self.prs.slides.index(slide) + 1, spec, subject))
+        series = [(s.name, s.values, s.colour) for s in drawn.series]
+        if number_format is None:
+            number_format = euro_format(v for s in drawn.series for v in s.values) if drawn.unit == "EUR" else "#,##0"
+        chart = self.chart(
+            slide,
+            kind,
+            drawn.categories,
+            series,
+            title=drawn.title,
+            unit=drawn.unit,
+            number_format=number_format,
+            periods=drawn.periods,
+            synthetic=[s.synthetic for s in drawn.series],
+            **layout,
+        )
+        for plot_series, s in zip(chart.plots[0].series, drawn.series, strict=True):
+            if s.reference and kind in (XL_CHART_TYPE.LINE, XL_CHART_TYPE.LINE_MARKERS):
+                plot_series.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+                plot_series.format.line.width = Pt(2)
+                plot_series.marker.style = XL_MARKER_STYLE.NONE
         return chart
 
     def table(
@@ -684,6 +714,7 @@ def _equity(ctx: DeckContext) -> None:
     # the slide's title is the chart's: the picture repeats none
     waterfall = chart_specs.EQUITY_BRIDGE.chart(shown, lang, title="").properties(width=1100, height=420)
     png = chart_png(waterfall, lang=lang)
+    ctx.info.drawn.append((len(deck.prs.slides) + 1, chart_specs.EQUITY_BRIDGE, shown))  # the slide added next
     title = chart_specs.EQUITY_BRIDGE.options(shown, lang)["title"]
     control = (
         _(lang, 'Control (booked − computed): {money} — shown as "unexplained"', money=_money(bridge.control, lang))
@@ -864,9 +895,7 @@ def _membership(ctx: DeckContext) -> None:
     ctx.info.sources |= set(mview.sources)
     # the page's and the dossier's chart, natively: its rows, title, legend and median from the same declaration
     spec = chart_specs.MEMBERS_PER_ADVISER
-    options = spec.options(mview, lang)
-    rows = spec.frame(mview, lang).sort_values("value", ascending=False)
-    title = options["title"]
+    title = spec.options(mview, lang)["title"]
     slide = deck.slide(
         title,
         _(
@@ -876,22 +905,7 @@ def _membership(ctx: DeckContext) -> None:
             median_per_adviser=formatting.number(mview.median_per_adviser, lang=lang),
         ),
     )
-    flagged = list(rows[options["highlight"]])
-    chart = deck.chart(
-        slide,
-        XL_CHART_TYPE.BAR_CLUSTERED,
-        list(rows[options["category"]]),
-        [
-            (label, [v if bool(f) is wanted else None for v, f in zip(rows["value"], flagged, strict=True)], colour)
-            for label, wanted, colour in zip(
-                options["highlight_label"], (False, True), (charts.PALETTE[4], charts.PALETTE[5]), strict=True
-            )
-        ],
-        title=title,
-        unit=options["unit"],
-        number_format="#,##0",
-        synthetic=[[bool(f) for f in rows["is_synthetic"]]] * 2,
-    )
+    chart = deck.native(slide, XL_CHART_TYPE.BAR_CLUSTERED, spec, mview, number_format="#,##0")
     chart.plots[0].overlap = 100  # one bar per office, coloured by its series as the page colours it
     deck.footnote(slide, mview.offices_origin)
     change = people_views.offices_change(
@@ -956,24 +970,19 @@ def _receivables_slide(ctx: DeckContext, code: str) -> None:
     )
     half = (deck.width - 2 * MARGIN) // 2
     height = deck.height - Inches(1.6) - Inches(1.5)
-    flags = [bool(f) for f in rview.buckets["is_synthetic"]]
-    ageing_title = _(lang, "Open amount by age (€)")
-    chart = deck.chart(
+    # the page's and the dossier's chart, natively
+    chart = deck.native(
         slide,
         XL_CHART_TYPE.COLUMN_CLUSTERED,
-        [receivables_text.bucket_labels(lang)[b] for b in rview.buckets["bucket"]],
-        [(_(lang, "open (€)"), list(rview.buckets["amount"]), charts.AGEING_COLOURS[3])],
-        title=ageing_title,
-        unit="EUR",
-        number_format=euro_format(rview.buckets["amount"]),
+        chart_specs.AGEING,
+        rview,
         legend=False,
         top=Inches(1.6),
         width=half - Inches(0.2),
         height=height,
-        synthetic=[flags],
     )
     chart.has_title = True
-    chart.chart_title.text_frame.text = ageing_title
+    chart.chart_title.text_frame.text = chart_specs.AGEING.options(rview, lang)["title"]
     origin = rview.origin + rview.dso_origin + provenance.Provenance.of_frame(rview.references)
     if not rview.dso_trend.empty:
         trend = rview.dso_trend
