@@ -342,17 +342,7 @@ def _equity(ctx: DossierContext) -> None:
                 (_(lang, "Equity positive planned"), equity_text.plan_positive_label(view, lang), None, False),
             ],
         )
-        pack.chart(
-            section,
-            charts.trajectory_chart(
-                equity_text.trajectory_labelled(view, lang),
-                unit="EUR",
-                lang=lang,
-                title=_(lang, "Equity — {name} (€)", name=name),
-                rules=[(Decimal(0), "0", "#374151")],
-            ),
-            height=220,
-        )
+        pack.spec_chart(section, chart_specs.EQUITY_TRAJECTORY, view, height=220)
         section.keep_together(start)
         if view.bridge_years:
             year = view.bridge_years[-1]

@@ -149,7 +149,7 @@ SECTIONS: tuple[Section, ...] = (
         equity_views.equity_view,
         True,
         True,
-        charts=(chart_specs.EQUITY_BRIDGE,),
+        charts=(chart_specs.EQUITY_TRAJECTORY, chart_specs.EQUITY_BRIDGE),
     ),
     Section(
         "funding",

@@ -319,10 +319,14 @@ class Deck:
             **layout,
         )
         for plot_series, s in zip(chart.plots[0].series, drawn.series, strict=True):
-            if s.reference and kind in (XL_CHART_TYPE.LINE, XL_CHART_TYPE.LINE_MARKERS):
+            if kind not in (XL_CHART_TYPE.LINE, XL_CHART_TYPE.LINE_MARKERS):
+                continue
+            if s.reference:
                 plot_series.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
                 plot_series.format.line.width = Pt(2)
                 plot_series.marker.style = XL_MARKER_STYLE.NONE
+            elif s.dashed:  # a plan, dashed as on the page
+                plot_series.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
         return chart
 
     def table(
@@ -669,14 +673,6 @@ def _equity(ctx: DeckContext) -> None:
             continue
         ctx.info.synthetic |= view.is_synthetic
         ctx.info.sources |= set(view.sources)
-        years = sorted({d.year for d in view.trajectory["period_end"]})
-        series, flags = [], []
-        trajectory = equity_text.trajectory_labelled(view, lang)
-        for (label, part), colour in zip(trajectory.groupby("series", sort=False), charts.PALETTE, strict=False):
-            by_year = {d.year: v for d, v in zip(part["period_end"], part["value"], strict=True)}
-            synthetic = {d.year: bool(f) for d, f in zip(part["period_end"], part["is_synthetic"], strict=True)}
-            series.append((label, [by_year.get(y) for y in years], colour))
-            flags.append([synthetic.get(y, False) for y in years])
         subtitle = (
             _(
                 lang,
@@ -690,17 +686,10 @@ def _equity(ctx: DeckContext) -> None:
         )
         title = _(lang, "Equity — {name} (€)", name=name)
         slide = deck.slide(title, subtitle)
-        deck.chart(
-            slide,
-            XL_CHART_TYPE.LINE_MARKERS,
-            [str(y) for y in years],
-            series,
-            title=title,
-            unit="EUR",
-            periods=years,
-            number_format=euro_format(v for _n, values, _c in series for v in values),
-            synthetic=flags,
-        )
+        # the page's and the dossier's chart, natively: its series, reference lines and title from one declaration
+        chart = deck.native(slide, XL_CHART_TYPE.LINE_MARKERS, chart_specs.EQUITY_TRAJECTORY, view)
+        chart.has_title = True
+        chart.chart_title.text_frame.text = chart_specs.EQUITY_TRAJECTORY.options(view, lang)["title"]
         deck.footnote(slide, provenance.Provenance.of_frame(view.trajectory))
     code, name = ctx.entities[0] if ctx.entities else (None, None)
     if not code:

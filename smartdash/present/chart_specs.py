@@ -23,13 +23,15 @@ from smartdash.views import receivables as receivables_views
 @dataclass(frozen=True)
 class NativeSeries:
     """One series of a native (editable) chart: its name, one value per category (None: no point there), its colour
-    (hex), which of its points are generated, and whether it is a reference line (drawn dashed, without markers)."""
+    (hex), which of its points are generated, whether it is a reference line (drawn dashed, without markers) and
+    whether it is dashed (a plan, as the pages draw it)."""
 
     name: str
     values: list
     colour: str
     synthetic: list[bool]
     reference: bool = False
+    dashed: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,8 +103,11 @@ class ChartSpec:
         for (name, part), colour in zip(groups, self.colours, strict=False):
             values = dict(zip(part[self.x], part["value"], strict=True))
             flags = dict(zip(part[self.x], part["is_synthetic"], strict=True)) if "is_synthetic" in part else {}
+            dashed = "dashed" in part and len(part) > 0 and bool(part["dashed"].all())
             series.append(
-                NativeSeries(str(name), [values.get(k) for k in keys], colour, [bool(flags.get(k, False)) for k in keys])
+                NativeSeries(
+                    str(name), [values.get(k) for k in keys], colour, [bool(flags.get(k, False)) for k in keys], dashed=dashed
+                )
             )
         references = list(options.get("rules") or [])
         if options.get("target") is not None:
@@ -149,6 +154,26 @@ MEMBERS_PER_ADVISER = ChartSpec(
     lambda view, _lang: people_views.per_adviser_frame(view),
     _per_adviser_options,
     native_of=_per_adviser_native,
+)
+
+
+def _trajectory_options(view: equity_views.EquityView, lang: str) -> dict:
+    rules = [(0, _(lang, "zero"), charts.PLAN_COLOUR)]
+    if view.half_capital is not None:  # French law only
+        rules.append(
+            (
+                view.half_capital,
+                view.half_capital_origin.label(
+                    _(lang, "½ share capital (L225-248 / L223-42) — informative under a plan (L626-3)"), lang
+                ),
+                "#7B5EA7",
+            )
+        )
+    return {"unit": "EUR", "rules": rules, "title": _(lang, "{name} equity, actual and plan (€)", name=view.entity_name)}
+
+
+EQUITY_TRAJECTORY = ChartSpec(  # an entity's equity, actual and plan, by year; subject: its EquityView
+    "equity_trajectory", "trajectory_chart", equity_text.trajectory_labelled, _trajectory_options, x="period_end"
 )
 
 
