@@ -384,20 +384,7 @@ def _funding(ctx: DossierContext) -> None:
             for e in planned
         ][:4],
     )
-    pack.chart(
-        section,
-        charts.bars_with_target(
-            funding_text.coverage_frame(view, names, lang),
-            x="entity",
-            unit="ratio",
-            colour_by="series",
-            lang=lang,
-            title=_(lang, "1+1 rule: coverage planned and achieved"),
-            target=Decimal(1),
-            target_label=_(lang, "rule: 1.0 (judged for the group)"),
-        ),
-        height=200,
-    )
+    pack.spec_chart(section, chart_specs.COVERAGE, view, height=200)
     judged = funding_text.judgements_table(view, lang)
     section.add("subheading", text=_(lang, "1+1 coverage judged"))
     table(section, tables.JUDGED_COVERAGE, judged, lang=lang, status={"verdict": [j.status for j in view.judgements]})

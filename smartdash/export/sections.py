@@ -159,6 +159,7 @@ SECTIONS: tuple[Section, ...] = (
         funding_views.funding_view,
         True,
         True,
+        charts=(chart_specs.COVERAGE,),
         tables=(tables.JUDGED_COVERAGE, tables.CONTRIBUTIONS),
     ),
     Section(

@@ -727,32 +727,23 @@ def _funding(ctx: DeckContext) -> None:
     ctx.info.synthetic |= funding_views.lines_origin(fview).synthetic
     ctx.info.sources |= set(sources_of(fview.lines["source"]))
     names = fview.names | {"__total__": funding_text.total_name(fview, lang)}
-    cats = [names[e] for e in fview.coverage_planned["entity"]]
     title = _(lang, "1+1 rule: coverage to date")
     slide = deck.slide(
         title,
         _(lang, "{definition} Plan version: {plan_version}.", definition=definition.describe(lang), plan_version=ctx.version),
     )
-    colours = (charts.PALETTE[0], charts.PALETTE[1], charts.PALETTE[2])
-    scopes = [None if e == "__total__" else e for e in fview.coverage_planned["entity"]]
-    planned_synthetic = [funding_views.planned_origin(fview, e).synthetic for e in scopes]
-    received_synthetic = [funding_views.received_origin(fview, e).synthetic for e in scopes]
-    deck.chart(
+    # the page's and the dossier's chart, natively: its series, the rule and its title from one declaration
+    chart = deck.native(
         slide,
         XL_CHART_TYPE.COLUMN_CLUSTERED,
-        cats,
-        [
-            (label, list(frame["coverage"]), colour)
-            for (label, frame), colour in zip(funding_text.coverage_series(fview, lang), colours, strict=True)
-        ]
-        + [(_(lang, "rule: 1.0 (judged for the group)"), [1] * len(cats), charts.PLAN_COLOUR)],
-        title=title,
-        unit="ratio",
+        chart_specs.COVERAGE,
+        fview,
         number_format="0.00",
         top=Inches(1.8),
         height=deck.height - Inches(4.8),
-        synthetic=[planned_synthetic, received_synthetic, planned_synthetic],  # achieved: the receipts' origin
     )
+    chart.has_title = True
+    chart.chart_title.text_frame.text = chart_specs.COVERAGE.options(fview, lang)["title"]
     # which judgement each coverage is held to, its verdict in words and the gap in euros
     deck.text(
         slide,

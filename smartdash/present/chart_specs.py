@@ -14,8 +14,10 @@ import pandas as pd
 from smartdash import charts
 from smartdash.i18n import _
 from smartdash.present import equity as equity_text
+from smartdash.present import funding as funding_text
 from smartdash.present import receivables as receivables_text
 from smartdash.views import equity as equity_views
+from smartdash.views import funding as funding_views
 from smartdash.views import people as people_views
 from smartdash.views import receivables as receivables_views
 
@@ -197,6 +199,27 @@ def _bridge_options(shown: BridgeShown, lang: str) -> dict:
 
 
 EQUITY_BRIDGE = ChartSpec("equity_bridge", "waterfall_chart", _bridge_frame, _bridge_options, picture=True)
+
+
+def _coverage_frame(view: funding_views.FundingView, lang: str) -> pd.DataFrame:
+    names = view.names | {"__total__": funding_text.total_name(view, lang)}
+    return funding_text.coverage_frame(view, names, lang, to_date_only=True)  # the plan's end is in the tiles, apart
+
+
+def _coverage_options(_view: funding_views.FundingView, lang: str) -> dict:
+    return {
+        "x": "entity",
+        "unit": "ratio",
+        "colour_by": "series",
+        "target": 1,
+        "target_label": _(lang, "rule: 1.0 (judged for the group)"),
+        "title": _(lang, "1+1 coverage, planned and achieved to date (ratio)"),
+    }
+
+
+COVERAGE = ChartSpec(  # the 1+1 coverage, planned and achieved to the same date, per entity; subject: the FundingView
+    "funding_coverage", "bars_with_target", _coverage_frame, _coverage_options, x="entity"
+)
 
 
 def _ageing_options(_view: receivables_views.ReceivablesView, lang: str) -> dict:
