@@ -501,15 +501,9 @@ def _headcount(ctx: DossierContext) -> None:
         ],
     )
     for population in ("members", "staff"):
-        lines = people_text.headcount_lines(view, population, lang)
-        if not lines.empty:
-            pack.chart(
-                section,
-                charts.trajectory_chart(
-                    lines, unit="people", lang=lang, title=_(lang, "{label} (people)", label=labels[population])
-                ),
-                height=170,
-            )
+        shown = chart_specs.HeadcountShown(view, population)
+        if not chart_specs.HEADCOUNT.frame(shown, lang).empty:
+            pack.spec_chart(section, chart_specs.HEADCOUNT, shown, height=170)
     if view.is_synthetic:
         pack.demo(section)
 

@@ -180,6 +180,7 @@ SECTIONS: tuple[Section, ...] = (
         people_views.headcount_view,
         True,
         True,
+        charts=(chart_specs.HEADCOUNT,),
     ),
     Section(
         "membership",

@@ -825,41 +825,32 @@ def _execution(ctx: DeckContext) -> None:
 
 @board_sections.deck_builder("headcount")
 def _headcount(ctx: DeckContext) -> None:
-    """Members and staff, the last 24 months, side by side."""
+    """Members and staff, headcount and FTE over time, side by side, as the page draws them."""
     deck, lang = ctx.deck, ctx.lang
     hview = people_views.headcount_view(session=ctx.session, filters=ctx.filters, entities=[c for c, _n in ctx.entities])
     if hview.series.empty:
         return
     ctx.info.synthetic |= hview.is_synthetic
-    series = hview.series.sort_values("period_end")
-    months = sorted(set(series["period_end"]))[-24:]
-    labels = people_text.population_labels(lang)
     slide = deck.slide(
-        _(lang, "Headcount (people), last 24 months"), _(lang, "Entities: {names}", names=", ".join(n for _c, n in ctx.entities))
+        board_sections.section_title("headcount", lang),
+        _(lang, "Entities: {names}", names=", ".join(n for _c, n in ctx.entities)),
     )
     half = (deck.width - 2 * MARGIN) // 2
-    shown = series[series["period_end"].isin(months)]
-    for i, (population, colour) in enumerate((("members", charts.PALETTE[0]), ("staff", charts.PALETTE[1]))):
-        part = shown[shown["population"] == population].set_index("period_end")
-        values = [int(part.at[d, "headcount"]) if d in part.index else None for d in months]
-        flags = [bool(part.at[d, "is_synthetic"]) if d in part.index else False for d in months]
-        chart = deck.chart(
+    for i, population in enumerate(("members", "staff")):
+        # the page's and the dossier's chart, natively: headcount and FTE, their names and title from one declaration
+        subject = chart_specs.HeadcountShown(hview, population)
+        chart = deck.native(
             slide,
             XL_CHART_TYPE.LINE_MARKERS,
-            [d.strftime("%m/%Y") for d in months],
-            [(labels[population], values, colour)],
-            title=labels[population],
-            unit="people",
-            periods=months,
+            chart_specs.HEADCOUNT,
+            subject,
             number_format="#,##0",
             left=MARGIN + i * half,
             width=half - Inches(0.2),
-            legend=False,
-            synthetic=[flags],
         )
         chart.has_title = True
-        chart.chart_title.text_frame.text = labels[population]
-    deck.footnote(slide, provenance.Provenance.of_frame(shown))
+        chart.chart_title.text_frame.text = chart_specs.HEADCOUNT.options(subject, lang)["title"]
+    deck.footnote(slide, provenance.Provenance.of_frame(hview.series))
 
 
 @board_sections.deck_builder("membership")

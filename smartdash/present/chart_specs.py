@@ -15,6 +15,7 @@ from smartdash import charts
 from smartdash.i18n import _
 from smartdash.present import equity as equity_text
 from smartdash.present import funding as funding_text
+from smartdash.present import people as people_text
 from smartdash.present import receivables as receivables_text
 from smartdash.views import equity as equity_views
 from smartdash.views import funding as funding_views
@@ -219,6 +220,28 @@ def _coverage_options(_view: funding_views.FundingView, lang: str) -> dict:
 
 COVERAGE = ChartSpec(  # the 1+1 coverage, planned and achieved to the same date, per entity; subject: the FundingView
     "funding_coverage", "bars_with_target", _coverage_frame, _coverage_options, x="entity"
+)
+
+
+@dataclass(frozen=True)
+class HeadcountShown:
+    """One population's headcount of a `HeadcountView` ("members" or "staff"): the subject of `HEADCOUNT`."""
+
+    view: people_views.HeadcountView
+    population: str
+
+
+def _headcount_options(shown: HeadcountShown, lang: str) -> dict:
+    label = people_text.population_labels(lang)[shown.population]
+    return {"unit": "count", "title": _(lang, "{label}: headcount and FTE (people)", label=label)}
+
+
+HEADCOUNT = ChartSpec(  # a population's headcount (solid) and FTE (dashed) over time; subject: a HeadcountShown
+    "headcount",
+    "trajectory_chart",
+    lambda shown, lang: people_text.headcount_lines(shown.view, shown.population, lang),
+    _headcount_options,
+    x="period_end",
 )
 
 
