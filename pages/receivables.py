@@ -111,14 +111,8 @@ with right:
         title=_(lang, "Open amount over time (€)"),
     )
 if not view.dso_trend.empty:
-    widgets.plot(
-        charts.trajectory_chart,
-        rp.dso_lines(view, lang),
-        unit="days",
-        lang=lang,
-        rules=rp.dso_rules(view, lang),
-        title=_(lang, "DSO per snapshot, against the legal payment term (days)"),
-    )
+    dso = chart_specs.DSO  # the deck and the dossier draw the same declaration
+    widgets.plot(dso.build, dso.frame(view, lang), lang=lang, **dso.options(view, lang))
     st.caption(
         _(
             lang,

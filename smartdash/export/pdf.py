@@ -632,6 +632,8 @@ def _receivables(ctx: DossierContext) -> None:
             view,
             height=170,
         )
+        if not view.dso_trend.empty:
+            pack.spec_chart(section, chart_specs.DSO, view, height=150)
         section.keep_together(start)
         if not role_can(role, "see_clients"):
             section.add("note", text=_(lang, "Client names are for directors and administrators only."))

@@ -201,7 +201,7 @@ SECTIONS: tuple[Section, ...] = (
         receivables_views.receivables_view,
         True,
         True,
-        charts=(chart_specs.AGEING,),
+        charts=(chart_specs.AGEING, chart_specs.DSO),
         tables=(tables.OVERDUE_CLIENTS,),
         digest=True,
     ),

@@ -956,36 +956,23 @@ def _receivables_slide(ctx: DeckContext, code: str) -> None:
     chart.chart_title.text_frame.text = chart_specs.AGEING.options(rview, lang)["title"]
     origin = rview.origin + rview.dso_origin + provenance.Provenance.of_frame(rview.references)
     if not rview.dso_trend.empty:
-        trend = rview.dso_trend
-        days = list(trend["period_end"])  # dates: a date axis spaces the snapshots by the time between them
-        lines = [
-            (bilingual(lang, t.label_fr, t.label_en), [t.days] * len(days), colour)
-            for t, colour in zip(rview.rule.terms, ("7B5EA7", "C62828"), strict=False)
-        ]
-        dso_title = _(lang, "DSO per snapshot (days)")
-        chart = deck.chart(
+        # the page's chart, natively: the DSO, the legal terms and their names from one declaration
+        chart = deck.native(
             slide,
             XL_CHART_TYPE.LINE_MARKERS,
-            days,
-            [("DSO", list(trend["value"]), charts.PALETTE[0]), *lines],
-            title=dso_title,
-            unit="days",
-            periods=list(trend["period_end"]),
+            chart_specs.DSO,
+            rview,
             number_format="0",
             top=Inches(1.6),
             left=MARGIN + half,
             width=half - Inches(0.2),
             height=height,
-            synthetic=[[bool(f) for f in trend["is_synthetic"]]],
         )
         chart.has_legend = False  # the legal lines are named in the sentence under the charts
         dates = chart.category_axis.tick_labels
         dates.number_format, dates.number_format_is_linked = "mm/yyyy", False
-        for legal in list(chart.plots[0].series)[1:]:
-            legal.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
-            legal.marker.style = XL_MARKER_STYLE.NONE
         chart.has_title = True
-        chart.chart_title.text_frame.text = dso_title
+        chart.chart_title.text_frame.text = chart_specs.DSO.options(rview, lang)["title"]
     terms = " ; ".join(bilingual(lang, t.label_fr, t.label_en) for t in rview.rule.terms)
     deck.text(
         slide,

@@ -78,6 +78,7 @@ class ChartSpec:
     unit: str | None = None
     colours: tuple[str, ...] = field(default_factory=lambda: tuple(charts.PALETTE))
     native_of: Callable[[ChartSpec, Any, str], NativeChart] | None = None
+    dated: bool = False  # over time at irregular dates: the native chart's categories are the dates themselves
     picture: bool = False
 
     @property
@@ -96,7 +97,9 @@ class ChartSpec:
         if self.native_of is not None:
             return self.native_of(self, subject, lang)
         frame, options = self.frame(subject, lang), self.options(subject, lang)
-        if self.x == "period_end":
+        if self.x == "period_end" and self.dated:
+            keys = categories = periods = sorted(set(frame["period_end"]))
+        elif self.x == "period_end":
             keys, categories, periods = _over_time(frame)
         else:
             keys = categories = list(dict.fromkeys(frame[self.x]))
@@ -242,6 +245,19 @@ HEADCOUNT = ChartSpec(  # a population's headcount (solid) and FTE (dashed) over
     lambda shown, lang: people_text.headcount_lines(shown.view, shown.population, lang),
     _headcount_options,
     x="period_end",
+)
+
+
+def _dso_options(view: receivables_views.ReceivablesView, lang: str) -> dict:
+    return {
+        "unit": "days",
+        "rules": receivables_text.dso_rules(view, lang),
+        "title": _(lang, "DSO per snapshot, against the legal payment term (days)"),
+    }
+
+
+DSO = ChartSpec(  # the DSO of each snapshot against the legal payment terms; subject: the entity's ReceivablesView
+    "receivables_dso", "trajectory_chart", receivables_text.dso_lines, _dso_options, x="period_end", dated=True
 )
 
 
