@@ -3,6 +3,7 @@
 from smartdash import charts, formatting
 from smartdash.i18n import _
 from smartdash.inert import st
+from smartdash.present import chart_specs
 from smartdash.present import compared as cp
 from smartdash.present import equity as ep
 from smartdash.views import equity as equity_views
@@ -75,25 +76,8 @@ for tab, (code, name) in zip(tabs, entities, strict=True):
             ),
         )
         st.caption(" · ".join(t for t in (_(lang, "as of 31 December {year}", year=year), plan_text) if t))
-        rules = [(0, _(lang, "zero"), charts.PLAN_COLOUR)]
-        if view.half_capital is not None:  # French law only
-            rules.append(
-                (
-                    view.half_capital,
-                    view.half_capital_origin.label(
-                        _(lang, "½ share capital (L225-248 / L223-42) — informative under a plan (L626-3)"), lang
-                    ),
-                    "#7B5EA7",
-                )
-            )
-        widgets.plot(
-            charts.trajectory_chart,
-            ep.trajectory_labelled(view, lang),
-            unit="EUR",
-            lang=lang,
-            rules=rules,
-            title=_(lang, "{name} equity, actual and plan (€)", name=name),
-        )
+        trajectory = chart_specs.EQUITY_TRAJECTORY  # the deck and the dossier draw the same declaration
+        widgets.plot(trajectory.build, trajectory.frame(view, lang), lang=lang, **trajectory.options(view, lang))
 
         # full width, one under the other: a bridge can have eight steps, and each label must stay readable
         if view.bridge_years:

@@ -4,6 +4,7 @@ from smartdash import charts, formatting
 from smartdash.i18n import _
 from smartdash.inert import st
 from smartdash.metrics.funding import OnePlusOneDefinition
+from smartdash.present import chart_specs
 from smartdash.present import funding as fp
 from smartdash.views import funding as fv
 from smartdash.views import sources_of
@@ -85,18 +86,8 @@ for col, planned, actual, end in zip(
             )
         st.caption(said)
 
-ratios = fp.coverage_frame(view, names, lang, to_date_only=True)  # the plan's end is in each tile, apart
-widgets.plot(
-    charts.bars_with_target,
-    ratios,
-    x="entity",
-    unit="ratio",
-    lang=lang,
-    colour_by="series",
-    target=1,
-    target_label=_(lang, "rule: 1.0 (judged for the group)"),
-    title=_(lang, "1+1 coverage, planned and achieved to date (ratio)"),
-)
+coverage = chart_specs.COVERAGE  # the deck and the dossier draw the same declaration
+widgets.plot(coverage.build, coverage.frame(view, lang), lang=lang, **coverage.options(view, lang))
 st.caption(fp.coverage_caption(view, lang))
 widgets.table(fp.judgements_table(view, lang), _(lang, "1+1 coverage judged"))
 beneficiaries = list(dict.fromkeys(view.lines["beneficiary"]))

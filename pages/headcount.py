@@ -3,6 +3,7 @@
 from smartdash import charts, formatting
 from smartdash.i18n import _
 from smartdash.inert import st
+from smartdash.present import chart_specs
 from smartdash.present import compared as cp
 from smartdash.present import people as people_text
 from smartdash.views import people
@@ -51,14 +52,10 @@ for col, (population, label) in zip(columns, populations.items(), strict=True):
             )
         )
 
-for population, label in populations.items():
-    widgets.plot(
-        charts.trajectory_chart,
-        people_text.headcount_lines(view, population, lang),
-        unit="count",
-        lang=lang,
-        title=_(lang, "{label}: headcount and FTE (people)", label=label),
-    )
+headcount = chart_specs.HEADCOUNT  # the deck and the dossier draw the same declaration
+for population in populations:
+    shown = chart_specs.HeadcountShown(view, population)
+    widgets.plot(headcount.build, headcount.frame(shown, lang), lang=lang, **headcount.options(shown, lang))
 flows = people_text.flows_frame(view, lang)
 for col, (population, label) in zip(st.columns(2), populations.items(), strict=True):
     with col:

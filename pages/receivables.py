@@ -3,6 +3,7 @@
 from smartdash import charts, formatting
 from smartdash.i18n import _, _p, bilingual
 from smartdash.inert import st
+from smartdash.present import chart_specs
 from smartdash.present import receivables as rp
 from smartdash.views import receivables as rv
 from smartdash.web import downloads, filters, session, store, widgets
@@ -96,7 +97,8 @@ if not view.references.empty:
 order = list(rp.bucket_labels(lang).values())
 left, right = st.columns(2)
 with left:
-    widgets.plot(charts.ageing_bars, rp.ageing_frame(view, lang), lang=lang, order=order, title=_(lang, "Open amount by age (€)"))
+    ageing = chart_specs.AGEING  # the deck and the dossier draw the same declaration
+    widgets.plot(ageing.build, ageing.frame(view, lang), lang=lang, **ageing.options(view, lang))
 with right:
     widgets.plot(
         charts.stacked_area,
@@ -109,14 +111,8 @@ with right:
         title=_(lang, "Open amount over time (€)"),
     )
 if not view.dso_trend.empty:
-    widgets.plot(
-        charts.trajectory_chart,
-        rp.dso_lines(view, lang),
-        unit="days",
-        lang=lang,
-        rules=rp.dso_rules(view, lang),
-        title=_(lang, "DSO per snapshot, against the legal payment term (days)"),
-    )
+    dso = chart_specs.DSO  # the deck and the dossier draw the same declaration
+    widgets.plot(dso.build, dso.frame(view, lang), lang=lang, **dso.options(view, lang))
     st.caption(
         _(
             lang,

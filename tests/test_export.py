@@ -1,7 +1,9 @@
 """The board pack and the chart and table exports."""
 
 import datetime as dt
+import html
 import io
+import json
 import os
 import re
 import subprocess
@@ -19,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 from smartdash import charts, queries
 from smartdash.db import session_scope
 from smartdash.export.images import chart_png, chart_svg
+from smartdash.export.pdf import compose
 from smartdash.export.sections import SECTIONS
 from smartdash.export.slides import build_deck
 from smartdash.export.tables import csv_bytes, neutralise, xlsx_bytes
@@ -29,6 +32,7 @@ from tests.conftest import login
 
 ROOT = Path(__file__).resolve().parent.parent
 END = dt.date(2026, 11, 22)
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of a workbook's dates
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +110,8 @@ def test_charts_are_native_with_the_stores_figures(decks, demo_store):
     prs, _info = decks["fr"]
     by_title = {slide_title(s): s for s in prs.slides}
     [equity] = charts_of(by_title["Capitaux propres — SmartFr (€)"])
-    assert equity.chart_type == XL_CHART_TYPE.LINE_MARKERS
+    # a line chart; its reference lines (zero, half the share capital) have no markers, which python-pptx reads as LINE
+    assert equity.chart_type in (XL_CHART_TYPE.LINE_MARKERS, XL_CHART_TYPE.LINE)
     actual = next(s for s in equity.plots[0].series if s.name == "Réel")
     with session_scope(demo_store.engine) as s:
         stored = queries.observations(session=s, indicators=["EQUITY"], entities=["SMARTFR"], until=END)
@@ -397,28 +402,55 @@ def test_every_section_shown_by_an_output_has_its_builder_there_and_no_builder_i
         sections.deck_builder("corrections")(lambda ctx: None)  # the deck shows no corrections
 
 
-def test_the_members_per_adviser_chart_says_on_the_slide_what_the_page_and_the_dossier_say(decks, demo_store):
-    """One declaration (present.chart_specs) for the page, the deck's native chart and the dossier's SVG."""
-    from smartdash.present.chart_specs import MEMBERS_PER_ADVISER
-    from smartdash.views import people as people_views
+@pytest.fixture(scope="module")
+def packs(demo_store):
+    """The dossier's content (not typeset) in each language, at the decks' date."""
+    return {
+        lang: compose(demo_store.engine, filters=Filters(None, END, "previous", "PLAN-2024-06", lang), role="editor")
+        for lang in ("fr", "en")
+    }
 
+
+def test_every_declared_chart_says_on_the_slide_and_in_the_dossier_what_the_page_says(decks, packs):
+    """Each chart a section declares (present.chart_specs) is drawn by the deck and the dossier from its declaration:
+    the deck's native chart, read back from the file, has the declaration's title, categories, series names and
+    values, each of which the page's chart says too; the dossier's SVG has its title, its spec the names of its series."""
+    declared = list(dict.fromkeys(spec for section in SECTIONS for spec in section.charts))
+    assert declared
     for lang in ("fr", "en"):
-        prs, _info = decks[lang]
-        with session_scope(demo_store.engine) as s:
-            view = people_views.membership_view(session=s, filters=Filters(None, END, "previous", "PLAN-2024-06", lang))
-        options = MEMBERS_PER_ADVISER.options(view, lang)
-        [slide] = [s for s in prs.slides if slide_title(s) == options["title"]]
-        [chart] = charts_of(slide)
-        assert tuple(series.name for series in chart.plots[0].series) == options["highlight_label"]
-        frame = MEMBERS_PER_ADVISER.frame(view, lang)
-        shown = {
-            office: series.name
-            for series in chart.plots[0].series
-            for office, value in zip(chart.plots[0].categories, series.values, strict=True)
-            if value is not None
-        }
-        # every office once, in the series its flag puts it in, as the page colours it
-        labels = options["highlight_label"]
-        assert shown == {office: labels[int(flag)] for office, flag in zip(frame["office"], frame["stands_out"], strict=True)}
-        spec = MEMBERS_PER_ADVISER.chart(view, lang).to_dict(validate=False)
-        assert set(options["highlight_label"]) == set(spec["layer"][0]["encoding"]["color"]["scale"]["domain"])
+        prs, info = decks[lang]
+        pack = packs[lang]
+        for spec in declared:
+            on_slides = [(n, subject) for n, drawn, subject in info.drawn if drawn is spec]
+            in_dossier = [(name, subject) for name, drawn, subject in pack.drawn if drawn is spec]
+            assert on_slides and in_dossier, f"{spec.key} is drawn in the deck and the dossier ({lang})"
+            for n, subject in on_slides:
+                slide = prs.slides[n - 1]
+                title = spec.options(subject, lang)["title"]
+                page = json.dumps(spec.chart(subject, lang).to_dict(validate=False), ensure_ascii=False)
+                assert json.dumps(title, ensure_ascii=False) in page
+                if spec.picture:  # drawn as an image: its text alternative is the chart's
+                    [picture] = [sh for sh in slide.shapes if sh.shape_type == 13]
+                    assert picture._element.xpath("./*[1]/p:cNvPr")[0].get("descr").startswith(title)
+                    continue
+                native = spec.native(subject, lang)
+                assert native.title == title
+                # the slide's chart whose text alternative is this chart's (a slide may hold two with the same series)
+                [chart] = [
+                    sh.chart
+                    for sh in slide.shapes
+                    if sh.has_chart and sh._element.xpath("./*[1]/p:cNvPr")[0].get("descr").startswith(title + ".")
+                ]
+                read = (tuple(chart.plots[0].categories), tuple(s.name for s in chart.plots[0].series))
+                # dates (a date axis) read back as the workbook's day numbers
+                categories = tuple(c if isinstance(c, str) else f"{(c - EXCEL_EPOCH).days}.0" for c in native.categories)
+                assert read == (categories, tuple(s.name for s in native.series)), spec.key
+                for drawn, series in zip(chart.plots[0].series, native.series, strict=True):
+                    assert list(drawn.values) == [None if v is None else float(v) for v in series.values]
+                    # every name the slide gives, the page's chart says (a series, a reference line, its title)
+                    assert json.dumps(series.name, ensure_ascii=False) in page, f"{spec.key}: {series.name}"
+            for name, subject in in_dossier:
+                assert html.escape(spec.options(subject, lang)["title"], quote=False) in pack.charts[name]  # its SVG
+                printed = json.dumps(pack.specs[name], ensure_ascii=False)
+                for series in [] if spec.picture else spec.native(subject, lang).series:
+                    assert json.dumps(series.name, ensure_ascii=False) in printed, f"{spec.key}: {series.name} ({lang})"

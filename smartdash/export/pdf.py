@@ -81,9 +81,12 @@ class Pack:
     meta: dict
     sections: list[Section] = field(default_factory=list)
     charts: dict[str, str] = field(default_factory=dict)  # file name → SVG text
+    specs: dict[str, dict] = field(default_factory=dict)  # file name → the Vega-Lite spec its SVG is drawn from
     synthetic: bool = False
     sources: set[str] = field(default_factory=set)
     frozen_meeting: int | None = None
+    # (chart file name, chart spec, subject) of each chart drawn from a declaration of smartdash.present.chart_specs
+    drawn: list[tuple[str, chart_specs.ChartSpec, object]] = field(default_factory=list)
 
     def section(self, key: str, title: str | None = None) -> Section:
         section = Section(key, title or board_sections.section_title(key, self.lang))
@@ -98,8 +101,14 @@ class Pack:
         # the builders' charts are the pages' own, validated there: skipping altair's schema check halves the time
         spec = sized.to_dict(validate=False)
         self.charts[name] = chart_svg(spec, lang=self.lang)
+        self.specs[name] = spec
         # the text alternative the pages give the same chart: what a screen reader says in place of the figure
         section.add("chart", file=name, width=width, alt=charts.describe(spec, self.lang))
+
+    def spec_chart(self, section: Section, spec: chart_specs.ChartSpec, subject, **size) -> None:
+        """The chart a declaration of smartdash.present.chart_specs draws of `subject`, as the page draws it."""
+        self.drawn.append((f"chart-{len(self.charts) + 1}.svg", spec, subject))
+        self.chart(section, spec.chart(subject, self.lang), **size)
 
     def demo(self, section: Section) -> None:
         """Mark a section whose figures are partly synthetic, as the pages do."""
@@ -333,22 +342,12 @@ def _equity(ctx: DossierContext) -> None:
                 (_(lang, "Equity positive planned"), equity_text.plan_positive_label(view, lang), None, False),
             ],
         )
-        pack.chart(
-            section,
-            charts.trajectory_chart(
-                equity_text.trajectory_labelled(view, lang),
-                unit="EUR",
-                lang=lang,
-                title=_(lang, "Equity — {name} (€)", name=name),
-                rules=[(Decimal(0), "0", "#374151")],
-            ),
-            height=220,
-        )
+        pack.spec_chart(section, chart_specs.EQUITY_TRAJECTORY, view, height=220)
         section.keep_together(start)
         if view.bridge_years:
             year = view.bridge_years[-1]
             bridge = view.bridge(year)
-            pack.chart(section, chart_specs.EQUITY_BRIDGE.chart(chart_specs.BridgeShown(view, year, name), lang), height=200)
+            pack.spec_chart(section, chart_specs.EQUITY_BRIDGE, chart_specs.BridgeShown(view, year, name), height=200)
             section.add("note", text=_(lang, "Control (booked − computed): {money}", money=_money(bridge.control, lang)))
     if synthetic:
         pack.demo(section)
@@ -385,20 +384,7 @@ def _funding(ctx: DossierContext) -> None:
             for e in planned
         ][:4],
     )
-    pack.chart(
-        section,
-        charts.bars_with_target(
-            funding_text.coverage_frame(view, names, lang),
-            x="entity",
-            unit="ratio",
-            colour_by="series",
-            lang=lang,
-            title=_(lang, "1+1 rule: coverage planned and achieved"),
-            target=Decimal(1),
-            target_label=_(lang, "rule: 1.0 (judged for the group)"),
-        ),
-        height=200,
-    )
+    pack.spec_chart(section, chart_specs.COVERAGE, view, height=200)
     judged = funding_text.judgements_table(view, lang)
     section.add("subheading", text=_(lang, "1+1 coverage judged"))
     table(section, tables.JUDGED_COVERAGE, judged, lang=lang, status={"verdict": [j.status for j in view.judgements]})
@@ -515,15 +501,9 @@ def _headcount(ctx: DossierContext) -> None:
         ],
     )
     for population in ("members", "staff"):
-        lines = people_text.headcount_lines(view, population, lang)
-        if not lines.empty:
-            pack.chart(
-                section,
-                charts.trajectory_chart(
-                    lines, unit="people", lang=lang, title=_(lang, "{label} (people)", label=labels[population])
-                ),
-                height=170,
-            )
+        shown = chart_specs.HeadcountShown(view, population)
+        if not chart_specs.HEADCOUNT.frame(shown, lang).empty:
+            pack.spec_chart(section, chart_specs.HEADCOUNT, shown, height=170)
     if view.is_synthetic:
         pack.demo(section)
 
@@ -562,9 +542,10 @@ def _membership(ctx: DossierContext) -> None:
         ],
     )
     if not people_views.per_adviser_frame(view).empty:
-        pack.chart(
+        pack.spec_chart(
             section,
-            chart_specs.MEMBERS_PER_ADVISER.chart(view, lang),
+            chart_specs.MEMBERS_PER_ADVISER,
+            view,
             height=max(160, 16 * len(people_views.per_adviser_frame(view))),
         )
     offices = people_text.offices_table(view, lang)
@@ -645,16 +626,14 @@ def _receivables(ctx: DossierContext) -> None:
         )
         if (credits := receivables_text.credits_note(view, lang)) is not None:
             section.add("text", text=credits)
-        pack.chart(
+        pack.spec_chart(
             section,
-            charts.ageing_bars(
-                receivables_text.ageing_frame(view, lang).drop(columns="is_synthetic"),
-                lang=lang,
-                order=list(receivables_text.bucket_labels(lang).values()),
-                title=_(lang, "Open amount by age (€)"),
-            ),
+            chart_specs.AGEING,
+            view,
             height=170,
         )
+        if not view.dso_trend.empty:
+            pack.spec_chart(section, chart_specs.DSO, view, height=150)
         section.keep_together(start)
         if not role_can(role, "see_clients"):
             section.add("note", text=_(lang, "Client names are for directors and administrators only."))

@@ -149,7 +149,7 @@ SECTIONS: tuple[Section, ...] = (
         equity_views.equity_view,
         True,
         True,
-        charts=(chart_specs.EQUITY_BRIDGE,),
+        charts=(chart_specs.EQUITY_TRAJECTORY, chart_specs.EQUITY_BRIDGE),
     ),
     Section(
         "funding",
@@ -159,6 +159,7 @@ SECTIONS: tuple[Section, ...] = (
         funding_views.funding_view,
         True,
         True,
+        charts=(chart_specs.COVERAGE,),
         tables=(tables.JUDGED_COVERAGE, tables.CONTRIBUTIONS),
     ),
     Section(
@@ -179,6 +180,7 @@ SECTIONS: tuple[Section, ...] = (
         people_views.headcount_view,
         True,
         True,
+        charts=(chart_specs.HEADCOUNT,),
     ),
     Section(
         "membership",
@@ -199,6 +201,7 @@ SECTIONS: tuple[Section, ...] = (
         receivables_views.receivables_view,
         True,
         True,
+        charts=(chart_specs.AGEING, chart_specs.DSO),
         tables=(tables.OVERDUE_CLIENTS,),
         digest=True,
     ),

@@ -104,6 +104,8 @@ class DeckInfo:
     sources: set[str] = field(default_factory=set)
     origins: dict[int, provenance.Provenance] = field(default_factory=dict)  # slide number (from 1) → its footnote
     sections: dict[int, str] = field(default_factory=dict)  # slide number (from 1) → the key of the section it shows
+    # (slide number, chart spec, subject) of each chart drawn from a declaration of smartdash.present.chart_specs
+    drawn: list[tuple[int, chart_specs.ChartSpec, object]] = field(default_factory=list)
 
 
 class Deck:
@@ -294,6 +296,38 @@ class Deck:
                     point.format.fill.fore_color.rgb = _rgb(_lighter(colour))
                     point.format.line.color.rgb = _rgb(colour)  # a pale fill in a dashed outline at full colour
                     point.format.line.width, point.format.line.dash_style = Pt(2), MSO_LINE_DASH_STYLE.DASH
+        return chart
+
+    def native(self, slide, kind, spec: chart_specs.ChartSpec, subject, *, number_format: str | None = None, **layout):
+        """The native chart of a `ChartSpec` (`spec.native(subject, lang)`): its categories, series, names and colours
+        as the spec gives them, generated points lighter, reference lines dashed; `number_format` defaults to the
+        amounts' scale for money. `layout`: `chart`'s top, left, width, height, legend."""
+        drawn = spec.native(subject, self.lang)
+        self.info.drawn.append((self.prs.slides.index(slide) + 1, spec, subject))
+        series = [(s.name, s.values, s.colour) for s in drawn.series]
+        if number_format is None:
+            number_format = euro_format(v for s in drawn.series for v in s.values) if drawn.unit == "EUR" else "#,##0"
+        chart = self.chart(
+            slide,
+            kind,
+            drawn.categories,
+            series,
+            title=drawn.title,
+            unit=drawn.unit,
+            number_format=number_format,
+            periods=drawn.periods,
+            synthetic=[s.synthetic for s in drawn.series],
+            **layout,
+        )
+        for plot_series, s in zip(chart.plots[0].series, drawn.series, strict=True):
+            if kind not in (XL_CHART_TYPE.LINE, XL_CHART_TYPE.LINE_MARKERS):
+                continue
+            if s.reference:
+                plot_series.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+                plot_series.format.line.width = Pt(2)
+                plot_series.marker.style = XL_MARKER_STYLE.NONE
+            elif s.dashed:  # a plan, dashed as on the page
+                plot_series.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
         return chart
 
     def table(
@@ -640,14 +674,6 @@ def _equity(ctx: DeckContext) -> None:
             continue
         ctx.info.synthetic |= view.is_synthetic
         ctx.info.sources |= set(view.sources)
-        years = sorted({d.year for d in view.trajectory["period_end"]})
-        series, flags = [], []
-        trajectory = equity_text.trajectory_labelled(view, lang)
-        for (label, part), colour in zip(trajectory.groupby("series", sort=False), charts.PALETTE, strict=False):
-            by_year = {d.year: v for d, v in zip(part["period_end"], part["value"], strict=True)}
-            synthetic = {d.year: bool(f) for d, f in zip(part["period_end"], part["is_synthetic"], strict=True)}
-            series.append((label, [by_year.get(y) for y in years], colour))
-            flags.append([synthetic.get(y, False) for y in years])
         subtitle = (
             _(
                 lang,
@@ -661,17 +687,10 @@ def _equity(ctx: DeckContext) -> None:
         )
         title = _(lang, "Equity — {name} (€)", name=name)
         slide = deck.slide(title, subtitle)
-        deck.chart(
-            slide,
-            XL_CHART_TYPE.LINE_MARKERS,
-            [str(y) for y in years],
-            series,
-            title=title,
-            unit="EUR",
-            periods=years,
-            number_format=euro_format(v for _n, values, _c in series for v in values),
-            synthetic=flags,
-        )
+        # the page's and the dossier's chart, natively: its series, reference lines and title from one declaration
+        chart = deck.native(slide, XL_CHART_TYPE.LINE_MARKERS, chart_specs.EQUITY_TRAJECTORY, view)
+        chart.has_title = True
+        chart.chart_title.text_frame.text = chart_specs.EQUITY_TRAJECTORY.options(view, lang)["title"]
         deck.footnote(slide, provenance.Provenance.of_frame(view.trajectory))
     code, name = ctx.entities[0] if ctx.entities else (None, None)
     if not code:
@@ -685,6 +704,7 @@ def _equity(ctx: DeckContext) -> None:
     # the slide's title is the chart's: the picture repeats none
     waterfall = chart_specs.EQUITY_BRIDGE.chart(shown, lang, title="").properties(width=1100, height=420)
     png = chart_png(waterfall, lang=lang)
+    ctx.info.drawn.append((len(deck.prs.slides) + 1, chart_specs.EQUITY_BRIDGE, shown))  # the slide added next
     title = chart_specs.EQUITY_BRIDGE.options(shown, lang)["title"]
     control = (
         _(lang, 'Control (booked − computed): {money} — shown as "unexplained"', money=_money(bridge.control, lang))
@@ -708,32 +728,23 @@ def _funding(ctx: DeckContext) -> None:
     ctx.info.synthetic |= funding_views.lines_origin(fview).synthetic
     ctx.info.sources |= set(sources_of(fview.lines["source"]))
     names = fview.names | {"__total__": funding_text.total_name(fview, lang)}
-    cats = [names[e] for e in fview.coverage_planned["entity"]]
     title = _(lang, "1+1 rule: coverage to date")
     slide = deck.slide(
         title,
         _(lang, "{definition} Plan version: {plan_version}.", definition=definition.describe(lang), plan_version=ctx.version),
     )
-    colours = (charts.PALETTE[0], charts.PALETTE[1], charts.PALETTE[2])
-    scopes = [None if e == "__total__" else e for e in fview.coverage_planned["entity"]]
-    planned_synthetic = [funding_views.planned_origin(fview, e).synthetic for e in scopes]
-    received_synthetic = [funding_views.received_origin(fview, e).synthetic for e in scopes]
-    deck.chart(
+    # the page's and the dossier's chart, natively: its series, the rule and its title from one declaration
+    chart = deck.native(
         slide,
         XL_CHART_TYPE.COLUMN_CLUSTERED,
-        cats,
-        [
-            (label, list(frame["coverage"]), colour)
-            for (label, frame), colour in zip(funding_text.coverage_series(fview, lang), colours, strict=True)
-        ]
-        + [(_(lang, "rule: 1.0 (judged for the group)"), [1] * len(cats), charts.PLAN_COLOUR)],
-        title=title,
-        unit="ratio",
+        chart_specs.COVERAGE,
+        fview,
         number_format="0.00",
         top=Inches(1.8),
         height=deck.height - Inches(4.8),
-        synthetic=[planned_synthetic, received_synthetic, planned_synthetic],  # achieved: the receipts' origin
     )
+    chart.has_title = True
+    chart.chart_title.text_frame.text = chart_specs.COVERAGE.options(fview, lang)["title"]
     # which judgement each coverage is held to, its verdict in words and the gap in euros
     deck.text(
         slide,
@@ -815,41 +826,32 @@ def _execution(ctx: DeckContext) -> None:
 
 @board_sections.deck_builder("headcount")
 def _headcount(ctx: DeckContext) -> None:
-    """Members and staff, the last 24 months, side by side."""
+    """Members and staff, headcount and FTE over time, side by side, as the page draws them."""
     deck, lang = ctx.deck, ctx.lang
     hview = people_views.headcount_view(session=ctx.session, filters=ctx.filters, entities=[c for c, _n in ctx.entities])
     if hview.series.empty:
         return
     ctx.info.synthetic |= hview.is_synthetic
-    series = hview.series.sort_values("period_end")
-    months = sorted(set(series["period_end"]))[-24:]
-    labels = people_text.population_labels(lang)
     slide = deck.slide(
-        _(lang, "Headcount (people), last 24 months"), _(lang, "Entities: {names}", names=", ".join(n for _c, n in ctx.entities))
+        board_sections.section_title("headcount", lang),
+        _(lang, "Entities: {names}", names=", ".join(n for _c, n in ctx.entities)),
     )
     half = (deck.width - 2 * MARGIN) // 2
-    shown = series[series["period_end"].isin(months)]
-    for i, (population, colour) in enumerate((("members", charts.PALETTE[0]), ("staff", charts.PALETTE[1]))):
-        part = shown[shown["population"] == population].set_index("period_end")
-        values = [int(part.at[d, "headcount"]) if d in part.index else None for d in months]
-        flags = [bool(part.at[d, "is_synthetic"]) if d in part.index else False for d in months]
-        chart = deck.chart(
+    for i, population in enumerate(("members", "staff")):
+        # the page's and the dossier's chart, natively: headcount and FTE, their names and title from one declaration
+        subject = chart_specs.HeadcountShown(hview, population)
+        chart = deck.native(
             slide,
             XL_CHART_TYPE.LINE_MARKERS,
-            [d.strftime("%m/%Y") for d in months],
-            [(labels[population], values, colour)],
-            title=labels[population],
-            unit="people",
-            periods=months,
+            chart_specs.HEADCOUNT,
+            subject,
             number_format="#,##0",
             left=MARGIN + i * half,
             width=half - Inches(0.2),
-            legend=False,
-            synthetic=[flags],
         )
         chart.has_title = True
-        chart.chart_title.text_frame.text = labels[population]
-    deck.footnote(slide, provenance.Provenance.of_frame(shown))
+        chart.chart_title.text_frame.text = chart_specs.HEADCOUNT.options(subject, lang)["title"]
+    deck.footnote(slide, provenance.Provenance.of_frame(hview.series))
 
 
 @board_sections.deck_builder("membership")
@@ -865,9 +867,7 @@ def _membership(ctx: DeckContext) -> None:
     ctx.info.sources |= set(mview.sources)
     # the page's and the dossier's chart, natively: its rows, title, legend and median from the same declaration
     spec = chart_specs.MEMBERS_PER_ADVISER
-    options = spec.options(mview, lang)
-    rows = spec.frame(mview, lang).sort_values("value", ascending=False)
-    title = options["title"]
+    title = spec.options(mview, lang)["title"]
     slide = deck.slide(
         title,
         _(
@@ -877,22 +877,7 @@ def _membership(ctx: DeckContext) -> None:
             median_per_adviser=formatting.number(mview.median_per_adviser, lang=lang),
         ),
     )
-    flagged = list(rows[options["highlight"]])
-    chart = deck.chart(
-        slide,
-        XL_CHART_TYPE.BAR_CLUSTERED,
-        list(rows[options["category"]]),
-        [
-            (label, [v if bool(f) is wanted else None for v, f in zip(rows["value"], flagged, strict=True)], colour)
-            for label, wanted, colour in zip(
-                options["highlight_label"], (False, True), (charts.PALETTE[4], charts.PALETTE[5]), strict=True
-            )
-        ],
-        title=title,
-        unit=options["unit"],
-        number_format="#,##0",
-        synthetic=[[bool(f) for f in rows["is_synthetic"]]] * 2,
-    )
+    chart = deck.native(slide, XL_CHART_TYPE.BAR_CLUSTERED, spec, mview, number_format="#,##0")
     chart.plots[0].overlap = 100  # one bar per office, coloured by its series as the page colours it
     deck.footnote(slide, mview.offices_origin)
     change = people_views.offices_change(
@@ -957,56 +942,38 @@ def _receivables_slide(ctx: DeckContext, code: str) -> None:
     )
     half = (deck.width - 2 * MARGIN) // 2
     height = deck.height - Inches(1.6) - Inches(1.5)
-    flags = [bool(f) for f in rview.buckets["is_synthetic"]]
-    ageing_title = _(lang, "Open amount by age (€)")
-    chart = deck.chart(
+    # the page's and the dossier's chart, natively
+    chart = deck.native(
         slide,
         XL_CHART_TYPE.COLUMN_CLUSTERED,
-        [receivables_text.bucket_labels(lang)[b] for b in rview.buckets["bucket"]],
-        [(_(lang, "open (€)"), list(rview.buckets["amount"]), charts.AGEING_COLOURS[3])],
-        title=ageing_title,
-        unit="EUR",
-        number_format=euro_format(rview.buckets["amount"]),
+        chart_specs.AGEING,
+        rview,
         legend=False,
         top=Inches(1.6),
         width=half - Inches(0.2),
         height=height,
-        synthetic=[flags],
     )
     chart.has_title = True
-    chart.chart_title.text_frame.text = ageing_title
+    chart.chart_title.text_frame.text = chart_specs.AGEING.options(rview, lang)["title"]
     origin = rview.origin + rview.dso_origin + provenance.Provenance.of_frame(rview.references)
     if not rview.dso_trend.empty:
-        trend = rview.dso_trend
-        days = list(trend["period_end"])  # dates: a date axis spaces the snapshots by the time between them
-        lines = [
-            (bilingual(lang, t.label_fr, t.label_en), [t.days] * len(days), colour)
-            for t, colour in zip(rview.rule.terms, ("7B5EA7", "C62828"), strict=False)
-        ]
-        dso_title = _(lang, "DSO per snapshot (days)")
-        chart = deck.chart(
+        # the page's chart, natively: the DSO, the legal terms and their names from one declaration
+        chart = deck.native(
             slide,
             XL_CHART_TYPE.LINE_MARKERS,
-            days,
-            [("DSO", list(trend["value"]), charts.PALETTE[0]), *lines],
-            title=dso_title,
-            unit="days",
-            periods=list(trend["period_end"]),
+            chart_specs.DSO,
+            rview,
             number_format="0",
             top=Inches(1.6),
             left=MARGIN + half,
             width=half - Inches(0.2),
             height=height,
-            synthetic=[[bool(f) for f in trend["is_synthetic"]]],
         )
         chart.has_legend = False  # the legal lines are named in the sentence under the charts
         dates = chart.category_axis.tick_labels
         dates.number_format, dates.number_format_is_linked = "mm/yyyy", False
-        for legal in list(chart.plots[0].series)[1:]:
-            legal.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
-            legal.marker.style = XL_MARKER_STYLE.NONE
         chart.has_title = True
-        chart.chart_title.text_frame.text = dso_title
+        chart.chart_title.text_frame.text = chart_specs.DSO.options(rview, lang)["title"]
     terms = " ; ".join(bilingual(lang, t.label_fr, t.label_en) for t in rview.rule.terms)
     deck.text(
         slide,
