@@ -33,6 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from load import start_server  # noqa: E402
+
 from tests import hostile  # noqa: E402
 
 
@@ -236,32 +238,6 @@ async def upload_round(url: str, name: str, data: bytes) -> dict:
     return results
 
 
-def start_server(store_url: str, repo: Path) -> tuple[subprocess.Popen, str, object]:
-    """load.py's server, run from the checkout `repo` (--repo: the figures before a change)."""
-    import socket
-    import urllib.request
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log = tempfile.TemporaryFile()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
-        cwd=repo,
-        env=dict(os.environ, SMARTDASH_DATABASE_URL=store_url),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    return server, url, log
-
-
 def server_main(args: argparse.Namespace) -> None:
     from load import PASSWORD, cpu_seconds, drop_store, peak_rss_mib, stop_server, warm_up
     from run import new_store
@@ -277,7 +253,7 @@ def server_main(args: argparse.Namespace) -> None:
             for i in range(4 * READERS):
                 auth.add_user(engine, f"membre{i:02d}", "viewer", PASSWORD, by="bench")
             engine.dispose()
-            server, url, log = start_server(store_url, args.repo)
+            server, url, log = start_server(store_url, cwd=args.repo)  # --repo: the figures before a change
             try:
                 asyncio.run(warm_up(url))
                 base = asyncio.run(readers(url, 3 * READERS))

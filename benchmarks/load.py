@@ -275,15 +275,17 @@ async def page_bytes(url: str) -> list[tuple[str, int, dict]]:
 # --------------------------------------------------------------------------- the server
 
 
-def start_server(store_url: str) -> tuple[subprocess.Popen, str, object]:
+def start_server(store_url: str, *, script: str = "app.py", cwd: Path = ROOT) -> tuple[subprocess.Popen, str, object]:
+    """A Streamlit server of `script` (run from the checkout `cwd`) on a free port over `store_url`, once healthy:
+    the process, its address and its log (closed by stop_server). The other benchmarks start theirs here too."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = dict(os.environ, SMARTDASH_DATABASE_URL=store_url)
     log = open(Path(tempfile.mkdtemp()) / "server.log", "w")  # noqa: SIM115 - closed by stop_server
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
-        cwd=ROOT,
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.headless", "true"],
+        cwd=cwd,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -16,48 +16,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from load import ALL_PAGES, ARGS, PASSWORD, drop_store, settled  # noqa: E402
+from load import ALL_PAGES, ARGS, PASSWORD, drop_store, settled, start_server  # noqa: E402
 from stream_client import StreamlitClient  # noqa: E402
 
 FLOOR_PAGES = ("Floor one", "Floor two", "Floor three")
 SWITCH_TARGET = 1.5  # × the floor's page switch
 LOGIN_TARGET = 1.5  # s, warm server
-
-
-def start(script: str, store_url: str) -> tuple[subprocess.Popen, str, object]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log = open(Path(tempfile.mkdtemp()) / "server.log", "w")  # noqa: SIM115 - closed in main
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.headless", "true"],
-        cwd=ROOT,
-        env=dict(os.environ, SMARTDASH_DATABASE_URL=store_url),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    return server, url, log
 
 
 async def warm_up(url: str) -> None:
@@ -144,7 +116,7 @@ def main() -> None:
     from run import new_store
 
     store_url, engine = new_store(args.postgres)
-    servers = [start("app.py", store_url), start("benchmarks/floor_app.py", store_url)]
+    servers = [start_server(store_url), start_server(store_url, script="benchmarks/floor_app.py")]
     try:
         app_url, floor_url = servers[0][1], servers[1][1]
         asyncio.run(warm_up(app_url))
