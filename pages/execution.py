@@ -3,6 +3,7 @@
 from smartdash import charts, formatting
 from smartdash.i18n import _
 from smartdash.inert import st
+from smartdash.present import chart_specs
 from smartdash.present import execution as xp
 from smartdash.web import downloads, filters, session, store, widgets
 
@@ -26,6 +27,7 @@ if not views:
     st.stop()
 widgets.synthetic_notice(any(v.is_synthetic for v in views), lang)
 
+instalments = chart_specs.EXECUTION_INSTALMENTS
 for tab, view in zip(st.tabs([v.entity_name for v in views]), views, strict=True):
     with tab:
         c1, c2 = st.columns(2)
@@ -93,16 +95,9 @@ for tab, view in zip(st.tabs([v.entity_name for v in views]), views, strict=True
             )
         left, right = st.columns(2)
         with left:
-            if not view.by_year.empty:
-                widgets.plot(
-                    charts.bars_with_target,
-                    xp.by_year_labelled(view.by_year, lang),
-                    x="year",
-                    unit="EUR",
-                    lang=lang,
-                    colour_by="series",
-                    title=_(lang, "Instalments due and paid per year (€)"),
-                )
+            if not view.by_year.empty:  # the deck and the dossier draw the same declaration
+                shown = chart_specs.InstalmentsShown.of(view)
+                widgets.plot(instalments.build, instalments.frame(shown, lang), lang=lang, **instalments.options(shown, lang))
         with right:
             if not view.cessation.empty:
                 widgets.plot(

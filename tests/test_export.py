@@ -368,6 +368,34 @@ def test_the_execution_slide_names_its_series_in_the_readers_language(decks):
         assert [s.name for s in chart.plots[0].series] == names
 
 
+def test_the_execution_slide_adds_up_the_instalments_the_dossier_draws_per_entity(decks, packs):
+    """The deck draws the instalments chart of every entity together, the page and the dossier one per entity, from the
+    same declaration: each bar of the slide is the sum of that year's bars of the entities' charts."""
+    from smartdash.present.chart_specs import EXECUTION_INSTALMENTS
+
+    for lang in ("fr", "en"):
+        prs, info = decks[lang]
+        [(n, together)] = [(n, subject) for n, spec, subject in info.drawn if spec is EXECUTION_INSTALMENTS]
+        each = [subject for _name, spec, subject in packs[lang].drawn if spec is EXECUTION_INSTALMENTS]
+        assert together.name is None and len(each) > 1 and all(subject.name for subject in each)
+        title = EXECUTION_INSTALMENTS.options(together, lang)["title"]
+        [chart] = [
+            sh.chart
+            for sh in prs.slides[n - 1].shapes
+            if sh.has_chart and sh._element.xpath("./*[1]/p:cNvPr")[0].get("descr").startswith(title + ".")
+        ]
+        added: dict[tuple[str, str], Decimal] = {}
+        for subject in each:
+            for row in EXECUTION_INSTALMENTS.frame(subject, lang).itertuples():
+                added[(row.series, str(row.year))] = added.get((row.series, str(row.year)), Decimal(0)) + row.value
+        read = {
+            (s.name, year): value
+            for s in chart.plots[0].series
+            for year, value in zip(chart.plots[0].categories, s.values, strict=True)
+        }
+        assert read == {key: float(value) for key, value in added.items()}
+
+
 def test_every_section_has_its_heading_agenda_line_and_step_in_both_catalogues():
     """Derived from the section registry: a section added without its messages in a catalogue fails here."""
     from babel.messages.pofile import read_po

@@ -428,18 +428,7 @@ def _execution(ctx: DossierContext) -> None:
             ],
         )
         if not view.by_year.empty:
-            pack.chart(
-                section,
-                charts.bars_with_target(
-                    execution_text.by_year_labelled(view.by_year, lang),
-                    x="year",
-                    unit="EUR",
-                    colour_by="series",
-                    lang=lang,
-                    title=_(lang, "Instalments due and paid — {name} (€)", name=name),
-                ),
-                height=180,
-            )
+            pack.spec_chart(section, chart_specs.EXECUTION_INSTALMENTS, chart_specs.InstalmentsShown.of(view), height=180)
         section.keep_together(start)
         if not view.late.empty:
             section.add(

@@ -170,6 +170,7 @@ SECTIONS: tuple[Section, ...] = (
         execution_views.execution_view,
         True,
         True,
+        charts=(chart_specs.EXECUTION_INSTALMENTS,),
         tables=(tables.LEGAL_LINES,),
     ),
     Section(

@@ -10,7 +10,6 @@ import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from pathlib import Path
 
 from pptx import Presentation
@@ -34,7 +33,6 @@ from smartdash.metrics.versions import adopted_after
 from smartdash.present import annual as annual_text
 from smartdash.present import chart_specs, tables
 from smartdash.present import equity as equity_text
-from smartdash.present import execution as execution_text
 from smartdash.present import funding as funding_text
 from smartdash.present import meetings as meetings_text
 from smartdash.present import overview as overview_text
@@ -771,56 +769,37 @@ def _funding(ctx: DeckContext) -> None:
 
 @board_sections.deck_builder("execution")
 def _execution(ctx: DeckContext) -> None:
-    """The plan's instalments due and paid by year, every entity added up; late ones named."""
+    """The plan's instalments due and paid by year, every entity added up (the page's and the dossier's chart of each
+    entity, declared once); late ones named."""
     deck, lang = ctx.deck, ctx.lang
-    totals: dict[str, dict[int, Decimal]] = {series: {} for series in execution_views.INSTALMENT_SERIES}
-    late_lines, synthetic_years = [], set()
+    views, late_lines = [], []
     origin = provenance.Provenance()
     for code, name in ctx.entities:
         xview = execution_views.execution_view(
             session=ctx.session, filters=ctx.filters, entity=code, entity_name=name, plan_adopted_on=None
         )
+        views.append(xview)
         ctx.info.synthetic |= xview.is_synthetic
         ctx.info.sources |= set(xview.sources)
         origin += xview.origins["schedule"]
-        for row in xview.by_year.itertuples():
-            target = totals[row.series]
-            target[row.year] = target.get(row.year, Decimal(0)) + row.value
-            if row.is_synthetic:
-                synthetic_years.add(row.year)
         late_lines += [
             _(lang, "{name} → {creditor}: {days_late} d", name=name, creditor=r.creditor, days_late=r.days_late)
             for r in xview.late.itertuples()
         ]
     ctx.origins["execution"] = origin
-    due, paid = totals["due"], totals["paid"]
-    if not due:
+    together = chart_specs.InstalmentsShown.together(views)
+    if together.by_year.empty:
         return
-    years = sorted(due)
-    title = _(lang, "Plan execution: instalments due and paid (€)")
     slide = deck.slide(
-        title,
+        _(lang, "Plan execution"),
         _(lang, "A missed or late instalment is red whatever else is green. Late: {late}", late=" ; ".join(late_lines))
         if late_lines
         else _(lang, "A missed or late instalment is red whatever else is green. Nothing late."),
     )
-    flags = [y in synthetic_years for y in years]
-    labels = execution_text.instalment_series_labels(lang)
-    deck.chart(
-        slide,
-        XL_CHART_TYPE.COLUMN_CLUSTERED,
-        [str(y) for y in years],
-        [
-            (labels["due"], [due[y] for y in years], charts.PALETTE[0]),
-            (labels["paid"], [paid.get(y, Decimal(0)) for y in years], charts.PALETTE[1]),
-        ],
-        title=title,
-        unit="EUR",
-        periods=years,
-        number_format=euro_format(due.values()),
-        top=Inches(1.8),
-        synthetic=[flags, flags],
-    )
+    # the page's chart, natively, of every entity together: its title, series and values from one declaration
+    chart = deck.native(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, chart_specs.EXECUTION_INSTALMENTS, together, top=Inches(1.8))
+    chart.has_title = True
+    chart.chart_title.text_frame.text = chart_specs.EXECUTION_INSTALMENTS.options(together, lang)["title"]
     deck.footnote(slide, origin)
 
 

@@ -14,10 +14,12 @@ import pandas as pd
 from smartdash import charts
 from smartdash.i18n import _
 from smartdash.present import equity as equity_text
+from smartdash.present import execution as execution_text
 from smartdash.present import funding as funding_text
 from smartdash.present import people as people_text
 from smartdash.present import receivables as receivables_text
 from smartdash.views import equity as equity_views
+from smartdash.views import execution as execution_views
 from smartdash.views import funding as funding_views
 from smartdash.views import people as people_views
 from smartdash.views import receivables as receivables_views
@@ -65,7 +67,7 @@ class ChartSpec:
     arguments in the reader's language (`title` always among them). `subject` is what its section reads the chart
     from: a view, or a view with the part of it shown.
 
-    `x` names the frame's column of categories ("period_end": a chart over time) and `colours` the colours of its
+    `x` names the frame's column of categories ("period_end": a chart over time, "year": by year) and `colours` the colours of its
     series in their order (the pages' palette by default): with them, `native` gives the deck the same chart, or
     `native_of(spec, subject, lang)` when its series are not the frame's `series` column. `picture`: the deck shows
     it as an image (no native chart draws it)."""
@@ -101,6 +103,9 @@ class ChartSpec:
             keys = categories = periods = sorted(set(frame["period_end"]))
         elif self.x == "period_end":
             keys, categories, periods = _over_time(frame)
+        elif self.x == "year":  # by year: the years in order, as the categories and the periods of its text alternative
+            keys = periods = sorted(set(frame["year"]))
+            categories = [str(year) for year in keys]
         else:
             keys = categories = list(dict.fromkeys(frame[self.x]))
             periods = None
@@ -273,4 +278,41 @@ AGEING = ChartSpec(  # the open amount of a snapshot by age; subject: the entity
     x="bucket",
     unit="EUR",
     colours=(charts.AGEING_COLOURS[3],),
+)
+
+
+@dataclass(frozen=True)
+class InstalmentsShown:
+    """The plan's instalments due and paid per year of one entity (`name`, its `ExecutionView.by_year`) or of every
+    entity under the plan added up (`name` None, `views.execution.by_year_together`): the subject of
+    `EXECUTION_INSTALMENTS`."""
+
+    by_year: pd.DataFrame
+    name: str | None = None
+
+    @classmethod
+    def of(cls, view: execution_views.ExecutionView) -> InstalmentsShown:
+        return cls(view.by_year, view.entity_name)
+
+    @classmethod
+    def together(cls, views: list[execution_views.ExecutionView]) -> InstalmentsShown:
+        return cls(execution_views.by_year_together([v.by_year for v in views]))
+
+
+def _instalments_options(shown: InstalmentsShown, lang: str) -> dict:
+    name = shown.name if shown.name is not None else _(lang, "all entities under the plan")
+    return {
+        "x": "year",
+        "unit": "EUR",
+        "colour_by": "series",
+        "title": _(lang, "Instalments due and paid per year — {name} (€)", name=name),
+    }
+
+
+EXECUTION_INSTALMENTS = ChartSpec(  # the instalments due and paid per year; subject: an InstalmentsShown
+    "execution_instalments",
+    "bars_with_target",
+    lambda shown, lang: execution_text.by_year_labelled(shown.by_year, lang),
+    _instalments_options,
+    x="year",
 )

@@ -22,6 +22,21 @@ ZERO = Decimal(0)
 INSTALMENT_SERIES = ("due", "paid")  # the series of `ExecutionView.by_year`, as codes
 
 
+def by_year_together(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """`ExecutionView.by_year` of several entities added up: per year, what all of them owe and paid; a year's figures
+    carry the origin of every entity's of that year."""
+    frames = [f for f in frames if not f.empty]
+    together = []
+    for year, part in pd.concat(frames).groupby("year", sort=True) if frames else ():
+        origin = Provenance.of_frame(part)
+        said = {"is_synthetic": origin.synthetic, "source": origin.source_text}
+        together += [
+            {"year": year, "series": series, "value": sum(part.loc[part["series"] == series, "value"], ZERO), **said}
+            for series in INSTALMENT_SERIES
+        ]
+    return pd.DataFrame(together, columns=["year", "series", "value", "is_synthetic", "source"])
+
+
 LAW_1947 = text(N_("law of 10/09/1947, art. 13"))  # the variable-capital floor's reference (not a code article)
 CASH_SERIES = ("own_cash", "members_cash")  # the series of `ExecutionView.cash`, as codes
 
