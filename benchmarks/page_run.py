@@ -125,7 +125,7 @@ def main() -> None:
 
     def overview_shown(at) -> None:
         check(at)
-        assert "À surveiller" in [h.value for h in at.subheader], "the overview was not shown"
+        assert "À surveiller" in [h.value for h in at.header], "the overview was not shown"
 
     try:
         warm = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)  # the server's first visitor

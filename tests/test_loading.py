@@ -318,7 +318,7 @@ def test_the_data_page_refuses_a_bad_file_then_previews_loads_and_undoes_a_good_
 
     rows = "".join(f"B{i:04d};30/06/2026;{i}\n" for i in range(1200))  # offices unknown: a refused file first
     at.file_uploader(key="data_upload_0").upload("gros.csv", b"bureau;fin_periode;membres\n" + rows.encode(), "text/csv").run()
-    assert at.error[0].value == "Refusé : 1\u202f200 problème(s), rien n'a été enregistré."
+    assert at.error[0].value == "Refusé : 1\u202f200 problèmes, rien n'a été enregistré."
     at.file_uploader(key="data_upload_0").upload(
         "semaine.csv", b"bureau;fin_periode;membres\nGAND;30/06/2026;760\n", "text/csv"
     ).run()

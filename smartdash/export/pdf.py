@@ -106,7 +106,11 @@ class Pack:
         section.add("chart", file=name, width=width, alt=charts.describe(spec, self.lang))
 
     def spec_chart(self, section: Section, spec: chart_specs.ChartSpec, subject, **size) -> None:
-        """The chart a declaration of smartdash.present.chart_specs draws of `subject`, as the page draws it."""
+        """The chart a declaration of smartdash.present.chart_specs draws of `subject`, as the page draws it; a sentence
+        instead when it has nothing to draw at the date (an empty chart has no size to print)."""
+        if spec.frame(subject, self.lang).empty:
+            section.add("text", text=_(self.lang, "No figure to show for this period."))
+            return
         self.drawn.append((f"chart-{len(self.charts) + 1}.svg", spec, subject))
         self.chart(section, spec.chart(subject, self.lang), **size)
 

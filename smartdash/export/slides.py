@@ -301,6 +301,12 @@ class Deck:
         as the spec gives them, generated points lighter, reference lines dashed; `number_format` defaults to the
         amounts' scale for money. `layout`: `chart`'s top, left, width, height, legend."""
         drawn = spec.native(subject, self.lang)
+        if not len(drawn.categories):  # nothing known yet at the date (a chart needs one category at least)
+            top = layout.get("top", BODY_TOP)
+            self.text(
+                slide, _(self.lang, "No figure to show for this period."), MARGIN, top, self.width - 2 * MARGIN, Inches(0.5)
+            )
+            return None
         self.info.drawn.append((self.prs.slides.index(slide) + 1, spec, subject))
         series = [(s.name, s.values, s.colour) for s in drawn.series]
         if number_format is None:
@@ -687,8 +693,9 @@ def _equity(ctx: DeckContext) -> None:
         slide = deck.slide(title, subtitle)
         # the page's and the dossier's chart, natively: its series, reference lines and title from one declaration
         chart = deck.native(slide, XL_CHART_TYPE.LINE_MARKERS, chart_specs.EQUITY_TRAJECTORY, view)
-        chart.has_title = True
-        chart.chart_title.text_frame.text = chart_specs.EQUITY_TRAJECTORY.options(view, lang)["title"]
+        if chart is not None:
+            chart.has_title = True
+            chart.chart_title.text_frame.text = chart_specs.EQUITY_TRAJECTORY.options(view, lang)["title"]
         deck.footnote(slide, provenance.Provenance.of_frame(view.trajectory))
     code, name = ctx.entities[0] if ctx.entities else (None, None)
     if not code:
@@ -741,8 +748,9 @@ def _funding(ctx: DeckContext) -> None:
         top=Inches(1.8),
         height=deck.height - Inches(4.8),
     )
-    chart.has_title = True
-    chart.chart_title.text_frame.text = chart_specs.COVERAGE.options(fview, lang)["title"]
+    if chart is not None:
+        chart.has_title = True
+        chart.chart_title.text_frame.text = chart_specs.COVERAGE.options(fview, lang)["title"]
     # which judgement each coverage is held to, its verdict in words and the gap in euros
     deck.text(
         slide,
@@ -798,8 +806,9 @@ def _execution(ctx: DeckContext) -> None:
     )
     # the page's chart, natively, of every entity together: its title, series and values from one declaration
     chart = deck.native(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, chart_specs.EXECUTION_INSTALMENTS, together, top=Inches(1.8))
-    chart.has_title = True
-    chart.chart_title.text_frame.text = chart_specs.EXECUTION_INSTALMENTS.options(together, lang)["title"]
+    if chart is not None:
+        chart.has_title = True
+        chart.chart_title.text_frame.text = chart_specs.EXECUTION_INSTALMENTS.options(together, lang)["title"]
     deck.footnote(slide, origin)
 
 
@@ -828,8 +837,9 @@ def _headcount(ctx: DeckContext) -> None:
             left=MARGIN + i * half,
             width=half - Inches(0.2),
         )
-        chart.has_title = True
-        chart.chart_title.text_frame.text = chart_specs.HEADCOUNT.options(subject, lang)["title"]
+        if chart is not None:
+            chart.has_title = True
+            chart.chart_title.text_frame.text = chart_specs.HEADCOUNT.options(subject, lang)["title"]
     deck.footnote(slide, provenance.Provenance.of_frame(hview.series))
 
 
@@ -857,7 +867,8 @@ def _membership(ctx: DeckContext) -> None:
         ),
     )
     chart = deck.native(slide, XL_CHART_TYPE.BAR_CLUSTERED, spec, mview, number_format="#,##0")
-    chart.plots[0].overlap = 100  # one bar per office, coloured by its series as the page colours it
+    if chart is not None:
+        chart.plots[0].overlap = 100  # one bar per office, coloured by its series as the page colours it
     deck.footnote(slide, mview.offices_origin)
     change = people_views.offices_change(
         session=ctx.session, filters=Filters(None, filters.as_of, filters.compare, filters.plan_version, lang)
@@ -932,8 +943,9 @@ def _receivables_slide(ctx: DeckContext, code: str) -> None:
         width=half - Inches(0.2),
         height=height,
     )
-    chart.has_title = True
-    chart.chart_title.text_frame.text = chart_specs.AGEING.options(rview, lang)["title"]
+    if chart is not None:
+        chart.has_title = True
+        chart.chart_title.text_frame.text = chart_specs.AGEING.options(rview, lang)["title"]
     origin = rview.origin + rview.dso_origin + provenance.Provenance.of_frame(rview.references)
     if not rview.dso_trend.empty:
         # the page's chart, natively: the DSO, the legal terms and their names from one declaration
@@ -951,8 +963,9 @@ def _receivables_slide(ctx: DeckContext, code: str) -> None:
         chart.has_legend = False  # the legal lines are named in the sentence under the charts
         dates = chart.category_axis.tick_labels
         dates.number_format, dates.number_format_is_linked = "mm/yyyy", False
-        chart.has_title = True
-        chart.chart_title.text_frame.text = chart_specs.DSO.options(rview, lang)["title"]
+        if chart is not None:
+            chart.has_title = True
+            chart.chart_title.text_frame.text = chart_specs.DSO.options(rview, lang)["title"]
     terms = " ; ".join(bilingual(lang, t.label_fr, t.label_en) for t in rview.rule.terms)
     deck.text(
         slide,
