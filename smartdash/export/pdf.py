@@ -9,9 +9,13 @@ Vega-Lite builders as the pages, so they stay vectors on paper.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import pickle
 import re
 import tempfile
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -47,6 +51,7 @@ from smartdash.views import equity as equity_views
 from smartdash.views import execution as execution_views
 from smartdash.views import funding as funding_views
 from smartdash.views import meetings as meetings_views
+from smartdash.views import memo as views_memo
 from smartdash.views import overview as overview_views
 from smartdash.views import people as people_views
 from smartdash.views import receivables as receivables_views
@@ -95,24 +100,25 @@ class Pack:
 
     def chart(self, section: Section, chart: alt.TopLevelMixin, *, height: int = 260, width: int = 100) -> None:
         """A chart as SVG, `width` in % of the text width."""
-        name = f"chart-{len(self.charts) + 1}.svg"
-        sized = chart.properties(width=CHART_WIDTH, height=height).configure_legend(labelLimit=0)
-        charts.use_language(self.lang)  # the theme's number and date locale, read when the spec is written
-        # the builders' charts are the pages' own, validated there: skipping altair's schema check halves the time
-        spec = sized.to_dict(validate=False)
-        self.charts[name] = chart_svg(spec, lang=self.lang)
-        self.specs[name] = spec
-        # the text alternative the pages give the same chart: what a screen reader says in place of the figure
-        section.add("chart", file=name, width=width, alt=charts.describe(spec, self.lang))
+        self._place(section, _drawn_chart(chart, self.lang, height), width)
 
-    def spec_chart(self, section: Section, spec: chart_specs.ChartSpec, subject, **size) -> None:
+    def _place(self, section: Section, drawn: DrawnChart, width: int) -> None:
+        name = f"chart-{len(self.charts) + 1}.svg"
+        self.charts[name] = drawn.svg
+        self.specs[name] = drawn.spec
+        # the text alternative the pages give the same chart: what a screen reader says in place of the figure
+        section.add("chart", file=name, width=width, alt=drawn.alt)
+
+    def spec_chart(self, section: Section, spec: chart_specs.ChartSpec, subject, *, height: int = 260, width: int = 100) -> None:
         """The chart a declaration of smartdash.present.chart_specs draws of `subject`, as the page draws it; a sentence
-        instead when it has nothing to draw at the date (an empty chart has no size to print)."""
-        if spec.frame(subject, self.lang).empty:
+        instead when it has nothing to draw at the date (an empty chart has no size to print). The same declaration
+        of the same rows and options is drawn once in this process (`_drawn_declared`)."""
+        frame = spec.frame(subject, self.lang)
+        if frame.empty:
             section.add("text", text=_(self.lang, "No figure to show for this period."))
             return
         self.drawn.append((f"chart-{len(self.charts) + 1}.svg", spec, subject))
-        self.chart(section, spec.chart(subject, self.lang), **size)
+        self._place(section, _drawn_declared(spec, frame, spec.options(subject, self.lang), self.lang, height), width)
 
     def demo(self, section: Section) -> None:
         """Mark a section whose figures are partly synthetic, as the pages do."""
@@ -125,6 +131,50 @@ class Pack:
                 "Generated demo data: not from the source documents (the November 2021 plan, SmartCoop's 2023 annual report).",
             ),
         )
+
+
+@dataclass(frozen=True)
+class DrawnChart:
+    """A chart of the dossier: its Vega-Lite spec (data inline), its SVG and its text alternative."""
+
+    spec: dict
+    svg: str
+    alt: str
+
+
+def _drawn_chart(chart: alt.TopLevelMixin, lang: str, height: int) -> DrawnChart:
+    sized = chart.properties(width=CHART_WIDTH, height=height).configure_legend(labelLimit=0)
+    charts.use_language(lang)  # the theme's number and date locale, read when the spec is written
+    # the builders' charts are the pages' own, validated there: skipping altair's schema check halves the time
+    spec = sized.to_dict(validate=False)
+    return DrawnChart(spec, chart_svg(spec, lang=lang), charts.describe(spec, lang))
+
+
+DRAWN_ENTRIES = 128
+_drawn: OrderedDict[bytes, DrawnChart] = OrderedDict()
+_drawn_lock = threading.Lock()
+
+
+def _drawn_declared(spec: chart_specs.ChartSpec, frame: pd.DataFrame, options: dict, lang: str, height: int) -> DrawnChart:
+    """A declared chart, drawn once per process for the same declaration, rows, options, language and height: a
+    second dossier of the same data builds no Altair chart (a third of a build's time) and draws no image. The key is
+    the digest of those inputs pickled: equal digests mean equal inputs, and the chart is a function of them and of
+    the code, which does not change within a process. Inputs that cannot be pickled are drawn every time."""
+    try:
+        digest = hashlib.blake2b(pickle.dumps((spec.key, frame, options, lang, height), protocol=5), digest_size=24).digest()
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return _drawn_chart(spec.build(frame, lang=lang, **options), lang, height)
+    with _drawn_lock:
+        drawn = _drawn.get(digest)
+        if drawn is not None:
+            _drawn.move_to_end(digest)
+            return drawn
+    drawn = _drawn_chart(spec.build(frame, lang=lang, **options), lang, height)
+    with _drawn_lock:
+        _drawn[digest] = drawn
+        while len(_drawn) > DRAWN_ENTRIES:
+            _drawn.popitem(last=False)
+    return drawn
 
 
 @dataclass
@@ -874,7 +924,7 @@ def compose(
     may read it (client names only for a role that may see them)."""
     lang = filters.lang
     report = progress or (lambda _share, _step: None)
-    with session_scope(engine) as s:
+    with session_scope(engine) as s, views_memo.reused():  # views read once per build
         meeting = _meeting_row(s, meeting_id, filters.as_of)
         as_of = meeting["as_of"] if meeting_id is not None else filters.as_of
         version = filters.plan_version or queries.version_in_force(session=s, on=as_of)

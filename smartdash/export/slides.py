@@ -45,6 +45,7 @@ from smartdash.views import equity as equity_views
 from smartdash.views import execution as execution_views
 from smartdash.views import funding as funding_views
 from smartdash.views import meetings as meetings_views
+from smartdash.views import memo as views_memo
 from smartdash.views import overview as overview_views
 from smartdash.views import people as people_views
 from smartdash.views import receivables as receivables_views
@@ -501,7 +502,7 @@ def build_deck(
     open actions. `progress(share, step)` is called as sections are built."""
     lang = filters.lang
     report = progress or (lambda _share, _step: None)
-    with session_scope(engine) as s:
+    with session_scope(engine) as s, views_memo.reused():  # views read once per build
         if not filters.plan_version:  # none chosen: the version in force at the figures' date
             filters = replace(filters, plan_version=queries.version_in_force(session=s, on=filters.as_of))
         meeting = _meeting_line(s, filters.as_of, lang)

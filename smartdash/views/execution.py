@@ -14,7 +14,7 @@ from smartdash.formatting import Shown, shown
 from smartdash.i18n import N_, Text, text
 from smartdash.metrics import execution as ex
 from smartdash.provenance import Provenance
-from smartdash.views import Filters
+from smartdash.views import Filters, memo
 
 ZERO = Decimal(0)
 
@@ -104,6 +104,7 @@ def _by_date(obs: pd.DataFrame, code: str) -> dict:
     }
 
 
+@memo.memoised
 def execution_view(
     *, session: Session, filters: Filters, entity: str, entity_name: str, plan_adopted_on: dt.date | None
 ) -> ExecutionView:

@@ -13,7 +13,7 @@ from smartdash import queries
 from smartdash.formatting import Shown, shown
 from smartdash.i18n import N_, Bilingual, Text, text
 from smartdash.metrics import status as st_
-from smartdash.views import Filters, year_before
+from smartdash.views import Filters, memo, year_before
 
 
 @dataclass(frozen=True)
@@ -113,6 +113,7 @@ def last_meeting_as_of(*, session: Session, as_of: dt.date) -> dt.date | None:
     return None if held.empty else held.iloc[-1]["as_of"]
 
 
+@memo.memoised
 def overview_tiles(*, session: Session, filters: Filters) -> list[Tile]:
     """A tile per (key indicator × entity): value at the as-of date, change since the comparison point,
     gap to the plan version chosen, status from the indicator's thresholds and trend."""

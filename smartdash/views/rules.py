@@ -26,7 +26,7 @@ from smartdash.metrics.funding import (
     judge_coverage,
     one_plus_one_coverage,
 )
-from smartdash.views import Filters
+from smartdash.views import Filters, memo
 from smartdash.views import execution as execution_views
 from smartdash.views.overview import (
     Attention,
@@ -110,6 +110,7 @@ def attention_rule(key: str) -> Callable[[AttentionRule], AttentionRule]:
     return register
 
 
+@memo.memoised
 def findings(*, session: Session, filters: Filters, tiles: list[Tile]) -> list[Attention]:
     """Everything the registered rules find, the attention list's items and what only the alerts watch."""
     ctx = AttentionContext(session, filters, tiles)
