@@ -32,11 +32,11 @@ SWITCH_TARGET = 1.5  # × the floor's page switch
 LOGIN_TARGET = 1.5  # s, warm server
 
 
-async def warm_up(url: str) -> None:
-    """A warm server: every page served once (modules imported, caches filled), as load.py does."""
+async def warm_up(url: str, pages: list[str]) -> None:
+    """A warm server: every page measured served once (modules imported, caches filled), as load.py does."""
     async with StreamlitClient(url) as client:
         await client.login("bench", PASSWORD)
-        for title in ALL_PAGES:
+        for title in pages:
             await client.open(title)
 
 
@@ -119,7 +119,7 @@ def main() -> None:
     servers = [start_server(store_url), start_server(store_url, script="benchmarks/floor_app.py")]
     try:
         app_url, floor_url = servers[0][1], servers[1][1]
-        asyncio.run(warm_up(app_url))
+        asyncio.run(warm_up(app_url, list(pages)))
         app_times, floor_times, logins = asyncio.run(measure(app_url, floor_url, args.rounds, list(pages)))
     finally:
         for server, _url, log in servers:

@@ -2,7 +2,7 @@
 view time behind each page, import throughput and deck export time, on SQLite (and PostgreSQL with --postgres).
 Prints its figures; asserts nothing. The last line sums up the worst ratio of each kind.
 
-    python benchmarks/run.py --quick                 # reduced scale set, about a minute
+    python benchmarks/run.py --quick                 # reduced scale set: a smoke test, under a minute
     python benchmarks/run.py                         # ten years of weekly data, ~5 M receivable rows
     python benchmarks/run.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
 """
@@ -196,9 +196,9 @@ def time_views(engine, as_of: dt.date) -> dict[str, float]:
     return out
 
 
-def time_pages(url: str) -> dict[str, tuple[float, float]]:
+def time_pages(url: str, warm_runs: int = 3) -> dict[str, tuple[float, float]]:
     """(cold, warm) seconds per page in AppTest: cold right after the caches are cleared, warm the median of the
-    next three runs."""
+    next `warm_runs` runs."""
     from streamlit.testing.v1 import AppTest
 
     from smartdash import cache
@@ -218,11 +218,11 @@ def time_pages(url: str) -> dict[str, tuple[float, float]]:
         at.run()
         cold = time.perf_counter() - start
         runs = []
-        for _ in range(3):  # warm runs take tens of milliseconds: the median of three, not one sample
+        for _ in range(warm_runs):  # warm runs take tens of milliseconds: the median of three, not one sample
             start = time.perf_counter()
             at.run()
             runs.append(time.perf_counter() - start)
-        warm = sorted(runs)[1]
+        warm = sorted(runs)[len(runs) // 2]
         if at.exception:
             raise RuntimeError(f"{page}: {at.exception[0].value}")
         out[page] = (cold, warm)
@@ -256,7 +256,8 @@ def run(label: str, server_url: str | None, args) -> dict:
     )
     print(f"scale set: {sizes} added in {time.perf_counter() - start:.0f} s")
     views = {"demo": time_views(demo, as_of), "scale": time_views(scale, as_of)}
-    pages = {"demo": time_pages(demo_url), "scale": time_pages(scale_url)}
+    warm_runs = 1 if args.quick else 3
+    pages = {"demo": time_pages(demo_url, warm_runs), "scale": time_pages(scale_url, warm_runs)}
     print(
         f"{'page':<12} {'demo cold':>9} {'demo warm':>9} {'scale cold':>10} {'scale warm':>10} "
         f"{'view (bare)':>11} {'warm÷bare':>9} {'scale÷demo':>10}"
@@ -282,7 +283,7 @@ def run(label: str, server_url: str | None, args) -> dict:
         sys.executable,
         str(ROOT / "benchmarks" / "import_throughput.py"),
         "--rows",
-        str(50_000 if args.quick else 200_000),
+        str(5_000 if args.quick else 200_000),
         "--only-postgres" if server_url else "--only-sqlite",
         "--xlsx",
     ]
@@ -300,7 +301,9 @@ def run(label: str, server_url: str | None, args) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a reduced scale set (about a minute)")
+    parser.add_argument(
+        "--quick", action="store_true", help="a reduced scale set, one warm run a page, 5 000 rows imported: a smoke test"
+    )
     parser.add_argument("--postgres", help="also on this PostgreSQL server")
     args = parser.parse_args()
     results = {"SQLite": run("SQLite", None, args)}

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from smartdash import formats, models, queries
 from smartdash.config import load_settings
 from smartdash.db import session_scope
+from smartdash.fec_header import BOM, Source, recognised  # noqa: F401 - fec.recognised, fec.Source
 from smartdash.fec_mapping import EQUITY, QUASI_EQUITY, RECEIVABLES, Mapping, rules
 from smartdash.formats import LEDGER_BALANCES, Dataset, FileRefused, ParsedFile, Problem
 from smartdash.formatting import money, number, shown
@@ -66,7 +67,6 @@ HEADER = (
 SIGNED_HEADER = HEADER[:11] + ("Montant", "Sens") + HEADER[13:]
 # fields the specification makes mandatory (by position; Debit/Credit or Montant/Sens at 11 and 12)
 REQUIRED = (0, 1, 2, 3, 4, 5, 8, 9, 10, 11, 12, 15)
-BOM = codecs.BOM_UTF8
 MAX_PROBLEMS = 500
 FILE_NAME = re.compile(r"(\d{9})FEC(\d{8})", re.IGNORECASE)
 _DEBIT_SENSE, _CREDIT_SENSE = {b"D", b"d", b"+1"}, {b"C", b"c", b"-1"}
@@ -76,23 +76,10 @@ FEC = Dataset("fec", "Écritures comptables (FEC)", "Ledger export (FEC)", (), (
 
 
 # a file's content, or the path of a file on disk (read as a stream, never whole in memory)
-Source = bytes | os.PathLike
 
 
 def _open(source: Source) -> BinaryIO:
     return io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")  # closed by the callers
-
-
-def recognised(source: Source) -> bool:
-    """True when the file's first line is an FEC header (it starts with `JournalCode` and a tab or `|`)."""
-    if isinstance(source, bytes):
-        start = source[:4096]
-    elif isinstance(source, os.PathLike) and os.path.isfile(source):
-        with open(source, "rb") as f:
-            start = f.read(4096)
-    else:
-        return False
-    return start.removeprefix(BOM).lstrip()[:12].lower() in (b"journalcode\t", b"journalcode|")
 
 
 def _size(source: Source) -> int:

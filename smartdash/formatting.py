@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import numbers
+import sys
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -18,8 +19,6 @@ from functools import lru_cache
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import parse_pattern
-from pandas import NA as _NA
-from pandas import NaT as _NAT
 
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 NBSP = "\u00a0"
@@ -39,7 +38,10 @@ def _pattern(places: int):
 
 def _absent(value) -> bool:
     """No figure to show: None, and what a missing value becomes on the way (NaN, pandas' NA, infinities)."""
-    if value is None or value is _NA or value is _NAT:
+    if value is None:
+        return True
+    pandas = sys.modules.get("pandas")  # pandas' NA and NaT exist only once pandas is imported (a command may not)
+    if pandas is not None and (value is pandas.NA or value is pandas.NaT):
         return True
     if isinstance(value, Decimal):
         return not value.is_finite()

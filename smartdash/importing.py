@@ -23,20 +23,22 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import Date, Engine, case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from smartdash import change_log, formats, models, queries, readers
+from smartdash import change_log, formats, models, readers
 from smartdash.db import session_scope, write_scope
 from smartdash.formats import Dataset, FileRefused, ParsedFile, Problem, RefError, StoreCheck
 from smartdash.formatting import number
 from smartdash.formatting import shown as shown_figure
 from smartdash.i18n import N_, NP_, Bilingual, Refusal, Text, _, _p, bilingual, plural, render, text
 from smartdash.metrics.receivables import ageing_bucket, days_past_due
+
+if TYPE_CHECKING:  # pandas is imported where a frame is made: a command line's load needs none
+    import pandas as pd
 
 CHUNK = 500
 
@@ -371,6 +373,8 @@ class Diff:
             {"action": "deleted", "key": key(r), "change": "", "key_said": key_said(r), "change_said": ""}
             for r in self.deletes[:limit]
         ]
+        import pandas as pd
+
         return pd.DataFrame(rows, columns=["action", "key", "change", "key_said", "change_said"])
 
 
@@ -912,6 +916,8 @@ def load_history(*, session: Session, limit: int = 200) -> pd.DataFrame:
         .order_by(d.id.desc())
         .limit(limit)
     ).all()
+    from smartdash import queries
+
     return queries.frame(
         rows,
         [

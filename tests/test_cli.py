@@ -136,8 +136,9 @@ def test_export_and_template_write_loadable_files(store, tmp_path):
 HEAVY = ("pandas", "numpy", "sqlalchemy", "alembic")
 
 
-def heavy_modules_loaded(*argv: str) -> tuple[str, list[str]]:
-    """`python -m smartdash ARGV` run in a process of its own: what it printed, and which of HEAVY it had loaded."""
+def heavy_modules_loaded(*argv: str, url: str | None = None) -> tuple[str, list[str]]:
+    """`python -m smartdash ARGV` run in a process of its own (on the store at `url`): what it printed, and which of
+    HEAVY it had loaded."""
     probe = (
         "import runpy, sys\n"
         f"sys.argv = ['smartdash', *{list(argv)!r}]\n"
@@ -147,7 +148,8 @@ def heavy_modules_loaded(*argv: str) -> tuple[str, list[str]]:
         "    pass\n"
         f"print('LOADED', *sorted(name for name in {HEAVY!r} if name in sys.modules), file=sys.stderr)\n"
     )
-    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    env = {**os.environ, "SMARTDASH_DATABASE_URL": url} if url else None
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     [loaded] = [line for line in result.stderr.splitlines() if line.startswith("LOADED")]
     return result.stdout, loaded.split()[1:]
 
@@ -166,3 +168,15 @@ def test_the_probe_sees_a_command_that_loads_the_models():
     said, loaded = heavy_modules_loaded("import", "--help")
     assert "usage: python -m smartdash import" in said
     assert "sqlalchemy" in loaded
+
+
+def test_a_spreadsheet_loads_without_pandas(store, tmp_path):
+    """Loading a CSV file checks and writes it without pandas (half a second of the command's start): frames are for
+    the pages and the ledger export's reader, which import it when they run."""
+    run("init-db", "--demo", url=store.url)
+    out = tmp_path / "bureaux.csv"
+    assert run("export", "offices", "--out", str(out), url=store.url).returncode == 0
+    out.write_text(out.read_text(encoding="utf-8").replace(";Anvers;", ";Antwerpen;"), encoding="utf-8")
+    said, loaded = heavy_modules_loaded("import", str(out), url=store.url)
+    assert "1 modifiée" in said, said
+    assert "sqlalchemy" in loaded and "pandas" not in loaded
