@@ -104,6 +104,11 @@ QUIET = """() => !document.querySelector('[data-testid="stStatusWidget"]')
   && [...document.querySelectorAll('[data-testid="stElementContainer"]')].every(e => getComputedStyle(e).opacity === '1')"""
 
 
+# every chart on screen has drawn its figure (a chart in a hidden tab draws when its tab is opened)
+DRAWN = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+  .every(c => c.offsetParent === null || c.querySelector('canvas, svg'))"""
+
+
 def _quiet(tab) -> None:
     """Until the page's run is over and nothing is left faded from the run before (Streamlit fades a stale element
     while a run goes on: scanned then, its text reads below AA contrast)."""
@@ -157,7 +162,7 @@ def test_every_page_has_no_serious_or_critical_accessibility_violation_nor_a_hea
         tab.get_by_test_id("stSidebar").get_by_role("link", name=page.title(lang), exact=True).click()
         tab.get_by_role("heading", level=1).first.wait_for()
         _quiet(tab)
-        tab.wait_for_timeout(800)  # charts draw their SVG after the run
+        tab.wait_for_function(DRAWN, timeout=60_000)  # charts draw their SVG after the run
         _quiet(tab)
         assert not tab.get_by_test_id("stException").count(), f"{page.name}: an exception is shown"
         result = axe.run(tab)

@@ -311,24 +311,28 @@ def _swept(store, latest):
         yield store, latest, facts_of(store.engine)
 
 
-def test_every_deck_section_dossier_section_and_digest_is_as_known_at_its_date(swept):
+OUTPUTS = {  # each output of a date, built as its reader gets it (one test each: the suite's workers share them)
+    # at a closed meeting's date, its own pack (`export pdf --meeting N`) is the dossier of that date
+    "dossier": lambda store, filters, meeting: pack_items(
+        pdf.compose(store.engine, role=ROLE, filters=filters, meeting_id=meeting)
+    ),
+    "deck": lambda store, filters, _meeting: deck_items(build_deck(store.engine, role=ROLE, filters=filters)[0]),
+    "digest": lambda store, filters, _meeting: digest_items(store.engine, filters.as_of),
+}
+
+
+@pytest.mark.parametrize("output", OUTPUTS)
+def test_every_deck_section_dossier_section_and_digest_is_as_known_at_its_date(swept, output):
     """At each date: the deck and the dossier with no version chosen (the version in force), a closed meeting's own
     pack (`export pdf --meeting N`), and the digest."""
     store, latest, facts = swept
     problems = {}
     meetings = closed_meetings(facts)
     for day in sweep_dates(facts, latest):
-        filters = Filters(None, day, "meeting", None, "fr")
-        outputs = {
-            # at a closed meeting's date, its own pack (`export pdf --meeting N`) is the dossier of that date
-            "dossier": pack_items(pdf.compose(store.engine, role=ROLE, filters=filters, meeting_id=meetings.get(day))),
-            "deck": deck_items(build_deck(store.engine, role=ROLE, filters=filters)[0]),
-            "digest": digest_items(store.engine, day),
-        }
-        for name, items in outputs.items():
-            found = problems_of(items, facts, day)
-            if found:
-                problems[f"{name} at {day}"] = found[:6]
+        items = OUTPUTS[output](store, Filters(None, day, "meeting", None, "fr"), meetings.get(day))
+        found = problems_of(items, facts, day)
+        if found:
+            problems[f"{output} at {day}"] = found[:6]
     assert not problems, "\n".join(f"{k}: {p}" for k, v in problems.items() for p in v)
 
 
