@@ -160,6 +160,11 @@ def table(frame: pd.DataFrame, name: str, **kwargs) -> None:
     downloads.table_buttons(frame, name)
 
 
+def table_kept(frame: pd.DataFrame, name: str) -> None:
+    """A table not drawn in this run (a hidden tab's) kept for the page's workbook all the same."""
+    downloads.keep_table(shown_blanks(frame), name)
+
+
 def shown_blanks(frame: pd.DataFrame) -> pd.DataFrame:
     """A missing text (None, NaN) reads "—", never "None" or "nan" (the grid would print them)."""
     text = [c for c in frame.columns if frame[c].map(lambda v: v is None or (isinstance(v, float) and pd.isna(v))).any()]
