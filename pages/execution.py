@@ -126,7 +126,7 @@ for tab, view in zip(tabs, views, strict=True):
                 title=_(lang, "Own cash and members' money (€), never added together"),
             )
         st.header(_(lang, "Legal lines"))
-        widgets.table(*legal)
+        widgets.table(*legal, glance=True)  # the plan's five legal lines
         c1, c2 = st.columns(2)
         widgets.metric(
             _(lang, "Equity"),

@@ -49,7 +49,7 @@ def sources_expander(sources: list[str], lang: str, *, synthetic: bool) -> None:
                 )
             )
         none = _(lang, "No document: generated values (demo / synthetic)") if synthetic else "—"
-        st.dataframe(pd.DataFrame({_(lang, "Source"): sources or [none]}), hide_index=True)
+        static_table(pd.DataFrame({_(lang, "Source"): sources or [none]}))
 
 
 def metric(label: str, value: str, origin: provenance.Provenance, *, where=None, help: str | None = None, **kwargs) -> None:
@@ -152,12 +152,22 @@ def chart(c, shown: dict | None = None) -> None:
     downloads.chart_buttons(spec)
 
 
-def table(frame: pd.DataFrame, name: str, **kwargs) -> None:
+def table(frame: pd.DataFrame, name: str, *, glance: bool = False, **kwargs) -> None:
     """Show a table, offer it as CSV and XLSX (French headers, formulas neutralised), and keep it for the page's
-    workbook."""
+    workbook. `glance`: a table of a few rows, read at a glance, drawn as a plain HTML table rather than the grid."""
     frame = shown_blanks(frame)
-    st.dataframe(frame, hide_index=True, **kwargs)
+    if glance:
+        static_table(frame)
+    else:
+        st.dataframe(frame, hide_index=True, **kwargs)
     downloads.table_buttons(frame, name)
+
+
+def static_table(frame: pd.DataFrame) -> None:
+    """A few rows as a plain HTML table: nothing to scroll, sort or search in them, and the grid costs a browser a
+    canvas, its scripts and an accessibility copy of the cells built 300 ms after it is drawn — a page switch waits
+    for all of it."""
+    st.table(frame, hide_index=True)
 
 
 def table_kept(frame: pd.DataFrame, name: str) -> None:
