@@ -126,7 +126,7 @@ for tab, view in zip(tabs, views, strict=True):
                 title=_(lang, "Own cash and members' money (€), never added together"),
             )
         st.header(_(lang, "Legal lines"))
-        widgets.table(*legal, glance=True)  # the plan's five legal lines
+        widgets.table(*legal, static=True)
         c1, c2 = st.columns(2)
         widgets.metric(
             _(lang, "Equity"),
@@ -145,6 +145,6 @@ for tab, view in zip(tabs, views, strict=True):
             delta_description=xp.other_date(view.quasi_equity_date, f.as_of, lang),
         )
         st.header(_(lang, "Schedule"))
-        widgets.table(*schedule)
+        widgets.table(*schedule, static=True)
         widgets.sources_expander(view.sources, lang, synthetic=view.is_synthetic)
 downloads.page_workbook("execution_du_plan")

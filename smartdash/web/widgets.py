@@ -152,11 +152,11 @@ def chart(c, shown: dict | None = None) -> None:
     downloads.chart_buttons(spec)
 
 
-def table(frame: pd.DataFrame, name: str, *, glance: bool = False, **kwargs) -> None:
+def table(frame: pd.DataFrame, name: str, *, static: bool = False, **kwargs) -> None:
     """Show a table, offer it as CSV and XLSX (French headers, formulas neutralised), and keep it for the page's
-    workbook. `glance`: a table of a few rows, read at a glance, drawn as a plain HTML table rather than the grid."""
+    workbook. `static`: a plain HTML table, every row shown in full, rather than the grid (scrolling, sorting)."""
     frame = shown_blanks(frame)
-    if glance:
+    if static:
         static_table(frame)
     else:
         st.dataframe(frame, hide_index=True, **kwargs)
@@ -164,9 +164,9 @@ def table(frame: pd.DataFrame, name: str, *, glance: bool = False, **kwargs) -> 
 
 
 def static_table(frame: pd.DataFrame) -> None:
-    """A few rows as a plain HTML table: nothing to scroll, sort or search in them, and the grid costs a browser a
-    canvas, its scripts and an accessibility copy of the cells built 300 ms after it is drawn — a page switch waits
-    for all of it."""
+    """Rows as a plain HTML table, for tables read in full (a few rows, or a page's list the committee reads line by
+    line): the grid costs a browser a canvas, its scripts and an accessibility copy of the cells built 300 ms after
+    it is drawn, and a page switch waits for all of it."""
     st.table(frame, hide_index=True)
 
 
