@@ -3,13 +3,14 @@ floor: `floor_app.py`, a bare Streamlit app with smartdash's server settings who
 a 500-point Altair line and a 20-row table. Both servers run at once on the demo store's machine, warmed (every page
 served once); rounds alternate between them, so the ratios compare like with like on a shared machine.
 
-    python benchmarks/page_switch.py [--rounds 3] [--postgres URL] [--quick]
+    python benchmarks/page_switch.py [--rounds 3] [--postgres URL] [--quick] [--pages "Créances,Exécution du plan"]
 
 Times are from the click to the page settled (the run over, every chart drawn, nothing changed for a second: the
 `settled` of load.py), read on the page's own clock; each figure is the median of --rounds. Printed: each smartdash
 page's switch against the floor's, their ratio (target ≤ 1,5), and the login (from "Se connecter" to the overview
 settled, on a warm server, in a browser that has visited once: logged out, then in again each round; target ≤ 1,5 s;
-the first visit's login is printed apart). Asserts nothing.
+the first visit's login is printed apart). Asserts nothing. --pages times only the pages named (comma-separated menu
+titles), each switched to from the page before it in the menu, as in the full run (that page is opened first, untimed).
 """
 
 from __future__ import annotations
@@ -73,6 +74,11 @@ async def logout(page) -> None:
     await page.get_by_label("Identifiant").wait_for()
 
 
+def previous_page(title: str) -> str:
+    """The page a switch to `title` starts from in the full run: the one before it in the menu (the last for the first)."""
+    return ALL_PAGES[ALL_PAGES.index(title) - 1]
+
+
 async def measure(app_url: str, floor_url: str, rounds: int, pages: list[str]) -> tuple[dict, dict, list]:
     from playwright.async_api import async_playwright
 
@@ -91,9 +97,13 @@ async def measure(app_url: str, floor_url: str, rounds: int, pages: list[str]) -
         floor_cycle = 0  # the floor page shown; each switch goes to the next one
         for _ in range(rounds):
             logins.append(await login(app))
+            shown = ALL_PAGES[0]
             # each smartdash switch is followed by a floor switch: both see the machine as it is at that moment
             for title in [*pages[1:], pages[0]]:
+                if shown != previous_page(title):  # --pages: from the page the full run comes from, as there
+                    await switch(app, previous_page(title))
                 app_times[title].append(await switch(app, title))
+                shown = title
                 floor_cycle += 1
                 floor_title = FLOOR_PAGES[floor_cycle % len(FLOOR_PAGES)]
                 floor_times[floor_title].append(await switch(floor, floor_title))
@@ -109,8 +119,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL server to create the store on")
     parser.add_argument("--quick", action="store_true", help="one round, two pages: a smoke test of the benchmark")
+    parser.add_argument("--pages", help='only these pages, comma-separated menu titles ("Exécution du plan,Créances")')
     args = parser.parse_args()
     pages = ALL_PAGES
+    if args.pages:
+        pages = [t.strip() for t in args.pages.split(",") if t.strip()]
+        if unknown := [t for t in pages if t not in ALL_PAGES]:
+            parser.error(f"not a page of the menu: {', '.join(unknown)} (the pages: {', '.join(ALL_PAGES)})")
     if args.quick:
         args.rounds, pages = 1, ALL_PAGES[:2]
     from run import new_store

@@ -89,7 +89,7 @@ for col, planned, actual, end in zip(
 coverage = chart_specs.COVERAGE  # the deck and the dossier draw the same declaration
 widgets.plot(coverage.build, coverage.frame(view, lang), lang=lang, **coverage.options(view, lang))
 st.caption(fp.coverage_caption(view, lang))
-widgets.table(fp.judgements_table(view, lang), _(lang, "1+1 coverage judged"))
+widgets.table(fp.judgements_table(view, lang), _(lang, "1+1 coverage judged"), static=True)  # a row per tile
 beneficiaries = list(dict.fromkeys(view.lines["beneficiary"]))
 for col, entity in zip(st.columns(len(beneficiaries)), beneficiaries, strict=True):
     with col:
@@ -103,7 +103,7 @@ for col, entity in zip(st.columns(len(beneficiaries)), beneficiaries, strict=Tru
 st.caption(_(lang, "Solid: achieved; dashed: planned by the plan version."))
 
 st.header(_(lang, "Contributions and rounds"))
-widgets.table(fp.contributions_table(view, lang), _(lang, "Contributions"))
+widgets.table(fp.contributions_table(view, lang), _(lang, "Contributions"), static=True)
 
 conditional = view.lines[view.lines["condition"].notna()]
 for line in conditional.itertuples():
@@ -138,7 +138,7 @@ if view.subscriptions:
 
 if not view.discrepancies.empty:
     st.header(_(lang, "Inconsistencies in the plan"))
-    widgets.table(fp.discrepancies_table(view, lang), _(lang, "Plan inconsistencies"))
+    widgets.table(fp.discrepancies_table(view, lang), _(lang, "Plan inconsistencies"), static=True)
 
 widgets.sources_expander(sources_of(view.lines["source"]), lang, synthetic=fv.lines_origin(view).synthetic)
 downloads.page_workbook("financement")

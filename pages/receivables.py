@@ -92,7 +92,7 @@ if (credits := rp.credits_note(view, lang)) is not None:
     st.caption(credits)
 if not view.references.empty:
     st.header(_(lang, "Figures published for {year}", year=view.as_of.year))
-    widgets.table(rp.references_table(view, lang), _(lang, "Published figures"))
+    widgets.table(rp.references_table(view, lang), _(lang, "Published figures"), static=True)
 
 order = list(rp.bucket_labels(lang).values())
 left, right = st.columns(2)
@@ -146,6 +146,7 @@ if session.current_user().can("see_clients"):
     widgets.table(
         rp.clients_table(store.largest_overdue_clients(session.current_user(), entity, view.as_of), view.as_of, lang),
         _(lang, "Largest overdue clients"),
+        static=True,  # the ten largest
     )
 else:
     st.info(_(lang, "Client names are for directors and administrators only."), icon=":material/lock:")

@@ -263,6 +263,7 @@ _PASS_THROUGH = frozenset(
         "stop",
         "rerun",
         "switch_page",
+        "open",  # a tab's state (True when chosen) when its tabs track it: a bool, no text
     )
 )
 

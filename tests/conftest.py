@@ -172,3 +172,17 @@ def key_figures_under_plan(engine: Engine) -> int:
         keys = s.scalar(select(func.count()).select_from(m.Indicator).where(m.Indicator.is_key, m.Indicator.active))
         planned = s.scalar(select(func.count()).select_from(m.Entity).where(m.Entity.under_plan))
     return keys * planned
+
+
+def shown_tables(at) -> list:
+    """Every table an AppTest page shows, in the page's order within each kind: the grids (st.dataframe), then the
+    static tables (st.table, for a few rows read at a glance) with their cells as the reader reads them (the inert
+    path's markdown escapes removed)."""
+    from smartdash.inert import unescape
+
+    def read(frame):
+        frame = frame.map(lambda v: unescape(v) if isinstance(v, str) else v)
+        frame.columns = [unescape(c) if isinstance(c, str) else c for c in frame.columns]
+        return frame
+
+    return [df.value for df in at.dataframe] + [read(t.value) for t in at.table]

@@ -37,7 +37,7 @@ from smartdash.views import Filters
 from smartdash.views import funding as funding_views
 from smartdash.views import rules as rules_views
 from smartdash.web import registry
-from tests.conftest import _new_store, ensure_users, login
+from tests.conftest import _new_store, ensure_users, login, shown_tables
 from tests.test_sweep import ROOT
 
 END_2021, END_2023 = dt.date(2021, 12, 31), dt.date(2023, 12, 31)
@@ -264,8 +264,7 @@ def page_items(at: AppTest, page: str) -> list[Item]:
         if choice.key and choice.key.startswith("filter_"):
             continue  # the sidebar lists every version and date to choose from, each labelled
         items.append(Item(page, None, str(choice.value)))
-    for df in at.dataframe:
-        frame = df.value
+    for frame in shown_tables(at):
         items += table_items(page, list(frame.columns), frame.values.tolist())
     return items
 

@@ -23,7 +23,7 @@ from smartdash.demo import load_demo
 from smartdash.inert import unescape
 from smartdash.web import registry
 from smartdash.web import store as web_store
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, login, shown_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [None] + [page.name for page in registry.PAGES[1:]]
@@ -38,7 +38,7 @@ def fresh_app(page: str | None = None) -> AppTest:
 
 
 def shows_no_figure(at: AppTest) -> bool:
-    return not at.metric and not at.dataframe and not at.get("arrow_vega_lite_chart") and not at.tabs
+    return not at.metric and not at.dataframe and not at.table and not at.get("arrow_vega_lite_chart") and not at.tabs
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -126,12 +126,12 @@ def test_a_viewer_cannot_use_the_data_or_admin_pages_nor_see_client_names(demo_s
     at.session_state["filter_as_of"] = dt.date(2023, 12, 31)
     at.switch_page("pages/receivables.py").run()
     assert not at.exception
-    assert not any("Client" in df.value.columns for df in at.dataframe)  # the clients table is not there
+    assert not any("Client" in t.columns for t in shown_tables(at))  # the clients table is not there
     assert "réservés à la direction" in at.info[-1].value
     editor = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "editor")
     editor.session_state["filter_as_of"] = dt.date(2023, 12, 31)
     editor.switch_page("pages/receivables.py").run()
-    assert any(list(df.value.columns)[0] == "Client" for df in editor.dataframe)
+    assert any(list(t.columns)[0] == "Client" for t in shown_tables(editor))
 
 
 def test_the_smartdash_api_refuses_a_viewer_and_changes_nothing(store):

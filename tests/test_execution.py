@@ -15,7 +15,7 @@ from smartdash.views import Filters
 from smartdash.views import execution as xv
 from smartdash.views import overview as ov
 from smartdash.views import rules as rules_views
-from tests.conftest import login
+from tests.conftest import login, shown_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 END = dt.date(2026, 11, 22)
@@ -89,6 +89,38 @@ def test_a_late_instalment_turns_the_overview_red(demo_store):
     assert not [a for a in before if a.page == "execution"]  # the day before it fell due, nothing was late
 
 
+def test_the_execution_page_draws_the_chosen_entity_only_and_its_workbook_keeps_every_entity(demo_store, app_env, monkeypatch):
+    from smartdash.web import downloads
+
+    kept: list[list[str]] = []  # the tables of each run's page workbook
+    workbook = downloads.page_workbook
+
+    def recorded(page: str) -> None:
+        kept.append(list(getattr(downloads._tables, "shown", {})))
+        workbook(page)
+
+    monkeypatch.setattr(downloads, "page_workbook", recorded)
+    app_env(demo_store.url)
+    at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)).run()
+    at.switch_page("pages/execution.py").run()
+    assert not at.exception
+    assert [t.label for t in at.tabs] == ["SmartFr", "GrandsEnsemble", "Alterna"]
+    every_entity = [
+        f"{table} {name}" for name in ("SmartFr", "GrandsEnsemble", "Alterna") for table in ("Lignes légales", "Échéancier")
+    ]
+    assert kept[-1] == every_entity
+    rates = [m for m in at.metric if m.label.startswith("Taux d'exécution cumulé")]
+    assert len(rates) == 1  # SmartFr's tiles, not the hidden tabs'
+    assert at.error[0].value.startswith(escape("Échéance en retard : URSSAF Île-de-France"))
+
+    at.session_state["execution_entity"] = "GrandsEnsemble"  # the reader chooses another tab
+    at.run()
+    assert not at.exception
+    assert len([m for m in at.metric if m.label.startswith("Taux d'exécution cumulé")]) == 1
+    assert not any("URSSAF Île-de-France" in e.value for e in at.error)  # SmartFr's late instalment is in its own tab
+    assert kept[-1] == every_entity
+
+
 def test_the_execution_page_shows_the_late_instalment_and_the_legal_lines(demo_store, app_env):
     app_env(demo_store.url)
     at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)).run()
@@ -96,6 +128,6 @@ def test_the_execution_page_shows_the_late_instalment_and_the_legal_lines(demo_s
     assert not at.exception
     assert [t.label for t in at.tabs] == ["SmartFr", "GrandsEnsemble", "Alterna"]
     assert at.error[0].value.startswith(escape("Échéance en retard : URSSAF Île-de-France, rang 5"))
-    legal = at.dataframe[0].value
+    legal = next(t for t in shown_tables(at) if "Article" in t.columns)
     assert list(legal["Article"]) == ["L631-1", "L626-18", "loi du 10/09/1947, art. 13", "L225-248 / L223-42", "L626-12"]
     assert list(legal["Contraignante"]) == ["oui", "oui", "oui", "non", "oui"]

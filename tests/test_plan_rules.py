@@ -27,6 +27,7 @@ from smartdash.views import equity as equity_views
 from smartdash.views import funding as fv
 from smartdash.views import overview as ov
 from smartdash.views import rules as rules_views
+from tests.conftest import shown_tables
 from tests.fec_factory import BOOK, fec_bytes
 from tests.test_pages import MARK, open_page
 
@@ -144,7 +145,7 @@ def test_the_funding_page_badges_each_coverage_by_its_own_judgement(demo_store, 
     assert any(c.startswith("groupe : règle 1+1 — règle pas encore atteinte : réalisée 0,21 pour 1") for c in captions)
     badges = [m.value.split("]")[0].split()[-1] for m in at.markdown if "-badge[" in m.value]
     assert badges == ["rouge", "vert", "orange"]  # SmartFr behind its plan, GrandsEnsemble on it, the group below 1
-    table = next(df.value for df in at.dataframe if "Jugement" in df.value.columns)
+    table = next(t for t in shown_tables(at) if "Jugement" in t.columns)
     assert list(table["Jugement"]) == ["entité : par rapport au plan à date"] * 2 + ["groupe : règle 1+1"]
     assert list(table["Périmètre"]) == ["SmartFr", "GrandsEnsemble", "Groupe (SmartFr + GrandsEnsemble)"]
     assert list(table["Écart (€)"]) == [

@@ -26,7 +26,7 @@ from smartdash.export.tables import csv_bytes, xlsx_bytes
 from smartdash.subscriptions import Subscriber
 from smartdash.views import Filters
 from smartdash.web import downloads, exports, registry
-from tests.conftest import ensure_users, login
+from tests.conftest import ensure_users, login, shown_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 VIEWER = CurrentUser("viewer", "viewer")
@@ -89,7 +89,7 @@ def page_texts(at: AppTest) -> list[str]:
 
     walk(at.main)
     walk(at.sidebar)
-    texts += [df.value.to_csv() for df in at.dataframe]
+    texts += [t.to_csv() for t in shown_tables(at)]
     for chart in at.get("vega_lite_chart"):
         texts.append(json.dumps(json.loads(chart.proto.spec), ensure_ascii=False))
         texts += [dataframe_util.convert_arrow_bytes_to_pandas_df(d.data.data).to_csv() for d in chart.proto.datasets]

@@ -84,9 +84,7 @@ def table_buttons(frame: pd.DataFrame, name: str) -> None:
     log, and kept for the page's workbook."""
     from smartdash.export.tables import csv_bytes, xlsx_bytes
 
-    if not hasattr(_tables, "shown"):
-        _tables.shown = {}
-    _tables.shown[name] = frame
+    keep_table(frame, name)
     slug = re.sub(r"[^\w-]+", "_", name.lower()).strip("_")[:60]
     row = st.container(horizontal=True, gap="small")  # buttons as wide as their labels
     user, engine, lang = current_user(), store.engine(), language()  # the callable runs later, with no session
@@ -118,6 +116,13 @@ def table_buttons(frame: pd.DataFrame, name: str) -> None:
         type="tertiary",
         icon=":material/grid_on:",
     )
+
+
+def keep_table(frame: pd.DataFrame, name: str) -> None:
+    """A table for the page's workbook (drawn or not)."""
+    if not hasattr(_tables, "shown"):
+        _tables.shown = {}
+    _tables.shown[name] = frame
 
 
 def page_workbook(page: str) -> None:

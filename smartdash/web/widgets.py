@@ -49,7 +49,7 @@ def sources_expander(sources: list[str], lang: str, *, synthetic: bool) -> None:
                 )
             )
         none = _(lang, "No document: generated values (demo / synthetic)") if synthetic else "—"
-        st.dataframe(pd.DataFrame({_(lang, "Source"): sources or [none]}), hide_index=True)
+        static_table(pd.DataFrame({_(lang, "Source"): sources or [none]}))
 
 
 def metric(label: str, value: str, origin: provenance.Provenance, *, where=None, help: str | None = None, **kwargs) -> None:
@@ -152,12 +152,27 @@ def chart(c, shown: dict | None = None) -> None:
     downloads.chart_buttons(spec)
 
 
-def table(frame: pd.DataFrame, name: str, **kwargs) -> None:
+def table(frame: pd.DataFrame, name: str, *, static: bool = False, **kwargs) -> None:
     """Show a table, offer it as CSV and XLSX (French headers, formulas neutralised), and keep it for the page's
-    workbook."""
+    workbook. `static`: a plain HTML table, every row shown in full, rather than the grid (scrolling, sorting)."""
     frame = shown_blanks(frame)
-    st.dataframe(frame, hide_index=True, **kwargs)
+    if static:
+        static_table(frame)
+    else:
+        st.dataframe(frame, hide_index=True, **kwargs)
     downloads.table_buttons(frame, name)
+
+
+def static_table(frame: pd.DataFrame) -> None:
+    """Rows as a plain HTML table, for tables read in full (a few rows, or a page's list the committee reads line by
+    line): the grid costs a browser a canvas, its scripts and an accessibility copy of the cells built 300 ms after
+    it is drawn, and a page switch waits for all of it."""
+    st.table(frame, hide_index=True)
+
+
+def table_kept(frame: pd.DataFrame, name: str) -> None:
+    """A table not drawn in this run (a hidden tab's) kept for the page's workbook all the same."""
+    downloads.keep_table(shown_blanks(frame), name)
 
 
 def shown_blanks(frame: pd.DataFrame) -> pd.DataFrame:
