@@ -110,12 +110,29 @@ def test_a_second_dossier_of_the_same_data_builds_no_chart_and_says_the_same(dem
         filters = Filters(None, latest_data_date(session=s), "previous", version_in_force(session=s), "fr")
     monkeypatch.setattr(pdf, "_drawn", pdf.OrderedDict())
     first = pdf.compose(demo_store.engine, filters=filters, role="viewer")
-    builders = {spec.builder for _name, spec, _subject in first.drawn}
     built = []
-    for name in builders:
-        real = getattr(charts, name)
-        monkeypatch.setattr(charts, name, lambda *a, _real=real, **k: built.append(1) or _real(*a, **k))
+    real = pdf._drawn_chart
+    monkeypatch.setattr(pdf, "_drawn_chart", lambda *a, **k: built.append(1) or real(*a, **k))
     second = pdf.compose(demo_store.engine, filters=filters, role="viewer")
     assert first.charts and second.charts == first.charts and second.specs == first.specs
     assert [s.blocks for s in second.sections] == [s.blocks for s in first.sections]
     assert built == []
+
+
+def test_a_chart_drawn_by_a_stand_in_is_not_handed_to_the_real_drawing(monkeypatch):
+    """A test that stands a blank drawing in for vl-convert (the as-of sweep does) leaves nothing behind for the
+    next dossier of the same figures in the process."""
+    monkeypatch.setattr(pdf, "_drawn", pdf.OrderedDict())
+    spec = chart_specs.ChartSpec("stand_in", "counted_bars", lambda subject, _lang: subject, lambda _s, _l: {})
+    monkeypatch.setattr(
+        charts,
+        "counted_bars",
+        lambda frame, *, lang, title: alt.Chart(frame, title=title).mark_bar().encode(x="year:N"),
+        raising=False,
+    )
+    frame, options = _bars([1, 2, 3]), {"title": "Capitaux propres"}
+    with monkeypatch.context() as patch:
+        patch.setattr(pdf, "chart_svg", lambda spec, lang: "<svg xmlns='http://www.w3.org/2000/svg'/>")
+        assert pdf._drawn_declared(spec, frame, options, "fr", 200).svg == "<svg xmlns='http://www.w3.org/2000/svg'/>"
+    real = pdf._drawn_declared(spec, frame, options, "fr", 200)
+    assert "Capitaux propres" in real.svg

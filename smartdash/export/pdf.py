@@ -151,7 +151,7 @@ def _drawn_chart(chart: alt.TopLevelMixin, lang: str, height: int) -> DrawnChart
 
 
 DRAWN_ENTRIES = 128
-_drawn: OrderedDict[bytes, DrawnChart] = OrderedDict()
+_drawn: OrderedDict[tuple, DrawnChart] = OrderedDict()
 _drawn_lock = threading.Lock()
 
 
@@ -159,17 +159,20 @@ def _drawn_declared(spec: chart_specs.ChartSpec, frame: pd.DataFrame, options: d
     """A declared chart, drawn once per process for the same declaration, rows, options, language and height: a
     second dossier of the same data builds no Altair chart (a third of a build's time) and draws no image. The key is
     the digest of those inputs pickled: equal digests mean equal inputs, and the chart is a function of them and of
-    the code, which does not change within a process. Inputs that cannot be pickled are drawn every time."""
+    the code, which does not change within a process, and of the functions that build and draw it (part of the key:
+    a test may stand others in for them). Inputs that cannot be pickled are drawn every time."""
+    build = spec.build
     try:
-        digest = hashlib.blake2b(pickle.dumps((spec.key, frame, options, lang, height), protocol=5), digest_size=24).digest()
+        inputs = hashlib.blake2b(pickle.dumps((spec.key, frame, options, lang, height), protocol=5), digest_size=24).digest()
     except (pickle.PicklingError, TypeError, AttributeError):
-        return _drawn_chart(spec.build(frame, lang=lang, **options), lang, height)
+        return _drawn_chart(build(frame, lang=lang, **options), lang, height)
+    digest = (inputs, build, chart_svg)  # drawn by these functions (a test may stand others in for them)
     with _drawn_lock:
         drawn = _drawn.get(digest)
         if drawn is not None:
             _drawn.move_to_end(digest)
             return drawn
-    drawn = _drawn_chart(spec.build(frame, lang=lang, **options), lang, height)
+    drawn = _drawn_chart(build(frame, lang=lang, **options), lang, height)
     with _drawn_lock:
         _drawn[digest] = drawn
         while len(_drawn) > DRAWN_ENTRIES:
