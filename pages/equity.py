@@ -76,8 +76,7 @@ for tab, (code, name) in zip(tabs, entities, strict=True):
             ),
         )
         st.caption(" · ".join(t for t in (_(lang, "as of 31 December {year}", year=year), plan_text) if t))
-        trajectory = chart_specs.EQUITY_TRAJECTORY  # the deck and the dossier draw the same declaration
-        widgets.plot(trajectory.build, trajectory.frame(view, lang), lang=lang, **trajectory.options(view, lang))
+        widgets.spec_plot(chart_specs.EQUITY_TRAJECTORY, view, lang)
 
         # full width, one under the other: a bridge can have eight steps, and each label must stay readable
         if view.bridge_years:

@@ -106,7 +106,7 @@ for tab, view in zip(tabs, views, strict=True):
         with left:
             if not view.by_year.empty:  # the deck and the dossier draw the same declaration
                 shown = chart_specs.InstalmentsShown.of(view)
-                widgets.plot(instalments.build, instalments.frame(shown, lang), lang=lang, **instalments.options(shown, lang))
+                widgets.spec_plot(instalments, shown, lang)
         with right:
             if not view.cessation.empty:
                 widgets.plot(

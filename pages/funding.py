@@ -86,8 +86,7 @@ for col, planned, actual, end in zip(
             )
         st.caption(said)
 
-coverage = chart_specs.COVERAGE  # the deck and the dossier draw the same declaration
-widgets.plot(coverage.build, coverage.frame(view, lang), lang=lang, **coverage.options(view, lang))
+widgets.spec_plot(chart_specs.COVERAGE, view, lang)
 st.caption(fp.coverage_caption(view, lang))
 widgets.table(fp.judgements_table(view, lang), _(lang, "1+1 coverage judged"), static=True)  # a row per tile
 beneficiaries = list(dict.fromkeys(view.lines["beneficiary"]))

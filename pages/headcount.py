@@ -55,7 +55,7 @@ for col, (population, label) in zip(columns, populations.items(), strict=True):
 headcount = chart_specs.HEADCOUNT  # the deck and the dossier draw the same declaration
 for population in populations:
     shown = chart_specs.HeadcountShown(view, population)
-    widgets.plot(headcount.build, headcount.frame(shown, lang), lang=lang, **headcount.options(shown, lang))
+    widgets.spec_plot(headcount, shown, lang)
 flows = people_text.flows_frame(view, lang)
 for col, (population, label) in zip(st.columns(2), populations.items(), strict=True):
     with col:

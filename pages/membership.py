@@ -58,8 +58,7 @@ st.header(people_text.offices_change_title(change, lang))
 st.markdown(people_text.offices_losing_text(change, lang))
 widgets.table(people_text.offices_change_table(change, lang), _(lang, "Offices then and now"))
 
-per_adviser = chart_specs.MEMBERS_PER_ADVISER  # the deck and the dossier draw the same declaration
-widgets.plot(per_adviser.build, per_adviser.frame(view, lang), lang=lang, **per_adviser.options(view, lang))
+widgets.spec_plot(chart_specs.MEMBERS_PER_ADVISER, view, lang)
 widgets.table(people_text.offices_table(view, lang), _(lang, "Offices"))
 
 left, right = st.columns(2)

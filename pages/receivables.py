@@ -97,8 +97,7 @@ if not view.references.empty:
 order = list(rp.bucket_labels(lang).values())
 left, right = st.columns(2)
 with left:
-    ageing = chart_specs.AGEING  # the deck and the dossier draw the same declaration
-    widgets.plot(ageing.build, ageing.frame(view, lang), lang=lang, **ageing.options(view, lang))
+    widgets.spec_plot(chart_specs.AGEING, view, lang)
 with right:
     widgets.plot(
         charts.stacked_area,
@@ -111,8 +110,7 @@ with right:
         title=_(lang, "Open amount over time (€)"),
     )
 if not view.dso_trend.empty:
-    dso = chart_specs.DSO  # the deck and the dossier draw the same declaration
-    widgets.plot(dso.build, dso.frame(view, lang), lang=lang, **dso.options(view, lang))
+    widgets.spec_plot(chart_specs.DSO, view, lang)
     st.caption(
         _(
             lang,

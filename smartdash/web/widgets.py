@@ -140,6 +140,12 @@ def plot(builder: Callable[..., alt.TopLevelMixin], *args, **kwargs) -> None:
     chart(*_chart_specs(builder, language(), args, kwargs))
 
 
+def spec_plot(spec, subject, lang: str) -> None:
+    """Draw the chart a declaration of smartdash.present.chart_specs draws of `subject`, through `plot`: the deck and
+    the dossier draw the same declaration."""
+    plot(spec.build, spec.frame(subject, lang), lang=lang, **spec.options(subject, lang))
+
+
 def chart(c, shown: dict | None = None) -> None:
     """Show a chart (an Altair chart or its spec; `shown`: the same spec with its data already in Arrow) with the
     smartdash theme (not Streamlit's), and offer it as PNG and SVG exactly as shown."""
