@@ -19,6 +19,8 @@ LANG_KEY = "app_lang"
 APP_FRAME_KEY = "app_frame_seen"  # this session has run app.py's frame at least once
 AUTH_KEY = "auth_login"
 SEEN_KEY = "auth_last_seen"
+LOGIN_SUBMIT_KEY = "login_submit"  # the login form's button: True in the run its press starts
+LOGIN_FAILED_KEY = "login_failed"
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -89,6 +91,8 @@ def login_gate():
         user = auth.sso_user(engine, st.user.get("email"), settings.sso_roles)
         if user:
             st.session_state[AUTH_KEY], st.session_state["auth_sso"] = user.login, user.role
+    if user is None and st.session_state.get(LOGIN_SUBMIT_KEY):
+        user = _submitted_login(engine, settings)  # checked before anything is drawn: the same run shows the app
     if user is not None:
         st.session_state[SEEN_KEY] = now
         return user
@@ -100,7 +104,7 @@ def login_gate():
         if not auth.has_users(engine):
             _first_admin_form(engine, lang)
         else:
-            _login_form(engine, lang, settings)
+            _login_form(lang)
 
     # the only page before a login, with no menu: not even the names of the other pages are shown
     st.navigation([st.Page(login_page, title=_(lang, "Log in"), url_path="connexion")], position="hidden").run()
@@ -114,23 +118,36 @@ def _sso_configured() -> bool:
         return False
 
 
-def _login_form(engine, lang: str, settings) -> None:
+def _submitted_login(engine, settings):
+    """The user the login form just sent (its button pressed in this run), or None, and the form says why when it is
+    drawn again. Checked at the top of the run, so a successful login runs the page at once: no second run that
+    would draw the form only to leave it."""
+    from smartdash import auth
+
+    user = auth.authenticate(
+        engine,
+        st.session_state.get("login_username"),
+        st.session_state.get("login_password"),
+        max_failed=settings.max_failed_logins,
+        lock_minutes=settings.lock_minutes,
+    )
+    if user is None:
+        st.session_state[LOGIN_FAILED_KEY] = True
+    else:
+        st.session_state[AUTH_KEY] = user.login
+    return user
+
+
+def _login_form(lang: str) -> None:
     from smartdash import auth
 
     with st.form("login"):
         st.header(_(lang, "Log in"))
-        login = st.text_input(_(lang, "Login"), key="login_username")
-        password = st.text_input(_(lang, "Password"), type="password", key="login_password")
-        submitted = st.form_submit_button(_p(lang, "button", "Log in"), type="primary")
-    if submitted:
-        user = auth.authenticate(
-            engine, login, password, max_failed=settings.max_failed_logins, lock_minutes=settings.lock_minutes
-        )
-        if user is None:
-            st.error(_(lang, auth.LOGIN_FAILED))
-        else:
-            st.session_state[AUTH_KEY], st.session_state[SEEN_KEY] = user.login, dt.datetime.now(dt.UTC)
-            st.rerun()
+        st.text_input(_(lang, "Login"), key="login_username")
+        st.text_input(_(lang, "Password"), type="password", key="login_password")
+        st.form_submit_button(_p(lang, "button", "Log in"), type="primary", key=LOGIN_SUBMIT_KEY)
+    if st.session_state.pop(LOGIN_FAILED_KEY, False):
+        st.error(_(lang, auth.LOGIN_FAILED))
     if _sso_configured():
         st.button(_(lang, "Log in with single sign-on"), on_click=st.login, key="login_sso")
 
