@@ -1,22 +1,23 @@
 """smartdash's entry point: page config, login gate, navigation, shared sidebar. Nothing else."""
 
 from smartdash.inert import st
-from smartdash.web import starting
+from smartdash.web import starting, turns
 
-st.set_page_config(page_title="smartdash", page_icon=":material/monitoring:", layout="wide")
-starting_notice = starting.notice() if starting.first_run() else None
+with turns.turn():  # the server's page runs one after another, in the order asked: see smartdash/web/turns.py
+    st.set_page_config(page_title="smartdash", page_icon=":material/monitoring:", layout="wide")
+    starting_notice = starting.notice() if starting.first_run() else None
 
-from smartdash.web import failures, filters, registry, session  # noqa: E402  (the library: seconds on a first run)
+    from smartdash.web import failures, filters, registry, session  # noqa: E402  (the library: seconds on a first run)
 
-if starting_notice is not None:
-    starting_notice.empty()
-with failures.told(routed=False):
-    user = session.login_gate()
-    menu = st.sidebar.container()  # the menu comes first in the sidebar, drawn once the filters set the language
-    lang = filters.reader_language()
-    navigation = registry.navigation_pages(lang, user)
-    page = st.navigation(navigation, position="hidden")
-    filters.sidebar(compares=registry.compares(page))
-    registry.draw_menu(menu, navigation, user)
-with failures.told(routed=True):
-    page.run()
+    if starting_notice is not None:
+        starting_notice.empty()
+    with failures.told(routed=False):
+        user = session.login_gate()
+        menu = st.sidebar.container()  # the menu comes first in the sidebar, drawn once the filters set the language
+        lang = filters.reader_language()
+        navigation = registry.navigation_pages(lang, user)
+        page = st.navigation(navigation, position="hidden")
+        filters.sidebar(compares=registry.compares(page))
+        registry.draw_menu(menu, navigation, user)
+    with failures.told(routed=True):
+        page.run()

@@ -67,6 +67,27 @@ def test_a_wrong_password_shows_no_figure_and_the_same_message_as_an_unknown_log
     assert not good.exception and good.metric  # logged in: the overview's tiles
 
 
+def test_a_login_shows_the_overview_in_the_run_it_starts(demo_store, app_env, monkeypatch):
+    """The password is checked before anything is drawn, so the run the button starts shows the overview: no run that
+    draws the form again only to leave it (each such run was a second turn of the server for every member logging
+    in)."""
+    from smartdash.web import turns
+
+    app_env(demo_store.url)
+    at = fresh_app()
+    runs, turn = [], turns.turn
+
+    def counted():
+        runs.append(True)
+        return turn()
+
+    monkeypatch.setattr(turns, "turn", counted)
+    good = submit_login(at, "viewer", PASSWORD)
+    assert not good.exception and good.metric
+    assert len(runs) == 1
+    assert "login_password" not in good.session_state  # the form is gone, and the password with it
+
+
 def test_lockout_after_five_failures_survives_a_new_session(store, app_env):
     app_env(store.url)
     for _ in range(5):

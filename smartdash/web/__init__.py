@@ -11,6 +11,7 @@
     admin      the accounts and audit log tables
     board      the committee's work: cached reads of meetings, decisions and the catalogue, changes, their tables
     failures   a failed page run told to the reader, its details to the server log
+    turns      page runs of a server process one after another, in the order asked, a long one never holding up the rest
 
 Like the pages, none of these imports streamlit: they use `smartdash.inert`.
 """
