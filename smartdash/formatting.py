@@ -63,7 +63,14 @@ def number(value: Decimal | int | None, *, lang: str = "fr", places: int = 0) ->
     """`20 077`, `2 297,5`."""
     if _absent(value):
         return "—"
-    text = _pattern(places).apply(_decimal(value), _locale(lang))
+    return _number(_decimal(value), lang, places)
+
+
+@lru_cache(maxsize=8192)
+def _number(value: Decimal, lang: str, places: int) -> str:
+    """Kept: every page run of every member formats the same figures again (babel: 6 µs a figure, 10 × the lookup). Equal
+    decimals (1 and 1.0) are one entry, and read the same once rounded to `places`."""
+    text = _pattern(places).apply(value, _locale(lang))
     if not text.startswith("-"):
         return text
     # −0,04 shown with one decimal is 0,0: a sign in front of zero would say something that is not there
