@@ -39,14 +39,21 @@ if held:
     ids = [m.id for m in held]
     picked = st.session_state.get("overview_since_meeting")
     since = board.since_meeting(f, picked if picked in ids else ids[0])
-    with st.expander(op_meetings.heading(since, lang) + " — " + op_meetings.summary_text(since, lang), icon=":material/history:"):
-        chosen = st.selectbox(
-            _(lang, "Compare with the meeting"),
-            ids,
-            format_func={m.id: op_meetings.meeting_label(m, lang) for m in held}.get,
-            key="overview_since_meeting",
-        )
-        board.since_meeting_section(board.since_meeting(f, chosen), lang, heading=False)
+    section = st.expander(
+        op_meetings.heading(since, lang) + " — " + op_meetings.summary_text(since, lang),
+        icon=":material/history:",
+        key="overview_since_open",
+        on_change="rerun",  # its content is drawn once opened: every member's login drew it, closed, for nothing
+    )
+    if section.open:
+        with section:
+            chosen = st.selectbox(
+                _(lang, "Compare with the meeting"),
+                ids,
+                format_func={m.id: op_meetings.meeting_label(m, lang) for m in held}.get,
+                key="overview_since_meeting",
+            )
+            board.since_meeting_section(board.since_meeting(f, chosen), lang, heading=False)
 
 for entity_name in dict.fromkeys(t.entity_name for t in tiles):
     st.header(entity_name)

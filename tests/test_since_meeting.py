@@ -271,8 +271,16 @@ def test_the_overview_offers_the_since_meeting_section_and_the_open_actions(demo
     [expander] = [e for e in at.expander if e.label.startswith("Depuis la réunion du 15 septembre 2026")]
     assert "Passés à l'orange ou au rouge" in expander.label
     assert any("Relancer SmartBe" in md.value and "en retard depuis le 31/10/2026" in md.value for md in at.markdown)
-    frames = [t.value for t in at.table if "Statut alors → maintenant" in t.value.columns]
+    # closed, as the page opens: the section is drawn once the reader opens it (a rerun), not at every login
+    assert not list(expander.children.values())
+    assert not [t for t in at.table if "Statut alors → maintenant" in t.value.columns]
+    at.session_state["overview_since_open"] = True  # the reader opens it
+    at.run()
+    assert not at.exception
+    [expander] = [e for e in at.expander if e.label.startswith("Depuis la réunion du 15 septembre 2026")]
+    frames = [t.value for t in expander.table if "Statut alors → maintenant" in t.value.columns]
     assert frames and len(frames[0]) == key_figures_under_plan(demo.engine) > 0  # entities under plan × key indicators
+    assert [s.label for s in expander.selectbox] == ["Comparer avec la réunion"]
 
 
 def test_editors_change_an_open_actions_owner_or_due_date_and_viewers_only_read(demo):
