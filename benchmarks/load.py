@@ -57,7 +57,8 @@ ALL_PAGES = [
     "Chargement des données",
     "Administration",
 ]
-TARGETS = {20: (3.0, 1.5 * 1024), 50: (8.0, None)}  # sessions: (overview after login, s; server RSS, MiB)
+TARGETS = {(20, 1): (3.0, 1.5 * 1024), (50, 1): (8.0, None), (100, 2): (5.0, None)}
+# (sessions, server processes): (overview after login, s; servers' RSS, MiB)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -334,13 +335,14 @@ def report(kind: str, results: list[dict], sessions: int, wall: float, cpu: floa
         f"  server{'s' if servers > 1 else ''}: peak RSS (VmHWM) {rss:,.0f} MiB; CPU {cpu:.1f} s during the {wall:.1f} s "
         f"({os.cpu_count()} cores)".replace(",", " ")
     )
-    target = TARGETS.get(sessions)
+    target = TARGETS.get((sessions, servers))
     if target and kind == "protocol":
         limit, rss_limit = target
         slowest = max((r["overview"] for r in ok), default=float("inf"))
         met = slowest <= limit and not errors and (rss_limit is None or rss <= rss_limit)
         print(
-            f"  target for {sessions} sessions: overview ≤ {limit:g} s after login, 0 errors"
+            f"  target for {sessions} sessions on {servers} server process{'es' if servers > 1 else ''}: "
+            f"overview ≤ {limit:g} s after login, 0 errors"
             + (f", RSS ≤ {rss_limit / 1024:g} GiB" if rss_limit else "")
             + f" — {'met' if met else 'NOT met'} (slowest {slowest:.2f} s, {len(errors)} errors, {rss:.0f} MiB)"
         )
