@@ -3,10 +3,12 @@
 from smartdash.inert import st
 from smartdash.web import starting, turns
 
-with turns.turn():  # the server's page runs one after another, in the order asked: see smartdash/web/turns.py
-    st.set_page_config(page_title="smartdash", page_icon=":material/monitoring:", layout="wide")
-    starting_notice = starting.notice() if starting.first_run() else None
+# before the run waits for its turn: a stop or a rerun the reader asked for meanwhile is taken here, and a visitor
+# who comes while the server's first run loads the library sees the notice at once
+st.set_page_config(page_title="smartdash", page_icon=":material/monitoring:", layout="wide")
+starting_notice = starting.notice() if starting.first_run() else None
 
+with turns.turn():  # the server's page runs one after another, in the order asked: see smartdash/web/turns.py
     from smartdash.web import failures, filters, registry, session  # noqa: E402  (the library: seconds on a first run)
 
     if starting_notice is not None:

@@ -99,3 +99,46 @@ def test_an_error_in_a_run_ends_its_turn():
     entered = []
     run_in_thread(turns, entered, "next").join(LIMIT)
     assert entered == ["next"]
+
+
+def test_a_run_ended_by_a_rerun_runs_again_in_its_turn():
+    """Streamlit ends a run with its RerunException (st.rerun(), or the reader's new request) and the same thread runs
+    the script again at once: it keeps its turn rather than going to the back of the line."""
+
+    class RerunException(BaseException):  # Streamlit's, told by its name
+        pass
+
+    turns = Turns(quick_seconds=LIMIT)
+    entered, reruns = [], threading.Event()
+
+    def run_then_rerun():
+        with pytest.raises(RerunException), turns.turn():
+            entered.append("run")
+            assert reruns.wait(LIMIT)
+            raise RerunException
+        with turns.turn():
+            entered.append("run again")
+
+    first = threading.Thread(target=run_then_rerun, daemon=True)
+    first.start()
+    while not entered:
+        threading.Event().wait(0.01)
+    other = run_in_thread(turns, entered, "another session")
+    waiting(turns, 1)
+    reruns.set()
+    first.join(LIMIT)
+    other.join(LIMIT)
+    assert entered == ["run", "run again", "another session"]
+    assert not turns._started and not turns._waiting  # every turn ended
+
+
+def test_a_run_stopped_by_streamlit_ends_its_turn():
+    class StopException(BaseException):  # st.stop(): the run ends there
+        pass
+
+    turns = Turns(quick_seconds=LIMIT)
+    with pytest.raises(StopException), turns.turn():
+        raise StopException
+    entered = []
+    run_in_thread(turns, entered, "next").join(LIMIT)
+    assert entered == ["next"] and not turns._started

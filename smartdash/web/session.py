@@ -19,7 +19,7 @@ LANG_KEY = "app_lang"
 APP_FRAME_KEY = "app_frame_seen"  # this session has run app.py's frame at least once
 AUTH_KEY = "auth_login"
 SEEN_KEY = "auth_last_seen"
-LOGIN_SUBMIT_KEY = "login_submit"  # the login form's button: True in the run its press starts
+LOGIN_SUBMIT_KEY = "login_submit"  # the login form's button: True in the run its press starts (or restarts)
 LOGIN_FAILED_KEY = "login_failed"
 
 P = ParamSpec("P")
@@ -135,6 +135,7 @@ def _submitted_login(engine, settings):
         st.session_state[LOGIN_FAILED_KEY] = True
     else:
         st.session_state[AUTH_KEY] = user.login
+        st.session_state.pop("login_password", None)  # not left to the end of the run: one that stops keeps it
     return user
 
 
