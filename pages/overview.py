@@ -9,6 +9,7 @@ from smartdash.views import sources_of
 from smartdash.web import board, downloads, filters, session, store, widgets
 
 session.ensure_app_frame()
+SINCE_OPENED = "overview_since_opened"
 
 f = filters.chosen()
 lang = f.lang
@@ -39,12 +40,16 @@ if held:
     ids = [m.id for m in held]
     picked = st.session_state.get("overview_since_meeting")
     since = board.since_meeting(f, picked if picked in ids else ids[0])
+    # drawn once opened: every member's login drew it closed, for nothing. Its label says the meeting and its counts,
+    # so another meeting or date makes it another expander: it opens as the reader left the one before.
     section = st.expander(
         op_meetings.heading(since, lang) + " — " + op_meetings.summary_text(since, lang),
+        expanded=st.session_state.get(SINCE_OPENED, False),
         icon=":material/history:",
         key="overview_since_open",
-        on_change="rerun",  # its content is drawn once opened: every member's login drew it, closed, for nothing
+        on_change="rerun",
     )
+    st.session_state[SINCE_OPENED] = section.open
     if section.open:
         with section:
             chosen = st.selectbox(
@@ -52,8 +57,11 @@ if held:
                 ids,
                 format_func={m.id: op_meetings.meeting_label(m, lang) for m in held}.get,
                 key="overview_since_meeting",
+                persist_state="session",
             )
             board.since_meeting_section(board.since_meeting(f, chosen), lang, heading=False)
+    else:
+        board.keep_since_meeting_tables(since, lang)  # the page's workbook holds them all the same
 
 for entity_name in dict.fromkeys(t.entity_name for t in tiles):
     st.header(entity_name)

@@ -263,9 +263,13 @@ def test_the_meetings_page_opens_on_the_last_held_meeting_read_only_with_no_note
     assert [b for b in editor.button if b.label == "Ajouter la décision"]
 
 
-def test_the_overview_offers_the_since_meeting_section_and_the_open_actions(demo, app_env):
+def test_the_overview_offers_the_since_meeting_section_and_the_open_actions(demo, app_env, monkeypatch):
+    from smartdash.web import downloads
+
     app_env(demo.url)
     add_action(demo.engine, meeting_on(demo.engine, SEPTEMBER), "Relancer SmartBe", due=dt.date(2026, 10, 31))
+    kept, keep = [], downloads.keep_table
+    monkeypatch.setattr(downloads, "keep_table", lambda frame, name: (kept.append(name), keep(frame, name)))
     at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "viewer").run()
     assert not at.exception
     [expander] = [e for e in at.expander if e.label.startswith("Depuis la réunion du 15 septembre 2026")]
@@ -274,13 +278,23 @@ def test_the_overview_offers_the_since_meeting_section_and_the_open_actions(demo
     # closed, as the page opens: the section is drawn once the reader opens it (a rerun), not at every login
     assert not list(expander.children.values())
     assert not [t for t in at.table if "Statut alors → maintenant" in t.value.columns]
+    assert "Depuis le comité" in kept and "Décisions de la réunion" in kept  # the page's workbook holds them still
     at.session_state["overview_since_open"] = True  # the reader opens it
     at.run()
     assert not at.exception
     [expander] = [e for e in at.expander if e.label.startswith("Depuis la réunion du 15 septembre 2026")]
     frames = [t.value for t in expander.table if "Statut alors → maintenant" in t.value.columns]
     assert frames and len(frames[0]) == key_figures_under_plan(demo.engine) > 0  # entities under plan × key indicators
-    assert [s.label for s in expander.selectbox] == ["Comparer avec la réunion"]
+    [meeting] = expander.selectbox
+    assert meeting.label == "Comparer avec la réunion" and len(meeting.options) > 1
+    june = meeting_on(demo.engine, dt.date(2026, 6, 15))
+    meeting.set_value(june).run()  # an earlier meeting: the label changes, the section stays open on it
+    assert not at.exception
+    [expander] = [e for e in at.expander if e.label.startswith("Depuis la réunion du")]
+    assert expander.label.startswith("Depuis la réunion du 15 juin 2026")
+    [meeting] = expander.selectbox
+    assert meeting.value == at.session_state["overview_since_meeting"] == june
+    assert [t for t in expander.table if "Statut alors → maintenant" in t.value.columns]
 
 
 def test_editors_change_an_open_actions_owner_or_due_date_and_viewers_only_read(demo):

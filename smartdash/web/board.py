@@ -164,6 +164,17 @@ def since_meeting_section(view: meetings_views.SinceMeeting, lang: str, *, headi
         st.markdown(md("{}", _(lang, "No decision recorded at this meeting.")))
 
 
+def keep_since_meeting_tables(view: meetings_views.SinceMeeting, lang: str) -> None:
+    """The tables of `since_meeting_section`, not drawn (its section closed), for the page's workbook."""
+    if view.meeting is None:
+        return
+    downloads.keep_table(meetings_text.changes_table(view, lang, origin=True), _(lang, "Since the meeting"))
+    if view.loads:
+        downloads.keep_table(meetings_text.loads_table(view, lang), _(lang, "Files loaded since the meeting"))
+    if view.decisions:
+        downloads.keep_table(meetings_text.actions_table(view.decisions, lang), _(lang, "Decisions of the meeting"))
+
+
 def actions_section(actions: list[meetings_views.Action], lang: str) -> None:
     """Open actions, overdue ones first, each with its state in words."""
     if not actions:
