@@ -269,7 +269,7 @@ def test_the_overview_offers_the_since_meeting_section_and_the_open_actions(demo
     app_env(demo.url)
     add_action(demo.engine, meeting_on(demo.engine, SEPTEMBER), "Relancer SmartBe", due=dt.date(2026, 10, 31))
     kept, keep = [], downloads.keep_table
-    monkeypatch.setattr(downloads, "keep_table", lambda frame, name: (kept.append(name), keep(frame, name)))
+    monkeypatch.setattr(downloads, "keep_table", lambda table, name: (kept.append((name, table)), keep(table, name)))
     at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "viewer").run()
     assert not at.exception
     [expander] = [e for e in at.expander if e.label.startswith("Depuis la réunion du 15 septembre 2026")]
@@ -278,7 +278,10 @@ def test_the_overview_offers_the_since_meeting_section_and_the_open_actions(demo
     # closed, as the page opens: the section is drawn once the reader opens it (a rerun), not at every login
     assert not list(expander.children.values())
     assert not [t for t in at.table if "Statut alors → maintenant" in t.value.columns]
-    assert "Depuis le comité" in kept and "Décisions de la réunion" in kept  # the page's workbook holds them still
+    # the page's workbook holds them still, made if it is downloaded
+    workbook = {name: table() if callable(table) else table for name, table in kept}
+    assert "Statut alors → maintenant" in workbook["Depuis le comité"].columns
+    assert "Relancer SmartBe" in workbook["Décisions de la réunion"].to_string()
     at.session_state["overview_since_open"] = True  # the reader opens it
     at.run()
     assert not at.exception
@@ -315,3 +318,30 @@ def test_editors_change_an_open_actions_owner_or_due_date_and_viewers_only_read(
         [action] = mv.action_register(session=s, as_of=max(dt.date.today(), dt.date(2026, 12, 15)))
     assert (action.owner, action.due_date, action.status) == ("DAF", dt.date(2027, 1, 15), "cancelled")
     assert meetings_text.action_state(action, "fr") == f"✓ abandonnée le {dt.date.today():%d/%m/%Y}"
+
+
+def test_a_table_kept_as_the_function_that_makes_it_is_in_the_downloaded_workbook(monkeypatch):
+    """A section not drawn (the overview's « since the meeting », closed) gives its tables as functions: the page's
+    workbook makes them when it is downloaded, beside the tables drawn."""
+    import openpyxl
+    import pandas as pd
+
+    from smartdash.web import downloads
+
+    offered = {}
+
+    class Buttons:
+        def download_button(self, label, data, **options):
+            offered["data"] = data
+
+    monkeypatch.setattr(downloads, "st", Buttons())
+    monkeypatch.setattr(downloads, "language", lambda: "fr")
+    made = []
+    downloads.start_page()
+    downloads.keep_table(pd.DataFrame({"Indicateur": ["Capitaux propres"]}), "Dessiné")
+    downloads.keep_table(lambda: made.append(True) or pd.DataFrame({"Décision": ["Relancer SmartBe"]}), "Pas dessiné")
+    downloads.page_workbook("vue_ensemble")
+    assert not made  # nothing made while the page is drawn
+    book = openpyxl.load_workbook(io.BytesIO(offered["data"]()))
+    assert made and book.sheetnames == ["Dessiné", "Pas dessiné"]
+    assert [c.value for c in book["Pas dessiné"][2]] == ["Relancer SmartBe"]

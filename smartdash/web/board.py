@@ -165,14 +165,15 @@ def since_meeting_section(view: meetings_views.SinceMeeting, lang: str, *, headi
 
 
 def keep_since_meeting_tables(view: meetings_views.SinceMeeting, lang: str) -> None:
-    """The tables of `since_meeting_section`, not drawn (its section closed), for the page's workbook."""
+    """The tables of `since_meeting_section`, not drawn (its section closed), for the page's workbook: made only if
+    the workbook is downloaded."""
     if view.meeting is None:
         return
-    downloads.keep_table(meetings_text.changes_table(view, lang, origin=True), _(lang, "Since the meeting"))
+    downloads.keep_table(lambda: meetings_text.changes_table(view, lang, origin=True), _(lang, "Since the meeting"))
     if view.loads:
-        downloads.keep_table(meetings_text.loads_table(view, lang), _(lang, "Files loaded since the meeting"))
+        downloads.keep_table(lambda: meetings_text.loads_table(view, lang), _(lang, "Files loaded since the meeting"))
     if view.decisions:
-        downloads.keep_table(meetings_text.actions_table(view.decisions, lang), _(lang, "Decisions of the meeting"))
+        downloads.keep_table(lambda: meetings_text.actions_table(view.decisions, lang), _(lang, "Decisions of the meeting"))
 
 
 def actions_section(actions: list[meetings_views.Action], lang: str) -> None:

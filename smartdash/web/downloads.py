@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -118,8 +119,9 @@ def table_buttons(frame: pd.DataFrame, name: str) -> None:
     )
 
 
-def keep_table(frame: pd.DataFrame, name: str) -> None:
-    """A table for the page's workbook (drawn or not)."""
+def keep_table(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> None:
+    """A table for the page's workbook (drawn or not). A table not drawn may be given as the function that makes it:
+    it is made only if the workbook is downloaded (then, with no session: the function uses none)."""
     if not hasattr(_tables, "shown"):
         _tables.shown = {}
     _tables.shown[name] = frame
@@ -135,7 +137,7 @@ def page_workbook(page: str) -> None:
     if shown:
         st.download_button(
             _(lang, "Every table on this page (XLSX)"),
-            lambda: xlsx_bytes(shown, lang),
+            lambda: xlsx_bytes({name: table() if callable(table) else table for name, table in shown.items()}, lang),
             file_name=f"{page}.xlsx",
             on_click="ignore",
             mime=XLSX,
