@@ -144,8 +144,9 @@ def since_meeting_section(view: meetings_views.SinceMeeting, lang: str, *, headi
     st.caption(meetings_text.origin_text(view, lang))
     if view.meeting is None:
         return
+    tables = _since_tables(view, lang)
     st.markdown(md("{}", meetings_text.summary_text(view, lang)))
-    _static_table(meetings_text.changes_table(view, lang, origin=True), _(lang, "Since the meeting"))
+    _drawn(tables["changes"])
     st.markdown(md("**{}**", _(lang, "Watch list: new or worse")))
     if view.watch:
         for change in view.watch:
@@ -153,13 +154,13 @@ def since_meeting_section(view: meetings_views.SinceMeeting, lang: str, *, headi
     else:
         st.markdown(md("{}", _(lang, "Nothing new or worse on the watch list.")))
     st.markdown(md("**{}**", _(lang, "Files loaded since the meeting")))
-    if view.loads:
-        _static_table(meetings_text.loads_table(view, lang), _(lang, "Files loaded since the meeting"))
+    if "loads" in tables:
+        _drawn(tables["loads"])
     else:
         st.markdown(md("{}", _(lang, "No file loaded since the meeting.")))
     st.markdown(md("**{}**", _(lang, "Decisions of the meeting and their actions")))
-    if view.decisions:
-        _static_table(meetings_text.actions_table(view.decisions, lang), _(lang, "Decisions of the meeting"))
+    if "decisions" in tables:
+        _drawn(tables["decisions"])
     else:
         st.markdown(md("{}", _(lang, "No decision recorded at this meeting.")))
 
@@ -167,13 +168,25 @@ def since_meeting_section(view: meetings_views.SinceMeeting, lang: str, *, headi
 def keep_since_meeting_tables(view: meetings_views.SinceMeeting, lang: str) -> None:
     """The tables of `since_meeting_section`, not drawn (its section closed), for the page's workbook: made only if
     the workbook is downloaded."""
-    if view.meeting is None:
-        return
-    downloads.keep_table(lambda: meetings_text.changes_table(view, lang, origin=True), _(lang, "Since the meeting"))
+    if view.meeting is not None:
+        for name, make in _since_tables(view, lang).values():
+            downloads.keep_table(make, name)
+
+
+def _since_tables(view: meetings_views.SinceMeeting, lang: str) -> dict[str, tuple[str, Callable[[], pd.DataFrame]]]:
+    """The section's tables, by part: each one's name (its sheet's) and the function that makes it. The files loaded
+    and the decisions are there only when the meeting has some."""
+    tables = {"changes": (_(lang, "Since the meeting"), lambda: meetings_text.changes_table(view, lang, origin=True))}
     if view.loads:
-        downloads.keep_table(lambda: meetings_text.loads_table(view, lang), _(lang, "Files loaded since the meeting"))
+        tables["loads"] = (_(lang, "Files loaded since the meeting"), lambda: meetings_text.loads_table(view, lang))
     if view.decisions:
-        downloads.keep_table(lambda: meetings_text.actions_table(view.decisions, lang), _(lang, "Decisions of the meeting"))
+        tables["decisions"] = (_(lang, "Decisions of the meeting"), lambda: meetings_text.actions_table(view.decisions, lang))
+    return tables
+
+
+def _drawn(table: tuple[str, Callable[[], pd.DataFrame]]) -> None:
+    name, make = table
+    _static_table(make(), name)
 
 
 def actions_section(actions: list[meetings_views.Action], lang: str) -> None:
