@@ -32,11 +32,11 @@ instalments = chart_specs.EXECUTION_INSTALMENTS
 # eight tiles, and a browser drew the hidden ones' too, doubling the page's switch time
 tabs = st.tabs([v.entity_name for v in views], key="execution_entity", on_change="rerun")
 for tab, view in zip(tabs, views, strict=True):
-    legal = xp.legal_table(view, lang), _(lang, "Legal lines {entity_name}", entity_name=view.entity_name)
-    schedule = xp.schedule_table(view, lang), _(lang, "Schedule {entity_name}", entity_name=view.entity_name)
-    if tab.open is False:  # its tables still go into the page's workbook
-        widgets.table_kept(*legal)
-        widgets.table_kept(*schedule)
+    legal = _(lang, "Legal lines {entity_name}", entity_name=view.entity_name)
+    schedule = _(lang, "Schedule {entity_name}", entity_name=view.entity_name)
+    if tab.open is False:  # its tables still go into the page's workbook, made if it is downloaded
+        widgets.table_kept(lambda view=view: xp.legal_table(view, lang), legal)
+        widgets.table_kept(lambda view=view: xp.schedule_table(view, lang), schedule)
         continue
     with tab:
         c1, c2 = st.columns(2)
@@ -126,7 +126,7 @@ for tab, view in zip(tabs, views, strict=True):
                 title=_(lang, "Own cash and members' money (€), never added together"),
             )
         st.header(_(lang, "Legal lines"))
-        widgets.table(*legal, static=True)
+        widgets.table(xp.legal_table(view, lang), legal, static=True)
         c1, c2 = st.columns(2)
         widgets.metric(
             _(lang, "Equity"),
@@ -145,6 +145,6 @@ for tab, view in zip(tabs, views, strict=True):
             delta_description=xp.other_date(view.quasi_equity_date, f.as_of, lang),
         )
         st.header(_(lang, "Schedule"))
-        widgets.table(*schedule, static=True)
+        widgets.table(xp.schedule_table(view, lang), schedule, static=True)
         widgets.sources_expander(view.sources, lang, synthetic=view.is_synthetic)
 downloads.page_workbook("execution_du_plan")

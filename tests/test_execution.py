@@ -93,10 +93,12 @@ def test_the_execution_page_draws_the_chosen_entity_only_and_its_workbook_keeps_
     from smartdash.web import downloads
 
     kept: list[list[str]] = []  # the tables of each run's page workbook
+    tables: dict = {}
     workbook = downloads.page_workbook
 
     def recorded(page: str) -> None:
         kept.append(list(getattr(downloads._tables, "shown", {})))
+        tables.update(getattr(downloads._tables, "shown", {}))
         workbook(page)
 
     monkeypatch.setattr(downloads, "page_workbook", recorded)
@@ -109,6 +111,8 @@ def test_the_execution_page_draws_the_chosen_entity_only_and_its_workbook_keeps_
         f"{table} {name}" for name in ("SmartFr", "GrandsEnsemble", "Alterna") for table in ("Lignes légales", "Échéancier")
     ]
     assert kept[-1] == every_entity
+    hidden = tables["Lignes légales Alterna"]  # a hidden tab's table, made when the workbook is downloaded
+    assert callable(hidden) and "Article" in hidden().columns
     rates = [m for m in at.metric if m.label.startswith("Taux d'exécution cumulé")]
     assert len(rates) == 1  # SmartFr's tiles, not the hidden tabs'
     assert at.error[0].value.startswith(escape("Échéance en retard : URSSAF Île-de-France"))

@@ -176,9 +176,10 @@ def static_table(frame: pd.DataFrame) -> None:
     st.table(frame, hide_index=True)
 
 
-def table_kept(frame: pd.DataFrame, name: str) -> None:
-    """A table not drawn in this run (a hidden tab's) kept for the page's workbook all the same."""
-    downloads.keep_table(shown_blanks(frame), name)
+def table_kept(make: Callable[[], pd.DataFrame], name: str) -> None:
+    """A table not drawn in this run (a hidden tab's) kept for the page's workbook all the same, as `make`, the
+    function that makes it: made, blanks shown as `table` shows them, only if the workbook is downloaded."""
+    downloads.keep_table(lambda: shown_blanks(make()), name)
 
 
 def shown_blanks(frame: pd.DataFrame) -> pd.DataFrame:
