@@ -6,14 +6,13 @@ from smartdash.web import starting, turns
 # before the run waits for its turn: a stop or a rerun the reader asked for meanwhile is taken here, and a visitor
 # who comes while the server's first run loads the library sees the notice at once
 st.set_page_config(page_title="smartdash", page_icon=":material/monitoring:", layout="wide")
-starting_notice = starting.notice() if starting.first_run() else None
+starting_notice = starting.notice()  # a placeholder in every run, empty but on the first: see starting.notice
 
 with turns.turn():  # the server's page runs one after another, in the order asked: see smartdash/web/turns.py
-    from smartdash.web import failures, filters, registry, session  # noqa: E402  (the library: seconds on a first run)
+    from smartdash.web import failures, filters, registry, session, store  # noqa: E402  (the library: seconds on a first run)
 
-    if starting_notice is not None:
-        starting_notice.empty()
     with failures.told(routed=False):
+        store.ready(starting_notice)  # a store's first start is told in the same place
         user = session.login_gate()
         menu = st.sidebar.container()  # the menu comes first in the sidebar, drawn once the filters set the language
         lang = filters.reader_language()

@@ -1,4 +1,7 @@
-"""The web layer's own mechanics: cached reads with keyword arguments, the page registry, guarded actions."""
+"""The web layer's own mechanics: cached reads with keyword arguments, the page registry, guarded actions, the places
+of a page's elements from one run to the next."""
+
+from pathlib import Path
 
 import pytest
 
@@ -6,6 +9,8 @@ from smartdash import actions
 from smartdash.auth import CurrentUser, PermissionDenied, role_can
 from smartdash.web import registry, session
 from smartdash.web import store as web_store
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_a_cached_read_called_with_keywords_or_in_places_is_one_read(demo_store, app_env):
@@ -60,3 +65,22 @@ def test_an_empty_due_date_is_none():
     from smartdash.web import widgets
 
     assert widgets.typed_date("") is None and widgets.typed_date("  ") is None and widgets.typed_date(None) is None
+
+
+def test_a_process_first_run_draws_the_page_where_the_next_run_does(demo_store, app_env, monkeypatch):
+    """A process's first run says that the dashboard is starting and that its store is being prepared. Once those
+    notices are cleared, each element of the page must sit where the next run draws it. Otherwise, until that next run
+    ends, the browser shows its new form beside the first run's (two login forms at once, and a click in either)."""
+    from streamlit.testing.v1 import AppTest
+
+    from smartdash.web import starting
+
+    app_env(demo_store.url)
+    monkeypatch.setattr(web_store, "_engines", {})  # no store prepared yet in this process
+    monkeypatch.setattr(starting, "first_run", lambda: True)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    first = {place: node.type for place, node in at.main.children.items()}
+    monkeypatch.setattr(starting, "first_run", lambda: False)
+    assert at.run().text_input(key="login_username")  # the next run: the login form again
+    assert {place: node.type for place, node in at.main.children.items()} == first
+    assert any(kind == "form" for kind in first.values())

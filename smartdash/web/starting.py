@@ -19,13 +19,20 @@ def first_run() -> bool:
 
 
 def notice():
-    """A titled page saying the dashboard is starting, in a placeholder the caller clears once the app is ready; its
-    navigation holds no page name until the app's own replaces it."""
-    st.navigation([st.Page(_starting_page, title="smartdash", default=True)], position="hidden")
+    """The placeholder of the starting notice, first in the page in every run, which the caller clears once the app is
+    ready. On the process's first run it holds a titled page saying the dashboard is starting, and its navigation
+    holds no page name until the app's own replaces it; on every other run it is empty. Being there in every run keeps
+    each element of the page in the same place from one run to the next: were it there only on the first run,
+    everything after it would sit one place lower, and the next run would show for a moment the same form twice, the
+    new one and the first run's not yet cleared."""
+    first = first_run()
+    if first:
+        st.navigation([st.Page(_starting_page, title="smartdash", default=True)], position="hidden")
     holder = st.empty()
-    with holder.container():
-        st.title("smartdash")
-        st.caption(_(load_settings().language, "The dashboard is starting…"))
+    if first:
+        with holder.container():
+            st.title("smartdash")
+            st.caption(_(load_settings().language, "The dashboard is starting…"))
     return holder
 
 

@@ -62,17 +62,28 @@ def _print_setup_token(engine: Engine) -> None:
 _engines: dict[tuple[str, bool], Engine] = {}  # what _ready_engine made, without hashing its arguments at every call
 
 
-def engine() -> Engine:
-    """The configured store, migrated, with the demo data on a fresh store when config.toml asks for it."""
+def engine(notice=None) -> Engine:
+    """The configured store, migrated, with the demo data on a fresh store when config.toml asks for it. Its first
+    start in this process is told in `notice`, the page's placeholder for such notices (see starting.notice), or else
+    in a placeholder of its own."""
     settings = load_settings()
     key = (settings.database_url, settings.load_demo_when_empty)
     made = _engines.get(key)
     if made is None:
-        made = _engines[key] = _while_preparing(lambda: _ready_engine(*key), settings.language)
+        made = _engines[key] = _while_preparing(lambda: _ready_engine(*key), settings.language, notice)
     return made
 
 
-def _while_preparing(prepare: Callable[[], Engine], lang: str) -> Engine:
+def ready(notice) -> Engine:
+    """The store, prepared before the page is drawn, its first start told in the page's `notice` placeholder, which
+    is then cleared whatever happened: the page's elements keep their places from the first run to the next."""
+    try:
+        return engine(notice)
+    finally:
+        notice.empty()
+
+
+def _while_preparing(prepare: Callable[[], Engine], lang: str, notice=None) -> Engine:
     """`prepare()` — the first start of a store: its migrations, the demo data on a fresh one — under a page with a
     title and what is happening, instead of a blank page whose menu lists the raw names of the pages/ folder (the
     navigation the app sets up only once the store is ready)."""
@@ -81,7 +92,7 @@ def _while_preparing(prepare: Callable[[], Engine], lang: str) -> Engine:
     if get_script_run_ctx() is None or _ready_engine_is_cached():
         return prepare()
     st.navigation([st.Page(_preparing_page, title="smartdash", default=True)], position="hidden")
-    holder = st.empty()
+    holder = st.empty() if notice is None else notice
     with holder.container():
         st.title("smartdash")
         with st.spinner(_(lang, "First start: the store is being prepared and the demo data loaded. This takes a moment.")):
