@@ -80,14 +80,21 @@ def test_the_key_figures_table_has_every_indicator_and_entity_with_its_gap_in_eu
             assert "écart " + op.plan_gap(t, "fr") in cell
 
 
-def test_the_decks_summary_sets_the_gap_in_euros_beside_the_plan(demo_store):
+def test_the_decks_summary_sets_the_gap_in_euros_beside_the_plan_for_every_key_figure(demo_store):
     data, _info = build_deck(demo_store.engine, filters=Filters(None, LATEST, "previous", VERSION, "fr"), role="viewer")
-    slide = next(s for s in Presentation(io.BytesIO(data)).slides if s.shapes.title.text == "Synthèse des indicateurs clés")
-    table = next(sh.table for sh in slide.shapes if sh.has_table)
-    header = [table.cell(0, c).text for c in range(len(table.columns))]
-    assert header[3:5] == ["Plan", "Écart au plan"]
-    rows = {(table.cell(r, 0).text, table.cell(r, 1).text): table.cell(r, 4).text for r in range(1, len(table.rows))}
-    equity = next(t for t in tiles_at(demo_store) if t.indicator == "EQUITY" and t.entity == "SMARTFR")
+    summary = [
+        s for s in Presentation(io.BytesIO(data)).slides if s.shapes.title.text.startswith("Synthèse des indicateurs clés")
+    ]
+    rows = {}
+    for slide in summary:  # as many slides as the key figures need
+        table = next(sh.table for sh in slide.shapes if sh.has_table)
+        header = [table.cell(0, c).text for c in range(len(table.columns))]
+        assert header[3:5] == ["Plan", "Écart au plan"]
+        rows |= {(table.cell(r, 0).text, table.cell(r, 1).text): table.cell(r, 4).text for r in range(1, len(table.rows))}
+    tiles = tiles_at(demo_store)
+    assert set(rows) == {(op.tile_label(t, "fr"), t.entity_name) for t in tiles}  # none left out (the 15th once was)
+    assert all(rows[(op.tile_label(t, "fr"), t.entity_name)] == op.plan_gap(t, "fr") for t in tiles)
+    equity = next(t for t in tiles if t.indicator == "EQUITY" and t.entity == "SMARTFR")
     assert rows[("Capitaux propres", "SmartFr")] == op.plan_gap(equity, "fr")
     assert "base négative" in rows[("Capitaux propres", "SmartFr")]
 

@@ -184,7 +184,7 @@ def test_the_deck_draws_the_declared_key_indicators(demo_store):
         shape.table
         for slide in Presentation(io.BytesIO(data)).slides
         for shape in slide.shapes
-        if shape.has_table and slide.shapes.title.text == "Key indicators"  # other tables start with "Indicator" too
+        if shape.has_table and slide.shapes.title.text.startswith("Key indicators")  # other tables start with "Indicator" too
     ]
     assert shown and all([c.text for c in t.rows[0].cells] == tables.SUMMARY.headers("en") for t in shown)
     widths = [c.width for c in shown[0].columns]

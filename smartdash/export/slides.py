@@ -57,6 +57,12 @@ MARGIN = Inches(0.5)
 BODY_TOP = Inches(1.5)
 BULLET_SPACE_PT = 8  # the space after a bullet line
 BULLET_CHAR_EM = 0.55  # the average width of a character of the deck's sans-serif, in em (measured on a render)
+TITLE_PT, TITLE_MIN_PT = 30, 20  # a slide's title: on one line, smaller down to TITLE_MIN_PT when it is long
+TITLE_TOP, TITLE_HEIGHT = Inches(0.25), Inches(0.8)
+SUBTITLE_TOP = TITLE_TOP + TITLE_HEIGHT  # the subtitle just below the title's box, never over it
+FOOTNOTE_ROOM = Inches(1.05)  # from the slide's bottom: a slide's footnote (its sources) and its footer
+FOOTER_ROOM = Inches(0.6)  # from the slide's bottom: its footer
+SUMMARY_ROWS = 10  # the key indicators' rows a slide holds, each with room for a cell on two lines
 
 
 def _with_minus(fmt: str) -> str:
@@ -137,18 +143,35 @@ class Deck:
             frame = slide.shapes.title.text_frame
             for p in frame.paragraphs:
                 for r in p.runs:
-                    r.font.size, r.font.bold, r.font.color.rgb = Pt(30), True, INK
-            slide.shapes.title.left, slide.shapes.title.top = MARGIN, Inches(0.25)
-            slide.shapes.title.width, slide.shapes.title.height = self.width - 2 * MARGIN, Inches(0.9)
+                    r.font.size, r.font.bold, r.font.color.rgb = Pt(self.title_size(title)), True, INK
+            slide.shapes.title.left, slide.shapes.title.top = MARGIN, TITLE_TOP
+            slide.shapes.title.width, slide.shapes.title.height = self.width - 2 * MARGIN, TITLE_HEIGHT
             frame.paragraphs[0].alignment = PP_ALIGN.LEFT
         if subtitle:
-            self.text(slide, subtitle, MARGIN, Inches(1.05), self.width - 2 * MARGIN, Inches(0.4), size=14, colour=GREY)
+            self.text(slide, subtitle, MARGIN, SUBTITLE_TOP, self.width - 2 * MARGIN, Inches(0.4), size=14, colour=GREY)
         footer = self.text(
             slide, self.footer, MARGIN, self.height - Inches(0.45), self.width - 2 * MARGIN, Inches(0.3), size=11, colour=GREY
         )
         self._footers.append(footer._element)
         self.info.titles.append(title)
         return slide
+
+    def rows(self, text: str, size: float) -> int:
+        """The rows `text` takes across the slide's body at `size` points, by the deck's measure (BULLET_CHAR_EM)."""
+        per_row = max(20, int((self.width - 2 * MARGIN) / Pt(size * BULLET_CHAR_EM)))
+        return -(-len(text) // per_row)
+
+    def title_size(self, title: str) -> int:
+        """The title's size in points: TITLE_PT, or smaller when that would wrap it, down to TITLE_MIN_PT (a title on
+        two lines ran into the subtitle below it)."""
+        size = TITLE_PT
+        while size > TITLE_MIN_PT and self.rows(title, size) > 1:
+            size -= 1
+        return size
+
+    def body_room(self, top, *, footnote: bool) -> Emu:
+        """The height from `top` down to the slide's footnote (`footnote`) or else to its footer."""
+        return Emu(self.height - top - (FOOTNOTE_ROOM if footnote else FOOTER_ROOM))
 
     @property
     def width(self) -> Emu:
@@ -169,16 +192,16 @@ class Deck:
             run.font.size, run.font.bold, run.font.color.rgb = Pt(size), bold, colour
         return box
 
-    def bullet_pages(self, items: list[tuple[str, str | None]], top, *, size: int = 16) -> list[list[tuple[str, str | None]]]:
+    def bullet_pages(
+        self, items: list[tuple[str, str | None]], top, *, size: int = 16, footnote: bool = False
+    ) -> list[list[tuple[str, str | None]]]:
         """`items` cut into slides' worth of `bullets` at `size`: each line's wrapped rows estimated from its length
-        (BULLET_CHAR_EM), a slide filled down to its footer."""
-        per_row = max(20, int((self.width - 2 * MARGIN) / Pt(size * BULLET_CHAR_EM)))
-        room = self.height - top - Inches(0.6)
+        (BULLET_CHAR_EM), a slide filled down to its footnote (`footnote`: the slide has one) or else its footer."""
+        room = self.body_room(top, footnote=footnote)
         pages: list[list[tuple[str, str | None]]] = [[]]
         used = 0
         for item in items:
-            rows = -(-(len(item[0]) + 2) // per_row)
-            cost = rows * Pt(size * 1.2) + Pt(BULLET_SPACE_PT)
+            cost = self.bullet_height(item[0], size)
             if pages[-1] and used + cost > room:
                 pages.append([])
                 used = 0
@@ -186,9 +209,14 @@ class Deck:
             used += cost
         return pages
 
-    def bullets(self, slide, items: list[tuple[str, str | None]], top, *, size: int = 16) -> None:
-        """Lines with a coloured dot: (text, status colour)."""
-        box = slide.shapes.add_textbox(MARGIN, top, self.width - 2 * MARGIN, self.height - top - Inches(0.7))
+    def bullet_height(self, line: str, size: float) -> Emu:
+        """The height one bullet line takes at `size`, its dot and the space after it included."""
+        return Emu(self.rows("● " + line, size) * Pt(size * 1.2) + Pt(BULLET_SPACE_PT))
+
+    def bullets(self, slide, items: list[tuple[str, str | None]], top, *, size: int = 16, footnote: bool = False) -> None:
+        """Lines with a coloured dot: (text, status colour), in a box down to the slide's footnote (`footnote`) or else
+        its footer; `bullet_pages` cuts a list into what such a box holds."""
+        box = slide.shapes.add_textbox(MARGIN, top, self.width - 2 * MARGIN, self.body_room(top, footnote=footnote))
         frame = box.text_frame
         frame.word_wrap = True
         for i, (line, status) in enumerate(items):
@@ -200,6 +228,10 @@ class Deck:
             run = p.add_run()
             run.text = line
             run.font.size, run.font.color.rgb = Pt(size), INK
+
+    def paged_title(self, title: str, number: int, count: int) -> str:
+        """A slide's title, with « (number/count) » when its content takes `count` slides."""
+        return title if count == 1 else _(self.lang, "{title} ({number}/{count})", title=title, number=number, count=count)
 
     def footnote(self, slide, origin: provenance.Provenance) -> None:
         """Above the footer of a slide that shows figures: the mark when any of them is synthetic (their bars and
@@ -255,7 +287,7 @@ class Deck:
             data.add_series(name, [None if v is None else float(v) for v in values])
         left = MARGIN if left is None else left
         width = (self.width - 2 * MARGIN) if width is None else width
-        height = (self.height - top - Inches(1.05)) if height is None else height
+        height = (self.height - top - FOOTNOTE_ROOM) if height is None else height
         frame = slide.shapes.add_chart(kind, left, top, width, height, data)
         _describe(frame, chart_alternative(title, categories, series, unit=unit, lang=self.lang, periods=periods))
         chart = frame.chart
@@ -350,7 +382,7 @@ class Deck:
         spec.check(rows)
         header, widths = spec.headers(lang), spec.widths
         aligns = [{"right": PP_ALIGN.RIGHT, "center": PP_ALIGN.CENTER}.get(a, PP_ALIGN.LEFT) for a in spec.alignments]
-        row_height = min(Inches(0.4), int((self.height - top - Inches(1.05)) / (len(rows) + 1)))
+        row_height = min(Inches(0.4), int((self.height - top - FOOTNOTE_ROOM) / (len(rows) + 1)))
         shape = slide.shapes.add_table(
             len(rows) + 1, len(header), MARGIN, top, self.width - 2 * MARGIN, row_height * (len(rows) + 1)
         )
@@ -379,7 +411,7 @@ class Deck:
 
     def picture(self, slide, png: bytes, *, alt: str, top=BODY_TOP) -> None:
         """A picture with its text alternative (`alt`, what a screen reader says in its place)."""
-        height = self.height - top - Inches(1.05)
+        height = self.height - top - FOOTNOTE_ROOM
         _describe(slide.shapes.add_picture(io.BytesIO(png), MARGIN, top, height=height), alt)
 
     def save(self) -> bytes:
@@ -568,35 +600,42 @@ def _summary(ctx: DeckContext) -> None:
     tiles = overview_views.overview_tiles(session=s, filters=filters)
     ctx.info.synthetic |= any(t.is_synthetic for t in tiles)
     ctx.info.sources |= set(sources_of([t.source for t in tiles]))
-    shown = tiles[:14]
-    slide = deck.slide(
-        _(lang, "Key indicators"),
-        _(
-            lang,
-            "Gap to plan {version}, for each value's own period; {thresholds}",
-            version=ctx.version,
-            thresholds=overview_text.thresholds_phrase([t.rule for t in shown], lang),
-        ),
+    subtitle = _(
+        lang,
+        "Gap to plan {version}, for each value's own period; {thresholds}",
+        version=ctx.version,
+        thresholds=overview_text.thresholds_phrase([t.rule for t in tiles], lang),
     )
     status_words = {"green": _(lang, "green"), "amber": _(lang, "amber"), "red": _(lang, "red"), None: _(lang, "no plan")}
-    rows, fills = [], {}
-    for i, t in enumerate(shown):
-        rows.append(
-            [
-                overview_text.tile_label(t, lang),
-                t.entity_name,
-                formatting.value(t.value, t.unit, lang=lang, compact=True) + (" ✱" if t.is_synthetic else ""),
-                formatting.value(t.plan_value, t.unit, lang=lang, compact=True) if t.plan_value is not None else "—",
-                overview_text.plan_gap(t, lang),
-                overview_text.period_text(t, lang, short=True),
-                f"{status_words[t.status]} {t.trend}",
-            ]
-        )
-        fills[(i, tables.SUMMARY.keys.index("status"))] = RAG[t.status]
-    deck.table(slide, tables.SUMMARY, rows, lang=lang, fills=fills, size=12, top=Inches(1.55))
-    ctx.origins["summary"] = sum((provenance.Provenance.of([t.is_synthetic], [t.source]) for t in shown), provenance.Provenance())
-    deck.footnote(slide, ctx.origins["summary"])
+    # every key figure, on as many slides as they need, in equal shares (15 rows: 8 and 7, not 10 and 5)
+    count = max(1, -(-len(tiles) // SUMMARY_ROWS))
+    share = -(-len(tiles) // count) if tiles else 0
+    pages = [tiles[i : i + share] for i in range(0, len(tiles), share)] if tiles else [[]]
+    for number, shown in enumerate(pages, start=1):
+        slide = deck.slide(deck.paged_title(_(lang, "Key indicators"), number, count), subtitle)
+        rows, fills = [], {}
+        for i, t in enumerate(shown):
+            rows.append(
+                [
+                    overview_text.tile_label(t, lang),
+                    t.entity_name,
+                    formatting.value(t.value, t.unit, lang=lang, compact=True) + (" ✱" if t.is_synthetic else ""),
+                    formatting.value(t.plan_value, t.unit, lang=lang, compact=True) if t.plan_value is not None else "—",
+                    overview_text.plan_gap(t, lang),
+                    overview_text.period_text(t, lang, short=True),
+                    f"{status_words[t.status]} {t.trend}",
+                ]
+            )
+            fills[(i, tables.SUMMARY.keys.index("status"))] = RAG[t.status]
+        deck.table(slide, tables.SUMMARY, rows, lang=lang, fills=fills, size=12, top=Inches(1.55))
+        deck.footnote(slide, _tiles_origin(shown))
+    ctx.origins["summary"] = _tiles_origin(tiles)
     ctx.tiles = tiles
+
+
+def _tiles_origin(tiles) -> provenance.Provenance:
+    """Where the key figures of `tiles` come from, and whether any is synthetic."""
+    return sum((provenance.Provenance.of([t.is_synthetic], [t.source]) for t in tiles), provenance.Provenance())
 
 
 @board_sections.deck_builder("attention")
@@ -604,18 +643,19 @@ def _attention(ctx: DeckContext) -> None:
     """The exceptions only; its footnote, once every section is built, cites what its items are drawn from."""
     lang = ctx.lang
     attention = rules_views.attention_items(session=ctx.session, filters=ctx.filters, tiles=ctx.tiles)
-    slide = ctx.deck.slide(_(lang, "What needs attention"), _(lang, "Exceptions only"))
-    ctx.deck.bullets(
-        slide,
-        [(overview_text.attention_text(a, lang), a.severity) for a in attention[:10]]
-        or [(_(lang, "Nothing to report."), "green")],
-        Inches(1.6),
-        size=15,
-    )
+    items = [(overview_text.attention_text(a, lang), a.severity) for a in attention] or [(_(lang, "Nothing to report."), "green")]
+    top = Inches(1.6)
+    pages = ctx.deck.bullet_pages(items, top, size=15, footnote=True)  # every item, on as many slides as they need
     drawn_from = ("summary", "funding", "execution")
-    ctx.finish.append(
-        lambda: ctx.deck.footnote(slide, sum((ctx.origins[k] for k in drawn_from if k in ctx.origins), provenance.Provenance()))
-    )
+    for number, page in enumerate(pages, start=1):
+        title = ctx.deck.paged_title(_(lang, "What needs attention"), number, len(pages))
+        slide = ctx.deck.slide(title, _(lang, "Exceptions only"))
+        ctx.deck.bullets(slide, page, top, size=15, footnote=True)
+        ctx.finish.append(
+            lambda slide=slide: ctx.deck.footnote(
+                slide, sum((ctx.origins[k] for k in drawn_from if k in ctx.origins), provenance.Provenance())
+            )
+        )
 
 
 SINCE_ROWS = 10  # rows of the since-the-meeting table a slide holds above its footnote, dates on two lines
@@ -635,10 +675,7 @@ def _since_meeting(ctx: DeckContext) -> None:
     left_out = len(view.changes) - len(rows)
     pages = [rows[i : i + SINCE_ROWS] for i in range(0, len(rows), SINCE_ROWS)] or [[]]
     for number, page in enumerate(pages, start=1):
-        title = heading
-        if len(pages) > 1:
-            title = _(lang, "{title} ({number}/{count})", title=heading, number=number, count=len(pages))
-        slide = deck.slide(title, said)
+        slide = deck.slide(deck.paged_title(heading, number, len(pages)), said)
         frame = meetings_text.changes_table(view, lang, changes=page)
         deck.table(slide, tables.SINCE_MEETING, frame.values.tolist(), lang=lang, size=12, top=Inches(1.55))
         origin = sum((provenance.Provenance.of([c.is_synthetic], [c.source]) for c in page), provenance.Provenance())
@@ -646,7 +683,7 @@ def _since_meeting(ctx: DeckContext) -> None:
     items: list[tuple[str, str | None]] = [(meetings_text.summary_text(view, lang), None)]
     if left_out:
         items.append((_(lang, "Key indicators without a new figure since the meeting: {count}.", count=left_out), None))
-    items += [(meetings_text.watch_text(w, lang), w.item.severity) for w in view.watch[:6]]
+    items += [(meetings_text.watch_text(w, lang), w.item.severity) for w in view.watch]
     items += [
         (
             _(
@@ -660,7 +697,7 @@ def _since_meeting(ctx: DeckContext) -> None:
         )
         for c in view.turned
     ]
-    items += [(_(lang, "File loaded: {file} ({by})", file=load.file_name, by=load.loaded_by), None) for load in view.loads[:4]]
+    items += [(_(lang, "File loaded: {file} ({by})", file=load.file_name, by=load.loaded_by), None) for load in view.loads]
     items += [
         (_(lang, "Decision: {line}", line=meetings_text.action_line(a, lang)), "red" if a.overdue else None)
         for a in view.decisions
@@ -987,9 +1024,10 @@ def _receivables_slide(ctx: DeckContext, code: str) -> None:
 def _notes(ctx: DeckContext) -> None:
     """The committee's notes and open actions for the meeting these figures are for."""
     notes = ctx.notes if ctx.notes is not None else _meeting_notes(ctx.session, ctx.filters.as_of, ctx.lang)
-    if notes:
-        slide = ctx.deck.slide(_(ctx.lang, "Committee notes and decisions"))
-        ctx.deck.bullets(slide, notes, Inches(1.5), size=15)
+    pages = ctx.deck.bullet_pages(notes, BODY_TOP, size=15) if notes else []
+    for number, page in enumerate(pages, start=1):
+        slide = ctx.deck.slide(ctx.deck.paged_title(_(ctx.lang, "Committee notes and decisions"), number, len(pages)))
+        ctx.deck.bullets(slide, page, BODY_TOP, size=15)
 
 
 @board_sections.deck_builder("sources")
@@ -1025,7 +1063,5 @@ def _sources(ctx: DeckContext) -> None:
         )
     pages = ctx.deck.bullet_pages(lines, BODY_TOP, size=13)
     for number, page in enumerate(pages, start=1):
-        title = _(lang, "Appendix: sources of the figures")
-        if len(pages) > 1:
-            title = _(lang, "{title} ({number}/{count})", title=title, number=number, count=len(pages))
+        title = ctx.deck.paged_title(_(lang, "Appendix: sources of the figures"), number, len(pages))
         ctx.deck.bullets(ctx.deck.slide(title), page, BODY_TOP, size=13)
