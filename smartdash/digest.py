@@ -316,7 +316,8 @@ def _since(session: Session, as_of: dt.date, version: str | None, entity: str | 
 
 
 def _loads(session: Session, as_of: dt.date, lang: str) -> tuple[list[tuple[str, str, str, str]], bool]:
-    """The loads of the week ending at `as_of` (when, who, what, rows) — or the latest one before, and False."""
+    """The loads of the week ending at `as_of` (when, who, what, rows), every one of them — or the latest one before,
+    and False."""
     history = load_history(session=session, limit=200)
     history = history[history["status"] == "applied"]
     end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
@@ -324,7 +325,7 @@ def _loads(session: Session, as_of: dt.date, lang: str) -> tuple[list[tuple[str,
     in_week = [i for i, t in enumerate(when) if end - dt.timedelta(days=7) <= t < end]
     before = [i for i, t in enumerate(when) if t < end][:1]
     rows = []
-    for i in in_week[:10] or before:
+    for i in in_week or before:
         row = history.iloc[i]
         kind = formats.DATASETS.get(row["kind"])
         what = bilingual(lang, kind.title_fr, kind.title_en) if kind else row["kind"]

@@ -381,6 +381,27 @@ def test_the_digest_says_what_turned_red_this_week_and_the_change_in_a_week(stor
     assert "· controleur · Valeurs des indicateurs (réel, prévision, plan) (plan_tresorerie.csv)" in text
 
 
+def test_the_digest_lists_every_load_of_the_week(store):
+    """Twelve files loaded in the week: twelve lines (the digest once kept the first ten, and said nothing of the
+    others)."""
+    from smartdash.importing import import_files
+
+    load_demo(store.engine)
+    for n in range(1, 13):
+        header = "indicateur;entite;fin_periode;scenario;version_plan;valeur\n"
+        data = header + f"CASH_NET;ALTERNA;22/11/2026;plan;PLAN-2024-06;{n}000\n"
+        import_files(store.engine, [(f"semaine-{n}.csv", data.encode())], loaded_by="controleur")
+    with session_scope(store.engine) as s:
+        for load in s.scalars(select(models.DataLoad).where(models.DataLoad.file_name.like("semaine-%"))):
+            load.loaded_at = dt.datetime.combine(MONDAY - dt.timedelta(days=1), dt.time(10), tzinfo=dt.UTC)
+    with session_scope(store.engine) as s:
+        rows, in_week = digest._loads(s, MONDAY, "fr")
+    assert in_week
+    assert sorted(what for _when, _who, what, _rows in rows if "semaine-" in what) == sorted(
+        f"Valeurs des indicateurs (réel, prévision, plan) (semaine-{n}.csv)" for n in range(1, 13)
+    )
+
+
 @pytest.mark.parametrize("command", ["subscriptions", "digest", "alerts"])
 def test_every_mail_command_has_help(command, capsys):
     from smartdash.cli import build_parser
