@@ -438,8 +438,8 @@ def _funding(ctx: DossierContext) -> None:
                 _(lang, "planned {ratio}", ratio=formatting.ratio(planned.get(e), lang=lang)),
                 funding_views.received_origin(view, None if e == "__total__" else e).synthetic,  # achieved: the receipts
             )
-            for e in planned
-        ][:4],
+            for e in planned  # every entity's and the group's: the grid goes on to a second row after four
+        ],
     )
     pack.spec_chart(section, chart_specs.COVERAGE, view, height=200)
     judged = funding_text.judgements_table(view, lang)
