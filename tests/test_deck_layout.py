@@ -80,13 +80,17 @@ def test_no_shape_of_a_slide_lies_over_another(built, reading):
 
 
 @pytest.mark.parametrize("reading", READINGS, ids=reading_id)
-def test_every_title_holds_on_one_line_and_every_list_within_its_box(built, reading):
+def test_every_title_holds_on_one_line_and_every_subtitle_and_list_within_its_box(built, reading):
     prs, _info, filters = built[reading]
     deck = slides.Deck(None, filters.lang, "")  # the deck's own measure of a line's rows
     for slide in prs.slides:
         title = slide.shapes.title
         size = title.text_frame.paragraphs[0].runs[0].font.size.pt
         assert deck.rows(title.text, size) == 1, title.text
+        for sub in (shape for shape in slide.shapes if shape.has_text_frame and shape.top == slides.SUBTITLE_TOP):
+            size = sub.text_frame.paragraphs[0].runs[0].font.size
+            needed = deck.rows(sub.text_frame.text, size.pt) * size * 1.2 + slides.TEXT_INSETS
+            assert needed <= sub.height, f"« {title.text} »: its subtitle needs {Emu(needed).inches:.2f} in"
         for shape in slide.shapes:
             if not shape.has_text_frame or not shape.text_frame.text.startswith("● "):
                 continue

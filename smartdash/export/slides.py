@@ -58,8 +58,11 @@ BODY_TOP = Inches(1.5)
 BULLET_SPACE_PT = 8  # the space after a bullet line
 BULLET_CHAR_EM = 0.55  # the average width of a character of the deck's sans-serif, in em (measured on a render)
 TITLE_PT, TITLE_MIN_PT = 30, 20  # a slide's title: on one line, smaller down to TITLE_MIN_PT when it is long
-TITLE_TOP, TITLE_HEIGHT = Inches(0.25), Inches(0.8)
+TITLE_TOP, TITLE_HEIGHT = Inches(0.25), Inches(0.7)  # one line at 30 pt (0,5 in) and the box's insets
 SUBTITLE_TOP = TITLE_TOP + TITLE_HEIGHT  # the subtitle just below the title's box, never over it
+SUBTITLE_HEIGHT = BODY_TOP - SUBTITLE_TOP  # down to the body: one line at 14 pt, or two smaller
+SUBTITLE_PT, SUBTITLE_MIN_PT = 14, 10
+TEXT_INSETS = Inches(0.1)  # a text box's own margins, above and below its text (PowerPoint's default)
 FOOTNOTE_ROOM = Inches(1.05)  # from the slide's bottom: a slide's footnote (its sources) and its footer
 FOOTER_ROOM = Inches(0.6)  # from the slide's bottom: its footer
 SUMMARY_ROWS = 10  # the key indicators' rows a slide holds, each with room for a cell on two lines
@@ -148,7 +151,8 @@ class Deck:
             slide.shapes.title.width, slide.shapes.title.height = self.width - 2 * MARGIN, TITLE_HEIGHT
             frame.paragraphs[0].alignment = PP_ALIGN.LEFT
         if subtitle:
-            self.text(slide, subtitle, MARGIN, SUBTITLE_TOP, self.width - 2 * MARGIN, Inches(0.4), size=14, colour=GREY)
+            size = self.subtitle_size(subtitle)
+            self.text(slide, subtitle, MARGIN, SUBTITLE_TOP, self.width - 2 * MARGIN, SUBTITLE_HEIGHT, size=size, colour=GREY)
         footer = self.text(
             slide, self.footer, MARGIN, self.height - Inches(0.45), self.width - 2 * MARGIN, Inches(0.3), size=11, colour=GREY
         )
@@ -168,6 +172,14 @@ class Deck:
         while size > TITLE_MIN_PT and self.rows(title, size) > 1:
             size -= 1
         return size
+
+    def subtitle_size(self, subtitle: str) -> int:
+        """The subtitle's size in points: the largest from SUBTITLE_PT down to SUBTITLE_MIN_PT at which its rows hold
+        between the title and the body (a subtitle on two lines at 14 pt ran over the table or chart below)."""
+        for size in range(SUBTITLE_PT, SUBTITLE_MIN_PT, -1):
+            if self.rows(subtitle, size) * Pt(size * 1.2) + TEXT_INSETS <= SUBTITLE_HEIGHT:
+                return size
+        return SUBTITLE_MIN_PT
 
     def body_room(self, top, *, footnote: bool) -> Emu:
         """The height from `top` down to the slide's footnote (`footnote`) or else to its footer."""
@@ -496,7 +508,7 @@ def _meeting_notes(session, as_of: dt.date, lang: str) -> list[tuple[str, str | 
 class DeckContext:
     """What the deck's sections share while it is built: the store's session, the filters, the deck, the plan
     version's label and the entities shown; `origins` keeps what each section's slides show (by section key),
-    `finish` the steps that need every section first (the attention slide's footnote)."""
+    `finish` the steps that need every section first (the attention slides' footnotes)."""
 
     session: Session
     filters: Filters
@@ -633,7 +645,7 @@ def _summary(ctx: DeckContext) -> None:
     ctx.tiles = tiles
 
 
-def _tiles_origin(tiles) -> provenance.Provenance:
+def _tiles_origin(tiles: list[overview_views.Tile]) -> provenance.Provenance:
     """Where the key figures of `tiles` come from, and whether any is synthetic."""
     return sum((provenance.Provenance.of([t.is_synthetic], [t.source]) for t in tiles), provenance.Provenance())
 
@@ -702,8 +714,10 @@ def _since_meeting(ctx: DeckContext) -> None:
         (_(lang, "Decision: {line}", line=meetings_text.action_line(a, lang)), "red" if a.overdue else None)
         for a in view.decisions
     ] or [(_(lang, "No decision recorded at this meeting."), None)]
-    for page in deck.bullet_pages(items, BODY_TOP, size=14):
-        deck.bullets(deck.slide(_(lang, "Since the meeting: watch list, loads and decisions")), page, BODY_TOP, size=14)
+    pages = deck.bullet_pages(items, BODY_TOP, size=14)
+    for number, page in enumerate(pages, start=1):
+        title = deck.paged_title(_(lang, "Since the meeting: watch list, loads and decisions"), number, len(pages))
+        deck.bullets(deck.slide(title), page, BODY_TOP, size=14)
 
 
 @board_sections.deck_builder("equity")

@@ -5,10 +5,14 @@ navigation is set up — which waits for the library's imports and, on a fresh s
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from smartdash.config import load_settings
 from smartdash.i18n import _
 from smartdash.inert import st
+
+if TYPE_CHECKING:
+    from streamlit.delta_generator import DeltaGenerator
 
 LIBRARY = "smartdash.web.store"  # imported by the first page run of a process, and kept
 
@@ -18,7 +22,7 @@ def first_run() -> bool:
     return LIBRARY not in sys.modules
 
 
-def notice():
+def notice() -> DeltaGenerator:
     """The placeholder of the starting notice, first in the page in every run, which the caller clears once the app is
     ready. On the process's first run it holds a titled page saying the dashboard is starting, and its navigation
     holds no page name until the app's own replaces it; on every other run it is empty. Being there in every run keeps

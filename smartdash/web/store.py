@@ -11,7 +11,7 @@ import functools
 import inspect
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -35,6 +35,9 @@ from smartdash.views import people as people_views
 from smartdash.views import receivables as receivables_views
 from smartdash.views import rules as rules_views
 from smartdash.views import versions as versions_views
+
+if TYPE_CHECKING:
+    from streamlit.delta_generator import DeltaGenerator
 
 
 @st.cache_resource(show_spinner=False, max_entries=ENGINES_KEPT)  # as many as engine_for keeps connected
@@ -62,7 +65,7 @@ def _print_setup_token(engine: Engine) -> None:
 _engines: dict[tuple[str, bool], Engine] = {}  # what _ready_engine made, without hashing its arguments at every call
 
 
-def engine(notice=None) -> Engine:
+def engine(notice: DeltaGenerator | None = None) -> Engine:
     """The configured store, migrated, with the demo data on a fresh store when config.toml asks for it. Its first
     start in this process is told in `notice`, the page's placeholder for such notices (see starting.notice), or else
     in a placeholder of its own."""
@@ -74,7 +77,7 @@ def engine(notice=None) -> Engine:
     return made
 
 
-def ready(notice) -> Engine:
+def ready(notice: DeltaGenerator) -> Engine:
     """The store, prepared before the page is drawn, its first start told in the page's `notice` placeholder, which
     is then cleared whatever happened: the page's elements keep their places from the first run to the next."""
     try:
@@ -83,7 +86,7 @@ def ready(notice) -> Engine:
         notice.empty()
 
 
-def _while_preparing(prepare: Callable[[], Engine], lang: str, notice=None) -> Engine:
+def _while_preparing(prepare: Callable[[], Engine], lang: str, notice: DeltaGenerator | None = None) -> Engine:
     """`prepare()` — the first start of a store: its migrations, the demo data on a fresh one — under a page with a
     title and what is happening, instead of a blank page whose menu lists the raw names of the pages/ folder (the
     navigation the app sets up only once the store is ready)."""
