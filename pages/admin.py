@@ -1,7 +1,8 @@
 """Administration: accounts and roles, and the audit log."""
 
 from smartdash import actions, auth, subscriptions
-from smartdash.i18n import _
+from smartdash.formatting import number
+from smartdash.i18n import _, _n
 from smartdash.inert import Md, st
 from smartdash.web import admin, downloads, session, store, widgets
 
@@ -97,7 +98,13 @@ with st.form("admin_subscription"):
 failures = subscriptions.read_failures(user, engine)
 if failures:
     st.warning(
-        _(lang, "{n_failures} failed delivery(ies), tried again at the next run:", n_failures=len(failures)),
+        _n(
+            lang,
+            "{n_failures} failed delivery, tried again at the next run:",
+            "{n_failures} failed deliveries, tried again at the next run:",
+            len(failures),
+            n_failures=number(len(failures), lang=lang),
+        ),
         icon=":material/mail_lock:",
     )
     widgets.table(subscriptions.failures_table(failures, lang), _(lang, "Failed deliveries"))

@@ -88,11 +88,13 @@ def every_language(message: str) -> tuple[str, ...]:
 
 
 def template_messages(lang: str) -> dict[str, Any]:
-    """The message functions of a Jinja template, in the reader's language: `_("English", **fields)` and
-    `pgettext("context", "English")` (babel.cfg extracts them from smartdash/templates/)."""
+    """The message functions of a Jinja template, in the reader's language: `_("English", **fields)`,
+    `pgettext("context", "English")` and `npgettext("context", "singular", "plural", n)`, the form that language uses
+    for `n` (babel.cfg extracts them from smartdash/templates/)."""
     return {
         "_": lambda message, **fields: _(lang, message, **fields),
         "pgettext": lambda context, message: _p(lang, context, message),
+        "npgettext": lambda context, singular, plural_, n: _catalogue(lang).npgettext(context, singular, plural_, n),
     }
 
 

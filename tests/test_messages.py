@@ -191,12 +191,21 @@ FRAGMENTS_ALLOWED: dict[str, str] = {}
 
 def test_every_message_is_a_whole_sentence_with_its_plurals():
     """No msgid starts or ends with whitespace (a piece glued to another in code, which a translation cannot reorder)
-    or says "(s)" (a plural ngettext gives each language in its own forms)."""
+    nor says "(s)", "(es)" or "(ies)", and no French translation "(s)", "(x)" or "(e)s": a plural is ngettext's, which
+    gives each language its own forms ("0 écart", "3 écarts", "2 rouges")."""
+    pseudo = re.compile(r"\((?:s|es|ies|x|e|e\)\(s)\)")
     found = [
         form
         for m in catalogue(LOCALE / "smartdash.pot")
         if m.id
         for form in (m.id if isinstance(m.id, tuple) else (m.id,))
-        if (form != form.strip() or "(s)" in form) and form not in FRAGMENTS_ALLOWED
+        if (form != form.strip() or pseudo.search(form)) and form not in FRAGMENTS_ALLOWED
+    ]
+    found += [
+        form
+        for m in catalogue(LOCALE / "fr" / "LC_MESSAGES" / "smartdash.po")
+        if m.id
+        for form in (m.string if isinstance(m.string, tuple) else (m.string,))
+        if pseudo.search(form)
     ]
     assert found == [], f"fragments or (s) in {found[:10]}"

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from smartdash import queries
 from smartdash.formatting import Shown, shown
-from smartdash.i18n import N_, Text, text
+from smartdash.i18n import N_, Plural, Text, plural, text
 from smartdash.metrics import execution as ex
 from smartdash.provenance import Provenance
 from smartdash.views import Filters, memo
@@ -49,7 +49,7 @@ class LegalLine:
     label: Text
     article: Text | str
     binds: bool
-    value: Text | Shown
+    value: Text | Plural | Shown
     status: str | None  # green / red, or None for an informative line
     origin: Provenance = Provenance()  # where the figures the line is checked on come from
 
@@ -273,7 +273,7 @@ def _legal_lines(
             text(N_("Instalments: ≥ 5 {pct} from the 3rd, ≥ 10 {pct} from the 6th"), pct="%"),
             "L626-18",
             True,
-            text(N_("{breaches} breach(es)"), breaches=breaches) if has_schedule else text(N_("no instalment schedule recorded")),
+            plural("{n} breach", "{n} breaches", breaches) if has_schedule else text(N_("no instalment schedule recorded")),
             ("red" if breaches else "green") if has_schedule else None,  # nothing to check is not "met"
             origins["schedule"],
         )
