@@ -19,6 +19,7 @@ from smartdash.export import slides
 from smartdash.export.slides import build_deck
 from smartdash.present import meetings as meetings_text
 from smartdash.present import overview as overview_text
+from smartdash.present import tables
 from smartdash.views import Filters
 from smartdash.views import meetings as meetings_views
 from smartdash.views import overview as overview_views
@@ -141,3 +142,21 @@ def test_every_watched_change_and_load_since_the_meeting_is_on_a_slide(demo_stor
     listed = [line for slide in section_slides(prs, info, "since_meeting") for line in bullets(slide)]
     assert view.watch and all(listed.count(meetings_text.watch_text(w, "fr")) == 9 for w in view.watch[:1])
     assert all(any(f"semaine-{i}.csv" in line for line in listed) for i in range(1, 8))
+
+
+@pytest.mark.parametrize("count", [1, 12, 45])
+def test_a_long_table_goes_over_as_many_slides_as_it_needs_each_above_its_footnote(count):
+    """45 offices (the demo has 10): every row on a slide, the header on each, no table down into the footnote."""
+    deck = slides.Deck(None, "fr", "")
+    spec = tables.OFFICES_CHANGE
+    rows = [[f"Bureau n° {i}", *["1 234"] * (len(spec.keys) - 2), "démo / synthétique"] for i in range(count)]
+    pages = deck.table_pages(spec, rows, lang="fr", size=10)
+    assert [row for page in pages for row in rows[page]] == rows
+    for page in pages:
+        slide = deck.slide("Bureaux")
+        deck.table(slide, spec, rows[page], lang="fr", size=10)
+        [table] = [shape for shape in slide.shapes if shape.has_table]
+        assert table.top + table.height <= deck.height - slides.FOOTNOTE_ROOM
+        assert [c.text for c in table.table.rows[0].cells] == spec.headers("fr")
+    sizes = [page.stop - page.start for page in pages]
+    assert max(sizes) - min(sizes) <= 1  # in equal shares

@@ -65,7 +65,8 @@ SUBTITLE_PT, SUBTITLE_MIN_PT = 14, 10
 TEXT_INSETS = Inches(0.1)  # a text box's own margins, above and below its text (PowerPoint's default)
 FOOTNOTE_ROOM = Inches(1.05)  # from the slide's bottom: a slide's footnote (its sources) and its footer
 FOOTER_ROOM = Inches(0.6)  # from the slide's bottom: its footer
-SUMMARY_ROWS = 10  # the key indicators' rows a slide holds, each with room for a cell on two lines
+CELL_INSETS = Inches(0.2)  # a table cell's own margins, left and right together (set on every cell)
+CELL_PADDING = Inches(0.08)  # … and above and below together
 
 
 def _with_minus(fmt: str) -> str:
@@ -390,17 +391,16 @@ class Deck:
         fills: dict[tuple[int, int], str] | None = None,
         size: int = 13,
     ) -> None:
-        """A declared table (smartdash.present.tables): its headers, widths and alignment from the declaration."""
+        """A declared table (smartdash.present.tables): its headers, widths and alignment from the declaration, each row
+        as high as its text needs (`table_pages` cuts a table into what a slide holds)."""
         spec.check(rows)
         header, widths = spec.headers(lang), spec.widths
         aligns = [{"right": PP_ALIGN.RIGHT, "center": PP_ALIGN.CENTER}.get(a, PP_ALIGN.LEFT) for a in spec.alignments]
-        row_height = min(Inches(0.4), int((self.height - top - FOOTNOTE_ROOM) / (len(rows) + 1)))
-        shape = slide.shapes.add_table(
-            len(rows) + 1, len(header), MARGIN, top, self.width - 2 * MARGIN, row_height * (len(rows) + 1)
-        )
+        heights = [self.table_row_height(spec, row, size) for row in [header, *rows]]  # each row as high as its text
+        shape = slide.shapes.add_table(len(rows) + 1, len(header), MARGIN, top, self.width - 2 * MARGIN, sum(heights))
         table = shape.table
-        for row in table.rows:
-            row.height = row_height
+        for row, height in zip(table.rows, heights, strict=True):
+            row.height = height
         total = sum(widths)
         for i, w in enumerate(widths):
             table.columns[i].width = int((self.width - 2 * MARGIN) * w / total)
@@ -416,10 +416,47 @@ class Deck:
                     cell.text_frame.paragraphs[0].runs[0].font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
         for r in range(len(rows) + 1):
             for c in range(len(header)):
-                for p in table.cell(r, c).text_frame.paragraphs:
+                cell = table.cell(r, c)  # its margins as the row heights count them, whatever the viewer's default
+                cell.margin_left = cell.margin_right = Emu(CELL_INSETS // 2)
+                cell.margin_top = cell.margin_bottom = Emu(CELL_PADDING // 2)
+                for p in cell.text_frame.paragraphs:
                     p.alignment = aligns[c]
                     for run in p.runs:
                         run.font.size = Pt(size)
+
+    def table_row_height(self, spec: tables.TableSpec, row: list[str], size: float) -> Emu:
+        """The height a row of `spec` takes at `size` points: its cell on the most lines, each cell's lines estimated
+        from its length and its column's width by the deck's measure (BULLET_CHAR_EM)."""
+        total = sum(spec.widths)
+        lines = 1
+        for text, share in zip(row, spec.widths, strict=True):
+            per_line = max(1, int(((self.width - 2 * MARGIN) * share / total - CELL_INSETS) / Pt(size * BULLET_CHAR_EM)))
+            lines = max(lines, sum(max(1, -(-len(part) // per_line)) for part in str(text).split("\n")))
+        return Emu(lines * Pt(size * 1.2) + CELL_PADDING)
+
+    def table_pages(
+        self, spec: tables.TableSpec, rows: list[list[str]], *, lang: str, top=BODY_TOP, size: int = 13
+    ) -> list[slice]:
+        """`rows` cut into what a slide's table holds above the footnote, its header repeated on each: the fewest
+        slides, in shares as equal as they allow (15 rows on two slides: 8 and 7, not 12 and 3)."""
+        room = self.body_room(top, footnote=True) - self.table_row_height(spec, spec.headers(lang), size)
+        heights = [self.table_row_height(spec, row, size) for row in rows]
+
+        def fits(start: int, stop: int) -> bool:
+            return sum(heights[start:stop]) <= room or stop - start == 1
+
+        pages, start = [], 0
+        while start < len(rows):
+            stop = start + 1
+            while stop < len(rows) and fits(start, stop + 1):
+                stop += 1
+            pages.append(slice(start, stop))
+            start = stop
+        share = -(-len(rows) // len(pages)) if pages else 0
+        even = [slice(i, min(i + share, len(rows))) for i in range(0, len(rows), share)] if rows else []
+        if len(even) == len(pages) and all(fits(page.start, page.stop) for page in even):
+            pages = even
+        return pages or [slice(0, 0)]
 
     def picture(self, slide, png: bytes, *, alt: str, top=BODY_TOP) -> None:
         """A picture with its text alternative (`alt`, what a screen reader says in its place)."""
@@ -619,28 +656,25 @@ def _summary(ctx: DeckContext) -> None:
         thresholds=overview_text.thresholds_phrase([t.rule for t in tiles], lang),
     )
     status_words = {"green": _(lang, "green"), "amber": _(lang, "amber"), "red": _(lang, "red"), None: _(lang, "no plan")}
-    # every key figure, on as many slides as they need, in equal shares (15 rows: 8 and 7, not 10 and 5)
-    count = max(1, -(-len(tiles) // SUMMARY_ROWS))
-    share = -(-len(tiles) // count) if tiles else 0
-    pages = [tiles[i : i + share] for i in range(0, len(tiles), share)] if tiles else [[]]
-    for number, shown in enumerate(pages, start=1):
-        slide = deck.slide(deck.paged_title(_(lang, "Key indicators"), number, count), subtitle)
-        rows, fills = [], {}
-        for i, t in enumerate(shown):
-            rows.append(
-                [
-                    overview_text.tile_label(t, lang),
-                    t.entity_name,
-                    formatting.value(t.value, t.unit, lang=lang, compact=True) + (" ✱" if t.is_synthetic else ""),
-                    formatting.value(t.plan_value, t.unit, lang=lang, compact=True) if t.plan_value is not None else "—",
-                    overview_text.plan_gap(t, lang),
-                    overview_text.period_text(t, lang, short=True),
-                    f"{status_words[t.status]} {t.trend}",
-                ]
-            )
-            fills[(i, tables.SUMMARY.keys.index("status"))] = RAG[t.status]
-        deck.table(slide, tables.SUMMARY, rows, lang=lang, fills=fills, size=12, top=Inches(1.55))
-        deck.footnote(slide, _tiles_origin(shown))
+    rows = [
+        [
+            overview_text.tile_label(t, lang),
+            t.entity_name,
+            formatting.value(t.value, t.unit, lang=lang, compact=True) + (" ✱" if t.is_synthetic else ""),
+            formatting.value(t.plan_value, t.unit, lang=lang, compact=True) if t.plan_value is not None else "—",
+            overview_text.plan_gap(t, lang),
+            overview_text.period_text(t, lang, short=True),
+            f"{status_words[t.status]} {t.trend}",
+        ]
+        for t in tiles
+    ]
+    top, status = Inches(1.55), tables.SUMMARY.keys.index("status")
+    pages = deck.table_pages(tables.SUMMARY, rows, lang=lang, top=top, size=12)  # every key figure, on as many slides
+    for number, page in enumerate(pages, start=1):
+        slide = deck.slide(deck.paged_title(_(lang, "Key indicators"), number, len(pages)), subtitle)
+        fills = {(i, status): RAG[t.status] for i, t in enumerate(tiles[page])}
+        deck.table(slide, tables.SUMMARY, rows[page], lang=lang, fills=fills, size=12, top=top)
+        deck.footnote(slide, _tiles_origin(tiles[page]))
     ctx.origins["summary"] = _tiles_origin(tiles)
     ctx.tiles = tiles
 
@@ -670,9 +704,6 @@ def _attention(ctx: DeckContext) -> None:
         )
 
 
-SINCE_ROWS = 10  # rows of the since-the-meeting table a slide holds above its footnote, dates on two lines
-
-
 @board_sections.deck_builder("since_meeting")
 def _since_meeting(ctx: DeckContext) -> None:
     """Per entity and key indicator, then and now with the change; then what turned, the watch list's new and worse
@@ -685,12 +716,13 @@ def _since_meeting(ctx: DeckContext) -> None:
         return
     rows = meetings_text.moved(view)
     left_out = len(view.changes) - len(rows)
-    pages = [rows[i : i + SINCE_ROWS] for i in range(0, len(rows), SINCE_ROWS)] or [[]]
+    top = Inches(1.55)
+    cells = meetings_text.changes_table(view, lang, changes=rows).values.tolist()
+    pages = deck.table_pages(tables.SINCE_MEETING, cells, lang=lang, top=top, size=12)
     for number, page in enumerate(pages, start=1):
         slide = deck.slide(deck.paged_title(heading, number, len(pages)), said)
-        frame = meetings_text.changes_table(view, lang, changes=page)
-        deck.table(slide, tables.SINCE_MEETING, frame.values.tolist(), lang=lang, size=12, top=Inches(1.55))
-        origin = sum((provenance.Provenance.of([c.is_synthetic], [c.source]) for c in page), provenance.Provenance())
+        deck.table(slide, tables.SINCE_MEETING, cells[page], lang=lang, size=12, top=top)
+        origin = sum((provenance.Provenance.of([c.is_synthetic], [c.source]) for c in rows[page]), provenance.Provenance())
         deck.footnote(slide, origin)
     items: list[tuple[str, str | None]] = [(meetings_text.summary_text(view, lang), None)]
     if left_out:
@@ -927,9 +959,12 @@ def _membership(ctx: DeckContext) -> None:
     )
     if change.then is not None:
         rows = tables.OFFICES_CHANGE.rows(people_text.offices_change_table(change, lang), lang)
-        slide = deck.slide(people_text.offices_change_title(change, lang), people_text.offices_losing_text(change, lang))
-        deck.table(slide, tables.OFFICES_CHANGE, rows, lang=lang, size=10)
-        deck.footnote(slide, change.origin)
+        title, said = people_text.offices_change_title(change, lang), people_text.offices_losing_text(change, lang)
+        pages = deck.table_pages(tables.OFFICES_CHANGE, rows, lang=lang, size=10)
+        for number, page in enumerate(pages, start=1):
+            slide = deck.slide(deck.paged_title(title, number, len(pages)), said)
+            deck.table(slide, tables.OFFICES_CHANGE, rows[page], lang=lang, size=10)
+            deck.footnote(slide, change.origin)
         ctx.info.sources |= set(change.origin.sources)
     _annual_figures(ctx)
 
@@ -947,9 +982,11 @@ def _annual_figures(ctx: DeckContext) -> None:
         ]
         ctx.info.synthetic |= figures.origin.synthetic
         ctx.info.sources |= set(figures.origin.sources)
-        slide = deck.slide(annual_text.annual_title(figures, lang))
-        deck.table(slide, tables.ANNUAL_FIGURES_SLIDE, rows, lang=lang, size=10)
-        deck.footnote(slide, figures.origin)
+        pages = deck.table_pages(tables.ANNUAL_FIGURES_SLIDE, rows, lang=lang, size=10)
+        for number, page in enumerate(pages, start=1):
+            slide = deck.slide(deck.paged_title(annual_text.annual_title(figures, lang), number, len(pages)))
+            deck.table(slide, tables.ANNUAL_FIGURES_SLIDE, rows[page], lang=lang, size=10)
+            deck.footnote(slide, figures.origin)
 
 
 @board_sections.deck_builder("receivables")
