@@ -14,11 +14,21 @@ lang = session.language()
 downloads.start_page()
 user = session.current_user()
 st.title(_(lang, "Meetings and decisions"))
-meetings = board.meetings()
 status_words = {"planned": _(lang, "planned"), "held": _(lang, "held"), "closed": _(lang, "closed")}
 
 f = filters.chosen()
-register = board.action_register(dt.date.today())  # the working register: every action in its state today
+back = board.register_day(f)  # a date before the newest figures: the register as it stood then, nothing later
+day = back or dt.date.today()
+meetings = board.meetings_known(back)
+if back is not None:
+    st.caption(
+        _(
+            lang,
+            "As known on {day}: the meetings held by then, and each action as it stood then.",
+            day=formatting.date_long(back, lang=lang),
+        )
+    )
+register = board.action_register(day)  # every action in its state on that day
 open_actions = [a for a in register if a.status == "open"]
 st.header(_(lang, "Open actions"))
 if not open_actions:
@@ -82,12 +92,14 @@ if user.can("notes"):
                     st.error(_(lang, "Refused, expected: {expected}", expected=err.render(lang)))
 
 if meetings.empty:
+    if back is not None:
+        st.info(_(lang, "No meeting held on or before {day}.", day=formatting.date_long(back, lang=lang)))
     st.stop()
 labels = {
     int(r.id): f"{formatting.date_long(r.held_on, lang=lang)} — {r.title} ({status_words[r.status]})"
     for r in meetings.itertuples()
 }
-held = board.held_meetings(dt.date.today())
+held = board.held_meetings(day)
 opening = list(labels).index(held[0].id) if held else 0  # the last meeting held, not the next, empty one
 meeting_id = st.selectbox(_(lang, "Meeting"), list(labels), index=opening, format_func=labels.get, key="committee_meeting")
 meeting = meetings[meetings["id"] == meeting_id].iloc[0]

@@ -24,6 +24,7 @@ from tests.conftest import key_figures_under_plan, login
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN, EDITOR, VIEWER = CurrentUser("admin", "admin"), CurrentUser("editor", "editor"), CurrentUser("viewer", "viewer")
 END = dt.date(2026, 11, 22)
+END_2023 = dt.date(2023, 12, 31)
 
 
 @pytest.fixture
@@ -204,3 +205,26 @@ def test_a_hostile_indicator_label_is_shown_as_inert_text(demo, app_env):
     assert escape(label) in [mt.label for mt in at.metric]
     with session_scope(demo.engine) as s:
         assert s.scalar(select(m.Indicator.label_fr).where(m.Indicator.code == "HOSTILE")) == label
+
+
+def test_the_meetings_page_at_an_earlier_date_offers_only_the_meetings_held_by_then(demo_store, app_env):
+    """At 31/12/2023 the page opens on the meeting of 15/12/2023, offers none held later and says so (it opened on
+    September 2026's, its figures as of 31/08/2026, and its « since the meeting » found no meeting by 2023); at the
+    newest figures it is the working register, the next meeting planned among its meetings."""
+    app_env(demo_store.url)
+    at = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "viewer")
+    at.session_state["filter_as_of"] = END_2023
+    at.run()
+    at.switch_page("pages/committee.py").run()
+    assert not at.exception
+    with session_scope(demo_store.engine) as s:
+        held = {int(r.id): r.held_on for r in committee.meetings(session=s).itertuples()}
+    picker = at.selectbox(key="committee_meeting")
+    assert held[picker.value] == dt.date(2023, 12, 15)
+    assert picker.options and not any(year in label for label in picker.options for year in ("2024", "2025", "2026"))
+    assert any("Connu au 31 décembre 2023" in c.value for c in at.caption)
+    assert not any("Aucune réunion tenue" in c.value for c in at.caption)  # the since-meeting section found it
+    latest = login(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "viewer").run()
+    latest.switch_page("pages/committee.py").run()
+    assert any("(prévue)" in label for label in latest.selectbox(key="committee_meeting").options)
+    assert not any("Connu au" in c.value for c in latest.caption)

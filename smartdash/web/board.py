@@ -38,6 +38,20 @@ def meetings(session: Session) -> pd.DataFrame:
     return committee.meetings(session=session)
 
 
+def register_day(f: Filters) -> dt.date | None:
+    """The day the meetings page reads its register at: today while the sidebar follows the newest figures (the
+    working register, where the next meeting is prepared), else the chosen date (a look back: the meetings held by
+    then and each action as it stood, nothing later), returned as the date the page says it looks back to."""
+    latest = store.reference()["latest"] or dt.date.today()
+    return f.as_of if f.as_of < latest else None
+
+
+def meetings_known(day: dt.date | None) -> pd.DataFrame:
+    """The meetings the page offers: all of them in the working register (`day` None), else those held by `day`."""
+    every = meetings()
+    return every if day is None else every[every["held_on"] <= day]
+
+
 @store.cached()
 def notes(session: Session, meeting_id: int) -> pd.DataFrame:
     return committee.notes(session=session, meeting_id=meeting_id)
