@@ -201,12 +201,12 @@ def _origin_legend(lang: str, **symbol) -> alt.Legend:
 
 
 def _stroke_like(colour: alt.Color | None) -> alt.Stroke | alt.StrokeValue:
-    """The outline in the mark's own colour: the same field and scale as its fill, or the theme's colour."""
+    """The outline in the mark's own colour: the same field, scale and legend as its fill, or the theme's colour.
+    Vega-Lite merges the two channels' legends into one; a stroke without a legend took the series' legend (what
+    each colour means) off the chart in the browser, though not in the PNG."""
     if colour is None:
         return alt.StrokeValue(PALETTE[0])
-    shown = colour.to_dict()
-    shown.pop("legend", None)
-    return alt.Stroke(**shown, legend=None)
+    return alt.Stroke(**colour.to_dict())
 
 
 def origin_outline(data: pd.DataFrame, lang: str, field: str = "origin", colour: alt.Color | None = None) -> dict:

@@ -210,6 +210,24 @@ def test_every_mark_of_every_chart_keeps_its_contrast_against_the_background(bui
     assert not found, json.dumps({k: sorted(v) for k, v in found.items()}, ensure_ascii=False, indent=1)
 
 
+def test_every_series_coloured_on_a_chart_keeps_its_legend(built):
+    """A chart that colours its series by a field says what each colour means: its outline (stroke) on the same field
+    shares the colour's legend. With the stroke's legend off, the browser drew no legend for the colours at all
+    (« prévue » and « réalisée » told apart by colour alone), though the PNG did."""
+    specs, _deck = built
+    coloured, found = 0, []
+    for name, spec in specs:
+        for encoding in charts._encodings(spec):
+            colour, stroke = encoding.get("color"), encoding.get("stroke")
+            if not (isinstance(colour, dict) and colour.get("field") and colour.get("legend", {}) is not None):
+                continue
+            coloured += 1
+            if isinstance(stroke, dict) and stroke.get("field") == colour["field"] and stroke.get("legend", {}) is None:
+                found.append(f"{name}: {spec.get('title') or spec.get('layer', [{}])[0].get('title')}")
+    assert coloured, "no chart colours its series by a field: the test would see nothing"
+    assert not found, found
+
+
 def test_the_decks_native_charts_draw_every_series_and_point_at_3_to_1(built):
     """A deck chart's series and its synthetic points: the outline when it has one, else the fill, on a white slide."""
     _specs, deck = built
