@@ -304,6 +304,9 @@ def test_a_monthly_tile_says_the_month_it_covers_in_every_output(demo_store):
     for tile in months:
         month = formatting.date_long(tile.period_end).split(" ", 1)[1]  # "décembre 2023"
         assert overview_text.period_text(tile, "fr") == f"mois de {month}"
+        october = dataclasses.replace(tile, period_end=dt.date(2026, 10, 31))  # French elides before a vowel
+        assert overview_text.period_text(october, "fr") == "mois d'octobre 2026"
+        assert overview_text.period_text(october, "en") == "month of October 2026"
         assert overview_text.period_text(tile, "fr", short=True) == tile.period_end.strftime("%m/%Y") + " (mois)"
         assert overview_text.period_text(tile, "en", short=True) == tile.period_end.strftime("%m/%Y") + " (month)"
     yearly = next(t for t in tiles if t.indicator not in set(monthly) and t.period_end is not None)

@@ -6,7 +6,7 @@ import pandas as pd
 from babel.dates import format_date
 
 from smartdash import formatting
-from smartdash.i18n import N_, _
+from smartdash.i18n import N_, _, _p
 from smartdash.views.overview import Attention, Tile, gap_cell
 
 
@@ -22,7 +22,10 @@ def period_text(tile: Tile, lang: str, *, short: bool = False) -> str:
     if day is not None and tile.frequency == "monthly":
         if short:
             return _(lang, "{month} (month)", month=day.strftime("%m/%Y"))
-        return _(lang, "month of {month}", month=format_date(day, format="MMMM y", locale=formatting.LOCALES.get(lang, "fr_FR")))
+        month = format_date(day, format="MMMM y", locale=formatting.LOCALES.get(lang, "fr_FR"))
+        if month[:1].lower() in "aeiouyh":  # « mois d'octobre 2026 », « mois d'août 2026 »: French elides before a vowel
+            return _p(lang, "before a vowel", "month of {month}", month=month)
+        return _(lang, "month of {month}", month=month)
     if short:
         return formatting.date_short(day)
     return _(lang, "as of {day}", day=formatting.date_long(day, lang=lang))
