@@ -47,7 +47,7 @@ for tab, view in zip(tabs, views, strict=True):
                 _(lang, "Cumulative execution rate"),
                 formatting.percent(view.execution_rate * 100, lang=lang) if view.execution_rate is not None else "—",
                 view.origins["schedule"],
-                delta_description=_(lang, "paid ÷ due to date"),
+                delta_description=xp.execution_rate_text(view, lang),
             )
         widgets.metric(
             _(lang, "Debt left to repay"),

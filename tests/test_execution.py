@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from smartdash import queries
+from smartdash import formatting, queries
 from smartdash.db import session_scope
 from smartdash.inert import escape
 from smartdash.metrics import execution as ex
+from smartdash.present import execution as xp
 from smartdash.views import Filters
 from smartdash.views import execution as xv
 from smartdash.views import overview as ov
@@ -73,6 +74,13 @@ def test_the_view_excludes_members_cash_from_own_cash(demo_store):
     assert (late["creditor"], late["seq"], late["days_late"]) == ("URSSAF Île-de-France", 5, 7)
     assert late["amount_due"] - late["amount_paid"] == D("30000.00")
     assert view.schedule["breaks_l626"].sum() == 0
+    # the cumulative rate never without its gap in euros: what is paid of what was due, and what is short
+    gap = formatting.money(view.due_to_date - view.paid_to_date, lang="fr")
+    assert gap == "30\u202f000\u00a0€"
+    assert xp.execution_rate_text(view, "fr") == (
+        f"payé ÷ dû à date : {formatting.money(view.paid_to_date, lang='fr')} sur "
+        f"{formatting.money(view.due_to_date, lang='fr')}, manque {gap}"
+    )
 
 
 def test_a_late_instalment_turns_the_overview_red(demo_store):

@@ -50,6 +50,21 @@ def debt_left_text(view: ExecutionView, lang: str) -> str:
     return formatting.money_compact(view.debt_left, lang=lang)
 
 
+def execution_rate_text(view: ExecutionView, lang: str) -> str:
+    """The line under the cumulative execution rate: what it divides, in euros, and what is short of what was due (a
+    rate never without its gap in euros)."""
+    paid, due = (formatting.money(v, lang=lang) for v in (view.paid_to_date, view.due_to_date))
+    if view.paid_to_date < view.due_to_date:
+        return _(
+            lang,
+            "paid ÷ due to date: {paid} of {due}, short by {gap}",
+            paid=paid,
+            due=due,
+            gap=formatting.money(view.due_to_date - view.paid_to_date, lang=lang),
+        )
+    return _(lang, "paid ÷ due to date: {paid} of {due}", paid=paid, due=due)
+
+
 STATUS_LABELS = {
     "paid": NP_("instalment", "paid"),
     "paid_late": NP_("instalment", "paid late"),
