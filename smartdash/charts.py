@@ -644,7 +644,10 @@ def describe(spec: dict, lang: str, *, most: int = 12) -> str:
             return _shown_date(key, lang) if temporal else str(key)
 
         first, last = min(keys, key=str), max(keys, key=str)
-        sentences.append(_(lang, "Period: from {start} to {end}.", start=when(first), end=when(last)))
+        if temporal:
+            sentences.append(_(lang, "Period: from {start} to {end}.", start=when(first), end=when(last)))
+        else:  # years: « de 2022 à 2025 », not « du 2022 au 2025 »
+            sentences.append(_(lang, "Period: the years {start} to {end}.", start=when(first), end=when(last)))
         latest: dict = {}  # each series' last row that holds a figure: an actual that stops before the plan still said
         for row, key in zip(rows, keys, strict=True):
             series = row.get(colour[0]) if colour else None

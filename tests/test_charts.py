@@ -100,4 +100,7 @@ def test_a_charts_data_reads_as_a_table_under_its_tooltips_titles_with_dates_as_
     assert table.iloc[-1].tolist()[:3] == ["Réalisé", "30/06/2023", "−4\u202f000\u202f000\u00a0€"]
     said = charts.describe(spec, "fr")
     assert said.startswith("Capitaux propres. Période : du 31 mars 2023 au 30 juin 2023.")
+    years = pd.DataFrame({"year": [2022, 2023, 2024, 2025], "value": [Decimal(v) for v in (1, 2, 3, 4)]})
+    bars = charts.bars_with_target(years, x="year", unit="EUR", title="Échéances", lang="fr").to_dict(validate=False)
+    assert "Période : les années 2022 à 2025." in charts.describe(bars, "fr")  # not « du 2022 au 2025 »
     assert "Dernières valeurs (30 juin 2023) : Réalisé −4\u202f000\u202f000\u00a0€." in said
