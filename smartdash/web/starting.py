@@ -5,14 +5,10 @@ navigation is set up — which waits for the library's imports and, on a fresh s
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 
 from smartdash.config import load_settings
 from smartdash.i18n import _
-from smartdash.inert import st
-
-if TYPE_CHECKING:
-    from streamlit.delta_generator import DeltaGenerator
+from smartdash.inert import DeltaGenerator, st
 
 LIBRARY = "smartdash.web.store"  # imported by the first page run of a process, and kept
 

@@ -11,7 +11,7 @@ import functools
 import inspect
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -22,7 +22,7 @@ from smartdash.auth import CurrentUser
 from smartdash.config import load_settings
 from smartdash.db import ENGINES_KEPT, engine_for
 from smartdash.i18n import _
-from smartdash.inert import st
+from smartdash.inert import DeltaGenerator, st
 from smartdash.metrics.funding import OnePlusOneDefinition
 from smartdash.store import ensure_store
 from smartdash.views import Filters
@@ -35,9 +35,6 @@ from smartdash.views import people as people_views
 from smartdash.views import receivables as receivables_views
 from smartdash.views import rules as rules_views
 from smartdash.views import versions as versions_views
-
-if TYPE_CHECKING:
-    from streamlit.delta_generator import DeltaGenerator
 
 
 @st.cache_resource(show_spinner=False, max_entries=ENGINES_KEPT)  # as many as engine_for keeps connected
