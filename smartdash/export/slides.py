@@ -246,6 +246,48 @@ class Deck:
         """A slide's title, with « (number/count) » when its content takes `count` slides."""
         return title if count == 1 else _(self.lang, "{title} ({number}/{count})", title=title, number=number, count=count)
 
+    def bullet_slides(
+        self,
+        title: str,
+        items: list[tuple[str, str | None]],
+        top=BODY_TOP,
+        *,
+        size: int = 16,
+        subtitle: str | None = None,
+        footnote: bool = False,
+    ) -> list:
+        """`items` as bullets on as many slides as they need (`bullet_pages`), each titled « (n/m) » when they take
+        more than one; the slides, for a footnote to come (`footnote`: room is left for it)."""
+        pages = self.bullet_pages(items, top, size=size, footnote=footnote)
+        shown = []
+        for number, page in enumerate(pages, start=1):
+            slide = self.slide(self.paged_title(title, number, len(pages)), subtitle)
+            self.bullets(slide, page, top, size=size, footnote=footnote)
+            shown.append(slide)
+        return shown
+
+    def table_slides(
+        self,
+        title: str,
+        subtitle: str | None,
+        spec: tables.TableSpec,
+        rows: list[list[str]],
+        *,
+        lang: str,
+        origin: Callable[[slice], provenance.Provenance],
+        fills: Callable[[slice], dict[tuple[int, int], str]] | None = None,
+        top=BODY_TOP,
+        size: int = 13,
+    ) -> None:
+        """A declared table on as many slides as its rows need (`table_pages`), its header on each, each slide titled
+        « (n/m) » when it takes more than one and footnoted with `origin(rows shown)`; `fills(rows shown)` colours
+        cells by their place on that slide."""
+        pages = self.table_pages(spec, rows, lang=lang, top=top, size=size)
+        for number, page in enumerate(pages, start=1):
+            slide = self.slide(self.paged_title(title, number, len(pages)), subtitle)
+            self.table(slide, spec, rows[page], lang=lang, fills=fills(page) if fills else None, size=size, top=top)
+            self.footnote(slide, origin(page))
+
     def footnote(self, slide, origin: provenance.Provenance) -> None:
         """Above the footer of a slide that shows figures: the mark when any of them is synthetic (their bars and
         points are lighter), and the slide's sources. The deck's appendix lists every source again."""
@@ -668,13 +710,18 @@ def _summary(ctx: DeckContext) -> None:
         ]
         for t in tiles
     ]
-    top, status = Inches(1.55), tables.SUMMARY.keys.index("status")
-    pages = deck.table_pages(tables.SUMMARY, rows, lang=lang, top=top, size=12)  # every key figure, on as many slides
-    for number, page in enumerate(pages, start=1):
-        slide = deck.slide(deck.paged_title(_(lang, "Key indicators"), number, len(pages)), subtitle)
-        fills = {(i, status): RAG[t.status] for i, t in enumerate(tiles[page])}
-        deck.table(slide, tables.SUMMARY, rows[page], lang=lang, fills=fills, size=12, top=top)
-        deck.footnote(slide, _tiles_origin(tiles[page]))
+    status = tables.SUMMARY.keys.index("status")
+    deck.table_slides(  # every key figure, on as many slides as they need
+        _(lang, "Key indicators"),
+        subtitle,
+        tables.SUMMARY,
+        rows,
+        lang=lang,
+        origin=lambda page: _tiles_origin(tiles[page]),
+        fills=lambda page: {(i, status): RAG[t.status] for i, t in enumerate(tiles[page])},
+        top=Inches(1.55),
+        size=12,
+    )
     ctx.origins["summary"] = _tiles_origin(tiles)
     ctx.tiles = tiles
 
@@ -690,13 +737,11 @@ def _attention(ctx: DeckContext) -> None:
     lang = ctx.lang
     attention = rules_views.attention_items(session=ctx.session, filters=ctx.filters, tiles=ctx.tiles)
     items = [(overview_text.attention_text(a, lang), a.severity) for a in attention] or [(_(lang, "Nothing to report."), "green")]
-    top = Inches(1.6)
-    pages = ctx.deck.bullet_pages(items, top, size=15, footnote=True)  # every item, on as many slides as they need
     drawn_from = ("summary", "funding", "execution")
-    for number, page in enumerate(pages, start=1):
-        title = ctx.deck.paged_title(_(lang, "What needs attention"), number, len(pages))
-        slide = ctx.deck.slide(title, _(lang, "Exceptions only"))
-        ctx.deck.bullets(slide, page, top, size=15, footnote=True)
+    subtitle = _(lang, "Exceptions only")
+    for slide in ctx.deck.bullet_slides(  # every item, on as many slides as they need
+        _(lang, "What needs attention"), items, Inches(1.6), size=15, subtitle=subtitle, footnote=True
+    ):
         ctx.finish.append(
             lambda slide=slide: ctx.deck.footnote(
                 slide, sum((ctx.origins[k] for k in drawn_from if k in ctx.origins), provenance.Provenance())
@@ -716,14 +761,18 @@ def _since_meeting(ctx: DeckContext) -> None:
         return
     rows = meetings_text.moved(view)
     left_out = len(view.changes) - len(rows)
-    top = Inches(1.55)
-    cells = meetings_text.changes_table(view, lang, changes=rows).values.tolist()
-    pages = deck.table_pages(tables.SINCE_MEETING, cells, lang=lang, top=top, size=12)
-    for number, page in enumerate(pages, start=1):
-        slide = deck.slide(deck.paged_title(heading, number, len(pages)), said)
-        deck.table(slide, tables.SINCE_MEETING, cells[page], lang=lang, size=12, top=top)
-        origin = sum((provenance.Provenance.of([c.is_synthetic], [c.source]) for c in rows[page]), provenance.Provenance())
-        deck.footnote(slide, origin)
+    deck.table_slides(
+        heading,
+        said,
+        tables.SINCE_MEETING,
+        meetings_text.changes_table(view, lang, changes=rows).values.tolist(),
+        lang=lang,
+        origin=lambda page: sum(
+            (provenance.Provenance.of([c.is_synthetic], [c.source]) for c in rows[page]), provenance.Provenance()
+        ),
+        top=Inches(1.55),
+        size=12,
+    )
     items: list[tuple[str, str | None]] = [(meetings_text.summary_text(view, lang), None)]
     if left_out:
         items.append((_(lang, "Key indicators without a new figure since the meeting: {count}.", count=left_out), None))
@@ -746,10 +795,7 @@ def _since_meeting(ctx: DeckContext) -> None:
         (_(lang, "Decision: {line}", line=meetings_text.action_line(a, lang)), "red" if a.overdue else None)
         for a in view.decisions
     ] or [(_(lang, "No decision recorded at this meeting."), None)]
-    pages = deck.bullet_pages(items, BODY_TOP, size=14)
-    for number, page in enumerate(pages, start=1):
-        title = deck.paged_title(_(lang, "Since the meeting: watch list, loads and decisions"), number, len(pages))
-        deck.bullets(deck.slide(title), page, BODY_TOP, size=14)
+    deck.bullet_slides(_(lang, "Since the meeting: watch list, loads and decisions"), items, size=14)
 
 
 @board_sections.deck_builder("equity")
@@ -960,11 +1006,7 @@ def _membership(ctx: DeckContext) -> None:
     if change.then is not None:
         rows = tables.OFFICES_CHANGE.rows(people_text.offices_change_table(change, lang), lang)
         title, said = people_text.offices_change_title(change, lang), people_text.offices_losing_text(change, lang)
-        pages = deck.table_pages(tables.OFFICES_CHANGE, rows, lang=lang, size=10)
-        for number, page in enumerate(pages, start=1):
-            slide = deck.slide(deck.paged_title(title, number, len(pages)), said)
-            deck.table(slide, tables.OFFICES_CHANGE, rows[page], lang=lang, size=10)
-            deck.footnote(slide, change.origin)
+        deck.table_slides(title, said, tables.OFFICES_CHANGE, rows, lang=lang, origin=lambda _page: change.origin, size=10)
         ctx.info.sources |= set(change.origin.sources)
     _annual_figures(ctx)
 
@@ -982,11 +1024,15 @@ def _annual_figures(ctx: DeckContext) -> None:
         ]
         ctx.info.synthetic |= figures.origin.synthetic
         ctx.info.sources |= set(figures.origin.sources)
-        pages = deck.table_pages(tables.ANNUAL_FIGURES_SLIDE, rows, lang=lang, size=10)
-        for number, page in enumerate(pages, start=1):
-            slide = deck.slide(deck.paged_title(annual_text.annual_title(figures, lang), number, len(pages)))
-            deck.table(slide, tables.ANNUAL_FIGURES_SLIDE, rows[page], lang=lang, size=10)
-            deck.footnote(slide, figures.origin)
+        deck.table_slides(
+            annual_text.annual_title(figures, lang),
+            None,
+            tables.ANNUAL_FIGURES_SLIDE,
+            rows,
+            lang=lang,
+            origin=lambda _page, figures=figures: figures.origin,
+            size=10,
+        )
 
 
 @board_sections.deck_builder("receivables")
@@ -1075,10 +1121,8 @@ def _receivables_slide(ctx: DeckContext, code: str) -> None:
 def _notes(ctx: DeckContext) -> None:
     """The committee's notes and open actions for the meeting these figures are for."""
     notes = ctx.notes if ctx.notes is not None else _meeting_notes(ctx.session, ctx.filters.as_of, ctx.lang)
-    pages = ctx.deck.bullet_pages(notes, BODY_TOP, size=15) if notes else []
-    for number, page in enumerate(pages, start=1):
-        slide = ctx.deck.slide(ctx.deck.paged_title(_(ctx.lang, "Committee notes and decisions"), number, len(pages)))
-        ctx.deck.bullets(slide, page, BODY_TOP, size=15)
+    if notes:
+        ctx.deck.bullet_slides(_(ctx.lang, "Committee notes and decisions"), notes, size=15)
 
 
 @board_sections.deck_builder("sources")
@@ -1112,7 +1156,4 @@ def _sources(ctx: DeckContext) -> None:
                 "amber",
             ),
         )
-    pages = ctx.deck.bullet_pages(lines, BODY_TOP, size=13)
-    for number, page in enumerate(pages, start=1):
-        title = ctx.deck.paged_title(_(lang, "Appendix: sources of the figures"), number, len(pages))
-        ctx.deck.bullets(ctx.deck.slide(title), page, BODY_TOP, size=13)
+    ctx.deck.bullet_slides(_(lang, "Appendix: sources of the figures"), lines, size=13)
